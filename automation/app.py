@@ -1,0 +1,108 @@
+"""The product's use cases, one function each; the CLI only parses, calls one of these and prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from automation.config import Settings, load_settings, resolve_paths
+from automation.demo import drop_correction, make_demo
+from automation.excel.build_form import build_all
+from automation.forms import FORMS
+from automation.forms.choices import DEFAULT_CHOICES
+from automation.intake.pipeline import Counts
+from automation.intake.runner import Runner, watch, working_folder_lock
+from automation.store import Store
+from automation.workspace import EXAMPLE_SCHOOLS
+
+
+@contextmanager
+def open_runner(settings: Settings) -> Iterator[Runner]:
+    with working_folder_lock(settings):
+        runner = Runner.open(settings)
+        try:
+            yield runner
+        finally:
+            runner.close()
+
+
+def process(settings: Settings, *, wait_limit: float | None = None) -> Counts:
+    with open_runner(settings) as runner:
+        return runner.process_once(wait_limit=wait_limit)
+
+
+def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event | None = None) -> None:
+    """Watch until Ctrl-C or SIGTERM (or `stop` is set, for tests)."""
+    stop = stop or threading.Event()
+    previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+    try:
+        with open_runner(settings) as runner:
+            watch(runner, stop=stop, poll=poll)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def write_forms(settings: Settings | None, out: Path) -> list[Path]:
+    """The five blank forms; without settings, with the example schools (workbook_templates/)."""
+    if settings is None:
+        return build_all(
+            out,
+            forms=list(FORMS.values()),
+            schools=EXAMPLE_SCHOOLS,
+            choices=DEFAULT_CHOICES,
+            board="Stichting Voorbeeld Primair Onderwijs",
+        )
+    return build_all(
+        out,
+        forms=list(FORMS.values()),
+        schools=settings.schools,
+        choices=settings.choices,
+        board=settings.board.bestuur,
+    )
+
+
+def status(settings: Settings) -> dict[str, Any]:
+    paths = settings.paths
+    report: dict[str, Any] = {"paths": paths.as_dict(), "inbox_waiting": 0, "counts": {}, "last_run": None}
+    report["inbox_waiting"] = sum(1 for p in paths.inbox.glob("*") if p.is_file()) if paths.inbox.exists() else 0
+    if paths.database.exists():
+        store = Store.open(paths.database, create=False)
+        try:
+            report["counts"] = store.outcome_counts()
+            report["last_run"] = store.last_run()
+            report["records"] = {form_id: store.count_records(form_id) for form_id in FORMS}
+        finally:
+            store.close()
+    return report
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    settings: Settings
+    first: Counts
+    second: Counts
+    correction_of: str
+
+
+def demo(folder: Path, *, today: dt.date | None = None, log: Callable[[str], None] = print) -> DemoResult:
+    today = today or dt.date.today()
+    made = make_demo(folder, today=today, log=log)
+    settings = load_settings(made.settings.paths.config)
+    first = process(settings)
+    regnr = f"INC-{dt.date.today().year}-0003"
+    drop_correction(made, regnr, today=today)
+    second = process(settings)
+    return DemoResult(settings=settings, first=first, second=second, correction_of=regnr)
+
+
+__all__ = ["demo", "process", "resolve_paths", "run_watch", "status", "write_forms"]

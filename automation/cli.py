@@ -1,0 +1,163 @@
+"""Command line: parse options, call one function of `automation.app`, print, exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from automation import __version__, app
+from automation.config import Settings, load_settings
+from automation.errors import VeiligheidError
+from automation.workspace import init_workspace, setup_logging
+
+
+class Context:
+    def __init__(self, config: Path | None, verbose: bool) -> None:
+        self.config = config
+        self.verbose = verbose
+
+    def settings(self) -> Settings:
+        settings = load_settings(self.config)
+        setup_logging(settings, verbose=self.verbose)
+        return settings
+
+
+class Group(click.Group):
+    """Turns the product's own errors into a one-line message and their exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VeiligheidError as exc:
+            click.echo(f"Fout: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=Group)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path),
+    help="Pad naar veiligheid.toml (standaard: in de huidige map).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Meer uitvoer (ook in het logbestand).")
+@click.version_option(__version__, prog_name="veiligheid")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None, verbose: bool) -> None:
+    """Registratie en verantwoording van sociale veiligheid voor een schoolbestuur."""
+    ctx.obj = Context(config, verbose)
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path())
+@click.option("--bestuur", default="Stichting Voorbeeld Primair Onderwijs", help="Naam van het bestuur.")
+def init(folder: Path, bestuur: str) -> None:
+    """Maak een werkmap: veiligheid.toml (met uitleg), de mappen en het geheim voor pseudoniemen."""
+    settings, created = init_workspace(folder, board=bestuur)
+    if created:
+        click.echo(f"Configuratie gemaakt: {settings.paths.config}")
+        click.echo(
+            "Vul daarin de naam van het bestuur en de scholen in en maak dan de formulieren met 'veiligheid forms'."
+        )
+    else:
+        click.echo(f"Configuratie bestond al ({settings.paths.config}); de mappen zijn aangevuld.")
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Map voor de formulieren (standaard: formulieren/ in de werkmap).",
+)
+@click.option(
+    "--voorbeeld", is_flag=True, help="Zonder configuratie, met de voorbeeldscholen (voor workbook_templates/)."
+)
+@click.pass_obj
+def forms(obj: Context, out: Path | None, voorbeeld: bool) -> None:
+    """Schrijf de vijf lege formulieren (incident, agressie, ongeval, school, peiling)."""
+    settings = None if voorbeeld else obj.settings()
+    target = out or (settings.paths.root / "formulieren" if settings else Path("workbook_templates"))
+    for path in app.write_forms(settings, target):
+        click.echo(str(path))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Schrijf het resultaat als één JSON-object.")
+@click.pass_obj
+def process(obj: Context, as_json: bool) -> None:
+    """Verwerk alles wat nu in de inbox staat, werk het bestuursoverzicht bij en stop."""
+    settings = obj.settings()
+    counts = app.process(settings)
+    result = counts.as_dict() | {"master": str(settings.paths.master), "afgewezen": str(settings.paths.rejected)}
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(
+        f"Geaccepteerd: {counts.accepted}  Afgewezen: {counts.rejected}  Dubbel: {counts.duplicates}  "
+        f"Genegeerd: {counts.ignored}  Wacht nog: {counts.waiting}"
+    )
+    click.echo(f"Bestuursoverzicht: {settings.paths.master}")
+    if counts.rejected:
+        click.echo(f"Afgewezen bestanden met uitleg: {settings.paths.rejected}")
+
+
+@main.command()
+@click.option(
+    "--poll", type=click.FloatRange(min=0.1), help="Kijk elke SECONDEN (voor netwerkschijven zonder meldingen)."
+)
+@click.pass_obj
+def watch(obj: Context, poll: float | None) -> None:
+    """Blijf de inbox bewaken en verwerk nieuwe bestanden zodra ze compleet zijn (Ctrl-C stopt)."""
+    settings = obj.settings()
+    click.echo(f"Bewaakt {settings.paths.inbox} — stop met Ctrl-C.")
+    app.run_watch(settings, poll=poll)
+    click.echo("Gestopt.")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Als JSON.")
+@click.pass_obj
+def status(obj: Context, as_json: bool) -> None:
+    """Toon de mappen, de tellingen per formulier en uitkomst, en de laatste verwerking."""
+    report = app.status(obj.settings())
+    if as_json:
+        paths = report["paths"]
+        click.echo(json.dumps(report | {k: paths[k] for k in ("inbox", "outbox", "archive", "database", "master")}))
+        return
+    for key, value in report["paths"].items():
+        click.echo(f"{key:10} {value}")
+    click.echo(f"In de inbox: {report['inbox_waiting']}")
+    for form_id, outcomes in sorted(report["counts"].items()):
+        parts = ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items()))
+        click.echo(f"{form_id:18} {parts}")
+    last = report["last_run"]
+    if last:
+        click.echo(
+            f"Laatste verwerking: {last['command']} van {last['started_at']} tot {last['finished_at'] or '(loopt nog of afgebroken)'}"
+        )
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("demo"))
+@click.pass_obj
+def demo(obj: Context, folder: Path) -> None:
+    """Maak een demo-werkmap met drie scholen, vul formulieren in (ook foute) en verwerk ze."""
+    setup_logging(None, verbose=obj.verbose)
+    result = app.demo(folder.resolve(), log=click.echo)
+    paths = result.settings.paths
+    first, second = result.first, result.second
+    click.echo("")
+    click.echo(
+        f"Verwerkt: {first.accepted} geaccepteerd, {first.rejected} afgewezen, {first.duplicates} dubbel, "
+        f"{first.ignored} genegeerd (Excel-tijdelijk bestand)."
+    )
+    click.echo(f"Daarna een correctie van {result.correction_of}: {second.accepted} geaccepteerd.")
+    click.echo("")
+    click.echo(f"Bestuursoverzicht:        {paths.master}")
+    click.echo(f"Afgewezen, met uitleg:    {paths.rejected}")
+    click.echo(f"Archief van alle originelen: {paths.archive}")
+    click.echo(f"Verder proberen: cd {paths.root} && veiligheid status")

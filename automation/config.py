@@ -1,0 +1,222 @@
+"""The board's config file (`veiligheid.toml`), validated into typed settings.
+
+Paths in the file are relative to the folder that holds it (the working folder).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from automation.errors import ConfigError
+from automation.forms.choices import DEFAULT_CHOICES, FIXED_LISTS, resolve_choices
+
+CONFIG_NAME = "veiligheid.toml"
+BRIN_RE = re.compile(r"^[0-9A-Z]{4}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class School(_Strict):
+    brin: str
+    naam: Annotated[str, Field(min_length=1)]
+
+    @field_validator("brin", mode="before")
+    @classmethod
+    def _brin(cls, value: Any) -> str:
+        text = str(value).strip().upper()
+        if not BRIN_RE.match(text):
+            raise ValueError(f"'{value}' is geen geldige BRIN-code (4 letters/cijfers, zoals 12AB)")
+        return text
+
+
+class Mappen(_Strict):
+    inbox: str = "inbox"
+    outbox: str = "outbox"
+    archief: str = "archief"
+    data: str = "data"
+    logs: str = "logs"
+
+
+class Intake(_Strict):
+    stabiel_seconden: Annotated[float, Field(ge=0, le=600)] = 2.0
+    beschadigd_na_seconden: Annotated[float, Field(ge=0, le=86400)] = 30.0
+    herscan_seconden: Annotated[float, Field(gt=0, le=86400)] = 60.0
+    max_bestandsgrootte_mb: Annotated[float, Field(gt=0, le=1024)] = 25.0
+    fsync: bool = True
+
+
+class Privacy(_Strict):
+    bewaartermijn_schooljaren: Annotated[int, Field(ge=1, le=100)] = 5
+
+
+class BoardConfig(_Strict):
+    bestuur: Annotated[str, Field(min_length=1)]
+    scholen: Annotated[list[School], Field(min_length=1)]
+    mappen: Mappen = Mappen()
+    intake: Intake = Intake()
+    privacy: Privacy = Privacy()
+    keuzelijsten: dict[str, list[str]] = {}
+
+    @field_validator("keuzelijsten")
+    @classmethod
+    def _lists(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, items in value.items():
+            if name not in DEFAULT_CHOICES:
+                known = ", ".join(sorted(set(DEFAULT_CHOICES) - FIXED_LISTS))
+                raise ValueError(f"onbekende keuzelijst '{name}'; bekende lijsten: {known}")
+            if name in FIXED_LISTS:
+                raise ValueError(f"de keuzelijst '{name}' ligt vast en kan niet worden aangepast")
+            if not items or any(not str(i).strip() for i in items):
+                raise ValueError(f"de keuzelijst '{name}' moet minstens één niet-lege keuze hebben")
+            if len({i.lower() for i in items}) != len(items):
+                raise ValueError(f"de keuzelijst '{name}' bevat een keuze twee keer")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_schools(self) -> BoardConfig:
+        seen: set[str] = set()
+        for school in self.scholen:
+            if school.brin in seen:
+                raise ValueError(f"de school {school.brin} staat twee keer in [[scholen]]")
+            seen.add(school.brin)
+        return self
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+    config: Path
+    inbox: Path
+    outbox: Path
+    rejected: Path
+    archive: Path
+    data: Path
+    database: Path
+    logs: Path
+    state: Path
+
+    @property
+    def master(self) -> Path:
+        return self.outbox / "bestuursoverzicht.xlsx"
+
+    @property
+    def secret(self) -> Path:
+        return self.state / "geheim.key"
+
+    @property
+    def lock(self) -> Path:
+        return self.state / "watcher.lock"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "config": str(self.config),
+            "inbox": str(self.inbox),
+            "outbox": str(self.outbox),
+            "afgewezen": str(self.rejected),
+            "archive": str(self.archive),
+            "database": str(self.database),
+            "master": str(self.master),
+            "logs": str(self.logs),
+        }
+
+
+@dataclass(frozen=True)
+class Settings:
+    board: BoardConfig
+    paths: Paths
+    choices: dict[str, tuple[str, ...]]
+
+    @property
+    def schools(self) -> dict[str, str]:
+        return {s.brin: s.naam for s in self.board.scholen}
+
+
+def _format_error(exc: ValidationError, source: Path) -> str:
+    err = exc.errors()[0]
+    loc = ""
+    for part in err["loc"]:
+        loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
+    msg = err["msg"].removeprefix("Value error, ")
+    translations = {
+        "Field required": "ontbreekt (verplicht)",
+        "Extra inputs are not permitted": "is geen bekende instelling (tikfout?)",
+        "Input should be a valid number": "moet een getal zijn",
+        "Input should be a valid integer": "moet een heel getal zijn",
+        "Input should be a valid boolean": "moet true of false zijn",
+        "Input should be a valid string": "moet tekst tussen aanhalingstekens zijn",
+        "Input should be a valid list": 'moet een lijst zijn, zoals ["a", "b"]',
+    }
+    for english, dutch in translations.items():
+        if msg.startswith(english):
+            msg = dutch
+    if msg.startswith("String should have at least"):
+        msg = "mag niet leeg zijn"
+    if msg.startswith("List should have at least"):
+        msg = "moet minstens één school bevatten"
+    if msg.startswith("Input should be greater than or equal to"):
+        msg = "is te klein: " + msg.removeprefix("Input should be greater than or equal to ").join(("minimaal ", ""))
+    if msg.startswith("Input should be less than or equal to"):
+        msg = "is te groot: " + msg.removeprefix("Input should be less than or equal to ").join(("maximaal ", ""))
+    if msg.startswith("Input should be greater than"):
+        msg = "moet groter zijn dan " + msg.removeprefix("Input should be greater than ")
+    where = f"'{loc}' " if loc else ""
+    return f"{source}: {where}{msg}"
+
+
+def parse_config(text: str, *, source: Path) -> BoardConfig:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: geen geldige TOML ({exc}); controleer aanhalingstekens en haken") from exc
+    try:
+        return BoardConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_format_error(exc, source)) from exc
+
+
+def find_config(explicit: Path | None, *, cwd: Path) -> Path:
+    path = explicit if explicit is not None else cwd / CONFIG_NAME
+    if path.is_dir():
+        path = path / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(
+            f"Geen configuratie gevonden: {path}. Maak er een met 'veiligheid init' of geef --config PAD."
+        )
+    return path.resolve()
+
+
+def load_settings(explicit: Path | None = None, *, cwd: Path | None = None) -> Settings:
+    path = find_config(explicit, cwd=cwd or Path.cwd())
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: kan het bestand niet lezen ({exc})") from exc
+    board = parse_config(text, source=path)
+    return Settings(board=board, paths=resolve_paths(board, path), choices=resolve_choices(board.keuzelijsten))
+
+
+def resolve_paths(board: BoardConfig, config_path: Path) -> Paths:
+    root = config_path.parent
+    m = board.mappen
+    outbox = (root / m.outbox).resolve()
+    data = (root / m.data).resolve()
+    return Paths(
+        root=root,
+        config=config_path,
+        inbox=(root / m.inbox).resolve(),
+        outbox=outbox,
+        rejected=outbox / "afgewezen",
+        archive=(root / m.archief).resolve(),
+        data=data,
+        database=data / "veiligheid.sqlite",
+        logs=(root / m.logs).resolve(),
+        state=root / ".veiligheid",
+    )

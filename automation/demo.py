@@ -1,0 +1,242 @@
+"""The built-in demo: three fictional schools, forms filled as staff would (some wrong), processed.
+
+Everything here is fictional. Pupil references are numbers or initials; one form deliberately
+carries a name in that field to show how the product refuses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from automation.config import Settings
+from automation.errors import ConfigError
+from automation.excel.build_form import build_all, form_file_name
+from automation.excel.fill import fill_form
+from automation.forms import FORMS
+from automation.workspace import EXAMPLE_SCHOOLS, init_workspace
+
+DEMO_MARKER = "demo-werkmap"
+BOARD = "Stichting Primair Onderwijs De Lage Landen (demo)"
+
+
+@dataclass(frozen=True)
+class DemoFolder:
+    settings: Settings
+    forms_dir: Path
+    dropped: list[Path]
+
+
+def _school(brin: str) -> str:
+    return f"{brin} – {EXAMPLE_SCHOOLS[brin]}"
+
+
+def incident(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
+    day = today - dt.timedelta(days=rng.randint(1, 200))
+    category = rng.choice(
+        ["pesten", "digitaal pesten", "fysiek geweld", "verbale agressie", "discriminatie", "vernieling of diefstal"]
+    )
+    group = str(rng.randint(3, 8))
+    return {
+        "school": _school(brin),
+        "datum": day,
+        "tijd": dt.time(rng.randint(8, 15), rng.choice([0, 15, 30, 45])),
+        "locatie": rng.choice(["speelplein", "klaslokaal", "gang/hal", "gymzaal", "online"]),
+        "categorie": category,
+        "omschrijving": f"Tijdens de pauze ontstond een conflict ({category}). De leerkracht heeft ingegrepen en met de betrokken leerlingen gesproken.",
+        "melder_rol": rng.choice(["leerkracht", "leerling", "ouder"]),
+        "slachtoffer_rol": "leerling",
+        "slachtoffer_groep": group,
+        "dader_rol": "leerling",
+        "dader_groep": group,
+        "leerling_ref": str(rng.randint(10000, 99999)),
+        "letsel": rng.choice(["ja", "nee", "nee", "nee"]),
+        "ouders_geinformeerd": "ja",
+        "maatregelen": "Gesprek met beide leerlingen; afspraken gemaakt en vastgelegd.",
+        "ingevuld_door": rng.choice(
+            ["M. de Vries, leerkracht groep 6", "A. Bakker, intern begeleider", "S. Yilmaz, leerkracht groep 8"]
+        ),
+        "datum_ingevuld": day + dt.timedelta(days=rng.randint(0, 1)),
+    }
+
+
+def agressie(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
+    day = today - dt.timedelta(days=rng.randint(3, 150))
+    hospital = rng.random() < 0.25
+    return {
+        "school": _school(brin),
+        "datum": day,
+        "locatie": rng.choice(["klaslokaal", "gang/hal", "speelplein"]),
+        "medewerker_functie": rng.choice(["leerkracht", "onderwijsassistent", "directie", "conciërge"]),
+        "dader_rol": rng.choice(["ouder/verzorger", "leerling", "derde"]),
+        "vorm": rng.choice(["verbale agressie", "bedreiging", "fysiek geweld"]),
+        "omschrijving": "Een ouder werd bij het ophalen boos en schreeuwde tegen de medewerker.",
+        "letsel": "ja" if hospital else "nee",
+        "letsel_aard": "kneuzing aan de arm" if hospital else None,
+        "ziekenhuisopname": "ja" if hospital else "nee",
+        "verzuim_dagen": 2 if hospital else 0,
+        "arbeidsinspectie_gemeld": "nee",
+        "opvanggesprek_datum": day + dt.timedelta(days=rng.choice([1, 2, 5])),
+        "ingevuld_door": "J. Visser, directeur",
+        "datum_ingevuld": day + dt.timedelta(days=1),
+    }
+
+
+def ongeval(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
+    day = today - dt.timedelta(days=rng.randint(1, 180))
+    pupil = rng.random() < 0.8
+    return {
+        "school": _school(brin),
+        "datum": day,
+        "tijd": dt.time(rng.randint(8, 15), 30),
+        "slachtoffer_type": "leerling" if pupil else "medewerker",
+        "slachtoffer_groep": str(rng.randint(1, 8)) if pupil else None,
+        "locatie": rng.choice(["speelplein", "gymzaal", "gang/hal"]),
+        "activiteit": rng.choice(["buitenspel", "gymles", "overblijven"]),
+        "toedracht": "Struikelde tijdens het spelen en viel op de hand.",
+        "oorzaak": rng.choice(["val", "botsing", "speeltoestel", "sportmateriaal"]),
+        "letsel_aard": rng.choice(["schaafwond/snijwond", "kneuzing", "verstuiking", "botbreuk"]),
+        "lichaamsdeel": rng.choice(["hand", "knie", "pols", "hoofd"]),
+        "eerste_hulp_door": "BHV'er",
+        "behandeling": rng.choice(["geen", "huisarts", "spoedeisende hulp", "geen"]),
+        "blijvend_letsel": "nee",
+        "ouders_geinformeerd": "ja" if pupil else None,
+        "ingevuld_door": "K. Jansen, BHV'er",
+        "datum_ingevuld": day,
+    }
+
+
+def school_form(today: dt.date, brin: str) -> dict[str, Any]:
+    name = EXAMPLE_SCHOOLS[brin]
+    slug = name.split()[-1].lower()
+    return {
+        "school": _school(brin),
+        "schoolnaam": name,
+        "plaats": "Amersfoort",
+        "email": f"info@{slug}.example.nl",
+        "directeur_naam": {"12AB": "Jolanda Visser", "34CD": "Peter de Boer", "56EF": "Fatima El Amrani"}[brin],
+        "coordinator_naam": {"12AB": "Anouk Bakker", "34CD": "Rik Mulder", "56EF": "Sanne de Wit"}[brin],
+        "coordinator_functie": "intern begeleider",
+        "coordinator_email": f"coordinator@{slug}.example.nl",
+        "contactpersoon_naam": "Lisa Smit",
+        "klachtencommissie": "GCBO",
+        "programma": {"12AB": "KiVa", "34CD": "Kanjertraining", "56EF": "De Vreedzame School"}[brin],
+        "monitor_instrument": {"12AB": "KiVa-monitor", "34CD": "KanVAS", "56EF": "ZIEN!"}[brin],
+        "monitor_groepen": "5-8",
+        "monitor_frequentie": "jaarlijks",
+        "monitor_maand": "maart",
+        "leerlingen_totaal": {"12AB": 312, "34CD": 188, "56EF": 421}[brin],
+        "leerlingen_groep_5_8": {"12AB": 151, "34CD": 90, "56EF": 207}[brin],
+        "dvp_account": "ja",
+        "visie": "Op onze school voelt iedereen zich veilig en gezien. We spreken elkaar aan op gedrag, niet op de persoon.",
+        "mijlpaal_1": today - dt.timedelta(days=40),
+        "ingevuld_door": "de directeur",
+        "datum_ingevuld": today - dt.timedelta(days=7),
+    }
+
+
+def peiling(today: dt.date, brin: str) -> dict[str, Any]:
+    year = today.year if today.month >= 8 else today.year - 1
+    return {
+        "school": _school(brin),
+        "schooljaar": f"{year}-{year + 1}",
+        "instrument": "ZIEN!",
+        "respondent": "leerlingen",
+        "groepen": "5-8",
+        "afname_datum": today - dt.timedelta(days=20),
+        "aantal_uitgenodigd": 207,
+        "aantal_respondenten": 188,
+        "schaal_min": 1,
+        "schaal_max": 4,
+        "score_leefklimaat_groep": 3.2,
+        "positief_leefklimaat_groep": 0.84,
+        "score_veiligheidsbeleving": 3.4,
+        "positief_veiligheidsbeleving": 0.91,
+        "ingevuld_door": "Sanne de Wit",
+        "datum_ingevuld": today - dt.timedelta(days=10),
+    }
+
+
+def _wrong_forms(rng: random.Random, today: dt.date) -> list[tuple[str, str, dict[str, Any]]]:
+    future = incident(rng, today, "12AB") | {"datum": today + dt.timedelta(days=5), "datum_ingevuld": today}
+    missing = incident(rng, today, "34CD") | {"omschrijving": None, "locatie": None}
+    other = incident(rng, today, "56EF") | {"categorie": "anders", "categorie_toelichting": None}
+    named = incident(rng, today, "12AB") | {"leerling_ref": "Daan Jansen"}
+    staff = incident(rng, today, "34CD") | {
+        "categorie": "seksueel grensoverschrijdend gedrag",
+        "dader_rol": "personeel",
+        "dader_groep": None,
+    }
+    accident = ongeval(rng, today, "56EF") | {"behandeling": "gips", "slachtoffer_groep": "9"}
+    return [
+        ("incident", "incident toekomst.xlsx", future),
+        ("incident", "incident onvolledig.xlsx", missing),
+        ("incident", "incident anders.xlsx", other),
+        ("incident", "incident met naam.xlsx", named),
+        ("incident", "incident personeel.xlsx", staff),
+        ("ongeval", "ongeval groep 9.xlsx", accident),
+    ]
+
+
+def make_demo(folder: Path, *, today: dt.date, seed: int = 2026, log: Callable[[str], None] = print) -> DemoFolder:
+    """Create (or renew) the demo working folder and drop the staff's files in its inbox."""
+    marker = folder / ".veiligheid" / DEMO_MARKER
+    if folder.exists() and any(folder.iterdir()):
+        if not marker.exists():
+            raise ConfigError(f"De map {folder} bestaat al en is geen demo-map; kies een andere map voor de demo.")
+        shutil.rmtree(folder)
+    settings, _ = init_workspace(folder, board=BOARD, schools=EXAMPLE_SCHOOLS, stable_seconds=0, damaged_after=0)
+    marker.write_text("Deze map is gemaakt door 'veiligheid demo' en wordt bij een volgende demo vervangen.\n")
+    forms_dir = folder / "formulieren"
+    build_all(forms_dir, forms=list(FORMS.values()), schools=settings.schools, choices=settings.choices, board=BOARD)
+    log(f"Lege formulieren: {forms_dir}")
+
+    rng = random.Random(seed)
+    inbox = settings.paths.inbox
+    dropped: list[Path] = []
+
+    def drop(form_id: str, name: str, values: dict[str, Any]) -> Path:
+        path = fill_form(forms_dir / form_file_name(FORMS[form_id]), values, inbox / name)
+        dropped.append(path)
+        return path
+
+    brins = sorted(EXAMPLE_SCHOOLS)
+    for n in range(24):
+        drop("incident", f"incident {n + 1:02d}.xlsx", incident(rng, today, brins[n % 3]))
+    for n in range(6):
+        drop("agressie", f"agressie {n + 1:02d}.xlsx", agressie(rng, today, brins[n % 3]))
+    for n in range(9):
+        drop("ongeval", f"ongeval {n + 1:02d}.xlsx", ongeval(rng, today, brins[n % 3]))
+    for brin in brins:
+        drop("school", f"schoolgegevens {brin}.xlsx", school_form(today, brin))
+    drop("peiling", "peiling ZIEN 56EF.xlsx", peiling(today, "56EF"))
+    for form_id, name, values in _wrong_forms(rng, today):
+        drop(form_id, name, values)
+
+    # The same file twice (copied), and the same form saved again under another name.
+    shutil.copyfile(inbox / "incident 01.xlsx", inbox / "incident 01 - kopie.xlsx")
+    drop("incident", "incident 01 opnieuw opgeslagen.xlsx", incident(random.Random(seed), today, brins[0]))
+    # Things that are not forms: a photo, a damaged file, a text note, an old .xls, an Excel lock file.
+    (inbox / "foto van het plein.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(rng.randrange(256) for _ in range(2000)))
+    (inbox / "ongeval half opgeslagen.xlsx").write_bytes((inbox / "ongeval 01.xlsx").read_bytes()[:3000])
+    (inbox / "notitie.txt").write_text("Graag bellen over het incident van dinsdag.\n", encoding="utf-8")
+    (inbox / "~$incident 01.xlsx").write_bytes(b"lock")
+    log(f"{len(list(inbox.iterdir()))} bestanden in de inbox gezet: {inbox}")
+    return DemoFolder(settings=settings, forms_dir=forms_dir, dropped=dropped)
+
+
+def drop_correction(demo: DemoFolder, regnr: str, *, today: dt.date, seed: int = 2026) -> Path:
+    """A staff member corrects an accepted incident: same form, 'correctie_van' filled in."""
+    values = incident(random.Random(seed), today, "12AB") | {
+        "correctie_van": regnr,
+        "categorie": "digitaal pesten",
+        "locatie": "online",
+        "omschrijving": "Correctie: het pesten gebeurde via een groepsapp, niet op het plein.",
+    }
+    target = demo.settings.paths.inbox / f"correctie {regnr}.xlsx"
+    return fill_form(demo.forms_dir / form_file_name(FORMS["incident"]), values, target)

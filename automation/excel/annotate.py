@@ -1,0 +1,54 @@
+"""A copy of a rejected workbook with the wrong cells highlighted and commented.
+
+Uses openpyxl (the one place that loads a user's workbook in full): rejections are rare, and
+openpyxl keeps the form's protection, validation lists and defined names intact.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+
+from automation.validation import Problem
+
+log = logging.getLogger(__name__)
+
+ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+WARNING_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
+
+
+def annotate(
+    data: bytes,
+    target: Path,
+    *,
+    sheet: str,
+    problems: Sequence[Problem],
+    warnings: Sequence[Problem] = (),
+) -> bool:
+    """Write the annotated copy to `target`; False (and a log line) if the workbook cannot be loaded."""
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        ws = wb[sheet]
+        for items, fill in ((warnings, WARNING_FILL), (problems, ERROR_FILL)):
+            for problem in items:
+                if problem.cell == "?":
+                    continue
+                cell = ws[problem.cell]
+                cell.fill = fill
+                text = f"{problem.label}: {problem.message}"
+                comment = Comment(text, "Veiligheid")
+                comment.width, comment.height = 320, 140
+                cell.comment = comment
+        wb.active = wb.sheetnames.index(sheet)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        wb.save(target)
+        return True
+    except Exception:  # openpyxl raises many types for odd workbooks; the .txt still explains
+        log.warning("Kon geen kopie met opmerkingen maken voor %s", target.name, exc_info=True)
+        return False

@@ -1,0 +1,218 @@
+"""Write the board's master workbook from the store, streaming (constant memory).
+
+xlsxwriter's constant_memory mode flushes each row as soon as the next begins, so memory stays flat
+however many registrations there are. Text from forms is always written with `write_string`:
+a description starting with '=' stays text and never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from automation.forms import EVENT_FORMS, FORMS, FormDef, Kind
+from automation.store import Store
+
+HIDDEN_KEYS = frozenset({"school", "correctie_van"})
+HEADER_FILL = "#1F4E79"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str  # text | date | datetime | int | number | percent
+    width: float
+
+
+def _kind(kind: Kind) -> str:
+    return {
+        Kind.DATE: "date",
+        Kind.INTEGER: "int",
+        Kind.DECIMAL: "number",
+        Kind.PERCENT: "percent",
+    }.get(kind, "text")
+
+
+def register_columns(form: FormDef) -> list[Column]:
+    cols = [Column("Registratienummer", "text", 17), Column("School", "text", 8), Column("Schoolnaam", "text", 24)]
+    for f in form.fields:
+        if f.key in HIDDEN_KEYS:
+            continue
+        title = "Leerling (pseudoniem)" if f.key == "leerling_ref" else f.label
+        width = 40 if f.kind is Kind.LONGTEXT else max(10, min(28, len(title) + 2))
+        cols.append(Column(title, _kind(f.kind), width))
+    cols += [Column("Versie", "int", 8), Column("Bronbestand", "text", 30), Column("Ontvangen", "datetime", 17)]
+    return cols
+
+
+class _Formats:
+    def __init__(self, wb: Workbook) -> None:
+        self.header = wb.add_format({"bold": True, "font_color": "white", "bg_color": HEADER_FILL, "text_wrap": True})
+        self.text = wb.add_format({"num_format": "@"})
+        self.date = wb.add_format({"num_format": "dd-mm-yyyy"})
+        self.datetime = wb.add_format({"num_format": "dd-mm-yyyy hh:mm"})
+        self.int = wb.add_format({"num_format": "0"})
+        self.number = wb.add_format({"num_format": "0.00"})
+        self.percent = wb.add_format({"num_format": "0%"})
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+
+
+def _table_name(title: str) -> str:
+    return "tbl_" + re.sub(r"\W+", "_", title).strip("_")
+
+
+def _start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int, fmt: _Formats) -> None:
+    """Declare an Excel table (filters, banded rows) over the rows about to be streamed.
+
+    xlsxwriter refuses add_table() in constant_memory mode only because the header cells would
+    be buffered as shared strings; we declare the table while the first row is still open and
+    then rewrite the header cells as inline strings, which streaming mode can flush.
+    """
+    last_row = max(rows, 1)
+    ws.constant_memory = False
+    ws.add_table(
+        0,
+        0,
+        last_row,
+        len(columns) - 1,
+        {
+            "name": name,
+            "style": "Table Style Medium 2",
+            "columns": [{"header": c.title} for c in columns],
+        },
+    )
+    ws.constant_memory = True
+    for col, c in enumerate(columns):
+        ws.write_string(0, col, c.title, fmt.header)
+        ws.set_column(col, col, c.width)
+    ws.freeze_panes(1, 0)
+
+
+def _write_value(ws: Worksheet, row: int, col: int, kind: str, value: Any, fmt: _Formats) -> None:
+    if value is None or value == "":
+        return
+    if kind == "date":
+        ws.write_datetime(row, col, dt.date.fromisoformat(str(value)[:10]), fmt.date)
+    elif kind == "datetime":
+        ws.write_datetime(row, col, dt.datetime.fromisoformat(str(value)), fmt.datetime)
+    elif kind in ("int", "number", "percent") and isinstance(value, (int, float)):
+        ws.write_number(row, col, value, getattr(fmt, kind))
+    else:
+        ws.write_string(row, col, str(value), fmt.text)
+
+
+def _write_register(wb: Workbook, store: Store, form: FormDef, schools: Mapping[str, str], fmt: _Formats) -> None:
+    ws = wb.add_worksheet(form.register)
+    columns = register_columns(form)
+    _start_table(ws, _table_name(form.register), columns, store.count_records(form.id), fmt)
+    keys = [f.key for f in form.fields if f.key not in HIDDEN_KEYS]
+    for row, rec in enumerate(store.iter_records(form.id), start=1):
+        data = json.loads(rec["data"])
+        values: list[Any] = [rec["regnr"], rec["school"], schools.get(rec["school"], "")]
+        values += [data.get(k) for k in keys]
+        values += [rec["version"], rec["original_name"], rec["received_at"]]
+        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+            _write_value(ws, row, col, column.kind, value, fmt)
+
+
+SCHOOL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("schoolnaam", "Naam (schoolformulier)"),
+    ("directeur_naam", "Directeur"),
+    ("coordinator_naam", "Coördinator sociale veiligheid"),
+    ("coordinator_email", "E-mail coördinator"),
+    ("contactpersoon_naam", "Interne contactpersoon"),
+    ("programma", "Programma"),
+    ("monitor_instrument", "Monitorinstrument"),
+    ("monitor_groepen", "Gemeten groepen"),
+    ("leerlingen_totaal", "Leerlingen"),
+    ("leerlingen_groep_5_8", "Leerlingen groep 5-8"),
+    ("klachtencommissie", "Klachtencommissie"),
+    ("datum_ingevuld", "Schoolformulier ingevuld"),
+)
+
+
+def _write_schools(wb: Workbook, store: Store, schools: Mapping[str, str], fmt: _Formats) -> None:
+    ws = wb.add_worksheet("Scholen")
+    school_form = FORMS["school"]
+    columns = [Column("School", "text", 8), Column("Naam", "text", 28)]
+    columns += [Column(title, _kind(school_form.field(key).kind), 20) for key, title in SCHOOL_COLUMNS]
+    columns.append(Column("Registratienummer", "text", 17))
+    _start_table(ws, "tbl_Scholen", columns, len(schools), fmt)
+    latest = _latest_school_forms(store)
+    for row, (brin, name) in enumerate(sorted(schools.items()), start=1):
+        data, regnr = latest.get(brin, ({}, None))
+        values = [brin, name, *(data.get(key) for key, _ in SCHOOL_COLUMNS), regnr]
+        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+            _write_value(ws, row, col, column.kind, value, fmt)
+
+
+def _latest_school_forms(store: Store) -> dict[str, tuple[dict[str, Any], str]]:
+    latest: dict[str, tuple[dict[str, Any], str]] = {}
+    for rec in store.conn.execute(
+        "SELECT regnr, school, data FROM records WHERE form_id = 'school' ORDER BY event_date, updated_at, regnr"
+    ):
+        latest[rec["school"]] = (json.loads(rec["data"]), rec["regnr"])
+    return latest
+
+
+LOG_COLUMNS = (
+    Column("Ontvangen", "datetime", 17),
+    Column("Bestand", "text", 36),
+    Column("Formulier", "text", 12),
+    Column("Uitkomst", "text", 13),
+    Column("Registratienummer", "text", 17),
+    Column("Toelichting", "text", 80),
+    Column("SHA-256", "text", 20),
+)
+
+
+def _write_log(wb: Workbook, store: Store, fmt: _Formats) -> None:
+    ws = wb.add_worksheet("Logboek")
+    _start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_submissions(), fmt)
+    for row, sub in enumerate(store.iter_submissions(), start=1):
+        form = FORMS.get(sub["form_id"] or "")
+        values = [
+            sub["received_at"],
+            sub["original_name"],
+            form.id if form else "",
+            sub["outcome"],
+            sub["regnr"],
+            sub["reasons"],
+            sub["sha256"],
+        ]
+        for col, (column, value) in enumerate(zip(LOG_COLUMNS, values, strict=True)):
+            _write_value(ws, row, col, column.kind, value, fmt)
+
+
+def write_master(
+    store: Store,
+    target: Path,
+    *,
+    schools: Mapping[str, str],
+    board: str,
+    generated: dt.datetime,
+    forms: Iterable[str] = (*EVENT_FORMS, "peiling"),
+) -> Path:
+    """Write the master to a temporary file beside `target`, then move it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    wb.set_properties({"title": f"Bestuursoverzicht sociale veiligheid — {board}", "created": generated})
+    fmt = _Formats(wb)
+    for form_id in forms:
+        _write_register(wb, store, FORMS[form_id], schools, fmt)
+    _write_schools(wb, store, schools, fmt)
+    _write_log(wb, store, fmt)
+    wb.close()
+    os.replace(tmp, target)
+    return target

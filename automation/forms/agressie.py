@@ -1,0 +1,132 @@
+"""Registratieformulier agressie en geweld — against staff (DOMAIN.md §4.2)."""
+
+from __future__ import annotations
+
+from automation.forms.common import (
+    CORRECTIE_VAN,
+    DATUM,
+    DATUM_INGEVULD,
+    INGEVULD_DOOR,
+    OMSCHRIJVING,
+    SCHOOL,
+    TIJD,
+    janee,
+    when,
+)
+from automation.forms.model import Field, FormDef, Kind, Section
+
+FORM = FormDef(
+    id="agressie",
+    version=1,
+    title="Registratieformulier agressie en geweld",
+    intro=(
+        "Vul dit formulier in als een medewerker te maken kreeg met agressie of geweld. "
+        "Velden met * zijn verplicht. Een opvanggesprek hoort binnen 72 uur plaats te vinden. "
+        "Sla het bestand op en zet het in de map voor meldingen."
+    ),
+    prefix="AG",
+    register="Agressie en geweld",
+    sections=(
+        Section(
+            "Wat is er gebeurd",
+            (
+                SCHOOL,
+                DATUM,
+                TIJD,
+                Field(
+                    "locatie",
+                    "Locatie",
+                    Kind.CHOICE,
+                    "Waar gebeurde het?",
+                    required=True,
+                    choices="locatie",
+                ),
+                Field(
+                    "medewerker_functie",
+                    "Functie van de medewerker",
+                    Kind.CHOICE,
+                    "De functie van de medewerker die het overkwam (geen naam nodig).",
+                    required=True,
+                    choices="medewerker_functie",
+                ),
+                Field(
+                    "dader_rol",
+                    "Dader",
+                    Kind.CHOICE,
+                    "Van wie ging de agressie uit?",
+                    required=True,
+                    choices="agressie_dader_rol",
+                ),
+                Field(
+                    "vorm",
+                    "Vorm van agressie",
+                    Kind.CHOICE,
+                    "Kies de vorm die het best past.",
+                    required=True,
+                    choices="agressie_vorm",
+                ),
+                OMSCHRIJVING,
+            ),
+        ),
+        Section(
+            "Gevolgen",
+            (
+                janee("letsel", "Letsel", "Is de medewerker gewond geraakt?"),
+                Field(
+                    "letsel_aard",
+                    "Aard van het letsel",
+                    Kind.TEXT,
+                    "Verplicht bij letsel: wat voor letsel?",
+                    required_when=when("letsel", "ja"),
+                    max_length=200,
+                ),
+                Field(
+                    "verzuim_dagen",
+                    "Verzuim (dagen)",
+                    Kind.INTEGER,
+                    "Aantal dagen dat de medewerker niet kon werken, een heel getal (0 als geen).",
+                    minimum=0,
+                    maximum=3650,
+                ),
+                janee("ziekenhuisopname", "Ziekenhuisopname", "Is de medewerker opgenomen (ook een dagopname telt)?"),
+                janee("blijvend_letsel", "Blijvend letsel", "Is er blijvend letsel?"),
+                janee(
+                    "arbeidsinspectie_gemeld",
+                    "Gemeld bij Arbeidsinspectie",
+                    "Bij ziekenhuisopname, blijvend letsel of overlijden moet de werkgever dit direct "
+                    "melden bij de Nederlandse Arbeidsinspectie.",
+                ),
+                Field(
+                    "arbeidsinspectie_datum",
+                    "Datum melding Arbeidsinspectie",
+                    Kind.DATE,
+                    "Verplicht als het gemeld is: de datum van de melding.",
+                    required_when=when("arbeidsinspectie_gemeld", "ja"),
+                    not_future=True,
+                ),
+                janee("politie_aangifte", "Aangifte bij politie", "Is er aangifte gedaan?"),
+            ),
+        ),
+        Section(
+            "Opvang en afhandeling",
+            (
+                Field(
+                    "opvanggesprek_datum",
+                    "Datum opvanggesprek",
+                    Kind.DATE,
+                    "Wanneer was het opvanggesprek met de medewerker? Dit hoort binnen 72 uur.",
+                    not_future=True,
+                ),
+                Field("nazorg", "Nazorg", Kind.LONGTEXT, "Welke nazorg is geboden of afgesproken?", max_length=2000),
+                Field(
+                    "maatregelen",
+                    "Genomen maatregelen",
+                    Kind.LONGTEXT,
+                    "Welke maatregelen zijn genomen?",
+                    max_length=2000,
+                ),
+            ),
+        ),
+        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, CORRECTIE_VAN)),
+    ),
+)

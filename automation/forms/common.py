@@ -1,0 +1,62 @@
+"""Fields that several forms share, so their labels and help read the same everywhere."""
+
+from __future__ import annotations
+
+from automation.forms.model import Condition, Field, Kind
+
+
+def when(key: str, *values: str) -> tuple[Condition, ...]:
+    return (Condition(key, tuple(values)),)
+
+
+SCHOOL = Field(
+    "school",
+    "School",
+    Kind.SCHOOL,
+    "Kies uw school uit de lijst.",
+    required=True,
+)
+DATUM = Field(
+    "datum",
+    "Datum van het voorval",
+    Kind.DATE,
+    "De dag waarop het gebeurde, als datum (dd-mm-jjjj). Niet in de toekomst.",
+    required=True,
+    not_future=True,
+)
+TIJD = Field("tijd", "Tijdstip", Kind.TIME, "Ongeveer hoe laat, bijvoorbeeld 10:30.")
+OMSCHRIJVING = Field(
+    "omschrijving",
+    "Omschrijving",
+    Kind.LONGTEXT,
+    "Wat gebeurde er, waar, met wat en waarom? Gebruik geen namen van leerlingen.",
+    required=True,
+    max_length=4000,
+)
+INGEVULD_DOOR = Field(
+    "ingevuld_door",
+    "Ingevuld door",
+    Kind.TEXT,
+    "Uw naam en functie, zodat het bestuurskantoor u kan bereiken.",
+    required=True,
+    max_length=120,
+)
+DATUM_INGEVULD = Field(
+    "datum_ingevuld",
+    "Datum ingevuld",
+    Kind.DATE,
+    "De datum van vandaag.",
+    required=True,
+    not_future=True,
+)
+CORRECTIE_VAN = Field(
+    "correctie_van",
+    "Correctie van registratienummer",
+    Kind.REGNR,
+    "Alleen invullen als dit formulier een eerdere melding verbetert: het registratienummer "
+    "dat u toen kreeg, zoals INC-2026-0042. Laat anders leeg.",
+)
+
+
+def janee(key: str, label: str, help: str, **kw: object) -> Field:
+    return Field(key, label, Kind.CHOICE, help, choices="janee", **kw)  # type: ignore[arg-type]

@@ -1,0 +1,153 @@
+"""Incidentregistratie — incidents involving pupils (DOMAIN.md §4.1)."""
+
+from __future__ import annotations
+
+from automation.forms.common import (
+    CORRECTIE_VAN,
+    DATUM,
+    DATUM_INGEVULD,
+    INGEVULD_DOOR,
+    OMSCHRIJVING,
+    SCHOOL,
+    TIJD,
+    janee,
+    when,
+)
+from automation.forms.model import Condition, Field, FormDef, Kind, Section
+
+SGG = "seksueel grensoverschrijdend gedrag"
+
+FORM = FormDef(
+    id="incident",
+    version=1,
+    title="Incidentregistratie",
+    intro=(
+        "Vul dit formulier in na een incident met leerlingen (pesten, geweld, bedreiging, "
+        "discriminatie, ...). Velden met * zijn verplicht. Noem geen namen van leerlingen: "
+        "gebruik een leerlingnummer of initialen. Sla het bestand op en zet het in de map "
+        "voor meldingen."
+    ),
+    prefix="INC",
+    register="Incidenten",
+    sections=(
+        Section(
+            "Wat is er gebeurd",
+            (
+                SCHOOL,
+                DATUM,
+                TIJD,
+                Field(
+                    "locatie",
+                    "Locatie",
+                    Kind.CHOICE,
+                    "Waar gebeurde het?",
+                    required=True,
+                    choices="locatie",
+                ),
+                Field(
+                    "categorie",
+                    "Soort incident",
+                    Kind.CHOICE,
+                    "Kies de soort die het best past.",
+                    required=True,
+                    choices="incident_categorie",
+                ),
+                Field(
+                    "categorie_toelichting",
+                    "Toelichting op soort",
+                    Kind.TEXT,
+                    "Verplicht als u bij soort incident 'anders' kiest: wat voor incident was het?",
+                    required_when=when("categorie", "anders"),
+                    max_length=200,
+                ),
+                OMSCHRIJVING,
+            ),
+        ),
+        Section(
+            "Betrokkenen",
+            (
+                Field(
+                    "melder_rol",
+                    "Gemeld door",
+                    Kind.CHOICE,
+                    "Wie meldde het incident?",
+                    required=True,
+                    choices="melder_rol",
+                ),
+                Field(
+                    "slachtoffer_rol",
+                    "Slachtoffer",
+                    Kind.CHOICE,
+                    "Wie was het slachtoffer?",
+                    required=True,
+                    choices="slachtoffer_rol",
+                ),
+                Field(
+                    "slachtoffer_groep",
+                    "Groep van het slachtoffer",
+                    Kind.GROUP,
+                    "Verplicht als het slachtoffer een leerling is: groep 1 t/m 8, of bijvoorbeeld 5/6.",
+                    required_when=when("slachtoffer_rol", "leerling"),
+                ),
+                Field(
+                    "dader_rol",
+                    "Dader",
+                    Kind.CHOICE,
+                    "Wie was de (vermoedelijke) dader?",
+                    required=True,
+                    choices="dader_rol",
+                ),
+                Field(
+                    "dader_groep",
+                    "Groep van de dader",
+                    Kind.GROUP,
+                    "Verplicht als de dader een leerling is: groep 1 t/m 8, of bijvoorbeeld 5/6.",
+                    required_when=when("dader_rol", "leerling"),
+                ),
+                Field(
+                    "leerling_ref",
+                    "Leerlingnummer of initialen",
+                    Kind.PUPIL_REF,
+                    "Nooit een naam. Een leerlingnummer of initialen, zodat herhaling bij dezelfde "
+                    "leerling zichtbaar wordt. Het bestuur ziet alleen een code.",
+                    max_length=20,
+                ),
+            ),
+        ),
+        Section(
+            "Gevolgen en afhandeling",
+            (
+                janee("letsel", "Letsel", "Is iemand gewond geraakt?"),
+                janee("materiele_schade", "Materiële schade", "Is er iets kapot of gestolen?"),
+                janee("politie_ingeschakeld", "Politie ingeschakeld", "Is de politie erbij gehaald?"),
+                janee("aangifte_gedaan", "Aangifte gedaan", "Is er aangifte gedaan?"),
+                janee("ouders_geinformeerd", "Ouders geïnformeerd", "Zijn de ouders op de hoogte gebracht?"),
+                Field(
+                    "maatregelen",
+                    "Genomen maatregelen",
+                    Kind.LONGTEXT,
+                    "Welke maatregelen zijn genomen?",
+                    max_length=2000,
+                ),
+                Field(
+                    "nazorg",
+                    "Nazorg",
+                    Kind.LONGTEXT,
+                    "Welke nazorg is geboden of afgesproken?",
+                    max_length=2000,
+                ),
+                janee(
+                    "vertrouwensinspecteur_geraadpleegd",
+                    "Vertrouwensinspecteur geraadpleegd",
+                    "Verplicht bij seksueel grensoverschrijdend gedrag door personeel: het bestuur "
+                    "moet dan de vertrouwensinspecteur van de inspectie raadplegen.",
+                    required_when=(
+                        Condition("categorie", (SGG,)),
+                        Condition("dader_rol", ("personeel",)),
+                    ),
+                ),
+            ),
+        ),
+        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, CORRECTIE_VAN)),
+    ),
+)

@@ -1,0 +1,90 @@
+"""The shape of a form definition: plain, immutable data.
+
+One `FormDef` per form is the single source for the blank Excel workbook, the validation of a
+filled one, the columns of the master workbook and (later) the printable annexes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a field holds; decides the Excel cell type, the validation and the master column."""
+
+    TEXT = "tekst"
+    LONGTEXT = "lange tekst"
+    DATE = "datum"
+    TIME = "tijd"
+    CHOICE = "keuze"
+    INTEGER = "geheel getal"
+    DECIMAL = "getal"
+    PERCENT = "percentage"
+    EMAIL = "e-mailadres"
+    SCHOOL = "school"
+    REGNR = "registratienummer"
+    SCHOOLYEAR = "schooljaar"
+    GROUP = "groep"
+    GROUPS = "groepen"
+    PUPIL_REF = "leerlingnummer of initialen"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """True when the field `key` holds one of `values` (compared case-insensitively)."""
+
+    key: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: Kind
+    help: str
+    required: bool = False
+    choices: str | None = None  # name of a choice list (see forms.choices)
+    required_when: tuple[Condition, ...] = ()  # all must hold
+    not_future: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.required_when)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class FormDef:
+    id: str
+    version: int
+    title: str
+    intro: str
+    prefix: str  # registration number prefix, e.g. INC
+    register: str  # master workbook sheet name
+    sections: tuple[Section, ...]
+    event_date_key: str = "datum"
+    extra_rules: tuple[str, ...] = field(default=())  # names of cross-field rules in validation
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(f for s in self.sections for f in s.fields)
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)

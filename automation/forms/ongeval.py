@@ -1,0 +1,145 @@
+"""Ongevallenmeldingsformulier — accidents (DOMAIN.md §4.3)."""
+
+from __future__ import annotations
+
+from automation.forms.common import (
+    CORRECTIE_VAN,
+    DATUM,
+    DATUM_INGEVULD,
+    INGEVULD_DOOR,
+    SCHOOL,
+    TIJD,
+    janee,
+    when,
+)
+from automation.forms.model import Field, FormDef, Kind, Section
+
+FORM = FormDef(
+    id="ongeval",
+    version=1,
+    title="Ongevallenmeldingsformulier",
+    intro=(
+        "Vul dit formulier in na een ongeval op school of tijdens een schoolactiviteit. "
+        "Velden met * zijn verplicht. Een ongeval van een medewerker, stagiair of vrijwilliger "
+        "met ziekenhuisopname, blijvend letsel of overlijden moet direct gemeld worden bij de "
+        "Nederlandse Arbeidsinspectie."
+    ),
+    prefix="ONG",
+    register="Ongevallen",
+    sections=(
+        Section(
+            "Het ongeval",
+            (
+                SCHOOL,
+                DATUM,
+                TIJD,
+                Field(
+                    "slachtoffer_type",
+                    "Slachtoffer",
+                    Kind.CHOICE,
+                    "Wie raakte gewond?",
+                    required=True,
+                    choices="slachtoffer_type",
+                ),
+                Field(
+                    "slachtoffer_groep",
+                    "Groep van de leerling",
+                    Kind.GROUP,
+                    "Verplicht bij een leerling: groep 1 t/m 8, of bijvoorbeeld 5/6.",
+                    required_when=when("slachtoffer_type", "leerling"),
+                ),
+                Field(
+                    "locatie",
+                    "Locatie",
+                    Kind.CHOICE,
+                    "Waar gebeurde het?",
+                    required=True,
+                    choices="locatie",
+                ),
+                Field("activiteit", "Activiteit", Kind.TEXT, "Wat was het slachtoffer aan het doen?", max_length=200),
+                Field(
+                    "toedracht",
+                    "Toedracht",
+                    Kind.LONGTEXT,
+                    "Hoe gebeurde het? Gebruik geen namen van leerlingen.",
+                    required=True,
+                    max_length=4000,
+                ),
+                Field("oorzaak", "Oorzaak", Kind.CHOICE, "Wat was de belangrijkste oorzaak?", choices="oorzaak"),
+            ),
+        ),
+        Section(
+            "Letsel en behandeling",
+            (
+                Field(
+                    "letsel_aard",
+                    "Aard van het letsel",
+                    Kind.CHOICE,
+                    "Kies het belangrijkste letsel.",
+                    required=True,
+                    choices="letsel_aard",
+                ),
+                Field("lichaamsdeel", "Lichaamsdeel", Kind.TEXT, "Welk lichaamsdeel?", max_length=100),
+                Field(
+                    "eerste_hulp_door",
+                    "Eerste hulp door",
+                    Kind.CHOICE,
+                    "Wie verleende eerste hulp?",
+                    choices="eerste_hulp_door",
+                ),
+                Field(
+                    "behandeling",
+                    "Behandeling",
+                    Kind.CHOICE,
+                    "De zwaarste behandeling die nodig was (een dagopname is ziekenhuisopname).",
+                    required=True,
+                    choices="behandeling",
+                ),
+                Field(
+                    "blijvend_letsel",
+                    "Blijvend letsel",
+                    Kind.CHOICE,
+                    "Is er blijvend letsel?",
+                    choices="janee_onbekend",
+                ),
+                janee("ouders_geinformeerd", "Ouders geïnformeerd", "Bij een leerling: zijn de ouders ingelicht?"),
+                Field(
+                    "verzuim_dagen",
+                    "Verzuim (dagen)",
+                    Kind.INTEGER,
+                    "Aantal dagen afwezig door het ongeval, een heel getal (0 als geen).",
+                    minimum=0,
+                    maximum=3650,
+                ),
+            ),
+        ),
+        Section(
+            "Melding en preventie",
+            (
+                janee(
+                    "arbeidsinspectie_gemeld",
+                    "Gemeld bij Arbeidsinspectie",
+                    "Verplicht te melden bij een medewerker, stagiair of vrijwilliger met "
+                    "ziekenhuisopname, blijvend letsel of overlijden.",
+                ),
+                Field(
+                    "arbeidsinspectie_datum",
+                    "Datum melding Arbeidsinspectie",
+                    Kind.DATE,
+                    "Verplicht als het gemeld is: de datum van de melding.",
+                    required_when=when("arbeidsinspectie_gemeld", "ja"),
+                    not_future=True,
+                ),
+                janee("verzekering_gemeld", "Gemeld bij verzekering", "Is het ongeval gemeld bij de verzekering?"),
+                Field(
+                    "preventieve_maatregel",
+                    "Preventieve maatregel",
+                    Kind.LONGTEXT,
+                    "Wat doen we om herhaling te voorkomen?",
+                    max_length=2000,
+                ),
+            ),
+        ),
+        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, CORRECTIE_VAN)),
+    ),
+)

@@ -1,0 +1,167 @@
+"""Filesystem pieces of the intake: which names to ignore, when a file is complete, and how
+originals are kept (archive) or handed back (rejected folder) without ever overwriting anything."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "icon\r"})
+TEMP_SUFFIXES = (".tmp", ".temp", ".crdownload", ".part", ".partial", ".download")
+
+
+def is_ignored(name: str) -> bool:
+    """Office/LibreOffice lock and temp files, hidden files and OS clutter stay where they are."""
+    lower = name.lower()
+    return (
+        lower in IGNORED_NAMES
+        or name.startswith("~$")
+        or name.startswith(".~lock.")
+        or name.startswith(".")
+        or name.startswith("~")
+        or lower.endswith(TEMP_SUFFIXES)
+    )
+
+
+def candidates(inbox: Path) -> Iterator[Path]:
+    """Regular files directly in the inbox that are not ignored."""
+    try:
+        entries = list(os.scandir(inbox))
+    except FileNotFoundError:
+        return
+    for entry in sorted(entries, key=lambda e: e.name):
+        if is_ignored(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                yield Path(entry.path)
+        except OSError:
+            continue
+
+
+@dataclass
+class _Seen:
+    size: int
+    mtime_ns: int
+    since: float
+
+
+class StabilityTracker:
+    """A file is complete once its size and mtime have not changed for `quiet` seconds.
+
+    Uses a monotonic clock (injectable for tests). The file's own mtime is not trusted as a sign
+    of age: copy tools keep the source's mtime while the copy is still growing.
+    """
+
+    def __init__(self, quiet: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.quiet = quiet
+        self.clock = clock
+        self._seen: dict[Path, _Seen] = {}
+
+    def observe(self, path: Path) -> bool:
+        """Record the file's current state; True when it is stable now."""
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            self._seen.pop(path, None)
+            return False
+        now = self.clock()
+        seen = self._seen.get(path)
+        if seen is None or (seen.size, seen.mtime_ns) != (st.st_size, st.st_mtime_ns):
+            self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, now)
+            seen = self._seen[path]
+        return now - seen.since >= self.quiet
+
+    def stable_for(self, path: Path) -> float:
+        seen = self._seen.get(path)
+        return 0.0 if seen is None else self.clock() - seen.since
+
+    def forget(self, path: Path) -> None:
+        self._seen.pop(path, None)
+
+    def tracked(self) -> list[Path]:
+        return list(self._seen)
+
+
+def safe_name(name: str) -> str:
+    """A file name that is valid on Windows, macOS and Linux and not absurdly long."""
+    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).strip(" .") or "bestand"
+    stem, dot, suffix = cleaned.rpartition(".")
+    if not dot:
+        stem, suffix = cleaned, ""
+    stem = stem[:120]
+    return f"{stem}.{suffix[:10]}" if suffix else stem
+
+
+def write_durably(path: Path, data: bytes, *, fsync: bool) -> None:
+    """Write `data` to `path` via a temp file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        if fsync:
+            handle.flush()
+            os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def archive_path(archive: Path, sha256: str, original_name: str) -> Path:
+    """Content-addressed: the same bytes under the same name always land on the same path."""
+    return archive / sha256[:2] / sha256 / safe_name(original_name)
+
+
+def keep_in_archive(archive: Path, sha256: str, original_name: str, data: bytes | Path, *, fsync: bool) -> Path:
+    """Keep the original byte for byte; `data` is the bytes, or the file itself when it is large."""
+    target = archive_path(archive, sha256, original_name)
+    if target.exists():
+        return target
+    if isinstance(data, bytes):
+        write_durably(target, data, fsync=fsync)
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(data, tmp)
+    if fsync:
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    return target
+
+
+def unique_target(folder: Path, name: str) -> Path:
+    """`folder/name`, or `name (2)`, `name (3)`, ... whichever does not exist yet."""
+    name = safe_name(name)
+    stem, suffix = os.path.splitext(name)
+    candidate = folder / name
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return candidate
+
+
+def move_no_overwrite(source: Path, folder: Path, name: str) -> Path:
+    """Move `source` into `folder` under a unique name; never replaces an existing file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    while True:
+        target = unique_target(folder, name)
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            continue  # someone took the name between our check and the link
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            try:
+                with open(source, "rb") as src, open(target, "xb") as dst:
+                    shutil.copyfileobj(src, dst)
+            except FileExistsError:
+                continue
+        source.unlink()
+        return target

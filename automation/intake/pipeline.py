@@ -1,0 +1,391 @@
+"""Process one dropped file: recognise → read → validate → keep → store → finish.
+
+The order makes a crash at any moment safe:
+
+1. the bytes are read once and kept in the content-addressed archive (idempotent);
+2. submission and record are stored in one transaction, marked *unfinished*;
+3. the inbox file is removed (accepted, duplicate) or moved to the rejected folder with its
+   explanation (rejected), and the submission is marked finished.
+
+After a crash between 2 and 3, `recover()` finishes the step for the file still in the inbox, so it
+is neither lost nor counted twice. After a crash before 2 the file is simply processed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from automation.config import Settings
+from automation.errors import FileProblem, NotReady
+from automation.excel.annotate import annotate
+from automation.excel.read_form import RawForm, read_form
+from automation.forms import FormDef
+from automation.intake import files
+from automation.intake.report import rejection_text
+from automation.privacy import pseudonym
+from automation.store import ACCEPTED, DUPLICATE, REJECTED, Store, Submission, dumps, now_text
+from automation.validation import Problem, Result, validate
+
+log = logging.getLogger(__name__)
+
+WAITING = "wachten"
+
+
+@dataclass
+class Counts:
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    ignored: int = 0
+    waiting: int = 0
+    recovered: int = 0
+
+    def add(self, outcome: str) -> None:
+        if outcome == ACCEPTED:
+            self.accepted += 1
+        elif outcome == REJECTED:
+            self.rejected += 1
+        elif outcome == DUPLICATE:
+            self.duplicates += 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.accepted or self.rejected or self.duplicates or self.recovered)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates,
+            "ignored": self.ignored,
+            "waiting": self.waiting,
+        }
+
+
+@dataclass
+class Decision:
+    """What to do with one file, decided before anything is stored."""
+
+    outcome: str
+    kind: str | None = None
+    form: FormDef | None = None
+    raw: RawForm | None = None
+    result: Result | None = None
+    general: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    content_key: str | None = None
+    duplicate_of: str | None = None
+    correction_of: str | None = None
+
+
+def content_key(form: FormDef, record: dict[str, Any]) -> str:
+    """Hash of all field values except the correction reference (Excel changes bytes on save)."""
+    values = {k: v for k, v in record.items() if k != "correctie_van"}
+    return hashlib.sha256(f"{form.id}|{dumps(values)}".encode()).hexdigest()
+
+
+class Intake:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        secret: bytes,
+        now: Callable[[], dt.datetime] = dt.datetime.now,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.secret = secret
+        self.now = now
+        self.run_id: int | None = None
+        cfg = settings.board.intake
+        self.max_bytes = int(cfg.max_bestandsgrootte_mb * 1024 * 1024)
+        self.damaged_after = cfg.beschadigd_na_seconden
+        self.fsync = cfg.fsync
+
+    # --- recovery --------------------------------------------------------------------------
+    def recover(self) -> int:
+        """Finish what a crashed run stored but did not complete. Returns how many."""
+        done = 0
+        for row in self.store.unfinished():
+            path = Path(row["inbox_path"])
+            try:
+                data, sha, _ = self._read(path)
+            except NotReady:
+                if not path.exists():
+                    self.store.mark_finished(row["id"])
+                continue
+            if sha != row["sha256"]:
+                self.store.mark_finished(row["id"])  # a new file took the name; it is processed anew
+                continue
+            log.info("Herstel na onderbreking: %s afmaken (%s)", path.name, row["outcome"])
+            if row["outcome"] == REJECTED:
+                self._finish_rejected(row["id"], path, data or b"", row["original_name"], row["reasons"])
+            else:
+                path.unlink()
+                self.store.mark_finished(row["id"])
+            done += 1
+        return done
+
+    # --- one file ----------------------------------------------------------------------------
+    def handle(self, path: Path, *, stable_for: float) -> str:
+        """Process one complete-looking file. Returns the outcome, or WAITING to retry later."""
+        try:
+            data, sha, size = self._read(path)
+        except NotReady:
+            return WAITING
+        received = self.now().replace(microsecond=0)
+        kept = files.keep_in_archive(
+            self.settings.paths.archive, sha, path.name, data if data is not None else path, fsync=self.fsync
+        )
+        try:
+            decision = self._decide(data, sha) if data is not None else self._decide_too_large()
+        except NotReady:
+            if stable_for < self.damaged_after:
+                return WAITING
+            decision = self._decide_damaged()
+        sub = Submission(
+            received_at=now_text(received),
+            original_name=path.name,
+            inbox_path=str(path),
+            sha256=sha,
+            size=size,
+            archive_path=str(kept),
+            form_id=decision.form.id if decision.form else None,
+            form_version=decision.raw.version if decision.raw else None,
+            outcome=decision.outcome,
+            kind=decision.kind,
+            reasons=self._reasons(decision),
+            content_key=decision.content_key if decision.outcome == ACCEPTED else None,
+        )
+        with self.store.transaction():
+            sub_id = self.store.add_submission(sub, run_id=self.run_id)
+            regnr = self._store_record(decision, sub_id, received) if decision.outcome == ACCEPTED else None
+            if regnr is not None:
+                self.store.conn.execute("UPDATE submissions SET regnr = ? WHERE id = ?", (regnr, sub_id))
+            elif decision.duplicate_of:
+                self.store.conn.execute(
+                    "UPDATE submissions SET regnr = ? WHERE id = ?", (decision.duplicate_of, sub_id)
+                )
+        self._log_outcome(path.name, decision, regnr)
+        if decision.outcome == REJECTED:
+            self._finish_rejected(
+                sub_id, path, data or b"", path.name, sub.reasons, decision=decision, received=received
+            )
+        else:
+            path.unlink()
+            self.store.mark_finished(sub_id)
+        return decision.outcome
+
+    def _read(self, path: Path) -> tuple[bytes | None, str, int]:
+        """The file's bytes (None when too large to be a form), SHA-256 and size."""
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                with open(path, "rb") as handle:  # never read a huge file into memory
+                    return None, hashlib.file_digest(handle, "sha256").hexdigest(), size
+            data = path.read_bytes()
+        except (FileNotFoundError, PermissionError) as exc:  # gone, or still open on Windows
+            raise NotReady() from exc
+        return data, hashlib.sha256(data).hexdigest(), len(data)
+
+    def _decide(self, data: bytes, sha: str) -> Decision:
+        if not data:
+            return Decision(
+                REJECTED,
+                kind="leeg",
+                general="Het bestand is leeg (0 bytes). Sla het formulier opnieuw op in Excel en zet het opnieuw in de map.",
+            )
+        previous = self.store.accepted_with_bytes(sha)
+        if previous is not None:
+            return Decision(DUPLICATE, kind="zelfde-bestand", duplicate_of=previous["regnr"])
+        try:
+            raw = read_form(data, max_uncompressed=self.max_bytes * 20)
+        except FileProblem as problem:
+            if problem.kind == "beschadigd":
+                raise NotReady() from problem
+            return Decision(REJECTED, kind=problem.kind, general=problem.message)
+        return self._decide_form(raw)
+
+    def _decide_too_large(self) -> Decision:
+        limit = self.settings.board.intake.max_bestandsgrootte_mb
+        return Decision(
+            REJECTED,
+            kind="te-groot",
+            general=(
+                f"Het bestand is groter dan {limit:g} MB; een ingevuld formulier is veel kleiner. "
+                "Zet alleen ingevulde formulieren in de map, geen foto's of andere bestanden erin "
+                "geplakt. Vul zo nodig het formulier opnieuw in."
+            ),
+        )
+
+    def _decide_damaged(self) -> Decision:
+        return Decision(
+            REJECTED,
+            kind="beschadigd",
+            general=(
+                "Het bestand is beschadigd of niet volledig opgeslagen en kan niet worden geopend. "
+                "Open het in Excel: lukt dat, sla het dan opnieuw op; lukt dat niet, vul het "
+                "formulier opnieuw in."
+            ),
+        )
+
+    def _decide_form(self, raw: RawForm) -> Decision:
+        s = self.settings
+        result = validate(
+            raw.form,
+            raw.values,
+            raw.cells,
+            schools=s.schools,
+            choices=s.choices,
+            today=self.now().date(),
+        )
+        decision = Decision(ACCEPTED, form=raw.form, raw=raw, result=result)
+        if result.ok:
+            self._check_correction(decision)
+        if not result.ok:
+            decision.outcome, decision.kind = REJECTED, "ongeldig"
+            decision.problems = list(result.problems)
+            return decision
+        ref = result.record.get("leerling_ref")
+        if isinstance(ref, str) and ref:
+            result.record["leerling_ref"] = pseudonym(self.secret, str(result.record["school"]), ref)
+        decision.content_key = content_key(raw.form, result.record)
+        same = self.store.accepted_with_content(raw.form.id, decision.content_key)
+        if same is not None:
+            decision.outcome, decision.kind, decision.duplicate_of = DUPLICATE, "zelfde-inhoud", same["regnr"]
+        return decision
+
+    def _check_correction(self, decision: Decision) -> None:
+        assert decision.result is not None and decision.form is not None and decision.raw is not None
+        target = decision.result.record.get("correctie_van")
+        if not target:
+            return
+        form = decision.form
+        cell = decision.raw.cells.get("correctie_van", "?")
+        label = form.field("correctie_van").label
+        existing = self.store.record(target)
+        if existing is None:
+            decision.result.problems.append(
+                Problem(
+                    "correctie_van",
+                    label,
+                    cell,
+                    f"het registratienummer {target} is niet bekend. Controleer het nummer in de "
+                    "bevestiging of het overzicht, of laat dit veld leeg voor een nieuwe melding.",
+                )
+            )
+        elif existing["form_id"] != form.id:
+            decision.result.problems.append(
+                Problem(
+                    "correctie_van",
+                    label,
+                    cell,
+                    f"{target} hoort bij een ander soort formulier. Verbeter een melding met hetzelfde "
+                    f"formulier ({form.title}).",
+                )
+            )
+        else:
+            decision.correction_of = target
+
+    def _store_record(self, decision: Decision, sub_id: int, received: dt.datetime) -> str:
+        assert decision.form is not None and decision.result is not None
+        form, record = decision.form, decision.result.record
+        event = record.get(form.event_date_key)
+        event_text = event.isoformat() if isinstance(event, dt.date) else None
+        at = now_text(received)
+        if decision.correction_of:
+            self.store.replace_record(
+                regnr=decision.correction_of,
+                school=str(record["school"]),
+                event_date=event_text,
+                data=record,
+                submission_id=sub_id,
+                at=at,
+            )
+            return decision.correction_of
+        regnr = self.store.next_regnr(form.prefix, received.year)
+        self.store.insert_record(
+            regnr=regnr,
+            form_id=form.id,
+            school=str(record["school"]),
+            event_date=event_text,
+            data=record,
+            submission_id=sub_id,
+            at=at,
+        )
+        return regnr
+
+    def _reasons(self, decision: Decision) -> str:
+        if decision.outcome == DUPLICATE:
+            what = "zelfde bestand" if decision.kind == "zelfde-bestand" else "zelfde inhoud"
+            return f"Dubbel ingeleverd ({what}) als {decision.duplicate_of}; niet opnieuw opgeslagen."
+        if decision.general:
+            return decision.general
+        parts = [p.line() for p in decision.problems]
+        if decision.outcome == ACCEPTED:
+            if decision.correction_of:
+                parts.insert(0, f"Correctie van {decision.correction_of}.")
+            warnings = decision.result.warnings if decision.result else []
+            parts += [f"Let op: {p.line()}" for p in warnings]
+        return " | ".join(parts)
+
+    def _log_outcome(self, name: str, decision: Decision, regnr: str | None) -> None:
+        if decision.outcome == ACCEPTED:
+            log.info("Geaccepteerd: %s als %s", name, regnr)
+        elif decision.outcome == DUPLICATE:
+            log.info("Dubbel: %s (al binnen als %s)", name, decision.duplicate_of)
+        else:
+            log.info("Afgewezen: %s (%s)", name, decision.kind)
+
+    # --- rejected files go back ---------------------------------------------------------------
+    def _finish_rejected(
+        self,
+        sub_id: int,
+        path: Path,
+        data: bytes,
+        original_name: str,
+        reasons: str,
+        *,
+        decision: Decision | None = None,
+        received: dt.datetime | None = None,
+    ) -> None:
+        folder = self.settings.paths.rejected
+        moved = files.move_no_overwrite(path, folder, original_name)
+        stem = moved.stem
+        annotated_name = None
+        if decision is not None and decision.raw is not None and decision.problems:
+            target = files.unique_target(folder, f"{stem} - met opmerkingen.xlsx")
+            warnings = decision.result.warnings if decision.result else []
+            if annotate(data, target, sheet=decision.raw.sheet, problems=decision.problems, warnings=warnings):
+                annotated_name = target.name
+        text = rejection_text(
+            original_name=original_name,
+            received=received or self.now(),
+            form_title=decision.form.title if decision and decision.form else None,
+            problems=decision.problems if decision else [],
+            warnings=decision.result.warnings if decision and decision.result else [],
+            general=(decision.general if decision else reasons) or None,
+            annotated_name=annotated_name,
+            inbox_hint=str(self.settings.paths.inbox),
+        )
+        explanation = files.unique_target(folder, f"{stem} - uitleg.txt")
+        with open(explanation, "w", encoding="utf-8-sig", newline="\r\n") as handle:
+            handle.write(text)
+        self.store.mark_finished(sub_id, rejected_path=str(moved))
+
+
+def scan_ignored(inbox: Path) -> int:
+    """How many entries in the inbox the intake leaves alone (lock files, hidden files, folders)."""
+    try:
+        with os.scandir(inbox) as entries:
+            return sum(1 for e in entries if files.is_ignored(e.name) or not e.is_file(follow_symlinks=False))
+    except FileNotFoundError:
+        return 0

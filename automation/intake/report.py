@@ -1,0 +1,64 @@
+"""The plain-text explanation that goes back to the person who dropped a rejected file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from automation.validation import Problem
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%d-%m-%Y om %H:%M")
+
+
+def rejection_text(
+    *,
+    original_name: str,
+    received: dt.datetime,
+    form_title: str | None,
+    problems: Sequence[Problem],
+    warnings: Sequence[Problem],
+    general: str | None,
+    annotated_name: str | None,
+    inbox_hint: str,
+) -> str:
+    lines = [
+        f'Uw bestand "{original_name}" is NIET verwerkt.',
+        f"Ontvangen: {_stamp(received)}",
+    ]
+    if form_title:
+        lines.append(f"Formulier: {form_title}")
+    lines.append("")
+    if general:
+        lines += ["Wat is er aan de hand:", general, ""]
+    if problems:
+        lines.append("Wat moet er anders:")
+        lines += [f"{n}. {p.line()}" for n, p in enumerate(problems, start=1)]
+        lines.append("")
+    if warnings:
+        lines.append("Let ook op (dit houdt het formulier niet tegen):")
+        lines += [f"- {p.line()}" for p in warnings]
+        lines.append("")
+    lines.append("Wat nu?")
+    if problems and annotated_name:
+        lines.append(
+            f'Open "{annotated_name}": de rode cellen hebben een opmerking. Verbeter die velden, sla het '
+            f"bestand op en zet het opnieuw in de map voor meldingen ({inbox_hint})."
+        )
+    elif problems:
+        lines.append(
+            f'Open uw bestand "{original_name}", verbeter de genoemde velden, sla het op en zet het opnieuw '
+            f"in de map voor meldingen ({inbox_hint})."
+        )
+    else:
+        lines.append(
+            "Volg de aanwijzing hierboven en zet daarna het ingevulde formulier in de map voor meldingen "
+            f"({inbox_hint})."
+        )
+    lines += [
+        "",
+        "Uw oorspronkelijke bestand staat ongewijzigd naast deze uitleg. Vragen? Neem contact op met "
+        "het bestuurskantoor.",
+    ]
+    return "\n".join(lines) + "\n"

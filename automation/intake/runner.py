@@ -1,0 +1,211 @@
+"""One pass over the inbox, and the watcher loop built from the same parts.
+
+Small testable parts: the filter (files.is_ignored), the stability tracker, `Intake.handle` (one
+file, never lets a bad file stop the loop), and a loop with a stop event so tests can end it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from automation.config import Settings
+from automation.errors import AlreadyRunning, FolderError
+from automation.excel.master import write_master
+from automation.intake import files
+from automation.intake.pipeline import WAITING, Counts, Intake, scan_ignored
+from automation.privacy import load_secret
+from automation.store import Store, now_text
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def working_folder_lock(settings: Settings) -> Iterator[None]:
+    """One watcher or run per working folder. The OS releases the lock if the process dies."""
+    settings.paths.state.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.paths.lock), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise AlreadyRunning(
+            f"Er draait al een watcher of verwerking voor deze werkmap ({settings.paths.root}). "
+            "Stop die eerst, of wacht tot de verwerking klaar is."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def ensure_folders(settings: Settings) -> None:
+    p = settings.paths
+    for folder in (p.inbox, p.outbox, p.rejected, p.archive, p.data, p.logs):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FolderError(f"Kan de map {folder} niet maken of openen: {exc.strerror}") from exc
+    try:
+        next(iter(files.candidates(p.inbox)), None)
+    except OSError as exc:
+        raise FolderError(f"Kan de inbox {p.inbox} niet lezen: {exc.strerror}") from exc
+
+
+@dataclass
+class Runner:
+    settings: Settings
+    store: Store
+    intake: Intake
+    now: Callable[[], dt.datetime]
+
+    @classmethod
+    def open(cls, settings: Settings, *, now: Callable[[], dt.datetime] = dt.datetime.now) -> Runner:
+        ensure_folders(settings)
+        store = Store.open(settings.paths.database, create=True, durable=settings.board.intake.fsync)
+        intake = Intake(settings, store, secret=load_secret(settings.paths.secret), now=now)
+        return cls(settings, store, intake, now)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- the master --------------------------------------------------------------------------
+    def rebuild_master(self) -> Path | None:
+        try:
+            return write_master(
+                self.store,
+                self.settings.paths.master,
+                schools=self.settings.schools,
+                board=self.settings.board.bestuur,
+                generated=self.now(),
+            )
+        except OSError as exc:  # e.g. the master is open in Excel on Windows; retried next pass
+            log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", exc)
+            return None
+
+    # --- one pass ----------------------------------------------------------------------------
+    def handle_ready(self, tracker: files.StabilityTracker, paths: list[Path], counts: Counts) -> list[Path]:
+        """Handle every stable file among `paths`; return those still waiting."""
+        pending: list[Path] = []
+        for path in paths:
+            if not tracker.observe(path):
+                if path.exists():
+                    pending.append(path)
+                continue
+            try:
+                outcome = self.intake.handle(path, stable_for=tracker.stable_for(path))
+            except OSError as exc:  # disk full, share gone: keep the file, try again later
+                log.error("Kon %s nu niet verwerken (%s); het blijft in de inbox.", path.name, exc)
+                pending.append(path)
+                continue
+            if outcome == WAITING:
+                pending.append(path)
+            else:
+                tracker.forget(path)
+                counts.add(outcome)
+        return pending
+
+    def process_once(self, *, command: str = "process", wait_limit: float | None = None) -> Counts:
+        """Handle everything in the inbox, waiting (bounded) for files still being written."""
+        cfg = self.settings.board.intake
+        limit = wait_limit if wait_limit is not None else cfg.stabiel_seconden + cfg.beschadigd_na_seconden + 5
+        run_id = self.store.start_run(command, now_text(self.now()))
+        self.intake.run_id = run_id
+        counts = Counts()
+        counts.recovered = self.intake.recover()
+        tracker = files.StabilityTracker(cfg.stabiel_seconden)
+        deadline = time.monotonic() + limit
+        pending = list(files.candidates(self.settings.paths.inbox))
+        while True:
+            pending = self.handle_ready(tracker, pending, counts)
+            if not pending or time.monotonic() >= deadline:
+                break
+            time.sleep(min(0.25, max(0.02, cfg.stabiel_seconden / 4)))
+            pending = list(files.candidates(self.settings.paths.inbox))
+        counts.waiting = len(pending)
+        counts.ignored = scan_ignored(self.settings.paths.inbox)
+        if counts.changed or not self.settings.paths.master.exists():
+            self.rebuild_master()
+        self.store.finish_run(run_id, at=now_text(self.now()), counts=counts.as_dict())
+        return counts
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, inbox: Path, sink: queue.SimpleQueue[Path]) -> None:
+        self.inbox = inbox
+        self.sink = sink
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw:
+                continue
+            path = Path(str(raw))
+            if path.parent == self.inbox and not files.is_ignored(path.name):
+                self.sink.put(path)
+
+
+def watch(
+    runner: Runner,
+    *,
+    stop: threading.Event,
+    poll: float | None = None,
+    on_pass: Callable[[Counts], None] | None = None,
+) -> None:
+    """Watch the inbox until `stop` is set: events (or polling), plus a periodic full rescan."""
+    settings = runner.settings
+    cfg = settings.board.intake
+    inbox = settings.paths.inbox
+    events: queue.SimpleQueue[Path] = queue.SimpleQueue()
+    observer = PollingObserver(timeout=poll) if poll else Observer()
+    observer.schedule(_Events(inbox, events), str(inbox), recursive=False)
+    observer.start()
+    tracker = files.StabilityTracker(cfg.stabiel_seconden)
+    run_id = runner.store.start_run("watch", now_text(runner.now()))
+    runner.intake.run_id = run_id
+    total = Counts()
+    total.recovered = runner.intake.recover()
+    pending: set[Path] = set(files.candidates(inbox))  # files already there at start-up
+    next_rescan = time.monotonic() + cfg.herscan_seconden
+    tick = min(0.5, max(0.05, cfg.stabiel_seconden / 4))
+    log.info("Watcher gestart op %s (%s)", inbox, f"polling elke {poll:g} s" if poll else "bestandsgebeurtenissen")
+    if total.recovered or not settings.paths.master.exists():
+        runner.rebuild_master()
+    try:
+        while not stop.is_set():
+            while True:
+                try:
+                    pending.add(events.get_nowait())
+                except queue.Empty:
+                    break
+            if time.monotonic() >= next_rescan:
+                pending.update(files.candidates(inbox))
+                next_rescan = time.monotonic() + cfg.herscan_seconden
+            counts = Counts()
+            if pending:
+                still = runner.handle_ready(tracker, sorted(pending), counts)
+                pending = {p for p in still if p.exists()}
+            if counts.changed:
+                runner.rebuild_master()
+                for name in ("accepted", "rejected", "duplicates"):
+                    setattr(total, name, getattr(total, name) + getattr(counts, name))
+                runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
+                if on_pass is not None:
+                    on_pass(counts)
+            stop.wait(tick)
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+        total.waiting = len(pending)
+        runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
+        log.info("Watcher gestopt.")

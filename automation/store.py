@@ -1,0 +1,336 @@
+"""SQLite store: the system of record. Schema, migrations and queries; nothing else.
+
+Every dropped file becomes one row in `submissions` (with SHA-256, original name, time received,
+outcome and reasons). Every accepted registration is one row in `records`; a correction replaces the
+record's data and moves the previous version to `record_history`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from automation.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+ACCEPTED = "geaccepteerd"
+REJECTED = "afgewezen"
+DUPLICATE = "dubbel"
+OUTCOMES = (ACCEPTED, REJECTED, DUPLICATE)
+
+SCHEMA = """
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    inbox_path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    form_id TEXT,
+    form_version INTEGER,
+    outcome TEXT NOT NULL CHECK (outcome IN ('geaccepteerd', 'afgewezen', 'dubbel')),
+    kind TEXT,
+    reasons TEXT NOT NULL DEFAULT '',
+    regnr TEXT,
+    content_key TEXT,
+    archive_path TEXT NOT NULL,
+    rejected_path TEXT,
+    finished INTEGER NOT NULL DEFAULT 0,
+    run_id INTEGER
+);
+CREATE INDEX submissions_sha ON submissions (sha256, outcome);
+CREATE INDEX submissions_content ON submissions (form_id, content_key, outcome);
+CREATE INDEX submissions_unfinished ON submissions (finished) WHERE finished = 0;
+
+CREATE TABLE records (
+    regnr TEXT PRIMARY KEY,
+    form_id TEXT NOT NULL,
+    school TEXT NOT NULL,
+    event_date TEXT,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    submission_id INTEGER NOT NULL REFERENCES submissions (id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX records_form ON records (form_id, event_date);
+
+CREATE TABLE record_history (
+    regnr TEXT NOT NULL REFERENCES records (regnr),
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    submission_id INTEGER NOT NULL REFERENCES submissions (id),
+    replaced_at TEXT NOT NULL,
+    replaced_by INTEGER NOT NULL REFERENCES submissions (id),
+    PRIMARY KEY (regnr, version)
+);
+
+CREATE TABLE counters (
+    prefix TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (prefix, year)
+);
+
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    counts TEXT NOT NULL DEFAULT '{}',
+    error TEXT
+);
+"""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, default=_json_default, ensure_ascii=False, sort_keys=True)
+
+
+def now_text(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Submission:
+    received_at: str
+    original_name: str
+    inbox_path: str
+    sha256: str
+    size: int
+    archive_path: str
+    form_id: str | None = None
+    form_version: int | None = None
+    outcome: str = REJECTED
+    kind: str | None = None
+    reasons: str = ""
+    content_key: str | None = None
+    rejected_path: str | None = None
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    # --- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, *, create: bool, durable: bool = True) -> Store:
+        if not path.exists() and not create:
+            raise StoreError(
+                f"De database {path} ontbreekt. Is de map verplaatst? Zet hem terug, of start opnieuw "
+                "met 'veiligheid process' in een nieuwe werkmap."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            store = cls(conn, path)
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"De database {path} is beschadigd of geen database ({exc}). Zet een reservekopie terug."
+            ) from exc
+        return store
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"De database {self.path} is gemaakt door een nieuwere versie van dit programma "
+                f"(schema {version}); werk het programma bij."
+            )
+        if version == 0:
+            self.conn.executescript("BEGIN;" + SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- submissions ---------------------------------------------------------------------
+    def add_submission(self, sub: Submission, *, run_id: int | None, regnr: str | None = None) -> int:
+        cur = self.conn.execute(
+            """INSERT INTO submissions (received_at, original_name, inbox_path, sha256, size, form_id,
+                 form_version, outcome, kind, reasons, regnr, content_key, archive_path,
+                 rejected_path, run_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                sub.received_at,
+                sub.original_name,
+                sub.inbox_path,
+                sub.sha256,
+                sub.size,
+                sub.form_id,
+                sub.form_version,
+                sub.outcome,
+                sub.kind,
+                sub.reasons,
+                regnr,
+                sub.content_key,
+                sub.archive_path,
+                sub.rejected_path,
+                run_id,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def mark_finished(self, submission_id: int, *, rejected_path: str | None = None) -> None:
+        if rejected_path is None:
+            self.conn.execute("UPDATE submissions SET finished = 1 WHERE id = ?", (submission_id,))
+        else:
+            self.conn.execute(
+                "UPDATE submissions SET finished = 1, rejected_path = ? WHERE id = ?",
+                (rejected_path, submission_id),
+            )
+
+    def unfinished(self) -> list[sqlite3.Row]:
+        return list(self.conn.execute("SELECT * FROM submissions WHERE finished = 0 ORDER BY id"))
+
+    def accepted_with_bytes(self, sha256: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT * FROM submissions WHERE sha256 = ? AND outcome = ? ORDER BY id LIMIT 1",
+            (sha256, ACCEPTED),
+        ).fetchone()
+        return row
+
+    def accepted_with_content(self, form_id: str, content_key: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT * FROM submissions WHERE form_id = ? AND content_key = ? AND outcome = ? ORDER BY id LIMIT 1",
+            (form_id, content_key, ACCEPTED),
+        ).fetchone()
+        return row
+
+    # --- records -------------------------------------------------------------------------
+    def next_regnr(self, prefix: str, year: int) -> str:
+        row = self.conn.execute(
+            """INSERT INTO counters (prefix, year, last) VALUES (?, ?, 1)
+               ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1
+               RETURNING last""",
+            (prefix, year),
+        ).fetchone()
+        return f"{prefix}-{year}-{int(row[0]):04d}"
+
+    def record(self, regnr: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()
+        return row
+
+    def insert_record(
+        self,
+        *,
+        regnr: str,
+        form_id: str,
+        school: str,
+        event_date: str | None,
+        data: Mapping[str, Any],
+        submission_id: int,
+        at: str,
+    ) -> None:
+        self.conn.execute(
+            """INSERT INTO records (regnr, form_id, school, event_date, version, data, submission_id,
+                 created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)""",
+            (regnr, form_id, school, event_date, dumps(data), submission_id, at, at),
+        )
+
+    def replace_record(
+        self,
+        *,
+        regnr: str,
+        school: str,
+        event_date: str | None,
+        data: Mapping[str, Any],
+        submission_id: int,
+        at: str,
+    ) -> int:
+        old = self.record(regnr)
+        if old is None:
+            raise KeyError(regnr)
+        self.conn.execute(
+            """INSERT INTO record_history (regnr, version, data, submission_id, replaced_at, replaced_by)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (regnr, old["version"], old["data"], old["submission_id"], at, submission_id),
+        )
+        version = int(old["version"]) + 1
+        self.conn.execute(
+            """UPDATE records SET school = ?, event_date = ?, version = ?, data = ?, submission_id = ?,
+                 updated_at = ? WHERE regnr = ?""",
+            (school, event_date, version, dumps(data), submission_id, at, regnr),
+        )
+        return version
+
+    def count_records(self, form_id: str) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM records WHERE form_id = ?", (form_id,)).fetchone()[0])
+
+    def iter_records(self, form_id: str) -> Iterator[sqlite3.Row]:
+        """Current records of one form, newest event first, joined with their source file."""
+        yield from self.conn.execute(
+            """SELECT r.*, s.original_name, s.received_at
+               FROM records r JOIN submissions s ON s.id = r.submission_id
+               WHERE r.form_id = ?
+               ORDER BY r.event_date DESC, r.regnr DESC""",
+            (form_id,),
+        )
+
+    def count_submissions(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM submissions").fetchone()[0])
+
+    def iter_submissions(self) -> Iterator[sqlite3.Row]:
+        yield from self.conn.execute("SELECT * FROM submissions ORDER BY id DESC")
+
+    # --- runs and status -----------------------------------------------------------------
+    def start_run(self, command: str, at: str) -> int:
+        cur = self.conn.execute("INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, at))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, *, at: str, counts: Mapping[str, int], error: str | None = None) -> None:
+        self.conn.execute(
+            "UPDATE runs SET finished_at = ?, counts = ?, error = ? WHERE id = ?",
+            (at, json.dumps(dict(counts)), error, run_id),
+        )
+
+    def last_run(self) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        return {
+            "command": row["command"],
+            "started_at": row["started_at"],
+            "finished_at": row["finished_at"],
+            "counts": json.loads(row["counts"]),
+            "error": row["error"],
+        }
+
+    def outcome_counts(self) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        for row in self.conn.execute(
+            "SELECT coalesce(form_id, '(geen formulier)') AS f, outcome, count(*) AS n FROM submissions GROUP BY 1, 2"
+        ):
+            counts.setdefault(row["f"], {})[row["outcome"]] = row["n"]
+        return counts

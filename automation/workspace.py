@@ -1,0 +1,126 @@
+"""Create a working folder: a commented starter config, the folders and the pseudonym secret."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from automation.config import CONFIG_NAME, Settings, load_settings
+from automation.errors import ConfigError
+from automation.forms.choices import DEFAULT_CHOICES
+from automation.privacy import create_secret
+
+EXAMPLE_SCHOOLS: Mapping[str, str] = {
+    "12AB": "OBS De Regenboog",
+    "34CD": "CBS Het Anker",
+    "56EF": "IKC De Vlinder",
+}
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def starter_config(
+    *,
+    board: str,
+    schools: Mapping[str, str],
+    stable_seconds: float = 2,
+    damaged_after: float = 30,
+) -> str:
+    school_tables = "\n".join(
+        f"[[scholen]]\nbrin = {_toml_string(brin)}\nnaam = {_toml_string(name)}\n" for brin, name in schools.items()
+    )
+    locaties = ", ".join(_toml_string(v) for v in DEFAULT_CHOICES["locatie"])
+    return f"""# veiligheid.toml — instellingen voor de registratie van sociale veiligheid.
+# Paden zijn relatief ten opzichte van de map waarin dit bestand staat.
+# Na een wijziging: 'veiligheid forms' maakt de formulieren opnieuw (met de nieuwe keuzelijsten).
+
+# De naam van het bestuur, zoals op formulieren en in het bestuursoverzicht.
+bestuur = {_toml_string(board)}
+
+# De scholen van het bestuur: BRIN-code (4 tekens, zoals 12AB) en naam.
+# Ze verschijnen in de keuzelijst 'School' van elk formulier.
+{school_tables}
+[mappen]
+inbox = "inbox"        # hier zetten medewerkers hun ingevulde formulieren (gedeelde map)
+outbox = "outbox"      # bestuursoverzicht.xlsx en de map afgewezen/
+archief = "archief"    # elk ontvangen bestand, byte voor byte bewaard
+data = "data"          # de database (veiligheid.sqlite)
+logs = "logs"          # logbestanden
+
+[intake]
+stabiel_seconden = {stable_seconds:g}          # een bestand wordt pas gelezen als het zo lang niet veranderde
+beschadigd_na_seconden = {damaged_after:g}   # een onleesbaar bestand geldt na zo lang als beschadigd
+herscan_seconden = 60         # de watcher kijkt zo vaak de hele inbox na (ook zonder meldingen)
+max_bestandsgrootte_mb = 25   # grotere bestanden zijn geen formulier
+fsync = true                  # schrijf veilig naar schijf (elk bestand direct vastgelegd)
+
+[privacy]
+bewaartermijn_schooljaren = 5 # daarna worden persoonsgegevens verwijderd
+
+# Keuzelijsten die het bestuur zelf mag aanpassen. Haal het #-teken weg om te wijzigen.
+# Lijsten: locatie, incident_categorie, melder_rol, slachtoffer_rol, dader_rol,
+# medewerker_functie, agressie_dader_rol, agressie_vorm, slachtoffer_type, oorzaak,
+# letsel_aard, eerste_hulp_door, behandeling, klachtencommissie, programma,
+# monitor_frequentie, respondent.
+[keuzelijsten]
+# locatie = [{locaties}]
+"""
+
+
+def init_workspace(
+    folder: Path,
+    *,
+    board: str = "Stichting Voorbeeld Primair Onderwijs",
+    schools: Mapping[str, str] = EXAMPLE_SCHOOLS,
+    stable_seconds: float = 2,
+    damaged_after: float = 30,
+) -> tuple[Settings, bool]:
+    """Create (or complete) a working folder. Never overwrites an existing config."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / CONFIG_NAME
+    created = False
+    if not config.exists():
+        text = starter_config(board=board, schools=schools, stable_seconds=stable_seconds, damaged_after=damaged_after)
+        config.write_text(text, encoding="utf-8")
+        created = True
+    settings = load_settings(config)
+    p = settings.paths
+    for path in (p.inbox, p.outbox, p.rejected, p.archive, p.data, p.logs, p.state):
+        path.mkdir(parents=True, exist_ok=True)
+    for private in (p.archive, p.data, p.state):
+        _owner_only(private)
+    create_secret(p.secret)
+    return settings, created
+
+
+def _owner_only(path: Path) -> None:
+    if os.name == "posix":
+        try:
+            path.chmod(0o700)
+        except OSError as exc:
+            raise ConfigError(f"Kan de rechten van {path} niet beperken: {exc.strerror}") from exc
+
+
+def setup_logging(settings: Settings | None, *, verbose: bool = False) -> None:
+    root = logging.getLogger("automation")
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root.addHandler(console)
+    if settings is not None:
+        settings.paths.logs.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(
+            settings.paths.logs / "veiligheid.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+        )
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(file_handler)
