@@ -81,7 +81,7 @@ def agressie(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
         "ziekenhuisopname": "ja" if hospital else "nee",
         "verzuim_dagen": 2 if hospital else 0,
         "arbeidsinspectie_gemeld": "nee",
-        "opvanggesprek_datum": day + dt.timedelta(days=rng.choice([1, 2, 5])),
+        "opvanggesprek_datum": min(today, day + dt.timedelta(days=rng.choice([1, 2, 5]))),
         "ingevuld_door": "J. Visser, directeur",
         "datum_ingevuld": day + dt.timedelta(days=1),
     }

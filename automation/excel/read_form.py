@@ -115,7 +115,7 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
         )
     if any(t in content_types for t in MACRO_TYPES) or any(i.filename.endswith("vbaProject.bin") for i in infos):
         raise FileProblem(
-            "macro",
+            "xlsm",
             "Dit is een Excel-bestand met macro's (.xlsm). Om veiligheidsredenen worden die niet "
             "geopend. Sla het formulier op als 'Excel-werkmap (*.xlsx)' en zet het opnieuw in de map.",
         )

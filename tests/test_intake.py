@@ -1,0 +1,381 @@
+"""A staff member drops files in the inbox; `process` accepts, rejects or counts each as a duplicate."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import msoffcrypto
+import openpyxl
+import pytest
+import xlwt
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from automation import app
+from automation.config import Settings
+from tests.conftest import Filler
+
+
+def rows(settings: Settings, sql: str, *args: Any) -> list[sqlite3.Row]:
+    conn = sqlite3.connect(settings.paths.database)
+    conn.row_factory = sqlite3.Row
+    try:
+        return list(conn.execute(sql, args))
+    finally:
+        conn.close()
+
+
+def only_submission(settings: Settings) -> sqlite3.Row:
+    (row,) = rows(settings, "SELECT * FROM submissions")
+    return row
+
+
+def explanation(settings: Settings, stem: str) -> str:
+    return (settings.paths.rejected / f"{stem} - uitleg.txt").read_text(encoding="utf-8-sig")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def master_sheet(settings: Settings, sheet: str) -> list[tuple[Any, ...]]:
+    wb = openpyxl.load_workbook(settings.paths.master, read_only=True)
+    try:
+        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+# --- accepted -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form_id", "prefix", "sheet"),
+    [
+        ("incident", "INC", "Incidenten"),
+        ("agressie", "AG", "Agressie en geweld"),
+        ("ongeval", "ONG", "Ongevallen"),
+        ("peiling", "PEIL", "Peilingen"),
+        ("school", "SCH", "Scholen"),
+    ],
+)
+def test_a_valid_form_is_accepted_archived_stored_and_shown(
+    workspace: Settings, drop: Filler, form_id: str, prefix: str, sheet: str
+) -> None:
+    path = drop(form_id, "melding.xlsx")
+    digest = sha(path)
+    original = path.read_bytes()
+
+    counts = app.process(workspace)
+
+    assert counts.as_dict() == {"accepted": 1, "rejected": 0, "duplicates": 0, "ignored": 0, "waiting": 0}
+    assert not path.exists()
+    sub = only_submission(workspace)
+    assert (sub["outcome"], sub["form_id"], sub["form_version"], sub["sha256"]) == ("geaccepteerd", form_id, 1, digest)
+    assert sub["regnr"].startswith(f"{prefix}-") and sub["regnr"].endswith("-0001")
+    assert Path(sub["archive_path"]).read_bytes() == original
+    shown = master_sheet(workspace, sheet)
+    assert any(sub["regnr"] in row for row in shown)
+
+
+def test_master_registers_have_tables_frozen_headers_and_real_dates(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "a.xlsx", seed=1)
+    drop("incident", "b.xlsx", seed=2)
+    app.process(workspace)
+    wb = openpyxl.load_workbook(workspace.paths.master)
+    ws = wb["Incidenten"]
+    assert list(ws.tables) == ["tbl_Incidenten"]
+    assert ws.tables["tbl_Incidenten"].ref == "A1:AB3"
+    assert ws.freeze_panes == "A2"
+    header = [c.value for c in ws[1]]
+    dates = [ws.cell(row=r, column=header.index("Datum van het voorval") + 1).value for r in (2, 3)]
+    assert all(d is not None and d.year > 2000 for d in dates)
+    assert dates == sorted(dates, reverse=True)  # newest first
+    assert {"Bronbestand", "Ontvangen", "Registratienummer", "Schoolnaam"} <= set(header)
+    assert wb.sheetnames == ["Incidenten", "Agressie en geweld", "Ongevallen", "Peilingen", "Scholen", "Logboek"]
+
+
+def test_text_that_looks_like_a_formula_stays_text(workspace: Settings, drop: Filler) -> None:
+    drop("incident", omschrijving='=HYPERLINK("http://x","klik")', maatregelen="+31 6 gebeld", nazorg="@iedereen")
+    app.process(workspace)
+    wb = openpyxl.load_workbook(workspace.paths.master)
+    ws = wb["Incidenten"]
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    formulas = [c for c in cells if c.data_type == "f"]
+    assert formulas == []
+    assert '=HYPERLINK("http://x","klik")' in [c.value for c in cells]
+
+
+def test_pupil_reference_is_pseudonymised_and_never_in_the_master(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "a.xlsx", seed=1, leerling_ref="48213")
+    drop("incident", "b.xlsx", seed=2, leerling_ref="48213")
+    app.process(workspace)
+    data = [json.loads(r["data"]) for r in rows(workspace, "SELECT data FROM records")]
+    pseudonyms = {d["leerling_ref"] for d in data}
+    assert len(pseudonyms) == 1 and next(iter(pseudonyms)).startswith("LL-")
+    with zipfile.ZipFile(workspace.paths.master) as z:
+        text = b"".join(z.read(n) for n in z.namelist())
+    assert b"48213" not in text
+    assert b"LL-" in text
+    db_bytes = b"".join(p.read_bytes() for p in workspace.paths.data.iterdir())
+    assert b"48213" not in db_bytes
+
+
+# --- rejected -------------------------------------------------------------------------------
+
+
+def test_an_invalid_form_goes_back_with_an_annotated_copy_and_an_explanation(workspace: Settings, drop: Filler) -> None:
+    path = drop("incident", "mijn melding.xlsx", locatie=None, categorie="anders")
+    original = path.read_bytes()
+
+    counts = app.process(workspace)
+
+    assert counts.rejected == 1 and not path.exists()
+    assert (workspace.paths.rejected / "mijn melding.xlsx").read_bytes() == original
+    text = explanation(workspace, "mijn melding")
+    assert 'Uw bestand "mijn melding.xlsx" is NIET verwerkt.' in text
+    assert "1. Locatie (cel B9): is verplicht maar leeg. Vul dit veld in." in text
+    assert (
+        "2. Toelichting op soort (cel B11): is verplicht omdat 'Soort incident' is 'anders', maar is leeg. "
+        "Vul dit veld in." in text
+    )
+    assert 'Open "mijn melding - met opmerkingen.xlsx": de rode cellen hebben een opmerking.' in text
+    wb = openpyxl.load_workbook(workspace.paths.rejected / "mijn melding - met opmerkingen.xlsx")
+    ws = wb["Formulier"]
+    assert ws["B9"].comment is not None and "verplicht" in ws["B9"].comment.text
+    assert ws["B9"].fill.start_color.rgb.endswith("FFC7CE")
+    assert ws.protection.sheet is True  # still the same protected form, ready to correct
+    assert wb.defined_names["locatie"] is not None
+    assert only_submission(workspace)["outcome"] == "afgewezen"
+    assert Path(only_submission(workspace)["archive_path"]).read_bytes() == original
+
+
+def test_rejected_files_never_overwrite_each_other(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "melding.xlsx", locatie=None)
+    app.process(workspace)
+    drop("incident", "melding.xlsx", seed=5, locatie=None)
+    app.process(workspace)
+    names = sorted(p.name for p in workspace.paths.rejected.iterdir())
+    assert names == [
+        "melding (2) - met opmerkingen.xlsx",
+        "melding (2) - uitleg.txt",
+        "melding (2).xlsx",
+        "melding - met opmerkingen.xlsx",
+        "melding - uitleg.txt",
+        "melding.xlsx",
+    ]
+
+
+def _xlsm(form_bytes: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(form_bytes)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+            dst.writestr(item, data)
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro")
+    return out.getvalue()
+
+
+def _encrypted(form_bytes: bytes) -> bytes:
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(form_bytes)).encrypt("geheim", out)
+    assert msoffcrypto.OfficeFile(io.BytesIO(out.getvalue())).is_encrypted()
+    return out.getvalue()
+
+
+def _xls() -> bytes:
+    wb = xlwt.Workbook()
+    wb.add_sheet("Blad1").write(0, 0, "incident")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _other_workbook() -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "mijn eigen lijstje"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _newer_version(form_bytes: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(form_bytes)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'name="vf_versie">1<', b'name="vf_versie">7<')
+                assert b'name="vf_versie">7<' in data
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+NOT_A_FORM: dict[str, tuple[str, str]] = {
+    "xlsm": ("melding.xlsm", "Dit is een Excel-bestand met macro's (.xlsm)."),
+    "beveiligd": ("melding.xlsx", "Dit Excel-bestand is met een wachtwoord beveiligd"),
+    "xls": ("melding.xls", "Dit is een oud Excel-bestand (.xls)."),
+    "onbekende-werkmap": ("lijstje.xlsx", "Dit is een Excel-werkmap, maar geen formulier van het bestuur"),
+    "onbekende-versie": ("melding.xlsx", "in versie 7, die dit systeem niet kent (de huidige versie is 1)"),
+    "beschadigd": ("melding.xlsx", "Het bestand is beschadigd of niet volledig opgeslagen"),
+    "leeg": ("melding.xlsx", "Het bestand is leeg (0 bytes)."),
+    "geen-formulier": ("foto.jpg", "Dit bestand is een foto (JPEG), geen ingevuld formulier."),
+    "tekst": ("notitie.txt", "Dit is een tekstbestand, geen ingevuld Excel-formulier."),
+}
+
+
+@pytest.mark.parametrize("kind", list(NOT_A_FORM))
+def test_files_that_are_not_forms_get_their_own_explanation(
+    workspace: Settings, drop: Filler, tmp_path: Path, kind: str
+) -> None:
+    form_bytes = drop("incident", "x.xlsx").read_bytes()
+    (workspace.paths.inbox / "x.xlsx").unlink()
+    content = {
+        "xlsm": lambda: _xlsm(form_bytes),
+        "beveiligd": lambda: _encrypted(form_bytes),
+        "xls": _xls,
+        "onbekende-werkmap": _other_workbook,
+        "onbekende-versie": lambda: _newer_version(form_bytes),
+        "beschadigd": lambda: form_bytes[: len(form_bytes) // 2],
+        "leeg": lambda: b"",
+        "geen-formulier": lambda: b"\xff\xd8\xff\xe0" + bytes(500),
+        "tekst": lambda: b"Bel me even terug, groet Ans\n",
+    }[kind]()
+    name, expected = NOT_A_FORM[kind]
+    (workspace.paths.inbox / name).write_bytes(content)
+
+    counts = app.process(workspace)
+
+    assert counts.rejected == 1
+    sub = only_submission(workspace)
+    assert (sub["outcome"], sub["kind"]) == ("afgewezen", kind)
+    assert (workspace.paths.rejected / name).read_bytes() == content
+    assert Path(sub["archive_path"]).read_bytes() == content
+    assert expected in explanation(workspace, Path(name).stem)
+
+
+def test_a_file_larger_than_the_limit_is_kept_without_being_read(workspace: Settings) -> None:
+    big = workspace.paths.inbox / "scan.xlsx"
+    limit = int(workspace.board.intake.max_bestandsgrootte_mb * 1024 * 1024)
+    with open(big, "wb") as handle:
+        handle.truncate(limit + 1)
+    digest = sha(big)
+    app.process(workspace)
+    sub = only_submission(workspace)
+    assert (sub["kind"], sub["sha256"], sub["size"]) == ("te-groot", digest, limit + 1)
+    assert sha(workspace.paths.rejected / "scan.xlsx") == digest
+    assert "groter dan 25 MB" in explanation(workspace, "scan")
+
+
+# --- duplicates and corrections ---------------------------------------------------------------
+
+
+def test_the_same_file_twice_is_counted_not_stored(workspace: Settings, drop: Filler) -> None:
+    first = drop("incident", "melding.xlsx")
+    copy = workspace.paths.inbox / "melding - kopie.xlsx"
+    copy.write_bytes(first.read_bytes())
+    counts = app.process(workspace)
+    assert (counts.accepted, counts.duplicates) == (1, 1)
+    assert len(rows(workspace, "SELECT * FROM records")) == 1
+    dup = rows(workspace, "SELECT * FROM submissions WHERE outcome = 'dubbel'")[0]
+    assert dup["kind"] == "zelfde-bestand" and dup["regnr"].startswith("INC-")
+    assert Path(dup["archive_path"]).read_bytes() == first.read_bytes() if first.exists() else True
+    assert not copy.exists()
+
+
+def test_the_same_form_saved_again_is_a_duplicate(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "melding.xlsx", seed=3)
+    app.process(workspace)
+    again = drop("incident", "melding opnieuw opgeslagen.xlsx", seed=3)
+    again_bytes = again.read_bytes()
+    wb = openpyxl.load_workbook(again)  # Excel changes bytes whenever a file is saved again
+    wb.properties.creator = "iemand anders"
+    wb.save(again)
+    assert again.read_bytes() != again_bytes
+    saved = again.read_bytes()
+    counts = app.process(workspace)
+    assert counts.duplicates == 1
+    dup = rows(workspace, "SELECT * FROM submissions WHERE outcome = 'dubbel'")[0]
+    assert dup["kind"] == "zelfde-inhoud"
+    assert Path(dup["archive_path"]).read_bytes() == saved
+    assert len(rows(workspace, "SELECT * FROM records")) == 1
+
+
+def test_a_correction_replaces_the_record_and_keeps_history(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "melding.xlsx", seed=3)
+    app.process(workspace)
+    (regnr,) = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records")]
+    drop("incident", "correctie.xlsx", seed=3, correctie_van=regnr, locatie="online", categorie="digitaal pesten")
+
+    counts = app.process(workspace)
+
+    assert counts.accepted == 1
+    (record,) = rows(workspace, "SELECT * FROM records")
+    assert (record["regnr"], record["version"]) == (regnr, 2)
+    assert json.loads(record["data"])["locatie"] == "online"
+    (old,) = rows(workspace, "SELECT * FROM record_history")
+    assert (old["version"], json.loads(old["data"])["locatie"]) == (1, json.loads(old["data"])["locatie"])
+    assert json.loads(old["data"])["categorie"] != "digitaal pesten" or json.loads(old["data"])["locatie"] != "online"
+    shown = [r for r in master_sheet(workspace, "Incidenten")[1:] if r[0] == regnr]
+    assert len(shown) == 1 and "online" in shown[0]
+
+
+def test_a_correction_of_an_unknown_number_is_rejected(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "correctie.xlsx", correctie_van="INC-2026-0999")
+    app.process(workspace)
+    assert (
+        "Correctie van registratienummer (cel B35): het registratienummer INC-2026-0999 is niet bekend."
+        in explanation(workspace, "correctie")
+    )
+
+
+# --- what is left alone -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "~$melding.xlsx",
+        ".~lock.melding.xlsx#",
+        "melding.tmp",
+        ".verborgen.xlsx",
+        "Thumbs.db",
+        "desktop.ini",
+        ".DS_Store",
+    ],
+)
+def test_lock_temp_and_hidden_files_are_ignored_and_left_in_place(workspace: Settings, name: str) -> None:
+    junk = workspace.paths.inbox / name
+    junk.write_bytes(b"lock")
+    counts = app.process(workspace)
+    assert (counts.ignored, counts.rejected, counts.accepted) == (1, 0, 0)
+    assert junk.read_bytes() == b"lock"
+    assert rows(workspace, "SELECT * FROM submissions") == []
+
+
+def test_logboek_lists_every_file_with_its_outcome(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "goed.xlsx")
+    drop("incident", "fout.xlsx", seed=2, locatie=None)
+    (workspace.paths.inbox / "foto.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    app.process(workspace)
+    log = master_sheet(workspace, "Logboek")
+    assert log[0][:4] == ("Ontvangen", "Bestand", "Formulier", "Uitkomst")
+    outcomes = {row[1]: row[3] for row in log[1:]}
+    assert outcomes == {"goed.xlsx": "geaccepteerd", "fout.xlsx": "afgewezen", "foto.png": "afgewezen"}
+
+
+def test_registration_numbers_count_up_per_register(workspace: Settings, drop: Filler) -> None:
+    for n in range(3):
+        drop("incident", f"i{n}.xlsx", seed=n + 10)
+    drop("ongeval", "o.xlsx")
+    app.process(workspace)
+    numbers = sorted(r["regnr"] for r in rows(workspace, "SELECT regnr FROM records"))
+    year = numbers[0].split("-")[1]
+    assert numbers == [f"INC-{year}-0001", f"INC-{year}-0002", f"INC-{year}-0003", f"ONG-{year}-0001"]
