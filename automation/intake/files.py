@@ -146,22 +146,33 @@ def unique_target(folder: Path, name: str) -> Path:
     return candidate
 
 
-def move_no_overwrite(source: Path, folder: Path, name: str) -> Path:
-    """Move `source` into `folder` under a unique name; never replaces an existing file."""
-    folder.mkdir(parents=True, exist_ok=True)
+def _place(source: Path, target: Path) -> None:
+    """Give `source`'s bytes the name `target`; FileExistsError if that name is taken."""
+    try:
+        os.link(source, target)
+        return
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # other volume: copy, then link
+    shutil.copyfile(source, tmp)
+    try:
+        os.link(tmp, target)
+    finally:
+        tmp.unlink()
+
+
+def move_no_overwrite(source: Path, target: Path) -> Path:
+    """Move `source` to `target`, or to `name (2)`... beside it; never replaces an existing file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    candidate = target
     while True:
-        target = unique_target(folder, name)
         try:
-            os.link(source, target)
+            _place(source, candidate)
         except FileExistsError:
-            continue  # someone took the name between our check and the link
-        except OSError as exc:
-            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
-                raise
-            try:
-                with open(source, "rb") as src, open(target, "xb") as dst:
-                    shutil.copyfileobj(src, dst)
-            except FileExistsError:
-                continue
+            candidate = unique_target(target.parent, target.name)
+            continue
         source.unlink()
-        return target
+        return candidate

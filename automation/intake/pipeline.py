@@ -14,6 +14,7 @@ is neither lost nor counted twice. After a crash before 2 the file is simply pro
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import logging
 import os
@@ -116,20 +117,27 @@ class Intake:
         done = 0
         for row in self.store.unfinished():
             path = Path(row["inbox_path"])
-            try:
-                data, sha, _ = self._read(path)
-            except NotReady:
-                if not path.exists():
-                    self.store.mark_finished(row["id"])
-                continue
-            if sha != row["sha256"]:
-                self.store.mark_finished(row["id"])  # a new file took the name; it is processed anew
-                continue
+            data: bytes | None = b""
+            if path.exists():
+                try:
+                    data, sha, _ = self._read(path)
+                except NotReady:
+                    continue  # locked right now; the next run finishes it
+                if sha != row["sha256"]:
+                    self.store.mark_finished(row["id"])  # a new file took the name: it is processed anew
+                    continue
             log.info("Herstel na onderbreking: %s afmaken (%s)", path.name, row["outcome"])
             if row["outcome"] == REJECTED:
-                self._finish_rejected(row["id"], path, data or b"", row["original_name"], row["reasons"])
+                self._finish_rejected(
+                    row["id"],
+                    path,
+                    data or b"",
+                    sha256=row["sha256"],
+                    target=Path(row["rejected_path"]),
+                    reasons=row["reasons"],
+                )
             else:
-                path.unlink()
+                path.unlink(missing_ok=True)
                 self.store.mark_finished(row["id"])
             done += 1
         return done
@@ -164,6 +172,11 @@ class Intake:
             kind=decision.kind,
             reasons=self._reasons(decision),
             content_key=decision.content_key if decision.outcome == ACCEPTED else None,
+            rejected_path=(
+                str(files.unique_target(self.settings.paths.rejected, path.name))
+                if decision.outcome == REJECTED
+                else None
+            ),
         )
         with self.store.transaction():
             sub_id = self.store.add_submission(sub, run_id=self.run_id)
@@ -177,7 +190,14 @@ class Intake:
         self._log_outcome(path.name, decision, regnr)
         if decision.outcome == REJECTED:
             self._finish_rejected(
-                sub_id, path, data or b"", path.name, sub.reasons, decision=decision, received=received
+                sub_id,
+                path,
+                data or b"",
+                sha256=sha,
+                target=Path(str(sub.rejected_path)),
+                reasons=sub.reasons,
+                decision=decision,
+                received=received,
             )
         else:
             path.unlink()
@@ -351,35 +371,52 @@ class Intake:
         sub_id: int,
         path: Path,
         data: bytes,
-        original_name: str,
-        reasons: str,
         *,
+        sha256: str,
+        target: Path,
+        reasons: str,
         decision: Decision | None = None,
         received: dt.datetime | None = None,
     ) -> None:
-        folder = self.settings.paths.rejected
-        moved = files.move_no_overwrite(path, folder, original_name)
-        stem = moved.stem
+        """Hand the original back in the rejected folder with its explanation. Safe to repeat."""
+        if path.exists():
+            if target.exists() and _sha_of(target) == sha256:
+                path.unlink()  # already handed back before a crash
+            else:
+                target = files.move_no_overwrite(path, target)
+        elif not (target.exists() and _sha_of(target) == sha256):
+            # moved before a crash, but under another free name: find it by its content
+            stem = target.stem
+            for other in sorted(target.parent.glob(f"{glob.escape(stem)} (*){target.suffix}")):
+                if _sha_of(other) == sha256:
+                    target = other
+                    break
+        folder, stem = target.parent, target.stem
         annotated_name = None
         if decision is not None and decision.raw is not None and decision.problems:
-            target = files.unique_target(folder, f"{stem} - met opmerkingen.xlsx")
+            annotated = files.unique_target(folder, f"{stem} - met opmerkingen.xlsx")
             warnings = decision.result.warnings if decision.result else []
-            if annotate(data, target, sheet=decision.raw.sheet, problems=decision.problems, warnings=warnings):
-                annotated_name = target.name
-        text = rejection_text(
-            original_name=original_name,
-            received=received or self.now(),
-            form_title=decision.form.title if decision and decision.form else None,
-            problems=decision.problems if decision else [],
-            warnings=decision.result.warnings if decision and decision.result else [],
-            general=(decision.general if decision else reasons) or None,
-            annotated_name=annotated_name,
-            inbox_hint=str(self.settings.paths.inbox),
-        )
-        explanation = files.unique_target(folder, f"{stem} - uitleg.txt")
-        with open(explanation, "w", encoding="utf-8-sig", newline="\r\n") as handle:
-            handle.write(text)
-        self.store.mark_finished(sub_id, rejected_path=str(moved))
+            if annotate(data, annotated, sheet=decision.raw.sheet, problems=decision.problems, warnings=warnings):
+                annotated_name = annotated.name
+        explanation = folder / f"{stem} - uitleg.txt"
+        if decision is not None or not explanation.exists():
+            text = rejection_text(
+                original_name=path.name,
+                received=received or self.now(),
+                form_title=decision.form.title if decision and decision.form else None,
+                problems=decision.problems if decision else [],
+                warnings=decision.result.warnings if decision and decision.result else [],
+                general=(decision.general if decision else reasons.replace(" | ", "\n")) or None,
+                annotated_name=annotated_name,
+                inbox_hint=str(self.settings.paths.inbox),
+            )
+            files.write_durably(explanation, text.replace("\n", "\r\n").encode("utf-8-sig"), fsync=False)
+        self.store.mark_finished(sub_id, rejected_path=str(target))
+
+
+def _sha_of(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def scan_ignored(inbox: Path) -> int:

@@ -1,0 +1,132 @@
+"""The command line: init, forms, process --json, status --json, and one-line errors with exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from automation.cli import main
+from automation.config import Settings
+from tests.conftest import Filler
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_init_writes_a_commented_config_folders_and_a_private_secret(tmp_path: Path) -> None:
+    code, out, _ = run("init", str(tmp_path / "w"), "--bestuur", "Stichting Test")
+    assert code == 0
+    assert out.startswith(f"Configuratie gemaakt: {tmp_path / 'w' / 'veiligheid.toml'}")
+    text = (tmp_path / "w" / "veiligheid.toml").read_text(encoding="utf-8")
+    assert 'bestuur = "Stichting Test"' in text and "[[scholen]]" in text and "# " in text
+    for folder in ("inbox", "outbox/afgewezen", "archief", "data", "logs"):
+        assert (tmp_path / "w" / folder).is_dir()
+    secret = tmp_path / "w" / ".veiligheid" / "geheim.key"
+    assert len(bytes.fromhex(secret.read_text().strip())) == 32
+    if os.name == "posix":
+        assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+        assert stat.S_IMODE((tmp_path / "w" / "archief").stat().st_mode) == 0o700
+    code, out, _ = run("init", str(tmp_path / "w"))
+    assert code == 0 and "bestond al" in out  # never overwrites a board's config
+
+
+def test_forms_writes_the_five_blank_workbooks(workspace: Settings, tmp_path: Path) -> None:
+    code, out, _ = run("--config", str(workspace.paths.config), "forms", "--out", str(tmp_path / "f"))
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "f").iterdir()) == [
+        "agressie - Registratieformulier agressie en geweld.xlsx",
+        "incident - Incidentregistratie.xlsx",
+        "ongeval - Ongevallenmeldingsformulier.xlsx",
+        "peiling - Peilingresultaten.xlsx",
+        "school - Schoolgegevens en veiligheidsbeleid.xlsx",
+    ]
+
+
+def test_process_json_reports_the_counts(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "a.xlsx")
+    drop("incident", "b.xlsx", seed=2, locatie=None)
+    (workspace.paths.inbox / "~$a.xlsx").write_bytes(b"x")
+    code, out, _ = run("--config", str(workspace.paths.config), "process", "--json")
+    assert code == 0  # a rejection is a normal outcome
+    report = json.loads(out)
+    assert {k: report[k] for k in ("accepted", "rejected", "duplicates", "ignored")} == {
+        "accepted": 1,
+        "rejected": 1,
+        "duplicates": 0,
+        "ignored": 1,
+    }
+
+
+def test_status_json_names_the_paths_counts_and_last_run(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "a.xlsx")
+    run("--config", str(workspace.paths.config), "process")
+    code, out, _ = run("--config", str(workspace.paths.config), "status", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["inbox"] == str(workspace.paths.inbox)
+    assert report["master"] == str(workspace.paths.master)
+    assert {"outbox", "archive", "database"} <= set(report)
+    assert report["counts"] == {"incident": {"geaccepteerd": 1}}
+    assert report["last_run"]["command"] == "process"
+    assert report["last_run"]["counts"]["accepted"] == 1
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('[[scholen]]\nbrin = "12AB"\nnaam = "X"\n', "'bestuur' ontbreekt (verplicht)"),
+        (
+            'bestuur = "B"\n[[scholen]]\nbrin = "12-AB"\nnaam = "X"\n',
+            "'scholen[0].brin' '12-AB' is geen geldige BRIN-code",
+        ),
+        (
+            'bestuur = "B"\nbestuurr = "C"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n',
+            "'bestuurr' is geen bekende instelling (tikfout?)",
+        ),
+        (
+            'bestuur = "B"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n[intake]\nstabiel_seconden = "twee"\n',
+            "'intake.stabiel_seconden' moet een getal zijn",
+        ),
+        (
+            'bestuur = "B"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n[keuzelijsten]\nkleur = ["rood"]\n',
+            "'keuzelijsten' onbekende keuzelijst 'kleur'",
+        ),
+        ('bestuur = "B\n', "geen geldige TOML"),
+    ],
+)
+def test_a_bad_config_gives_one_line_naming_the_key(tmp_path: Path, config: str, message: str) -> None:
+    path = tmp_path / "veiligheid.toml"
+    path.write_text(config, encoding="utf-8")
+    code, out, err = run("--config", str(path), "process")
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith(f"Fout: {path}: ")
+    assert message in err
+
+
+def test_no_config_says_how_to_make_one(tmp_path: Path) -> None:
+    code, _, err = run("--config", str(tmp_path / "nergens.toml"), "status")
+    assert code == 2
+    assert "Maak er een met 'veiligheid init'" in err
+
+
+def test_an_inbox_that_cannot_be_made_is_a_real_failure(workspace: Settings) -> None:
+    workspace.paths.inbox.rmdir()
+    workspace.paths.inbox.write_text("geen map")
+    code, _, err = run("--config", str(workspace.paths.config), "process")
+    assert code == 3
+    assert err.startswith("Fout: Kan de map ") and err.count("\n") == 1
+
+
+def test_python_dash_m_automation_is_the_same_command() -> None:
+    result = subprocess.run([sys.executable, "-m", "automation", "--help"], capture_output=True, text=True, check=True)
+    assert "veiligheid" in result.stdout or "Registratie" in result.stdout
+    assert "process" in result.stdout and "watch" in result.stdout
