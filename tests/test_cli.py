@@ -40,7 +40,7 @@ def test_init_writes_a_commented_config_folders_and_a_private_secret(tmp_path: P
 
 
 def test_forms_writes_the_five_blank_workbooks(workspace: Settings, tmp_path: Path) -> None:
-    code, out, _ = run("--config", str(workspace.paths.config), "forms", "--out", str(tmp_path / "f"))
+    code, _out, _ = run("--config", str(workspace.paths.config), "forms", "--out", str(tmp_path / "f"))
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "f").iterdir()) == [
         "agressie - Registratieformulier agressie en geweld.xlsx",
@@ -106,7 +106,7 @@ def test_status_json_names_the_paths_counts_and_last_run(workspace: Settings, dr
 def test_a_bad_config_gives_one_line_naming_the_key(tmp_path: Path, config: str, message: str) -> None:
     path = tmp_path / "veiligheid.toml"
     path.write_text(config, encoding="utf-8")
-    code, out, err = run("--config", str(path), "process")
+    code, _out, err = run("--config", str(path), "process")
     assert code == 2
     assert err.count("\n") == 1 and err.startswith(f"Fout: {path}: ")
     assert message in err

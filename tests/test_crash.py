@@ -63,12 +63,10 @@ def test_sigkill_at_random_moments_loses_nothing_and_stores_nothing_twice(worksp
     inbox = workspace.paths.inbox
     valid = [drop("incident", f"melding {n:02d}.xlsx", seed=100 + n) for n in range(30)]
     valid += [drop("ongeval", f"ongeval {n:02d}.xlsx", seed=200 + n) for n in range(10)]
-    invalid = [drop("incident", f"fout {n:02d}.xlsx", seed=300 + n, locatie=None) for n in range(8)]
-    copies = []
+    for n in range(8):
+        drop("incident", f"fout {n:02d}.xlsx", seed=300 + n, locatie=None)
     for n, source in enumerate(valid[:8]):
-        copy = inbox / f"kopie {n:02d}.xlsx"
-        copy.write_bytes(source.read_bytes())
-        copies.append(copy)
+        (inbox / f"kopie {n:02d}.xlsx").write_bytes(source.read_bytes())
     (inbox / "kapot.xlsx").write_bytes(valid[0].read_bytes()[:1500])
     dropped = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()}
     assert len(dropped) == 30 + 10 + 8 + 8 + 1
