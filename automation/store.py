@@ -125,6 +125,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self._finished: list[tuple[int, str | None]] = []
 
     # --- opening -------------------------------------------------------------------------
     @classmethod
@@ -160,6 +161,8 @@ class Store:
             self.conn.executescript("BEGIN;" + SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
 
     def close(self) -> None:
+        if self._finished:
+            self.flush()
         self.conn.close()
 
     @contextmanager
@@ -169,6 +172,7 @@ class Store:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            self._write_finished()
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -203,15 +207,27 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def mark_finished(self, submission_id: int, *, rejected_path: str | None = None) -> None:
-        if rejected_path is None:
-            self.conn.execute("UPDATE submissions SET finished = 1 WHERE id = ?", (submission_id,))
-        else:
+        """Note that the inbox file is gone; written with the next transaction (or `flush`).
+
+        Deferring is safe: a submission still marked unfinished after a crash is finished again
+        by the intake's recovery, which is idempotent.
+        """
+        self._finished.append((submission_id, rejected_path))
+
+    def flush(self) -> None:
+        with self.transaction():
+            pass
+
+    def _write_finished(self) -> None:
+        done, self._finished = self._finished, []
+        for submission_id, rejected_path in done:
             self.conn.execute(
-                "UPDATE submissions SET finished = 1, rejected_path = ? WHERE id = ?",
+                "UPDATE submissions SET finished = 1, rejected_path = coalesce(?, rejected_path) WHERE id = ?",
                 (rejected_path, submission_id),
             )
 
     def unfinished(self) -> list[sqlite3.Row]:
+        self.flush()
         return list(self.conn.execute("SELECT * FROM submissions WHERE finished = 0 ORDER BY id"))
 
     def accepted_with_bytes(self, sha256: str) -> sqlite3.Row | None:
@@ -310,10 +326,11 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, *, at: str, counts: Mapping[str, int], error: str | None = None) -> None:
-        self.conn.execute(
-            "UPDATE runs SET finished_at = ?, counts = ?, error = ? WHERE id = ?",
-            (at, json.dumps(dict(counts)), error, run_id),
-        )
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE runs SET finished_at = ?, counts = ?, error = ? WHERE id = ?",
+                (at, json.dumps(dict(counts)), error, run_id),
+            )
 
     def last_run(self) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()

@@ -30,13 +30,14 @@ HEADER_FILL = "#1F4E79"
 @dataclass(frozen=True)
 class Column:
     title: str
-    kind: str  # text | date | datetime | int | number | percent
+    kind: str  # text | date | time | datetime | int | number | percent
     width: float
 
 
 def _kind(kind: Kind) -> str:
     return {
         Kind.DATE: "date",
+        Kind.TIME: "time",
         Kind.INTEGER: "int",
         Kind.DECIMAL: "number",
         Kind.PERCENT: "percent",
@@ -61,6 +62,7 @@ class _Formats:
         self.text = wb.add_format({"num_format": "@"})
         self.date = wb.add_format({"num_format": "dd-mm-yyyy"})
         self.datetime = wb.add_format({"num_format": "dd-mm-yyyy hh:mm"})
+        self.time = wb.add_format({"num_format": "hh:mm"})
         self.int = wb.add_format({"num_format": "0"})
         self.number = wb.add_format({"num_format": "0.00"})
         self.percent = wb.add_format({"num_format": "0%"})
@@ -103,6 +105,8 @@ def _write_value(ws: Worksheet, row: int, col: int, kind: str, value: Any, fmt: 
         return
     if kind == "date":
         ws.write_datetime(row, col, dt.date.fromisoformat(str(value)[:10]), fmt.date)
+    elif kind == "time":
+        ws.write_datetime(row, col, dt.time.fromisoformat(str(value)), fmt.time)
     elif kind == "datetime":
         ws.write_datetime(row, col, dt.datetime.fromisoformat(str(value)), fmt.datetime)
     elif kind in ("int", "number", "percent") and isinstance(value, (int, float)):
@@ -168,7 +172,7 @@ def _latest_school_forms(store: Store) -> dict[str, tuple[dict[str, Any], str]]:
 LOG_COLUMNS = (
     Column("Ontvangen", "datetime", 17),
     Column("Bestand", "text", 36),
-    Column("Formulier", "text", 12),
+    Column("Formulier", "text", 28),
     Column("Uitkomst", "text", 13),
     Column("Registratienummer", "text", 17),
     Column("Toelichting", "text", 80),
@@ -184,7 +188,7 @@ def _write_log(wb: Workbook, store: Store, fmt: _Formats) -> None:
         values = [
             sub["received_at"],
             sub["original_name"],
-            form.id if form else "",
+            form.title if form else "",
             sub["outcome"],
             sub["regnr"],
             sub["reasons"],

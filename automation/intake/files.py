@@ -99,11 +99,26 @@ def safe_name(name: str) -> str:
     return f"{stem}.{suffix[:10]}" if suffix else stem
 
 
+_MADE: set[Path] = set()
+
+
+def _ensure_folder(folder: Path) -> None:
+    if folder not in _MADE:
+        folder.mkdir(parents=True, exist_ok=True)
+        _MADE.add(folder)
+
+
 def write_durably(path: Path, data: bytes, *, fsync: bool) -> None:
     """Write `data` to `path` via a temp file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _ensure_folder(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
+    try:
+        handle = open(tmp, "wb")
+    except FileNotFoundError:  # the folder was removed while we ran
+        _MADE.discard(path.parent)
+        _ensure_folder(path.parent)
+        handle = open(tmp, "wb")
+    with handle:
         handle.write(data)
         if fsync:
             handle.flush()
@@ -112,21 +127,58 @@ def write_durably(path: Path, data: bytes, *, fsync: bool) -> None:
 
 
 def archive_path(archive: Path, sha256: str, original_name: str) -> Path:
-    """Content-addressed: the same bytes under the same name always land on the same path."""
-    return archive / sha256[:2] / sha256 / safe_name(original_name)
+    """Content-addressed: the same bytes under the same name always land on the same path.
+
+    256 sub-folders at most (by the first two hex digits), each file named by its hash and its
+    original name, so the archive stays browsable and a folder never holds too many files.
+    """
+    return archive / sha256[:2] / f"{sha256[:24]} {safe_name(original_name)}"
 
 
-def keep_in_archive(archive: Path, sha256: str, original_name: str, data: bytes | Path, *, fsync: bool) -> Path:
-    """Keep the original byte for byte; `data` is the bytes, or the file itself when it is large."""
+def keep_in_archive(
+    archive: Path,
+    sha256: str,
+    original_name: str,
+    source: Path,
+    data: bytes | None,
+    *,
+    fsync: bool,
+) -> Path:
+    """Keep the original byte for byte in the archive and return where.
+
+    On the same volume the archive entry is a hard link to the inbox file (no copy: one metadata
+    operation); the caller removes the inbox name later. Otherwise the bytes are written (or, for
+    a file too large to hold in memory, copied) to a temp file and renamed into place.
+    """
     target = archive_path(archive, sha256, original_name)
     if target.exists():
         return target
-    if isinstance(data, bytes):
+    _ensure_folder(target.parent)
+    try:
+        before = source.stat()
+        os.link(source, target)
+        after = target.stat()
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or (
+            data is not None and after.st_size != len(data)
+        ):
+            target.unlink()  # changed under our hands: fall back to the bytes we hashed
+            raise OSError(errno.ESTALE, "changed")
+        if fsync:
+            fd = os.open(target, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return target
+    except FileExistsError:
+        return target
+    except OSError:
+        pass
+    if data is not None:
         write_durably(target, data, fsync=fsync)
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(data, tmp)
+    shutil.copyfile(source, tmp)
     if fsync:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -146,33 +198,28 @@ def unique_target(folder: Path, name: str) -> Path:
     return candidate
 
 
-def _place(source: Path, target: Path) -> None:
-    """Give `source`'s bytes the name `target`; FileExistsError if that name is taken."""
+def copy_no_overwrite(source: Path, target: Path, data: bytes | None) -> Path:
+    """Put a copy of `source` (whose bytes are `data`, if read) at `target`, or at `name (2)`...
+    beside it; never replaces an existing file. The copy is independent of the archive's."""
+    _ensure_folder(target.parent)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    if data is None:
+        shutil.copyfile(source, tmp)
+    else:
+        tmp.write_bytes(data)
     try:
-        os.link(source, target)
-        return
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
-            raise
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # other volume: copy, then link
-    shutil.copyfile(source, tmp)
-    try:
-        os.link(tmp, target)
+        candidate = target
+        while True:
+            try:
+                os.link(tmp, candidate)  # atomic, and fails instead of overwriting
+                return candidate
+            except FileExistsError:
+                candidate = unique_target(target.parent, target.name)
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                    raise
+                candidate = unique_target(target.parent, target.name)
+                tmp.rename(candidate)  # no hard links on this volume: checked just before
+                return candidate
     finally:
-        tmp.unlink()
-
-
-def move_no_overwrite(source: Path, target: Path) -> Path:
-    """Move `source` to `target`, or to `name (2)`... beside it; never replaces an existing file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    candidate = target
-    while True:
-        try:
-            _place(source, candidate)
-        except FileExistsError:
-            candidate = unique_target(target.parent, target.name)
-            continue
-        source.unlink()
-        return candidate
+        tmp.unlink(missing_ok=True)

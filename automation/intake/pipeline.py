@@ -150,9 +150,7 @@ class Intake:
         except NotReady:
             return WAITING
         received = self.now().replace(microsecond=0)
-        kept = files.keep_in_archive(
-            self.settings.paths.archive, sha, path.name, data if data is not None else path, fsync=self.fsync
-        )
+        kept = files.keep_in_archive(self.settings.paths.archive, sha, path.name, path, data, fsync=self.fsync)
         try:
             decision = self._decide(data, sha) if data is not None else self._decide_too_large()
         except NotReady:
@@ -179,14 +177,10 @@ class Intake:
             ),
         )
         with self.store.transaction():
-            sub_id = self.store.add_submission(sub, run_id=self.run_id)
-            regnr = self._store_record(decision, sub_id, received) if decision.outcome == ACCEPTED else None
-            if regnr is not None:
-                self.store.conn.execute("UPDATE submissions SET regnr = ? WHERE id = ?", (regnr, sub_id))
-            elif decision.duplicate_of:
-                self.store.conn.execute(
-                    "UPDATE submissions SET regnr = ? WHERE id = ?", (decision.duplicate_of, sub_id)
-                )
+            regnr = self._assign_regnr(decision, received)
+            sub_id = self.store.add_submission(sub, run_id=self.run_id, regnr=regnr)
+            if decision.outcome == ACCEPTED and regnr is not None:
+                self._store_record(decision, sub_id, regnr, received)
         self._log_outcome(path.name, decision, regnr)
         if decision.outcome == REJECTED:
             self._finish_rejected(
@@ -315,33 +309,29 @@ class Intake:
         else:
             decision.correction_of = target
 
-    def _store_record(self, decision: Decision, sub_id: int, received: dt.datetime) -> str:
+    def _assign_regnr(self, decision: Decision, received: dt.datetime) -> str | None:
+        if decision.outcome == DUPLICATE:
+            return decision.duplicate_of
+        if decision.outcome != ACCEPTED or decision.form is None:
+            return None
+        return decision.correction_of or self.store.next_regnr(decision.form.prefix, received.year)
+
+    def _store_record(self, decision: Decision, sub_id: int, regnr: str, received: dt.datetime) -> None:
         assert decision.form is not None and decision.result is not None
         form, record = decision.form, decision.result.record
         event = record.get(form.event_date_key)
-        event_text = event.isoformat() if isinstance(event, dt.date) else None
-        at = now_text(received)
+        fields = {
+            "regnr": regnr,
+            "school": str(record["school"]),
+            "event_date": event.isoformat() if isinstance(event, dt.date) else None,
+            "data": record,
+            "submission_id": sub_id,
+            "at": now_text(received),
+        }
         if decision.correction_of:
-            self.store.replace_record(
-                regnr=decision.correction_of,
-                school=str(record["school"]),
-                event_date=event_text,
-                data=record,
-                submission_id=sub_id,
-                at=at,
-            )
-            return decision.correction_of
-        regnr = self.store.next_regnr(form.prefix, received.year)
-        self.store.insert_record(
-            regnr=regnr,
-            form_id=form.id,
-            school=str(record["school"]),
-            event_date=event_text,
-            data=record,
-            submission_id=sub_id,
-            at=at,
-        )
-        return regnr
+            self.store.replace_record(**fields)
+        else:
+            self.store.insert_record(form_id=form.id, **fields)
 
     def _reasons(self, decision: Decision) -> str:
         if decision.outcome == DUPLICATE:
@@ -380,10 +370,9 @@ class Intake:
     ) -> None:
         """Hand the original back in the rejected folder with its explanation. Safe to repeat."""
         if path.exists():
-            if target.exists() and _sha_of(target) == sha256:
-                path.unlink()  # already handed back before a crash
-            else:
-                target = files.move_no_overwrite(path, target)
+            if not (target.exists() and _sha_of(target) == sha256):
+                target = files.copy_no_overwrite(path, target, data or None)
+            path.unlink()
         elif not (target.exists() and _sha_of(target) == sha256):
             # moved before a crash, but under another free name: find it by its content
             stem = target.stem

@@ -1,0 +1,39 @@
+"""The built-in demo does what the README promises, on a fresh folder, twice in a row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from automation.cli import main
+
+
+def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    for _ in range(2):  # a second demo renews its own folder
+        result = CliRunner().invoke(main, ["demo", str(folder)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Verwerkt: 43 geaccepteerd, 9 afgewezen, 2 dubbel, 1 genegeerd" in out
+    assert f"Bestuursoverzicht:        {folder / 'outbox' / 'bestuursoverzicht.xlsx'}" in out
+    assert f"Afgewezen, met uitleg:    {folder / 'outbox' / 'afgewezen'}" in out
+    wb = openpyxl.load_workbook(folder / "outbox" / "bestuursoverzicht.xlsx", read_only=True)
+    incidents = list(wb["Incidenten"].iter_rows(values_only=True))
+    assert len(incidents) == 1 + 24
+    corrected = [row for row in incidents if row[0] == "INC-" + row[0][4:8] + "-0003"]
+    assert corrected and "online" in corrected[0]
+    wb.close()
+    explanations = sorted(p.name for p in (folder / "outbox" / "afgewezen").glob("* - uitleg.txt"))
+    assert len(explanations) == 9
+    assert [p.name for p in (folder / "inbox").iterdir()] == ["~$incident 01.xlsx"]
+
+
+def test_demo_refuses_to_overwrite_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
+    (tmp_path / "werk").mkdir()
+    (tmp_path / "werk" / "belangrijk.xlsx").write_bytes(b"x")
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "werk")])
+    assert result.exit_code == 2
+    assert "bestaat al en is geen demo-map" in result.stderr
+    assert (tmp_path / "werk" / "belangrijk.xlsx").exists()
