@@ -112,13 +112,10 @@ def write_durably(path: Path, data: bytes, *, fsync: bool) -> None:
     """Write `data` to `path` via a temp file and an atomic rename."""
     _ensure_folder(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        handle = open(tmp, "wb")
-    except FileNotFoundError:  # the folder was removed while we ran
+    if not path.parent.is_dir():  # removed while we ran
         _MADE.discard(path.parent)
         _ensure_folder(path.parent)
-        handle = open(tmp, "wb")
-    with handle:
+    with open(tmp, "wb") as handle:
         handle.write(data)
         if fsync:
             handle.flush()

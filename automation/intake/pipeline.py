@@ -320,18 +320,23 @@ class Intake:
         assert decision.form is not None and decision.result is not None
         form, record = decision.form, decision.result.record
         event = record.get(form.event_date_key)
-        fields = {
-            "regnr": regnr,
-            "school": str(record["school"]),
-            "event_date": event.isoformat() if isinstance(event, dt.date) else None,
-            "data": record,
-            "submission_id": sub_id,
-            "at": now_text(received),
-        }
+        school = str(record["school"])
+        event_date = event.isoformat() if isinstance(event, dt.date) else None
+        at = now_text(received)
         if decision.correction_of:
-            self.store.replace_record(**fields)
+            self.store.replace_record(
+                regnr=regnr, school=school, event_date=event_date, data=record, submission_id=sub_id, at=at
+            )
         else:
-            self.store.insert_record(form_id=form.id, **fields)
+            self.store.insert_record(
+                regnr=regnr,
+                form_id=form.id,
+                school=school,
+                event_date=event_date,
+                data=record,
+                submission_id=sub_id,
+                at=at,
+            )
 
     def _reasons(self, decision: Decision) -> str:
         if decision.outcome == DUPLICATE:
