@@ -7,6 +7,7 @@ is Dutch and names what is wrong and what would be right; the caller adds label 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -117,13 +118,18 @@ def _as_number(value: Any) -> float:
     if isinstance(value, bool):
         raise Invalid(f"'{_shown(value)}' is geen getal.")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise Invalid(f"'{_shown(value)}' is geen getal. Verwacht: een getal zoals 3 of 3,5.")
         return float(value)
     text = str(value).strip().replace(" ", "")
     if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):
         text = text.replace(".", "")
     text = text.replace(",", ".")
     try:
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):
+            raise ValueError(text)
+        return number
     except ValueError:
         raise Invalid(f"'{_shown(value)}' is geen getal. Verwacht: een getal zoals 3 of 3,5.") from None
 

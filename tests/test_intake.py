@@ -379,3 +379,20 @@ def test_registration_numbers_count_up_per_register(workspace: Settings, drop: F
     numbers = sorted(r["regnr"] for r in rows(workspace, "SELECT regnr FROM records"))
     year = numbers[0].split("-")[1]
     assert numbers == [f"INC-{year}-0001", f"INC-{year}-0002", f"INC-{year}-0003", f"ONG-{year}-0001"]
+
+
+def test_correcting_the_annotated_copy_and_dropping_it_again_is_accepted(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "melding.xlsx", locatie=None)
+    app.process(workspace)
+    annotated = workspace.paths.rejected / "melding - met opmerkingen.xlsx"
+    wb = openpyxl.load_workbook(annotated)
+    assert wb["Formulier"]["C1"].value.startswith("AFGEWEZEN: verbeter de rode velden")
+    ((sheet, ref),) = list(wb.defined_names["locatie"].destinations)
+    wb[sheet][ref.replace("$", "")].value = "speelplein"  # the teacher fixes the red cell
+    wb.save(workspace.paths.inbox / "melding verbeterd.xlsx")
+
+    counts = app.process(workspace)
+
+    assert counts.accepted == 1
+    (record,) = rows(workspace, "SELECT * FROM records")
+    assert json.loads(record["data"])["locatie"] == "speelplein"

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
 
 from automation.validation import Problem
 
@@ -45,6 +46,10 @@ def annotate(
                 comment = Comment(text, "Veiligheid")
                 comment.width, comment.height = 320, 140
                 cell.comment = comment
+        banner = ws["C1"]
+        if problems and banner.value is None and not isinstance(banner, MergedCell):
+            banner.value = "AFGEWEZEN: verbeter de rode velden (zie de opmerkingen) en lever opnieuw in."
+            banner.font = Font(bold=True, color="C00000")
         wb.active = wb.sheetnames.index(sheet)
         target.parent.mkdir(parents=True, exist_ok=True)
         wb.save(target)

@@ -93,6 +93,9 @@ class Runner:
         except OSError as exc:  # e.g. the master is open in Excel on Windows; retried next pass
             log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", exc)
             return None
+        except Exception:  # a bug must not stop the intake: the store is intact, the master can wait
+            log.exception("Fout bij het maken van het bestuursoverzicht; de verwerking gaat door.")
+            return None
 
     # --- one pass ----------------------------------------------------------------------------
     def handle_ready(self, tracker: files.StabilityTracker, paths: list[Path], counts: Counts) -> list[Path]:
