@@ -9,6 +9,7 @@ constants, `vf_formulier` and `vf_versie`, tell the product which form and versi
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -70,6 +71,14 @@ def _input_format(field: Field, fmt: dict[str, Format]) -> Format:
         Kind.DECIMAL: fmt["input_dec"],
         Kind.PERCENT: fmt["input_pct"],
     }.get(field.kind, fmt["input"])
+
+
+def _row_height(field: Field) -> float:
+    """Tall enough for the wrapped label (about 32 characters a line) and help (about 62)."""
+    if field.kind is Kind.LONGTEXT:
+        return 60
+    lines = max(1, math.ceil(len(_label(field)) / 32), math.ceil(len(field.help) / 62))
+    return max(18.0, 14.5 * lines)
 
 
 def _label(field: Field) -> str:
@@ -214,7 +223,7 @@ def build_form(
             rule = _validation(field, {**choices, "school": lists["school"]})
             if rule is not None:
                 ws.data_validation(row, 1, row, 1, rule)
-            ws.set_row(row, 60 if field.kind is Kind.LONGTEXT else (30 if len(field.help) > 60 else 16))
+            ws.set_row(row, _row_height(field))
             row += 1
 
     ws.write_string(row + 1, 0, "* verplicht   (*) verplicht in de genoemde situatie", fmt["footer"])
