@@ -396,3 +396,18 @@ def test_correcting_the_annotated_copy_and_dropping_it_again_is_accepted(workspa
     assert counts.accepted == 1
     (record,) = rows(workspace, "SELECT * FROM records")
     assert json.loads(record["data"])["locatie"] == "speelplein"
+
+
+def test_a_complete_zip_with_a_damaged_part_is_explained_as_damaged(workspace: Settings, drop: Filler) -> None:
+    path = drop("incident", "melding.xlsx")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("xl/workbook.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 10, start + 40):
+        data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+    app.process(workspace)
+    sub = only_submission(workspace)
+    assert (sub["outcome"], sub["kind"]) == ("afgewezen", "beschadigd")
+    assert "Het bestand is beschadigd" in explanation(workspace, "melding")

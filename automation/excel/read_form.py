@@ -11,6 +11,7 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,7 +106,16 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
         content_types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, KeyError, EOFError, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        EOFError,
+        ValueError,
+        OSError,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         raise _damaged() from exc
     if sum(info.file_size for info in infos) > max_uncompressed:
         raise FileProblem(
@@ -124,7 +134,7 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
         names = _defined_names(archive.read("xl/workbook.xml"))
     except KeyError as exc:
         raise FileProblem("geen-formulier", "Dit bestand is geen Excel-werkmap. " + ASK_FORM) from exc
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise _damaged() from exc
     return Workbook(names=names, archive=archive)
 

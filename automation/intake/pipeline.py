@@ -18,6 +18,7 @@ import glob
 import hashlib
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,11 +223,24 @@ class Intake:
             return Decision(DUPLICATE, kind="zelfde-bestand", duplicate_of=previous["regnr"])
         try:
             raw = read_form(data, max_uncompressed=self.max_bytes * 20)
+            return self._decide_form(raw)
         except FileProblem as problem:
             if problem.kind == "beschadigd":
                 raise NotReady() from problem
             return Decision(REJECTED, kind=problem.kind, general=problem.message)
-        return self._decide_form(raw)
+        except (sqlite3.Error, OSError):
+            raise  # the store or the disk, not the file: handled by the caller, the file waits
+        except Exception:  # zlib, zipfile or a bug: the file is kept and explained, the loop goes on
+            log.exception("Onverwachte fout bij het lezen van een bestand (sha256 %s)", sha)
+            return Decision(
+                REJECTED,
+                kind="fout",
+                general=(
+                    "Het bestand kon door een onverwachte fout niet worden verwerkt. Het bestuurskantoor "
+                    "kan in het logboek zien wat er misging. Controleer of het het juiste formulier is "
+                    "en lever het eventueel opnieuw in."
+                ),
+            )
 
     def _decide_too_large(self) -> Decision:
         limit = self.settings.board.intake.max_bestandsgrootte_mb

@@ -112,6 +112,10 @@ class Runner:
                 log.error("Kon %s nu niet verwerken (%s); het blijft in de inbox.", path.name, exc)
                 pending.append(path)
                 continue
+            except Exception:  # never let one file stop the loop; it stays in the inbox
+                log.exception("Fout bij het verwerken van %s; het blijft in de inbox.", path.name)
+                tracker.forget(path)
+                continue
             if outcome == WAITING:
                 pending.append(path)
             else:
