@@ -43,6 +43,7 @@ class Mappen(_Strict):
     archief: str = "archief"
     data: str = "data"
     logs: str = "logs"
+    inbox_voor_medewerkers: str = ""  # how staff know the inbox, e.g. 'S:\\Veiligheid\\Meldingen'
 
 
 class Intake(_Strict):
@@ -51,6 +52,7 @@ class Intake(_Strict):
     herscan_seconden: Annotated[float, Field(gt=0, le=86400)] = 60.0
     max_bestandsgrootte_mb: Annotated[float, Field(gt=0, le=1024)] = 25.0
     fsync: bool = True
+    bevestigingen: bool = True
 
 
 class Privacy(_Strict):
@@ -104,6 +106,10 @@ class Paths:
     state: Path
 
     @property
+    def receipts(self) -> Path:
+        return self.outbox / "bevestigingen"
+
+    @property
     def master(self) -> Path:
         return self.outbox / "bestuursoverzicht.xlsx"
 
@@ -137,6 +143,10 @@ class Settings:
     @property
     def schools(self) -> dict[str, str]:
         return {s.brin: s.naam for s in self.board.scholen}
+
+    @property
+    def inbox_for_staff(self) -> str:
+        return self.board.mappen.inbox_voor_medewerkers or str(self.paths.inbox)
 
 
 def _format_error(exc: ValidationError, source: Path) -> str:

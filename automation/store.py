@@ -230,6 +230,16 @@ class Store:
         self.flush()
         return list(self.conn.execute("SELECT * FROM submissions WHERE finished = 0 ORDER BY id"))
 
+    def unfinished_for(self, inbox_path: str, sha256: str) -> sqlite3.Row | None:
+        """A stored submission of this very file whose last step has not been done."""
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT * FROM submissions WHERE finished = 0 AND inbox_path = ? AND sha256 = ? ORDER BY id LIMIT 1",
+            (inbox_path, sha256),
+        ).fetchone()
+        if row is not None and any(done == row["id"] for done, _ in self._finished):
+            return None
+        return row
+
     def accepted_with_bytes(self, sha256: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(
             "SELECT * FROM submissions WHERE sha256 = ? AND outcome = ? ORDER BY id LIMIT 1",
@@ -253,6 +263,10 @@ class Store:
             (prefix, year),
         ).fetchone()
         return f"{prefix}-{year}-{int(row[0]):04d}"
+
+    def school_of(self, regnr: str) -> str | None:
+        row = self.conn.execute("SELECT school FROM records WHERE regnr = ?", (regnr,)).fetchone()
+        return None if row is None else str(row[0])
 
     def record(self, regnr: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()

@@ -62,8 +62,8 @@ def _shown(value: Any) -> str:
         return value.strftime("%d-%m-%Y %H:%M")
     if isinstance(value, dt.date):
         return dutch_date(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -277,14 +277,6 @@ def _condition_text(form: FormDef, f: Field) -> str:
     return " en ".join(parts)
 
 
-def _condition_holds(f: Field, record: Mapping[str, Any]) -> bool:
-    for cond in f.required_when:
-        current = record.get(cond.key)
-        if not isinstance(current, str) or current.casefold() not in {v.casefold() for v in cond.values}:
-            return False
-    return True
-
-
 def validate(
     form: FormDef,
     values: Mapping[str, Any],
@@ -317,12 +309,16 @@ def validate(
             continue
         if f.required:
             add(f.key, "is verplicht maar leeg. Vul dit veld in.")
-        elif f.required_when and _condition_holds(f, result.record):
+        elif f.required_when and all(c.holds(result.record) for c in f.required_when):
             add(f.key, f"is verplicht omdat {_condition_text(form, f)}, maar is leeg. Vul dit veld in.")
 
     _check_dates(form, result, add, today=today)
     for rule in CROSS_RULES.get(form.id, ()):
         rule(result.record, add)
+    if not result.problems:
+        for duty in form.duties:
+            if duty.open(result.record):
+                add(duty.done.key, duty.message, warning=True)
     return result
 
 

@@ -25,7 +25,7 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
     corrected = [row for row in incidents if row[0] == "INC-" + row[0][4:8] + "-0003"]
     assert corrected and "online" in corrected[0]
     wb.close()
-    explanations = sorted(p.name for p in (folder / "outbox" / "afgewezen").glob("* - uitleg.txt"))
+    explanations = sorted(p.name for p in (folder / "outbox" / "afgewezen").glob("*/* - uitleg.txt"))
     assert len(explanations) == 9
     assert [p.name for p in (folder / "inbox").iterdir()] == ["~$incident 01.xlsx"]
 

@@ -17,7 +17,7 @@ import xlwt
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from automation import app
-from automation.config import Settings
+from automation.config import Settings, load_settings
 from tests.conftest import Filler
 
 
@@ -36,7 +36,13 @@ def only_submission(settings: Settings) -> sqlite3.Row:
 
 
 def explanation(settings: Settings, stem: str) -> str:
-    return (settings.paths.rejected / f"{stem} - uitleg.txt").read_text(encoding="utf-8-sig")
+    return handed_back(settings, f"{stem} - uitleg.txt").read_text(encoding="utf-8-sig")
+
+
+def handed_back(settings: Settings, name: str) -> Path:
+    """A file in the rejected folder, in whichever school's subfolder it went."""
+    (found,) = list(settings.paths.rejected.rglob(name))
+    return found
 
 
 def sha(path: Path) -> str:
@@ -136,16 +142,16 @@ def test_an_invalid_form_goes_back_with_an_annotated_copy_and_an_explanation(wor
     counts = app.process(workspace)
 
     assert counts.rejected == 1 and not path.exists()
-    assert (workspace.paths.rejected / "mijn melding.xlsx").read_bytes() == original
+    assert (workspace.paths.rejected / "12AB OBS De Regenboog" / "mijn melding.xlsx").read_bytes() == original
     text = explanation(workspace, "mijn melding")
     assert 'Uw bestand "mijn melding.xlsx" is NIET verwerkt.' in text
     assert "1. Locatie (cel B9): is verplicht maar leeg. Vul dit veld in." in text
     assert (
-        "2. Toelichting op soort (cel B11): is verplicht omdat 'Soort incident' is 'anders', maar is leeg. "
+        "2. Omschrijving soort 'anders' (cel B11): is verplicht omdat 'Soort incident' is 'anders', maar is leeg. "
         "Vul dit veld in." in text
     )
     assert 'Open "mijn melding - met opmerkingen.xlsx": de rode cellen hebben een opmerking.' in text
-    wb = openpyxl.load_workbook(workspace.paths.rejected / "mijn melding - met opmerkingen.xlsx")
+    wb = openpyxl.load_workbook(handed_back(workspace, "mijn melding - met opmerkingen.xlsx"))
     ws = wb["Formulier"]
     assert ws["B9"].comment is not None and "verplicht" in ws["B9"].comment.text
     assert ws["B9"].fill.start_color.rgb.endswith("FFC7CE")
@@ -160,7 +166,7 @@ def test_rejected_files_never_overwrite_each_other(workspace: Settings, drop: Fi
     app.process(workspace)
     drop("incident", "melding.xlsx", seed=5, locatie=None)
     app.process(workspace)
-    names = sorted(p.name for p in workspace.paths.rejected.iterdir())
+    names = sorted(p.name for p in (workspace.paths.rejected / "12AB OBS De Regenboog").iterdir())
     assert names == [
         "melding (2) - met opmerkingen.xlsx",
         "melding (2) - uitleg.txt",
@@ -256,7 +262,7 @@ def test_files_that_are_not_forms_get_their_own_explanation(
     assert counts.rejected == 1
     sub = only_submission(workspace)
     assert (sub["outcome"], sub["kind"]) == ("afgewezen", kind)
-    assert (workspace.paths.rejected / name).read_bytes() == content
+    assert (workspace.paths.rejected / "school onbekend" / name).read_bytes() == content
     assert Path(sub["archive_path"]).read_bytes() == content
     assert expected in explanation(workspace, Path(name).stem)
 
@@ -270,7 +276,7 @@ def test_a_file_larger_than_the_limit_is_kept_without_being_read(workspace: Sett
     app.process(workspace)
     sub = only_submission(workspace)
     assert (sub["kind"], sub["sha256"], sub["size"]) == ("te-groot", digest, limit + 1)
-    assert sha(workspace.paths.rejected / "scan.xlsx") == digest
+    assert sha(handed_back(workspace, "scan.xlsx")) == digest
     assert "groter dan 25 MB" in explanation(workspace, "scan")
 
 
@@ -384,7 +390,7 @@ def test_registration_numbers_count_up_per_register(workspace: Settings, drop: F
 def test_correcting_the_annotated_copy_and_dropping_it_again_is_accepted(workspace: Settings, drop: Filler) -> None:
     drop("incident", "melding.xlsx", locatie=None)
     app.process(workspace)
-    annotated = workspace.paths.rejected / "melding - met opmerkingen.xlsx"
+    annotated = handed_back(workspace, "melding - met opmerkingen.xlsx")
     wb = openpyxl.load_workbook(annotated)
     assert wb["Formulier"]["C1"].value.startswith("AFGEWEZEN: verbeter de rode velden")
     ((sheet, ref),) = list(wb.defined_names["locatie"].destinations)
@@ -411,3 +417,50 @@ def test_a_complete_zip_with_a_damaged_part_is_explained_as_damaged(workspace: S
     sub = only_submission(workspace)
     assert (sub["outcome"], sub["kind"]) == ("afgewezen", "beschadigd")
     assert "Het bestand is beschadigd" in explanation(workspace, "melding")
+
+
+def test_the_sender_gets_a_confirmation_with_the_registration_number(workspace: Settings, drop: Filler) -> None:
+    drop("agressie", "agressie juf.xlsx", ziekenhuisopname="ja", letsel="ja", letsel_aard="kneuzing")
+    app.process(workspace)
+    (regnr,) = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records")]
+    receipt = workspace.paths.receipts / "12AB OBS De Regenboog" / f"{regnr} - agressie juf.txt"
+    text = receipt.read_text(encoding="utf-8-sig")
+    assert text.startswith('Uw bestand "agressie juf.xlsx" is verwerkt.')
+    assert f"Registratienummer: {regnr}" in text
+    assert "Let op:\n- Gemeld bij Arbeidsinspectie (cel " in text  # the reporting duty, as a warning
+    assert f"zet bij 'Correctie van registratienummer' {regnr}" in text
+
+
+def test_a_duplicate_gets_a_confirmation_that_nothing_more_is_needed(workspace: Settings, drop: Filler) -> None:
+    first = drop("incident", "melding.xlsx")
+    (workspace.paths.inbox / "melding nogmaals.xlsx").write_bytes(first.read_bytes())
+    app.process(workspace)
+    (regnr,) = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records")]
+    folder = workspace.paths.receipts / "12AB OBS De Regenboog"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"{regnr} - melding nogmaals (dubbel).txt",  # the copy arrived later: it is the duplicate
+        f"{regnr} - melding.txt",
+    ]
+    text = (folder / f"{regnr} - melding nogmaals (dubbel).txt").read_text(encoding="utf-8-sig")
+    assert "was al eerder ingeleverd" in text and "u hoeft niets te doen" in text
+
+
+def test_an_annotated_copy_dropped_uncorrected_goes_back_under_the_plain_name(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "melding.xlsx", locatie=None)
+    app.process(workspace)
+    annotated = handed_back(workspace, "melding - met opmerkingen.xlsx")
+    (workspace.paths.inbox / annotated.name).write_bytes(annotated.read_bytes())
+    app.process(workspace)
+    names = sorted(p.name for p in annotated.parent.iterdir())
+    assert "melding (2).xlsx" in names and "melding (2) - met opmerkingen.xlsx" in names
+
+
+def test_explanations_name_the_inbox_the_way_staff_know_it(tmp_path: Path, drop: Filler, workspace: Settings) -> None:
+    config = workspace.paths.config
+    text = config.read_text(encoding="utf-8").replace(
+        '[mappen]\n', '[mappen]\ninbox_voor_medewerkers = "S:\\\\Veiligheid\\\\Meldingen"\n'
+    )
+    config.write_text(text, encoding="utf-8")
+    drop("incident", "melding.xlsx", locatie=None)
+    app.process(load_settings(config))
+    assert "in de map voor meldingen (S:\\Veiligheid\\Meldingen)." in explanation(workspace, "melding")

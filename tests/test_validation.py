@@ -108,7 +108,7 @@ def test_school_from_dropdown_text_brin_or_name() -> None:
 
 def test_whole_number_and_range() -> None:
     assert messages(check("agressie", verzuim_dagen=1.5))["verzuim_dagen"] == (
-        "'1.5' is geen heel getal. Verwacht: een heel getal, zoals 3."
+        "'1,5' is geen heel getal. Verwacht: een heel getal, zoals 3."
     )
     assert messages(check("agressie", verzuim_dagen=-2))["verzuim_dagen"] == (
         "-2 valt buiten het bereik. Verwacht: een waarde van 0 tot en met 3650."
@@ -130,7 +130,7 @@ def test_peiling_scores_must_fit_the_scale_and_respondents_the_invited() -> None
     result = check("peiling", score_welbevinden=4.5, aantal_respondenten=300)
     assert messages(result) == {
         "aantal_respondenten": "er zijn meer respondenten (300) dan uitgenodigden (207). Controleer beide aantallen.",
-        "score_welbevinden": "de score 4.5 valt buiten de schaal. Verwacht: van 1 tot en met 4.",
+        "score_welbevinden": "de score 4,5 valt buiten de schaal. Verwacht: van 1 tot en met 4.",
     }
 
 
@@ -148,3 +148,27 @@ def test_correction_reference_format() -> None:
     assert messages(check("incident", correctie_van="42"))["correctie_van"] == (
         "'42' is geen registratienummer. Verwacht: zoals INC-2026-0042."
     )
+
+
+def test_an_unreported_hospital_admission_of_staff_is_a_warning_not_a_rejection() -> None:
+    result = check("agressie", ziekenhuisopname="ja", letsel="ja", letsel_aard="kneuzing", arbeidsinspectie_gemeld="nee")
+    assert result.ok
+    assert [(w.key, w.message[:60]) for w in result.warnings] == [
+        ("arbeidsinspectie_gemeld", "bij ziekenhuisopname of blijvend letsel moet de werkgever di")
+    ]
+    reported = check(
+        "agressie",
+        ziekenhuisopname="ja",
+        letsel="ja",
+        letsel_aard="kneuzing",
+        arbeidsinspectie_gemeld="ja",
+        arbeidsinspectie_datum=TODAY,
+    )
+    assert reported.warnings == []
+
+
+def test_a_pupils_accident_in_hospital_is_not_for_the_labour_inspectorate() -> None:
+    pupil = check("ongeval", slachtoffer_type="leerling", behandeling="ziekenhuisopname")
+    staff = check("ongeval", slachtoffer_type="medewerker", slachtoffer_groep=None, behandeling="ziekenhuisopname")
+    assert pupil.warnings == []
+    assert [w.key for w in staff.warnings] == ["arbeidsinspectie_gemeld"]

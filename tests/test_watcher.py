@@ -96,7 +96,7 @@ def test_a_file_written_slowly_is_taken_once_and_only_when_complete(
     write_slowly(target, form_bytes, pieces=8, pause=0.25)  # 2 s of writing, pauses shorter than 0.6 s
     wait_for(lambda: not target.exists(), what="the file to be taken")
     assert outcomes(slow_workspace) == [("langzaam.xlsx", "geaccepteerd")]
-    assert list(slow_workspace.paths.rejected.iterdir()) == []
+    assert list(slow_workspace.paths.rejected.rglob("*")) == []
     wait_for(slow_workspace.paths.master.exists, what="the master")
 
 

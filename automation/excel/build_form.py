@@ -26,7 +26,7 @@ MARKER_FORM = "vf_formulier"
 MARKER_VERSION = "vf_versie"
 FIXED_CREATED = dt.datetime(2026, 1, 1)  # stable document properties: same input, same file
 
-INPUT_FILL = "#FFF8DC"
+INPUT_FILL = "#FFF2A8"
 SECTION_FILL = "#1F4E79"
 
 
@@ -98,9 +98,17 @@ def _write_lists(wb: Workbook, ws: Worksheet, lists: Mapping[str, Sequence[str]]
         wb.define_name(list_name(key), f"='{LIST_SHEET}'!${col_letter}$2:${col_letter}${len(values) + 1}")
 
 
+def _fit(text: str, limit: int) -> str:
+    """Excel's limits on input-message texts: cut at a word, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" :,;")
+    return cut + "…"
+
+
 def _validation(field: Field, choices: Mapping[str, Sequence[str]]) -> dict[str, object] | None:
-    title = field.label[:32]
-    prompt = field.help[:255]
+    title = _fit(field.label, 32)
+    prompt = _fit(field.help, 255)
     common: dict[str, object] = {
         "input_title": title,
         "input_message": prompt,

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from automation.forms.common import (
-    CORRECTIE_VAN,
     DATUM,
     DATUM_INGEVULD,
     INGEVULD_DOOR,
     OMSCHRIJVING,
     SCHOOL,
     TIJD,
+    correctie_van,
     janee,
     when,
 )
-from automation.forms.model import Field, FormDef, Kind, Section
+from automation.forms.model import Condition, Field, FormDef, Kind, ReportDuty, Section
 
 FORM = FormDef(
     id="agressie",
@@ -26,6 +26,19 @@ FORM = FormDef(
     ),
     prefix="AG",
     register="Agressie en geweld",
+    duties=(
+        ReportDuty(
+            to="Nederlandse Arbeidsinspectie",
+            when_all=(),
+            when_any=(Condition("ziekenhuisopname", ("ja",)), Condition("blijvend_letsel", ("ja",))),
+            done=Condition("arbeidsinspectie_gemeld", ("ja",)),
+            message=(
+                "bij ziekenhuisopname of blijvend letsel moet de werkgever dit direct melden bij de "
+                "Nederlandse Arbeidsinspectie; dat staat hier nog niet als gemeld. Het formulier is wel "
+                "verwerkt; het bestuurskantoor ziet het als open actie."
+            ),
+        ),
+    ),
     sections=(
         Section(
             "Wat is er gebeurd",
@@ -127,6 +140,6 @@ FORM = FormDef(
                 ),
             ),
         ),
-        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, CORRECTIE_VAN)),
+        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, correctie_van("AG"))),
     ),
 )

@@ -16,20 +16,24 @@ SCHOOL = Field(
     "Kies uw school uit de lijst.",
     required=True,
 )
-DATUM = Field(
-    "datum",
-    "Datum van het voorval",
-    Kind.DATE,
-    "De dag waarop het gebeurde, als datum (dd-mm-jjjj). Niet in de toekomst.",
-    required=True,
-    not_future=True,
-)
+def datum(label: str = "Datum van het voorval") -> Field:
+    return Field(
+        "datum",
+        label,
+        Kind.DATE,
+        "De dag waarop het gebeurde, als datum (dd-mm-jjjj). Niet in de toekomst.",
+        required=True,
+        not_future=True,
+    )
+
+
+DATUM = datum()
 TIJD = Field("tijd", "Tijdstip", Kind.TIME, "Ongeveer hoe laat, bijvoorbeeld 10:30.")
 OMSCHRIJVING = Field(
     "omschrijving",
     "Omschrijving",
     Kind.LONGTEXT,
-    "Wat gebeurde er, waar, met wat en waarom? Gebruik geen namen van leerlingen.",
+    "Wat is er gebeurd, wie waren erbij betrokken en wat was de aanleiding? Gebruik geen namen van leerlingen.",
     required=True,
     max_length=4000,
 )
@@ -49,13 +53,14 @@ DATUM_INGEVULD = Field(
     required=True,
     not_future=True,
 )
-CORRECTIE_VAN = Field(
-    "correctie_van",
-    "Correctie van registratienummer",
-    Kind.REGNR,
-    "Alleen invullen als dit formulier een eerdere melding verbetert: het registratienummer "
-    "dat u toen kreeg, zoals INC-2026-0042. Laat anders leeg.",
-)
+def correctie_van(prefix: str) -> Field:
+    return Field(
+        "correctie_van",
+        "Correctie van registratienummer",
+        Kind.REGNR,
+        "Alleen invullen als dit formulier een eerdere melding verbetert: het registratienummer "
+        f"uit de bevestiging van toen, zoals {prefix}-2026-0042. Laat anders leeg.",
+    )
 
 
 def janee(key: str, label: str, help: str, **kw: object) -> Field:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from automation.forms.common import (
-    CORRECTIE_VAN,
     DATUM,
     DATUM_INGEVULD,
     INGEVULD_DOOR,
     OMSCHRIJVING,
     SCHOOL,
     TIJD,
+    correctie_van,
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FormDef, Kind, Section
+from automation.forms.model import Condition, Field, FormDef, Kind, ReportDuty, Section
 
 SGG = "seksueel grensoverschrijdend gedrag"
 
@@ -29,6 +29,19 @@ FORM = FormDef(
     ),
     prefix="INC",
     register="Incidenten",
+    duties=(
+        ReportDuty(
+            to="vertrouwensinspecteur van de Inspectie van het Onderwijs",
+            when_all=(Condition("categorie", (SGG,)), Condition("dader_rol", ("personeel",))),
+            when_any=(),
+            done=Condition("vertrouwensinspecteur_geraadpleegd", ("ja",)),
+            message=(
+                "bij seksueel grensoverschrijdend gedrag door personeel moet het bestuur de "
+                "vertrouwensinspecteur raadplegen; dat is nog niet gebeurd. Het formulier is wel "
+                "verwerkt; het bestuurskantoor ziet het als open actie."
+            ),
+        ),
+    ),
     sections=(
         Section(
             "Wat is er gebeurd",
@@ -54,9 +67,9 @@ FORM = FormDef(
                 ),
                 Field(
                     "categorie_toelichting",
-                    "Toelichting op soort",
+                    "Omschrijving soort 'anders'",
                     Kind.TEXT,
-                    "Verplicht als u bij soort incident 'anders' kiest: wat voor incident was het?",
+                    "Verplicht als u bij Soort incident 'anders' kiest: om wat voor incident ging het?",
                     required_when=when("categorie", "anders"),
                     max_length=200,
                 ),
@@ -140,7 +153,7 @@ FORM = FormDef(
                     "vertrouwensinspecteur_geraadpleegd",
                     "Vertrouwensinspecteur geraadpleegd",
                     "Verplicht bij seksueel grensoverschrijdend gedrag door personeel: het bestuur "
-                    "moet dan de vertrouwensinspecteur van de inspectie raadplegen.",
+                    "moet dan de vertrouwensinspecteur van de Inspectie van het Onderwijs raadplegen.",
                     required_when=(
                         Condition("categorie", (SGG,)),
                         Condition("dader_rol", ("personeel",)),
@@ -148,6 +161,6 @@ FORM = FormDef(
                 ),
             ),
         ),
-        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, CORRECTIE_VAN)),
+        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, correctie_van("INC"))),
     ),
 )

@@ -6,8 +6,10 @@ filled one, the columns of the master workbook and (later) the printable annexes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -36,6 +38,33 @@ class Condition:
 
     key: str
     values: tuple[str, ...]
+
+    def holds(self, record: Mapping[str, Any]) -> bool:
+        current = record.get(self.key)
+        return isinstance(current, str) and current.casefold() in {v.casefold() for v in self.values}
+
+
+@dataclass(frozen=True)
+class ReportDuty:
+    """Something that must be reported when a registration meets the conditions (DOMAIN.md §1, §4.3).
+
+    Kept as data so a board or a new law changes the rule, not the code. The form is accepted either
+    way; an unreported case gets a warning on intake and is an open action in the master.
+    """
+
+    to: str  # who must be told, e.g. "Nederlandse Arbeidsinspectie"
+    when_all: tuple[Condition, ...]
+    when_any: tuple[Condition, ...]
+    done: Condition
+    message: str
+
+    def applies(self, record: Mapping[str, Any]) -> bool:
+        return all(c.holds(record) for c in self.when_all) and (
+            not self.when_any or any(c.holds(record) for c in self.when_any)
+        )
+
+    def open(self, record: Mapping[str, Any]) -> bool:
+        return self.applies(record) and not self.done.holds(record)
 
 
 @dataclass(frozen=True)
@@ -73,7 +102,7 @@ class FormDef:
     register: str  # master workbook sheet name
     sections: tuple[Section, ...]
     event_date_key: str = "datum"
-    extra_rules: tuple[str, ...] = field(default=())  # names of cross-field rules in validation
+    duties: tuple[ReportDuty, ...] = field(default=())
 
     @property
     def fields(self) -> tuple[Field, ...]:

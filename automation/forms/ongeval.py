@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from automation.forms.common import (
-    CORRECTIE_VAN,
-    DATUM,
     DATUM_INGEVULD,
     INGEVULD_DOOR,
     SCHOOL,
     TIJD,
+    datum,
+    correctie_van,
     janee,
     when,
 )
-from automation.forms.model import Field, FormDef, Kind, Section
+from automation.forms.model import Condition, Field, FormDef, Kind, ReportDuty, Section
 
 FORM = FormDef(
     id="ongeval",
@@ -26,12 +26,26 @@ FORM = FormDef(
     ),
     prefix="ONG",
     register="Ongevallen",
+    duties=(
+        ReportDuty(
+            to="Nederlandse Arbeidsinspectie",
+            when_all=(Condition("slachtoffer_type", ("medewerker", "stagiair/vrijwilliger")),),
+            when_any=(Condition("behandeling", ("ziekenhuisopname",)), Condition("blijvend_letsel", ("ja",))),
+            done=Condition("arbeidsinspectie_gemeld", ("ja",)),
+            message=(
+                "een ongeval van een medewerker, stagiair of vrijwilliger met ziekenhuisopname of "
+                "blijvend letsel moet de werkgever direct melden bij de Nederlandse Arbeidsinspectie; "
+                "dat staat hier nog niet als gemeld. Het formulier is wel verwerkt; het bestuurskantoor "
+                "ziet het als open actie."
+            ),
+        ),
+    ),
     sections=(
         Section(
             "Het ongeval",
             (
                 SCHOOL,
-                DATUM,
+                datum("Datum van het ongeval"),
                 TIJD,
                 Field(
                     "slachtoffer_type",
@@ -119,8 +133,9 @@ FORM = FormDef(
                 janee(
                     "arbeidsinspectie_gemeld",
                     "Gemeld bij Arbeidsinspectie",
-                    "Verplicht te melden bij een medewerker, stagiair of vrijwilliger met "
-                    "ziekenhuisopname, blijvend letsel of overlijden.",
+                    "Een ongeval van een medewerker, stagiair of vrijwilliger met ziekenhuisopname, "
+                    "blijvend letsel of overlijden moet de werkgever direct melden bij de Nederlandse "
+                    "Arbeidsinspectie.",
                 ),
                 Field(
                     "arbeidsinspectie_datum",
@@ -140,6 +155,6 @@ FORM = FormDef(
                 ),
             ),
         ),
-        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, CORRECTIE_VAN)),
+        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, correctie_van("ONG"))),
     ),
 )

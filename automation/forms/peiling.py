@@ -22,7 +22,7 @@ def _theme_fields(key: str, label: str) -> tuple[Field, Field]:
             f"score_{key}",
             f"{label}: gemiddelde score",
             Kind.DECIMAL,
-            "Het gemiddelde op de schaal van het instrument (zie schaal hieronder). Leeg als niet gemeten.",
+            "Het gemiddelde op de schaal van het instrument (zie de schaal hierboven). Leeg als niet gemeten.",
         ),
         Field(
             f"positief_{key}",

@@ -9,7 +9,7 @@ MILESTONES: tuple[tuple[str, str], ...] = (
     ("mijlpaal_1", "Kaders en afspraken vastgesteld door directie en bestuur"),
     ("mijlpaal_2", "Visie en uitgangspunten opgesteld, account Digitaal Veiligheidsplan, coördinator benoemd"),
     ("mijlpaal_3", "Monitorinstrument, frequentie en verwerking bepaald; taken coördinator vastgesteld"),
-    ("mijlpaal_4", "Veiligheidsbeleid vastgesteld en gepubliceerd via Vensters"),
+    ("mijlpaal_4", "Veiligheidsbeleid vastgesteld en gepubliceerd via Scholen op de kaart (Vensters)"),
     ("mijlpaal_5", "Evaluatie en eindbesluiten op bestuurs- en schoolniveau"),
 )
 
@@ -65,7 +65,7 @@ FORM = FormDef(
                 _text(
                     "coordinator_naam",
                     "Coördinator sociale veiligheid",
-                    "De ene persoon die het anti-pestbeleid coördineert én aanspreekpunt pesten is.",
+                    "De persoon die het anti-pestbeleid coördineert én het aanspreekpunt pesten is (art. 4c WPO).",
                     required=True,
                 ),
                 _text("coordinator_functie", "Functie coördinator", "Bijvoorbeeld intern begeleider."),

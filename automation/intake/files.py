@@ -30,19 +30,23 @@ def is_ignored(name: str) -> bool:
 
 
 def candidates(inbox: Path) -> Iterator[Path]:
-    """Regular files directly in the inbox that are not ignored."""
+    """Regular files directly in the inbox that are not ignored, oldest first (so an original is
+    registered before a copy of it that arrived later)."""
     try:
         entries = list(os.scandir(inbox))
     except FileNotFoundError:
         return
-    for entry in sorted(entries, key=lambda e: e.name):
+    found: list[tuple[int, str, str]] = []
+    for entry in entries:
         if is_ignored(entry.name):
             continue
         try:
             if entry.is_file(follow_symlinks=False):
-                yield Path(entry.path)
+                found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name, entry.path))
         except OSError:
             continue
+    for _, _, path in sorted(found):
+        yield Path(path)
 
 
 @dataclass
@@ -99,22 +103,14 @@ def safe_name(name: str) -> str:
     return f"{stem}.{suffix[:10]}" if suffix else stem
 
 
-_MADE: set[Path] = set()
-
-
 def _ensure_folder(folder: Path) -> None:
-    if folder not in _MADE:
-        folder.mkdir(parents=True, exist_ok=True)
-        _MADE.add(folder)
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def write_durably(path: Path, data: bytes, *, fsync: bool) -> None:
     """Write `data` to `path` via a temp file and an atomic rename."""
     _ensure_folder(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    if not path.parent.is_dir():  # removed while we ran
-        _MADE.discard(path.parent)
-        _ensure_folder(path.parent)
     with open(tmp, "wb") as handle:
         handle.write(data)
         if fsync:

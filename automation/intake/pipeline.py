@@ -18,6 +18,7 @@ import glob
 import hashlib
 import logging
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,9 +29,9 @@ from automation.config import Settings
 from automation.errors import FileProblem, NotReady
 from automation.excel.annotate import annotate
 from automation.excel.read_form import RawForm, read_form
-from automation.forms import FormDef
+from automation.forms import FORMS, FormDef
 from automation.intake import files
-from automation.intake.report import rejection_text
+from automation.intake.report import receipt_text, rejection_text
 from automation.privacy import pseudonym
 from automation.store import ACCEPTED, DUPLICATE, REJECTED, Store, Submission, dumps, now_text
 from automation.validation import Problem, Result, validate
@@ -85,6 +86,7 @@ class Decision:
     content_key: str | None = None
     duplicate_of: str | None = None
     correction_of: str | None = None
+    school: str | None = None
 
 
 def content_key(form: FormDef, record: dict[str, Any]) -> str:
@@ -127,21 +129,34 @@ class Intake:
                 if sha != row["sha256"]:
                     self.store.mark_finished(row["id"])  # a new file took the name: it is processed anew
                     continue
-            log.info("Herstel na onderbreking: %s afmaken (%s)", path.name, row["outcome"])
-            if row["outcome"] == REJECTED:
-                self._finish_rejected(
-                    row["id"],
-                    path,
-                    data or b"",
-                    sha256=row["sha256"],
-                    target=Path(row["rejected_path"]),
-                    reasons=row["reasons"],
-                )
-            else:
-                path.unlink(missing_ok=True)
-                self.store.mark_finished(row["id"])
+            self._finish_row(row, path, data)
             done += 1
         return done
+
+    def _finish_row(self, row: sqlite3.Row, path: Path, data: bytes | None) -> None:
+        """Complete the last step for a stored submission (idempotent)."""
+        log.info("Afmaken na onderbreking: %s (%s)", path.name, row["outcome"])
+        if row["outcome"] == REJECTED:
+            self._finish_rejected(
+                row["id"],
+                path,
+                data or b"",
+                sha256=row["sha256"],
+                target=Path(row["rejected_path"]),
+                reasons=row["reasons"],
+            )
+            return
+        path.unlink(missing_ok=True)
+        self._write_receipt(
+            original_name=row["original_name"],
+            received=dt.datetime.fromisoformat(row["received_at"]),
+            form_id=row["form_id"],
+            regnr=row["regnr"],
+            outcome=row["outcome"],
+            reasons=row["reasons"],
+            school=self.store.school_of(row["regnr"]) if row["regnr"] else None,
+        )
+        self.store.mark_finished(row["id"])
 
     # --- one file ----------------------------------------------------------------------------
     def handle(self, path: Path, *, stable_for: float) -> str:
@@ -150,6 +165,10 @@ class Intake:
             data, sha, size = self._read(path)
         except NotReady:
             return WAITING
+        stored = self.store.unfinished_for(str(path), sha)
+        if stored is not None:  # stored earlier, but the last step failed (disk full, share gone)
+            self._finish_row(stored, path, data)
+            return str(stored["outcome"])
         received = self.now().replace(microsecond=0)
         kept = files.keep_in_archive(self.settings.paths.archive, sha, path.name, path, data, fsync=self.fsync)
         try:
@@ -172,7 +191,7 @@ class Intake:
             reasons=self._reasons(decision),
             content_key=decision.content_key if decision.outcome == ACCEPTED else None,
             rejected_path=(
-                str(files.unique_target(self.settings.paths.rejected, path.name))
+                str(files.unique_target(self._folder(self.settings.paths.rejected, decision.school), _handback_name(path.name)))
                 if decision.outcome == REJECTED
                 else None
             ),
@@ -196,8 +215,54 @@ class Intake:
             )
         else:
             path.unlink()
+            self._write_receipt(
+                original_name=path.name,
+                received=received,
+                form_id=sub.form_id,
+                regnr=regnr,
+                outcome=decision.outcome,
+                reasons=sub.reasons,
+                school=decision.school,
+            )
             self.store.mark_finished(sub_id)
         return decision.outcome
+
+    # --- what staff get back ------------------------------------------------------------------
+    def _folder(self, base: Path, school: str | None) -> Path:
+        """Per school, so each school's staff can be given only their own folder."""
+        if school and school in self.settings.schools:
+            return base / files.safe_name(f"{school} {self.settings.schools[school]}")
+        return base / "school onbekend"
+
+    def _write_receipt(
+        self,
+        *,
+        original_name: str,
+        received: dt.datetime,
+        form_id: str | None,
+        regnr: str | None,
+        outcome: str,
+        reasons: str,
+        school: str | None,
+    ) -> None:
+        if not self.settings.board.intake.bevestigingen or regnr is None:
+            return
+        form = FORMS.get(form_id or "")
+        text = receipt_text(
+            original_name=original_name,
+            received=received,
+            form_title=form.title if form else None,
+            regnr=regnr,
+            duplicate=outcome == DUPLICATE,
+            notes=[part.removeprefix("Let op: ") for part in reasons.split(" | ") if part.startswith("Let op: ")],
+            correction="Correctie van " in reasons and outcome == ACCEPTED,
+        )
+        stem = Path(original_name).stem
+        folder = self._folder(self.settings.paths.receipts, school)
+        name = f"{regnr} - {stem}{' (dubbel)' if outcome == DUPLICATE else ''}.txt"
+        target = folder / files.safe_name(name)
+        if not target.exists():
+            files.write_durably(target, text.replace("\n", "\r\n").encode("utf-8-sig"), fsync=False)
 
     def _read(self, path: Path) -> tuple[bytes | None, str, int]:
         """The file's bytes (None when too large to be a form), SHA-256 and size."""
@@ -220,7 +285,13 @@ class Intake:
             )
         previous = self.store.accepted_with_bytes(sha)
         if previous is not None:
-            return Decision(DUPLICATE, kind="zelfde-bestand", duplicate_of=previous["regnr"])
+            return Decision(
+                DUPLICATE,
+                kind="zelfde-bestand",
+                form=FORMS.get(previous["form_id"] or ""),
+                duplicate_of=previous["regnr"],
+                school=self.store.school_of(previous["regnr"]),
+            )
         try:
             raw = read_form(data, max_uncompressed=self.max_bytes * 20)
             return self._decide_form(raw)
@@ -275,7 +346,8 @@ class Intake:
             choices=s.choices,
             today=self.now().date(),
         )
-        decision = Decision(ACCEPTED, form=raw.form, raw=raw, result=result)
+        school = result.record.get("school")
+        decision = Decision(ACCEPTED, form=raw.form, raw=raw, result=result, school=school if isinstance(school, str) else None)
         if result.ok:
             self._check_correction(decision)
         if not result.ok:
@@ -416,10 +488,19 @@ class Intake:
                 warnings=decision.result.warnings if decision and decision.result else [],
                 general=(decision.general if decision else reasons.replace(" | ", "\n")) or None,
                 annotated_name=annotated_name,
-                inbox_hint=str(self.settings.paths.inbox),
+                inbox_hint=self.settings.inbox_for_staff,
             )
             files.write_durably(explanation, text.replace("\n", "\r\n").encode("utf-8-sig"), fsync=False)
         self.store.mark_finished(sub_id, rejected_path=str(target))
+
+
+def _handback_name(name: str) -> str:
+    """A corrected-but-still-wrong annotated copy goes back under the plain name again."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        return name
+    stem = re.sub(r"(?: \(\d+\))?(?: - met opmerkingen(?: \(\d+\))?)+$", "", stem) or stem
+    return f"{stem}.{suffix}"
 
 
 def _sha_of(path: Path) -> str:

@@ -62,3 +62,37 @@ def rejection_text(
         "het bestuurskantoor.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def receipt_text(
+    *,
+    original_name: str,
+    received: dt.datetime,
+    form_title: str | None,
+    regnr: str,
+    duplicate: bool,
+    notes: Sequence[str],
+    correction: bool,
+) -> str:
+    """The confirmation for the sender: the registration number they need for a correction."""
+    if duplicate:
+        lines = [
+            f'Uw bestand "{original_name}" was al eerder ingeleverd (als {regnr}).',
+            "Het is niet nog een keer opgeslagen; u hoeft niets te doen.",
+        ]
+    elif correction:
+        lines = [f'Uw correctie "{original_name}" is verwerkt: melding {regnr} is bijgewerkt.']
+    else:
+        lines = [f'Uw bestand "{original_name}" is verwerkt.']
+    lines += ["", f"Registratienummer: {regnr}", f"Ontvangen: {_stamp(received)}"]
+    if form_title:
+        lines.append(f"Formulier: {form_title}")
+    if notes:
+        lines += ["", "Let op:"]
+        lines += [f"- {note}" for note in notes]
+    lines += [
+        "",
+        "Wilt u later iets verbeteren? Vul het formulier opnieuw in met de juiste gegevens, zet bij "
+        f"'Correctie van registratienummer' {regnr} en lever het opnieuw in.",
+    ]
+    return "\n".join(lines) + "\n"

@@ -200,7 +200,7 @@ def watch(
                 next_rescan = time.monotonic() + cfg.herscan_seconden
             counts = Counts()
             if pending:
-                still = runner.handle_ready(tracker, sorted(pending), counts)
+                still = runner.handle_ready(tracker, _oldest_first(pending), counts)
                 pending = {p for p in still if p.exists()}
             if counts.changed:
                 runner.rebuild_master()
@@ -216,3 +216,13 @@ def watch(
         total.waiting = len(pending)
         runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
         log.info("Watcher gestopt.")
+
+
+def _oldest_first(paths: set[Path]) -> list[Path]:
+    def key(path: Path) -> tuple[int, str]:
+        try:
+            return (path.stat().st_mtime_ns, path.name)
+        except OSError:
+            return (0, path.name)
+
+    return sorted(paths, key=key)
