@@ -16,6 +16,7 @@ from automation.demo import drop_correction, make_demo
 from automation.excel.build_form import build_all
 from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES
+from automation.intake.files import candidates
 from automation.intake.pipeline import Counts
 from automation.intake.runner import Runner, watch, working_folder_lock
 from automation.store import Store
@@ -74,7 +75,7 @@ def write_forms(settings: Settings | None, out: Path) -> list[Path]:
 def status(settings: Settings) -> dict[str, Any]:
     paths = settings.paths
     report: dict[str, Any] = {"paths": paths.as_dict(), "inbox_waiting": 0, "counts": {}, "last_run": None}
-    report["inbox_waiting"] = sum(1 for p in paths.inbox.glob("*") if p.is_file()) if paths.inbox.exists() else 0
+    report["inbox_waiting"] = sum(1 for _ in candidates(paths.inbox))
     if paths.database.exists():
         store = Store.open(paths.database, create=False)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import click
 from automation import __version__, app
 from automation.config import Settings, load_settings
 from automation.errors import VeiligheidError
+from automation.forms import FORMS
 from automation.workspace import init_workspace, setup_logging
 
 
@@ -20,14 +22,28 @@ class Context:
         self.config = config
         self.verbose = verbose
 
-    def settings(self) -> Settings:
+    def settings(self, *, console_info: bool = False) -> Settings:
         settings = load_settings(self.config)
-        setup_logging(settings, verbose=self.verbose)
+        setup_logging(settings, verbose=self.verbose, console_info=console_info)
         return settings
 
 
-class Group(click.Group):
+class DutchHelp:
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Toon deze uitleg en stop."
+        return option  # type: ignore[no-any-return]
+
+
+class Command(DutchHelp, click.Command):
+    pass
+
+
+class Group(DutchHelp, click.Group):
     """Turns the product's own errors into a one-line message and their exit code."""
+
+    command_class = Command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -45,7 +61,7 @@ class Group(click.Group):
     help="Pad naar veiligheid.toml (standaard: in de huidige map).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Meer uitvoer (ook in het logbestand).")
-@click.version_option(__version__, prog_name="veiligheid")
+@click.version_option(__version__, prog_name="veiligheid", help="Toon de versie en stop.")
 @click.pass_context
 def main(ctx: click.Context, config: Path | None, verbose: bool) -> None:
     """Registratie en verantwoording van sociale veiligheid voor een schoolbestuur."""
@@ -112,7 +128,7 @@ def process(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def watch(obj: Context, poll: float | None) -> None:
     """Blijf de inbox bewaken en verwerk nieuwe bestanden zodra ze compleet zijn (Ctrl-C stopt)."""
-    settings = obj.settings()
+    settings = obj.settings(console_info=True)
     click.echo(f"Bewaakt {settings.paths.inbox} — stop met Ctrl-C.")
     app.run_watch(settings, poll=poll)
     click.echo("Gestopt.")
@@ -128,17 +144,45 @@ def status(obj: Context, as_json: bool) -> None:
         paths = report["paths"]
         click.echo(json.dumps(report | {k: paths[k] for k in ("inbox", "outbox", "archive", "database", "master")}))
         return
-    for key, value in report["paths"].items():
-        click.echo(f"{key:10} {value}")
-    click.echo(f"In de inbox: {report['inbox_waiting']}")
+    for line in status_lines(report):
+        click.echo(line)
+
+
+PATH_LABELS = {
+    "config": "Configuratie",
+    "inbox": "Inbox",
+    "outbox": "Outbox",
+    "afgewezen": "Afgewezen",
+    "bevestigingen": "Bevestigingen",
+    "archive": "Archief",
+    "database": "Database",
+    "master": "Bestuursoverzicht",
+    "logs": "Logbestanden",
+}
+
+
+def _moment(text: str | None) -> str:
+    return datetime.fromisoformat(text).strftime("%d-%m-%Y %H:%M:%S") if text else "(loopt nog of afgebroken)"
+
+
+def status_lines(report: dict[str, Any]) -> list[str]:
+    lines = [f"{PATH_LABELS.get(key, key):18} {value}" for key, value in report["paths"].items()]
+    lines.append(f"{'Wacht in de inbox':18} {report['inbox_waiting']}")
+    lines.append("")
     for form_id, outcomes in sorted(report["counts"].items()):
+        title = FORMS[form_id].title if form_id in FORMS else "Geen formulier"
         parts = ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items()))
-        click.echo(f"{form_id:18} {parts}")
+        lines.append(f"{title:42} {parts}")
     last = report["last_run"]
     if last:
-        click.echo(
-            f"Laatste verwerking: {last['command']} van {last['started_at']} tot {last['finished_at'] or '(loopt nog of afgebroken)'}"
-        )
+        counts = last["counts"]
+        lines += [
+            "",
+            f"Laatste verwerking ({last['command']}): {_moment(last['started_at'])} tot {_moment(last['finished_at'])}",
+            f"  geaccepteerd {counts.get('accepted', 0)}, afgewezen {counts.get('rejected', 0)}, "
+            f"dubbel {counts.get('duplicates', 0)}, wacht nog {counts.get('waiting', 0)}",
+        ]
+    return lines
 
 
 @main.command()
@@ -157,7 +201,14 @@ def demo(obj: Context, folder: Path) -> None:
     )
     click.echo(f"Daarna een correctie van {result.correction_of}: {second.accepted} geaccepteerd.")
     click.echo("")
-    click.echo(f"Bestuursoverzicht:        {paths.master}")
-    click.echo(f"Afgewezen, met uitleg:    {paths.rejected}")
-    click.echo(f"Archief van alle originelen: {paths.archive}")
-    click.echo(f"Verder proberen: cd {paths.root} && veiligheid status")
+    click.echo(f"Bestuursoverzicht:          {paths.master}")
+    click.echo(f"Afgewezen, met uitleg:      {paths.rejected}")
+    click.echo(f"Bevestigingen voor melders: {paths.receipts}")
+    click.echo(f"Archief (alle originelen):  {paths.archive}")
+    click.echo(f"Verder proberen: {_self_command()} --config {paths.config} status")
+
+
+def _self_command() -> str:
+    """How to call this program again from any folder (the venv is usually not activated)."""
+    script = Path(sys.executable).with_name("veiligheid.exe" if sys.platform == "win32" else "veiligheid")
+    return str(script) if script.exists() else f"{sys.executable} -m automation"

@@ -127,6 +127,7 @@ class Paths:
             "inbox": str(self.inbox),
             "outbox": str(self.outbox),
             "afgewezen": str(self.rejected),
+            "bevestigingen": str(self.outbox / "bevestigingen"),
             "archive": str(self.archive),
             "database": str(self.database),
             "master": str(self.master),
@@ -150,7 +151,9 @@ class Settings:
 
 
 def _format_error(exc: ValidationError, source: Path) -> str:
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # a misspelt key also makes the right one 'missing': name the typo, that is what to fix
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = ""
     for part in err["loc"]:
         loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))

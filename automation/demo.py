@@ -36,28 +36,67 @@ def _school(brin: str) -> str:
     return f"{brin} – {EXAMPLE_SCHOOLS[brin]}"
 
 
+INCIDENTS: tuple[tuple[str, str, str, str], ...] = (
+    # categorie, locatie, omschrijving, maatregelen
+    (
+        "pesten",
+        "speelplein",
+        "Een leerling wordt al enkele weken in de pauze buitengesloten en uitgescholden door een groepje klasgenoten.",
+        "Gesprekken met slachtoffer en daders volgens het pestprotocol; groepsgesprek in de klas.",
+    ),
+    (
+        "digitaal pesten",
+        "online",
+        "In een groepsapp van de klas zijn gemene berichten en een bewerkte foto van een leerling gedeeld.",
+        "Berichten laten verwijderen; gesprek met betrokken leerlingen en hun ouders.",
+    ),
+    (
+        "fysiek geweld",
+        "gang/hal",
+        "Bij het naar binnen gaan duwde een leerling een klasgenoot hard tegen de muur na een ruzie over een bal.",
+        "Time-out en herstelgesprek; ouders van beide leerlingen gebeld.",
+    ),
+    (
+        "verbale agressie",
+        "klaslokaal",
+        "Tijdens de les schold een leerling een klasgenoot herhaaldelijk uit na een opmerking over zijn werk.",
+        "Gesprek met de leerling over taalgebruik; afspraken in het groepsplan.",
+    ),
+    (
+        "discriminatie",
+        "speelplein",
+        "Een leerling maakte kwetsende opmerkingen over de afkomst van een klasgenoot.",
+        "Gesprek met beide leerlingen; les over respect en verschillen in de groep.",
+    ),
+    (
+        "vernieling of diefstal",
+        "gymzaal",
+        "In de kleedkamer is de jas van een leerling kapotgeknipt.",
+        "Gesprek met de groep; toezicht in de kleedkamer aangescherpt.",
+    ),
+)
+
+
 def incident(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
     day = today - dt.timedelta(days=rng.randint(1, 200))
-    category = rng.choice(
-        ["pesten", "digitaal pesten", "fysiek geweld", "verbale agressie", "discriminatie", "vernieling of diefstal"]
-    )
+    category, location, description, measures = rng.choice(INCIDENTS)
     group = str(rng.randint(3, 8))
     return {
         "school": _school(brin),
         "datum": day,
         "tijd": dt.time(rng.randint(8, 15), rng.choice([0, 15, 30, 45])),
-        "locatie": rng.choice(["speelplein", "klaslokaal", "gang/hal", "gymzaal", "online"]),
+        "locatie": location,
         "categorie": category,
-        "omschrijving": f"Tijdens de pauze ontstond een conflict ({category}). De leerkracht heeft ingegrepen en met de betrokken leerlingen gesproken.",
+        "omschrijving": description,
         "melder_rol": rng.choice(["leerkracht", "leerling", "ouder"]),
         "slachtoffer_rol": "leerling",
         "slachtoffer_groep": group,
         "dader_rol": "leerling",
         "dader_groep": group,
         "leerling_ref": str(rng.randint(10000, 99999)),
-        "letsel": rng.choice(["ja", "nee", "nee", "nee"]),
+        "letsel": "ja" if category == "fysiek geweld" else "nee",
         "ouders_geinformeerd": "ja",
-        "maatregelen": "Gesprek met beide leerlingen; afspraken gemaakt en vastgelegd.",
+        "maatregelen": measures,
         "ingevuld_door": rng.choice(
             ["M. de Vries, leerkracht groep 6", "A. Bakker, intern begeleider", "S. Yilmaz, leerkracht groep 8"]
         ),
@@ -65,21 +104,54 @@ def incident(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
     }
 
 
+AGGRESSION: tuple[tuple[str, str, str, str, bool], ...] = (
+    # dader, vorm, locatie, omschrijving, met letsel en ziekenhuisopname
+    (
+        "ouder/verzorger",
+        "verbale agressie",
+        "speelplein",
+        "Een ouder werd bij het ophalen boos over een straf en schreeuwde tegen de leerkracht.",
+        False,
+    ),
+    (
+        "ouder/verzorger",
+        "bedreiging",
+        "gang/hal",
+        "Een ouder dreigde de leerkracht 'wat aan te doen' als zijn kind niet over zou gaan.",
+        False,
+    ),
+    (
+        "leerling",
+        "fysiek geweld",
+        "klaslokaal",
+        "Een leerling in paniek schopte en sloeg de onderwijsassistent die hem wilde kalmeren.",
+        True,
+    ),
+    (
+        "derde",
+        "verbale agressie",
+        "speelplein",
+        "Een voorbijganger schold de conciërge uit die hem vroeg het schoolplein te verlaten.",
+        False,
+    ),
+)
+
+
 def agressie(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
     day = today - dt.timedelta(days=rng.randint(3, 150))
-    hospital = rng.random() < 0.25
+    offender, form, location, description, hurt = rng.choice(AGGRESSION)
     return {
         "school": _school(brin),
         "datum": day,
-        "locatie": rng.choice(["klaslokaal", "gang/hal", "speelplein"]),
-        "medewerker_functie": rng.choice(["leerkracht", "onderwijsassistent", "directie", "conciërge"]),
-        "dader_rol": rng.choice(["ouder/verzorger", "leerling", "derde"]),
-        "vorm": rng.choice(["verbale agressie", "bedreiging", "fysiek geweld"]),
-        "omschrijving": "Een ouder werd bij het ophalen boos en schreeuwde tegen de medewerker.",
-        "letsel": "ja" if hospital else "nee",
-        "letsel_aard": "kneuzing aan de arm" if hospital else None,
-        "ziekenhuisopname": "ja" if hospital else "nee",
-        "verzuim_dagen": 2 if hospital else 0,
+        "locatie": location,
+        "medewerker_functie": "onderwijsassistent" if hurt else rng.choice(["leerkracht", "directie", "conciërge"]),
+        "dader_rol": offender,
+        "vorm": form,
+        "omschrijving": description,
+        "letsel": "ja" if hurt else "nee",
+        "letsel_aard": "kneuzing aan de arm" if hurt else None,
+        "ziekenhuisopname": "ja" if hurt else "nee",
+        "verzuim_dagen": 2 if hurt else 0,
         "arbeidsinspectie_gemeld": "nee",
         "opvanggesprek_datum": min(today, day + dt.timedelta(days=rng.choice([1, 2, 5]))),
         "ingevuld_door": "J. Visser, directeur",
@@ -87,23 +159,48 @@ def agressie(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
     }
 
 
+ACCIDENTS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    # locatie, activiteit, toedracht, oorzaak, letsel, lichaamsdeel
+    (
+        "speelplein",
+        "buitenspelen",
+        "Viel van het klimrek en kwam op de hand terecht.",
+        "speeltoestel",
+        "verstuiking",
+        "pols",
+    ),
+    ("gymzaal", "gymles", "Botste tijdens een tikspel tegen een medeleerling.", "botsing", "kneuzing", "hoofd"),
+    (
+        "gang/hal",
+        "naar buiten gaan",
+        "Gleed uit over de natte vloer bij de ingang.",
+        "val",
+        "schaafwond/snijwond",
+        "knie",
+    ),
+    ("gymzaal", "gymles", "Kwam verkeerd neer na een sprong over de bok.", "sportmateriaal", "botbreuk", "arm"),
+)
+
+
 def ongeval(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
     day = today - dt.timedelta(days=rng.randint(1, 180))
     pupil = rng.random() < 0.8
+    location, activity, how, cause, injury, body_part = rng.choice(ACCIDENTS)
+    treatment = {"botbreuk": "spoedeisende hulp", "verstuiking": "huisarts"}.get(injury, "geen")
     return {
         "school": _school(brin),
         "datum": day,
         "tijd": dt.time(rng.randint(8, 15), 30),
         "slachtoffer_type": "leerling" if pupil else "medewerker",
         "slachtoffer_groep": str(rng.randint(1, 8)) if pupil else None,
-        "locatie": rng.choice(["speelplein", "gymzaal", "gang/hal"]),
-        "activiteit": rng.choice(["buitenspel", "gymles", "overblijven"]),
-        "toedracht": "Struikelde tijdens het spelen en viel op de hand.",
-        "oorzaak": rng.choice(["val", "botsing", "speeltoestel", "sportmateriaal"]),
-        "letsel_aard": rng.choice(["schaafwond/snijwond", "kneuzing", "verstuiking", "botbreuk"]),
-        "lichaamsdeel": rng.choice(["hand", "knie", "pols", "hoofd"]),
+        "locatie": location,
+        "activiteit": activity,
+        "toedracht": how,
+        "oorzaak": cause,
+        "letsel_aard": injury,
+        "lichaamsdeel": body_part,
         "eerste_hulp_door": "BHV'er",
-        "behandeling": rng.choice(["geen", "huisarts", "spoedeisende hulp", "geen"]),
+        "behandeling": treatment,
         "blijvend_letsel": "nee",
         "ouders_geinformeerd": "ja" if pupil else None,
         "ingevuld_door": "K. Jansen, BHV'er",

@@ -61,7 +61,7 @@ max_bestandsgrootte_mb = 25   # grotere bestanden zijn geen formulier
 fsync = true                  # schrijf veilig naar schijf (elk bestand direct vastgelegd)
 
 [privacy]
-bewaartermijn_schooljaren = 5 # daarna worden persoonsgegevens verwijderd
+bewaartermijn_schooljaren = 5 # voor het verwijderen van persoonsgegevens (komt met 'veiligheid purge')
 
 # Keuzelijsten die het bestuur zelf mag aanpassen. Haal het #-teken weg om te wijzigen.
 # Lijsten: locatie, incident_categorie, melder_rol, slachtoffer_rol, dader_rol,
@@ -107,15 +107,17 @@ def _owner_only(path: Path) -> None:
             raise ConfigError(f"Kan de rechten van {path} niet beperken: {exc.strerror}") from exc
 
 
-def setup_logging(settings: Settings | None, *, verbose: bool = False) -> None:
+def setup_logging(settings: Settings | None, *, verbose: bool = False, console_info: bool = False) -> None:
+    """Log to logs/veiligheid.log; on stderr only warnings, or every file's outcome for the
+    watcher (`console_info`), so a service manager's journal shows what happens."""
     root = logging.getLogger("automation")
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
     console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    console.setLevel(logging.DEBUG if verbose else (logging.INFO if console_info else logging.WARNING))
+    console.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%d-%m-%Y %H:%M:%S"))
     root.addHandler(console)
     if settings is not None:
         settings.paths.logs.mkdir(parents=True, exist_ok=True)

@@ -89,7 +89,7 @@ def test_status_json_names_the_paths_counts_and_last_run(workspace: Settings, dr
             "'scholen[0].brin' '12-AB' is geen geldige BRIN-code",
         ),
         (
-            'bestuur = "B"\nbestuurr = "C"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n',
+            'bestuurr = "C"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n',
             "'bestuurr' is geen bekende instelling (tikfout?)",
         ),
         (

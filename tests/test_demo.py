@@ -17,8 +17,8 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
         assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Verwerkt: 43 geaccepteerd, 9 afgewezen, 2 dubbel, 1 genegeerd" in out
-    assert f"Bestuursoverzicht:        {folder / 'outbox' / 'bestuursoverzicht.xlsx'}" in out
-    assert f"Afgewezen, met uitleg:    {folder / 'outbox' / 'afgewezen'}" in out
+    assert f"Bestuursoverzicht:          {folder / 'outbox' / 'bestuursoverzicht.xlsx'}" in out
+    assert f"Afgewezen, met uitleg:      {folder / 'outbox' / 'afgewezen'}" in out
     wb = openpyxl.load_workbook(folder / "outbox" / "bestuursoverzicht.xlsx", read_only=True)
     incidents = list(wb["Incidenten"].iter_rows(values_only=True))
     assert len(incidents) == 1 + 24

@@ -102,7 +102,7 @@ def test_master_registers_have_tables_frozen_headers_and_real_dates(workspace: S
     dates = [ws.cell(row=r, column=header.index("Datum van het voorval") + 1).value for r in (2, 3)]
     assert all(d is not None and d.year > 2000 for d in dates)
     assert dates == sorted(dates, reverse=True)  # newest first
-    assert {"Bronbestand", "Ontvangen", "Registratienummer", "Schoolnaam"} <= set(header)
+    assert {"Bronbestand", "Ontvangen", "Registratienummer", "BRIN", "School"} <= set(header)
     assert wb.sheetnames == ["Incidenten", "Agressie en geweld", "Ongevallen", "Peilingen", "Scholen", "Logboek"]
 
 
@@ -445,7 +445,9 @@ def test_a_duplicate_gets_a_confirmation_that_nothing_more_is_needed(workspace: 
     assert "was al eerder ingeleverd" in text and "u hoeft niets te doen" in text
 
 
-def test_an_annotated_copy_dropped_uncorrected_goes_back_under_the_plain_name(workspace: Settings, drop: Filler) -> None:
+def test_an_annotated_copy_dropped_uncorrected_goes_back_under_the_plain_name(
+    workspace: Settings, drop: Filler
+) -> None:
     drop("incident", "melding.xlsx", locatie=None)
     app.process(workspace)
     annotated = handed_back(workspace, "melding - met opmerkingen.xlsx")
@@ -458,7 +460,7 @@ def test_an_annotated_copy_dropped_uncorrected_goes_back_under_the_plain_name(wo
 def test_explanations_name_the_inbox_the_way_staff_know_it(tmp_path: Path, drop: Filler, workspace: Settings) -> None:
     config = workspace.paths.config
     text = config.read_text(encoding="utf-8").replace(
-        '[mappen]\n', '[mappen]\ninbox_voor_medewerkers = "S:\\\\Veiligheid\\\\Meldingen"\n'
+        "[mappen]\n", '[mappen]\ninbox_voor_medewerkers = "S:\\\\Veiligheid\\\\Meldingen"\n'
     )
     config.write_text(text, encoding="utf-8")
     drop("incident", "melding.xlsx", locatie=None)

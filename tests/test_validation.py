@@ -151,7 +151,9 @@ def test_correction_reference_format() -> None:
 
 
 def test_an_unreported_hospital_admission_of_staff_is_a_warning_not_a_rejection() -> None:
-    result = check("agressie", ziekenhuisopname="ja", letsel="ja", letsel_aard="kneuzing", arbeidsinspectie_gemeld="nee")
+    result = check(
+        "agressie", ziekenhuisopname="ja", letsel="ja", letsel_aard="kneuzing", arbeidsinspectie_gemeld="nee"
+    )
     assert result.ok
     assert [(w.key, w.message[:60]) for w in result.warnings] == [
         ("arbeidsinspectie_gemeld", "bij ziekenhuisopname of blijvend letsel moet de werkgever di")

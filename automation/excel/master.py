@@ -45,7 +45,7 @@ def _kind(kind: Kind) -> str:
 
 
 def register_columns(form: FormDef) -> list[Column]:
-    cols = [Column("Registratienummer", "text", 17), Column("School", "text", 8), Column("Schoolnaam", "text", 24)]
+    cols = [Column("Registratienummer", "text", 17), Column("BRIN", "text", 8), Column("School", "text", 24)]
     for f in form.fields:
         if f.key in HIDDEN_KEYS:
             continue
@@ -130,7 +130,6 @@ def _write_register(wb: Workbook, store: Store, form: FormDef, schools: Mapping[
 
 
 SCHOOL_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("schoolnaam", "Naam (schoolformulier)"),
     ("directeur_naam", "Directeur"),
     ("coordinator_naam", "Coördinator sociale veiligheid"),
     ("coordinator_email", "E-mail coördinator"),
@@ -148,7 +147,7 @@ SCHOOL_COLUMNS: tuple[tuple[str, str], ...] = (
 def _write_schools(wb: Workbook, store: Store, schools: Mapping[str, str], fmt: _Formats) -> None:
     ws = wb.add_worksheet("Scholen")
     school_form = FORMS["school"]
-    columns = [Column("School", "text", 8), Column("Naam", "text", 28)]
+    columns = [Column("BRIN", "text", 8), Column("School", "text", 28)]
     columns += [Column(title, _kind(school_form.field(key).kind), 20) for key, title in SCHOOL_COLUMNS]
     columns.append(Column("Registratienummer", "text", 17))
     _start_table(ws, "tbl_Scholen", columns, len(schools), fmt)

@@ -16,6 +16,8 @@ SCHOOL = Field(
     "Kies uw school uit de lijst.",
     required=True,
 )
+
+
 def datum(label: str = "Datum van het voorval") -> Field:
     return Field(
         "datum",
@@ -53,6 +55,8 @@ DATUM_INGEVULD = Field(
     required=True,
     not_future=True,
 )
+
+
 def correctie_van(prefix: str) -> Field:
     return Field(
         "correctie_van",

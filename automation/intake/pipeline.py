@@ -191,7 +191,11 @@ class Intake:
             reasons=self._reasons(decision),
             content_key=decision.content_key if decision.outcome == ACCEPTED else None,
             rejected_path=(
-                str(files.unique_target(self._folder(self.settings.paths.rejected, decision.school), _handback_name(path.name)))
+                str(
+                    files.unique_target(
+                        self._folder(self.settings.paths.rejected, decision.school), _handback_name(path.name)
+                    )
+                )
                 if decision.outcome == REJECTED
                 else None
             ),
@@ -347,7 +351,9 @@ class Intake:
             today=self.now().date(),
         )
         school = result.record.get("school")
-        decision = Decision(ACCEPTED, form=raw.form, raw=raw, result=result, school=school if isinstance(school, str) else None)
+        decision = Decision(
+            ACCEPTED, form=raw.form, raw=raw, result=result, school=school if isinstance(school, str) else None
+        )
         if result.ok:
             self._check_correction(decision)
         if not result.ok:
