@@ -7,8 +7,8 @@ from automation.forms.common import (
     INGEVULD_DOOR,
     SCHOOL,
     TIJD,
-    datum,
     correctie_van,
+    datum,
     janee,
     when,
 )
