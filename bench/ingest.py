@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import io
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -66,38 +67,45 @@ def bare_read(paths: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--no-fsync", action="store_true", help="turn fsync off (less safe on power loss)")
-    args = parser.parse_args()
+def run_once(n: int, *, fsync: bool) -> tuple[float, float, float]:
+    """(bare read, process, master rebuild) seconds for one fresh working folder."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "werkmap"
         settings, _ = init_workspace(folder, stable_seconds=0, damaged_after=0)
-        if args.no_fsync:
+        if not fsync:
             config = settings.paths.config
             config.write_text(config.read_text().replace("fsync = true", "fsync = false"))
         settings = load_settings(settings.paths.config)
-        paths = make_forms(folder, settings.paths.inbox, args.n)
+        paths = make_forms(folder, settings.paths.inbox, n)
         read_s = bare_read(paths)
         start = time.perf_counter()
         counts = app.process(settings)
         process_s = time.perf_counter() - start
-        assert counts.accepted == args.n, counts
+        assert counts.accepted == n, counts
         start = time.perf_counter()
         store = Store.open(settings.paths.database, create=False)
         write_master(store, settings.paths.master, schools=settings.schools, board="b", generated=dt.datetime.now())
         store.close()
-        master_s = time.perf_counter() - start
-        intake_s = process_s - master_s
-        print(f"forms:                         {args.n}")
-        print(f"fsync:                         {'off' if args.no_fsync else 'on'}")
-        print(f"calamine bare read:            {read_s:7.3f} s  ({args.n / read_s:6.0f} forms/s)")
-        print(f"process (intake + master):     {process_s:7.3f} s  ({args.n / process_s:6.0f} forms/s)")
-        print(f"  of which master rebuild:     {master_s:7.3f} s")
-        print(f"  intake alone:                {intake_s:7.3f} s  ({args.n / intake_s:6.0f} forms/s)")
-        print(f"ratio process / bare read:     {process_s / read_s:7.2f}x  (goal <= 3x)")
-        print(f"ratio intake / bare read:      {intake_s / read_s:7.2f}x")
+        return read_s, process_s, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs; the median of each figure is shown")
+    parser.add_argument("--no-fsync", action="store_true", help="turn fsync off (less safe on power loss)")
+    args = parser.parse_args()
+    runs = [run_once(args.n, fsync=not args.no_fsync) for _ in range(args.repeat)]
+    read_s, process_s, master_s = (statistics.median(r[i] for r in runs) for i in range(3))
+    intake_s = process_s - master_s
+    n = args.n
+    print(f"forms: {n}, fsync {'off' if args.no_fsync else 'on'}, median of {args.repeat} runs")
+    print(f"calamine bare read:            {read_s:7.3f} s  ({n / read_s:6.0f} forms/s)")
+    print(f"process (intake + master):     {process_s:7.3f} s  ({n / process_s:6.0f} forms/s)")
+    print(f"  of which master rebuild:     {master_s:7.3f} s")
+    print(f"  intake alone:                {intake_s:7.3f} s  ({n / intake_s:6.0f} forms/s)")
+    print(f"ratio process / bare read:     {process_s / read_s:7.2f}x  (goal <= 3x)")
+    print(f"ratio intake / bare read:      {intake_s / read_s:7.2f}x")
 
 
 if __name__ == "__main__":

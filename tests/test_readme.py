@@ -1,0 +1,31 @@
+"""The README's example of filling a form by its defined names works as written."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from automation import app
+from automation.config import load_settings
+from automation.workspace import init_workspace
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_the_readme_snippet_fills_a_form_that_is_accepted(tmp_path: Path) -> None:
+    (snippet,) = [
+        block for block in re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+        if "defined_names" in block
+    ]
+    settings, _ = init_workspace(tmp_path / "werkmap", stable_seconds=0, damaged_after=0)
+    settings = load_settings(settings.paths.config)
+    app.write_forms(settings, settings.paths.root / "formulieren")
+    cwd = Path.cwd()
+    os.chdir(settings.paths.root)
+    try:
+        exec(compile(snippet, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    counts = app.process(settings)
+    assert (counts.accepted, counts.rejected) == (1, 0)
