@@ -52,6 +52,8 @@ outbox = "outbox"      # bestuursoverzicht.xlsx en de map afgewezen/
 archief = "archief"    # elk ontvangen bestand, byte voor byte bewaard
 data = "data"          # de database (veiligheid.sqlite)
 logs = "logs"          # logbestanden
+# Hoe medewerkers de inbox kennen; zo staat het in de uitleg bij een afgewezen bestand.
+# inbox_voor_medewerkers = 'S:\\Veiligheid\\Meldingen'
 
 [intake]
 stabiel_seconden = {stable_seconds:g}          # een bestand wordt pas gelezen als het zo lang niet veranderde
@@ -59,6 +61,7 @@ beschadigd_na_seconden = {damaged_after:g}   # een onleesbaar bestand geldt na z
 herscan_seconden = 60         # de watcher kijkt zo vaak de hele inbox na (ook zonder meldingen)
 max_bestandsgrootte_mb = 25   # grotere bestanden zijn geen formulier
 fsync = true                  # schrijf veilig naar schijf (elk bestand direct vastgelegd)
+bevestigingen = true          # een bevestiging met registratienummer in outbox/bevestigingen/
 
 [privacy]
 bewaartermijn_schooljaren = 5 # voor het verwijderen van persoonsgegevens (komt met 'veiligheid purge')

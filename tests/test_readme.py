@@ -29,3 +29,12 @@ def test_the_readme_snippet_fills_a_form_that_is_accepted(tmp_path: Path) -> Non
         os.chdir(cwd)
     counts = app.process(settings)
     assert (counts.accepted, counts.rejected) == (1, 0)
+
+
+def test_the_readme_config_example_is_a_valid_config(tmp_path: Path) -> None:
+    from automation.config import parse_config
+
+    (example,) = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    board = parse_config(example, source=tmp_path / "veiligheid.toml")
+    assert [s.brin for s in board.scholen] == ["12AB", "34CD"]
+    assert board.mappen.inbox_voor_medewerkers == "S:\\Veiligheid\\Meldingen"
