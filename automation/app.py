@@ -33,9 +33,14 @@ def open_runner(settings: Settings) -> Iterator[Runner]:
             runner.close()
 
 
-def process(settings: Settings, *, wait_limit: float | None = None) -> Counts:
+def process(
+    settings: Settings,
+    *,
+    wait_limit: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Counts:
     with open_runner(settings) as runner:
-        return runner.process_once(wait_limit=wait_limit)
+        return runner.process_once(wait_limit=wait_limit, progress=progress)
 
 
 def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event | None = None) -> None:

@@ -107,7 +107,9 @@ def forms(obj: Context, out: Path | None, voorbeeld: bool) -> None:
 def process(obj: Context, as_json: bool) -> None:
     """Verwerk alles wat nu in de inbox staat, werk het bestuursoverzicht bij en stop."""
     settings = obj.settings()
-    counts = app.process(settings)
+    show = not as_json and sys.stderr.isatty()
+    with ProgressDisplay(enabled=show) as progress:
+        counts = app.process(settings, progress=progress)
     result = counts.as_dict() | {"master": str(settings.paths.master), "afgewezen": str(settings.paths.rejected)}
     if as_json:
         click.echo(json.dumps(result))
@@ -146,6 +148,32 @@ def status(obj: Context, as_json: bool) -> None:
         return
     for line in status_lines(report):
         click.echo(line)
+
+
+class ProgressDisplay:
+    """A progress bar on the terminal while a backlog is processed (only when someone watches)."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.shown = 0
+
+    def __enter__(self) -> ProgressDisplay:
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 20:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Verwerken", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.length = max(self.bar.length, total)
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 PATH_LABELS = {

@@ -98,7 +98,14 @@ class Runner:
             return None
 
     # --- one pass ----------------------------------------------------------------------------
-    def handle_ready(self, tracker: files.StabilityTracker, paths: list[Path], counts: Counts) -> list[Path]:
+    def handle_ready(
+        self,
+        tracker: files.StabilityTracker,
+        paths: list[Path],
+        counts: Counts,
+        *,
+        on_file: Callable[[], None] | None = None,
+    ) -> list[Path]:
         """Handle every stable file among `paths`; return those still waiting."""
         pending: list[Path] = []
         for path in paths:
@@ -121,10 +128,20 @@ class Runner:
             else:
                 tracker.forget(path)
                 counts.add(outcome)
+                if on_file is not None:
+                    on_file()
         return pending
 
-    def process_once(self, *, command: str = "process", wait_limit: float | None = None) -> Counts:
-        """Handle everything in the inbox, waiting (bounded) for files still being written."""
+    def process_once(
+        self,
+        *,
+        command: str = "process",
+        wait_limit: float | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Counts:
+        """Handle everything in the inbox, waiting (bounded) for files still being written.
+
+        `progress(done, total)` is called after each file (for a progress display)."""
         cfg = self.settings.board.intake
         limit = wait_limit if wait_limit is not None else cfg.stabiel_seconden + cfg.beschadigd_na_seconden + 5
         run_id = self.store.start_run(command, now_text(self.now()))
@@ -134,8 +151,16 @@ class Runner:
         tracker = files.StabilityTracker(cfg.stabiel_seconden)
         deadline = time.monotonic() + limit
         pending = list(files.candidates(self.settings.paths.inbox))
+        done, total = 0, len(pending)
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(done, max(total, done))
+
         while True:
-            pending = self.handle_ready(tracker, pending, counts)
+            pending = self.handle_ready(tracker, pending, counts, on_file=tick)
             if not pending or time.monotonic() >= deadline:
                 break
             time.sleep(min(0.25, max(0.02, cfg.stabiel_seconden / 4)))
