@@ -328,6 +328,10 @@ class Store:
             (form_id,),
         )
 
+    def last_received(self) -> dt.datetime | None:
+        row = self.conn.execute("SELECT max(received_at) FROM submissions").fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
     def count_submissions(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM submissions").fetchone()[0])
 

@@ -466,3 +466,25 @@ def test_explanations_name_the_inbox_the_way_staff_know_it(tmp_path: Path, drop:
     drop("incident", "melding.xlsx", locatie=None)
     app.process(load_settings(config))
     assert "in de map voor meldingen (S:\\Veiligheid\\Meldingen)." in explanation(workspace, "melding")
+
+
+def test_a_master_that_could_not_be_replaced_is_rebuilt_at_the_next_run(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "melding.xlsx")
+    workspace.paths.master.mkdir(parents=True)  # stands in for a file Excel keeps locked
+    counts = app.process(workspace)
+    assert counts.accepted == 1  # the intake went on; nothing lost
+    assert workspace.paths.master.is_dir()
+    workspace.paths.master.rmdir()  # Excel closed
+    app.process(workspace)  # nothing new in the inbox, but the master was stale
+    assert any(row[0].startswith("INC-") for row in master_sheet(workspace, "Incidenten")[1:])
+
+
+def test_a_libreoffice_file_gets_its_own_advice(workspace: Settings) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    (workspace.paths.inbox / "melding.ods").write_bytes(out.getvalue())
+    app.process(workspace)
+    assert only_submission(workspace)["kind"] == "ods"
+    assert "Opslaan als > 'Excel 2007-365 (.xlsx)'" in explanation(workspace, "melding")

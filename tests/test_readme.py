@@ -15,7 +15,8 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def test_the_readme_snippet_fills_a_form_that_is_accepted(tmp_path: Path) -> None:
     (snippet,) = [
-        block for block in re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+        block
+        for block in re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
         if "defined_names" in block
     ]
     settings, _ = init_workspace(tmp_path / "werkmap", stable_seconds=0, damaged_after=0)

@@ -105,6 +105,13 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
+        if any(info.filename == "mimetype" for info in infos):
+            raise FileProblem(
+                "ods",
+                "Dit is een LibreOffice- of OpenOffice-bestand (.ods). Open het formulier in LibreOffice "
+                "en kies Opslaan als > 'Excel 2007-365 (.xlsx)', of gebruik Excel. Zet het .xlsx-bestand "
+                "daarna opnieuw in de map.",
+            )
         content_types = archive.read("[Content_Types].xml")
     except (
         zipfile.BadZipFile,

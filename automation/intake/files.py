@@ -4,6 +4,7 @@ originals are kept (archive) or handed back (rejected folder) without ever overw
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import re
 import shutil
@@ -11,6 +12,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "icon\r"})
 TEMP_SUFFIXES = (".tmp", ".temp", ".crdownload", ".part", ".partial", ".download")
@@ -35,6 +38,9 @@ def candidates(inbox: Path) -> Iterator[Path]:
     try:
         entries = list(os.scandir(inbox))
     except FileNotFoundError:
+        return
+    except OSError as exc:  # a network share that is briefly gone: try again at the next look
+        log.warning("Kan de inbox %s nu niet lezen (%s); later opnieuw.", inbox, exc.strerror or exc)
         return
     found: list[tuple[int, str, str]] = []
     for entry in entries:

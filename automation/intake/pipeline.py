@@ -519,5 +519,5 @@ def scan_ignored(inbox: Path) -> int:
     try:
         with os.scandir(inbox) as entries:
             return sum(1 for e in entries if files.is_ignored(e.name) or not e.is_file(follow_symlinks=False))
-    except FileNotFoundError:
+    except OSError:
         return 0

@@ -69,6 +69,7 @@ class Runner:
     store: Store
     intake: Intake
     now: Callable[[], dt.datetime]
+    master_stale: bool = False
 
     @classmethod
     def open(cls, settings: Settings, *, now: Callable[[], dt.datetime] = dt.datetime.now) -> Runner:
@@ -82,20 +83,31 @@ class Runner:
 
     # --- the master --------------------------------------------------------------------------
     def rebuild_master(self) -> Path | None:
+        self.master_stale = True
         try:
-            return write_master(
+            path = write_master(
                 self.store,
                 self.settings.paths.master,
                 schools=self.settings.schools,
                 board=self.settings.board.bestuur,
                 generated=self.now(),
             )
+            self.master_stale = False
+            return path
         except OSError as exc:  # e.g. the master is open in Excel on Windows; retried next pass
             log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", exc)
             return None
         except Exception:  # a bug must not stop the intake: the store is intact, the master can wait
             log.exception("Fout bij het maken van het bestuursoverzicht; de verwerking gaat door.")
             return None
+
+    def master_out_of_date(self) -> bool:
+        """Missing, or older than the last file received (a rebuild that failed, e.g. locked)."""
+        master = self.settings.paths.master
+        if not master.is_file():
+            return True
+        last = self.store.last_received()
+        return last is not None and dt.datetime.fromtimestamp(master.stat().st_mtime) < last
 
     # --- one pass ----------------------------------------------------------------------------
     def handle_ready(
@@ -167,7 +179,7 @@ class Runner:
             pending = list(files.candidates(self.settings.paths.inbox))
         counts.waiting = len(pending)
         counts.ignored = scan_ignored(self.settings.paths.inbox)
-        if counts.changed or not self.settings.paths.master.exists():
+        if counts.changed or self.master_out_of_date():
             self.rebuild_master()
         self.store.finish_run(run_id, at=now_text(self.now()), counts=counts.as_dict())
         return counts
@@ -209,9 +221,10 @@ def watch(
     total.recovered = runner.intake.recover()
     pending: set[Path] = set(files.candidates(inbox))  # files already there at start-up
     next_rescan = time.monotonic() + cfg.herscan_seconden
+    next_master_try = 0.0
     tick = min(0.5, max(0.05, cfg.stabiel_seconden / 4))
     log.info("Watcher gestart op %s (%s)", inbox, f"polling elke {poll:g} s" if poll else "bestandsgebeurtenissen")
-    if total.recovered or not settings.paths.master.exists():
+    if total.recovered or runner.master_out_of_date():
         runner.rebuild_master()
     try:
         while not stop.is_set():
@@ -227,8 +240,9 @@ def watch(
             if pending:
                 still = runner.handle_ready(tracker, _oldest_first(pending), counts)
                 pending = {p for p in still if p.exists()}
-            if counts.changed:
+            if counts.changed or (runner.master_stale and time.monotonic() >= next_master_try):
                 runner.rebuild_master()
+                next_master_try = time.monotonic() + 30
                 for name in ("accepted", "rejected", "duplicates"):
                     setattr(total, name, getattr(total, name) + getattr(counts, name))
                 runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
