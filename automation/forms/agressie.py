@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from automation.forms.common import (
+    ARBEIDSINSPECTIE_DATUM,
     DATUM,
     DATUM_INGEVULD,
     INGEVULD_DOOR,
+    LOCATIE,
     OMSCHRIJVING,
     SCHOOL,
     TIJD,
@@ -46,14 +48,7 @@ FORM = FormDef(
                 SCHOOL,
                 DATUM,
                 TIJD,
-                Field(
-                    "locatie",
-                    "Locatie",
-                    Kind.CHOICE,
-                    "Waar gebeurde het?",
-                    required=True,
-                    choices="locatie",
-                ),
+                LOCATIE,
                 Field(
                     "medewerker_functie",
                     "Functie van de medewerker",
@@ -109,14 +104,7 @@ FORM = FormDef(
                     "Bij ziekenhuisopname, blijvend letsel of overlijden moet de werkgever dit direct "
                     "melden bij de Nederlandse Arbeidsinspectie.",
                 ),
-                Field(
-                    "arbeidsinspectie_datum",
-                    "Datum melding Arbeidsinspectie",
-                    Kind.DATE,
-                    "Verplicht als het gemeld is: de datum van de melding.",
-                    required_when=when("arbeidsinspectie_gemeld", "ja"),
-                    not_future=True,
-                ),
+                ARBEIDSINSPECTIE_DATUM,
                 janee("politie_aangifte", "Aangifte bij politie", "Is er aangifte gedaan?"),
             ),
         ),

@@ -30,6 +30,15 @@ def datum(label: str = "Datum van het voorval") -> Field:
 
 
 DATUM = datum()
+LOCATIE = Field("locatie", "Locatie", Kind.CHOICE, "Waar gebeurde het?", required=True, choices="locatie")
+ARBEIDSINSPECTIE_DATUM = Field(
+    "arbeidsinspectie_datum",
+    "Datum melding Arbeidsinspectie",
+    Kind.DATE,
+    "Verplicht als het gemeld is: de datum van de melding.",
+    required_when=(Condition("arbeidsinspectie_gemeld", ("ja",)),),
+    not_future=True,
+)
 TIJD = Field("tijd", "Tijdstip", Kind.TIME, "Ongeveer hoe laat, bijvoorbeeld 10:30.")
 OMSCHRIJVING = Field(
     "omschrijving",

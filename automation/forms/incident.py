@@ -6,6 +6,7 @@ from automation.forms.common import (
     DATUM,
     DATUM_INGEVULD,
     INGEVULD_DOOR,
+    LOCATIE,
     OMSCHRIJVING,
     SCHOOL,
     TIJD,
@@ -49,14 +50,7 @@ FORM = FormDef(
                 SCHOOL,
                 DATUM,
                 TIJD,
-                Field(
-                    "locatie",
-                    "Locatie",
-                    Kind.CHOICE,
-                    "Waar gebeurde het?",
-                    required=True,
-                    choices="locatie",
-                ),
+                LOCATIE,
                 Field(
                     "categorie",
                     "Soort incident",

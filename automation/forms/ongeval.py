@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from automation.forms.common import (
+    ARBEIDSINSPECTIE_DATUM,
     DATUM_INGEVULD,
     INGEVULD_DOOR,
+    LOCATIE,
     SCHOOL,
     TIJD,
     correctie_van,
@@ -62,14 +64,7 @@ FORM = FormDef(
                     "Verplicht bij een leerling: groep 1 t/m 8, of bijvoorbeeld 5/6.",
                     required_when=when("slachtoffer_type", "leerling"),
                 ),
-                Field(
-                    "locatie",
-                    "Locatie",
-                    Kind.CHOICE,
-                    "Waar gebeurde het?",
-                    required=True,
-                    choices="locatie",
-                ),
+                LOCATIE,
                 Field("activiteit", "Activiteit", Kind.TEXT, "Wat was het slachtoffer aan het doen?", max_length=200),
                 Field(
                     "toedracht",
@@ -137,14 +132,7 @@ FORM = FormDef(
                     "blijvend letsel of overlijden moet de werkgever direct melden bij de Nederlandse "
                     "Arbeidsinspectie.",
                 ),
-                Field(
-                    "arbeidsinspectie_datum",
-                    "Datum melding Arbeidsinspectie",
-                    Kind.DATE,
-                    "Verplicht als het gemeld is: de datum van de melding.",
-                    required_when=when("arbeidsinspectie_gemeld", "ja"),
-                    not_future=True,
-                ),
+                ARBEIDSINSPECTIE_DATUM,
                 janee("verzekering_gemeld", "Gemeld bij verzekering", "Is het ongeval gemeld bij de verzekering?"),
                 Field(
                     "preventieve_maatregel",
