@@ -488,3 +488,12 @@ def test_a_libreoffice_file_gets_its_own_advice(workspace: Settings) -> None:
     app.process(workspace)
     assert only_submission(workspace)["kind"] == "ods"
     assert "Opslaan als > 'Excel 2007-365 (.xlsx)'" in explanation(workspace, "melding")
+
+
+def test_register_column_titles_are_unique_as_excel_tables_require() -> None:
+    from automation.excel.master import register_columns
+    from automation.forms import FORMS
+
+    for form in FORMS.values():
+        titles = [c.title for c in register_columns(form)]
+        assert len(titles) == len(set(titles)), form.id

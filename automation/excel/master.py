@@ -98,6 +98,12 @@ def _start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int,
         ws.write_string(0, col, c.title, fmt.header)
         ws.set_column(col, col, c.width)
     ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.repeat_rows(0)  # wide registers print over several pages, each with the header row
+    ws.repeat_columns(0, 0)  # and the registration number
+    ws.set_header(f"&L&\"Calibri,Bold\"{ws.get_name()}&R&D")
+    ws.set_footer("&RPagina &P van &N")
 
 
 def _write_value(ws: Worksheet, row: int, col: int, kind: str, value: Any, fmt: _Formats) -> None:
