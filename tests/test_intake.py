@@ -497,3 +497,12 @@ def test_register_column_titles_are_unique_as_excel_tables_require() -> None:
     for form in FORMS.values():
         titles = [c.title for c in register_columns(form)]
         assert len(titles) == len(set(titles)), form.id
+
+
+def test_a_folder_dropped_in_the_inbox_is_left_alone(workspace: Settings) -> None:
+    folder = workspace.paths.inbox / "oude meldingen"
+    folder.mkdir()
+    (folder / "x.xlsx").write_bytes(b"x")
+    counts = app.process(workspace)
+    assert (counts.ignored, counts.rejected) == (1, 0)
+    assert (folder / "x.xlsx").read_bytes() == b"x"

@@ -102,7 +102,7 @@ def _start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int,
     ws.set_paper(9)  # A4
     ws.repeat_rows(0)  # wide registers print over several pages, each with the header row
     ws.repeat_columns(0, 0)  # and the registration number
-    ws.set_header(f"&L&\"Calibri,Bold\"{ws.get_name()}&R&D")
+    ws.set_header(f'&L&"Calibri,Bold"{ws.get_name()}&R&D')
     ws.set_footer("&RPagina &P van &N")
 
 

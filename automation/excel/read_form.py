@@ -7,6 +7,7 @@ opening the workbook with openpyxl.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -138,7 +139,7 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
     if b"wordprocessingml" in content_types:
         raise FileProblem("geen-formulier", "Dit is een Word-document, geen ingevuld formulier. " + ASK_FORM)
     try:
-        names = _defined_names(archive.read("xl/workbook.xml"))
+        names = dict(_defined_names(archive.read("xl/workbook.xml")))
     except KeyError as exc:
         raise FileProblem("geen-formulier", "Dit bestand is geen Excel-werkmap. " + ASK_FORM) from exc
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
@@ -158,6 +159,7 @@ DEFINED_NAME_RE = re.compile(rb"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)
 ATTR_RE = re.compile(rb'(\w+)="([^"]*)"')
 
 
+@functools.lru_cache(maxsize=64)
 def _defined_names(workbook_xml: bytes) -> dict[str, str]:
     """Workbook-level defined names from `xl/workbook.xml`.
 
@@ -202,13 +204,22 @@ def recognise(book: Workbook) -> tuple[FormDef, int]:
     return form, version
 
 
-def read_form(data: bytes, *, max_uncompressed: int) -> RawForm:
-    book = open_workbook(data, max_uncompressed=max_uncompressed)
-    form, version = recognise(book)
+@dataclass(frozen=True)
+class _Layout:
+    """Where a form's fields are: the same for every file made from the same blank form."""
+
+    cells: dict[str, tuple[str, int, int]]
+    addresses: dict[str, str]
+    sheets: frozenset[str]
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(form_id: str, names: tuple[tuple[str, str], ...]) -> _Layout:
+    form = FORMS[form_id]
+    refs = dict(names)
     cells: dict[str, tuple[str, int, int]] = {}
     for key in form.keys:
-        ref = book.names.get(key)
-        match = REF_RE.match(ref or "")
+        match = REF_RE.match(refs.get(key, ""))
         if match:
             sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
             cells[key] = (sheet, *xl_cell_to_rowcol(match.group(3) + match.group(4)))
@@ -219,16 +230,22 @@ def read_form(data: bytes, *, max_uncompressed: int) -> RawForm:
             f"In dit formulier ontbreken invulvelden ({', '.join(missing[:5])}). Het is waarschijnlijk "
             "aangepast of gekopieerd. " + ASK_FORM,
         )
-    grids = _read_sheets(data, {sheet for sheet, _, _ in cells.values()})
+    addresses = {key: f"{xl_col_to_name(col)}{row + 1}" for key, (_, row, col) in cells.items()}
+    return _Layout(cells=cells, addresses=addresses, sheets=frozenset(s for s, _, _ in cells.values()))
+
+
+def read_form(data: bytes, *, max_uncompressed: int) -> RawForm:
+    book = open_workbook(data, max_uncompressed=max_uncompressed)
+    form, version = recognise(book)
+    layout = _layout(form.id, tuple(sorted((k, v) for k, v in book.names.items() if k in form.keys)))
+    grids = _read_sheets(data, set(layout.sheets))
     values: dict[str, Any] = {}
-    addresses: dict[str, str] = {}
-    for key, (sheet, row, col) in cells.items():
+    for key, (sheet, row, col) in layout.cells.items():
         grid = grids.get(sheet, [])
         value = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
         values[key] = None if value == "" else value
-        addresses[key] = f"{xl_col_to_name(col)}{row + 1}"
-    first_sheet = next(iter(cells.values()))[0]
-    return RawForm(form=form, version=version, sheet=first_sheet, values=values, cells=addresses)
+    first_sheet = next(iter(layout.cells.values()))[0]
+    return RawForm(form=form, version=version, sheet=first_sheet, values=values, cells=dict(layout.addresses))
 
 
 def _read_sheets(data: bytes, sheets: set[str]) -> dict[str, list[list[Any]]]:

@@ -126,6 +126,20 @@ def write_durably(path: Path, data: bytes, *, fsync: bool) -> None:
     os.replace(tmp, path)
 
 
+def write_new(path: Path, data: bytes) -> bool:
+    """Create `path` with `data` unless it exists (then leave it). For small reports to staff:
+    one create, no rename; after a crash mid-write the next recovery leaves the short file."""
+    try:
+        with open(path, "xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return write_new(path, data)
+    return True
+
+
 def archive_path(archive: Path, sha256: str, original_name: str) -> Path:
     """Content-addressed: the same bytes under the same name always land on the same path.
 

@@ -264,9 +264,7 @@ class Intake:
         stem = Path(original_name).stem
         folder = self._folder(self.settings.paths.receipts, school)
         name = f"{regnr} - {stem}{' (dubbel)' if outcome == DUPLICATE else ''}.txt"
-        target = folder / files.safe_name(name)
-        if not target.exists():
-            files.write_durably(target, text.replace("\n", "\r\n").encode("utf-8-sig"), fsync=False)
+        files.write_new(folder / files.safe_name(name), text.replace("\n", "\r\n").encode("utf-8-sig"))
 
     def _read(self, path: Path) -> tuple[bytes | None, str, int]:
         """The file's bytes (None when too large to be a form), SHA-256 and size."""
