@@ -2,7 +2,8 @@
 
 The order makes a crash at any moment safe:
 
-1. the bytes are read once and kept in the content-addressed archive (idempotent);
+1. the bytes are read once, judged in memory, and kept in the content-addressed archive
+   (idempotent);
 2. submission and record are stored in one transaction, marked *unfinished*;
 3. the inbox file is removed (accepted, duplicate) or moved to the rejected folder with its
    explanation (rejected), and the submission is marked finished.
@@ -170,13 +171,13 @@ class Intake:
             self._finish_row(stored, path, data)
             return str(stored["outcome"])
         received = self.now().replace(microsecond=0)
-        kept = files.keep_in_archive(self.settings.paths.archive, sha, path.name, path, data, fsync=self.fsync)
         try:
             decision = self._decide(data, sha) if data is not None else self._decide_too_large()
         except NotReady:
             if stable_for < self.damaged_after:
-                return WAITING
+                return WAITING  # perhaps still being written: nothing kept or stored yet
             decision = self._decide_damaged()
+        kept = files.keep_in_archive(self.settings.paths.archive, sha, path.name, path, data, fsync=self.fsync)
         sub = Submission(
             received_at=now_text(received),
             original_name=path.name,
