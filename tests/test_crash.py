@@ -1,83 +1,94 @@
-"""Kill the processing with SIGKILL at arbitrary moments; after restarts nothing is lost or doubled."""
+"""Kill the processing with SIGKILL at every kind of moment; after restarts nothing is lost or doubled."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import random
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
+import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from automation.config import Settings
+from automation.intake import faults
 from tests.conftest import Filler
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="uses SIGKILL")
 
 
-def submissions(settings: Settings) -> int:
-    if not settings.paths.database.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"file:{settings.paths.database}?mode=ro", uri=True, timeout=5)
-        try:
-            return int(conn.execute("SELECT count(*) FROM submissions").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:
-        return 0  # not created yet
+# where to kill, and how many passes of that point to allow first (groups of 50 are committed
+# at once, and only the invalid files are handed back, so those points come fewer times)
+POINTS = {"archived": 12, "stored": 12, "committed": 2, "handed_back": 3, "finished": 12}
 
 
-def run_until_killed(settings: Settings, *, after: int, deadline: float) -> bool:
-    """Start `process`; SIGKILL it once `after` more submissions are stored. True if it finished by itself."""
-    start = submissions(settings)
-    proc = subprocess.Popen(
+def run(settings: Settings, *, kill_at: str | None) -> bool:
+    """Run `process`, to be SIGKILLed at `kill_at` ('point:n'). True if it finished by itself."""
+    env = dict(os.environ)
+    env.pop(faults.ENV, None)
+    if kill_at:
+        env[faults.ENV] = kill_at
+    proc = subprocess.run(
         [sys.executable, "-m", "automation", "--config", str(settings.paths.config), "process"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            assert proc.returncode == 0, proc.stderr.read().decode() if proc.stderr else ""
-            if proc.stderr:
-                proc.stderr.close()
-            return True
-        if submissions(settings) - start >= after:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            if proc.stderr:
-                proc.stderr.close()
-            return False
-        time.sleep(0.005)
-    proc.kill()
-    proc.wait()
-    pytest.fail("processing did not finish in time")
+    if proc.returncode == -signal.SIGKILL:
+        return False
+    assert proc.returncode == 0, proc.stderr
+    return True
 
 
-def test_sigkill_at_random_moments_loses_nothing_and_stores_nothing_twice(workspace: Settings, drop: Filler) -> None:
+def variants(form: bytes, marker: str, count: int, prefix: str) -> list[bytes]:
+    """`count` forms that differ only in the text `marker` (fast: a zip rewrite each)."""
+    with zipfile.ZipFile(io.BytesIO(form)) as z:
+        parts = [(info, z.read(info.filename)) for info in z.infolist()]
+    out = []
+    for n in range(count):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            for info, data in parts:
+                z.writestr(info, data.replace(marker.encode(), f"{prefix}{n:06d}".encode()))
+        out.append(buffer.getvalue())
+    return out
+
+
+def test_sigkill_at_every_kind_of_moment_loses_nothing_and_stores_nothing_twice(
+    workspace: Settings, drop: Filler
+) -> None:
     inbox = workspace.paths.inbox
-    valid = [drop("incident", f"melding {n:02d}.xlsx", seed=100 + n) for n in range(30)]
-    valid += [drop("ongeval", f"ongeval {n:02d}.xlsx", seed=200 + n) for n in range(10)]
-    for n in range(8):
-        drop("incident", f"fout {n:02d}.xlsx", seed=300 + n, locatie=None)
-    for n, source in enumerate(valid[:8]):
-        (inbox / f"kopie {n:02d}.xlsx").write_bytes(source.read_bytes())
-    (inbox / "kapot.xlsx").write_bytes(valid[0].read_bytes()[:1500])
-    dropped = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()}
-    assert len(dropped) == 30 + 10 + 8 + 8 + 1
+    marker = "MARKER-000000"
+    good = drop("incident", "good.xlsx", omschrijving=marker).read_bytes()
+    bad = drop("incident", "bad.xlsx", omschrijving=marker, locatie=None).read_bytes()
+    for p in inbox.iterdir():
+        p.unlink()
+    files = {f"melding {n:04d}.xlsx": data for n, data in enumerate(variants(good, marker, 450, "GOED-"))}
+    files |= {f"fout {n:04d}.xlsx": data for n, data in enumerate(variants(bad, marker, 30, "FOUT-"))}
+    files |= {f"kopie {n:04d}.xlsx": files[f"melding {n:04d}.xlsx"] for n in range(20)}
+    files["kapot.xlsx"] = good[:1500]
+    order = list(files)
+    random.Random(3).shuffle(order)  # drops arrive mixed: good, wrong, copies
+    for name in order:
+        (inbox / name).write_bytes(files[name])
+    dropped = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    assert len(dropped) == 501
 
     rng = random.Random(7)
-    deadline = time.monotonic() + 150
-    rounds = 0
-    while not run_until_killed(workspace, after=rng.randint(1, 6), deadline=deadline):
-        rounds += 1
-    assert rounds >= 5, "the processing ended before it could be interrupted often enough"
-    print(f"{rounds} kills before a run completed")
+    kills: Counter[str] = Counter()
+    for _ in range(20):  # killed at an exact point each round: mid-transaction or mid-finishing
+        where = rng.choice(sorted(POINTS))
+        if not run(workspace, kill_at=f"{where}:{rng.randint(1, POINTS[where])}"):
+            kills[where] += 1
+    assert run(workspace, kill_at=None)  # and then a run that completes
+    assert set(kills) == set(POINTS) and sum(kills.values()) >= 15, kills
 
     conn = sqlite3.connect(workspace.paths.database)
     conn.row_factory = sqlite3.Row
@@ -97,9 +108,9 @@ def test_sigkill_at_random_moments_loses_nothing_and_stores_nothing_twice(worksp
         if sub["outcome"] == "afgewezen":
             assert hashlib.sha256(Path(sub["rejected_path"]).read_bytes()).hexdigest() == sub["sha256"]
     # No record stored twice: one per distinct valid form; copies counted as duplicates.
-    assert len(records) == 40
+    assert len(records) == 450
     outcomes = [s["outcome"] for s in subs]
-    assert (outcomes.count("geaccepteerd"), outcomes.count("dubbel"), outcomes.count("afgewezen")) == (40, 8, 9)
-    assert len({r["regnr"] for r in records}) == 40
+    assert (outcomes.count("geaccepteerd"), outcomes.count("dubbel"), outcomes.count("afgewezen")) == (450, 20, 31)
+    assert len({r["regnr"] for r in records}) == 450
     # The master can be built from the store.
     assert workspace.paths.master.exists()

@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +138,17 @@ def write_new(path: Path, data: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         return write_new(path, data)
     return True
+
+
+def make_durable(paths: Sequence[Path]) -> None:
+    """Flush these archive entries to disk: one `sync` on POSIX (cheap for a batch), else an
+    fsync per file."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        with open(path, "rb+") as handle:
+            os.fsync(handle.fileno())
 
 
 def archive_path(archive: Path, sha256: str, original_name: str) -> Path:

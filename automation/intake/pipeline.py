@@ -21,7 +21,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from automation.errors import FileProblem, NotReady
 from automation.excel.annotate import annotate
 from automation.excel.read_form import RawForm, read_form
 from automation.forms import FORMS, FormDef
-from automation.intake import files
+from automation.intake import faults, files
 from automation.intake.report import receipt_text, rejection_text
 from automation.privacy import pseudonym
 from automation.store import ACCEPTED, DUPLICATE, REJECTED, Store, Submission, dumps, now_text
@@ -94,6 +94,21 @@ def content_key(form: FormDef, record: dict[str, Any]) -> str:
     """Hash of all field values except the correction reference (Excel changes bytes on save)."""
     values = {k: v for k, v in record.items() if k != "correctie_van"}
     return hashlib.sha256(f"{form.id}|{dumps(values)}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A file stored in the open transaction, to be finished after the commit."""
+
+    path: Path
+    data: bytes | None
+    sha: str
+    sub_id: int
+    sub: Submission
+    decision: Decision
+    regnr: str | None
+    received: dt.datetime
+    kept: Path
 
 
 class Intake:
@@ -159,25 +174,61 @@ class Intake:
         )
         self.store.mark_finished(row["id"])
 
-    # --- one file ----------------------------------------------------------------------------
+    # --- files ----------------------------------------------------------------------------------
     def handle(self, path: Path, *, stable_for: float) -> str:
         """Process one complete-looking file. Returns the outcome, or WAITING to retry later."""
+        return self.handle_many([(path, stable_for)])[0]
+
+    def handle_many(self, items: Sequence[tuple[Path, float]]) -> list[str]:
+        """Process several files with one database commit (group commit); outcomes in order.
+
+        Each file is judged, kept in the archive and stored inside one transaction; the archive is
+        made durable before the commit; only after the commit are inbox files removed or handed
+        back. A crash before the commit leaves every file in the inbox, to be processed again.
+        """
+        outcomes = [WAITING] * len(items)
+        stored: list[tuple[int, _Stored]] = []
+        with self.store.transaction():
+            for index, (path, stable_for) in enumerate(items):
+                result = self._store_one(path, stable_for=stable_for)
+                if isinstance(result, str):
+                    outcomes[index] = result
+                elif result is not None:
+                    stored.append((index, result))
+            if self.fsync and stored:
+                files.make_durable([item.kept for _, item in stored])
+        faults.point("committed")
+        for index, item in stored:
+            self._finish(item)
+            faults.point("finished")
+            outcomes[index] = item.decision.outcome
+        return outcomes
+
+    def _store_one(self, path: Path, *, stable_for: float) -> _Stored | str | None:
+        """Judge, keep and store one file (inside the caller's transaction).
+
+        Returns what to finish after the commit, an outcome already final, or None to wait."""
         try:
             data, sha, size = self._read(path)
         except NotReady:
-            return WAITING
-        stored = self.store.unfinished_for(str(path), sha)
-        if stored is not None:  # stored earlier, but the last step failed (disk full, share gone)
-            self._finish_row(stored, path, data)
-            return str(stored["outcome"])
+            return None
+        earlier = self.store.unfinished_for(str(path), sha)
+        if earlier is not None:  # stored before, but the last step failed (disk full, share gone)
+            self._finish_row(earlier, path, data)
+            return str(earlier["outcome"])
         received = self.now().replace(microsecond=0)
         try:
             decision = self._decide(data, sha) if data is not None else self._decide_too_large()
         except NotReady:
             if stable_for < self.damaged_after:
-                return WAITING  # perhaps still being written: nothing kept or stored yet
+                return None  # perhaps still being written: nothing kept or stored yet
             decision = self._decide_damaged()
-        kept = files.keep_in_archive(self.settings.paths.archive, sha, path.name, path, data, fsync=self.fsync)
+        kept = files.keep_in_archive(self.settings.paths.archive, sha, path.name, path, data, fsync=False)
+        faults.point("archived")
+        rejected_path = None
+        if decision.outcome == REJECTED:
+            folder = self._folder(self.settings.paths.rejected, decision.school)
+            rejected_path = str(files.unique_target(folder, _handback_name(path.name)))
         sub = Submission(
             received_at=now_text(received),
             original_name=path.name,
@@ -191,46 +242,42 @@ class Intake:
             kind=decision.kind,
             reasons=self._reasons(decision),
             content_key=decision.content_key if decision.outcome == ACCEPTED else None,
-            rejected_path=(
-                str(
-                    files.unique_target(
-                        self._folder(self.settings.paths.rejected, decision.school), _handback_name(path.name)
-                    )
-                )
-                if decision.outcome == REJECTED
-                else None
-            ),
+            rejected_path=rejected_path,
         )
-        with self.store.transaction():
-            regnr = self._assign_regnr(decision, received)
-            sub_id = self.store.add_submission(sub, run_id=self.run_id, regnr=regnr)
-            if decision.outcome == ACCEPTED and regnr is not None:
-                self._store_record(decision, sub_id, regnr, received)
-        self._log_outcome(path.name, decision, regnr)
+        regnr = self._assign_regnr(decision, received)
+        sub_id = self.store.add_submission(sub, run_id=self.run_id, regnr=regnr)
+        if decision.outcome == ACCEPTED and regnr is not None:
+            self._store_record(decision, sub_id, regnr, received)
+        faults.point("stored")
+        return _Stored(path, data, sha, sub_id, sub, decision, regnr, received, kept)
+
+    def _finish(self, item: _Stored) -> None:
+        """After the commit: remove the inbox file, or hand it back; tell the sender."""
+        decision, sub = item.decision, item.sub
+        self._log_outcome(item.path.name, decision, item.regnr)
         if decision.outcome == REJECTED:
             self._finish_rejected(
-                sub_id,
-                path,
-                data or b"",
-                sha256=sha,
+                item.sub_id,
+                item.path,
+                item.data or b"",
+                sha256=item.sha,
                 target=Path(str(sub.rejected_path)),
                 reasons=sub.reasons,
                 decision=decision,
-                received=received,
+                received=item.received,
             )
-        else:
-            path.unlink()
-            self._write_receipt(
-                original_name=path.name,
-                received=received,
-                form_id=sub.form_id,
-                regnr=regnr,
-                outcome=decision.outcome,
-                reasons=sub.reasons,
-                school=decision.school,
-            )
-            self.store.mark_finished(sub_id)
-        return decision.outcome
+            return
+        item.path.unlink()
+        self._write_receipt(
+            original_name=item.path.name,
+            received=item.received,
+            form_id=sub.form_id,
+            regnr=item.regnr,
+            outcome=decision.outcome,
+            reasons=sub.reasons,
+            school=decision.school,
+        )
+        self.store.mark_finished(item.sub_id)
 
     # --- what staff get back ------------------------------------------------------------------
     def _folder(self, base: Path, school: str | None) -> Path:
@@ -468,6 +515,7 @@ class Intake:
         if path.exists():
             if not (target.exists() and _sha_of(target) == sha256):
                 target = files.copy_no_overwrite(path, target, data or None)
+            faults.point("handed_back")
             path.unlink()
         elif not (target.exists() and _sha_of(target) == sha256):
             # moved before a crash, but under another free name: find it by its content

@@ -31,6 +31,8 @@ from automation.store import Store, now_text
 
 log = logging.getLogger(__name__)
 
+BATCH = 50  # files per database commit
+
 
 @contextmanager
 def working_folder_lock(settings: Settings) -> Iterator[None]:
@@ -118,31 +120,41 @@ class Runner:
         *,
         on_file: Callable[[], None] | None = None,
     ) -> list[Path]:
-        """Handle every stable file among `paths`; return those still waiting."""
-        pending: list[Path] = []
-        for path in paths:
-            if not tracker.observe(path):
-                if path.exists():
+        """Handle every stable file among `paths` (in groups, one commit each); return the rest."""
+        pending = [p for p in paths if not tracker.observe(p) and p.exists()]
+        ready = [p for p in paths if p not in set(pending) and p.exists()]
+        for start in range(0, len(ready), BATCH):
+            group = ready[start : start + BATCH]
+            for path, outcome in zip(group, self._handle_group(tracker, group), strict=True):
+                if outcome == WAITING:
                     pending.append(path)
-                continue
-            try:
-                outcome = self.intake.handle(path, stable_for=tracker.stable_for(path))
-            except OSError as exc:  # disk full, share gone: keep the file, try again later
-                log.error("Kon %s nu niet verwerken (%s); het blijft in de inbox.", path.name, exc)
-                pending.append(path)
-                continue
-            except Exception:  # never let one file stop the loop; it stays in the inbox
-                log.exception("Fout bij het verwerken van %s; het blijft in de inbox.", path.name)
-                tracker.forget(path)
-                continue
-            if outcome == WAITING:
-                pending.append(path)
-            else:
-                tracker.forget(path)
-                counts.add(outcome)
-                if on_file is not None:
-                    on_file()
+                elif outcome is not None:
+                    tracker.forget(path)
+                    counts.add(outcome)
+                    if on_file is not None:
+                        on_file()
         return pending
+
+    def _handle_group(self, tracker: files.StabilityTracker, group: list[Path]) -> list[str | None]:
+        """Outcomes for a group; a group that fails is retried file by file, so one bad file
+        never holds up the others and never stops the loop (None: leave it for the next scan)."""
+        try:
+            return list(self.intake.handle_many([(p, tracker.stable_for(p)) for p in group]))
+        except Exception:
+            if len(group) == 1:
+                return [self._handle_alone(tracker, group[0])]
+        return [self._handle_alone(tracker, path) for path in group]
+
+    def _handle_alone(self, tracker: files.StabilityTracker, path: Path) -> str | None:
+        try:
+            return self.intake.handle(path, stable_for=tracker.stable_for(path))
+        except OSError as exc:  # disk full, share gone: keep the file, try again later
+            log.error("Kon %s nu niet verwerken (%s); het blijft in de inbox.", path.name, exc)
+            return WAITING
+        except Exception:  # a bug: the file stays in the inbox until the next full scan
+            log.exception("Fout bij het verwerken van %s; het blijft in de inbox.", path.name)
+            tracker.forget(path)
+            return None
 
     def process_once(
         self,
