@@ -124,7 +124,7 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
         NotImplementedError,
         RuntimeError,
     ) as exc:
-        raise _damaged() from exc
+        raise damaged() from exc
     if sum(info.file_size for info in infos) > max_uncompressed:
         raise FileProblem(
             "te-groot",
@@ -143,11 +143,11 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
     except KeyError as exc:
         raise FileProblem("geen-formulier", "Dit bestand is geen Excel-werkmap. " + ASK_FORM) from exc
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
-        raise _damaged() from exc
+        raise damaged() from exc
     return Workbook(names=names, archive=archive)
 
 
-def _damaged() -> FileProblem:
+def damaged() -> FileProblem:
     return FileProblem(
         "beschadigd",
         "Het bestand is beschadigd of niet volledig opgeslagen en kan niet worden geopend. "
@@ -253,4 +253,4 @@ def _read_sheets(data: bytes, sheets: set[str]) -> dict[str, list[list[Any]]]:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in sheets}
     except Exception as exc:  # calamine raises its own error types for any damage
-        raise _damaged() from exc
+        raise damaged() from exc

@@ -29,7 +29,7 @@ from typing import Any
 from automation.config import Settings
 from automation.errors import FileProblem, NotReady
 from automation.excel.annotate import annotate
-from automation.excel.read_form import RawForm, read_form
+from automation.excel.read_form import RawForm, damaged, read_form
 from automation.forms import FORMS, FormDef
 from automation.intake import faults, files
 from automation.intake.report import receipt_text, rejection_text
@@ -327,12 +327,6 @@ class Intake:
         return data, hashlib.sha256(data).hexdigest(), len(data)
 
     def _decide(self, data: bytes, sha: str) -> Decision:
-        if not data:
-            return Decision(
-                REJECTED,
-                kind="leeg",
-                general="Het bestand is leeg (0 bytes). Sla het formulier opnieuw op in Excel en zet het opnieuw in de map.",
-            )
         previous = self.store.accepted_with_bytes(sha)
         if previous is not None:
             return Decision(
@@ -376,15 +370,8 @@ class Intake:
         )
 
     def _decide_damaged(self) -> Decision:
-        return Decision(
-            REJECTED,
-            kind="beschadigd",
-            general=(
-                "Het bestand is beschadigd of niet volledig opgeslagen en kan niet worden geopend. "
-                "Open het in Excel: lukt dat, sla het dan opnieuw op; lukt dat niet, vul het "
-                "formulier opnieuw in."
-            ),
-        )
+        problem = damaged()
+        return Decision(REJECTED, kind=problem.kind, general=problem.message)
 
     def _decide_form(self, raw: RawForm) -> Decision:
         s = self.settings
