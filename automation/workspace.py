@@ -98,6 +98,11 @@ def init_workspace(
         path.mkdir(parents=True, exist_ok=True)
     for private in (p.archive, p.data, p.state):
         _owner_only(private)
+    if not p.secret.exists() and p.database.exists():
+        raise ConfigError(
+            f"Het geheim voor pseudoniemen ({p.secret}) ontbreekt, maar er zijn al meldingen opgeslagen. "
+            "Zet de reservekopie van het geheim terug; een nieuw geheim zou dezelfde leerling een andere code geven."
+        )
     create_secret(p.secret)
     return settings, created
 

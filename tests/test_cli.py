@@ -130,3 +130,13 @@ def test_python_dash_m_automation_is_the_same_command() -> None:
     result = subprocess.run([sys.executable, "-m", "automation", "--help"], capture_output=True, text=True, check=True)
     assert "veiligheid" in result.stdout or "Registratie" in result.stdout
     assert "process" in result.stdout and "watch" in result.stdout
+
+
+def test_init_never_replaces_a_lost_secret_once_there_are_registrations(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "a.xlsx")
+    run("--config", str(workspace.paths.config), "process")
+    workspace.paths.secret.unlink()
+    code, _, err = run("init", str(workspace.paths.root))
+    assert code == 2
+    assert "ontbreekt, maar er zijn al meldingen opgeslagen" in err
+    assert not workspace.paths.secret.exists()
