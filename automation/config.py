@@ -17,6 +17,7 @@ from automation.errors import ConfigError
 from automation.forms.choices import DEFAULT_CHOICES, FIXED_LISTS, resolve_choices
 
 CONFIG_NAME = "veiligheid.toml"
+STAGING_NAME = ".verwerking"  # inside the inbox: files being processed
 BRIN_RE = re.compile(r"^[0-9A-Z]{4}$")
 
 
@@ -104,6 +105,11 @@ class Paths:
     database: Path
     logs: Path
     state: Path
+
+    @property
+    def staging(self) -> Path:
+        """Files being processed: renamed here out of the inbox (same volume, hidden)."""
+        return self.inbox / STAGING_NAME
 
     @property
     def receipts(self) -> Path:

@@ -171,13 +171,14 @@ class Store:
             yield self.conn
             return
         self.conn.execute("BEGIN IMMEDIATE")
+        written = self._write_finished()
         try:
-            self._write_finished()
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("ROLLBACK")  # the finished marks stay queued for the next commit
             raise
         self.conn.execute("COMMIT")
+        del self._finished[:written]
 
     # --- submissions ---------------------------------------------------------------------
     def add_submission(self, sub: Submission, *, run_id: int | None, regnr: str | None = None) -> int:
@@ -218,27 +219,17 @@ class Store:
         with self.transaction():
             pass
 
-    def _write_finished(self) -> None:
-        done, self._finished = self._finished, []
-        for submission_id, rejected_path in done:
+    def _write_finished(self) -> int:
+        for submission_id, rejected_path in self._finished:
             self.conn.execute(
                 "UPDATE submissions SET finished = 1, rejected_path = coalesce(?, rejected_path) WHERE id = ?",
                 (rejected_path, submission_id),
             )
+        return len(self._finished)
 
     def unfinished(self) -> list[sqlite3.Row]:
         self.flush()
         return list(self.conn.execute("SELECT * FROM submissions WHERE finished = 0 ORDER BY id"))
-
-    def unfinished_for(self, inbox_path: str, sha256: str) -> sqlite3.Row | None:
-        """A stored submission of this very file whose last step has not been done."""
-        row: sqlite3.Row | None = self.conn.execute(
-            "SELECT * FROM submissions WHERE finished = 0 AND inbox_path = ? AND sha256 = ? ORDER BY id LIMIT 1",
-            (inbox_path, sha256),
-        ).fetchone()
-        if row is not None and any(done == row["id"] for done, _ in self._finished):
-            return None
-        return row
 
     def accepted_with_bytes(self, sha256: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(

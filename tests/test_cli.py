@@ -118,12 +118,13 @@ def test_no_config_says_how_to_make_one(tmp_path: Path) -> None:
     assert "Maak er een met 'veiligheid init'" in err
 
 
-def test_an_inbox_that_cannot_be_made_is_a_real_failure(workspace: Settings) -> None:
+def test_a_missing_inbox_is_a_real_failure_and_never_replaced_by_a_local_folder(workspace: Settings) -> None:
     workspace.paths.inbox.rmdir()
     workspace.paths.inbox.write_text("geen map")
     code, _, err = run("--config", str(workspace.paths.config), "process")
     assert code == 3
-    assert err.startswith("Fout: Kan de map ") and err.count("\n") == 1
+    assert err.startswith(f"Fout: De inbox {workspace.paths.inbox} bestaat niet of is geen map.")
+    assert err.count("\n") == 1
 
 
 def test_python_dash_m_automation_is_the_same_command() -> None:

@@ -114,3 +114,74 @@ def test_sigkill_at_every_kind_of_moment_loses_nothing_and_stores_nothing_twice(
     assert len({r["regnr"] for r in records}) == 450
     # The master can be built from the store.
     assert workspace.paths.master.exists()
+
+
+def test_a_file_saved_again_over_the_inbox_name_while_we_work_is_not_lost(
+    workspace: Settings, drop: Filler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from automation import app
+    from automation.intake import files
+
+    first = drop("incident", "melding.xlsx", seed=1)
+    older = first.read_bytes()
+    newer = drop("incident", "nieuwer.xlsx", seed=2).read_bytes()
+    (workspace.paths.inbox / "nieuwer.xlsx").unlink()
+    sync = files.make_durable
+
+    def colleague_saves_over_it(paths: list[Path]) -> None:  # between judging and committing
+        first.write_bytes(newer)
+        sync(paths)
+
+    monkeypatch.setattr(files, "make_durable", colleague_saves_over_it)
+    app.process(workspace)
+    monkeypatch.setattr(files, "make_durable", sync)
+    assert first.read_bytes() == newer  # the new version waits in the inbox, untouched
+    app.process(workspace)
+    conn = sqlite3.connect(workspace.paths.database)
+    shas = sorted(r[0] for r in conn.execute("SELECT sha256 FROM submissions WHERE outcome = 'geaccepteerd'"))
+    conn.close()
+    assert shas == sorted(hashlib.sha256(b).hexdigest() for b in (older, newer))  # both versions kept
+
+
+def test_an_archive_entry_changed_after_a_crash_is_restored_from_the_real_bytes(
+    workspace: Settings, drop: Filler
+) -> None:
+    original = drop("incident", "melding.xlsx").read_bytes()
+    digest = hashlib.sha256(original).hexdigest()
+    assert not run(workspace, kill_at="archived:1")  # archived as a hard link, not committed
+    (claimed,) = list(workspace.paths.staging.iterdir())
+    other = drop("incident", "ander.xlsx", seed=9).read_bytes()
+    (workspace.paths.inbox / "ander.xlsx").unlink()
+    claimed.write_bytes(other)  # something writes into that very file before the next run
+    assert run(workspace, kill_at=None)  # the changed file is processed as what it now is
+    (workspace.paths.inbox / "melding opnieuw.xlsx").write_bytes(original)
+    assert run(workspace, kill_at=None)
+    conn = sqlite3.connect(workspace.paths.database)
+    entries = {r[0]: Path(r[1]) for r in conn.execute("SELECT sha256, archive_path FROM submissions")}
+    conn.close()
+    assert set(entries) == {digest, hashlib.sha256(other).hexdigest()}
+    for sha, entry in entries.items():
+        assert hashlib.sha256(entry.read_bytes()).hexdigest() == sha
+
+
+def test_after_a_crash_with_the_inbox_share_gone_nothing_is_marked_done(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "goed.xlsx")
+    drop("incident", "fout.xlsx", seed=2, locatie=None)
+    assert not run(workspace, kill_at="committed:1")  # stored, not finished
+    inbox, away = workspace.paths.inbox, workspace.paths.root / "share-offline"
+    inbox.rename(away)  # the network share is not connected after a reboot
+    proc = subprocess.run(
+        [sys.executable, "-m", "automation", "--config", str(workspace.paths.config), "process"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 3 and "bestaat niet of is geen map" in proc.stderr
+    assert not inbox.exists()  # no local stand-in was made
+    away.rename(inbox)
+    assert run(workspace, kill_at=None)
+    conn = sqlite3.connect(workspace.paths.database)
+    rows = list(conn.execute("SELECT original_name, outcome, finished FROM submissions ORDER BY original_name"))
+    conn.close()
+    assert rows == [("fout.xlsx", "afgewezen", 1), ("goed.xlsx", "geaccepteerd", 1)]
+    assert [p.name for p in inbox.iterdir()] == []

@@ -506,3 +506,39 @@ def test_a_folder_dropped_in_the_inbox_is_left_alone(workspace: Settings) -> Non
     counts = app.process(workspace)
     assert (counts.ignored, counts.rejected) == (1, 0)
     assert (folder / "x.xlsx").read_bytes() == b"x"
+
+
+def test_a_correction_back_to_the_first_version_is_applied(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "melding.xlsx", seed=3)
+    app.process(workspace)
+    (regnr,) = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records")]
+    (first,) = [json.loads(r["data"]) for r in rows(workspace, "SELECT data FROM records")]
+    drop("incident", "correctie 1.xlsx", seed=3, correctie_van=regnr, locatie="online")
+    app.process(workspace)
+    drop("incident", "correctie 2.xlsx", seed=3, correctie_van=regnr, locatie=first["locatie"])
+    counts = app.process(workspace)
+    assert (counts.accepted, counts.duplicates) == (1, 0)
+    (record,) = rows(workspace, "SELECT * FROM records")
+    assert (record["version"], json.loads(record["data"])["locatie"]) == (3, first["locatie"])
+    drop("incident", "correctie 2 nogmaals.xlsx", seed=3, correctie_van=regnr, locatie=first["locatie"])
+    assert app.process(workspace).duplicates == 1  # the same correction again changes nothing
+
+
+def test_a_folder_or_a_link_loop_named_by_events_never_stops_the_intake(workspace: Settings, drop: Filler) -> None:
+    from automation.intake.files import StabilityTracker
+    from automation.intake.pipeline import Counts
+    from automation.intake.runner import Runner
+
+    folder = workspace.paths.inbox / "map"
+    folder.mkdir()
+    loop = workspace.paths.inbox / "lus.xlsx"
+    loop.symlink_to(loop)
+    good = drop("incident", "goed.xlsx")
+    runner = Runner.open(workspace)
+    try:
+        counts = Counts()
+        waiting = runner.handle_ready(StabilityTracker(0), [folder, loop, good], counts)
+    finally:
+        runner.close()
+    assert (counts.accepted, waiting) == (1, [])
+    assert folder.is_dir() and loop.is_symlink()

@@ -3,7 +3,7 @@ originals are kept (archive) or handed back (rejected folder) without ever overw
 
 from __future__ import annotations
 
-import errno
+import hashlib
 import logging
 import os
 import re
@@ -78,7 +78,7 @@ class StabilityTracker:
         """Record the file's current state; True when it is stable now."""
         try:
             st = path.stat()
-        except FileNotFoundError:
+        except OSError:  # gone, a link loop, a share that hiccups: not stable now
             self._seen.pop(path, None)
             return False
         now = self.clock()
@@ -146,9 +146,12 @@ def make_durable(paths: Sequence[Path]) -> None:
     if hasattr(os, "sync"):
         os.sync()
         return
-    for path in paths:
-        with open(path, "rb+") as handle:
-            os.fsync(handle.fileno())
+    for path in paths:  # Windows: FlushFileBuffers needs write access to the file
+        try:
+            with open(path, "rb+") as handle:
+                os.fsync(handle.fileno())
+        except OSError as exc:  # e.g. read-only: the system writes it out a little later
+            log.warning("Kon %s niet direct naar schijf schrijven (%s).", path.name, exc)
 
 
 def archive_path(archive: Path, sha256: str, original_name: str) -> Path:
@@ -160,6 +163,11 @@ def archive_path(archive: Path, sha256: str, original_name: str) -> Path:
     return archive / sha256[:2] / f"{sha256[:24]} {safe_name(original_name)}"
 
 
+def sha256_of(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def keep_in_archive(
     archive: Path,
     sha256: str,
@@ -168,47 +176,89 @@ def keep_in_archive(
     data: bytes | None,
     *,
     fsync: bool,
-) -> Path:
-    """Keep the original byte for byte in the archive and return where.
+) -> tuple[Path, bool]:
+    """Keep the original byte for byte in the archive; return where, and whether it is new.
 
-    On the same volume the archive entry is a hard link to the inbox file (no copy: one metadata
-    operation); the caller removes the inbox name later. Otherwise the bytes are written (or, for
-    a file too large to hold in memory, copied) to a temp file and renamed into place.
+    `source` is the claimed file (see `claim`), which nobody else writes to any more. On the same
+    volume the archive entry is a hard link to it (one metadata operation, no copy); otherwise the
+    bytes are written (or, for a file too large to hold in memory, copied) and renamed into place.
+    An existing entry is trusted only if its content still has the hash in its name.
     """
     target = archive_path(archive, sha256, original_name)
     if target.exists():
-        return target
+        if sha256_of(target) == sha256:
+            return target, False
+        target.unlink()  # an entry changed after a crash (see `unclaim`): replace it
     _ensure_folder(target.parent)
     try:
-        before = source.stat()
         os.link(source, target)
-        after = target.stat()
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or (
-            data is not None and after.st_size != len(data)
-        ):
-            target.unlink()  # changed under our hands: fall back to the bytes we hashed
-            raise OSError(errno.ESTALE, "changed")
+    except FileExistsError:
+        return target, False
+    except OSError:
+        pass  # no hard links here (another volume, FAT, some shares): copy instead
+    else:
         if fsync:
             fd = os.open(target, os.O_RDONLY)
             try:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        return target
-    except FileExistsError:
-        return target
-    except OSError:
-        pass
+        return target, True
     if data is not None:
         write_durably(target, data, fsync=fsync)
-        return target
+        return target, True
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     shutil.copyfile(source, tmp)
     if fsync:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
     os.replace(tmp, target)
-    return target
+    return target, True
+
+
+CLAIM_RE = re.compile(r"^[0-9a-f]+-\d+ ")
+
+
+def claim(path: Path, staging: Path) -> Path:
+    """Take a file out of the inbox by renaming it into the (hidden) staging folder beside it.
+
+    From then on the file is ours: a colleague saving a new version under the same name makes a
+    new file in the inbox, and nobody writes into the claimed one. On Windows the rename fails while
+    the program that wrote the file still has it open: the file simply waits."""
+    _ensure_folder(staging)
+    claimed = staging / f"{time.time_ns():x}-{os.getpid()} {path.name}"
+    path.rename(claimed)
+    return claimed
+
+
+def remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty (or already gone)
+
+
+def claimed_name(claimed: Path) -> str:
+    """The name the file had in the inbox."""
+    return CLAIM_RE.sub("", claimed.name, count=1)
+
+
+def unclaim(claimed: Path, inbox: Path) -> Path:
+    """Put a claimed file back in the inbox under its own name (or `name (2)`, never overwriting)."""
+    name = claimed_name(claimed)
+    while True:
+        target = unique_target(inbox, name)
+        try:
+            os.link(claimed, target)
+        except FileExistsError:
+            continue
+        except OSError:
+            if target.exists():
+                continue
+            claimed.rename(target)  # no hard links here; just checked that the name is free
+            return target
+        claimed.unlink()
+        return target
 
 
 def unique_target(folder: Path, name: str) -> Path:
@@ -225,7 +275,11 @@ def unique_target(folder: Path, name: str) -> Path:
 
 def copy_no_overwrite(source: Path, target: Path, data: bytes | None) -> Path:
     """Put a copy of `source` (whose bytes are `data`, if read) at `target`, or at `name (2)`...
-    beside it; never replaces an existing file. The copy is independent of the archive's."""
+    beside it; never replaces an existing file. The copy is independent of the archive's.
+
+    The bytes go to a temp file first and get their name by a hard link (atomic, and it fails
+    rather than overwrite), so a crash never leaves half a file under a real name. On a volume
+    without hard links the name is taken by an exclusive create instead."""
     _ensure_folder(target.parent)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     if data is None:
@@ -236,15 +290,16 @@ def copy_no_overwrite(source: Path, target: Path, data: bytes | None) -> Path:
         candidate = target
         while True:
             try:
-                os.link(tmp, candidate)  # atomic, and fails instead of overwriting
+                os.link(tmp, candidate)
                 return candidate
             except FileExistsError:
                 candidate = unique_target(target.parent, target.name)
-            except OSError as exc:
-                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
-                    raise
-                candidate = unique_target(target.parent, target.name)
-                tmp.rename(candidate)  # no hard links on this volume: checked just before
-                return candidate
+            except OSError:
+                try:
+                    with open(candidate, "xb") as handle, open(tmp, "rb") as src:
+                        shutil.copyfileobj(src, handle)
+                    return candidate
+                except FileExistsError:
+                    candidate = unique_target(target.parent, target.name)
     finally:
         tmp.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import hashlib
+import json
 import logging
 import os
 import re
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from automation.config import Settings
+from automation.config import STAGING_NAME, Settings
 from automation.errors import FileProblem, NotReady
 from automation.excel.annotate import annotate
 from automation.excel.read_form import RawForm, damaged, read_form
@@ -100,7 +101,8 @@ def content_key(form: FormDef, record: dict[str, Any]) -> str:
 class _Stored:
     """A file stored in the open transaction, to be finished after the commit."""
 
-    path: Path
+    name: str  # as dropped in the inbox
+    claimed: Path
     data: bytes | None
     sha: str
     sub_id: int
@@ -132,37 +134,52 @@ class Intake:
 
     # --- recovery --------------------------------------------------------------------------
     def recover(self) -> int:
-        """Finish what a crashed run stored but did not complete. Returns how many."""
+        """Finish what an interrupted run stored but did not complete, and put files it had
+        claimed but not stored back in the inbox. Returns how many were finished.
+
+        Only acts on positive evidence: when the inbox itself is not there (a network share not yet
+        connected), nothing is touched and nothing is marked finished."""
+        staging = self.settings.paths.staging
+        if not self.settings.paths.inbox.is_dir():
+            return 0
         done = 0
+        referenced: set[str] = set()
         for row in self.store.unfinished():
-            path = Path(row["inbox_path"])
-            data: bytes | None = b""
-            if path.exists():
-                try:
-                    data, sha, _ = self._read(path)
-                except NotReady:
-                    continue  # locked right now; the next run finishes it
-                if sha != row["sha256"]:
-                    self.store.mark_finished(row["id"])  # a new file took the name: it is processed anew
-                    continue
-            self._finish_row(row, path, data)
+            referenced.add(row["inbox_path"])
+            try:
+                self._finish_row(row)
+            except OSError as exc:  # e.g. disk full: leave it for the next round
+                log.error("Kon %s nog niet afmaken (%s).", row["original_name"], exc)
+                continue
             done += 1
+        for leftover in sorted(staging.iterdir()) if staging.is_dir() else []:
+            if str(leftover) in referenced or not leftover.is_file() or leftover.name.startswith("."):
+                continue
+            try:
+                back = files.unclaim(leftover, self.settings.paths.inbox)
+                log.info("Teruggezet in de inbox na onderbreking: %s", back.name)
+            except OSError as exc:
+                log.error("Kon %s niet terugzetten in de inbox (%s).", leftover.name, exc)
+        files.remove_if_empty(staging)
         return done
 
-    def _finish_row(self, row: sqlite3.Row, path: Path, data: bytes | None) -> None:
+    def _finish_row(self, row: sqlite3.Row) -> None:
         """Complete the last step for a stored submission (idempotent)."""
-        log.info("Afmaken na onderbreking: %s (%s)", path.name, row["outcome"])
+        claimed = Path(row["inbox_path"])
+        log.info("Afmaken na onderbreking: %s (%s)", row["original_name"], row["outcome"])
         if row["outcome"] == REJECTED:
             self._finish_rejected(
                 row["id"],
-                path,
-                data or b"",
+                claimed,
+                original_name=row["original_name"],
+                data=None,
                 sha256=row["sha256"],
                 target=Path(row["rejected_path"]),
+                archived=Path(row["archive_path"]),
                 reasons=row["reasons"],
             )
             return
-        path.unlink(missing_ok=True)
+        claimed.unlink(missing_ok=True)
         self._write_receipt(
             original_name=row["original_name"],
             received=dt.datetime.fromisoformat(row["received_at"]),
@@ -182,48 +199,72 @@ class Intake:
     def handle_many(self, items: Sequence[tuple[Path, float]]) -> list[str]:
         """Process several files with one database commit (group commit); outcomes in order.
 
-        Each file is judged, kept in the archive and stored inside one transaction; the archive is
-        made durable before the commit; only after the commit are inbox files removed or handed
-        back. A crash before the commit leaves every file in the inbox, to be processed again.
+        Each file is claimed (renamed out of the inbox), judged, kept in the archive and stored
+        inside one transaction; the archive is made durable before the commit; only after the
+        commit are claimed files removed or handed back. If the group fails, its files go back to
+        the inbox and the new archive entries are removed; after a crash `recover` does the same.
         """
         outcomes = [WAITING] * len(items)
         stored: list[tuple[int, _Stored]] = []
-        with self.store.transaction():
-            for index, (path, stable_for) in enumerate(items):
-                result = self._store_one(path, stable_for=stable_for)
-                if isinstance(result, str):
-                    outcomes[index] = result
-                elif result is not None:
-                    stored.append((index, result))
-            if self.fsync and stored:
-                files.make_durable([item.kept for _, item in stored])
+        claimed: list[Path] = []
+        fresh: list[Path] = []
+        try:
+            with self.store.transaction():
+                for index, (path, stable_for) in enumerate(items):
+                    item = self._store_one(path, stable_for=stable_for, claimed=claimed, fresh=fresh)
+                    if item is not None:
+                        stored.append((index, item))
+                if self.fsync and stored:
+                    files.make_durable([item.kept for _, item in stored])
+        except BaseException:
+            self._undo(claimed, fresh)
+            raise
         faults.point("committed")
         for index, item in stored:
             self._finish(item)
             faults.point("finished")
             outcomes[index] = item.decision.outcome
+        files.remove_if_empty(self.settings.paths.staging)  # staff see no trace of our work
         return outcomes
 
-    def _store_one(self, path: Path, *, stable_for: float) -> _Stored | str | None:
-        """Judge, keep and store one file (inside the caller's transaction).
+    def _undo(self, claimed: list[Path], fresh: list[Path]) -> None:
+        """After a rollback: nothing of the group was stored, so nothing of it may look kept."""
+        for entry in fresh:
+            entry.unlink(missing_ok=True)
+        for path in claimed:
+            try:
+                if path.exists():
+                    files.unclaim(path, self.settings.paths.inbox)
+            except OSError:
+                log.exception("Kon %s niet terugzetten in de inbox; de volgende ronde doet het.", path.name)
 
-        Returns what to finish after the commit, an outcome already final, or None to wait."""
+    def _store_one(self, path: Path, *, stable_for: float, claimed: list[Path], fresh: list[Path]) -> _Stored | None:
+        """Claim, judge, keep and store one file (inside the caller's transaction).
+
+        Returns what to finish after the commit, or None when the file must wait."""
         try:
-            data, sha, size = self._read(path)
-        except NotReady:
+            mine = files.claim(path, self.settings.paths.staging)
+        except OSError:  # gone, or still open in the program that writes it (Windows)
             return None
-        earlier = self.store.unfinished_for(str(path), sha)
-        if earlier is not None:  # stored before, but the last step failed (disk full, share gone)
-            self._finish_row(earlier, path, data)
-            return str(earlier["outcome"])
+        claimed.append(mine)
+        try:
+            data, sha, size = self._read(mine)
+        except NotReady:
+            claimed.remove(mine)
+            files.unclaim(mine, self.settings.paths.inbox)
+            return None
         received = self.now().replace(microsecond=0)
         try:
             decision = self._decide(data, sha) if data is not None else self._decide_too_large()
         except NotReady:
             if stable_for < self.damaged_after:
-                return None  # perhaps still being written: nothing kept or stored yet
+                claimed.remove(mine)
+                files.unclaim(mine, self.settings.paths.inbox)  # perhaps still being written
+                return None
             decision = self._decide_damaged()
-        kept = files.keep_in_archive(self.settings.paths.archive, sha, path.name, path, data, fsync=False)
+        kept, new = files.keep_in_archive(self.settings.paths.archive, sha, path.name, mine, data, fsync=False)
+        if new:
+            fresh.append(kept)
         faults.point("archived")
         rejected_path = None
         if decision.outcome == REJECTED:
@@ -232,7 +273,7 @@ class Intake:
         sub = Submission(
             received_at=now_text(received),
             original_name=path.name,
-            inbox_path=str(path),
+            inbox_path=str(mine),
             sha256=sha,
             size=size,
             archive_path=str(kept),
@@ -249,27 +290,29 @@ class Intake:
         if decision.outcome == ACCEPTED and regnr is not None:
             self._store_record(decision, sub_id, regnr, received)
         faults.point("stored")
-        return _Stored(path, data, sha, sub_id, sub, decision, regnr, received, kept)
+        return _Stored(path.name, mine, data, sha, sub_id, sub, decision, regnr, received, kept)
 
     def _finish(self, item: _Stored) -> None:
-        """After the commit: remove the inbox file, or hand it back; tell the sender."""
+        """After the commit: remove the claimed file, or hand it back; tell the sender."""
         decision, sub = item.decision, item.sub
-        self._log_outcome(item.path.name, decision, item.regnr)
+        self._log_outcome(item.name, decision, item.regnr)
         if decision.outcome == REJECTED:
             self._finish_rejected(
                 item.sub_id,
-                item.path,
-                item.data or b"",
+                item.claimed,
+                original_name=item.name,
+                data=item.data,
                 sha256=item.sha,
                 target=Path(str(sub.rejected_path)),
+                archived=item.kept,
                 reasons=sub.reasons,
                 decision=decision,
                 received=item.received,
             )
             return
-        item.path.unlink()
+        item.claimed.unlink()
         self._write_receipt(
-            original_name=item.path.name,
+            original_name=item.name,
             received=item.received,
             form_id=sub.form_id,
             regnr=item.regnr,
@@ -397,6 +440,14 @@ class Intake:
         if isinstance(ref, str) and ref:
             result.record["leerling_ref"] = pseudonym(self.secret, str(result.record["school"]), ref)
         decision.content_key = content_key(raw.form, result.record)
+        if decision.correction_of:
+            # a correction changes the record unless it says what the record says now (it may
+            # well return to an earlier version's values)
+            current = self.store.record(decision.correction_of)
+            if current is not None and content_key(raw.form, json.loads(current["data"])) == decision.content_key:
+                decision.outcome, decision.kind = DUPLICATE, "zelfde-inhoud"
+                decision.duplicate_of = decision.correction_of
+            return decision
         same = self.store.accepted_with_content(raw.form.id, decision.content_key)
         if same is not None:
             decision.outcome, decision.kind, decision.duplicate_of = DUPLICATE, "zelfde-inhoud", same["regnr"]
@@ -489,31 +540,27 @@ class Intake:
     def _finish_rejected(
         self,
         sub_id: int,
-        path: Path,
-        data: bytes,
+        claimed: Path,
         *,
+        original_name: str,
+        data: bytes | None,
         sha256: str,
         target: Path,
+        archived: Path,
         reasons: str,
         decision: Decision | None = None,
         received: dt.datetime | None = None,
     ) -> None:
         """Hand the original back in the rejected folder with its explanation. Safe to repeat."""
-        if path.exists():
-            if not (target.exists() and _sha_of(target) == sha256):
-                target = files.copy_no_overwrite(path, target, data or None)
-            faults.point("handed_back")
-            path.unlink()
-        elif not (target.exists() and _sha_of(target) == sha256):
-            # moved before a crash, but under another free name: find it by its content
-            stem = target.stem
-            for other in sorted(target.parent.glob(f"{glob.escape(stem)} (*){target.suffix}")):
-                if _sha_of(other) == sha256:
-                    target = other
-                    break
-        folder, stem = target.parent, target.stem
+        handed = _handed_back(target, sha256)
+        if handed is None:
+            source = claimed if claimed.exists() else archived  # after a crash: the archive's copy
+            handed = files.copy_no_overwrite(source, target, data)
+        faults.point("handed_back")
+        claimed.unlink(missing_ok=True)
+        folder, stem = handed.parent, handed.stem
         annotated_name = None
-        if decision is not None and decision.raw is not None and decision.problems:
+        if decision is not None and decision.raw is not None and decision.problems and data is not None:
             annotated = files.unique_target(folder, f"{stem} - met opmerkingen.xlsx")
             warnings = decision.result.warnings if decision.result else []
             if annotate(data, annotated, sheet=decision.raw.sheet, problems=decision.problems, warnings=warnings):
@@ -521,7 +568,7 @@ class Intake:
         explanation = folder / f"{stem} - uitleg.txt"
         if decision is not None or not explanation.exists():
             text = rejection_text(
-                original_name=path.name,
+                original_name=original_name,
                 received=received or self.now(),
                 form_title=decision.form.title if decision and decision.form else None,
                 problems=decision.problems if decision else [],
@@ -531,7 +578,16 @@ class Intake:
                 inbox_hint=self.settings.inbox_for_staff,
             )
             files.write_durably(explanation, text.replace("\n", "\r\n").encode("utf-8-sig"), fsync=False)
-        self.store.mark_finished(sub_id, rejected_path=str(target))
+        self.store.mark_finished(sub_id, rejected_path=str(handed))
+
+
+def _handed_back(target: Path, sha256: str) -> Path | None:
+    """Where this file was already handed back (perhaps as `name (2)` after a crash), if it was."""
+    candidates = [target, *sorted(target.parent.glob(f"{glob.escape(target.stem)} (*){target.suffix}"))]
+    for candidate in candidates:
+        if candidate.is_file() and files.sha256_of(candidate) == sha256:
+            return candidate
+    return None
 
 
 def _handback_name(name: str) -> str:
@@ -543,15 +599,14 @@ def _handback_name(name: str) -> str:
     return f"{stem}.{suffix}"
 
 
-def _sha_of(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def scan_ignored(inbox: Path) -> int:
     """How many entries in the inbox the intake leaves alone (lock files, hidden files, folders)."""
     try:
         with os.scandir(inbox) as entries:
-            return sum(1 for e in entries if files.is_ignored(e.name) or not e.is_file(follow_symlinks=False))
+            return sum(
+                1
+                for e in entries
+                if e.name != STAGING_NAME and (files.is_ignored(e.name) or not e.is_file(follow_symlinks=False))
+            )
     except OSError:
         return 0

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -53,8 +53,15 @@ def working_folder_lock(settings: Settings) -> Iterator[None]:
 
 
 def ensure_folders(settings: Settings) -> None:
+    """The inbox must be there (it is often a network share: never create a stand-in for it);
+    the product's own folders are made when missing."""
     p = settings.paths
-    for folder in (p.inbox, p.outbox, p.rejected, p.archive, p.data, p.logs):
+    if not p.inbox.is_dir():
+        raise FolderError(
+            f"De inbox {p.inbox} bestaat niet of is geen map. Is de netwerkschijf verbonden? "
+            "Maak de map anders aan met 'veiligheid init'."
+        )
+    for folder in (p.outbox, p.rejected, p.archive, p.data, p.logs):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -72,6 +79,7 @@ class Runner:
     intake: Intake
     now: Callable[[], dt.datetime]
     master_stale: bool = False
+    backoff: dict[Path, tuple[int, float]] = field(default_factory=dict)  # failures, next try
 
     @classmethod
     def open(cls, settings: Settings, *, now: Callable[[], dt.datetime] = dt.datetime.now) -> Runner:
@@ -121,8 +129,11 @@ class Runner:
         on_file: Callable[[], None] | None = None,
     ) -> list[Path]:
         """Handle every stable file among `paths` (in groups, one commit each); return the rest."""
-        pending = [p for p in paths if not tracker.observe(p) and p.exists()]
-        ready = [p for p in paths if p not in set(pending) and p.exists()]
+        paths = [p for p in paths if _regular_file(p)]  # events also name folders and links
+        now = time.monotonic()
+        waiting = {p for p in paths if self.backoff.get(p, (0, 0.0))[1] > now or not tracker.observe(p)}
+        pending = [p for p in paths if p in waiting]
+        ready = [p for p in paths if p not in waiting]
         for start in range(0, len(ready), BATCH):
             group = ready[start : start + BATCH]
             for path, outcome in zip(group, self._handle_group(tracker, group), strict=True):
@@ -130,6 +141,7 @@ class Runner:
                     pending.append(path)
                 elif outcome is not None:
                     tracker.forget(path)
+                    self.backoff.pop(path, None)
                     counts.add(outcome)
                     if on_file is not None:
                         on_file()
@@ -148,8 +160,13 @@ class Runner:
     def _handle_alone(self, tracker: files.StabilityTracker, path: Path) -> str | None:
         try:
             return self.intake.handle(path, stable_for=tracker.stable_for(path))
-        except OSError as exc:  # disk full, share gone: keep the file, try again later
-            log.error("Kon %s nu niet verwerken (%s); het blijft in de inbox.", path.name, exc)
+        except OSError as exc:  # disk full, share gone: keep the file, try again later (backing off)
+            failures = self.backoff.get(path, (0, 0.0))[0] + 1
+            delay = min(300.0, 2.0**failures)
+            self.backoff[path] = (failures, time.monotonic() + delay)
+            log.error(
+                "Kon %s nu niet verwerken (%s); het blijft in de inbox (opnieuw over %.0f s).", path.name, exc, delay
+            )
             return WAITING
         except Exception:  # a bug: the file stays in the inbox until the next full scan
             log.exception("Fout bij het verwerken van %s; het blijft in de inbox.", path.name)
@@ -246,6 +263,8 @@ def watch(
                 except queue.Empty:
                     break
             if time.monotonic() >= next_rescan:
+                if runner.intake.recover():  # finish what failed earlier (disk full, share gone)
+                    runner.rebuild_master()
                 pending.update(files.candidates(inbox))
                 next_rescan = time.monotonic() + cfg.herscan_seconden
             counts = Counts()
@@ -267,6 +286,13 @@ def watch(
         total.waiting = len(pending)
         runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
         log.info("Watcher gestopt.")
+
+
+def _regular_file(path: Path) -> bool:
+    try:
+        return path.is_file() and not path.is_symlink()
+    except OSError:
+        return False
 
 
 def _oldest_first(paths: set[Path]) -> list[Path]:
