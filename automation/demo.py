@@ -307,6 +307,26 @@ def make_demo(folder: Path, *, today: dt.date, seed: int = 2026, log: Callable[[
         drop("incident", f"incident {n + 1:02d}.xlsx", incident(rng, today, brins[n % 3]))
     for n in range(6):
         drop("agressie", f"agressie {n + 1:02d}.xlsx", agressie(rng, today, brins[n % 3]))
+    # A case the employer must report to the Labour Inspectorate, not yet marked as reported:
+    # accepted, with a warning in the confirmation and the Logboek.
+    offender, form, location, description, _ = AGGRESSION[2]
+    drop(
+        "agressie",
+        "agressie gymzaal.xlsx",
+        agressie(rng, today, "34CD")
+        | {
+            "dader_rol": offender,
+            "vorm": form,
+            "locatie": location,
+            "omschrijving": description,
+            "medewerker_functie": "onderwijsassistent",
+            "letsel": "ja",
+            "letsel_aard": "gekneusde pols",
+            "ziekenhuisopname": "ja",
+            "verzuim_dagen": 3,
+            "arbeidsinspectie_gemeld": "nee",
+        },
+    )
     for n in range(9):
         drop("ongeval", f"ongeval {n + 1:02d}.xlsx", ongeval(rng, today, brins[n % 3]))
     for brin in brins:

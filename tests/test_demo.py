@@ -16,7 +16,7 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
         result = CliRunner().invoke(main, ["demo", str(folder)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Verwerkt: 43 geaccepteerd, 9 afgewezen, 2 dubbel, 1 genegeerd" in out
+    assert "Verwerkt: 44 geaccepteerd, 9 afgewezen, 2 dubbel, 1 genegeerd" in out
     assert f"Bestuursoverzicht:          {folder / 'outbox' / 'bestuursoverzicht.xlsx'}" in out
     assert f"Afgewezen, met uitleg:      {folder / 'outbox' / 'afgewezen'}" in out
     wb = openpyxl.load_workbook(folder / "outbox" / "bestuursoverzicht.xlsx", read_only=True)
@@ -28,6 +28,11 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
     explanations = sorted(p.name for p in (folder / "outbox" / "afgewezen").glob("*/* - uitleg.txt"))
     assert len(explanations) == 9
     assert [p.name for p in (folder / "inbox").iterdir()] == ["~$incident 01.xlsx"]
+    (warned,) = [
+        p for p in (folder / "outbox" / "bevestigingen").rglob("*.txt") if "Let op" in p.read_text("utf-8-sig")
+    ]
+    assert warned.name.endswith(" - agressie gymzaal.txt")
+    assert "Nederlandse Arbeidsinspectie" in warned.read_text("utf-8-sig")
 
 
 def test_demo_refuses_to_overwrite_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
