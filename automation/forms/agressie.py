@@ -37,7 +37,7 @@ FORM = FormDef(
             message=(
                 "bij ziekenhuisopname of blijvend letsel moet de werkgever dit direct melden bij de "
                 "Nederlandse Arbeidsinspectie; dat staat hier nog niet als gemeld. Het formulier is wel "
-                "verwerkt; het bestuurskantoor ziet het als open actie."
+                "verwerkt; het bestuurskantoor ziet deze opmerking ook."
             ),
         ),
     ),

@@ -39,7 +39,7 @@ FORM = FormDef(
             message=(
                 "bij seksueel grensoverschrijdend gedrag door personeel moet het bestuur de "
                 "vertrouwensinspecteur raadplegen; dat is nog niet gebeurd. Het formulier is wel "
-                "verwerkt; het bestuurskantoor ziet het als open actie."
+                "verwerkt; het bestuurskantoor ziet deze opmerking ook."
             ),
         ),
     ),

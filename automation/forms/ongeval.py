@@ -38,7 +38,7 @@ FORM = FormDef(
                 "een ongeval van een medewerker, stagiair of vrijwilliger met ziekenhuisopname of "
                 "blijvend letsel moet de werkgever direct melden bij de Nederlandse Arbeidsinspectie; "
                 "dat staat hier nog niet als gemeld. Het formulier is wel verwerkt; het bestuurskantoor "
-                "ziet het als open actie."
+                "ziet deze opmerking ook."
             ),
         ),
     ),
