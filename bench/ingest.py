@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import random
 import statistics
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 import python_calamine
@@ -28,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from automation import app, demo  # noqa: E402
 from automation.config import load_settings  # noqa: E402
 from automation.excel.build_form import form_file_name  # noqa: E402
-from automation.excel.fill import fill_form  # noqa: E402
+from automation.excel.fill import fill_form, variants  # noqa: E402
 from automation.excel.master import write_master  # noqa: E402
 from automation.forms import FORMS  # noqa: E402
 from automation.store import Store  # noqa: E402
@@ -44,16 +42,10 @@ def make_forms(folder: Path, inbox: Path, n: int) -> list[Path]:
     app.write_forms(settings, blank_dir)
     values = demo.incident(random.Random(1), dt.date.today(), "12AB") | {"omschrijving": MARKER}
     seed = fill_form(blank_dir / form_file_name(FORMS["incident"]), values, folder / "seed.xlsx").read_bytes()
-    with zipfile.ZipFile(io.BytesIO(seed)) as z:
-        parts = [(info, z.read(info.filename)) for info in z.infolist()]
     paths = []
-    for i in range(n):
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            for info, data in parts:
-                z.writestr(info, data.replace(MARKER.encode(), f"BENCH-{i:06d}".encode()))
+    for i, data in enumerate(variants(seed, marker=MARKER, count=n, prefix="BENCH-")):
         path = inbox / f"melding {i:06d}.xlsx"
-        path.write_bytes(out.getvalue())
+        path.write_bytes(data)
         paths.append(path)
     return paths
 

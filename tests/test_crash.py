@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import random
 import signal
 import sqlite3
 import subprocess
 import sys
-import zipfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from automation.config import Settings
+from automation.excel.fill import variants
 from automation.intake import faults
 from tests.conftest import Filler
 
@@ -47,20 +46,6 @@ def run(settings: Settings, *, kill_at: str | None) -> bool:
     return True
 
 
-def variants(form: bytes, marker: str, count: int, prefix: str) -> list[bytes]:
-    """`count` forms that differ only in the text `marker` (fast: a zip rewrite each)."""
-    with zipfile.ZipFile(io.BytesIO(form)) as z:
-        parts = [(info, z.read(info.filename)) for info in z.infolist()]
-    out = []
-    for n in range(count):
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-            for info, data in parts:
-                z.writestr(info, data.replace(marker.encode(), f"{prefix}{n:06d}".encode()))
-        out.append(buffer.getvalue())
-    return out
-
-
 def test_sigkill_at_every_kind_of_moment_loses_nothing_and_stores_nothing_twice(
     workspace: Settings, drop: Filler
 ) -> None:
@@ -70,8 +55,12 @@ def test_sigkill_at_every_kind_of_moment_loses_nothing_and_stores_nothing_twice(
     bad = drop("incident", "bad.xlsx", omschrijving=marker, locatie=None).read_bytes()
     for p in inbox.iterdir():
         p.unlink()
-    files = {f"melding {n:04d}.xlsx": data for n, data in enumerate(variants(good, marker, 450, "GOED-"))}
-    files |= {f"fout {n:04d}.xlsx": data for n, data in enumerate(variants(bad, marker, 30, "FOUT-"))}
+    files = {
+        f"melding {n:04d}.xlsx": data for n, data in enumerate(variants(good, marker=marker, count=450, prefix="GOED-"))
+    }
+    files |= {
+        f"fout {n:04d}.xlsx": data for n, data in enumerate(variants(bad, marker=marker, count=30, prefix="FOUT-"))
+    }
     files |= {f"kopie {n:04d}.xlsx": files[f"melding {n:04d}.xlsx"] for n in range(20)}
     files["kapot.xlsx"] = good[:1500]
     order = list(files)

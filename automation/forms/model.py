@@ -49,7 +49,7 @@ class ReportDuty:
     """Something that must be reported when a registration meets the conditions (DOMAIN.md §1, §4.3).
 
     Kept as data so a board or a new law changes the rule, not the code. The form is accepted either
-    way; an unreported case gets a warning on intake and is an open action in the master.
+    way; an unreported case gets a warning on intake (the master's open actions build on it).
     """
 
     to: str  # who must be told, e.g. "Nederlandse Arbeidsinspectie"
