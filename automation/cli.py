@@ -110,7 +110,11 @@ def process(obj: Context, as_json: bool) -> None:
     show = not as_json and sys.stderr.isatty()
     with ProgressDisplay(enabled=show) as progress:
         counts = app.process(settings, progress=progress)
-    result = counts.as_dict() | {"master": str(settings.paths.master), "afgewezen": str(settings.paths.rejected)}
+    result = counts.as_dict() | {
+        "master": str(settings.paths.master),
+        "master_updated": not counts.master_failed,
+        "afgewezen": str(settings.paths.rejected),
+    }
     if as_json:
         click.echo(json.dumps(result))
         return
@@ -119,6 +123,12 @@ def process(obj: Context, as_json: bool) -> None:
         f"Genegeerd: {counts.ignored}  Wacht nog: {counts.waiting}"
     )
     click.echo(f"Bestuursoverzicht: {settings.paths.master}")
+    if counts.master_failed:
+        click.echo(
+            "Let op: het bestuursoverzicht kon niet worden bijgewerkt (is het geopend in Excel?). "
+            "Er is niets verloren; de volgende verwerking probeert het opnieuw.",
+            err=True,
+        )
     if counts.rejected:
         click.echo(f"Afgewezen bestanden met uitleg: {settings.paths.rejected}")
 

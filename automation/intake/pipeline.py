@@ -51,6 +51,7 @@ class Counts:
     ignored: int = 0
     waiting: int = 0
     recovered: int = 0
+    master_failed: bool = False
 
     def add(self, outcome: str) -> None:
         if outcome == ACCEPTED:

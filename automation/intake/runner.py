@@ -209,7 +209,7 @@ class Runner:
         counts.waiting = len(pending)
         counts.ignored = scan_ignored(self.settings.paths.inbox)
         if counts.changed or self.master_out_of_date():
-            self.rebuild_master()
+            counts.master_failed = self.rebuild_master() is None
         self.store.finish_run(run_id, at=now_text(self.now()), counts=counts.as_dict())
         return counts
 
