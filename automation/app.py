@@ -18,7 +18,7 @@ from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.intake.files import candidates
 from automation.intake.pipeline import Counts
-from automation.intake.runner import Runner, watch, working_folder_lock
+from automation.intake.runner import Runner, ensure_folders, watch, working_folder_lock
 from automation.store import Store
 from automation.workspace import EXAMPLE_SCHOOLS
 
@@ -58,6 +58,11 @@ def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event |
             signal.signal(sig, handler)
 
 
+def check_folders(settings: Settings) -> None:
+    """Fail now, with the Dutch message, if the inbox is missing or a folder cannot be made."""
+    ensure_folders(settings)
+
+
 def write_forms(settings: Settings | None, out: Path) -> list[Path]:
     """The five blank forms; without settings, with the example schools (workbook_templates/)."""
     if settings is None:
@@ -80,6 +85,7 @@ def write_forms(settings: Settings | None, out: Path) -> list[Path]:
 def status(settings: Settings) -> dict[str, Any]:
     paths = settings.paths
     report: dict[str, Any] = {"paths": paths.as_dict(), "inbox_waiting": 0, "counts": {}, "last_run": None}
+    report["inbox_exists"] = paths.inbox.is_dir()
     report["inbox_waiting"] = sum(1 for _ in candidates(paths.inbox))
     if paths.database.exists():
         store = Store.open(paths.database, create=False)
@@ -105,7 +111,13 @@ def demo(folder: Path, *, today: dt.date | None = None, log: Callable[[str], Non
     made = make_demo(folder, today=today, log=log)
     settings = load_settings(made.settings.paths.config)
     first = process(settings)
-    regnr = f"INC-{dt.date.today().year}-0003"
+    store = Store.open(settings.paths.database, create=False)
+    try:  # a staff member of 12AB corrects one of their school's incidents
+        (regnr,) = store.conn.execute(
+            "SELECT regnr FROM records WHERE form_id = 'incident' AND school = '12AB' ORDER BY regnr LIMIT 1 OFFSET 1"
+        ).fetchone()
+    finally:
+        store.close()
     drop_correction(made, regnr, today=today)
     second = process(settings)
     return DemoResult(settings=settings, first=first, second=second, correction_of=regnr)

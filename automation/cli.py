@@ -12,7 +12,7 @@ import click
 
 from automation import __version__, app
 from automation.config import Settings, load_settings
-from automation.errors import VeiligheidError
+from automation.errors import FolderError, VeiligheidError
 from automation.forms import FORMS
 from automation.workspace import init_workspace, setup_logging
 
@@ -21,6 +21,7 @@ class Context:
     def __init__(self, config: Path | None, verbose: bool) -> None:
         self.config = config
         self.verbose = verbose
+        self.json = False
 
     def settings(self, *, console_info: bool = False) -> Settings:
         settings = load_settings(self.config)
@@ -50,6 +51,8 @@ class Group(DutchHelp, click.Group):
             return super().invoke(ctx)
         except VeiligheidError as exc:
             click.echo(f"Fout: {exc.message}", err=True)
+            if isinstance(ctx.obj, Context) and ctx.obj.json:  # a program reading stdout hears it too
+                click.echo(json.dumps({"error": exc.message, "exit_code": exc.exit_code}))
             sys.exit(exc.exit_code)
 
 
@@ -106,6 +109,7 @@ def forms(obj: Context, out: Path | None, voorbeeld: bool) -> None:
 @click.pass_obj
 def process(obj: Context, as_json: bool) -> None:
     """Verwerk alles wat nu in de inbox staat, werk het bestuursoverzicht bij en stop."""
+    obj.json = as_json
     settings = obj.settings()
     show = not as_json and sys.stderr.isatty()
     with ProgressDisplay(enabled=show) as progress:
@@ -141,6 +145,7 @@ def process(obj: Context, as_json: bool) -> None:
 def watch(obj: Context, poll: float | None) -> None:
     """Blijf de inbox bewaken en verwerk nieuwe bestanden zodra ze compleet zijn (Ctrl-C stopt)."""
     settings = obj.settings(console_info=True)
+    app.check_folders(settings)
     click.echo(f"Bewaakt {settings.paths.inbox} — stop met Ctrl-C.")
     app.run_watch(settings, poll=poll)
     click.echo("Gestopt.")
@@ -151,6 +156,7 @@ def watch(obj: Context, poll: float | None) -> None:
 @click.pass_obj
 def status(obj: Context, as_json: bool) -> None:
     """Toon de mappen, de tellingen per formulier en uitkomst, en de laatste verwerking."""
+    obj.json = as_json
     report = app.status(obj.settings())
     if as_json:
         paths = report["paths"]
@@ -158,6 +164,10 @@ def status(obj: Context, as_json: bool) -> None:
         return
     for line in status_lines(report):
         click.echo(line)
+    if not report["inbox_exists"]:
+        raise FolderError(
+            f"De inbox {report['paths']['inbox']} bestaat niet of is geen map. Is de netwerkschijf verbonden?"
+        )
 
 
 class ProgressDisplay:
@@ -206,7 +216,12 @@ def _moment(text: str | None) -> str:
 def status_lines(report: dict[str, Any]) -> list[str]:
     lines = [f"{PATH_LABELS.get(key, key):18} {value}" for key, value in report["paths"].items()]
     lines.append(f"{'Wacht in de inbox':18} {report['inbox_waiting']}")
+    records = report.get("records") or {}
+    if records:
+        lines.append("")
+        lines.append("Registraties (na correcties): " + ", ".join(f"{FORMS[k].title} {n}" for k, n in records.items()))
     lines.append("")
+    lines.append("Ontvangen bestanden:")
     for form_id, outcomes in sorted(report["counts"].items()):
         title = FORMS[form_id].title if form_id in FORMS else "Geen formulier"
         parts = ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items()))

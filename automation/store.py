@@ -312,7 +312,7 @@ class Store:
     def iter_records(self, form_id: str) -> Iterator[sqlite3.Row]:
         """Current records of one form, newest event first, joined with their source file."""
         yield from self.conn.execute(
-            """SELECT r.*, s.original_name, s.received_at
+            """SELECT r.*, s.original_name, s.received_at, s.reasons
                FROM records r JOIN submissions s ON s.id = r.submission_id
                WHERE r.form_id = ?
                ORDER BY r.event_date DESC, r.regnr DESC""",
@@ -327,7 +327,11 @@ class Store:
         return int(self.conn.execute("SELECT count(*) FROM submissions").fetchone()[0])
 
     def iter_submissions(self) -> Iterator[sqlite3.Row]:
-        yield from self.conn.execute("SELECT * FROM submissions ORDER BY id DESC")
+        """Every file received, newest first, with the school of its registration (if any)."""
+        yield from self.conn.execute(
+            """SELECT s.*, r.school FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
+               ORDER BY s.id DESC"""
+        )
 
     # --- runs and status -----------------------------------------------------------------
     def start_run(self, command: str, at: str) -> int:

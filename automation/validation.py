@@ -319,6 +319,9 @@ def validate(
         for duty in form.duties:
             if duty.open(result.record):
                 add(duty.done.key, duty.message, warning=True)
+    order = {key: n for n, key in enumerate(form.keys)}
+    result.problems.sort(key=lambda p: order[p.key])  # as they appear on the form
+    result.warnings.sort(key=lambda p: order[p.key])
     return result
 
 
@@ -339,8 +342,7 @@ def _check_dates(form: FormDef, result: Result, add: Any, *, today: dt.date) -> 
         if (today - event).days > 365:
             add(
                 form.event_date_key,
-                f"de datum {dutch_date(event)} is meer dan een jaar geleden. Het formulier is wel "
-                "verwerkt; controleer of de datum klopt.",
+                f"de datum {dutch_date(event)} is meer dan een jaar geleden; controleer of die klopt.",
                 warning=True,
             )
         filled = record.get("datum_ingevuld")

@@ -48,7 +48,7 @@ bestuur = {_toml_string(board)}
 {school_tables}
 [mappen]
 inbox = "inbox"        # hier zetten medewerkers hun ingevulde formulieren (gedeelde map)
-outbox = "outbox"      # bestuursoverzicht.xlsx en de map afgewezen/
+outbox = "outbox"      # bestuursoverzicht.xlsx en de mappen afgewezen/ en bevestigingen/
 archief = "archief"    # elk ontvangen bestand, byte voor byte bewaard
 data = "data"          # de database (veiligheid.sqlite)
 logs = "logs"          # logbestanden

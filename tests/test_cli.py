@@ -141,3 +141,19 @@ def test_init_never_replaces_a_lost_secret_once_there_are_registrations(workspac
     assert code == 2
     assert "ontbreekt, maar er zijn al meldingen opgeslagen" in err
     assert not workspace.paths.secret.exists()
+
+
+def test_status_says_when_the_inbox_share_is_missing(workspace: Settings) -> None:
+    workspace.paths.inbox.rmdir()
+    code, out, err = run("--config", str(workspace.paths.config), "status")
+    assert code == 3
+    assert "Inbox" in out and "bestaat niet of is geen map. Is de netwerkschijf verbonden?" in err
+    code, out, _ = run("--config", str(workspace.paths.config), "status", "--json")
+    assert code == 0 and json.loads(out)["inbox_exists"] is False
+
+
+def test_a_refused_json_run_still_prints_json(workspace: Settings) -> None:
+    workspace.paths.inbox.rmdir()
+    code, out, _ = run("--config", str(workspace.paths.config), "process", "--json")
+    assert code == 3
+    assert json.loads(out)["exit_code"] == 3

@@ -22,7 +22,8 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
     wb = openpyxl.load_workbook(folder / "outbox" / "bestuursoverzicht.xlsx", read_only=True)
     incidents = list(wb["Incidenten"].iter_rows(values_only=True))
     assert len(incidents) == 1 + 24
-    corrected = [row for row in incidents if row[0] == "INC-" + row[0][4:8] + "-0003"]
+    regnr = out.split("Daarna een correctie van ")[1].split(":")[0]
+    corrected = [row for row in incidents if row[0] == regnr]
     assert corrected and "online" in corrected[0]
     wb.close()
     explanations = sorted(p.name for p in (folder / "outbox" / "afgewezen").glob("*/* - uitleg.txt"))

@@ -96,7 +96,7 @@ def test_master_registers_have_tables_frozen_headers_and_real_dates(workspace: S
     wb = openpyxl.load_workbook(workspace.paths.master)
     ws = wb["Incidenten"]
     assert list(ws.tables) == ["tbl_Incidenten"]
-    assert ws.tables["tbl_Incidenten"].ref == "A1:AB3"
+    assert ws.tables["tbl_Incidenten"].ref == "A1:AD3"
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
     dates = [ws.cell(row=r, column=header.index("Datum van het voorval") + 1).value for r in (2, 3)]
@@ -372,8 +372,8 @@ def test_logboek_lists_every_file_with_its_outcome(workspace: Settings, drop: Fi
     (workspace.paths.inbox / "foto.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     app.process(workspace)
     log = master_sheet(workspace, "Logboek")
-    assert log[0][:4] == ("Ontvangen", "Bestand", "Formulier", "Uitkomst")
-    outcomes = {row[1]: row[3] for row in log[1:]}
+    assert log[0][:5] == ("Ontvangen", "Bestand", "Formulier", "BRIN", "Uitkomst")
+    outcomes = {row[1]: row[4] for row in log[1:]}
     assert outcomes == {"goed.xlsx": "geaccepteerd", "fout.xlsx": "afgewezen", "foto.png": "afgewezen"}
 
 
@@ -427,7 +427,8 @@ def test_the_sender_gets_a_confirmation_with_the_registration_number(workspace: 
     text = receipt.read_text(encoding="utf-8-sig")
     assert text.startswith('Uw bestand "agressie juf.xlsx" is verwerkt.')
     assert f"Registratienummer: {regnr}" in text
-    assert "Let op:\n- Gemeld bij Arbeidsinspectie (cel " in text  # the reporting duty, as a warning
+    assert "Let op (het bestuurskantoor ziet dit ook):\n- Gemeld bij Arbeidsinspectie (cel " in text  # a duty
+    assert "Datum van het voorval: " in text and "Vorm van agressie: " in text  # which case this is
     assert f"zet bij 'Correctie van registratienummer' {regnr}" in text
 
 
@@ -542,3 +543,23 @@ def test_a_folder_or_a_link_loop_named_by_events_never_stops_the_intake(workspac
         runner.close()
     assert (counts.accepted, waiting) == (1, [])
     assert folder.is_dir() and loop.is_symlink()
+
+
+def test_a_school_cannot_correct_another_schools_registration(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "melding.xlsx", seed=3)
+    app.process(workspace)
+    (regnr,) = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records")]
+    drop("incident", "correctie.xlsx", seed=4, school="34CD", correctie_van=regnr)
+    counts = app.process(workspace)
+    assert counts.rejected == 1
+    assert f"{regnr} is een melding van een andere school." in explanation(workspace, "correctie")
+    (record,) = rows(workspace, "SELECT * FROM records")
+    assert (record["school"], record["version"]) == ("12AB", 1)
+
+
+def test_a_warning_given_on_intake_is_in_the_register_row(workspace: Settings, drop: Filler) -> None:
+    drop("agressie", "a.xlsx", ziekenhuisopname="ja", letsel="ja", letsel_aard="kneuzing")
+    app.process(workspace)
+    header, row = master_sheet(workspace, "Agressie en geweld")[:2]
+    note = row[header.index("Opmerkingen bij ontvangst")]
+    assert note.startswith("Gemeld bij Arbeidsinspectie (cel ") and "Nederlandse Arbeidsinspectie" in note

@@ -52,8 +52,19 @@ def register_columns(form: FormDef) -> list[Column]:
         title = "Leerling (pseudoniem)" if f.key == "leerling_ref" else f.label
         width = 40 if f.kind is Kind.LONGTEXT else max(10, min(28, len(title) + 2))
         cols.append(Column(title, _kind(f.kind), width))
-    cols += [Column("Versie", "int", 8), Column("Bronbestand", "text", 30), Column("Ontvangen", "datetime", 17)]
+    cols += [
+        Column("Opmerkingen bij ontvangst", "text", 40),
+        Column("Versie", "int", 8),
+        Column("Bronbestand", "text", 30),
+        Column("Ontvangen", "datetime", 17),
+        Column("Eerst ontvangen", "datetime", 17),
+    ]
     return cols
+
+
+def warnings_of(reasons: str) -> str:
+    """The warnings given on intake (e.g. an unreported hospital admission), from the reasons."""
+    return " | ".join(part.removeprefix("Let op: ") for part in reasons.split(" | ") if part.startswith("Let op: "))
 
 
 class _Formats:
@@ -130,7 +141,13 @@ def _write_register(wb: Workbook, store: Store, form: FormDef, schools: Mapping[
         data = json.loads(rec["data"])
         values: list[Any] = [rec["regnr"], rec["school"], schools.get(rec["school"], "")]
         values += [data.get(k) for k in keys]
-        values += [rec["version"], rec["original_name"], rec["received_at"]]
+        values += [
+            warnings_of(rec["reasons"]),
+            rec["version"],
+            rec["original_name"],
+            rec["received_at"],
+            rec["created_at"],
+        ]
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
             _write_value(ws, row, col, column.kind, value, fmt)
 
@@ -178,6 +195,7 @@ LOG_COLUMNS = (
     Column("Ontvangen", "datetime", 17),
     Column("Bestand", "text", 36),
     Column("Formulier", "text", 28),
+    Column("BRIN", "text", 8),
     Column("Uitkomst", "text", 13),
     Column("Registratienummer", "text", 17),
     Column("Toelichting", "text", 80),
@@ -194,6 +212,7 @@ def _write_log(wb: Workbook, store: Store, fmt: _Formats) -> None:
             sub["received_at"],
             sub["original_name"],
             form.title if form else "",
+            sub["school"],
             sub["outcome"],
             sub["regnr"],
             sub["reasons"],

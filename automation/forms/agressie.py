@@ -36,8 +36,7 @@ FORM = FormDef(
             done=Condition("arbeidsinspectie_gemeld", ("ja",)),
             message=(
                 "bij ziekenhuisopname of blijvend letsel moet de werkgever dit direct melden bij de "
-                "Nederlandse Arbeidsinspectie; dat staat hier nog niet als gemeld. Het formulier is wel "
-                "verwerkt; het bestuurskantoor ziet deze opmerking ook."
+                "Nederlandse Arbeidsinspectie; dat staat hier nog niet als gemeld."
             ),
         ),
     ),

@@ -38,8 +38,7 @@ FORM = FormDef(
             done=Condition("vertrouwensinspecteur_geraadpleegd", ("ja",)),
             message=(
                 "bij seksueel grensoverschrijdend gedrag door personeel moet het bestuur de "
-                "vertrouwensinspecteur raadplegen; dat is nog niet gebeurd. Het formulier is wel "
-                "verwerkt; het bestuurskantoor ziet deze opmerking ook."
+                "vertrouwensinspecteur raadplegen; dat is nog niet gebeurd."
             ),
         ),
     ),

@@ -37,8 +37,7 @@ FORM = FormDef(
             message=(
                 "een ongeval van een medewerker, stagiair of vrijwilliger met ziekenhuisopname of "
                 "blijvend letsel moet de werkgever direct melden bij de Nederlandse Arbeidsinspectie; "
-                "dat staat hier nog niet als gemeld. Het formulier is wel verwerkt; het bestuurskantoor "
-                "ziet deze opmerking ook."
+                "dat staat hier nog niet als gemeld."
             ),
         ),
     ),

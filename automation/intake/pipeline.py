@@ -31,7 +31,7 @@ from automation.config import STAGING_NAME, Settings
 from automation.errors import FileProblem, NotReady
 from automation.excel.annotate import annotate
 from automation.excel.read_form import RawForm, damaged, read_form
-from automation.forms import FORMS, FormDef
+from automation.forms import FORMS, FormDef, Kind
 from automation.intake import faults, files
 from automation.intake.report import receipt_text, rejection_text
 from automation.privacy import pseudonym
@@ -41,6 +41,7 @@ from automation.validation import Problem, Result, validate
 log = logging.getLogger(__name__)
 
 WAITING = "wachten"
+SUMMARY_KEYS = ("categorie", "vorm", "slachtoffer_type", "letsel_aard", "instrument", "respondent")
 
 
 @dataclass
@@ -345,6 +346,7 @@ class Intake:
             return
         form = FORMS.get(form_id or "")
         text = receipt_text(
+            about=self._about(form, regnr),
             original_name=original_name,
             received=received,
             form_title=form.title if form else None,
@@ -357,6 +359,21 @@ class Intake:
         folder = self._folder(self.settings.paths.receipts, school)
         name = f"{regnr} - {stem}{' (dubbel)' if outcome == DUPLICATE else ''}.txt"
         files.write_new(folder / files.safe_name(name), text.replace("\n", "\r\n").encode("utf-8-sig"))
+
+    def _about(self, form: FormDef | None, regnr: str) -> list[tuple[str, str]]:
+        """What the registration is about, so a sender of several 'melding.xlsx' files can tell."""
+        record = self.store.record(regnr)
+        if form is None or record is None:
+            return []
+        data = json.loads(record["data"])
+        about = []
+        for key in (form.event_date_key, *SUMMARY_KEYS):
+            if key in form.keys and data.get(key):
+                value = data[key]
+                if form.field(key).kind is Kind.DATE:
+                    value = dt.date.fromisoformat(value).strftime("%d-%m-%Y")
+                about.append((form.field(key).label, str(value)))
+        return about
 
     def _read(self, path: Path) -> tuple[bytes | None, str, int]:
         """The file's bytes (None when too large to be a form), SHA-256 and size."""
@@ -483,6 +500,17 @@ class Intake:
                     f"formulier ({form.title}).",
                 )
             )
+        elif existing["school"] != decision.result.record.get("school"):
+            decision.result.problems.append(
+                Problem(
+                    "correctie_van",
+                    label,
+                    cell,
+                    f"{target} is een melding van een andere school. Een school kan alleen haar eigen "
+                    "meldingen verbeteren; klopt de school van de melding zelf niet, neem dan contact op "
+                    "met het bestuurskantoor.",
+                )
+            )
         else:
             decision.correction_of = target
 
@@ -535,7 +563,7 @@ class Intake:
         elif decision.outcome == DUPLICATE:
             log.info("Dubbel: %s (al binnen als %s)", name, decision.duplicate_of)
         else:
-            log.info("Afgewezen: %s (%s)", name, decision.kind)
+            log.info("Afgewezen: %s (%s): %s", name, decision.kind, self._reasons(decision)[:300])
 
     # --- rejected files go back ---------------------------------------------------------------
     def _finish_rejected(

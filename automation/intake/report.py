@@ -73,6 +73,7 @@ def receipt_text(
     duplicate: bool,
     notes: Sequence[str],
     correction: bool,
+    about: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The confirmation for the sender: the registration number they need for a correction."""
     if duplicate:
@@ -87,8 +88,9 @@ def receipt_text(
     lines += ["", f"Registratienummer: {regnr}", f"Ontvangen: {_stamp(received)}"]
     if form_title:
         lines.append(f"Formulier: {form_title}")
+    lines += [f"{label}: {value}" for label, value in about]
     if notes:
-        lines += ["", "Let op:"]
+        lines += ["", "Let op (het bestuurskantoor ziet dit ook):"]
         lines += [f"- {note}" for note in notes]
     lines += [
         "",
