@@ -14,7 +14,7 @@ from automation import __version__, app
 from automation.config import Settings, load_settings
 from automation.errors import FolderError, VeiligheidError
 from automation.forms import FORMS
-from automation.workspace import init_workspace, setup_logging
+from automation.workspace import EXAMPLE_SCHOOLS, init_workspace, setup_logging
 
 
 class Context:
@@ -99,6 +99,12 @@ def init(folder: Path, bestuur: str) -> None:
 def forms(obj: Context, out: Path | None, voorbeeld: bool) -> None:
     """Schrijf de vijf lege formulieren (incident, agressie, ongeval, school, peiling)."""
     settings = None if voorbeeld else obj.settings()
+    if settings is not None and settings.schools == dict(EXAMPLE_SCHOOLS):
+        click.echo(
+            "Let op: veiligheid.toml bevat nog de voorbeeldscholen. Vul de scholen van het bestuur in "
+            "en maak de formulieren daarna opnieuw.",
+            err=True,
+        )
     target = out or (settings.paths.root / "formulieren" if settings else Path("workbook_templates"))
     for path in app.write_forms(settings, target):
         click.echo(str(path))
