@@ -18,14 +18,26 @@ from typing import Any
 
 from automation.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ACCEPTED = "geaccepteerd"
 REJECTED = "afgewezen"
 DUPLICATE = "dubbel"
 OUTCOMES = (ACCEPTED, REJECTED, DUPLICATE)
 
-SCHEMA = """
+EVENTS = """
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+"""
+
+SCHEMA = (
+    EVENTS
+    + """
 CREATE TABLE submissions (
     id INTEGER PRIMARY KEY,
     received_at TEXT NOT NULL,
@@ -88,6 +100,11 @@ CREATE TABLE runs (
     error TEXT
 );
 """
+)
+
+
+# What each schema version adds to the one before (a new database gets SCHEMA at once).
+MIGRATIONS: dict[int, str] = {2: EVENTS}
 
 
 def _json_default(value: Any) -> Any:
@@ -159,6 +176,9 @@ class Store:
             )
         if version == 0:
             self.conn.executescript("BEGIN;" + SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
+            return
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            self.conn.executescript("BEGIN;" + MIGRATIONS[step] + f"PRAGMA user_version={step};COMMIT;")
 
     def close(self) -> None:
         if self._finished:
@@ -323,14 +343,27 @@ class Store:
         row = self.conn.execute("SELECT max(received_at) FROM submissions").fetchone()
         return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
 
-    def count_submissions(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM submissions").fetchone()[0])
+    def add_event(self, *, at: str, kind: str, name: str, message: str) -> None:
+        """Something the office should see in the Logboek that is not a received file."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO events (at, kind, name, message) VALUES (?, ?, ?, ?)", (at, kind, name, message)
+            )
 
-    def iter_submissions(self) -> Iterator[sqlite3.Row]:
-        """Every file received, newest first, with the school of its registration (if any)."""
+    def count_log(self) -> int:
+        row = self.conn.execute("SELECT (SELECT count(*) FROM submissions) + (SELECT count(*) FROM events)").fetchone()
+        return int(row[0])
+
+    def iter_log(self) -> Iterator[sqlite3.Row]:
+        """Every file received and every event, newest first; files with their registration's school."""
         yield from self.conn.execute(
-            """SELECT s.*, r.school FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
-               ORDER BY s.id DESC"""
+            """SELECT s.received_at AS at, s.original_name AS name, s.form_id, r.school, s.outcome,
+                      s.regnr, s.reasons, s.sha256, s.id AS sort_id
+               FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
+               UNION ALL
+               SELECT e.at, e.name, NULL, NULL, e.kind, NULL, e.message, NULL, 0
+               FROM events e
+               ORDER BY at DESC, sort_id DESC"""
         )
 
     # --- runs and status -----------------------------------------------------------------

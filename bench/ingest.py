@@ -76,7 +76,10 @@ def run_once(n: int, *, fsync: bool) -> tuple[float, float, float]:
         assert counts.accepted == n, counts
         start = time.perf_counter()
         store = Store.open(settings.paths.database, create=False)
-        write_master(store, settings.paths.master, schools=settings.schools, board="b", generated=dt.datetime.now())
+        tmp = write_master(
+            store, settings.paths.master, schools=settings.schools, board="b", generated=dt.datetime.now()
+        )
+        tmp.replace(settings.paths.master)
         store.close()
         return read_s, process_s, time.perf_counter() - start
 

@@ -205,12 +205,12 @@ LOG_COLUMNS = (
 
 def _write_log(wb: Workbook, store: Store, fmt: _Formats) -> None:
     ws = wb.add_worksheet("Logboek")
-    _start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_submissions(), fmt)
-    for row, sub in enumerate(store.iter_submissions(), start=1):
+    _start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_log(), fmt)
+    for row, sub in enumerate(store.iter_log(), start=1):
         form = FORMS.get(sub["form_id"] or "")
         values = [
-            sub["received_at"],
-            sub["original_name"],
+            sub["at"],
+            sub["name"],
             form.title if form else "",
             sub["school"],
             sub["outcome"],
@@ -231,7 +231,7 @@ def write_master(
     generated: dt.datetime,
     forms: Iterable[str] = (*EVENT_FORMS, "peiling"),
 ) -> Path:
-    """Write the master to a temporary file beside `target`, then move it into place."""
+    """Write the master to a temporary file beside `target` and return it (see excel.publish)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
@@ -242,5 +242,4 @@ def write_master(
     _write_schools(wb, store, schools, fmt)
     _write_log(wb, store, fmt)
     wb.close()
-    os.replace(tmp, target)
-    return target
+    return tmp

@@ -24,6 +24,7 @@ from watchdog.observers.polling import PollingObserver
 from automation.config import Settings
 from automation.errors import AlreadyRunning, FolderError
 from automation.excel.master import write_master
+from automation.excel.publish import Replace, dated_copies, publish
 from automation.intake import files
 from automation.intake.pipeline import WAITING, Counts, Intake, scan_ignored
 from automation.privacy import load_secret
@@ -79,6 +80,10 @@ class Runner:
     intake: Intake
     now: Callable[[], dt.datetime]
     master_stale: bool = False
+    pending_copy: Path | None = None  # a dated copy waiting to replace a locked master
+    publish_attempts: int = 5
+    publish_pause: float = 1.0
+    replace: Replace = field(default=lambda source, target: source.replace(target))
     backoff: dict[Path, tuple[int, float]] = field(default_factory=dict)  # failures, next try
 
     @classmethod
@@ -93,17 +98,48 @@ class Runner:
 
     # --- the master --------------------------------------------------------------------------
     def rebuild_master(self) -> Path | None:
+        """Rebuild the master from the store; if Excel keeps the old one locked, write a dated copy
+        beside it (and note that in the Logboek). Returns where it went, or None on failure."""
         self.master_stale = True
+        master = self.settings.paths.master
         try:
-            path = write_master(
+            tmp = write_master(
                 self.store,
-                self.settings.paths.master,
+                master,
                 schools=self.settings.schools,
                 board=self.settings.board.bestuur,
                 generated=self.now(),
             )
+            moment = self.now()
+            done = publish(
+                tmp,
+                master,
+                moment=moment,
+                attempts=self.publish_attempts,
+                pause=self.publish_pause,
+                replace=self.replace,
+            )
+            if done.fallback:
+                message = (
+                    f"{master.name} was geopend (in Excel?) en kon niet worden vervangen; de bijgewerkte "
+                    f"versie staat in {done.path.name}. Sluit het bestuursoverzicht: bij de volgende "
+                    "verwerking wordt het weer bijgewerkt en verdwijnt de kopie."
+                )
+                log.warning(message)
+                self.store.add_event(
+                    at=now_text(moment), kind="overzicht in kopie", name=done.path.name, message=message
+                )
+                again = write_master(
+                    self.store,
+                    master,
+                    schools=self.settings.schools,
+                    board=self.settings.board.bestuur,
+                    generated=moment,
+                )
+                self.replace(again, done.path)  # the copy's own Logboek says why it exists
+            self.pending_copy = done.path if done.fallback else None
             self.master_stale = False
-            return path
+            return done.path
         except OSError as exc:  # e.g. the master is open in Excel on Windows; retried next pass
             log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", exc)
             return None
@@ -111,13 +147,33 @@ class Runner:
             log.exception("Fout bij het maken van het bestuursoverzicht; de verwerking gaat door.")
             return None
 
-    def master_out_of_date(self) -> bool:
-        """Missing, or older than the last file received (a rebuild that failed, e.g. locked)."""
+    def promote_copy(self) -> bool:
+        """Try to put the waiting dated copy in place of the (no longer locked?) master."""
+        if self.pending_copy is None:
+            return False
+        if not self.pending_copy.exists():
+            self.pending_copy = None
+            return False
         master = self.settings.paths.master
-        if not master.is_file():
+        try:
+            self.replace(self.pending_copy, master)
+        except PermissionError:
+            return False
+        log.info("Het bestuursoverzicht is weer bijgewerkt; de kopie %s is opgeruimd.", self.pending_copy.name)
+        for old in dated_copies(master):
+            old.unlink(missing_ok=True)
+        self.pending_copy = None
+        return True
+
+    def master_out_of_date(self) -> bool:
+        """Missing, waiting for a dated copy to replace it, or not clearly newer than the last file
+        received (a rebuild that failed, e.g. locked). Times of receipt are kept to the second."""
+        master = self.settings.paths.master
+        if not master.is_file() or dated_copies(master):
             return True
         last = self.store.last_received()
-        return last is not None and dt.datetime.fromtimestamp(master.stat().st_mtime) < last
+        written = dt.datetime.fromtimestamp(master.stat().st_mtime)
+        return last is not None and written < last + dt.timedelta(seconds=1)
 
     # --- one pass ----------------------------------------------------------------------------
     def handle_ready(
@@ -274,6 +330,10 @@ def watch(
             if counts.changed or (runner.master_stale and time.monotonic() >= next_master_try):
                 runner.rebuild_master()
                 next_master_try = time.monotonic() + 30
+            elif runner.pending_copy is not None and time.monotonic() >= next_master_try:
+                runner.promote_copy()  # Excel closed the master? then the copy takes its place
+                next_master_try = time.monotonic() + 30
+            if counts.changed:
                 for name in ("accepted", "rejected", "duplicates"):
                     setattr(total, name, getattr(total, name) + getattr(counts, name))
                 runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
