@@ -18,7 +18,7 @@ from typing import Any
 
 from automation.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ACCEPTED = "geaccepteerd"
 REJECTED = "afgewezen"
@@ -72,7 +72,7 @@ CREATE TABLE records (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX records_form ON records (form_id, event_date);
+CREATE INDEX records_order ON records (form_id, event_date, regnr);
 
 CREATE TABLE record_history (
     regnr TEXT NOT NULL REFERENCES records (regnr),
@@ -104,7 +104,11 @@ CREATE TABLE runs (
 
 
 # What each schema version adds to the one before (a new database gets SCHEMA at once).
-MIGRATIONS: dict[int, str] = {2: EVENTS}
+MIGRATIONS: dict[int, str] = {
+    2: EVENTS,
+    # the registers are read newest first: walking this index backwards needs no sort in memory
+    3: "DROP INDEX records_form; CREATE INDEX records_order ON records (form_id, event_date, regnr);",
+}
 
 
 def _json_default(value: Any) -> Any:
@@ -354,17 +358,34 @@ class Store:
         row = self.conn.execute("SELECT (SELECT count(*) FROM submissions) + (SELECT count(*) FROM events)").fetchone()
         return int(row[0])
 
-    def iter_log(self) -> Iterator[sqlite3.Row]:
-        """Every file received and every event, newest first; files with their registration's school."""
-        yield from self.conn.execute(
+    def iter_log(self) -> Iterator[Mapping[str, Any]]:
+        """Every file received and every event, newest first; files with their registration's school.
+
+        Streams the submissions in id order (no sort in memory however many there are) and slips
+        the few events in between at their time."""
+        events = [
+            {
+                "at": e["at"],
+                "name": e["name"],
+                "form_id": None,
+                "school": None,
+                "outcome": e["kind"],
+                "regnr": None,
+                "reasons": e["message"],
+                "sha256": None,
+            }
+            for e in self.conn.execute("SELECT * FROM events ORDER BY at DESC, id DESC")
+        ]
+        for sub in self.conn.execute(
             """SELECT s.received_at AS at, s.original_name AS name, s.form_id, r.school, s.outcome,
-                      s.regnr, s.reasons, s.sha256, s.id AS sort_id
+                      s.regnr, s.reasons, s.sha256
                FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
-               UNION ALL
-               SELECT e.at, e.name, NULL, NULL, e.kind, NULL, e.message, NULL, 0
-               FROM events e
-               ORDER BY at DESC, sort_id DESC"""
-        )
+               ORDER BY s.id DESC"""
+        ):
+            while events and events[0]["at"] > sub["at"]:
+                yield events.pop(0)
+            yield sub
+        yield from events
 
     # --- runs and status -----------------------------------------------------------------
     def start_run(self, command: str, at: str) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -90,14 +91,18 @@ def _start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int,
     xlsxwriter refuses add_table() in constant_memory mode only because the header cells would
     be buffered as shared strings; we declare the table while the first row is still open and
     then rewrite the header cells as inline strings, which streaming mode can flush.
+    (bench/master.py measures that memory stays flat.)
     """
-    last_row = max(rows, 1)
+    last_row, last_col = max(rows, 1), len(columns) - 1
     ws.constant_memory = False
+    # add_table() notes every cell of its range (about 90 bytes each) to refuse overlapping tables
+    # later: for 100,000 rows that is gigabytes. So the table is declared over its header and one
+    # row, and its range is then widened to the real one (one table per sheet: nothing overlaps).
     ws.add_table(
         0,
         0,
-        last_row,
-        len(columns) - 1,
+        1,
+        last_col,
         {
             "name": name,
             "style": "Table Style Medium 2",
@@ -105,6 +110,11 @@ def _start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int,
         },
     )
     ws.constant_memory = True
+    table = ws.tables[-1]
+    full = xl_range(0, 0, last_row, last_col)
+    for key in ("range", "a_range", "autofilter"):
+        if table.get(key):
+            table[key] = full
     for col, c in enumerate(columns):
         ws.write_string(0, col, c.title, fmt.header)
         ws.set_column(col, col, c.width)
