@@ -52,3 +52,28 @@ def test_a_damaged_database_is_refused_with_advice(tmp_path: Path) -> None:
     path.write_bytes(b"dit is geen database" * 100)
     with pytest.raises(StoreError, match="beschadigd of geen database"):
         Store.open(path, create=False)
+
+
+def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
+    from automation.store import EVENTS, SCHEMA
+
+    path = tmp_path / "db.sqlite"
+    conn = sqlite3.connect(path)
+    version_1 = SCHEMA.replace(EVENTS, "").replace(
+        "CREATE INDEX records_order ON records (form_id, event_date, regnr);",
+        "CREATE INDEX records_form ON records (form_id, event_date);",
+    )
+    conn.executescript(version_1 + "PRAGMA user_version = 1;")
+    conn.execute(
+        "INSERT INTO submissions (received_at, original_name, inbox_path, sha256, size, outcome, archive_path)"
+        " VALUES ('2026-11-01T10:00:00', 'a.xlsx', '/i/a', 'ab', 1, 'afgewezen', '/a')"
+    )
+    conn.commit()
+    conn.close()
+    store = Store.open(path, create=False)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "records_order" in indexes and "records_form" not in indexes
+    store.add_event(at="2026-11-02T10:00:00", kind="overzicht in kopie", name="x.xlsx", message="m")
+    assert [e["name"] for e in store.iter_log()] == ["x.xlsx", "a.xlsx"]  # events merged by time
+    store.close()
