@@ -18,7 +18,7 @@ from typing import Any
 
 from automation.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 ACCEPTED = "geaccepteerd"
 REJECTED = "afgewezen"
@@ -35,8 +35,18 @@ CREATE TABLE events (
 );
 """
 
+OFFICE_NOTES = """
+CREATE TABLE office_notes (
+    regnr TEXT PRIMARY KEY,
+    status TEXT,
+    note TEXT,
+    updated_at TEXT NOT NULL
+);
+"""
+
 SCHEMA = (
     EVENTS
+    + OFFICE_NOTES
     + """
 CREATE TABLE submissions (
     id INTEGER PRIMARY KEY,
@@ -108,6 +118,7 @@ MIGRATIONS: dict[int, str] = {
     2: EVENTS,
     # the registers are read newest first: walking this index backwards needs no sort in memory
     3: "DROP INDEX records_form; CREATE INDEX records_order ON records (form_id, event_date, regnr);",
+    4: OFFICE_NOTES,
 }
 
 
@@ -336,8 +347,10 @@ class Store:
     def iter_records(self, form_id: str) -> Iterator[sqlite3.Row]:
         """Current records of one form, newest event first, joined with their source file."""
         yield from self.conn.execute(
-            """SELECT r.*, s.original_name, s.received_at, s.reasons
+            """SELECT r.*, s.original_name, s.received_at, s.reasons,
+                      n.status AS office_status, n.note AS office_note
                FROM records r JOIN submissions s ON s.id = r.submission_id
+               LEFT JOIN office_notes n ON n.regnr = r.regnr
                WHERE r.form_id = ?
                ORDER BY r.event_date DESC, r.regnr DESC""",
             (form_id,),
@@ -346,6 +359,27 @@ class Store:
     def last_received(self) -> dt.datetime | None:
         row = self.conn.execute("SELECT max(received_at) FROM submissions").fetchone()
         return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def office_notes(self) -> dict[str, tuple[str | None, str | None]]:
+        """What the office typed in the registers (follow-up status, note), by registration number."""
+        return {r["regnr"]: (r["status"], r["note"]) for r in self.conn.execute("SELECT * FROM office_notes")}
+
+    def save_office_notes(self, notes: Mapping[str, tuple[str | None, str | None]], *, at: str) -> int:
+        """Keep what the office typed; returns how many changed. Unknown numbers are ignored."""
+        known = self.office_notes()
+        changed = 0
+        with self.transaction():
+            for regnr, value in notes.items():
+                if known.get(regnr, (None, None)) == value or self.record(regnr) is None:
+                    continue
+                self.conn.execute(
+                    """INSERT INTO office_notes (regnr, status, note, updated_at) VALUES (?, ?, ?, ?)
+                       ON CONFLICT (regnr) DO UPDATE SET status = excluded.status, note = excluded.note,
+                         updated_at = excluded.updated_at""",
+                    (regnr, value[0], value[1], at),
+                )
+                changed += 1
+        return changed
 
     def add_event(self, *, at: str, kind: str, name: str, message: str) -> None:
         """Something the office should see in the Logboek that is not a received file."""

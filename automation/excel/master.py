@@ -21,11 +21,15 @@ from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from automation.excel.read_master import NOTE, STATUS, STATUSES
 from automation.forms import EVENT_FORMS, FORMS, FormDef, Kind
 from automation.store import Store
 
+REGISTER_FORMS: tuple[str, ...] = (*EVENT_FORMS, "peiling")
 HIDDEN_KEYS = frozenset({"school", "correctie_van"})
 HEADER_FILL = "#1F4E79"
+OFFICE_HEADER_FILL = "#C65911"  # the columns the office may type in
+OFFICE_FILL = "#FCE4D6"
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,13 @@ def _kind(kind: Kind) -> str:
 
 
 def register_columns(form: FormDef) -> list[Column]:
-    cols = [Column("Registratienummer", "text", 17), Column("BRIN", "text", 8), Column("School", "text", 24)]
+    cols = [
+        Column("Registratienummer", "text", 17),
+        Column("BRIN", "text", 8),
+        Column("School", "text", 24),
+        Column(STATUS, "office_status", 16),
+        Column(NOTE, "office_note", 36),
+    ]
     for f in form.fields:
         if f.key in HIDDEN_KEYS:
             continue
@@ -79,6 +89,10 @@ class _Formats:
         self.number = wb.add_format({"num_format": "0.00"})
         self.percent = wb.add_format({"num_format": "0%"})
         self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.office = wb.add_format({"num_format": "@", "locked": False, "bg_color": OFFICE_FILL})
+        self.office_header = wb.add_format(
+            {"bold": True, "font_color": "white", "bg_color": OFFICE_HEADER_FILL, "text_wrap": True}
+        )
 
 
 def _table_name(title: str) -> str:
@@ -116,8 +130,36 @@ def _start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int,
         if table.get(key):
             table[key] = full
     for col, c in enumerate(columns):
-        ws.write_string(0, col, c.title, fmt.header)
+        office = c.kind.startswith("office_")
+        ws.write_string(0, col, c.title, fmt.office_header if office else fmt.header)
         ws.set_column(col, col, c.width)
+        if c.kind == "office_status":
+            ws.data_validation(
+                1,
+                col,
+                last_row,
+                col,
+                {
+                    "validate": "list",
+                    "source": list(STATUSES),
+                    "input_title": "Status afhandeling",
+                    "input_message": "Kies open, in behandeling of afgesloten. Blijft bewaard bij elke update.",
+                },
+            )
+        if office:
+            ws.write_comment(0, col, "Hier mag u typen. Wat u hier invult, blijft bewaard bij elke update.")
+    if any(c.kind.startswith("office_") for c in columns):
+        ws.protect(
+            "",
+            {
+                "autofilter": True,
+                "sort": True,
+                "format_columns": True,
+                "format_rows": True,
+                "select_locked_cells": True,
+                "select_unlocked_cells": True,
+            },
+        )
     ws.freeze_panes(1, 0)
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -128,6 +170,12 @@ def _start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int,
 
 
 def _write_value(ws: Worksheet, row: int, col: int, kind: str, value: Any, fmt: _Formats) -> None:
+    if kind.startswith("office_"):  # the office's own columns: unlocked, also when empty
+        if value:
+            ws.write_string(row, col, str(value), fmt.office)
+        else:
+            ws.write_blank(row, col, None, fmt.office)
+        return
     if value is None or value == "":
         return
     if kind == "date":
@@ -149,7 +197,13 @@ def _write_register(wb: Workbook, store: Store, form: FormDef, schools: Mapping[
     keys = [f.key for f in form.fields if f.key not in HIDDEN_KEYS]
     for row, rec in enumerate(store.iter_records(form.id), start=1):
         data = json.loads(rec["data"])
-        values: list[Any] = [rec["regnr"], rec["school"], schools.get(rec["school"], "")]
+        values: list[Any] = [
+            rec["regnr"],
+            rec["school"],
+            schools.get(rec["school"], ""),
+            rec["office_status"] or "open",
+            rec["office_note"],
+        ]
         values += [data.get(k) for k in keys]
         values += [
             warnings_of(rec["reasons"]),
@@ -239,7 +293,7 @@ def write_master(
     schools: Mapping[str, str],
     board: str,
     generated: dt.datetime,
-    forms: Iterable[str] = (*EVENT_FORMS, "peiling"),
+    forms: Iterable[str] = REGISTER_FORMS,
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish)."""
     target.parent.mkdir(parents=True, exist_ok=True)

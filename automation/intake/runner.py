@@ -23,8 +23,10 @@ from watchdog.observers.polling import PollingObserver
 
 from automation.config import Settings
 from automation.errors import AlreadyRunning, FolderError
-from automation.excel.master import write_master
+from automation.excel.master import REGISTER_FORMS, write_master
 from automation.excel.publish import Replace, dated_copies, publish
+from automation.excel.read_master import read_office_notes
+from automation.forms import FORMS
 from automation.intake import files
 from automation.intake.pipeline import WAITING, Counts, Intake, scan_ignored
 from automation.privacy import load_secret
@@ -103,6 +105,7 @@ class Runner:
         self.master_stale = True
         master = self.settings.paths.master
         try:
+            self.keep_office_notes()
             tmp = write_master(
                 self.store,
                 master,
@@ -146,6 +149,21 @@ class Runner:
         except Exception:  # a bug must not stop the intake: the store is intact, the master can wait
             log.exception("Fout bij het maken van het bestuursoverzicht; de verwerking gaat door.")
             return None
+
+    def keep_office_notes(self) -> int:
+        """Read what the office typed in the current master (and in a dated copy waiting beside
+        it, which is newer) into the store, so the rebuild keeps it."""
+        master = self.settings.paths.master
+        sources = [p for p in (master, *dated_copies(master)) if p.is_file()]
+        sources.sort(key=lambda p: p.stat().st_mtime)
+        notes: dict[str, tuple[str | None, str | None]] = {}
+        registers = [FORMS[f].register for f in REGISTER_FORMS]
+        for source in sources:
+            notes.update(read_office_notes(source, registers))
+        changed = self.store.save_office_notes(notes, at=now_text(self.now())) if notes else 0
+        if changed:
+            log.info("%d notitie(s) of status(sen) van het bestuurskantoor bewaard.", changed)
+        return changed
 
     def promote_copy(self) -> bool:
         """Try to put the waiting dated copy in place of the (no longer locked?) master."""

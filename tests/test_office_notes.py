@@ -1,0 +1,75 @@
+"""What the office manager types in the master's registers survives every rebuild."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from automation import app
+from automation.config import Settings
+from tests.conftest import Filler
+
+
+def type_in_master(master: Path, sheet: str, regnr: str, **columns: str | None) -> None:
+    """As an office manager would in Excel: find the row by its number, type, save."""
+    wb = openpyxl.load_workbook(master)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == regnr:
+            for title, value in columns.items():
+                cell = row[header.index(title.replace("_", " "))]
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # typed into a text cell: '=...' stays text
+    wb.save(master)
+
+
+def office_columns(master: Path, sheet: str) -> dict[str, tuple[str | None, str | None]]:
+    wb = openpyxl.load_workbook(master, read_only=True)
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    wb.close()
+    at_status, at_note = rows[0].index("Status afhandeling"), rows[0].index("Notitie")
+    return {r[0]: (r[at_status], r[at_note]) for r in rows[1:] if r[0]}
+
+
+def test_status_and_notes_survive_a_rebuild_and_follow_a_correction(workspace: Settings, drop: Filler) -> None:
+    master = workspace.paths.master
+    drop("incident", "a.xlsx", seed=1)
+    drop("agressie", "b.xlsx", seed=2)
+    app.process(workspace)
+    (inc,) = office_columns(master, "Incidenten")
+    (ag,) = office_columns(master, "Agressie en geweld")
+    assert office_columns(master, "Incidenten")[inc] == ("open", None)  # new rows start open
+
+    type_in_master(master, "Incidenten", inc, Status_afhandeling="in behandeling", Notitie="Ouders gebeld 2/12")
+    type_in_master(master, "Agressie en geweld", ag, Status_afhandeling="afgesloten", Notitie="=niet een formule")
+    drop("ongeval", "c.xlsx", seed=3)
+    app.process(workspace)  # a new file: the master is rebuilt
+
+    assert office_columns(master, "Incidenten")[inc] == ("in behandeling", "Ouders gebeld 2/12")
+    assert office_columns(master, "Agressie en geweld")[ag] == ("afgesloten", "=niet een formule")
+
+    drop("incident", "correctie.xlsx", seed=1, correctie_van=inc, locatie="online")
+    app.process(workspace)  # the correction replaces the row; the note moves with it
+    assert office_columns(master, "Incidenten")[inc] == ("in behandeling", "Ouders gebeld 2/12")
+
+    type_in_master(master, "Incidenten", inc, Notitie=None)  # the office clears a note
+    drop("incident", "d.xlsx", seed=4)
+    app.process(workspace)
+    assert office_columns(master, "Incidenten")[inc] == ("in behandeling", None)
+
+
+def test_only_the_office_columns_are_open_for_typing(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "a.xlsx")
+    app.process(workspace)
+    wb = openpyxl.load_workbook(workspace.paths.master)
+    ws = wb["Incidenten"]
+    assert ws.protection.sheet is True and not ws.protection.password
+    assert ws.protection.autoFilter is False and ws.protection.sort is False  # False: allowed
+    header = [c.value for c in ws[1]]
+    unlocked = {header[c.column - 1] for c in ws[2] if c.protection.locked is False}
+    assert unlocked == {"Status afhandeling", "Notitie"}
+    (validation,) = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert validation.formula1 == '"open,in behandeling,afgesloten"'
