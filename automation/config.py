@@ -120,6 +120,11 @@ class Paths:
         return self.outbox / "bestuursoverzicht.xlsx"
 
     @property
+    def master_stamp(self) -> Path:
+        """Size and time of the master as we last wrote it (to see whether the office saved it)."""
+        return self.state / "overzicht.json"
+
+    @property
     def secret(self) -> Path:
         return self.state / "geheim.key"
 

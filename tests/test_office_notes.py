@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from automation import app
 from automation.config import Settings
@@ -73,3 +74,29 @@ def test_only_the_office_columns_are_open_for_typing(workspace: Settings, drop: 
     assert unlocked == {"Status afhandeling", "Notitie"}
     (validation,) = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert validation.formula1 == '"open,in behandeling,afgesloten"'
+
+
+def test_a_master_nobody_saved_is_not_read_back(
+    workspace: Settings, drop: Filler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from automation.intake import runner
+
+    reads: list[Path] = []
+    real = runner.read_office_notes
+
+    def counting(path: Path, sheets: object) -> dict[str, tuple[str | None, str | None]]:
+        reads.append(path)
+        return real(path, sheets)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "read_office_notes", counting)
+    drop("incident", "a.xlsx", seed=1)
+    app.process(workspace)
+    drop("incident", "b.xlsx", seed=2)
+    app.process(workspace)
+    assert reads == []  # the master is exactly as we wrote it: nothing of the office's in it
+    (regnr, *_) = office_columns(workspace.paths.master, "Incidenten")
+    type_in_master(workspace.paths.master, "Incidenten", regnr, Notitie="gezien")
+    drop("incident", "c.xlsx", seed=3)
+    app.process(workspace)
+    assert reads == [workspace.paths.master]
+    assert office_columns(workspace.paths.master, "Incidenten")[regnr][1] == "gezien"

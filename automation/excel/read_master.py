@@ -41,14 +41,15 @@ def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, tuple[str 
         for sheet in sheets:
             if sheet not in book.sheet_names:
                 continue
-            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            if not rows:
+            rows = book.get_sheet_by_name(sheet).iter_rows()
+            first = next(rows, None)
+            if first is None:
                 continue
-            header = [str(h).strip() for h in rows[0]]
+            header = [str(h).strip() for h in first]
             if not {NUMBER, STATUS, NOTE} <= set(header):
                 continue
             at_number, at_status, at_note = header.index(NUMBER), header.index(STATUS), header.index(NOTE)
-            for row in rows[1:]:
+            for row in rows:
                 cells = list(row) + [None] * (len(header) - len(row))
                 number = _text(cells[at_number])
                 if number:

@@ -7,6 +7,7 @@ file, never lets a bad file stop the loop), and a loop with a stop event so test
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import queue
 import threading
@@ -142,6 +143,7 @@ class Runner:
                 self.replace(again, done.path)  # the copy's own Logboek says why it exists
             self.pending_copy = done.path if done.fallback else None
             self.master_stale = False
+            self._remember_written(done.path)
             return done.path
         except OSError as exc:  # e.g. the master is open in Excel on Windows; retried next pass
             log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", exc)
@@ -154,7 +156,9 @@ class Runner:
         """Read what the office typed in the current master (and in a dated copy waiting beside
         it, which is newer) into the store, so the rebuild keeps it."""
         master = self.settings.paths.master
-        sources = [p for p in (master, *dated_copies(master)) if p.is_file()]
+        written = self._written_stamps()
+        # a file exactly as we wrote it holds nothing new from the office: skip reading it
+        sources = [p for p in (master, *dated_copies(master)) if p.is_file() and written.get(p.name) != _stamp(p)]
         sources.sort(key=lambda p: p.stat().st_mtime)
         notes: dict[str, tuple[str | None, str | None]] = {}
         registers = [FORMS[f].register for f in REGISTER_FORMS]
@@ -164,6 +168,19 @@ class Runner:
         if changed:
             log.info("%d notitie(s) of status(sen) van het bestuurskantoor bewaard.", changed)
         return changed
+
+    def _written_stamps(self) -> dict[str, list[int]]:
+        try:
+            data = json.loads(self.settings.paths.master_stamp.read_text(encoding="utf-8"))
+            return {str(k): list(v) for k, v in data.items()}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def _remember_written(self, path: Path) -> None:
+        stamps = {k: v for k, v in self._written_stamps().items() if (path.parent / k).exists()}
+        stamps[path.name] = _stamp(path)
+        self.settings.paths.master_stamp.parent.mkdir(parents=True, exist_ok=True)
+        self.settings.paths.master_stamp.write_text(json.dumps(stamps), encoding="utf-8")
 
     def promote_copy(self) -> bool:
         """Try to put the waiting dated copy in place of the (no longer locked?) master."""
@@ -178,6 +195,7 @@ class Runner:
         except PermissionError:
             return False
         log.info("Het bestuursoverzicht is weer bijgewerkt; de kopie %s is opgeruimd.", self.pending_copy.name)
+        self._remember_written(master)
         for old in dated_copies(master):
             old.unlink(missing_ok=True)
         self.pending_copy = None
@@ -364,6 +382,11 @@ def watch(
         total.waiting = len(pending)
         runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
         log.info("Watcher gestopt.")
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_mtime_ns, st.st_size]
 
 
 def _regular_file(path: Path) -> bool:
