@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from automation.checks.schoolyear import MONTHS
 from automation.errors import ConfigError
 from automation.forms.choices import DEFAULT_CHOICES, FIXED_LISTS, resolve_choices
 
@@ -56,6 +57,35 @@ class Intake(_Strict):
     bevestigingen: bool = True
 
 
+class Overzicht(_Strict):
+    open_dagen: Annotated[int, Field(ge=1, le=3650)] = 14  # 'open' longer than this is an open action
+
+
+def _month(value: str) -> str:
+    text = value.strip().lower()
+    if text not in MONTHS:
+        raise ValueError(f"'{value}' is geen maand; schrijf bijvoorbeeld 'oktober'")
+    return text
+
+
+class Voortgang(_Strict):
+    """The month each milestone is due, within the school year (DOMAIN.md §7)."""
+
+    mijlpaal_1: str = "oktober"
+    mijlpaal_2: str = "december"
+    mijlpaal_3: str = "februari"
+    mijlpaal_4: str = "mei"
+    mijlpaal_5: str = "juni"
+
+    @field_validator("mijlpaal_1", "mijlpaal_2", "mijlpaal_3", "mijlpaal_4", "mijlpaal_5")
+    @classmethod
+    def _months(cls, value: str) -> str:
+        return _month(value)
+
+    def deadlines(self) -> dict[str, str]:
+        return self.model_dump()
+
+
 class Privacy(_Strict):
     bewaartermijn_schooljaren: Annotated[int, Field(ge=1, le=100)] = 5
 
@@ -66,6 +96,8 @@ class BoardConfig(_Strict):
     mappen: Mappen = Mappen()
     intake: Intake = Intake()
     privacy: Privacy = Privacy()
+    overzicht: Overzicht = Overzicht()
+    voortgang: Voortgang = Voortgang()
     keuzelijsten: dict[str, list[str]] = {}
 
     @field_validator("keuzelijsten")

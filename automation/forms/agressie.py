@@ -34,6 +34,7 @@ FORM = FormDef(
             when_all=(),
             when_any=(Condition("ziekenhuisopname", ("ja",)), Condition("blijvend_letsel", ("ja",))),
             done=Condition("arbeidsinspectie_gemeld", ("ja",)),
+            action="Melden bij de Nederlandse Arbeidsinspectie (ziekenhuisopname of blijvend letsel)",
             message=(
                 "bij ziekenhuisopname of blijvend letsel moet de werkgever dit direct melden bij de "
                 "Nederlandse Arbeidsinspectie; dat staat hier nog niet als gemeld."

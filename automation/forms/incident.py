@@ -36,6 +36,7 @@ FORM = FormDef(
             when_all=(Condition("categorie", (SGG,)), Condition("dader_rol", ("personeel",))),
             when_any=(),
             done=Condition("vertrouwensinspecteur_geraadpleegd", ("ja",)),
+            action="Vertrouwensinspecteur raadplegen (seksueel grensoverschrijdend gedrag door personeel)",
             message=(
                 "bij seksueel grensoverschrijdend gedrag door personeel moet het bestuur de "
                 "vertrouwensinspecteur raadplegen; dat is nog niet gebeurd."

@@ -56,7 +56,8 @@ class ReportDuty:
     when_all: tuple[Condition, ...]
     when_any: tuple[Condition, ...]
     done: Condition
-    message: str
+    message: str  # to the sender, as a warning
+    action: str  # to the office, as an open action
 
     def applies(self, record: Mapping[str, Any]) -> bool:
         return all(c.holds(record) for c in self.when_all) and (

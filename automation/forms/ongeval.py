@@ -34,6 +34,7 @@ FORM = FormDef(
             when_all=(Condition("slachtoffer_type", ("medewerker", "stagiair/vrijwilliger")),),
             when_any=(Condition("behandeling", ("ziekenhuisopname",)), Condition("blijvend_letsel", ("ja",))),
             done=Condition("arbeidsinspectie_gemeld", ("ja",)),
+            action="Melden bij de Nederlandse Arbeidsinspectie (ongeval van personeel met ziekenhuisopname of blijvend letsel)",
             message=(
                 "een ongeval van een medewerker, stagiair of vrijwilliger met ziekenhuisopname of "
                 "blijvend letsel moet de werkgever direct melden bij de Nederlandse Arbeidsinspectie; "

@@ -1,0 +1,59 @@
+"""Open actions: what the office must still do about registrations (issue 3, DOMAIN.md §4.3).
+
+A pure function of stored registrations and today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from automation.forms import FORMS
+
+AFTERCARE_DAYS = 3  # an aftercare talk with staff is due within 72 hours
+
+
+@dataclass(frozen=True)
+class Registration:
+    form_id: str
+    regnr: str
+    school: str
+    data: Mapping[str, Any]
+    status: str | None  # the office's follow-up status; None counts as open
+    received: dt.date
+
+
+@dataclass(frozen=True)
+class Action:
+    regnr: str
+    school: str
+    text: str
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def actions_for(reg: Registration, *, today: dt.date, open_days: int) -> list[str]:
+    form = FORMS[reg.form_id]
+    found = [duty.action for duty in form.duties if duty.open(reg.data)]
+    if reg.form_id == "agressie":
+        event, talk = _date(reg.data.get("datum")), _date(reg.data.get("opvanggesprek_datum"))
+        due = event + dt.timedelta(days=AFTERCARE_DAYS) if event else None
+        if due and ((talk is None and today > due) or (talk is not None and talk > due)):
+            found.append("Geen opvanggesprek binnen 72 uur" if talk is None else "Opvanggesprek later dan 72 uur")
+    if (reg.status or "open") == "open" and (today - reg.received).days > open_days:
+        found.append(f"Status 'open' langer dan {open_days} dagen")
+    return found
+
+
+def open_actions(registrations: Iterable[Registration], *, today: dt.date, open_days: int) -> list[Action]:
+    return [
+        Action(reg.regnr, reg.school, text)
+        for reg in registrations
+        for text in actions_for(reg, today=today, open_days=open_days)
+    ]

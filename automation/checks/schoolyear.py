@@ -1,0 +1,37 @@
+"""The school year runs from 1 August to 31 July and is written `2026-2027` (DOMAIN.md §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def start_year(day: dt.date) -> int:
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def schoolyear(day: dt.date) -> str:
+    year = start_year(day)
+    return f"{year}-{year + 1}"
+
+
+def previous(year: str) -> str:
+    first = int(year[:4]) - 1
+    return f"{first}-{first + 1}"
+
+
+def months(year: str) -> list[tuple[int, int]]:
+    """(year, month) from August to July."""
+    first = int(year[:4])
+    return [(first, m) for m in range(8, 13)] + [(first + 1, m) for m in range(1, 8)]
+
+
+def month_end(year: str, month: int) -> dt.date:
+    """The last day of `month` within the school year `year` (a deadline)."""
+    calendar_year = int(year[:4]) if month >= 8 else int(year[:4]) + 1
+    following = dt.date(calendar_year + (month == 12), month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
