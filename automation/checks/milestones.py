@@ -43,9 +43,6 @@ def milestones(
         deadline = month_end(year, MONTHS.index(deadlines[key]) + 1)
         raw = (school_form or {}).get(key)
         done_on = dt.date.fromisoformat(str(raw)[:10]) if raw else None
-        if done_on is not None:
-            status = DONE
-        else:
-            status = LATE if today > deadline else ON_SCHEDULE
+        status = DONE if done_on is not None else (LATE if today > deadline else ON_SCHEDULE)
         found.append(Milestone(key, title, deadline, status, done_on))
     return found
