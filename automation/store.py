@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -355,6 +355,37 @@ class Store:
                ORDER BY r.event_date DESC, r.regnr DESC""",
             (form_id,),
         )
+
+    def monthly_counts(self, form_ids: Sequence[str]) -> Iterator[sqlite3.Row]:
+        """Registrations per form, school, month and (for incidents) category: a small result."""
+        marks = ",".join("?" * len(form_ids))
+        yield from self.conn.execute(
+            f"""SELECT form_id, school, substr(event_date, 1, 7) AS month,
+                       CASE WHEN form_id = 'incident' THEN json_extract(data, '$.categorie') END AS category,
+                       count(*) AS n
+                FROM records WHERE form_id IN ({marks}) AND event_date IS NOT NULL
+                GROUP BY 1, 2, 3, 4""",
+            tuple(form_ids),
+        )
+
+    def iter_followup(self, form_ids: Sequence[str]) -> Iterator[sqlite3.Row]:
+        """Each registration with its data and the office's status, for the open-action rules."""
+        marks = ",".join("?" * len(form_ids))
+        yield from self.conn.execute(
+            f"""SELECT r.form_id, r.regnr, r.school, r.data, r.created_at, n.status
+                FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
+                WHERE r.form_id IN ({marks})""",
+            tuple(form_ids),
+        )
+
+    def last_received_per_school(self) -> dict[str, dt.datetime]:
+        return {
+            row[0]: dt.datetime.fromisoformat(row[1])
+            for row in self.conn.execute(
+                """SELECT r.school, max(s.received_at) FROM records r
+                   JOIN submissions s ON s.regnr = r.regnr GROUP BY r.school"""
+            )
+        }
 
     def last_received(self) -> dt.datetime | None:
         row = self.conn.execute("SELECT max(received_at) FROM submissions").fetchone()

@@ -96,14 +96,24 @@ def test_master_registers_have_tables_frozen_headers_and_real_dates(workspace: S
     wb = openpyxl.load_workbook(workspace.paths.master)
     ws = wb["Incidenten"]
     assert list(ws.tables) == ["tbl_Incidenten"]
-    assert ws.tables["tbl_Incidenten"].ref == "A1:AF3"
+    assert ws.tables["tbl_Incidenten"].ref == "A1:AG3"
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
     dates = [ws.cell(row=r, column=header.index("Datum van het voorval") + 1).value for r in (2, 3)]
     assert all(d is not None and d.year > 2000 for d in dates)
     assert dates == sorted(dates, reverse=True)  # newest first
     assert {"Bronbestand", "Ontvangen", "Registratienummer", "BRIN", "School"} <= set(header)
-    assert wb.sheetnames == ["Incidenten", "Agressie en geweld", "Ongevallen", "Peilingen", "Scholen", "Logboek"]
+    assert wb.sheetnames == [
+        "Overzicht",
+        "Grafiekdata",
+        "Incidenten",
+        "Agressie en geweld",
+        "Ongevallen",
+        "Peilingen",
+        "Voortgang",
+        "Scholen",
+        "Logboek",
+    ]
 
 
 def test_text_that_looks_like_a_formula_stays_text(workspace: Settings, drop: Filler) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,11 @@ from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from automation.checks.actions import Registration, open_actions
+from automation.checks.milestones import DEFAULT_DEADLINES, milestones
+from automation.checks.overview import Count, overview
+from automation.checks.schoolyear import schoolyear
+from automation.excel.overview_sheet import write_overview, write_progress
 from automation.excel.read_master import NOTE, STATUS, STATUSES
 from automation.forms import EVENT_FORMS, FORMS, FormDef, Kind
 from automation.store import Store
@@ -56,6 +61,7 @@ def register_columns(form: FormDef) -> list[Column]:
         Column("School", "text", 24),
         Column(STATUS, "office_status", 16),
         Column(NOTE, "office_note", 36),
+        Column("Open actie", "text", 40),
     ]
     for f in form.fields:
         if f.key in HIDDEN_KEYS:
@@ -190,7 +196,14 @@ def _write_value(ws: Worksheet, row: int, col: int, kind: str, value: Any, fmt: 
         ws.write_string(row, col, str(value), fmt.text)
 
 
-def _write_register(wb: Workbook, store: Store, form: FormDef, schools: Mapping[str, str], fmt: _Formats) -> None:
+def _write_register(
+    wb: Workbook,
+    store: Store,
+    form: FormDef,
+    schools: Mapping[str, str],
+    fmt: _Formats,
+    actions: Mapping[str, str],
+) -> None:
     ws = wb.add_worksheet(form.register)
     columns = register_columns(form)
     _start_table(ws, _table_name(form.register), columns, store.count_records(form.id), fmt)
@@ -203,6 +216,7 @@ def _write_register(wb: Workbook, store: Store, form: FormDef, schools: Mapping[
             schools.get(rec["school"], ""),
             rec["office_status"] or "open",
             rec["office_note"],
+            actions.get(rec["regnr"]),
         ]
         values += [data.get(k) for k in keys]
         values += [
@@ -244,6 +258,24 @@ def _write_schools(wb: Workbook, store: Store, schools: Mapping[str, str], fmt: 
         values = [brin, name, *(data.get(key) for key, _ in SCHOOL_COLUMNS), regnr]
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
             _write_value(ws, row, col, column.kind, value, fmt)
+
+
+def _followups(store: Store) -> Iterator[Registration]:
+    for row in store.iter_followup(EVENT_FORMS):
+        yield Registration(
+            form_id=row["form_id"],
+            regnr=row["regnr"],
+            school=row["school"],
+            data=json.loads(row["data"]),
+            status=row["status"],
+            received=dt.date.fromisoformat(row["created_at"][:10]),
+        )
+
+
+def _this_year(school_form: Mapping[str, Any], year: str) -> Mapping[str, Any] | None:
+    """The school form's milestone dates count only for the school year it was filled in."""
+    filled = school_form.get("datum_ingevuld")
+    return school_form if filled and schoolyear(dt.date.fromisoformat(str(filled)[:10])) == year else None
 
 
 def _latest_school_forms(store: Store) -> dict[str, tuple[dict[str, Any], str]]:
@@ -294,6 +326,8 @@ def write_master(
     board: str,
     generated: dt.datetime,
     forms: Iterable[str] = REGISTER_FORMS,
+    open_days: int = 14,
+    deadlines: Mapping[str, str] = DEFAULT_DEADLINES,
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish)."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -301,8 +335,32 @@ def write_master(
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
     wb.set_properties({"title": f"Bestuursoverzicht sociale veiligheid — {board}", "created": generated})
     fmt = _Formats(wb)
+    today = generated.date()
+    actions = open_actions(_followups(store), today=today, open_days=open_days)
+    by_regnr: dict[str, list[str]] = {}
+    for action in actions:
+        by_regnr.setdefault(action.regnr, []).append(action.text)
+    year = schoolyear(today)
+    latest = _latest_school_forms(store)
+    progress = {
+        brin: milestones(_this_year(latest.get(brin, ({}, ""))[0], year), year=year, deadlines=deadlines, today=today)
+        for brin in schools
+    }
+    counts = [
+        Count(r["form_id"], r["school"], r["month"], r["category"], r["n"]) for r in store.monthly_counts(EVENT_FORMS)
+    ]
+    ov = overview(
+        schools=schools,
+        counts=counts,
+        actions=actions,
+        milestones=progress,
+        last_received=store.last_received_per_school(),
+        today=today,
+    )
+    write_overview(wb, ov, actions=actions, schools=schools, board=board, generated=generated)
     for form_id in forms:
-        _write_register(wb, store, FORMS[form_id], schools, fmt)
+        _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()})
+    write_progress(wb, schools=schools, milestones=progress, year=year)
     _write_schools(wb, store, schools, fmt)
     _write_log(wb, store, fmt)
     wb.close()

@@ -107,13 +107,7 @@ class Runner:
         master = self.settings.paths.master
         try:
             self.keep_office_notes()
-            tmp = write_master(
-                self.store,
-                master,
-                schools=self.settings.schools,
-                board=self.settings.board.bestuur,
-                generated=self.now(),
-            )
+            tmp = self._write_master(self.now())
             moment = self.now()
             done = publish(
                 tmp,
@@ -133,13 +127,7 @@ class Runner:
                 self.store.add_event(
                     at=now_text(moment), kind="overzicht in kopie", name=done.path.name, message=message
                 )
-                again = write_master(
-                    self.store,
-                    master,
-                    schools=self.settings.schools,
-                    board=self.settings.board.bestuur,
-                    generated=moment,
-                )
+                again = self._write_master(moment)
                 self.replace(again, done.path)  # the copy's own Logboek says why it exists
             self.pending_copy = done.path if done.fallback else None
             self.master_stale = False
@@ -151,6 +139,18 @@ class Runner:
         except Exception:  # a bug must not stop the intake: the store is intact, the master can wait
             log.exception("Fout bij het maken van het bestuursoverzicht; de verwerking gaat door.")
             return None
+
+    def _write_master(self, moment: dt.datetime) -> Path:
+        board = self.settings.board
+        return write_master(
+            self.store,
+            self.settings.paths.master,
+            schools=self.settings.schools,
+            board=board.bestuur,
+            generated=moment,
+            open_days=board.overzicht.open_dagen,
+            deadlines=board.voortgang.deadlines(),
+        )
 
     def keep_office_notes(self) -> int:
         """Read what the office typed in the current master (and in a dated copy waiting beside

@@ -1,0 +1,246 @@
+"""The Overzicht and Voortgang sheets: where the board stands and what needs doing, at a glance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from automation.checks.actions import Action
+from automation.checks.milestones import DONE, LATE, Milestone
+from automation.checks.overview import EVENT_REGISTERS, Overview
+from automation.checks.schoolyear import MONTHS, months, previous
+
+SHORT = {"incident": "Incidenten", "agressie": "Agressie", "ongeval": "Ongevallen"}
+RED, AMBER, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
+
+
+def _formats(wb: Workbook) -> dict[str, Any]:
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E79"}),
+        "sub": wb.add_format({"italic": True, "font_color": "#595959"}),
+        "head": wb.add_format({"bold": True, "font_color": "white", "bg_color": "#1F4E79", "text_wrap": True}),
+        "cell": wb.add_format({"border": 1, "border_color": "#D9D9D9"}),
+        "num": wb.add_format({"border": 1, "border_color": "#D9D9D9", "num_format": "0"}),
+        "when": wb.add_format({"border": 1, "border_color": "#D9D9D9", "num_format": "dd-mm-yyyy hh:mm"}),
+        "date": wb.add_format({"border": 1, "border_color": "#D9D9D9", "num_format": "dd-mm-yyyy"}),
+        "total": wb.add_format({"bold": True, "top": 2, "num_format": "0"}),
+        "section": wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E79"}),
+        "red": wb.add_format({"bg_color": RED, "font_color": "#9C0006"}),
+        "amber": wb.add_format({"bg_color": AMBER, "font_color": "#9C5700"}),
+        "green": wb.add_format({"bg_color": GREEN, "font_color": "#006100"}),
+    }
+
+
+def write_overview(
+    wb: Workbook,
+    ov: Overview,
+    *,
+    actions: Sequence[Action],
+    schools: Mapping[str, str],
+    board: str,
+    generated: dt.datetime,
+) -> Worksheet:
+    ws = wb.add_worksheet("Overzicht")
+    chart_ws = wb.add_worksheet("Grafiekdata")
+    f = _formats(wb)
+    last = previous(ov.year)
+    headers = [
+        "BRIN",
+        "School",
+        *(f"{SHORT[k]} {ov.year}" for k in EVENT_REGISTERS),
+        *(f"{SHORT[k]} {last}" for k in EVENT_REGISTERS),
+        "Open acties",
+        "Mijlpalen gereed (van 5)",
+        "Mijlpalen te laat",
+        "Monitor",
+        "Laatste formulier",
+        "Plan gemaakt",
+    ]
+    widths = [8, 26, 15, 12, 12, 12, 12, 12, 10, 12, 11, 18, 17, 13]
+    ws.write_string(0, 0, f"Bestuursoverzicht sociale veiligheid — {board}", f["title"])
+    ws.write_string(1, 0, f"Schooljaar {ov.year} · bijgewerkt {generated:%d-%m-%Y %H:%M}", f["sub"])
+    top = 3
+    for col, (title, width) in enumerate(zip(headers, widths, strict=True)):
+        ws.write_string(top, col, title, f["head"])
+        ws.set_column(col, col, width)
+    ws.set_row(top, 45)
+    for i, row in enumerate(ov.rows, start=top + 1):
+        values: list[Any] = [
+            row.brin,
+            row.name,
+            *(row.this_year[k] for k in EVENT_REGISTERS),
+            *(row.last_year[k] for k in EVENT_REGISTERS),
+            row.open_actions,
+            row.milestones_done,
+            row.milestones_late,
+            row.monitor,
+        ]
+        for col, value in enumerate(values):
+            if isinstance(value, int):
+                ws.write_number(i, col, value, f["num"])
+            else:
+                ws.write_string(i, col, str(value), f["cell"])
+        if row.last_received:
+            ws.write_datetime(i, len(values), row.last_received, f["when"])
+        else:
+            ws.write_string(i, len(values), "nog niets ontvangen", f["cell"])
+        ws.write_string(i, len(values) + 1, "nog niet", f["cell"])
+    first, last_row = top + 1, top + len(ov.rows)
+    total_row = last_row + 1
+    ws.write_string(total_row, 1, "Totaal", f["total"])
+    for col in range(2, 11):
+        ws.write_formula(
+            total_row,
+            col,
+            f"=SUM({xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last_row, col)})",
+            f["total"],
+            sum(_value(r, col, ov) for r in ov.rows),
+        )
+    # traffic lights
+    ws.conditional_format(first, 8, last_row, 8, {"type": "cell", "criteria": ">", "value": 0, "format": f["red"]})
+    ws.conditional_format(first, 8, last_row, 8, {"type": "cell", "criteria": "==", "value": 0, "format": f["green"]})
+    ws.conditional_format(first, 10, last_row, 10, {"type": "cell", "criteria": ">", "value": 0, "format": f["red"]})
+    ws.conditional_format(first, 9, last_row, 9, {"type": "cell", "criteria": "==", "value": 5, "format": f["green"]})
+    ws.conditional_format(
+        first, 11, last_row, 11, {"type": "text", "criteria": "containing", "value": "nog geen", "format": f["amber"]}
+    )
+    ws.freeze_panes(top + 1, 2)
+
+    # what needs doing
+    at = total_row + 3
+    ws.write_string(at, 0, f"Open acties ({len(actions)})", f["section"])
+    for col, title in enumerate(("BRIN", "School", "Registratienummer", "Wat moet er gebeuren")):
+        ws.write_string(at + 1, col, title, f["head"])
+    if not actions:
+        ws.write_string(at + 2, 0, "Geen open acties.", f["cell"])
+    for i, action in enumerate(sorted(actions, key=lambda a: (a.school, a.regnr)), start=at + 2):
+        ws.write_string(i, 0, action.school, f["cell"])
+        ws.write_string(i, 1, schools.get(action.school, ""), f["cell"])
+        ws.write_string(i, 2, action.regnr, f["cell"])
+        ws.write_string(i, 3, action.text)  # runs on over the empty cells to its right
+    end = at + 2 + max(1, len(actions))
+
+    _charts(wb, ws, chart_ws, ov, anchor_row=end + 2)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_header(f'&L&"Calibri,Bold"Bestuursoverzicht {board}&R&D')
+    ws.set_footer("&RPagina &P van &N")
+    ws.activate()
+    return ws
+
+
+def _value(row: Any, col: int, ov: Overview) -> int:
+    values = [
+        *(row.this_year[k] for k in EVENT_REGISTERS),
+        *(row.last_year[k] for k in EVENT_REGISTERS),
+        row.open_actions,
+        row.milestones_done,
+        row.milestones_late,
+    ]
+    return int(values[col - 2])
+
+
+def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, ov: Overview, *, anchor_row: int) -> None:
+    """Native Excel charts, fed from a small hidden data sheet."""
+    # registrations per month this school year
+    data.write_row(0, 0, ["Maand", *(SHORT[k] for k in EVENT_REGISTERS)])
+    for i, (year, month) in enumerate(months(ov.year), start=1):
+        counts: Mapping[str, int] = ov.per_month.get(f"{year}-{month:02d}", {})
+        data.write_string(i, 0, f"{MONTHS[month - 1][:3]} {year}")
+        for j, k in enumerate(EVENT_REGISTERS, start=1):
+            data.write_number(i, j, counts.get(k, 0))
+    per_month = wb.add_chart({"type": "column"})
+    for j in range(1, len(EVENT_REGISTERS) + 1):
+        per_month.add_series(
+            {
+                "name": ["Grafiekdata", 0, j],
+                "categories": ["Grafiekdata", 1, 0, 12, 0],
+                "values": ["Grafiekdata", 1, j, 12, j],
+            }
+        )
+    per_month.set_title({"name": f"Registraties per maand, schooljaar {ov.year}"})
+    per_month.set_y_axis({"name": "aantal", "major_gridlines": {"visible": True}})
+    ws.insert_chart(anchor_row, 0, per_month, {"x_scale": 1.5, "y_scale": 1.1})
+
+    # incidents per category
+    categories = sorted(ov.categories.items(), key=lambda kv: -kv[1]) or [("(nog geen incidenten)", 0)]
+    data.write_row(14, 0, ["Soort incident", "Aantal"])
+    for i, (category, n) in enumerate(categories, start=15):
+        data.write_string(i, 0, category)
+        data.write_number(i, 1, n)
+    by_category = wb.add_chart({"type": "bar"})
+    by_category.add_series(
+        {
+            "name": "Incidenten",
+            "categories": ["Grafiekdata", 15, 0, 14 + len(categories), 0],
+            "values": ["Grafiekdata", 15, 1, 14 + len(categories), 1],
+        }
+    )
+    by_category.set_title({"name": f"Incidenten per soort, {ov.year}"})
+    by_category.set_legend({"none": True})
+    ws.insert_chart(anchor_row, 6, by_category, {"x_scale": 1.2, "y_scale": 1.1})
+
+    # per school side by side
+    base = 16 + len(categories) + 1
+    data.write_row(base, 0, ["School", *(SHORT[k] for k in EVENT_REGISTERS)])
+    for i, row in enumerate(ov.rows, start=base + 1):
+        data.write_string(i, 0, row.name)
+        for j, k in enumerate(EVENT_REGISTERS, start=1):
+            data.write_number(i, j, row.this_year[k])
+    per_school = wb.add_chart({"type": "column"})
+    for j in range(1, len(EVENT_REGISTERS) + 1):
+        per_school.add_series(
+            {
+                "name": ["Grafiekdata", base, j],
+                "categories": ["Grafiekdata", base + 1, 0, base + len(ov.rows), 0],
+                "values": ["Grafiekdata", base + 1, j, base + len(ov.rows), j],
+            }
+        )
+    per_school.set_title({"name": f"Registraties per school, {ov.year}"})
+    ws.insert_chart(anchor_row + 17, 0, per_school, {"x_scale": 1.5, "y_scale": 1.1})
+    data.hide()
+
+
+def write_progress(
+    wb: Workbook, *, schools: Mapping[str, str], milestones: Mapping[str, list[Milestone]], year: str
+) -> Worksheet:
+    ws = wb.add_worksheet("Voortgang")
+    f = _formats(wb)
+    ws.write_string(0, 0, f"Voortgang per school, schooljaar {year}", f["title"])
+    headers = ["BRIN", "School", "Mijlpaal", "Uiterlijk", "Status", "Gereed op"]
+    for col, (title, width) in enumerate(zip(headers, [8, 26, 70, 12, 12, 12], strict=True)):
+        ws.write_string(2, col, title, f["head"])
+        ws.set_column(col, col, width)
+    row = 3
+    for brin, name in sorted(schools.items()):
+        for m in milestones.get(brin, []):
+            ws.write_string(row, 0, brin, f["cell"])
+            ws.write_string(row, 1, name, f["cell"])
+            ws.write_string(row, 2, f"{m.key[-1]}. {m.title}", f["cell"])
+            ws.write_datetime(row, 3, m.deadline, f["date"])
+            ws.write_string(row, 4, m.status, f["cell"])
+            if m.done_on:
+                ws.write_datetime(row, 5, m.done_on, f["date"])
+            else:
+                ws.write_blank(row, 5, None, f["cell"])
+            row += 1
+    if row > 3:
+        for status, colour in ((DONE, "green"), (LATE, "red")):
+            ws.conditional_format(
+                3, 4, row - 1, 4, {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": f[colour]}
+            )
+        ws.conditional_format(
+            3, 4, row - 1, 4, {"type": "cell", "criteria": "==", "value": '"op schema"', "format": f["amber"]}
+        )
+    ws.autofilter(2, 0, max(row - 1, 3), 5)
+    ws.freeze_panes(3, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    return ws

@@ -1,0 +1,70 @@
+"""The Overzicht sheet answers 'where do we stand, what needs doing?'; Voortgang shows milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import openpyxl
+
+from automation import app
+from automation.checks.schoolyear import schoolyear
+from automation.config import Settings
+from tests.conftest import Filler
+
+
+def sheet_rows(settings: Settings, name: str) -> list[tuple[object, ...]]:
+    wb = openpyxl.load_workbook(settings.paths.master, read_only=True, data_only=True)  # totals as values
+    try:
+        return [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def test_overzicht_counts_per_school_lists_open_actions_and_has_native_charts(
+    workspace: Settings, drop: Filler
+) -> None:
+    today = dt.date.today()
+    drop("incident", "a.xlsx", seed=1, datum=today, datum_ingevuld=today)
+    drop("incident", "b.xlsx", seed=2, datum=today, datum_ingevuld=today, school="34CD")
+    drop(
+        "agressie",
+        "c.xlsx",
+        seed=3,
+        datum=today,
+        datum_ingevuld=today,
+        ziekenhuisopname="ja",
+        letsel="ja",
+        letsel_aard="kneuzing",
+        opvanggesprek_datum=today,
+    )
+    app.process(workspace)
+    rows = sheet_rows(workspace, "Overzicht")
+    assert rows[0][0].startswith("Bestuursoverzicht sociale veiligheid — Testbestuur")
+    header = rows[3]
+    year = schoolyear(today)
+    by_school = {r[0]: dict(zip(header, r, strict=False)) for r in rows[4:7]}
+    assert by_school["12AB"][f"Incidenten {year}"] == 1 and by_school["34CD"][f"Incidenten {year}"] == 1
+    assert by_school["12AB"][f"Agressie {year}"] == 1
+    assert by_school["12AB"]["Open acties"] == 1 and by_school["34CD"]["Open acties"] == 0
+    assert by_school["56EF"]["Monitor"] == "nog geen peiling"
+    assert rows[7][1] == "Totaal" and rows[7][header.index(f"Incidenten {year}")] == 2
+    listed = [r for r in rows if r[3] and str(r[3]).startswith("Melden bij de Nederlandse Arbeidsinspectie")]
+    assert [(r[0], r[2][:3]) for r in listed] == [("12AB", "AG-")]
+    with zipfile.ZipFile(workspace.paths.master) as z:
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3
+    wb = openpyxl.load_workbook(workspace.paths.master)
+    assert wb.active.title == "Overzicht"
+    register = wb["Agressie en geweld"]
+    header = [c.value for c in register[1]]
+    assert register.cell(row=2, column=header.index("Open actie") + 1).value.startswith("Melden bij")
+
+
+def test_voortgang_shows_each_milestone_per_school(workspace: Settings, drop: Filler) -> None:
+    today = dt.date.today()
+    drop("school", "s.xlsx", mijlpaal_1=today, datum_ingevuld=today)
+    app.process(workspace)
+    rows = [r for r in sheet_rows(workspace, "Voortgang")[3:] if r[0] == "12AB"]
+    assert [r[2][:2] for r in rows] == ["1.", "2.", "3.", "4.", "5."]
+    assert rows[0][4] == "gereed" and rows[0][5].date() == today
+    assert {r[4] for r in rows[1:]} <= {"op schema", "te laat"}
