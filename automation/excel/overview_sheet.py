@@ -24,6 +24,7 @@ def _formats(wb: Workbook) -> dict[str, Any]:
         "title": wb.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E79"}),
         "sub": wb.add_format({"italic": True, "font_color": "#595959"}),
         "head": wb.add_format({"bold": True, "font_color": "white", "bg_color": "#1F4E79", "text_wrap": True}),
+        "head_line": wb.add_format({"bold": True, "font_color": "white", "bg_color": "#1F4E79"}),
         "cell": wb.add_format({"border": 1, "border_color": "#D9D9D9"}),
         "num": wb.add_format({"border": 1, "border_color": "#D9D9D9", "num_format": "0"}),
         "when": wb.add_format({"border": 1, "border_color": "#D9D9D9", "num_format": "dd-mm-yyyy hh:mm"}),
@@ -115,7 +116,9 @@ def write_overview(
     at = total_row + 3
     ws.write_string(at, 0, f"Open acties ({len(actions)})", f["section"])
     for col, title in enumerate(("BRIN", "School", "Registratienummer", "Wat moet er gebeuren")):
-        ws.write_string(at + 1, col, title, f["head"])
+        ws.write_string(at + 1, col, title, f["head_line"])
+    for col in range(4, 10):  # the blue header runs on over the text column
+        ws.write_blank(at + 1, col, None, f["head_line"])
     if not actions:
         ws.write_string(at + 2, 0, "Geen open acties.", f["cell"])
     for i, action in enumerate(sorted(actions, key=lambda a: (a.school, a.regnr)), start=at + 2):
