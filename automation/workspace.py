@@ -63,6 +63,16 @@ max_bestandsgrootte_mb = 25   # grotere bestanden zijn geen formulier
 fsync = true                  # schrijf veilig naar schijf (elk bestand direct vastgelegd)
 bevestigingen = true          # een bevestiging met registratienummer in outbox/bevestigingen/
 
+[overzicht]
+open_dagen = 14               # een melding die langer 'open' staat, is een open actie
+
+[voortgang]                   # in welke maand elke mijlpaal klaar moet zijn (binnen het schooljaar)
+mijlpaal_1 = "oktober"        # kaders en afspraken vastgesteld
+mijlpaal_2 = "december"       # visie, account Digitaal Veiligheidsplan, coördinator benoemd
+mijlpaal_3 = "februari"       # monitorinstrument, frequentie en verwerking bepaald
+mijlpaal_4 = "mei"            # veiligheidsbeleid vastgesteld en gepubliceerd
+mijlpaal_5 = "juni"           # evaluatie en eindbesluiten
+
 [privacy]
 bewaartermijn_schooljaren = 5 # voor het verwijderen van persoonsgegevens (komt met 'veiligheid purge')
 
