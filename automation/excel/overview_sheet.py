@@ -17,6 +17,7 @@ from automation.checks.schoolyear import MONTHS, months, previous
 
 SHORT = {"incident": "Incidenten", "agressie": "Agressie", "ongeval": "Ongevallen"}
 RED, AMBER, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
+MAX_LISTED = 100  # open actions listed on the Overzicht; all of them are marked in the registers
 
 
 def _formats(wb: Workbook) -> dict[str, Any]:
@@ -121,12 +122,18 @@ def write_overview(
         ws.write_blank(at + 1, col, None, f["head_line"])
     if not actions:
         ws.write_string(at + 2, 0, "Geen open acties.", f["cell"])
-    for i, action in enumerate(sorted(actions, key=lambda a: (a.school, a.regnr)), start=at + 2):
+    shown = sorted(actions, key=lambda a: (a.school, a.regnr))[:MAX_LISTED]
+    for i, action in enumerate(shown, start=at + 2):
         ws.write_string(i, 0, action.school, f["cell"])
         ws.write_string(i, 1, schools.get(action.school, ""), f["cell"])
         ws.write_string(i, 2, action.regnr, f["cell"])
         ws.write_string(i, 3, action.text)  # runs on over the empty cells to its right
-    end = at + 2 + max(1, len(actions))
+    end = at + 2 + max(1, len(shown))
+    if len(actions) > len(shown):
+        ws.write_string(
+            end, 0, f"… en nog {len(actions) - len(shown)}: filter in de registers op de kolom 'Open actie'.", f["sub"]
+        )
+        end += 1
 
     _charts(wb, ws, chart_ws, ov, anchor_row=end + 2)
     ws.set_landscape()
