@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -12,12 +12,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.checks.actions import Action
 from automation.checks.milestones import DONE, LATE, Milestone
-from automation.checks.overview import EVENT_REGISTERS, Overview
+from automation.checks.overview import EVENT_REGISTERS, Overview, SchoolRow
 from automation.checks.schoolyear import MONTHS, months, previous
 
 SHORT = {"incident": "Incidenten", "agressie": "Agressie", "ongeval": "Ongevallen"}
 RED, AMBER, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
-MAX_LISTED = 100  # open actions listed on the Overzicht; all of them are marked in the registers
+MAX_LISTED = 100
+MAIN_CATEGORIES = 4  # the most frequent incident types this school year get a column each  # open actions listed on the Overzicht; all of them are marked in the registers
 
 
 def _formats(wb: Workbook) -> dict[str, Any]:
@@ -51,65 +52,69 @@ def write_overview(
     chart_ws = wb.add_worksheet("Grafiekdata")
     f = _formats(wb)
     last = previous(ov.year)
-    headers = [
-        "BRIN",
-        "School",
-        *(f"{SHORT[k]} {ov.year}" for k in EVENT_REGISTERS),
-        *(f"{SHORT[k]} {last}" for k in EVENT_REGISTERS),
-        "Open acties",
-        "Mijlpalen gereed (van 5)",
-        "Mijlpalen te laat",
-        "Monitor",
-        "Laatste formulier",
-        "Plan gemaakt",
+    main_categories = [name for name, _ in ov.categories.most_common(MAIN_CATEGORIES)]
+    # (title, width, value of a school row); numbers get a total
+    columns: list[tuple[str, float, Callable[[SchoolRow], Any]]] = [
+        ("BRIN", 8, lambda r: r.brin),
+        ("School", 26, lambda r: r.name),
+        *((f"{SHORT[k]} {ov.year}", 12, _this_year(k)) for k in EVENT_REGISTERS),
+        *((f"Incidenten {ov.year}: {c}", 12, _category(c)) for c in main_categories),
+        *((f"{SHORT[k]} {last}", 12, _last_year(k)) for k in EVENT_REGISTERS),
+        ("Open acties", 10, lambda r: r.open_actions),
+        ("Mijlpalen gereed (van 5)", 12, lambda r: r.milestones_done),
+        ("Mijlpalen te laat", 11, lambda r: r.milestones_late),
+        ("Monitor", 18, lambda r: r.monitor),
+        ("Laatste formulier", 17, lambda r: r.last_received or "nog niets ontvangen"),
+        ("Plan gemaakt", 13, lambda r: "nog niet"),
     ]
-    widths = [8, 26, 15, 12, 12, 12, 12, 12, 10, 12, 11, 18, 17, 13]
+    col_of = {title: col for col, (title, _, _) in enumerate(columns)}
     ws.write_string(0, 0, f"Bestuursoverzicht sociale veiligheid — {board}", f["title"])
     ws.write_string(1, 0, f"Schooljaar {ov.year} · bijgewerkt {generated:%d-%m-%Y %H:%M}", f["sub"])
     top = 3
-    for col, (title, width) in enumerate(zip(headers, widths, strict=True)):
+    for col, (title, width, _) in enumerate(columns):
         ws.write_string(top, col, title, f["head"])
         ws.set_column(col, col, width)
     ws.set_row(top, 45)
     for i, row in enumerate(ov.rows, start=top + 1):
-        values: list[Any] = [
-            row.brin,
-            row.name,
-            *(row.this_year[k] for k in EVENT_REGISTERS),
-            *(row.last_year[k] for k in EVENT_REGISTERS),
-            row.open_actions,
-            row.milestones_done,
-            row.milestones_late,
-            row.monitor,
-        ]
-        for col, value in enumerate(values):
+        for col, (_, _, value_of) in enumerate(columns):
+            value = value_of(row)
             if isinstance(value, int):
                 ws.write_number(i, col, value, f["num"])
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(i, col, value, f["when"])
             else:
                 ws.write_string(i, col, str(value), f["cell"])
-        if row.last_received:
-            ws.write_datetime(i, len(values), row.last_received, f["when"])
-        else:
-            ws.write_string(i, len(values), "nog niets ontvangen", f["cell"])
-        ws.write_string(i, len(values) + 1, "nog niet", f["cell"])
     first, last_row = top + 1, top + len(ov.rows)
     total_row = last_row + 1
     ws.write_string(total_row, 1, "Totaal", f["total"])
-    for col in range(2, 11):
-        ws.write_formula(
-            total_row,
-            col,
-            f"=SUM({xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last_row, col)})",
-            f["total"],
-            sum(_value(r, col, ov) for r in ov.rows),
-        )
+    for col, (_, _, value_of) in enumerate(columns):
+        values = [value_of(r) for r in ov.rows]
+        if col > 1 and values and all(isinstance(v, int) for v in values):
+            cells = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last_row, col)}"
+            ws.write_formula(total_row, col, f"=SUM({cells})", f["total"], sum(values))
     # traffic lights
-    ws.conditional_format(first, 8, last_row, 8, {"type": "cell", "criteria": ">", "value": 0, "format": f["red"]})
-    ws.conditional_format(first, 8, last_row, 8, {"type": "cell", "criteria": "==", "value": 0, "format": f["green"]})
-    ws.conditional_format(first, 10, last_row, 10, {"type": "cell", "criteria": ">", "value": 0, "format": f["red"]})
-    ws.conditional_format(first, 9, last_row, 9, {"type": "cell", "criteria": "==", "value": 5, "format": f["green"]})
+    actions_col = col_of["Open acties"]
+    done_col, late_col = col_of["Mijlpalen gereed (van 5)"], col_of["Mijlpalen te laat"]
+    light = {"type": "cell"}
     ws.conditional_format(
-        first, 11, last_row, 11, {"type": "text", "criteria": "containing", "value": "nog geen", "format": f["amber"]}
+        first, actions_col, last_row, actions_col, light | {"criteria": ">", "value": 0, "format": f["red"]}
+    )
+    ws.conditional_format(
+        first, actions_col, last_row, actions_col, light | {"criteria": "==", "value": 0, "format": f["green"]}
+    )
+    ws.conditional_format(
+        first, late_col, last_row, late_col, light | {"criteria": ">", "value": 0, "format": f["red"]}
+    )
+    ws.conditional_format(
+        first, done_col, last_row, done_col, light | {"criteria": "==", "value": 5, "format": f["green"]}
+    )
+    monitor = col_of["Monitor"]
+    ws.conditional_format(
+        first,
+        monitor,
+        last_row,
+        monitor,
+        {"type": "text", "criteria": "containing", "value": "nog geen", "format": f["amber"]},
     )
     ws.freeze_panes(top + 1, 2)
 
@@ -145,15 +150,16 @@ def write_overview(
     return ws
 
 
-def _value(row: Any, col: int, ov: Overview) -> int:
-    values = [
-        *(row.this_year[k] for k in EVENT_REGISTERS),
-        *(row.last_year[k] for k in EVENT_REGISTERS),
-        row.open_actions,
-        row.milestones_done,
-        row.milestones_late,
-    ]
-    return int(values[col - 2])
+def _this_year(form_id: str) -> Callable[[SchoolRow], int]:
+    return lambda r: r.this_year[form_id]
+
+
+def _last_year(form_id: str) -> Callable[[SchoolRow], int]:
+    return lambda r: r.last_year[form_id]
+
+
+def _category(category: str) -> Callable[[SchoolRow], int]:
+    return lambda r: r.categories[category]
 
 
 def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, ov: Overview, *, anchor_row: int) -> None:
