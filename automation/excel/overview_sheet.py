@@ -57,8 +57,8 @@ def write_overview(
     columns: list[tuple[str, float, Callable[[SchoolRow], Any]]] = [
         ("BRIN", 8, lambda r: r.brin),
         ("School", 26, lambda r: r.name),
-        *((f"{SHORT[k]} {ov.year}", 12, _this_year(k)) for k in EVENT_REGISTERS),
-        *((f"Incidenten {ov.year}: {c}", 12, _category(c)) for c in main_categories),
+        *((f"{SHORT[k]} {ov.year}", 15 if k == "incident" else 12, _this_year(k)) for k in EVENT_REGISTERS),
+        *((f"waarvan {c}", 12, _category(c)) for c in main_categories),
         *((f"{SHORT[k]} {last}", 12, _last_year(k)) for k in EVENT_REGISTERS),
         ("Open acties", 10, lambda r: r.open_actions),
         ("Mijlpalen gereed (van 5)", 12, lambda r: r.milestones_done),
@@ -74,7 +74,7 @@ def write_overview(
     for col, (title, width, _) in enumerate(columns):
         ws.write_string(top, col, title, f["head"])
         ws.set_column(col, col, width)
-    ws.set_row(top, 45)
+    ws.set_row(top, 48)
     for i, row in enumerate(ov.rows, start=top + 1):
         for col, (_, _, value_of) in enumerate(columns):
             value = value_of(row)
