@@ -36,7 +36,9 @@ def main() -> None:
         )
         pdf = Path(tmp) / f"{master.stem}.pdf"
         target = ROOT / "docs" / "overzicht"
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)], check=True
+        )
     print(f"{target}.png")
 
 
