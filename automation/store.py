@@ -387,9 +387,8 @@ class Store:
             )
         }
 
-    def last_received(self) -> dt.datetime | None:
-        row = self.conn.execute("SELECT max(received_at) FROM submissions").fetchone()
-        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+    def last_submission_id(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM submissions").fetchone()[0])
 
     def office_notes(self) -> dict[str, tuple[str | None, str | None]]:
         """What the office typed in the registers (follow-up status, note), by registration number."""

@@ -88,3 +88,15 @@ def test_the_next_run_rebuilds_a_master_left_behind_by_a_lock(
     runner.process_once()  # nothing new in the inbox, but the master is older than the last file
     assert len(registrations(master)) == 2
     assert list(master.parent.glob("bestuursoverzicht (bijgewerkt *).xlsx")) == []
+
+
+def test_a_master_from_yesterday_is_rebuilt_because_actions_depend_on_the_date(
+    workspace: Settings, runner: Runner, drop: Filler
+) -> None:
+    drop("incident", "a.xlsx")
+    runner.process_once()
+    master = workspace.paths.master
+    assert not runner.master_out_of_date()
+    yesterday = master.stat().st_mtime - 86400
+    os.utime(master, (yesterday, yesterday))
+    assert runner.master_out_of_date()

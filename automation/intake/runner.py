@@ -107,6 +107,7 @@ class Runner:
         master = self.settings.paths.master
         try:
             self.keep_office_notes()
+            upto = self.store.last_submission_id()
             tmp = self._write_master(self.now())
             moment = self.now()
             done = publish(
@@ -131,7 +132,7 @@ class Runner:
                 self.replace(again, done.path)  # the copy's own Logboek says why it exists
             self.pending_copy = done.path if done.fallback else None
             self.master_stale = False
-            self._remember_written(done.path)
+            self._remember_written(done.path, upto=upto)
             return done.path
         except OSError as exc:  # e.g. the master is open in Excel on Windows; retried next pass
             log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", exc)
@@ -158,7 +159,9 @@ class Runner:
         master = self.settings.paths.master
         written = self._written_stamps()
         # a file exactly as we wrote it holds nothing new from the office: skip reading it
-        sources = [p for p in (master, *dated_copies(master)) if p.is_file() and written.get(p.name) != _stamp(p)]
+        sources = [
+            p for p in (master, *dated_copies(master)) if p.is_file() and written.get(p.name, [])[:2] != _stamp(p)
+        ]
         sources.sort(key=lambda p: p.stat().st_mtime)
         notes: dict[str, tuple[str | None, str | None]] = {}
         registers = [FORMS[f].register for f in REGISTER_FORMS]
@@ -176,9 +179,10 @@ class Runner:
         except (OSError, ValueError, AttributeError):
             return {}
 
-    def _remember_written(self, path: Path) -> None:
+    def _remember_written(self, path: Path, *, upto: int) -> None:
+        """Note size and time of a master we wrote, and the last received file it includes."""
         stamps = {k: v for k, v in self._written_stamps().items() if (path.parent / k).exists()}
-        stamps[path.name] = _stamp(path)
+        stamps[path.name] = [*_stamp(path), upto]
         self.settings.paths.master_stamp.parent.mkdir(parents=True, exist_ok=True)
         self.settings.paths.master_stamp.write_text(json.dumps(stamps), encoding="utf-8")
 
@@ -195,21 +199,26 @@ class Runner:
         except PermissionError:
             return False
         log.info("Het bestuursoverzicht is weer bijgewerkt; de kopie %s is opgeruimd.", self.pending_copy.name)
-        self._remember_written(master)
+        upto = self._written_stamps().get(self.pending_copy.name, [0, 0, 0])[2:3] or [0]
+        self._remember_written(master, upto=upto[0])
         for old in dated_copies(master):
             old.unlink(missing_ok=True)
         self.pending_copy = None
         return True
 
     def master_out_of_date(self) -> bool:
-        """Missing, waiting for a dated copy to replace it, or not clearly newer than the last file
-        received (a rebuild that failed, e.g. locked). Times of receipt are kept to the second."""
+        """Missing, waiting for a dated copy to replace it, lacking files received since it was
+        written (a rebuild that failed, e.g. locked), or made on an earlier day (open actions and
+        milestones depend on the date)."""
         master = self.settings.paths.master
         if not master.is_file() or dated_copies(master):
             return True
-        last = self.store.last_received()
-        written = dt.datetime.fromtimestamp(master.stat().st_mtime)
-        return last is not None and written < last + dt.timedelta(seconds=1)
+        if dt.datetime.fromtimestamp(master.stat().st_mtime).date() < self.now().date():
+            return True
+        recorded = self._written_stamps().get(master.name, [])
+        if len(recorded) == 3:
+            return self.store.last_submission_id() > recorded[2]
+        return True  # not written by this version: rebuild once
 
     # --- one pass ----------------------------------------------------------------------------
     def handle_ready(
@@ -355,7 +364,9 @@ def watch(
                 except queue.Empty:
                     break
             if time.monotonic() >= next_rescan:
-                if runner.intake.recover():  # finish what failed earlier (disk full, share gone)
+                # finish what failed earlier (disk full, share gone); a new day also needs a
+                # rebuild, because open actions and milestones depend on the date
+                if runner.intake.recover() or (runner.pending_copy is None and runner.master_out_of_date()):
                     runner.rebuild_master()
                 pending.update(files.candidates(inbox))
                 next_rescan = time.monotonic() + cfg.herscan_seconden
