@@ -94,8 +94,10 @@ def test_a_file_written_slowly_is_taken_once_and_only_when_complete(
     running_watcher()
     target = slow_workspace.paths.inbox / "langzaam.xlsx"
     write_slowly(target, form_bytes, pieces=8, pause=0.25)  # 2 s of writing, pauses shorter than 0.6 s
-    wait_for(lambda: not target.exists(), what="the file to be taken")
+    # the file leaves the inbox when it is claimed, before it is stored: wait for the outcome
+    wait_for(lambda: outcomes(slow_workspace) != [], what="the file to be stored")
     assert outcomes(slow_workspace) == [("langzaam.xlsx", "geaccepteerd")]
+    wait_for(lambda: not target.exists(), what="the file to leave the inbox")
     assert list(slow_workspace.paths.rejected.rglob("*")) == []
     wait_for(slow_workspace.paths.master.exists, what="the master")
 
