@@ -387,6 +387,19 @@ class Store:
             )
         }
 
+    def pupil_surveys(self, schooljaar: str) -> dict[str, str]:
+        """School -> instrument of the typed-in pupil survey results of this school year."""
+        return {
+            row[0]: row[1]
+            for row in self.conn.execute(
+                """SELECT school, json_extract(data, '$.instrument') FROM records
+                   WHERE form_id = 'peiling' AND json_extract(data, '$.schooljaar') = ?
+                     AND json_extract(data, '$.respondent') = 'leerlingen'
+                   ORDER BY updated_at""",
+                (schooljaar,),
+            )
+        }
+
     def last_submission_id(self) -> int:
         return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM submissions").fetchone()[0])
 
@@ -400,8 +413,8 @@ class Store:
         changed = 0
         with self.transaction():
             for regnr, value in notes.items():
-                if known.get(regnr, (None, None)) == value or self.record(regnr) is None:
-                    continue
+                if known.get(regnr, ("open", None)) == value or self.record(regnr) is None:
+                    continue  # unchanged ('open' without a note is what a new row shows)
                 self.conn.execute(
                     """INSERT INTO office_notes (regnr, status, note, updated_at) VALUES (?, ?, ?, ?)
                        ON CONFLICT (regnr) DO UPDATE SET status = excluded.status, note = excluded.note,

@@ -39,9 +39,7 @@ def test_an_unreported_hospital_admission_of_staff_is_an_open_action() -> None:
 
 def test_aggression_needs_an_aftercare_talk_within_72_hours() -> None:
     assert texts(reg("agressie", datum="2026-11-20")) == ["Geen opvanggesprek binnen 72 uur"]
-    assert texts(reg("agressie", datum="2026-11-20", opvanggesprek_datum="2026-11-27")) == [
-        "Opvanggesprek later dan 72 uur"
-    ]
+    assert texts(reg("agressie", datum="2026-11-20", opvanggesprek_datum="2026-11-27")) == []  # late, but done
     assert texts(reg("agressie", datum="2026-11-20", opvanggesprek_datum="2026-11-22")) == []
     assert texts(reg("agressie", datum="2026-11-27")) == []  # not due yet
 
@@ -56,6 +54,11 @@ def test_a_registration_left_open_too_long_is_an_open_action() -> None:
     assert texts(reg("incident", status=None, received=old)) == ["Status 'open' langer dan 14 dagen"]
     assert texts(reg("incident", status="open", received=TODAY - dt.timedelta(days=10))) == []
     assert texts(reg("incident", status="afgesloten", received=old)) == []
+
+
+def test_the_office_closing_a_case_clears_its_actions() -> None:
+    case = reg("ongeval", status="afgesloten", slachtoffer_type="medewerker", behandeling="ziekenhuisopname")
+    assert texts(case) == []
 
 
 def test_milestones_are_done_on_schedule_or_late() -> None:

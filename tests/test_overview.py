@@ -48,12 +48,13 @@ def test_overzicht_counts_per_school_lists_open_actions_and_has_native_charts(
     assert by_school["12AB"][f"Agressie {year}"] == 1
     assert by_school["12AB"]["Open acties"] == 1 and by_school["34CD"]["Open acties"] == 0
     assert by_school["56EF"]["Monitor"] == "nog geen peiling"
+    assert {"waarvan pesten", "waarvan digitaal pesten", "waarvan overig"} <= set(header)
     assert rows[7][1] == "Totaal" and rows[7][header.index(f"Incidenten {year}")] == 2
     per_type = [h for h in header if str(h).startswith("waarvan ")]
     assert per_type  # the main incident types each get a column
     for school in ("12AB", "34CD"):
         assert sum(by_school[school][h] for h in per_type) == by_school[school][f"Incidenten {year}"]
-    listed = [r for r in rows if r[3] and str(r[3]).startswith("Melden bij de Nederlandse Arbeidsinspectie")]
+    listed = [r for r in rows if len(r) > 4 and str(r[4]).startswith("Melden bij de Nederlandse Arbeidsinspectie")]
     assert [(r[0], r[2][:3]) for r in listed] == [("12AB", "AG-")]
     with zipfile.ZipFile(workspace.paths.master) as z:
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3
@@ -72,3 +73,13 @@ def test_voortgang_shows_each_milestone_per_school(workspace: Settings, drop: Fi
     assert [r[2][:2] for r in rows] == ["1.", "2.", "3.", "4.", "5."]
     assert rows[0][4] == "gereed" and rows[0][5].date() == today
     assert {r[4] for r in rows[1:]} <= {"op schema", "te laat"}
+
+
+def test_the_monitor_column_shows_a_pupil_survey_of_this_school_year(workspace: Settings, drop: Filler) -> None:
+    today = dt.date.today()
+    drop("peiling", "p.xlsx", school="56EF", schooljaar=schoolyear(today), afname_datum=today, datum_ingevuld=today)
+    app.process(workspace)
+    rows = sheet_rows(workspace, "Overzicht")
+    monitor = rows[3].index("Monitor")
+    by_school = {r[0]: r[monitor] for r in rows[4:7]}
+    assert by_school == {"12AB": "nog geen peiling", "34CD": "nog geen peiling", "56EF": "peiling ontvangen (ZIEN!)"}

@@ -29,6 +29,8 @@ class Action:
     regnr: str
     school: str
     text: str
+    date: dt.date | None = None  # of the event
+    duty: bool = False  # a legal reporting duty (listed first)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -39,21 +41,30 @@ def _date(value: Any) -> dt.date | None:
 
 
 def actions_for(reg: Registration, *, today: dt.date, open_days: int) -> list[str]:
+    """What is still to do. Nothing once the office has set the status to 'afgesloten' (it then
+    took care of it, e.g. reported it, even if the form itself was never corrected)."""
+    if (reg.status or "").strip().lower() == "afgesloten":
+        return []
     form = FORMS[reg.form_id]
     found = [duty.action for duty in form.duties if duty.open(reg.data)]
     if reg.form_id == "agressie":
         event, talk = _date(reg.data.get("datum")), _date(reg.data.get("opvanggesprek_datum"))
-        due = event + dt.timedelta(days=AFTERCARE_DAYS) if event else None
-        if due and ((talk is None and today > due) or (talk is not None and talk > due)):
-            found.append("Geen opvanggesprek binnen 72 uur" if talk is None else "Opvanggesprek later dan 72 uur")
+        if event and talk is None and today > event + dt.timedelta(days=AFTERCARE_DAYS):
+            found.append("Geen opvanggesprek binnen 72 uur")  # a late talk is done: nothing to do
     if (reg.status or "open") == "open" and (today - reg.received).days > open_days:
         found.append(f"Status 'open' langer dan {open_days} dagen")
     return found
 
 
 def open_actions(registrations: Iterable[Registration], *, today: dt.date, open_days: int) -> list[Action]:
-    return [
-        Action(reg.regnr, reg.school, text)
+    found = [
+        Action(reg.regnr, reg.school, text, _date(reg.data.get("datum")), text in _duty_texts(reg.form_id))
         for reg in registrations
         for text in actions_for(reg, today=today, open_days=open_days)
     ]
+    # most urgent first: legal duties, then the oldest
+    return sorted(found, key=lambda a: (not a.duty, a.date or dt.date.max, a.regnr))
+
+
+def _duty_texts(form_id: str) -> set[str]:
+    return {duty.action for duty in FORMS[form_id].duties}

@@ -54,6 +54,7 @@ def overview(
     actions: Iterable[Action],
     milestones: Mapping[str, list[Milestone]],
     last_received: Mapping[str, dt.datetime],
+    surveys: Mapping[str, str] | None = None,
     today: dt.date,
 ) -> Overview:
     year = schoolyear(today)
@@ -74,9 +75,10 @@ def overview(
                 categories[c.category] += c.n
         elif month_year == last:
             row.last_year[c.form_id] += c.n
-    for action in actions:
-        if action.school in rows:
-            rows[action.school].open_actions += 1
+    cases = {(a.school, a.regnr) for a in actions}  # a case with two actions counts once
+    for school, _ in cases:
+        if school in rows:
+            rows[school].open_actions += 1
     for brin, found in milestones.items():
         if brin in rows:
             rows[brin].milestones_done = sum(m.status == DONE for m in found)
@@ -84,4 +86,7 @@ def overview(
     for brin, moment in last_received.items():
         if brin in rows:
             rows[brin].last_received = moment
+    for brin, instrument in (surveys or {}).items():
+        if brin in rows:  # the legal check itself comes with the survey import
+            rows[brin].monitor = f"peiling ontvangen ({instrument})"
     return Overview(year=year, rows=list(rows.values()), per_month=per_month, categories=categories)

@@ -355,6 +355,7 @@ def write_master(
         actions=actions,
         milestones=progress,
         last_received=store.last_received_per_school(),
+        surveys=store.pupil_surveys(year),
         today=today,
     )
     write_overview(wb, ov, actions=actions, schools=schools, board=board, generated=generated)

@@ -18,7 +18,11 @@ from automation.checks.schoolyear import MONTHS, months, previous
 SHORT = {"incident": "Incidenten", "agressie": "Agressie", "ongeval": "Ongevallen"}
 RED, AMBER, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
 MAX_LISTED = 100
-MAIN_CATEGORIES = 4  # the most frequent incident types this school year get a column each  # open actions listed on the Overzicht; all of them are marked in the registers
+MAIN_CATEGORIES = 2  # beside bullying, the most frequent incident types get a column each
+ALWAYS_SHOWN = (
+    "pesten",
+    "digitaal pesten",
+)  # open actions listed on the Overzicht; all of them are marked in the registers
 
 
 def _formats(wb: Workbook) -> dict[str, Any]:
@@ -52,19 +56,23 @@ def write_overview(
     chart_ws = wb.add_worksheet("Grafiekdata")
     f = _formats(wb)
     last = previous(ov.year)
-    main_categories = [name for name, _ in ov.categories.most_common(MAIN_CATEGORIES)]
+    # bullying always has its own columns; then the most frequent other types, and the rest
+    others = [name for name, _ in ov.categories.most_common() if name not in ALWAYS_SHOWN]
+    main_categories = [*ALWAYS_SHOWN, *others[:MAIN_CATEGORIES]]
+    rest = set(others[MAIN_CATEGORIES:])
     # (title, width, value of a school row); numbers get a total
     columns: list[tuple[str, float, Callable[[SchoolRow], Any]]] = [
         ("BRIN", 8, lambda r: r.brin),
         ("School", 26, lambda r: r.name),
         *((f"{SHORT[k]} {ov.year}", 15 if k == "incident" else 12, _this_year(k)) for k in EVENT_REGISTERS),
         *((f"waarvan {c}", 12, _category(c)) for c in main_categories),
+        ("waarvan overig", 10, lambda r: sum(r.categories[c] for c in rest)),
         *((f"{SHORT[k]} {last}", 12, _last_year(k)) for k in EVENT_REGISTERS),
         ("Open acties", 10, lambda r: r.open_actions),
         ("Mijlpalen gereed (van 5)", 12, lambda r: r.milestones_done),
         ("Mijlpalen te laat", 11, lambda r: r.milestones_late),
         ("Monitor", 18, lambda r: r.monitor),
-        ("Laatste formulier", 17, lambda r: r.last_received or "nog niets ontvangen"),
+        ("Laatste formulier ontvangen", 14, lambda r: r.last_received or "nog niets"),
         ("Plan gemaakt", 13, lambda r: "nog niet"),
     ]
     col_of = {title: col for col, (title, _, _) in enumerate(columns)}
@@ -81,7 +89,7 @@ def write_overview(
             if isinstance(value, int):
                 ws.write_number(i, col, value, f["num"])
             elif isinstance(value, dt.datetime):
-                ws.write_datetime(i, col, value, f["when"])
+                ws.write_datetime(i, col, value, f["date"])
             else:
                 ws.write_string(i, col, str(value), f["cell"])
     first, last_row = top + 1, top + len(ov.rows)
@@ -121,18 +129,22 @@ def write_overview(
     # what needs doing
     at = total_row + 3
     ws.write_string(at, 0, f"Open acties ({len(actions)})", f["section"])
-    for col, title in enumerate(("BRIN", "School", "Registratienummer", "Wat moet er gebeuren")):
+    for col, title in enumerate(("BRIN", "School", "Registratienummer", "Datum", "Wat moet er gebeuren")):
         ws.write_string(at + 1, col, title, f["head_line"])
-    for col in range(4, 10):  # the blue header runs on over the text column
+    for col in range(5, 11):  # the blue header runs on over the text column
         ws.write_blank(at + 1, col, None, f["head_line"])
     if not actions:
         ws.write_string(at + 2, 0, "Geen open acties.", f["cell"])
-    shown = sorted(actions, key=lambda a: (a.school, a.regnr))[:MAX_LISTED]
+    shown = list(actions)[:MAX_LISTED]  # most urgent first: legal duties, then the oldest
     for i, action in enumerate(shown, start=at + 2):
         ws.write_string(i, 0, action.school, f["cell"])
         ws.write_string(i, 1, schools.get(action.school, ""), f["cell"])
         ws.write_string(i, 2, action.regnr, f["cell"])
-        ws.write_string(i, 3, action.text)  # runs on over the empty cells to its right
+        if action.date:
+            ws.write_datetime(i, 3, action.date, f["date"])
+        else:
+            ws.write_blank(i, 3, None, f["cell"])
+        ws.write_string(i, 4, action.text)  # runs on over the empty cells to its right
     end = at + 2 + max(1, len(shown))
     if len(actions) > len(shown):
         ws.write_string(
