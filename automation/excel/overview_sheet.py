@@ -71,7 +71,7 @@ def write_overview(
         ("Open acties", 10, lambda r: r.open_actions),
         ("Mijlpalen gereed (van 5)", 12, lambda r: r.milestones_done),
         ("Mijlpalen te laat", 11, lambda r: r.milestones_late),
-        ("Monitor", 18, lambda r: r.monitor),
+        ("Monitor", 25, lambda r: r.monitor),
         ("Laatste formulier ontvangen", 14, lambda r: r.last_received or "nog niets"),
         ("Plan gemaakt", 13, lambda r: "nog niet"),
     ]
