@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from automation.config import Settings, load_settings, resolve_paths
+from automation.config import Settings, load_settings
 from automation.demo import drop_correction, make_demo
 from automation.excel.build_form import build_all
 from automation.forms import FORMS
@@ -121,6 +121,3 @@ def demo(folder: Path, *, today: dt.date | None = None, log: Callable[[str], Non
     drop_correction(made, regnr, today=today)
     second = process(settings)
     return DemoResult(settings=settings, first=first, second=second, correction_of=regnr)
-
-
-__all__ = ["demo", "process", "resolve_paths", "run_watch", "status", "write_forms"]

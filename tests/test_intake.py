@@ -187,16 +187,31 @@ def test_rejected_files_never_overwrite_each_other(workspace: Settings, drop: Fi
     ]
 
 
-def _xlsm(form_bytes: bytes) -> bytes:
+def _with_part_changed(
+    form_bytes: bytes, part: str, old: bytes, new: bytes, *, add: dict[str, bytes] | None = None
+) -> bytes:
+    """The same workbook with `old` replaced by `new` in one zip part (and parts added)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(form_bytes)) as src, zipfile.ZipFile(out, "w") as dst:
         for item in src.infolist():
             data = src.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+            if item.filename == part:
+                assert old in data
+                data = data.replace(old, new)
             dst.writestr(item, data)
-        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro")
+        for name, data in (add or {}).items():
+            dst.writestr(name, data)
     return out.getvalue()
+
+
+def _xlsm(form_bytes: bytes) -> bytes:
+    return _with_part_changed(
+        form_bytes,
+        "[Content_Types].xml",
+        b"spreadsheetml.sheet.main+xml",
+        b"ms-excel.sheet.macroEnabled.main+xml",
+        add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"},
+    )
 
 
 def _encrypted(form_bytes: bytes) -> bytes:
@@ -223,15 +238,7 @@ def _other_workbook() -> bytes:
 
 
 def _newer_version(form_bytes: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(form_bytes)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "xl/workbook.xml":
-                data = data.replace(b'name="vf_versie">1<', b'name="vf_versie">7<')
-                assert b'name="vf_versie">7<' in data
-            dst.writestr(item, data)
-    return out.getvalue()
+    return _with_part_changed(form_bytes, "xl/workbook.xml", b'name="vf_versie">1<', b'name="vf_versie">7<')
 
 
 NOT_A_FORM: dict[str, tuple[str, str]] = {

@@ -53,10 +53,9 @@ class RawForm:
 
 @dataclass(frozen=True)
 class Workbook:
-    """A zip that is an .xlsx workbook: its defined names and the archive itself."""
+    """A zip that is an .xlsx workbook, by its workbook-level defined names."""
 
     names: dict[str, str]
-    archive: zipfile.ZipFile
 
 
 def _sniff_ole(data: bytes) -> FileProblem:
@@ -144,7 +143,7 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
         raise FileProblem("geen-formulier", "Dit bestand is geen Excel-werkmap. " + ASK_FORM) from exc
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise damaged() from exc
-    return Workbook(names=names, archive=archive)
+    return Workbook(names=names)
 
 
 def damaged() -> FileProblem:

@@ -82,10 +82,6 @@ class Field:
     maximum: float | None = None
     max_length: int | None = None
 
-    @property
-    def conditional(self) -> bool:
-        return bool(self.required_when)
-
 
 @dataclass(frozen=True)
 class Section:

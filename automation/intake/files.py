@@ -95,9 +95,6 @@ class StabilityTracker:
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
 
-    def tracked(self) -> list[Path]:
-        return list(self._seen)
-
 
 def safe_name(name: str) -> str:
     """A file name that is valid on Windows, macOS and Linux and not absurdly long."""

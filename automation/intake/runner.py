@@ -179,6 +179,11 @@ class Runner:
         except (OSError, ValueError, AttributeError):
             return {}
 
+    def _written_upto(self, name: str) -> int | None:
+        """The last received file included in the master `name` as we wrote it (None if unknown)."""
+        recorded = self._written_stamps().get(name, [])
+        return recorded[2] if len(recorded) == 3 else None
+
     def _remember_written(self, path: Path, *, upto: int) -> None:
         """Note size and time of a master we wrote, and the last received file it includes."""
         stamps = {k: v for k, v in self._written_stamps().items() if (path.parent / k).exists()}
@@ -199,8 +204,7 @@ class Runner:
         except PermissionError:
             return False
         log.info("Het bestuursoverzicht is weer bijgewerkt; de kopie %s is opgeruimd.", self.pending_copy.name)
-        upto = self._written_stamps().get(self.pending_copy.name, [0, 0, 0])[2:3] or [0]
-        self._remember_written(master, upto=upto[0])
+        self._remember_written(master, upto=self._written_upto(self.pending_copy.name) or 0)
         for old in dated_copies(master):
             old.unlink(missing_ok=True)
         self.pending_copy = None
@@ -215,10 +219,8 @@ class Runner:
             return True
         if dt.datetime.fromtimestamp(master.stat().st_mtime).date() < self.now().date():
             return True
-        recorded = self._written_stamps().get(master.name, [])
-        if len(recorded) == 3:
-            return self.store.last_submission_id() > recorded[2]
-        return True  # not written by this version: rebuild once
+        upto = self._written_upto(master.name)
+        return upto is None or self.store.last_submission_id() > upto  # None: not written by us
 
     # --- one pass ----------------------------------------------------------------------------
     def handle_ready(
