@@ -59,6 +59,7 @@ class Intake(_Strict):
 
 class Overzicht(_Strict):
     open_dagen: Annotated[int, Field(ge=1, le=3650)] = 14  # 'open' longer than this is an open action
+    bijwerken_in_excel: bool = False  # master locked by Excel: push into the open workbook (needs [excel])
 
 
 def _month(value: str) -> str:

@@ -65,6 +65,10 @@ bevestigingen = true          # een bevestiging met registratienummer in outbox/
 
 [overzicht]
 open_dagen = 14               # een melding die langer 'open' staat, is een open actie
+# true: staat het bestuursoverzicht open in Excel op deze computer (en kan het daardoor niet worden
+# vervangen), zet dan de nieuwe gegevens in het geopende bestand en sla het op, in plaats van een
+# kopie ernaast te maken. Werkt alleen met Excel (Windows of macOS) en pip install 'veiligheid[excel]'.
+bijwerken_in_excel = false
 
 [voortgang]                   # in welke maand elke mijlpaal klaar moet zijn (binnen het schooljaar)
 mijlpaal_1 = "oktober"        # kaders en afspraken vastgesteld

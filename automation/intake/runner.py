@@ -24,6 +24,7 @@ from watchdog.observers.polling import PollingObserver
 
 from automation.config import Settings
 from automation.errors import AlreadyRunning, FolderError
+from automation.excel import live
 from automation.excel.master import REGISTER_FORMS, write_master
 from automation.excel.publish import Replace, dated_copies, publish
 from automation.excel.read_master import read_office_notes
@@ -94,6 +95,9 @@ class Runner:
         ensure_folders(settings)
         store = Store.open(settings.paths.database, create=True, durable=settings.board.intake.fsync)
         intake = Intake(settings, store, secret=load_secret(settings.paths.secret), now=now)
+        warning = live.startup_warning(enabled=settings.board.overzicht.bijwerken_in_excel)
+        if warning:
+            log.warning(warning)
         return cls(settings, store, intake, now)
 
     def close(self) -> None:
@@ -101,8 +105,9 @@ class Runner:
 
     # --- the master --------------------------------------------------------------------------
     def rebuild_master(self) -> Path | None:
-        """Rebuild the master from the store; if Excel keeps the old one locked, write a dated copy
-        beside it (and note that in the Logboek). Returns where it went, or None on failure."""
+        """Rebuild the master from the store; if Excel keeps the old one locked, put the new data
+        into the open workbook (option `bijwerken_in_excel`) or else write a dated copy beside it
+        (and note that in the Logboek). Returns where it went, or None on failure."""
         self.master_stale = True
         master = self.settings.paths.master
         try:
@@ -118,11 +123,17 @@ class Runner:
                 pause=self.publish_pause,
                 replace=self.replace,
             )
+            why = ""
+            if done.fallback and self.settings.board.overzicht.bijwerken_in_excel:
+                outcome = live.update_open_master(done.path, master)
+                if outcome.route is live.Route.PUSH:
+                    return self._pushed_into_excel(done.path, moment, upto=upto)
+                why = f" {outcome.reason}"
             if done.fallback:
                 message = (
                     f"{master.name} was geopend (in Excel?) en kon niet worden vervangen; de bijgewerkte "
                     f"versie staat in {done.path.name}. Sluit het bestuursoverzicht: bij de volgende "
-                    "verwerking wordt het weer bijgewerkt en verdwijnt de kopie."
+                    f"verwerking wordt het weer bijgewerkt en verdwijnt de kopie.{why}"
                 )
                 log.warning(message)
                 self.store.add_event(
@@ -140,6 +151,19 @@ class Runner:
         except Exception:  # a bug must not stop the intake: the store is intact, the master can wait
             log.exception("Fout bij het maken van het bestuursoverzicht; de verwerking gaat door.")
             return None
+
+    def _pushed_into_excel(self, copy: Path, moment: dt.datetime, *, upto: int) -> Path:
+        """The master open in Excel holds the new data and is saved: the dated copy is not needed."""
+        master = self.settings.paths.master
+        copy.unlink(missing_ok=True)
+        message = f"{master.name} was geopend in Excel; de nieuwe gegevens staan in het geopende bestand (opgeslagen)."
+        log.info(message)
+        self.store.add_event(at=now_text(moment), kind="overzicht in Excel", name=master.name, message=message)
+        self.keep_office_notes()  # what the office typed in the open workbook is saved in the file now
+        self.pending_copy = None
+        self.master_stale = False
+        self._remember_written(master, upto=upto)
+        return master
 
     def _write_master(self, moment: dt.datetime) -> Path:
         board = self.settings.board
