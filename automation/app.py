@@ -13,6 +13,7 @@ from typing import Any
 
 from automation.config import Settings, load_settings
 from automation.demo import drop_correction, make_demo
+from automation.errors import FolderError
 from automation.excel.build_form import build_all
 from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES
@@ -20,6 +21,8 @@ from automation.intake.files import candidates
 from automation.intake.pipeline import Counts
 from automation.intake.runner import Runner, ensure_folders, watch, working_folder_lock
 from automation.store import Store
+from automation.surveys.importer import SurveyRejected, import_survey
+from automation.surveys.profile import all_profiles
 from automation.workspace import EXAMPLE_SCHOOLS
 
 
@@ -121,3 +124,55 @@ def demo(folder: Path, *, today: dt.date | None = None, log: Callable[[str], Non
     drop_correction(made, regnr, today=today)
     second = process(settings)
     return DemoResult(settings=settings, first=first, second=second, correction_of=regnr)
+
+
+@dataclass(frozen=True)
+class ProfilesReport:
+    folder: Path
+    profiles: list[tuple[str, str]]  # (name, source)
+    broken: list[str]
+    test_lines: list[str]  # what a test file gave, or why it was refused
+    test_ok: bool | None  # None: no file tested
+
+
+def profiles(settings: Settings, *, test_file: Path | None = None, today: dt.date | None = None) -> ProfilesReport:
+    """List the survey profiles (the board's own first) and optionally try one export with them,
+    without storing anything: how a board checks a new profile."""
+    loaded, broken = all_profiles(settings.paths.profiles)
+    lines: list[str] = []
+    ok: bool | None = None
+    if test_file is not None:
+        try:
+            data = test_file.read_bytes()
+        except OSError as exc:
+            raise FolderError(f"Kan {test_file} niet lezen ({exc.strerror or exc}).") from exc
+        try:
+            result = import_survey(
+                data, test_file.name, loaded, schools=settings.schools, today=today or dt.date.today()
+            )
+        except SurveyRejected as rejected:
+            ok, lines = False, rejected.message.splitlines()
+        else:
+            ok = True
+            lines.append(f"Herkend door het profiel '{result.profile}' ({result.source}).")
+            for survey in result.results:
+                groups = f", groepen {', '.join(str(g) for g in survey.groepen)}" if survey.groepen else ""
+                lines.append(
+                    f"{survey.school} {settings.schools.get(survey.school, '')} · {survey.groep} · {survey.schooljaar}"
+                    f" · {survey.respondents} respondenten{groups} · {survey.instrument}"
+                )
+                for theme in survey.themes:
+                    mean = f"{theme.mean:.2f}".replace(".", ",") if theme.mean is not None else "-"
+                    positive = f"{theme.positive * 100:.0f}%" if theme.positive is not None else "-"
+                    lines.append(
+                        f"    {theme.label}: gemiddeld {mean} (schaal {survey.scale_min:g}-{survey.scale_max:g}), "
+                        f"{positive} positief, {theme.respondents} respondenten"
+                    )
+            lines += [f"Let op: {w}" for w in result.warnings]
+    return ProfilesReport(
+        folder=settings.paths.profiles,
+        profiles=[(p.profile.naam, p.source) for p in loaded],
+        broken=broken,
+        test_lines=lines,
+        test_ok=ok,
+    )

@@ -267,6 +267,30 @@ def demo(obj: Context, folder: Path) -> None:
     click.echo(f"Verder proberen: {_self_command()} --config {paths.config} status")
 
 
+@main.command()
+@click.option(
+    "--test",
+    "test_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Probeer een export met de profielen, zonder iets op te slaan.",
+)
+@click.pass_obj
+def profielen(obj: Context, test_file: Path | None) -> None:
+    """Toon de profielen voor exports van peilingen, en test een export (--test BESTAND)."""
+    report = app.profiles(obj.settings(), test_file=test_file)
+    click.echo(f"Profielen voor exports van peilingen (eigen profielen in {report.folder}):")
+    for name, source in report.profiles:
+        click.echo(f"  {name}  [{source}]")
+    for line in report.broken:
+        click.echo(f"Fout in een profiel: {line}", err=True)
+    if report.test_ok is not None:
+        click.echo("")
+        for line in report.test_lines:
+            click.echo(line)
+    if report.broken or report.test_ok is False:
+        sys.exit(1)
+
+
 def _self_command() -> str:
     """How to call this program again from any folder (the venv is usually not activated)."""
     script = Path(sys.executable).with_name("veiligheid.exe" if sys.platform == "win32" else "veiligheid")

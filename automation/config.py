@@ -46,6 +46,7 @@ class Mappen(_Strict):
     data: str = "data"
     logs: str = "logs"
     inbox_voor_medewerkers: str = ""  # how staff know the inbox, e.g. 'S:\\Veiligheid\\Meldingen'
+    profielen: str = "profielen"  # the board's own mapping profiles for survey exports
 
 
 class Intake(_Strict):
@@ -87,6 +88,43 @@ class Voortgang(_Strict):
         return self.model_dump()
 
 
+# Suppliers on the inspectorate's list of accepted monitoring instruments (DOMAIN.md §1); a board
+# keeps its own copy of the list in the config.
+ACCEPTED_INSTRUMENTS = (
+    "ZIEN!",
+    "KiVa",
+    "Kanjertraining",
+    "WMK",
+    "Vensters",
+    "Scholen met Succes",
+    "Viseon",
+    "Cito",
+    "ResearchNed Veiligheidsmonitor",
+    "Kwaliteitscholen",
+)
+
+
+class Monitor(_Strict):
+    """How the legal monitor check judges a school's surveys (issue 4)."""
+
+    uiterlijk_maand: str = "april"  # no pupil survey yet before this month: 'aandacht', from it: 'voldoet niet'
+    respons_minimaal: Annotated[float, Field(gt=0, le=1)] = 0.7  # responses / pupils of groups 5-8
+    groepen: Annotated[list[int], Field(min_length=1)] = [5, 6, 7, 8]  # the groups that must take part
+    erkende_instrumenten: Annotated[list[str], Field(min_length=1)] = list(ACCEPTED_INSTRUMENTS)
+
+    @field_validator("uiterlijk_maand")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        return _month(value)
+
+    @field_validator("groepen")
+    @classmethod
+    def _groups(cls, value: list[int]) -> list[int]:
+        if any(g < 1 or g > 8 for g in value):
+            raise ValueError("groepen lopen van 1 tot en met 8")
+        return sorted(set(value))
+
+
 class Privacy(_Strict):
     bewaartermijn_schooljaren: Annotated[int, Field(ge=1, le=100)] = 5
 
@@ -99,6 +137,7 @@ class BoardConfig(_Strict):
     privacy: Privacy = Privacy()
     overzicht: Overzicht = Overzicht()
     voortgang: Voortgang = Voortgang()
+    monitor: Monitor = Monitor()
     keuzelijsten: dict[str, list[str]] = {}
 
     @field_validator("keuzelijsten")
@@ -138,6 +177,7 @@ class Paths:
     database: Path
     logs: Path
     state: Path
+    profiles: Path
 
     @property
     def staging(self) -> Path:
@@ -176,6 +216,7 @@ class Paths:
             "database": str(self.database),
             "master": str(self.master),
             "logs": str(self.logs),
+            "profielen": str(self.profiles),
         }
 
 
@@ -276,4 +317,5 @@ def resolve_paths(board: BoardConfig, config_path: Path) -> Paths:
         database=data / "veiligheid.sqlite",
         logs=(root / m.logs).resolve(),
         state=root / ".veiligheid",
+        profiles=(root / m.profielen).resolve(),
     )

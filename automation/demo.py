@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from automation.checks.schoolyear import schoolyear
 from automation.config import Settings
 from automation.errors import ConfigError
 from automation.excel.build_form import build_all, form_file_name
 from automation.excel.fill import fill_form
 from automation.forms import FORMS
+from automation.surveys import samples
 from automation.workspace import EXAMPLE_SCHOOLS, init_workspace
 
 DEMO_MARKER = "demo-werkmap"
@@ -254,6 +256,10 @@ def peiling(today: dt.date, brin: str) -> dict[str, Any]:
         "positief_leefklimaat_groep": 0.84,
         "score_veiligheidsbeleving": 3.4,
         "positief_veiligheidsbeleving": 0.91,
+        "score_aantasting_veiligheid": 3.5,
+        "positief_aantasting_veiligheid": 0.88,
+        "score_welbevinden": 3.3,
+        "positief_welbevinden": 0.86,
         "ingevuld_door": "Sanne de Wit",
         "datum_ingevuld": today - dt.timedelta(days=10),
     }
@@ -332,6 +338,19 @@ def make_demo(folder: Path, *, today: dt.date, seed: int = 2026, log: Callable[[
     for brin in brins:
         drop("school", f"schoolgegevens {brin}.xlsx", school_form(today, brin))
     drop("peiling", "peiling ZIEN 56EF.xlsx", peiling(today, "56EF"))
+    # Survey exports: the generic layout (12AB, too few pupils took part) and the action plan's
+    # four-theme survey as Dutch Excel saves CSV (34CD: no questions on safety itself).
+    year = schoolyear(today - dt.timedelta(days=30))
+    taken = today - dt.timedelta(days=30)
+    (inbox / "peiling 12AB export.csv").write_bytes(
+        samples.generic_csv(school="12AB", schooljaar=year, afname=taken, pupils=98, parents=60, seed=seed)
+    )
+    (inbox / "tevredenheidspeiling Het Anker.csv").write_bytes(
+        samples.plan_csv(schools=["34CD"], afname=taken, pupils=80, parents=40, seed=seed)
+    )
+    (inbox / "export onbekende leverancier.csv").write_text(
+        "Leerlingnummer;Vraag 1;Vraag 2\n1001;3;4\n1002;2;4\n", encoding="utf-8"
+    )
     for form_id, name, values in _wrong_forms(rng, today):
         drop(form_id, name, values)
 

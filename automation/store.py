@@ -14,11 +14,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from automation.errors import StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 ACCEPTED = "geaccepteerd"
 REJECTED = "afgewezen"
@@ -44,9 +44,43 @@ CREATE TABLE office_notes (
 );
 """
 
+# Survey results, aggregates only (issue 4): one row per school x school year x respondent group x
+# instrument, and its themes. A new import of the same survey replaces the old rows.
+SURVEYS = """
+CREATE TABLE surveys (
+    id INTEGER PRIMARY KEY,
+    school TEXT NOT NULL,
+    schooljaar TEXT NOT NULL,
+    groep TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    respondents INTEGER NOT NULL,
+    invited INTEGER,
+    afname TEXT,
+    groepen TEXT NOT NULL DEFAULT '',
+    scale_min REAL NOT NULL,
+    scale_max REAL NOT NULL,
+    regnr TEXT NOT NULL,
+    submission_id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (school, schooljaar, groep, instrument)
+);
+CREATE INDEX surveys_regnr ON surveys (regnr);
+CREATE TABLE survey_themes (
+    survey_id INTEGER NOT NULL REFERENCES surveys (id),
+    theme TEXT NOT NULL,
+    label TEXT NOT NULL,
+    respondents INTEGER NOT NULL,
+    mean REAL,
+    positive REAL,
+    PRIMARY KEY (survey_id, theme)
+);
+"""
+
 SCHEMA = (
     EVENTS
     + OFFICE_NOTES
+    + SURVEYS
     + """
 CREATE TABLE submissions (
     id INTEGER PRIMARY KEY,
@@ -119,6 +153,7 @@ MIGRATIONS: dict[int, str] = {
     # the registers are read newest first: walking this index backwards needs no sort in memory
     3: "DROP INDEX records_form; CREATE INDEX records_order ON records (form_id, event_date, regnr);",
     4: OFFICE_NOTES,
+    5: SURVEYS,
 }
 
 
@@ -134,6 +169,46 @@ def dumps(data: Mapping[str, Any]) -> str:
 
 def now_text(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
+
+
+class ThemeRow(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def respondents(self) -> int: ...
+    @property
+    def mean(self) -> float | None: ...
+    @property
+    def positive(self) -> float | None: ...
+
+
+class SurveyRow(Protocol):
+    """What the store needs of one survey's aggregates (automation.surveys.importer.SurveyResult)."""
+
+    @property
+    def school(self) -> str: ...
+    @property
+    def schooljaar(self) -> str: ...
+    @property
+    def groep(self) -> str: ...
+    @property
+    def instrument(self) -> str: ...
+    @property
+    def respondents(self) -> int: ...
+    @property
+    def invited(self) -> int | None: ...
+    @property
+    def afname(self) -> dt.date | None: ...
+    @property
+    def groepen(self) -> tuple[int, ...]: ...
+    @property
+    def scale_min(self) -> float: ...
+    @property
+    def scale_max(self) -> float: ...
+    @property
+    def themes(self) -> Sequence[ThemeRow]: ...
 
 
 @dataclass(frozen=True)
@@ -387,18 +462,79 @@ class Store:
             )
         }
 
-    def pupil_surveys(self, schooljaar: str) -> dict[str, str]:
-        """School -> instrument of the typed-in pupil survey results of this school year."""
-        return {
-            row[0]: row[1]
-            for row in self.conn.execute(
-                """SELECT school, json_extract(data, '$.instrument') FROM records
-                   WHERE form_id = 'peiling' AND json_extract(data, '$.schooljaar') = ?
-                     AND json_extract(data, '$.respondent') = 'leerlingen'
-                   ORDER BY updated_at""",
-                (schooljaar,),
+    # --- survey results (aggregates) ------------------------------------------------------
+    def save_surveys(
+        self, results: Sequence[SurveyRow], *, regnr: str, submission_id: int, source: str, at: str
+    ) -> int:
+        """Store survey aggregates from one file; a survey of the same school, year, group and
+        instrument is replaced, and so is what an earlier version of the same registration gave.
+        Returns how many earlier surveys were replaced."""
+        replaced = 0
+        old = [r[0] for r in self.conn.execute("SELECT id FROM surveys WHERE regnr = ?", (regnr,))]
+        for result in results:
+            old += [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM surveys WHERE school = ? AND schooljaar = ? AND groep = ? AND instrument = ?",
+                    (result.school, result.schooljaar, result.groep, result.instrument),
+                )
+            ]
+        for survey_id in sorted(set(old)):
+            self.conn.execute("DELETE FROM survey_themes WHERE survey_id = ?", (survey_id,))
+            self.conn.execute("DELETE FROM surveys WHERE id = ?", (survey_id,))
+            replaced += 1
+        for result in results:
+            cur = self.conn.execute(
+                """INSERT INTO surveys (school, schooljaar, groep, instrument, respondents, invited, afname,
+                       groepen, scale_min, scale_max, regnr, submission_id, source, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    result.school,
+                    result.schooljaar,
+                    result.groep,
+                    result.instrument,
+                    result.respondents,
+                    result.invited,
+                    result.afname.isoformat() if result.afname else None,
+                    ",".join(str(g) for g in result.groepen),
+                    result.scale_min,
+                    result.scale_max,
+                    regnr,
+                    submission_id,
+                    source,
+                    at,
+                ),
             )
-        }
+            self.conn.executemany(
+                """INSERT INTO survey_themes (survey_id, theme, label, respondents, mean, positive)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                [(cur.lastrowid, t.key, t.label, t.respondents, t.mean, t.positive) for t in result.themes],
+            )
+        return replaced
+
+    def has_survey(self, result: SurveyRow) -> bool:
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM surveys WHERE school = ? AND schooljaar = ? AND groep = ? AND instrument = ?",
+                (result.school, result.schooljaar, result.groep, result.instrument),
+            ).fetchone()
+            is not None
+        )
+
+    def iter_surveys(self, *, schooljaar: str | None = None, school: str | None = None) -> Iterator[sqlite3.Row]:
+        """Surveys with their themes: one row per theme, by school, year (newest first), group."""
+        yield from self.conn.execute(
+            """SELECT s.*, t.theme, t.label, t.respondents AS theme_respondents, t.mean, t.positive
+               FROM surveys s JOIN survey_themes t ON t.survey_id = s.id
+               WHERE (:year IS NULL OR s.schooljaar = :year) AND (:school IS NULL OR s.school = :school)
+               ORDER BY s.school, s.schooljaar DESC, s.groep, s.instrument, s.id, t.rowid""",
+            {"year": schooljaar, "school": school},
+        )
+
+    def surveys_of(self, regnr: str) -> list[sqlite3.Row]:
+        return list(
+            self.conn.execute("SELECT * FROM surveys WHERE regnr = ? ORDER BY school, schooljaar, groep", (regnr,))
+        )
 
     def last_submission_id(self) -> int:
         return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM submissions").fetchone()[0])

@@ -52,6 +52,7 @@ outbox = "outbox"      # bestuursoverzicht.xlsx en de mappen afgewezen/ en beves
 archief = "archief"    # elk ontvangen bestand, byte voor byte bewaard
 data = "data"          # de database (veiligheid.sqlite)
 logs = "logs"          # logbestanden
+profielen = "profielen" # eigen profielen voor exports van peilingen (zie 'veiligheid profielen')
 # Hoe medewerkers de inbox kennen; zo staat het in de uitleg bij een afgewezen bestand.
 # inbox_voor_medewerkers = 'S:\\Veiligheid\\Meldingen'
 
@@ -76,6 +77,14 @@ mijlpaal_2 = "december"       # visie, account Digitaal Veiligheidsplan, coördi
 mijlpaal_3 = "februari"       # monitorinstrument, frequentie en verwerking bepaald
 mijlpaal_4 = "mei"            # veiligheidsbeleid vastgesteld en gepubliceerd
 mijlpaal_5 = "juni"           # evaluatie en eindbesluiten
+
+[monitor]                     # de toets van de peilingen aan de wettelijke monitor (art. 4c WPO)
+uiterlijk_maand = "april"     # zonder peiling onder leerlingen vóór deze maand: 'aandacht', daarna 'voldoet niet'
+respons_minimaal = 0.7        # respons als deel van de leerlingen in de groepen hieronder (0.7 = 70%)
+groepen = [5, 6, 7, 8]        # deze groepen moeten meedoen (representatief)
+# Instrumenten op de lijst van de inspectie; een ander instrument krijgt 'aandacht'.
+# erkende_instrumenten = ["ZIEN!", "KiVa", "Kanjertraining", "WMK", "Vensters", "Scholen met Succes",
+#                         "Viseon", "Cito", "ResearchNed Veiligheidsmonitor", "Kwaliteitscholen"]
 
 [privacy]
 bewaartermijn_schooljaren = 5 # voor het verwijderen van persoonsgegevens (komt met 'veiligheid purge')
@@ -108,7 +117,7 @@ def init_workspace(
         created = True
     settings = load_settings(config)
     p = settings.paths
-    for path in (p.inbox, p.outbox, p.rejected, p.archive, p.data, p.logs, p.state):
+    for path in (p.inbox, p.outbox, p.rejected, p.archive, p.data, p.logs, p.state, p.profiles):
         path.mkdir(parents=True, exist_ok=True)
     for private in (p.archive, p.data, p.state):
         _owner_only(private)

@@ -16,7 +16,7 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
         result = CliRunner().invoke(main, ["demo", str(folder)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Verwerkt: 44 geaccepteerd, 9 afgewezen, 2 dubbel, 1 genegeerd" in out
+    assert "Verwerkt: 46 geaccepteerd, 10 afgewezen, 2 dubbel, 1 genegeerd" in out
     assert f"Bestuursoverzicht:          {folder / 'outbox' / 'bestuursoverzicht.xlsx'}" in out
     assert f"Afgewezen, met uitleg:      {folder / 'outbox' / 'afgewezen'}" in out
     wb = openpyxl.load_workbook(folder / "outbox" / "bestuursoverzicht.xlsx", read_only=True)
@@ -25,9 +25,12 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
     regnr = out.split("Daarna een correctie van ")[1].split(":")[0]
     corrected = [row for row in incidents if row[0] == regnr]
     assert corrected and "online" in corrected[0]
+    # the surveys: a typed-in ZIEN! survey meets the law; the action plan's four themes do not
+    verdicts = {r[0]: r[6] for r in wb["Monitorcheck"].iter_rows(min_row=2, values_only=True)}
+    assert verdicts == {"12AB": "voldoet niet", "34CD": "voldoet niet", "56EF": "voldoet"}
     wb.close()
     explanations = sorted(p.name for p in (folder / "outbox" / "afgewezen").glob("*/* - uitleg.txt"))
-    assert len(explanations) == 9
+    assert len(explanations) == 10 and "export onbekende leverancier - uitleg.txt" in explanations
     assert [p.name for p in (folder / "inbox").iterdir()] == ["~$incident 01.xlsx"]
     (warned,) = [
         p for p in (folder / "outbox" / "bevestigingen").rglob("*.txt") if "Let op" in p.read_text("utf-8-sig")

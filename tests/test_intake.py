@@ -110,8 +110,11 @@ def test_master_registers_have_tables_frozen_headers_and_real_dates(workspace: S
         "Agressie en geweld",
         "Ongevallen",
         "Peilingen",
+        "Grafiekdata peilingen",
+        "Monitorcheck",
         "Voortgang",
         "Scholen",
+        "Vensters",
         "Logboek",
     ]
 

@@ -55,13 +55,14 @@ def test_a_damaged_database_is_refused_with_advice(tmp_path: Path) -> None:
 
 
 def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
-    from automation.store import EVENTS, OFFICE_NOTES, SCHEMA
+    from automation.store import EVENTS, OFFICE_NOTES, SCHEMA, SCHEMA_VERSION, SURVEYS
 
     path = tmp_path / "db.sqlite"
     conn = sqlite3.connect(path)
     version_1 = (
         SCHEMA.replace(EVENTS, "")
         .replace(OFFICE_NOTES, "")
+        .replace(SURVEYS, "")
         .replace(
             "CREATE INDEX records_order ON records (form_id, event_date, regnr);",
             "CREATE INDEX records_form ON records (form_id, event_date);",
@@ -75,7 +76,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     store = Store.open(path, create=False)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "records_order" in indexes and "records_form" not in indexes
     store.add_event(at="2026-11-02T10:00:00", kind="overzicht in kopie", name="x.xlsx", message="m")

@@ -54,7 +54,7 @@ def overview(
     actions: Iterable[Action],
     milestones: Mapping[str, list[Milestone]],
     last_received: Mapping[str, dt.datetime],
-    surveys: Mapping[str, str] | None = None,
+    monitor: Mapping[str, str] | None = None,
     today: dt.date,
 ) -> Overview:
     year = schoolyear(today)
@@ -86,7 +86,7 @@ def overview(
     for brin, moment in last_received.items():
         if brin in rows:
             rows[brin].last_received = moment
-    for brin, instrument in (surveys or {}).items():
-        if brin in rows:  # the legal check itself comes with the survey import
-            rows[brin].monitor = f"peiling ontvangen ({instrument})"
+    for brin, verdict in (monitor or {}).items():
+        if brin in rows:  # the legal monitor check's verdict, with what needs doing
+            rows[brin].monitor = verdict
     return Overview(year=year, rows=list(rows.values()), per_month=per_month, categories=categories)

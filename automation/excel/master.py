@@ -10,50 +10,31 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
 
 from automation.checks.actions import Registration, open_actions
 from automation.checks.milestones import DEFAULT_DEADLINES, milestones
+from automation.checks.monitor import MEETS, checks_for
 from automation.checks.overview import Count, overview
-from automation.checks.schoolyear import schoolyear
+from automation.checks.schoolforms import for_year, latest_school_forms
+from automation.checks.schoolyear import previous, schoolyear
+from automation.checks.vensters import texts_for
+from automation.config import Monitor
 from automation.excel.overview_sheet import write_overview, write_progress
-from automation.excel.read_master import NOTE, STATUS, STATUSES
+from automation.excel.read_master import NOTE, STATUS
+from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
+from automation.excel.tables import Column, Formats, kind_of, start_table, table_name, write_value
 from automation.forms import EVENT_FORMS, FORMS, FormDef, Kind
 from automation.store import Store
+from automation.surveys.results import survey_scores
 
-REGISTER_FORMS: tuple[str, ...] = (*EVENT_FORMS, "peiling")
+REGISTER_FORMS: tuple[str, ...] = EVENT_FORMS  # the Peilingen sheet shows survey results, not forms
 HIDDEN_KEYS = frozenset({"school", "correctie_van"})
-HEADER_FILL = "#1F4E79"
-OFFICE_HEADER_FILL = "#C65911"  # the columns the office may type in
-OFFICE_FILL = "#FCE4D6"
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    kind: str  # text | date | time | datetime | int | number | percent
-    width: float
-
-
-def _kind(kind: Kind) -> str:
-    return {
-        Kind.DATE: "date",
-        Kind.TIME: "time",
-        Kind.INTEGER: "int",
-        Kind.DECIMAL: "number",
-        Kind.PERCENT: "percent",
-    }.get(kind, "text")
-
-
 def register_columns(form: FormDef) -> list[Column]:
     cols = [
         Column("Registratienummer", "text", 17),
@@ -68,7 +49,7 @@ def register_columns(form: FormDef) -> list[Column]:
             continue
         title = "Leerling (pseudoniem)" if f.key == "leerling_ref" else f.label
         width = 40 if f.kind is Kind.LONGTEXT else max(10, min(28, len(title) + 2))
-        cols.append(Column(title, _kind(f.kind), width))
+        cols.append(Column(title, kind_of(f.kind), width))
     cols += [
         Column("Opmerkingen bij ontvangst", "text", 40),
         Column("Versie", "int", 8),
@@ -84,129 +65,17 @@ def warnings_of(reasons: str) -> str:
     return " | ".join(part.removeprefix("Let op: ") for part in reasons.split(" | ") if part.startswith("Let op: "))
 
 
-class _Formats:
-    def __init__(self, wb: Workbook) -> None:
-        self.header = wb.add_format({"bold": True, "font_color": "white", "bg_color": HEADER_FILL, "text_wrap": True})
-        self.text = wb.add_format({"num_format": "@"})
-        self.date = wb.add_format({"num_format": "dd-mm-yyyy"})
-        self.datetime = wb.add_format({"num_format": "dd-mm-yyyy hh:mm"})
-        self.time = wb.add_format({"num_format": "hh:mm"})
-        self.int = wb.add_format({"num_format": "0"})
-        self.number = wb.add_format({"num_format": "0.00"})
-        self.percent = wb.add_format({"num_format": "0%"})
-        self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.office = wb.add_format({"num_format": "@", "locked": False, "bg_color": OFFICE_FILL})
-        self.office_header = wb.add_format(
-            {"bold": True, "font_color": "white", "bg_color": OFFICE_HEADER_FILL, "text_wrap": True}
-        )
-
-
-def _table_name(title: str) -> str:
-    return "tbl_" + re.sub(r"\W+", "_", title).strip("_")
-
-
-def _start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int, fmt: _Formats) -> None:
-    """Declare an Excel table (filters, banded rows) over the rows about to be streamed.
-
-    xlsxwriter refuses add_table() in constant_memory mode only because the header cells would
-    be buffered as shared strings; we declare the table while the first row is still open and
-    then rewrite the header cells as inline strings, which streaming mode can flush.
-    (bench/master.py measures that memory stays flat.)
-    """
-    last_row, last_col = max(rows, 1), len(columns) - 1
-    ws.constant_memory = False
-    # add_table() notes every cell of its range (about 90 bytes each) to refuse overlapping tables
-    # later: for 100,000 rows that is gigabytes. So the table is declared over its header and one
-    # row, and its range is then widened to the real one (one table per sheet: nothing overlaps).
-    ws.add_table(
-        0,
-        0,
-        1,
-        last_col,
-        {
-            "name": name,
-            "style": "Table Style Medium 2",
-            "columns": [{"header": c.title} for c in columns],
-        },
-    )
-    ws.constant_memory = True
-    table = ws.tables[-1]
-    full = xl_range(0, 0, last_row, last_col)
-    for key in ("range", "a_range", "autofilter"):
-        if table.get(key):
-            table[key] = full
-    for col, c in enumerate(columns):
-        office = c.kind.startswith("office_")
-        ws.write_string(0, col, c.title, fmt.office_header if office else fmt.header)
-        ws.set_column(col, col, c.width)
-        if c.kind == "office_status":
-            ws.data_validation(
-                1,
-                col,
-                last_row,
-                col,
-                {
-                    "validate": "list",
-                    "source": list(STATUSES),
-                    "input_title": "Status afhandeling",
-                    "input_message": "Kies open, in behandeling of afgesloten. Blijft bewaard bij elke update.",
-                },
-            )
-        if office:
-            ws.write_comment(0, col, "Hier mag u typen. Wat u hier invult, blijft bewaard bij elke update.")
-    if any(c.kind.startswith("office_") for c in columns):
-        ws.protect(
-            "",
-            {
-                "autofilter": True,
-                "sort": True,
-                "format_columns": True,
-                "format_rows": True,
-                "select_locked_cells": True,
-                "select_unlocked_cells": True,
-            },
-        )
-    ws.freeze_panes(1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.repeat_rows(0)  # wide registers print over several pages, each with the header row
-    ws.repeat_columns(0, 0)  # and the registration number
-    ws.set_header(f'&L&"Calibri,Bold"{ws.get_name()}&R&D')
-    ws.set_footer("&RPagina &P van &N")
-
-
-def _write_value(ws: Worksheet, row: int, col: int, kind: str, value: Any, fmt: _Formats) -> None:
-    if kind.startswith("office_"):  # the office's own columns: unlocked, also when empty
-        if value:
-            ws.write_string(row, col, str(value), fmt.office)
-        else:
-            ws.write_blank(row, col, None, fmt.office)
-        return
-    if value is None or value == "":
-        return
-    if kind == "date":
-        ws.write_datetime(row, col, dt.date.fromisoformat(str(value)[:10]), fmt.date)
-    elif kind == "time":
-        ws.write_datetime(row, col, dt.time.fromisoformat(str(value)), fmt.time)
-    elif kind == "datetime":
-        ws.write_datetime(row, col, dt.datetime.fromisoformat(str(value)), fmt.datetime)
-    elif kind in ("int", "number", "percent") and isinstance(value, (int, float)):
-        ws.write_number(row, col, value, getattr(fmt, kind))
-    else:
-        ws.write_string(row, col, str(value), fmt.text)
-
-
 def _write_register(
     wb: Workbook,
     store: Store,
     form: FormDef,
     schools: Mapping[str, str],
-    fmt: _Formats,
+    fmt: Formats,
     actions: Mapping[str, str],
 ) -> None:
     ws = wb.add_worksheet(form.register)
     columns = register_columns(form)
-    _start_table(ws, _table_name(form.register), columns, store.count_records(form.id), fmt)
+    start_table(ws, table_name(form.register), columns, store.count_records(form.id), fmt)
     keys = [f.key for f in form.fields if f.key not in HIDDEN_KEYS]
     for row, rec in enumerate(store.iter_records(form.id), start=1):
         data = json.loads(rec["data"])
@@ -227,7 +96,7 @@ def _write_register(
             rec["created_at"],
         ]
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
-            _write_value(ws, row, col, column.kind, value, fmt)
+            write_value(ws, row, col, column.kind, value, fmt)
 
 
 SCHOOL_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -245,19 +114,19 @@ SCHOOL_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _write_schools(wb: Workbook, store: Store, schools: Mapping[str, str], fmt: _Formats) -> None:
+def _write_schools(wb: Workbook, store: Store, schools: Mapping[str, str], fmt: Formats) -> None:
     ws = wb.add_worksheet("Scholen")
     school_form = FORMS["school"]
     columns = [Column("BRIN", "text", 8), Column("School", "text", 28)]
-    columns += [Column(title, _kind(school_form.field(key).kind), 20) for key, title in SCHOOL_COLUMNS]
+    columns += [Column(title, kind_of(school_form.field(key).kind), 20) for key, title in SCHOOL_COLUMNS]
     columns.append(Column("Registratienummer", "text", 17))
-    _start_table(ws, "tbl_Scholen", columns, len(schools), fmt)
-    latest = _latest_school_forms(store)
+    start_table(ws, "tbl_Scholen", columns, len(schools), fmt)
+    latest = latest_school_forms(store)
     for row, (brin, name) in enumerate(sorted(schools.items()), start=1):
         data, regnr = latest.get(brin, ({}, None))
         values = [brin, name, *(data.get(key) for key, _ in SCHOOL_COLUMNS), regnr]
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
-            _write_value(ws, row, col, column.kind, value, fmt)
+            write_value(ws, row, col, column.kind, value, fmt)
 
 
 def _followups(store: Store) -> Iterator[Registration]:
@@ -272,21 +141,6 @@ def _followups(store: Store) -> Iterator[Registration]:
         )
 
 
-def _this_year(school_form: Mapping[str, Any], year: str) -> Mapping[str, Any] | None:
-    """The school form's milestone dates count only for the school year it was filled in."""
-    filled = school_form.get("datum_ingevuld")
-    return school_form if filled and schoolyear(dt.date.fromisoformat(str(filled)[:10])) == year else None
-
-
-def _latest_school_forms(store: Store) -> dict[str, tuple[dict[str, Any], str]]:
-    latest: dict[str, tuple[dict[str, Any], str]] = {}
-    for rec in store.conn.execute(
-        "SELECT regnr, school, data FROM records WHERE form_id = 'school' ORDER BY event_date, updated_at, regnr"
-    ):
-        latest[rec["school"]] = (json.loads(rec["data"]), rec["regnr"])
-    return latest
-
-
 LOG_COLUMNS = (
     Column("Ontvangen", "datetime", 17),
     Column("Bestand", "text", 36),
@@ -299,9 +153,9 @@ LOG_COLUMNS = (
 )
 
 
-def _write_log(wb: Workbook, store: Store, fmt: _Formats) -> None:
+def _write_log(wb: Workbook, store: Store, fmt: Formats) -> None:
     ws = wb.add_worksheet("Logboek")
-    _start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_log(), fmt)
+    start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_log(), fmt)
     for row, sub in enumerate(store.iter_log(), start=1):
         form = FORMS.get(sub["form_id"] or "")
         values = [
@@ -315,7 +169,7 @@ def _write_log(wb: Workbook, store: Store, fmt: _Formats) -> None:
             sub["sha256"],
         ]
         for col, (column, value) in enumerate(zip(LOG_COLUMNS, values, strict=True)):
-            _write_value(ws, row, col, column.kind, value, fmt)
+            write_value(ws, row, col, column.kind, value, fmt)
 
 
 def write_master(
@@ -328,22 +182,25 @@ def write_master(
     forms: Iterable[str] = REGISTER_FORMS,
     open_days: int = 14,
     deadlines: Mapping[str, str] = DEFAULT_DEADLINES,
+    monitor: Monitor | None = None,
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
     wb.set_properties({"title": f"Bestuursoverzicht sociale veiligheid — {board}", "created": generated})
-    fmt = _Formats(wb)
+    fmt = Formats(wb)
     today = generated.date()
     actions = open_actions(_followups(store), today=today, open_days=open_days)
     by_regnr: dict[str, list[str]] = {}
     for action in actions:
         by_regnr.setdefault(action.regnr, []).append(action.text)
     year = schoolyear(today)
-    latest = _latest_school_forms(store)
+    cfg = monitor or Monitor()
+    checks = checks_for(store, schools, cfg, schooljaar=year, today=today)
+    latest = latest_school_forms(store)
     progress = {
-        brin: milestones(_this_year(latest.get(brin, ({}, ""))[0], year), year=year, deadlines=deadlines, today=today)
+        brin: milestones(for_year(latest.get(brin, ({}, ""))[0], year), year=year, deadlines=deadlines, today=today)
         for brin in schools
     }
     counts = [
@@ -355,14 +212,23 @@ def write_master(
         actions=actions,
         milestones=progress,
         last_received=store.last_received_per_school(),
-        surveys=store.pupil_surveys(year),
+        monitor={brin: check.summary for brin, check in checks.items()},
         today=today,
     )
     write_overview(wb, ov, actions=actions, schools=schools, board=board, generated=generated)
     for form_id in forms:
         _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()})
+    write_surveys(wb, survey_scores(store), schools=schools, year=year, fmt=fmt)
+    earlier = [
+        check
+        for check in checks_for(store, schools, cfg, schooljaar=previous(year), today=today).values()
+        if check.requirements[0].verdict == MEETS  # last school year: only the schools whose survey came in
+    ]
+    write_monitor(wb, [*checks.values(), *earlier], schools=schools, fmt=fmt)
     write_progress(wb, schools=schools, milestones=progress, year=year)
     _write_schools(wb, store, schools, fmt)
+    texts = texts_for(store, schools, cfg, schooljaar=year, today=today, checks=checks)
+    write_vensters(wb, texts, schools=schools, year=year, generated=generated)
     _write_log(wb, store, fmt)
     wb.close()
     return tmp

@@ -71,7 +71,7 @@ def write_overview(
         ("Open acties", 10, lambda r: r.open_actions),
         ("Mijlpalen gereed (van 5)", 12, lambda r: r.milestones_done),
         ("Mijlpalen te laat", 11, lambda r: r.milestones_late),
-        ("Monitor", 25, lambda r: r.monitor),
+        ("Monitor (wettelijke eisen)", 34, lambda r: r.monitor),
         ("Laatste formulier ontvangen", 14, lambda r: r.last_received or "nog niets"),
         ("Plan gemaakt", 13, lambda r: "nog niet"),
     ]
@@ -116,14 +116,15 @@ def write_overview(
     ws.conditional_format(
         first, done_col, last_row, done_col, light | {"criteria": "==", "value": 5, "format": f["green"]}
     )
-    monitor = col_of["Monitor"]
-    ws.conditional_format(
-        first,
-        monitor,
-        last_row,
-        monitor,
-        {"type": "text", "criteria": "containing", "value": "nog geen", "format": f["amber"]},
-    )
+    monitor = col_of["Monitor (wettelijke eisen)"]
+    for verdict, colour in (("voldoet niet", "red"), ("aandacht", "amber"), ("nog geen", "amber"), ("voldoet", "green")):
+        ws.conditional_format(  # 'voldoet niet' first: it also begins with 'voldoet'
+            first,
+            monitor,
+            last_row,
+            monitor,
+            {"type": "text", "criteria": "begins with", "value": verdict, "format": f[colour]},
+        )
     ws.freeze_panes(top + 1, 2)
 
     # what needs doing

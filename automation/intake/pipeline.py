@@ -36,12 +36,17 @@ from automation.intake import faults, files
 from automation.intake.report import receipt_text, rejection_text
 from automation.privacy import pseudonym
 from automation.store import ACCEPTED, DUPLICATE, REJECTED, Store, Submission, dumps, now_text
+from automation.surveys.importer import SurveyImport, SurveyRejected, import_survey
+from automation.surveys.profile import all_profiles
+from automation.surveys.results import PEILING_SOURCE, from_peiling_form
 from automation.validation import Problem, Result, validate
 
 log = logging.getLogger(__name__)
 
 WAITING = "wachten"
 SUMMARY_KEYS = ("categorie", "vorm", "slachtoffer_type", "letsel_aard", "instrument", "respondent")
+SURVEY_KINDS = ("tekst", "onbekende-werkmap")  # not a form: perhaps a survey export
+EXPORT = "export"
 
 
 @dataclass
@@ -91,6 +96,8 @@ class Decision:
     duplicate_of: str | None = None
     correction_of: str | None = None
     school: str | None = None
+    survey: SurveyImport | None = None
+    notes: list[str] = field(default_factory=list)  # said on the receipt and in the Logboek
 
 
 def content_key(form: FormDef, record: dict[str, Any]) -> str:
@@ -257,7 +264,7 @@ class Intake:
             return None
         received = self.now().replace(microsecond=0)
         try:
-            decision = self._decide(data, sha) if data is not None else self._decide_too_large()
+            decision = self._decide(data, sha, path.name) if data is not None else self._decide_too_large()
         except NotReady:
             if stable_for < self.damaged_after:
                 claimed.remove(mine)
@@ -345,8 +352,10 @@ class Intake:
         if not self.settings.board.intake.bevestigingen or regnr is None:
             return
         form = FORMS.get(form_id or "")
+        surveys = self.store.surveys_of(regnr)
         text = receipt_text(
-            about=self._about(form, regnr),
+            about=self._about(form, regnr) + self._survey_lines(surveys),
+            export=any(s["source"].startswith("export") for s in surveys),
             original_name=original_name,
             received=received,
             form_title=form.title if form else None,
@@ -375,6 +384,16 @@ class Intake:
                 about.append((form.field(key).label, str(value)))
         return about
 
+    def _survey_lines(self, surveys: Sequence[sqlite3.Row]) -> list[tuple[str, str]]:
+        return [
+            (
+                "Resultaten",
+                f"{s['school']} {self.settings.schools.get(s['school'], '')}, {s['groep']}, {s['schooljaar']}: "
+                f"{s['respondents']} respondenten ({s['instrument']})",
+            )
+            for s in surveys
+        ]
+
     def _read(self, path: Path) -> tuple[bytes | None, str, int]:
         """The file's bytes (None when too large to be a form), SHA-256 and size."""
         try:
@@ -387,7 +406,7 @@ class Intake:
             raise NotReady() from exc
         return data, hashlib.sha256(data).hexdigest(), len(data)
 
-    def _decide(self, data: bytes, sha: str) -> Decision:
+    def _decide(self, data: bytes, sha: str, name: str) -> Decision:
         previous = self.store.accepted_with_bytes(sha)
         if previous is not None:
             return Decision(
@@ -403,6 +422,8 @@ class Intake:
         except FileProblem as problem:
             if problem.kind == "beschadigd":
                 raise NotReady() from problem
+            if problem.kind in SURVEY_KINDS:
+                return self._decide_survey(data, name, problem)
             return Decision(REJECTED, kind=problem.kind, general=problem.message)
         except (sqlite3.Error, OSError):
             raise  # the store or the disk, not the file: handled by the caller, the file waits
@@ -417,6 +438,43 @@ class Intake:
                     "en lever het eventueel opnieuw in."
                 ),
             )
+
+    def _decide_survey(self, data: bytes, name: str, problem: FileProblem) -> Decision:
+        """Not a form: read it as a survey export if a mapping profile recognises it."""
+        profiles, broken = all_profiles(self.settings.paths.profiles)
+        for line in broken:
+            log.error("Profiel voor peilingen klopt niet: %s", line)
+        try:
+            imported = import_survey(data, name, profiles, schools=self.settings.schools, today=self.now().date())
+        except SurveyRejected as rejected:
+            text, kind = rejected.message, "export-fout"
+            if not rejected.recognised:  # what it is not comes first; the profiles tried after
+                text, kind = problem.message + "\n\nIs het een export van een peiling? " + text, problem.kind
+            if broken:
+                text += "\nLet op: deze profielen konden niet worden gelezen:\n- " + "\n- ".join(broken)
+            return Decision(REJECTED, kind=kind, general=text)
+        schools = {r.school for r in imported.results}
+        key = hashlib.sha256(dumps({"surveys": [repr(r) for r in imported.results]}).encode()).hexdigest()
+        decision = Decision(
+            ACCEPTED,
+            kind=EXPORT,
+            form=FORMS["peiling"],
+            survey=imported,
+            school=schools.pop() if len(schools) == 1 else None,
+            content_key=key,
+        )
+        same = self.store.accepted_with_content("peiling", key)
+        if same is not None:
+            decision.outcome, decision.kind, decision.duplicate_of = DUPLICATE, "zelfde-inhoud", same["regnr"]
+            return decision
+        decision.notes = [f"Export van een peiling, ingelezen met het profiel '{imported.profile}'."]
+        for result in imported.results:
+            decision.notes.append(
+                f"{result.school} {self.settings.schools.get(result.school, '')}, {result.groep}, "
+                f"{result.schooljaar}: {result.respondents} respondenten, {len(result.themes)} thema's"
+                + (" (vervangt de eerder ingelezen resultaten)" if self.store.has_survey(result) else "")
+            )
+        return decision
 
     def _decide_too_large(self) -> Decision:
         limit = self.settings.board.intake.max_bestandsgrootte_mb
@@ -522,12 +580,16 @@ class Intake:
         return decision.correction_of or self.store.next_regnr(decision.form.prefix, received.year)
 
     def _store_record(self, decision: Decision, sub_id: int, regnr: str, received: dt.datetime) -> None:
+        at = now_text(received)
+        if decision.survey is not None:
+            source = f"export: {decision.survey.profile}"
+            self.store.save_surveys(decision.survey.results, regnr=regnr, submission_id=sub_id, source=source, at=at)
+            return
         assert decision.form is not None and decision.result is not None
         form, record = decision.form, decision.result.record
         event = record.get(form.event_date_key)
         school = str(record["school"])
         event_date = event.isoformat() if isinstance(event, dt.date) else None
-        at = now_text(received)
         if decision.correction_of:
             self.store.replace_record(
                 regnr=regnr, school=school, event_date=event_date, data=record, submission_id=sub_id, at=at
@@ -542,6 +604,10 @@ class Intake:
                 submission_id=sub_id,
                 at=at,
             )
+        if form.id == "peiling":
+            self.store.save_surveys(
+                [from_peiling_form(record)], regnr=regnr, submission_id=sub_id, source=PEILING_SOURCE, at=at
+            )
 
     def _reasons(self, decision: Decision) -> str:
         if decision.outcome == DUPLICATE:
@@ -549,7 +615,9 @@ class Intake:
             return f"Dubbel ingeleverd ({what}) als {decision.duplicate_of}; niet opnieuw opgeslagen."
         if decision.general:
             return decision.general
-        parts = [p.line() for p in decision.problems]
+        parts = [p.line() for p in decision.problems] + decision.notes
+        if decision.survey is not None:
+            parts += [f"Let op: {w}" for w in decision.survey.warnings]
         if decision.outcome == ACCEPTED:
             if decision.correction_of:
                 parts.insert(0, f"Correctie van {decision.correction_of}.")

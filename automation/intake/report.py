@@ -74,6 +74,7 @@ def receipt_text(
     notes: Sequence[str],
     correction: bool,
     about: Sequence[tuple[str, str]] = (),
+    export: bool = False,
 ) -> str:
     """The confirmation for the sender: the registration number they need for a correction."""
     if duplicate:
@@ -86,15 +87,24 @@ def receipt_text(
     else:
         lines = [f'Uw bestand "{original_name}" is verwerkt.']
     lines += ["", f"Registratienummer: {regnr}", f"Ontvangen: {_stamp(received)}"]
-    if form_title:
+    if export:
+        lines.append("Soort: export van een peiling (alleen de totalen per thema zijn bewaard)")
+    elif form_title:
         lines.append(f"Formulier: {form_title}")
     lines += [f"{label}: {value}" for label, value in about]
     if notes:
         lines += ["", "Let op (het bestuurskantoor ziet dit ook):"]
         lines += [f"- {note}" for note in notes]
-    lines += [
-        "",
-        "Wilt u later iets verbeteren? Vul het formulier opnieuw in met de juiste gegevens, zet bij "
-        f"'Correctie van registratienummer' {regnr} en lever het opnieuw in.",
-    ]
+    if export:
+        lines += [
+            "",
+            "Nieuwe of verbeterde resultaten van dezelfde peiling? Lever de nieuwe export in: die vervangt deze "
+            "resultaten (per school, schooljaar, groep respondenten en instrument).",
+        ]
+    else:
+        lines += [
+            "",
+            "Wilt u later iets verbeteren? Vul het formulier opnieuw in met de juiste gegevens, zet bij "
+            f"'Correctie van registratienummer' {regnr} en lever het opnieuw in.",
+        ]
     return "\n".join(lines) + "\n"

@@ -175,6 +175,7 @@ class Runner:
             generated=moment,
             open_days=board.overzicht.open_dagen,
             deadlines=board.voortgang.deadlines(),
+            monitor=board.monitor,
         )
 
     def keep_office_notes(self) -> int:

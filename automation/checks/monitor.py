@@ -1,0 +1,362 @@
+"""The legal monitor check (art. 4c WPO, DOMAIN.md §1): per school and school year, does the schools'
+measurement of pupils' safety meet the law? Each requirement gets a verdict and a Dutch reason.
+
+A pure function of the survey aggregates, the school form, the config and today (`check_school`);
+`monitor_checks` reads those from the store for every school of the board.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from automation.checks.schoolforms import filled_in, latest_school_forms
+from automation.checks.schoolyear import MONTHS, month_end
+from automation.config import Monitor, Settings
+from automation.forms.peiling import THEMES
+from automation.store import Store
+from automation.surveys.results import ThemeScore, survey_scores
+
+Verdict = Literal["voldoet", "aandacht", "voldoet niet"]
+MEETS: Verdict = "voldoet"
+ATTENTION: Verdict = "aandacht"
+FAILS: Verdict = "voldoet niet"
+SEVERITY: dict[str, int] = {MEETS: 0, ATTENTION: 1, FAILS: 2}
+NO_SURVEY = "nog geen peiling"
+
+THEME_LABELS = dict(THEMES)
+PLAN_THEMES = ("leefklimaat_groep", "leerklimaat_groep", "leefklimaat_school", "samenwerking_ouders")
+# What the law asks to be measured, and which survey themes show it. Well-being is what the action
+# plan's 'leefklimaat' themes ask about; experienced and actual safety only their own themes show.
+LEGAL_PARTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("veiligheidsbeleving", "veiligheidsbeleving", ("veiligheidsbeleving",)),
+    ("aantasting", "aantasting van de veiligheid", ("aantasting_veiligheid",)),
+    ("welbevinden", "welbevinden", ("welbevinden", "leefklimaat_groep", "leefklimaat_school")),
+)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    key: str
+    title: str
+    verdict: Verdict
+    reason: str
+
+
+@dataclass(frozen=True)
+class MonitorCheck:
+    school: str
+    schooljaar: str
+    requirements: tuple[Requirement, ...]
+    overall: Verdict
+
+    @property
+    def summary(self) -> str:
+        """One line for the Overzicht: the verdict and what needs doing."""
+        if self.overall == MEETS:
+            return MEETS
+        measured = self.requirements[0].verdict == MEETS
+        points = [] if measured else ["nog geen peiling"]
+        points += [
+            r.title.lower()
+            for r in self.requirements
+            if r.verdict != MEETS and (measured or r.key in ("instrument", "coordinator"))
+        ]
+        return f"{self.overall}: {'; '.join(points)}"
+
+
+@dataclass(frozen=True)
+class PupilSurvey:
+    """One pupil survey of the school year, as the check needs it."""
+
+    instrument: str
+    respondents: int
+    groepen: tuple[int, ...]
+    themes: frozenset[str]
+    afname: dt.date | None
+    invited: int | None = None
+
+
+def pupil_surveys(scores: Sequence[ThemeScore], *, school: str, schooljaar: str) -> list[PupilSurvey]:
+    found: dict[tuple[str, str], list[ThemeScore]] = {}
+    for score in scores:
+        if score.school == school and score.schooljaar == schooljaar and score.groep == "leerlingen":
+            found.setdefault((score.instrument, score.regnr), []).append(score)
+    return [
+        PupilSurvey(
+            instrument=rows[0].instrument,
+            respondents=rows[0].survey_respondents,
+            groepen=rows[0].groepen,
+            themes=frozenset(r.theme for r in rows),
+            afname=rows[0].afname,
+            invited=rows[0].invited,
+        )
+        for rows in found.values()
+    ]
+
+
+def groups_text(groups: Sequence[int]) -> str:
+    groups = sorted(groups)
+    if len(groups) > 2 and groups == list(range(groups[0], groups[-1] + 1)):
+        return f"{groups[0]} tot en met {groups[-1]}"
+    if len(groups) == 1:
+        return str(groups[0])
+    return ", ".join(str(g) for g in groups[:-1]) + f" en {groups[-1]}"
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _simple(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+def on_list(instrument: str, accepted: Sequence[str]) -> str | None:
+    """The accepted instrument this one is (ZIEN! = Zien = 'ZIEN! leerlingvragenlijst'), or None."""
+    mine = _simple(instrument)
+    for name in accepted:
+        theirs = _simple(name)
+        if theirs and mine and (theirs in mine or mine in theirs):
+            return name
+    return None
+
+
+def _deadline(cfg: Monitor, schooljaar: str) -> dt.date:
+    """The last day on which a missing survey is still 'aandacht' (the day before the configured month)."""
+    month = MONTHS.index(cfg.uiterlijk_maand) + 1
+    first_of_month = month_end(schooljaar, month).replace(day=1)
+    return first_of_month - dt.timedelta(days=1)
+
+
+def check_school(
+    *,
+    school: str,
+    schooljaar: str,
+    surveys: Sequence[PupilSurvey],
+    school_form: Mapping[str, Any] | None,
+    cfg: Monitor,
+    today: dt.date,
+) -> MonitorCheck:
+    """Judge one school's monitoring in one school year."""
+    form = school_form or {}
+    form_this_year = bool(school_form) and filled_in(form) == schooljaar
+    waiting = not surveys and today <= _deadline(cfg, schooljaar)
+    missing_verdict: Verdict = ATTENTION if waiting else FAILS
+    month = cfg.uiterlijk_maand
+    reqs = [
+        _measured(surveys, schooljaar, missing_verdict, month),
+        _representative(surveys, form, form_this_year, cfg, missing_verdict),
+        _three_parts(surveys, missing_verdict),
+        _instrument(surveys, form, cfg, missing_verdict),
+        _coordinator(form, form_this_year, schooljaar),
+    ]
+    overall = max((r.verdict for r in reqs), key=lambda v: SEVERITY[v])
+    return MonitorCheck(school, schooljaar, tuple(reqs), overall)
+
+
+def _measured(surveys: Sequence[PupilSurvey], schooljaar: str, missing: Verdict, month: str) -> Requirement:
+    title = "Gemeten dit schooljaar"
+    if not surveys:
+        if missing == ATTENTION:
+            reason = (
+                f"Nog geen peiling onder leerlingen ontvangen voor {schooljaar}. Dat kan nog: neem de peiling "
+                f"vóór {month} af en lever de resultaten in."
+            )
+        else:
+            reason = (
+                f"Geen peiling onder leerlingen in {schooljaar}. De wet vraagt de veiligheid van leerlingen "
+                "minstens één keer per schooljaar te meten."
+            )
+        return Requirement("gemeten", title, missing, reason)
+    parts = []
+    for s in surveys:
+        when = f", afgenomen {s.afname:%d-%m-%Y}" if s.afname else ""
+        parts.append(f"{s.instrument}{when}, {s.respondents} leerlingen")
+    return Requirement("gemeten", title, MEETS, f"Peiling onder leerlingen in {schooljaar}: {'; '.join(parts)}.")
+
+
+def _representative(
+    surveys: Sequence[PupilSurvey],
+    form: Mapping[str, Any],
+    form_this_year: bool,
+    cfg: Monitor,
+    missing: Verdict,
+) -> Requirement:
+    title = "Representatief"
+    wanted = groups_text(cfg.groepen)
+    if not surveys:
+        return Requirement(
+            "representatief",
+            title,
+            missing,
+            f"Nog geen peiling om te beoordelen (nodig: leerlingen van groep {wanted}).",
+        )
+    covered = {g for s in surveys for g in s.groepen}
+    if not covered:
+        return Requirement(
+            "representatief",
+            title,
+            ATTENTION,
+            "Niet bekend welke groepen meededen. Vul 'Groepen' in op het formulier Peilingresultaten, of neem de "
+            "groep van de leerling op in de export.",
+        )
+    absent = [g for g in cfg.groepen if g not in covered]
+    if absent:
+        return Requirement(
+            "representatief",
+            title,
+            FAILS,
+            f"Groep {groups_text(absent)} deed niet mee (wel: groep {groups_text(sorted(covered))}). Representatief "
+            f"betekent in de praktijk: alle leerlingen van groep {wanted}.",
+        )
+    respondents = max(s.respondents for s in surveys)
+    pupils = form.get("leerlingen_groep_5_8")
+    basis = "leerlingen in groep 5-8 volgens het schoolformulier"
+    if not pupils:
+        invited = max((s.invited or 0 for s in surveys), default=0)
+        if not invited:
+            return Requirement(
+                "representatief",
+                title,
+                ATTENTION,
+                f"Groep {wanted} deed mee ({respondents} leerlingen), maar het aantal leerlingen in groep 5-8 "
+                "ontbreekt in het schoolformulier: de respons is niet te berekenen. De directeur vult het in op "
+                "het schoolformulier.",
+            )
+        pupils, basis = invited, "uitgenodigde leerlingen"
+    share = respondents / float(pupils)
+    counted = f"{respondents} van {int(pupils)} {basis} ({_percent(share)})"
+    if not form_this_year and basis.endswith("schoolformulier"):
+        counted += "; let op: het schoolformulier is van een eerder schooljaar"
+    if share > 1.05:
+        return Requirement(
+            "representatief",
+            title,
+            ATTENTION,
+            f"Meer respondenten dan leerlingen: {counted}. Controleer het aantal leerlingen op het schoolformulier.",
+        )
+    if share >= cfg.respons_minimaal:
+        return Requirement(
+            "representatief",
+            title,
+            MEETS,
+            f"Groep {wanted} deed mee; {counted}, minimaal {_percent(cfg.respons_minimaal)}.",
+        )
+    return Requirement(
+        "representatief",
+        title,
+        FAILS,
+        f"De respons is te laag: {counted}, minimaal {_percent(cfg.respons_minimaal)}. Laat meer leerlingen "
+        "de vragenlijst invullen.",
+    )
+
+
+def _three_parts(surveys: Sequence[PupilSurvey], missing: Verdict) -> Requirement:
+    title = "Veiligheidsbeleving, aantasting en welbevinden"
+    if not surveys:
+        return Requirement(
+            "onderdelen",
+            title,
+            missing,
+            "Nog geen peiling om te beoordelen (nodig: veiligheidsbeleving, aantasting van de veiligheid en welbevinden).",
+        )
+    themes = {t for s in surveys for t in s.themes}
+    measured, absent = [], []
+    for _, label, via in LEGAL_PARTS:
+        shown = [THEME_LABELS.get(t, t) for t in via if t in themes]
+        if not shown:
+            absent.append(label)
+        elif via[0] in themes:
+            measured.append(label)
+        else:
+            measured.append(f"{label} (via {' en '.join(shown)})")
+    if not absent:
+        return Requirement("onderdelen", title, MEETS, f"Gemeten: {', '.join(measured)}.")
+    reason = f"Niet gemeten: {' en '.join(absent)}."
+    if measured:
+        reason += f" Wel gemeten: {', '.join(measured)}."
+    if themes & set(PLAN_THEMES) and not themes & {"veiligheidsbeleving", "aantasting_veiligheid"}:
+        reason += (
+            " De vier thema's van het actieplan (Leefklimaat in de groep, Leerklimaat in de groep, Leefklimaat op "
+            "school, Samenwerking met ouders) meten geen veiligheidsbeleving (voelen leerlingen zich veilig?) en geen "
+            "aantasting van de veiligheid (worden ze gepest, bedreigd, geslagen of gediscrimineerd?)."
+        )
+    reason += " Voeg die vragen toe aan de peiling of gebruik daarnaast een instrument dat ze meet."
+    return Requirement("onderdelen", title, FAILS, reason)
+
+
+def _instrument(surveys: Sequence[PupilSurvey], form: Mapping[str, Any], cfg: Monitor, missing: Verdict) -> Requirement:
+    title = "Erkend instrument"
+    names = sorted({s.instrument for s in surveys}) or (
+        [str(form["monitor_instrument"])] if form.get("monitor_instrument") else []
+    )
+    if not names:
+        return Requirement(
+            "instrument",
+            title,
+            missing,
+            "Geen instrument bekend: geen peiling ontvangen en geen monitorinstrument op het schoolformulier.",
+        )
+    accepted = [(n, on_list(n, cfg.erkende_instrumenten)) for n in names]
+    good = [f"{n}" + (f" ({hit})" if _simple(hit) != _simple(n) else "") for n, hit in accepted if hit]
+    if good:
+        source = "" if surveys else " (volgens het schoolformulier; nog geen peiling ontvangen)"
+        return Requirement("instrument", title, MEETS, f"{', '.join(good)} staat op de lijst van de inspectie{source}.")
+    return Requirement(
+        "instrument",
+        title,
+        ATTENTION,
+        f"{', '.join(names)} staat niet op de lijst van erkende instrumenten. Vraag de leverancier te bevestigen "
+        "dat de inspectie het instrument heeft erkend (en zet het dan in de lijst erkende_instrumenten in de "
+        "instellingen), of gebruik een erkend instrument.",
+    )
+
+
+def _coordinator(form: Mapping[str, Any], form_this_year: bool, schooljaar: str) -> Requirement:
+    title = "Coördinator benoemd"
+    name = form.get("coordinator_naam")
+    if not name:
+        return Requirement(
+            "coordinator",
+            title,
+            FAILS,
+            "Geen coördinator sociale veiligheid bekend: het schoolformulier met de naam van de coördinator is nog "
+            "niet ontvangen.",
+        )
+    role = f" ({form['coordinator_functie']})" if form.get("coordinator_functie") else ""
+    if not form_this_year:
+        year = filled_in(form) or "een eerder schooljaar"
+        return Requirement(
+            "coordinator",
+            title,
+            ATTENTION,
+            f"{name}{role}, volgens het schoolformulier van {year}. Lever het schoolformulier van {schooljaar} in.",
+        )
+    return Requirement("coordinator", title, MEETS, f"{name}{role}.")
+
+
+def monitor_checks(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> dict[str, MonitorCheck]:
+    """The check for every school of the board in one school year."""
+    return checks_for(store, settings.schools, settings.board.monitor, schooljaar=schooljaar, today=today)
+
+
+def checks_for(
+    store: Store, schools: Mapping[str, str], cfg: Monitor, *, schooljaar: str, today: dt.date
+) -> dict[str, MonitorCheck]:
+    scores = survey_scores(store, schooljaar=schooljaar)
+    forms = latest_school_forms(store)
+    return {
+        brin: check_school(
+            school=brin,
+            schooljaar=schooljaar,
+            surveys=pupil_surveys(scores, school=brin, schooljaar=schooljaar),
+            school_form=forms.get(brin, ({}, ""))[0],
+            cfg=cfg,
+            today=today,
+        )
+        for brin in schools
+    }

@@ -1,0 +1,152 @@
+"""Excel tables for the master: formats, a streamed table with filters, and typed cell writing.
+
+Shared by the registers and the survey sheets. xlsxwriter's constant_memory mode flushes each row as
+soon as the next begins, so memory stays flat however many rows there are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from xlsxwriter.utility import xl_range
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from automation.excel.read_master import STATUSES
+from automation.forms import Kind
+
+HEADER_FILL = "#1F4E79"
+OFFICE_HEADER_FILL = "#C65911"  # the columns the office may type in
+OFFICE_FILL = "#FCE4D6"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str  # text | date | time | datetime | int | number | percent
+    width: float
+
+
+def kind_of(kind: Kind) -> str:
+    return {
+        Kind.DATE: "date",
+        Kind.TIME: "time",
+        Kind.INTEGER: "int",
+        Kind.DECIMAL: "number",
+        Kind.PERCENT: "percent",
+    }.get(kind, "text")
+
+
+class Formats:
+    def __init__(self, wb: Workbook) -> None:
+        self.header = wb.add_format({"bold": True, "font_color": "white", "bg_color": HEADER_FILL, "text_wrap": True})
+        self.text = wb.add_format({"num_format": "@"})
+        self.date = wb.add_format({"num_format": "dd-mm-yyyy"})
+        self.datetime = wb.add_format({"num_format": "dd-mm-yyyy hh:mm"})
+        self.time = wb.add_format({"num_format": "hh:mm"})
+        self.int = wb.add_format({"num_format": "0"})
+        self.number = wb.add_format({"num_format": "0.00"})
+        self.percent = wb.add_format({"num_format": "0%"})
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.office = wb.add_format({"num_format": "@", "locked": False, "bg_color": OFFICE_FILL})
+        self.office_header = wb.add_format(
+            {"bold": True, "font_color": "white", "bg_color": OFFICE_HEADER_FILL, "text_wrap": True}
+        )
+
+
+def table_name(title: str) -> str:
+    return "tbl_" + re.sub(r"\W+", "_", title).strip("_")
+
+
+def start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int, fmt: Formats) -> None:
+    """Declare an Excel table (filters, banded rows) over the rows about to be streamed.
+
+    xlsxwriter refuses add_table() in constant_memory mode only because the header cells would
+    be buffered as shared strings; we declare the table while the first row is still open and
+    then rewrite the header cells as inline strings, which streaming mode can flush.
+    (bench/master.py measures that memory stays flat.)
+    """
+    last_row, last_col = max(rows, 1), len(columns) - 1
+    ws.constant_memory = False
+    # add_table() notes every cell of its range (about 90 bytes each) to refuse overlapping tables
+    # later: for 100,000 rows that is gigabytes. So the table is declared over its header and one
+    # row, and its range is then widened to the real one (one table per sheet: nothing overlaps).
+    ws.add_table(
+        0,
+        0,
+        1,
+        last_col,
+        {
+            "name": name,
+            "style": "Table Style Medium 2",
+            "columns": [{"header": c.title} for c in columns],
+        },
+    )
+    ws.constant_memory = True
+    table = ws.tables[-1]
+    full = xl_range(0, 0, last_row, last_col)
+    for key in ("range", "a_range", "autofilter"):
+        if table.get(key):
+            table[key] = full
+    for col, c in enumerate(columns):
+        office = c.kind.startswith("office_")
+        ws.write_string(0, col, c.title, fmt.office_header if office else fmt.header)
+        ws.set_column(col, col, c.width)
+        if c.kind == "office_status":
+            ws.data_validation(
+                1,
+                col,
+                last_row,
+                col,
+                {
+                    "validate": "list",
+                    "source": list(STATUSES),
+                    "input_title": "Status afhandeling",
+                    "input_message": "Kies open, in behandeling of afgesloten. Blijft bewaard bij elke update.",
+                },
+            )
+        if office:
+            ws.write_comment(0, col, "Hier mag u typen. Wat u hier invult, blijft bewaard bij elke update.")
+    if any(c.kind.startswith("office_") for c in columns):
+        ws.protect(
+            "",
+            {
+                "autofilter": True,
+                "sort": True,
+                "format_columns": True,
+                "format_rows": True,
+                "select_locked_cells": True,
+                "select_unlocked_cells": True,
+            },
+        )
+    ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.repeat_rows(0)  # wide registers print over several pages, each with the header row
+    ws.repeat_columns(0, 0)  # and the registration number
+    ws.set_header(f'&L&"Calibri,Bold"{ws.get_name()}&R&D')
+    ws.set_footer("&RPagina &P van &N")
+
+
+def write_value(ws: Worksheet, row: int, col: int, kind: str, value: Any, fmt: Formats) -> None:
+    if kind.startswith("office_"):  # the office's own columns: unlocked, also when empty
+        if value:
+            ws.write_string(row, col, str(value), fmt.office)
+        else:
+            ws.write_blank(row, col, None, fmt.office)
+        return
+    if value is None or value == "":
+        return
+    if kind == "date":
+        ws.write_datetime(row, col, dt.date.fromisoformat(str(value)[:10]), fmt.date)
+    elif kind == "time":
+        ws.write_datetime(row, col, dt.time.fromisoformat(str(value)), fmt.time)
+    elif kind == "datetime":
+        ws.write_datetime(row, col, dt.datetime.fromisoformat(str(value)), fmt.datetime)
+    elif kind in ("int", "number", "percent") and isinstance(value, (int, float)):
+        ws.write_number(row, col, value, getattr(fmt, kind))
+    else:
+        ws.write_string(row, col, str(value), fmt.text)

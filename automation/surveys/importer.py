@@ -1,0 +1,694 @@
+"""Read a survey export with a mapping profile into aggregates per school, group and theme.
+
+Only aggregates leave this module: per school × school year × respondent group × theme the number of
+respondents, the mean on the instrument's scale and the share of positive answers. Individual
+answers are read in one pass and dropped; the original file stays only in the archive.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+import operator
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from automation.checks.schoolyear import schoolyear
+from automation.surveys.profile import GROUPS, LoadedProfile, Profile, norm
+
+SCHOOLYEAR_RE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{4})\s*$")
+GROUP_WORDS = {
+    "leerling": "leerlingen",
+    "leerlingen": "leerlingen",
+    "kind": "leerlingen",
+    "kinderen": "leerlingen",
+    "ouder": "ouders",
+    "ouders": "ouders",
+    "ouder/verzorger": "ouders",
+    "ouders/verzorgers": "ouders",
+    "personeel": "personeel",
+    "medewerker": "personeel",
+    "medewerkers": "personeel",
+    "leerkracht": "personeel",
+    "leerkrachten": "personeel",
+}
+MAX_LISTED = 5
+CHUNK = 500  # rows read at a time: small enough to stay in the CPU's cache while each theme is counted
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class ThemeAggregate:
+    key: str
+    label: str
+    respondents: int
+    mean: float | None
+    positive: float | None  # share 0..1
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    """One survey of one school, school year and respondent group."""
+
+    school: str
+    schooljaar: str
+    groep: str
+    instrument: str
+    respondents: int
+    scale_min: float
+    scale_max: float
+    themes: tuple[ThemeAggregate, ...]
+    afname: dt.date | None = None
+    groepen: tuple[int, ...] = ()  # the pupils' groups (1-8) that took part; () when unknown
+    invited: int | None = None
+
+
+@dataclass(frozen=True)
+class SurveyImport:
+    profile: str
+    source: str
+    results: tuple[SurveyResult, ...]
+    warnings: tuple[str, ...] = ()
+
+
+class SurveyRejected(Exception):
+    """The export cannot be imported; `message` says why in Dutch."""
+
+    def __init__(self, message: str, *, recognised: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.recognised = recognised  # False: no profile knows this file
+
+
+# --- reading tables ---------------------------------------------------------------------------------
+@dataclass
+class Table:
+    header: list[str]
+    rows: Iterator[Sequence[Any]]
+    what: str  # 'CSV (;, Windows-1252)' for explanations
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding's name: UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "UTF-8 met BOM"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "Windows-1252"
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def read_csv(data: bytes) -> Table:
+    text, encoding = decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = _delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+    shown = {";": ";", ",": ",", "\t": "tab"}[delimiter]
+    return Table([str(h).strip() for h in header], reader, f"CSV ({shown}, {encoding})")
+
+
+def read_xlsx(data: bytes, sheet: str = "") -> Table:
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = book.sheet_names
+        if sheet:
+            wanted = next((n for n in names if norm(n) == norm(sheet)), None)
+            if wanted is None:
+                return Table([], iter(()), f"Excel (geen blad '{sheet}')")
+        else:
+            wanted = names[0]
+        rows = book.get_sheet_by_name(wanted).iter_rows()
+    except (CalamineError, ValueError, IndexError) as exc:
+        raise SurveyRejected("Het Excel-bestand kon niet worden gelezen; sla het opnieuw op als .xlsx.") from exc
+    header: list[Any] = next(rows, [])
+    # calamine's iterator keeps the book alive while rows are read
+    return Table([_cell_text(h) for h in header], rows, f"Excel (blad '{wanted}')")
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_csv_like(data: bytes) -> bool:
+    head = data[:4096]
+    return b"\x00" not in head.lstrip(b"\xff\xfe\xfe\xff") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+# --- values -----------------------------------------------------------------------------------------
+def number(value: Any) -> float | None:
+    """A number from a cell: 3, '3', '3,5', '45 %', '1.234,5'. None when it is not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().replace("%", "").replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".") if "." in text else text.replace(",", ".")
+    try:
+        result = float(text)
+    except ValueError:
+        return None
+    return result if result == result else None  # NaN is not a number here
+
+
+def parse_groups(value: Any) -> tuple[int, ...]:
+    """Groups 1-8 from '5-8', '5/6, 7 en 8', 'groep 7', 6. Empty when none are named."""
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    found: set[int] = set()
+    for start, end in re.findall(r"\b([1-8])\s*(?:-|t/m|tot en met)\s*([1-8])\b", text):
+        found.update(range(int(start), int(end) + 1))
+    text = re.sub(r"\b[1-8]\s*(?:-|t/m|tot en met)\s*[1-8]\b", " ", text)
+    found.update(int(d) for d in re.findall(r"(?<!\d)([1-8])(?!\d)", text))
+    return tuple(sorted(found))
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().split(" ")[0].split("T")[0]
+    for pattern in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_schoolyear(value: Any) -> str | None:
+    match = SCHOOLYEAR_RE.match(str(value))
+    if match and int(match.group(2)) == int(match.group(1)) + 1:
+        return f"{match.group(1)}-{match.group(2)}"
+    return None
+
+
+# --- recognising ------------------------------------------------------------------------------------
+def _missing_columns(profile: Profile, header: Iterable[str]) -> list[str]:
+    present = {norm(h) for h in header}
+    return [c for c in profile.herkenning.kolommen if norm(c) not in present]
+
+
+def recognise(
+    name: str, profiles: Sequence[LoadedProfile], header_of: Callable[[LoadedProfile], Table]
+) -> LoadedProfile:
+    """The first profile whose columns and file-name pattern match, or a rejection that lists every
+    profile tried and what did not match."""
+    tried = []
+    seen: Table | None = None
+    for loaded in profiles:
+        table = header_of(loaded)
+        seen = seen or table
+        missing = _missing_columns(loaded.profile, table.header)
+        if not loaded.profile.matches_name(name):
+            tried.append(
+                f"- {loaded.profile.naam} ({loaded.source}): de bestandsnaam past niet bij "
+                f"'{loaded.profile.herkenning.bestandsnaam}'"
+            )
+        elif not table.header:
+            tried.append(f"- {loaded.profile.naam} ({loaded.source}): {table.what}: geen kopregel")
+        elif missing:
+            tried.append(f"- {loaded.profile.naam} ({loaded.source}): kolom(men) ontbreken: {', '.join(missing)}")
+        else:
+            return loaded
+    header = seen.header if seen else []
+    columns = ", ".join(h for h in header[:15] if h) or "(geen kopregel gevonden)"
+    if len(header) > 15:
+        columns += f", … ({len(header)} kolommen)"
+    raise SurveyRejected(
+        "Geen profiel voor peilingen herkent het als export van een vragenlijst.\n"
+        f"Gelezen als {seen.what if seen else '?'}; kolommen: {columns}.\nGeprobeerde profielen:\n"
+        + "\n".join(tried)
+        + "\nDan kan het bestuurskantoor een profiel voor deze leverancier toevoegen in de map "
+        "'profielen' (zie de handleiding).",
+        recognised=False,
+    )
+
+
+def import_survey(
+    data: bytes,
+    name: str,
+    profiles: Sequence[LoadedProfile],
+    *,
+    schools: Mapping[str, str],
+    today: dt.date,
+) -> SurveyImport:
+    """Recognise and import one export; raise SurveyRejected with a Dutch explanation otherwise."""
+    is_xlsx = data.startswith(b"PK")
+    headers: dict[str, Table] = {}
+
+    def table(sheet: str) -> Table:
+        return read_xlsx(data, sheet) if is_xlsx else read_csv(data)
+
+    def header_of(loaded: LoadedProfile) -> Table:
+        sheet = loaded.profile.herkenning.blad if is_xlsx else ""
+        if sheet not in headers:
+            headers[sheet] = table(sheet)
+        return headers[sheet]
+
+    loaded = recognise(name, profiles, header_of)
+    sheet = loaded.profile.herkenning.blad if is_xlsx else ""
+    return _import(headers.pop(sheet), name, loaded, schools=schools, today=today)  # its rows are still unread
+
+
+# --- importing --------------------------------------------------------------------------------------
+@dataclass
+class _ThemeAcc:
+    respondents: int = 0
+    total: float = 0.0  # sum of respondents' theme means, or of n-weighted question means
+    weight: float = 0.0
+    positive: float = 0.0
+    items: float = 0.0
+
+
+@dataclass
+class _Acc:
+    respondents: int = 0
+    dates: set[dt.date] = field(default_factory=set)
+    groups: set[int] = field(default_factory=set)
+    instruments: set[str] = field(default_factory=set)
+    themes: dict[str, _ThemeAcc] = field(default_factory=dict)
+
+
+class _Resolver:
+    """Turns cell values into school, group, school year; remembers each distinct value once."""
+
+    def __init__(self, profile: Profile, schools: Mapping[str, str], name: str, today: dt.date) -> None:
+        self.profile = profile
+        self.schools = schools
+        self.by_name = {norm(n): b for b, n in schools.items()}
+        self.cache: dict[tuple[str, Any], Any] = {}
+        self.unknown: dict[str, Counter[str]] = {}  # what -> value -> how many rows
+        self.today = today
+        self.file_school = self._school_from_name(name) if profile.school.uit_bestandsnaam else None
+        self.group_values = {norm(k): v for k, v in profile.respondent.waarden.items()}
+
+    def _school_from_name(self, name: str) -> str | None:
+        upper = name.upper()
+        found = [b for b in self.schools if re.search(rf"(?<![0-9A-Z]){b}(?:\d\d)?(?![0-9A-Z])", upper)]
+        if len(found) == 1:
+            return found[0]
+        names = [b for b, n in self.schools.items() if norm(n) in norm(name)]
+        return names[0] if len(names) == 1 else None
+
+    def _note(self, what: str, rows: int, value: Any) -> None:
+        self.unknown.setdefault(what, Counter())[str(value).strip()[:40]] += rows
+
+    def school(self, value: Any, rows: int) -> str | None:
+        if self.profile.school.kolom:
+            key = ("school", value)
+            found = self.cache.get(key, _MISSING)
+            if found is _MISSING:
+                text = _cell_text(value).upper()
+                code = text[:4] if len(text) in (4, 6) else text
+                found = code if code in self.schools else self.by_name.get(norm(value))
+                self.cache[key] = found
+            if found is None and str(value).strip():
+                self._note("school", rows, value)
+            elif found is None and self.profile.school.standaard:
+                return self.profile.school.standaard.upper()
+            return found  # type: ignore[no-any-return]
+        if self.file_school:
+            return self.file_school
+        return self.profile.school.standaard.upper() or None
+
+    def group(self, value: Any, rows: int) -> str | None:
+        if not self.profile.respondent.kolom:
+            return self.profile.respondent.vast or None
+        key = ("groep", value)
+        found = self.cache.get(key, _MISSING)
+        if found is _MISSING:
+            text = norm(value)
+            found = self.group_values.get(text) or GROUP_WORDS.get(text) or (text if text in GROUPS else None)
+            self.cache[key] = found
+        if found is None:
+            if self.profile.respondent.vast:
+                return self.profile.respondent.vast
+            self._note("respondent", rows, value)
+        return found  # type: ignore[no-any-return]
+
+    def year(self, year_value: Any, date: dt.date | None) -> str:
+        if year_value is not None:
+            key = ("jaar", year_value)
+            found = self.cache.get(key, _MISSING)
+            if found is _MISSING:
+                found = parse_schoolyear(year_value)
+                self.cache[key] = found
+            if found:
+                return found  # type: ignore[no-any-return]
+        return schoolyear(date or self.today)
+
+    def date(self, value: Any) -> dt.date | None:
+        key = ("datum", value)
+        found = self.cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = parse_date(value)
+            self.cache[key] = found
+        return found  # type: ignore[no-any-return]
+
+    def pupil_groups(self, value: Any) -> tuple[int, ...]:
+        key = ("klas", value)
+        found = self.cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = parse_groups(value)
+            self.cache[key] = found
+        return found  # type: ignore[no-any-return]
+
+
+def _index(header: Sequence[str], column: str, *, profile: Profile, missing: list[str]) -> int | None:
+    if not column:
+        return None
+    wanted = norm(column)
+    for i, h in enumerate(header):
+        if norm(h) == wanted:
+            return i
+    missing.append(column)
+    return None
+
+
+def _import(
+    table: Table, name: str, loaded: LoadedProfile, *, schools: Mapping[str, str], today: dt.date
+) -> SurveyImport:
+    profile = loaded.profile
+    resolver = _Resolver(profile, schools, name, today)
+    missing: list[str] = []
+    header = table.header
+    ix = {
+        "school": _index(header, profile.school.kolom, profile=profile, missing=missing),
+        "respondent": _index(header, profile.respondent.kolom, profile=profile, missing=missing),
+        "jaar": _index(header, profile.afname.schooljaar_kolom, profile=profile, missing=missing),
+        "datum": _index(header, profile.afname.datum_kolom, profile=profile, missing=missing),
+        "klas": _index(header, profile.afname.groep_kolom, profile=profile, missing=missing),
+        "instrument": _index(header, profile.afname.instrument_kolom, profile=profile, missing=missing),
+    }
+    if profile.soort == "per_vraag":
+        assert profile.per_vraag is not None
+        pv = profile.per_vraag
+        ix["vraag"] = _index(header, pv.vraag_kolom, profile=profile, missing=missing)
+        ix["aantal"] = _index(header, pv.aantal_kolom, profile=profile, missing=missing)
+        answers = [
+            (_index(header, col, profile=profile, missing=missing), value) for col, value in pv.antwoordkolommen.items()
+        ]
+        if missing:
+            raise _columns_missing(loaded, missing)
+        accs, warnings = _per_question(table, resolver, ix, [(i, v) for i, v in answers if i is not None])
+    else:
+        themes = []
+        for key, theme in profile.themas.items():
+            reverse = {norm(q) for q in theme.omgekeerd}
+            cols = []
+            for question in theme.vragen:
+                i = _index(header, question, profile=profile, missing=missing)
+                if i is not None:
+                    cols.append((i, norm(question) in reverse))
+            themes.append((key, cols))
+        if missing:
+            raise _columns_missing(loaded, missing)
+        accs, warnings = _per_respondent(table, resolver, ix, themes)
+    problems = []
+    if resolver.unknown.get("school"):
+        listed = _listed(resolver.unknown["school"])
+        problems.append(f"onbekende school: {listed}. Gebruik de BRIN-code of de naam zoals in de lijst van scholen.")
+    if resolver.unknown.get("respondent"):
+        listed = _listed(resolver.unknown["respondent"])
+        problems.append(
+            f"onbekende respondentgroep: {listed}. Verwacht: leerlingen, ouders of personeel "
+            "(of voeg de waarde toe onder [respondent.waarden] in het profiel)."
+        )
+    if not accs and not problems:
+        problems.append("het bestand bevat geen antwoorden (alleen een kopregel, of alle regels zijn leeg)")
+    if problems:
+        raise SurveyRejected(
+            f"Het bestand is herkend als export van '{profile.naam}' ({loaded.source}), maar kan niet "
+            "worden ingelezen:\n- " + "\n- ".join(problems)
+        )
+    results = tuple(_result(profile, key, acc) for key, acc in sorted(accs.items()))
+    return SurveyImport(profile.naam, loaded.source, results, tuple(warnings))
+
+
+def _listed(values: Counter[str]) -> str:
+    shown = [f"'{v}' ({n} {'regel' if n == 1 else 'regels'})" for v, n in values.most_common(MAX_LISTED)]
+    more = len(values) - MAX_LISTED
+    return ", ".join(shown) + (f" en nog {more} andere" if more > 0 else "")
+
+
+def _columns_missing(loaded: LoadedProfile, missing: list[str]) -> SurveyRejected:
+    return SurveyRejected(
+        f"Het bestand is herkend als export van '{loaded.profile.naam}' ({loaded.source}), maar deze "
+        f"kolommen uit het profiel ontbreken: {', '.join(missing)}. Exporteer opnieuw met alle vragen, "
+        "of laat het bestuurskantoor het profiel aanpassen."
+    )
+
+
+def _per_respondent(
+    table: Table,
+    resolver: _Resolver,
+    ix: Mapping[str, int | None],
+    themes: list[tuple[str, list[tuple[int, bool]]]],
+) -> tuple[dict[tuple[str, str, str], _Acc], list[str]]:
+    """One pass in chunks of rows. Rows come in runs of one school and respondent group; per run,
+    each theme's answers of a row are taken as one tuple (itemgetter) and counted (Counter) — both
+    in C. A survey has few distinct answer patterns per theme, so each is scored once afterwards,
+    however many respondents gave it.
+
+    A respondent's theme score is the mean of their answers to its questions (reverse-scored items
+    turned round); the theme's mean is the mean of those scores over the respondents who answered
+    any of its questions; its positive share is the share of all its answers at or above
+    `positief_vanaf`."""
+    profile = resolver.profile
+    lo, hi, from_ = profile.schaal.min, profile.schaal.max, profile.schaal.positief_vanaf
+    labels: dict[str, float | None] = {norm(k): v for k, v in profile.antwoorden.items()}
+    labels.update((norm(k), None) for k in profile.overslaan)
+    present = [i for i in (ix[n] for n in ("school", "respondent", "jaar", "instrument")) if i is not None]
+    extras = [i for i in (ix["datum"], ix["klas"]) if i is not None]  # vary per row: counted per run
+    questions = sorted({i for _, cols in themes for i, _ in cols})
+    width = max([*present, *extras, *questions, 0]) + 1
+    key_of = _getter(present)
+    answers_of = _getter(questions)
+    getters = [_getter([i for i, _ in cols]) for _, cols in themes]
+    key_ids: dict[Any, int] = {}
+    patterns: list[dict[int, Counter[Any]]] = [{} for _ in themes]  # theme -> key -> answers -> n
+    seen: dict[int, dict[int, Counter[Any]]] = {i: {} for i in extras}  # dates and groups per key
+    answered: Counter[int] = Counter()
+    rows = iter(table.rows)
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        chunk = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in chunk]
+        ids = [key_ids.setdefault(k, len(key_ids)) for k in map(key_of, chunk)]
+        runs = [j for j in range(1, len(ids)) if ids[j] != ids[j - 1]]
+        for start, end in zip([0, *runs], [*runs, len(ids)], strict=True):
+            key_id, run = ids[start], chunk[start:end]
+            answered[key_id] += sum(1 for cells in map(answers_of, run) if any(cells))
+            for getter, per_key in zip(getters, patterns, strict=True):
+                per_key.setdefault(key_id, Counter()).update(map(getter, run))
+            for i, per_key in seen.items():
+                per_key.setdefault(key_id, Counter()).update(map(operator.itemgetter(i), run))
+    # now the few distinct keys and answer patterns
+    resolved: dict[int, tuple[tuple[str, str, str] | None, str]] = {}
+    accs: dict[tuple[str, str, str], _Acc] = {}
+    for raw, key_id in key_ids.items():
+        cells = dict(zip(present, raw if len(present) > 1 else (raw,), strict=True))
+
+        def cell(name: str, cells: dict[int, Any] = cells) -> Any:
+            i = ix[name]
+            return cells[i] if i is not None else None
+
+        count = answered.get(key_id, 0)
+        school = resolver.school(cell("school"), count)
+        group = resolver.group(cell("respondent"), count)
+        dates = [resolver.date(d) for d in seen[ix["datum"]].get(key_id, ())] if ix["datum"] is not None else []
+        known = [d for d in dates if d is not None]
+        year = resolver.year(cell("jaar"), max(known) if known else None)
+        instrument = str(cell("instrument") or "").strip()
+        if not (school and group and count):
+            resolved[key_id] = (None, instrument)
+            continue
+        key = (school, year, group)
+        resolved[key_id] = (key, instrument)
+        acc = accs.setdefault(key, _Acc())
+        acc.respondents += count
+        acc.dates.update(known)
+        if ix["klas"] is not None:
+            for value in seen[ix["klas"]].get(key_id, ()):
+                acc.groups.update(resolver.pupil_groups(value))
+        if instrument:
+            acc.instruments.add(instrument)
+    unknown: Counter[str] = Counter()
+    values: dict[Any, float | None] = {}
+    for (theme, cols), per_key in zip(themes, patterns, strict=True):
+        reverse = [r for _, r in cols]
+        for key_id, counter in per_key.items():
+            target = resolved[key_id][0]
+            if target is None:
+                continue
+            acc = accs[target]
+            for pattern, count in counter.items():
+                total = 0.0
+                k = pos = 0
+                for raw, rev in zip(pattern if len(cols) > 1 else (pattern,), reverse, strict=True):
+                    if raw not in values:
+                        values[raw] = _answer(raw, labels, lo, hi)
+                    v = values[raw]
+                    if v is None:
+                        if str(raw).strip() and norm(raw) not in labels:
+                            unknown[str(raw).strip()[:40]] += count
+                        continue
+                    if rev:
+                        v = lo + hi - v
+                    total += v
+                    k += 1
+                    pos += v >= from_
+                if not k:
+                    continue
+                t = acc.themes.setdefault(theme, _ThemeAcc())
+                t.respondents += count
+                t.total += total / k * count
+                t.weight += count
+                t.positive += pos * count
+                t.items += k * count
+    warnings = []
+    if unknown:
+        listed = ", ".join(f"'{v}'" for v, _ in unknown.most_common(MAX_LISTED))
+        warnings.append(
+            f"{sum(unknown.values())} antwoord(en) niet herkend en niet meegeteld: {listed}. "
+            "Voeg ze zo nodig toe onder [antwoorden] in het profiel."
+        )
+    return accs, warnings
+
+
+def _getter(indexes: Sequence[int]) -> Callable[[Sequence[Any]], Any]:
+    """itemgetter: a tuple for several indexes, the bare cell for one."""
+    return operator.itemgetter(*indexes) if indexes else (lambda row: ())
+
+
+def _answer(cell: Any, labels: Mapping[str, float | None], lo: float, hi: float) -> float | None:
+    text = norm(cell) if not isinstance(cell, (int, float)) else ""
+    if text in labels:
+        return labels[text]
+    value = number(cell)
+    if value is not None and lo <= value <= hi:
+        return value
+    return None
+
+
+def _per_question(
+    table: Table,
+    resolver: _Resolver,
+    ix: Mapping[str, int | None],
+    answers: list[tuple[int, float]],
+) -> tuple[dict[tuple[str, str, str], _Acc], list[str]]:
+    profile = resolver.profile
+    from_ = profile.schaal.positief_vanaf
+    questions: dict[str, str] = {}
+    for key, definition in profile.themas.items():
+        for q in definition.vragen:
+            questions[norm(q)] = key
+    reverse = {norm(q) for definition in profile.themas.values() for q in definition.omgekeerd}
+    lo, hi = profile.schaal.min, profile.schaal.max
+    accs: dict[tuple[str, str, str], _Acc] = {}
+    not_mapped: list[str] = []
+    no_answers: list[int] = []
+    i_q, i_n = ix["vraag"], ix["aantal"]
+    assert i_q is not None and i_n is not None
+    for number_, row in enumerate(table.rows, start=2):
+        row = list(row) + [""] * max(0, len(table.header) - len(row))
+        if not any(str(c).strip() for c in row):
+            continue
+        question = norm(row[i_q])
+        theme = questions.get(question)
+        if theme is None:
+            if question and len(not_mapped) < MAX_LISTED:
+                not_mapped.append(str(row[i_q]).strip()[:60])
+            continue
+        school = resolver.school(row[ix["school"]] if ix["school"] is not None else None, 1)
+        group = resolver.group(row[ix["respondent"]] if ix["respondent"] is not None else None, 1)
+        if school is None or group is None:
+            continue
+        n = number(row[i_n])
+        shares = [(number(row[i]) or 0.0, value) for i, value in answers]
+        total = sum(p for p, _ in shares)
+        if not n or total <= 0:
+            no_answers.append(number_)
+            continue
+        if question in reverse:
+            shares = [(p, lo + hi - v) for p, v in shares]
+        mean = sum(p * v for p, v in shares) / total
+        positive = sum(p for p, v in shares if v >= from_) / total
+        date = resolver.date(row[ix["datum"]]) if ix["datum"] is not None else None
+        year = resolver.year(row[ix["jaar"]] if ix["jaar"] is not None else None, date)
+        acc = accs.setdefault((school, year, group), _Acc())
+        t = acc.themes.setdefault(theme, _ThemeAcc())
+        t.respondents = max(t.respondents, int(n))
+        t.total += mean * n
+        t.weight += n
+        t.positive += positive * n
+        t.items += n
+        acc.respondents = max(acc.respondents, int(n))
+        if date is not None:
+            acc.dates.add(date)
+        if ix["klas"] is not None:
+            acc.groups.update(resolver.pupil_groups(row[ix["klas"]]))
+    warnings = []
+    if not_mapped:
+        warnings.append(
+            "vragen die bij geen thema van het profiel horen en niet zijn meegeteld: "
+            + "; ".join(f"'{q}'" for q in not_mapped)
+        )
+    if no_answers:
+        warnings.append(
+            "regels zonder aantal of percentages overgeslagen: " + ", ".join(str(r) for r in no_answers[:MAX_LISTED])
+        )
+    return accs, warnings
+
+
+def _result(profile: Profile, key: tuple[str, str, str], acc: _Acc) -> SurveyResult:
+    school, year, group = key
+    themes = []
+    for theme_key in profile.themas:
+        t = acc.themes.get(theme_key)
+        if t is None or not t.weight:
+            continue
+        themes.append(
+            ThemeAggregate(
+                theme_key,
+                profile.theme_label(theme_key),
+                t.respondents,
+                round(t.total / t.weight, 4),
+                round(t.positive / t.items, 4) if t.items else None,
+            )
+        )
+    fixed = parse_groups(profile.afname.groepen) if profile.afname.groepen else ()
+    instrument = sorted(acc.instruments)[0] if len(acc.instruments) == 1 else profile.instrument
+    return SurveyResult(
+        school=school,
+        schooljaar=year,
+        groep=group,
+        instrument=instrument,
+        respondents=acc.respondents,
+        scale_min=profile.schaal.min,
+        scale_max=profile.schaal.max,
+        themes=tuple(themes),
+        afname=max(acc.dates) if acc.dates else None,
+        groepen=tuple(sorted(acc.groups)) or fixed,
+    )
