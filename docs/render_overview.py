@@ -29,7 +29,8 @@ def main() -> None:
         result = app.demo(Path(tmp) / "demo", log=lambda _: None)
         master = result.settings.paths.master
         subprocess.run(
-            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(master)],
+            # its own LibreOffice profile: works while another LibreOffice is open
+            ["soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(master)],
             check=True,
             capture_output=True,
             timeout=300,

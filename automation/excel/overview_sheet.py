@@ -32,6 +32,7 @@ def _formats(wb: Workbook) -> dict[str, Any]:
         "head": wb.add_format({"bold": True, "font_color": "white", "bg_color": "#1F4E79", "text_wrap": True}),
         "head_line": wb.add_format({"bold": True, "font_color": "white", "bg_color": "#1F4E79"}),
         "cell": wb.add_format({"border": 1, "border_color": "#D9D9D9"}),
+        "wrap": wb.add_format({"border": 1, "border_color": "#D9D9D9", "text_wrap": True, "valign": "top"}),
         "num": wb.add_format({"border": 1, "border_color": "#D9D9D9", "num_format": "0"}),
         "when": wb.add_format({"border": 1, "border_color": "#D9D9D9", "num_format": "dd-mm-yyyy hh:mm"}),
         "date": wb.add_format({"border": 1, "border_color": "#D9D9D9", "num_format": "dd-mm-yyyy"}),
@@ -71,7 +72,7 @@ def write_overview(
         ("Open acties", 10, lambda r: r.open_actions),
         ("Mijlpalen gereed (van 5)", 12, lambda r: r.milestones_done),
         ("Mijlpalen te laat", 11, lambda r: r.milestones_late),
-        ("Monitor (wettelijke eisen)", 34, lambda r: r.monitor),
+        ("Monitor (wettelijke eisen)", 40, lambda r: r.monitor),
         ("Laatste formulier ontvangen", 14, lambda r: r.last_received or "nog niets"),
         ("Plan gemaakt", 13, lambda r: "nog niet"),
     ]
@@ -84,6 +85,8 @@ def write_overview(
         ws.set_column(col, col, width)
     ws.set_row(top, 48)
     for i, row in enumerate(ov.rows, start=top + 1):
+        if len(row.monitor) > 45:  # the verdict with what is missing wraps onto a second line
+            ws.set_row(i, 30)
         for col, (_, _, value_of) in enumerate(columns):
             value = value_of(row)
             if isinstance(value, int):
@@ -91,7 +94,7 @@ def write_overview(
             elif isinstance(value, dt.datetime):
                 ws.write_datetime(i, col, value, f["date"])
             else:
-                ws.write_string(i, col, str(value), f["cell"])
+                ws.write_string(i, col, str(value), f["wrap"] if col == col_of["Monitor (wettelijke eisen)"] else f["cell"])
     first, last_row = top + 1, top + len(ov.rows)
     total_row = last_row + 1
     ws.write_string(total_row, 1, "Totaal", f["total"])
