@@ -13,12 +13,14 @@ from typing import Any
 
 from automation.config import Settings, load_settings
 from automation.demo import drop_correction, make_demo
-from automation.errors import FolderError
+from automation.errors import FolderError, StoreError, VeiligheidError
 from automation.excel.build_form import build_all
 from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.intake.files import candidates
 from automation.intake.pipeline import Counts
+from automation.intake.rebuild import RebuildReport
+from automation.intake.rebuild import rebuild as rebuild_store
 from automation.intake.runner import Runner, ensure_folders, watch, working_folder_lock
 from automation.store import Store
 from automation.surveys.importer import SurveyRejected, import_survey
@@ -176,3 +178,24 @@ def profiles(settings: Settings, *, test_file: Path | None = None, today: dt.dat
         test_lines=lines,
         test_ok=ok,
     )
+
+
+
+def rebuild(
+    settings: Settings, *, anyway: bool = False, progress: Callable[[int, int], None] | None = None
+) -> tuple[RebuildReport, Counts]:
+    """Rebuild the database from the archive, then process the inbox and rebuild the master."""
+    if settings.paths.database.exists() and not anyway:
+        try:
+            Store.open(settings.paths.database, create=False).close()
+        except StoreError:
+            pass  # damaged: that is what rebuild is for
+        else:
+            raise VeiligheidError(
+                "De database is in orde; herbouwen is niet nodig. Wilt u toch herbouwen (de huidige database "
+                "blijft ernaast bewaard), gebruik dan --toch."
+            )
+    with working_folder_lock(settings):
+        ensure_folders(settings)
+        report = rebuild_store(settings, progress=progress)
+    return report, process(settings)

@@ -179,8 +179,9 @@ def status(obj: Context, as_json: bool) -> None:
 class ProgressDisplay:
     """A progress bar on the terminal while a backlog is processed (only when someone watches)."""
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(self, *, enabled: bool, label: str = "Verwerken") -> None:
         self.enabled = enabled
+        self.label = label
         self.bar: Any = None
         self.shown = 0
 
@@ -191,7 +192,7 @@ class ProgressDisplay:
         if not self.enabled or total < 20:
             return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Verwerken", file=sys.stderr, show_pos=True)
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True)
             self.bar.__enter__()
         self.bar.length = max(self.bar.length, total)
         self.bar.update(done - self.shown)
@@ -289,6 +290,30 @@ def profielen(obj: Context, test_file: Path | None) -> None:
             click.echo(line)
     if report.broken or report.test_ok is False:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--toch", is_flag=True, help="Herbouw ook als de database in orde is (die blijft ernaast bewaard).")
+@click.pass_obj
+def rebuild(obj: Context, toch: bool) -> None:
+    """Herbouw de database uit het archief (als hij ontbreekt of beschadigd is)."""
+    settings = obj.settings()
+    with ProgressDisplay(enabled=sys.stderr.isatty(), label="Herbouwen") as progress:
+        report, counts = app.rebuild(settings, anyway=toch, progress=progress)
+    done = report.counts
+    click.echo(
+        f"Database herbouwd uit het archief: {sum(done.values())} bestanden "
+        f"({done.get('geaccepteerd', 0)} geaccepteerd, {done.get('afgewezen', 0)} afgewezen, {done.get('dubbel', 0)} dubbel)."
+    )
+    for path in report.moved_aside:
+        click.echo(f"De vorige database staat ernaast: {path}")
+    if report.missing:
+        click.echo(f"Let op: {len(report.missing)} bestand(en) uit het register ontbreken in het archief:", err=True)
+        for line in report.missing[:20]:
+            click.echo(f"  {line}", err=True)
+    if report.unlisted:
+        click.echo(f"{report.unlisted} bestand(en) in het archief zonder registerregel: verwerkt op bestandstijd.")
+    click.echo(f"Daarna de inbox: {counts.accepted} geaccepteerd, {counts.rejected} afgewezen; het bestuursoverzicht is bijgewerkt.")
 
 
 def _self_command() -> str:

@@ -198,6 +198,11 @@ class Paths:
         return self.state / "overzicht.json"
 
     @property
+    def journal(self) -> Path:
+        """The archive's register of received files (see automation.intake.journal)."""
+        return self.archive / "ontvangen.jsonl"
+
+    @property
     def secret(self) -> Path:
         return self.state / "geheim.key"
 

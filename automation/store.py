@@ -253,7 +253,8 @@ class Store:
             store._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"De database {path} is beschadigd of geen database ({exc}). Zet een reservekopie terug."
+                f"De database {path} is beschadigd of geen database ({exc}). Zet een reservekopie terug, of "
+                "herbouw hem uit het archief met 'veiligheid rebuild'."
             ) from exc
         return store
 

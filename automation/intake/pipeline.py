@@ -33,6 +33,8 @@ from automation.excel.annotate import annotate
 from automation.excel.read_form import RawForm, damaged, read_form
 from automation.forms import FORMS, FormDef, Kind
 from automation.intake import faults, files
+from automation.intake import journal as received_journal
+from automation.intake.journal import Entry
 from automation.intake.report import receipt_text, rejection_text
 from automation.privacy import pseudonym
 from automation.store import ACCEPTED, DUPLICATE, REJECTED, Store, Submission, dumps, now_text
@@ -215,6 +217,7 @@ class Intake:
         """
         outcomes = [WAITING] * len(items)
         stored: list[tuple[int, _Stored]] = []
+        journal = self.settings.paths.journal
         claimed: list[Path] = []
         fresh: list[Path] = []
         try:
@@ -223,8 +226,11 @@ class Intake:
                     item = self._store_one(path, stable_for=stable_for, claimed=claimed, fresh=fresh)
                     if item is not None:
                         stored.append((index, item))
+                if stored:
+                    journal_entries = [self._journal_entry(item) for _, item in stored]
+                    received_journal.append(journal, journal_entries)
                 if self.fsync and stored:
-                    files.make_durable([item.kept for _, item in stored])
+                    files.make_durable([item.kept for _, item in stored] + [journal])
         except BaseException:
             self._undo(claimed, fresh)
             raise
@@ -235,6 +241,53 @@ class Intake:
             outcomes[index] = item.decision.outcome
         files.remove_if_empty(self.settings.paths.staging)  # staff see no trace of our work
         return outcomes
+
+    def _journal_entry(self, item: _Stored) -> Entry:
+        return Entry(
+            id=item.sub_id,
+            at=item.sub.received_at,
+            name=item.name,
+            sha256=item.sha,
+            archive=item.kept.relative_to(self.settings.paths.archive).as_posix(),
+            rejected=item.sub.rejected_path,
+        )
+
+    def replay(self, kept: Path, *, name: str, received: dt.datetime, rejected: str | None) -> tuple[str, int, str]:
+        """Store one archived original as if it arrived at `received` (for `veiligheid rebuild`):
+        judged and stored like any file, inside the caller's transaction; nothing is moved and
+        nobody is told again. Returns the outcome, the submission's number and the hash."""
+        size = kept.stat().st_size
+        data = kept.read_bytes() if size <= self.max_bytes else None
+        sha = hashlib.sha256(data).hexdigest() if data is not None else files.sha256_of(kept)
+        now, self.now = self.now, lambda: received  # dates are judged as on the day it arrived
+        try:
+            try:
+                decision = self._decide(data, sha, name) if data is not None else self._decide_too_large()
+            except NotReady:
+                decision = self._decide_damaged()
+            sub = Submission(
+                received_at=now_text(received),
+                original_name=name,
+                inbox_path="",
+                sha256=sha,
+                size=size,
+                archive_path=str(kept),
+                form_id=decision.form.id if decision.form else None,
+                form_version=decision.raw.version if decision.raw else None,
+                outcome=decision.outcome,
+                kind=decision.kind,
+                reasons=self._reasons(decision),
+                content_key=decision.content_key if decision.outcome == ACCEPTED else None,
+                rejected_path=rejected,
+            )
+            regnr = self._assign_regnr(decision, received)
+            sub_id = self.store.add_submission(sub, run_id=self.run_id, regnr=regnr)
+            if decision.outcome == ACCEPTED and regnr is not None:
+                self._store_record(decision, sub_id, regnr, received)
+            self.store.mark_finished(sub_id, rejected_path=rejected)
+        finally:
+            self.now = now
+        return decision.outcome, sub_id, sha
 
     def _undo(self, claimed: list[Path], fresh: list[Path]) -> None:
         """After a rollback: nothing of the group was stored, so nothing of it may look kept."""

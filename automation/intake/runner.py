@@ -23,13 +23,13 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from automation.config import Settings
-from automation.errors import AlreadyRunning, FolderError
+from automation.errors import AlreadyRunning, FolderError, StoreError
 from automation.excel import live
 from automation.excel.master import REGISTER_FORMS, write_master
 from automation.excel.publish import Replace, dated_copies, publish
 from automation.excel.read_master import read_office_notes
 from automation.forms import FORMS
-from automation.intake import files
+from automation.intake import files, journal
 from automation.intake.pipeline import WAITING, Counts, Intake, scan_ignored
 from automation.privacy import load_secret
 from automation.store import Store, now_text
@@ -93,7 +93,15 @@ class Runner:
     @classmethod
     def open(cls, settings: Settings, *, now: Callable[[], dt.datetime] = dt.datetime.now) -> Runner:
         ensure_folders(settings)
-        store = Store.open(settings.paths.database, create=True, durable=settings.board.intake.fsync)
+        paths = settings.paths
+        if not paths.database.exists() and journal.has_entries(paths.journal):
+            # a fresh database would number from 0001 again and forget every registration
+            raise StoreError(
+                f"De database {paths.database} ontbreekt, maar het archief bevat al ontvangen bestanden. "
+                "Zet een reservekopie van de database terug, of herbouw hem uit het archief met "
+                "'veiligheid rebuild'."
+            )
+        store = Store.open(paths.database, create=True, durable=settings.board.intake.fsync)
         intake = Intake(settings, store, secret=load_secret(settings.paths.secret), now=now)
         warning = live.startup_warning(enabled=settings.board.overzicht.bijwerken_in_excel)
         if warning:
