@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -87,6 +88,9 @@ def write_forms(settings: Settings | None, out: Path) -> list[Path]:
     )
 
 
+RECENT = 10  # the latest changes that `status` shows
+
+
 def status(settings: Settings) -> dict[str, Any]:
     paths = settings.paths
     report: dict[str, Any] = {"paths": paths.as_dict(), "inbox_waiting": 0, "counts": {}, "last_run": None}
@@ -98,6 +102,10 @@ def status(settings: Settings) -> dict[str, Any]:
             report["counts"] = store.outcome_counts()
             report["last_run"] = store.last_run()
             report["records"] = {form_id: store.count_records(form_id) for form_id in FORMS}
+            report["recent"] = [
+                {k: entry[k] for k in ("at", "name", "outcome", "regnr", "command", "sha256", "reasons")}
+                for entry in itertools.islice(store.iter_log(), RECENT)
+            ]
         finally:
             store.close()
     return report

@@ -242,6 +242,15 @@ def status_lines(report: dict[str, Any]) -> list[str]:
             f"  geaccepteerd {counts.get('accepted', 0)}, afgewezen {counts.get('rejected', 0)}, "
             f"dubbel {counts.get('duplicates', 0)}, wacht nog {counts.get('waiting', 0)}",
         ]
+    recent = report.get("recent") or []
+    if recent:
+        lines += ["", "Laatste wijzigingen (tijd, opdracht, bestand, uitkomst, nummer, SHA-256):"]
+        for entry in recent:
+            sha = (entry["sha256"] or "")[:12] or "-"
+            lines.append(
+                f"  {_moment(entry['at'])}  {entry['command'] or '-':8} {entry['name']}: {entry['outcome']}"
+                f"{' ' + entry['regnr'] if entry['regnr'] else ''}  {sha}"
+            )
     return lines
 
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from automation.errors import StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 ACCEPTED = "geaccepteerd"
 REJECTED = "afgewezen"
@@ -34,6 +34,10 @@ CREATE TABLE events (
     message TEXT NOT NULL
 );
 """
+
+# Every change traceable to a file (hash), a time and a command (issue 6): events say which file
+# (e.g. the master the office's notes were read from) and which run made them.
+EVENTS_AUDIT = "ALTER TABLE events ADD COLUMN sha256 TEXT; ALTER TABLE events ADD COLUMN run_id INTEGER;"
 
 OFFICE_NOTES = """
 CREATE TABLE office_notes (
@@ -79,6 +83,7 @@ CREATE TABLE survey_themes (
 
 SCHEMA = (
     EVENTS
+    + EVENTS_AUDIT
     + OFFICE_NOTES
     + SURVEYS
     + """
@@ -154,6 +159,7 @@ MIGRATIONS: dict[int, str] = {
     3: "DROP INDEX records_form; CREATE INDEX records_order ON records (form_id, event_date, regnr);",
     4: OFFICE_NOTES,
     5: SURVEYS,
+    6: EVENTS_AUDIT,
 }
 
 
@@ -544,10 +550,18 @@ class Store:
         """What the office typed in the registers (follow-up status, note), by registration number."""
         return {r["regnr"]: (r["status"], r["note"]) for r in self.conn.execute("SELECT * FROM office_notes")}
 
-    def save_office_notes(self, notes: Mapping[str, tuple[str | None, str | None]], *, at: str) -> int:
-        """Keep what the office typed; returns how many changed. Unknown numbers are ignored."""
+    def save_office_notes(
+        self,
+        notes: Mapping[str, tuple[str | None, str | None]],
+        *,
+        at: str,
+        source: tuple[str, str] | None = None,
+        run_id: int | None = None,
+    ) -> int:
+        """Keep what the office typed; returns how many changed. Unknown numbers are ignored. With
+        `source` (file name, SHA-256) the change is noted as an event: where it came from."""
         known = self.office_notes()
-        changed = 0
+        changed: list[str] = []
         with self.transaction():
             for regnr, value in notes.items():
                 if known.get(regnr, ("open", None)) == value or self.record(regnr) is None:
@@ -558,15 +572,35 @@ class Store:
                          updated_at = excluded.updated_at""",
                     (regnr, value[0], value[1], at),
                 )
-                changed += 1
-        return changed
+                changed.append(regnr)
+            if changed and source is not None:
+                shown = ", ".join(changed[:10]) + (f" en nog {len(changed) - 10}" if len(changed) > 10 else "")
+                self.add_event(
+                    at=at,
+                    kind="notities bewaard",
+                    name=source[0],
+                    message=f"Status afhandeling of notitie van het bestuurskantoor overgenomen bij {shown}.",
+                    sha256=source[1],
+                    run_id=run_id,
+                )
+        return len(changed)
 
-    def add_event(self, *, at: str, kind: str, name: str, message: str) -> None:
-        """Something the office should see in the Logboek that is not a received file."""
-        with self.transaction():
-            self.conn.execute(
-                "INSERT INTO events (at, kind, name, message) VALUES (?, ?, ?, ?)", (at, kind, name, message)
-            )
+    def add_event(
+        self,
+        *,
+        at: str,
+        kind: str,
+        name: str,
+        message: str,
+        sha256: str | None = None,
+        run_id: int | None = None,
+    ) -> None:
+        """Something that changed the store or the master other than a received file, with the file
+        it came from (if any) and the run that did it."""
+        self.conn.execute(
+            "INSERT INTO events (at, kind, name, message, sha256, run_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (at, kind, name, message, sha256, run_id),
+        )
 
     def count_log(self) -> int:
         row = self.conn.execute("SELECT (SELECT count(*) FROM submissions) + (SELECT count(*) FROM events)").fetchone()
@@ -582,18 +616,24 @@ class Store:
                 "at": e["at"],
                 "name": e["name"],
                 "form_id": None,
+                "kind": None,
                 "school": None,
                 "outcome": e["kind"],
                 "regnr": None,
                 "reasons": e["message"],
-                "sha256": None,
+                "sha256": e["sha256"],
+                "command": e["command"],
             }
-            for e in self.conn.execute("SELECT * FROM events ORDER BY at DESC, id DESC")
+            for e in self.conn.execute(
+                """SELECT e.*, ru.command FROM events e LEFT JOIN runs ru ON ru.id = e.run_id
+                   ORDER BY e.at DESC, e.id DESC"""
+            )
         ]
         for sub in self.conn.execute(
-            """SELECT s.received_at AS at, s.original_name AS name, s.form_id, r.school, s.outcome,
-                      s.regnr, s.reasons, s.sha256
+            """SELECT s.received_at AS at, s.original_name AS name, s.form_id, s.kind, r.school, s.outcome,
+                      s.regnr, s.reasons, s.sha256, ru.command
                FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
+                    LEFT JOIN runs ru ON ru.id = s.run_id
                ORDER BY s.id DESC"""
         ):
             while events and events[0]["at"] > sub["at"]:

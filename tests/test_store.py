@@ -55,12 +55,13 @@ def test_a_damaged_database_is_refused_with_advice(tmp_path: Path) -> None:
 
 
 def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
-    from automation.store import EVENTS, OFFICE_NOTES, SCHEMA, SCHEMA_VERSION, SURVEYS
+    from automation.store import EVENTS, EVENTS_AUDIT, OFFICE_NOTES, SCHEMA, SCHEMA_VERSION, SURVEYS
 
     path = tmp_path / "db.sqlite"
     conn = sqlite3.connect(path)
     version_1 = (
         SCHEMA.replace(EVENTS, "")
+        .replace(EVENTS_AUDIT, "")
         .replace(OFFICE_NOTES, "")
         .replace(SURVEYS, "")
         .replace(

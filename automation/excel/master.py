@@ -149,8 +149,10 @@ LOG_COLUMNS = (
     Column("Uitkomst", "text", 13),
     Column("Registratienummer", "text", 17),
     Column("Toelichting", "text", 80),
+    Column("Opdracht", "text", 14),
     Column("SHA-256", "text", 20),
 )
+COMMANDS = {"process": "process", "watch": "watch (watcher)", "rebuild": "rebuild", "purge": "purge"}
 
 
 def _write_log(wb: Workbook, store: Store, fmt: Formats) -> None:
@@ -161,11 +163,12 @@ def _write_log(wb: Workbook, store: Store, fmt: Formats) -> None:
         values = [
             sub["at"],
             sub["name"],
-            form.title if form else "",
+            "Export van een peiling" if sub["kind"] == "export" else (form.title if form else ""),
             sub["school"],
             sub["outcome"],
             sub["regnr"],
             sub["reasons"],
+            COMMANDS.get(sub["command"] or "", sub["command"]),
             sub["sha256"],
         ]
         for col, (column, value) in enumerate(zip(LOG_COLUMNS, values, strict=True)):

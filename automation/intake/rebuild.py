@@ -115,7 +115,9 @@ def rebuild(
             + (f". De oude database staat ernaast: {', '.join(p.name for p in report.moved_aside)}" if report.moved_aside else "")
             + "."
         )
-        store.add_event(at=now_text(moment), kind="herbouwd", name=paths.database.name, message=message)
+        store.add_event(
+            at=now_text(moment), kind="herbouwd", name=paths.database.name, message=message, run_id=intake.run_id
+        )
         store.finish_run(intake.run_id, at=now_text(now()), counts=report.counts)
         log.warning(message)
     finally:

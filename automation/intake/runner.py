@@ -145,7 +145,11 @@ class Runner:
                 )
                 log.warning(message)
                 self.store.add_event(
-                    at=now_text(moment), kind="overzicht in kopie", name=done.path.name, message=message
+                    at=now_text(moment),
+                    kind="overzicht in kopie",
+                    name=done.path.name,
+                    message=message,
+                    run_id=self.intake.run_id,
                 )
                 again = self._write_master(moment)
                 self.replace(again, done.path)  # the copy's own Logboek says why it exists
@@ -166,7 +170,9 @@ class Runner:
         copy.unlink(missing_ok=True)
         message = f"{master.name} was geopend in Excel; de nieuwe gegevens staan in het geopende bestand (opgeslagen)."
         log.info(message)
-        self.store.add_event(at=now_text(moment), kind="overzicht in Excel", name=master.name, message=message)
+        self.store.add_event(
+            at=now_text(moment), kind="overzicht in Excel", name=master.name, message=message, run_id=self.intake.run_id
+        )
         self.keep_office_notes()  # what the office typed in the open workbook is saved in the file now
         self.pending_copy = None
         self.master_stale = False
@@ -200,7 +206,12 @@ class Runner:
         registers = [FORMS[f].register for f in REGISTER_FORMS]
         for source in sources:
             notes.update(read_office_notes(source, registers))
-        changed = self.store.save_office_notes(notes, at=now_text(self.now())) if notes else 0
+        origin = (", ".join(p.name for p in sources), files.sha256_of(sources[-1])) if sources else None
+        changed = (
+            self.store.save_office_notes(notes, at=now_text(self.now()), source=origin, run_id=self.intake.run_id)
+            if notes
+            else 0
+        )
         if changed:
             log.info("%d notitie(s) of status(sen) van het bestuurskantoor bewaard.", changed)
         return changed
