@@ -12,8 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from automation.checks.schoolyear import schoolyear
 from automation.config import Settings, load_settings
 from automation.demo import drop_correction, make_demo
+from automation.documents import build_templates as doc_builder
+from automation.documents import generate as doc_generate
+from automation.documents import lint as doc_lint
+from automation.documents import pdf as doc_pdf
+from automation.documents.catalog import DOCUMENTS
+from automation.documents.refresh import PlanRefresher
+from automation.documents.sample import sample_context
 from automation.errors import FolderError, StoreError, VeiligheidError
 from automation.excel.build_form import build_all
 from automation.forms import FORMS
@@ -58,7 +66,7 @@ def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event |
             previous[sig] = signal.signal(sig, lambda *_: stop.set())
     try:
         with open_runner(settings) as runner:
-            watch(runner, stop=stop, poll=poll)
+            watch(runner, stop=stop, poll=poll, plans=PlanRefresher(settings))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -187,6 +195,78 @@ def profiles(settings: Settings, *, test_file: Path | None = None, today: dt.dat
         test_ok=ok,
     )
 
+
+# --- the veiligheidsplan and its annexes (issue 5) --------------------------------------------
+
+
+DOCUMENTS_BY_NAME = {spec.template_name: spec for spec in DOCUMENTS}
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    generation: doc_generate.Generation
+    origin: dict[str, str]  # where each template came from
+    pdf: doc_pdf.PdfResult | None
+
+
+def make_plans(
+    settings: Settings,
+    *,
+    schools: list[str] | None = None,
+    schooljaar: str | None = None,
+    pdf: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PlanRun:
+    """Each school's plan and annexes in outbox/plannen/ (and PDFs through LibreOffice)."""
+    today = today or dt.date.today()
+    year = doc_generate.parse_schooljaar(schooljaar) if schooljaar else schoolyear(today)
+    store = Store.open(settings.paths.database, create=False)
+    try:
+        templates = doc_generate.TemplateSet.load(doc_generate.template_folders(settings))
+        generation = doc_generate.generate(
+            settings, store, schooljaar=year, today=today, schools=schools, templates=templates, progress=progress
+        )
+    finally:
+        store.close()
+    converted = doc_pdf.convert(generation.files) if pdf and generation.files else None
+    return PlanRun(generation, templates.origin, converted)
+
+
+def build_templates(settings: Settings | None, *, out: Path | None, overwrite: bool) -> tuple[Path, list[Path]]:
+    """The product's templates: into the working folder's sjablonen/ (never over the office's own
+    files unless `overwrite`), or without settings into doc_templates/."""
+    if settings is None:
+        target = out or doc_generate.PRODUCT_TEMPLATES
+        return target, doc_builder.write_templates(target, overwrite=True)
+    target = out or doc_generate.office_templates(settings)
+    return target, doc_builder.write_templates(target, overwrite=overwrite)
+
+
+def check_templates(
+    settings: Settings | None, *, folder: Path | None = None, today: dt.date | None = None
+) -> tuple[dict[str, str], list[doc_lint.Finding]]:
+    """Check the templates generation would use (or those in `folder`) against an example school
+    and, when there is a database, every school's own data. Returns (where each came from, findings)."""
+    folders = [folder] if folder else doc_generate.template_folders(settings)
+    found: dict[str, bytes] = {}
+    origin: dict[str, str] = {}
+    for name in (spec.template_name for spec in DOCUMENTS):
+        path = next((f / name for f in folders if (f / name).is_file()), None)
+        if path is not None:
+            found[name], origin[name] = path.read_bytes(), str(path)
+        elif folder is None:
+            found[name], origin[name] = doc_builder.build(DOCUMENTS_BY_NAME[name]), "ingebouwd"
+    contexts: list[dict[str, Any]] = []
+    if settings is not None and settings.paths.database.exists():
+        today = today or dt.date.today()
+        store = Store.open(settings.paths.database, create=False)
+        try:
+            contexts = doc_generate.real_contexts(settings, store, schooljaar=schoolyear(today), today=today)
+        finally:
+            store.close()
+    sample = sample_context()
+    return origin, doc_lint.check_folder(found, sample=sample, contexts=[sample_context(missing=True), *contexts])
 
 
 def rebuild(

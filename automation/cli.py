@@ -12,6 +12,7 @@ import click
 
 from automation import __version__, app
 from automation.config import Settings, load_settings
+from automation.documents.catalog import DOCUMENTS
 from automation.errors import FolderError, VeiligheidError
 from automation.forms import FORMS
 from automation.workspace import EXAMPLE_SCHOOLS, init_workspace, setup_logging
@@ -275,6 +276,7 @@ def demo(obj: Context, folder: Path) -> None:
     click.echo(f"Bevestigingen voor melders: {paths.receipts}")
     click.echo(f"Archief (alle originelen):  {paths.archive}")
     click.echo(f"Verder proberen: {_self_command()} --config {paths.config} status")
+    click.echo(f"Veiligheidsplannen maken:   {_self_command()} --config {paths.config} plan")
 
 
 @main.command()
@@ -329,3 +331,85 @@ def _self_command() -> str:
     """How to call this program again from any folder (the venv is usually not activated)."""
     script = Path(sys.executable).with_name("veiligheid.exe" if sys.platform == "win32" else "veiligheid")
     return str(script) if script.exists() else f"{sys.executable} -m automation"
+
+
+# --- the veiligheidsplan and its annexes ------------------------------------------------------
+
+
+@main.command()
+@click.option("--school", "schools", multiple=True, metavar="BRIN", help="Alleen deze school (mag vaker).")
+@click.option("--schooljaar", metavar="JJJJ-JJJJ", help="Het schooljaar, zoals 2026-2027 (standaard: het huidige).")
+@click.option("--pdf", is_flag=True, help="Maak ook PDF's (met LibreOffice, als dat geïnstalleerd is).")
+@click.pass_obj
+def plan(obj: Context, schools: tuple[str, ...], schooljaar: str | None, pdf: bool) -> None:
+    """Maak per school het veiligheidsplan en de twaalf bijlagen in outbox/plannen/."""
+    settings = obj.settings()
+    with ProgressDisplay(enabled=sys.stderr.isatty(), label="Plannen maken") as progress:
+        run = app.make_plans(settings, schools=list(schools) or None, schooljaar=schooljaar, pdf=pdf, progress=progress)
+    generation = run.generation
+    count = len(generation.results)
+    click.echo(
+        f"Veiligheidsplan en bijlagen voor {generation.schooljaar}: {count} {'school' if count == 1 else 'scholen'}, "
+        f"{len(generation.files)} documenten."
+    )
+    for result in generation.results:
+        click.echo(f"  {result.brin} {result.name}: {result.folder}")
+    own = sorted(origin for origin in run.origin.values() if origin != "ingebouwd" and "sjablonen" in origin)
+    if own:
+        click.echo(f"Eigen sjablonen gebruikt: {len(own)} uit {Path(own[0]).parent}")
+    if run.pdf is not None:
+        click.echo(f"PDF's gemaakt: {len(run.pdf.made)}")
+        for line in run.pdf.problems:
+            click.echo(f"Let op: {line}", err=True)
+        if run.pdf.note:
+            click.echo(f"Let op: {run.pdf.note}", err=True)
+
+
+@main.group(cls=Group)
+def templates() -> None:
+    """De Word-sjablonen van het veiligheidsplan en de bijlagen: maken en controleren."""
+
+
+@templates.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Map voor de sjablonen.")
+@click.option(
+    "--opnieuw",
+    is_flag=True,
+    help="Overschrijf ook sjablonen die al in de map staan (eigen wijzigingen gaan verloren).",
+)
+@click.option("--voorbeeld", is_flag=True, help="Zonder configuratie: de sjablonen van het product (doc_templates/).")
+@click.pass_obj
+def templates_build(obj: Context, out: Path | None, opnieuw: bool, voorbeeld: bool) -> None:
+    """Zet de sjablonen in sjablonen/ van de werkmap, om ze in Word aan te passen."""
+    settings = None if voorbeeld else obj.settings()
+    target, written = app.build_templates(settings, out=out, overwrite=opnieuw)
+    for path in written:
+        click.echo(str(path))
+    kept = len(DOCUMENTS) - len(written)
+    if kept:
+        what = "1 sjabloon stond" if kept == 1 else f"{kept} sjablonen stonden"
+        click.echo(f"{what} al in {target}: niet overschreven (met --opnieuw wel).")
+    if settings is not None:
+        click.echo("Pas ze aan in Word en controleer ze daarna met 'veiligheid templates check'.")
+
+
+@templates.command("check")
+@click.option(
+    "--map",
+    "folder",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Controleer de sjablonen in deze map (standaard: de sjablonen die 'plan' gebruikt).",
+)
+@click.option("--voorbeeld", is_flag=True, help="Zonder configuratie: de sjablonen van het product.")
+@click.pass_obj
+def templates_check(obj: Context, folder: Path | None, voorbeeld: bool) -> None:
+    """Controleer elk sjabloon: tags, gegevens die niet bestaan, door Word opgesplitste tags."""
+    settings = None if voorbeeld else obj.settings()
+    origin, findings = app.check_templates(settings, folder=folder)
+    for finding in findings:
+        click.echo(str(finding), err=finding.level == "fout")
+    errors = sum(f.level == "fout" for f in findings)
+    warnings = len(findings) - errors
+    click.echo(f"{len(origin)} sjablonen gecontroleerd: {errors} fout(en), {warnings} waarschuwing(en).")
+    if errors:
+        sys.exit(6)

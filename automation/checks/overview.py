@@ -37,6 +37,7 @@ class SchoolRow:
     milestones_late: int = 0
     monitor: str = "nog geen peiling"
     last_received: dt.datetime | None = None
+    plan_made: dt.datetime | None = None
 
 
 @dataclass
@@ -55,6 +56,7 @@ def overview(
     milestones: Mapping[str, list[Milestone]],
     last_received: Mapping[str, dt.datetime],
     monitor: Mapping[str, str] | None = None,
+    plans: Mapping[str, dt.datetime] | None = None,
     today: dt.date,
 ) -> Overview:
     year = schoolyear(today)
@@ -86,6 +88,9 @@ def overview(
     for brin, moment in last_received.items():
         if brin in rows:
             rows[brin].last_received = moment
+    for brin, moment in (plans or {}).items():
+        if brin in rows:
+            rows[brin].plan_made = moment
     for brin, verdict in (monitor or {}).items():
         if brin in rows:  # the legal monitor check's verdict, with what needs doing
             rows[brin].monitor = verdict

@@ -186,6 +186,7 @@ def write_master(
     open_days: int = 14,
     deadlines: Mapping[str, str] = DEFAULT_DEADLINES,
     monitor: Monitor | None = None,
+    plans: Mapping[str, dt.datetime] | None = None,
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish)."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -216,6 +217,7 @@ def write_master(
         milestones=progress,
         last_received=store.last_received_per_school(),
         monitor={brin: check.summary for brin, check in checks.items()},
+        plans=plans,
         today=today,
     )
     write_overview(wb, ov, actions=actions, schools=schools, board=board, generated=generated)

@@ -74,7 +74,7 @@ def write_overview(
         ("Mijlpalen te laat", 11, lambda r: r.milestones_late),
         ("Monitor (wettelijke eisen)", 40, lambda r: r.monitor),
         ("Laatste formulier ontvangen", 14, lambda r: r.last_received or "nog niets"),
-        ("Plan gemaakt", 13, lambda r: "nog niet"),
+        ("Plan gemaakt", 14, lambda r: r.plan_made or "nog niet"),
     ]
     col_of = {title: col for col, (title, _, _) in enumerate(columns)}
     ws.write_string(0, 0, f"Bestuursoverzicht sociale veiligheid — {board}", f["title"])

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -23,6 +24,8 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from automation.config import Settings
+from automation.documents.generate import RECORD_NAME as PLANS_RECORD
+from automation.documents.generate import plan_dates
 from automation.errors import AlreadyRunning, FolderError, StoreError
 from automation.excel import live
 from automation.excel.master import REGISTER_FORMS, write_master
@@ -33,6 +36,9 @@ from automation.intake import files, journal
 from automation.intake.pipeline import WAITING, Counts, Intake, scan_ignored
 from automation.privacy import load_secret
 from automation.store import Store, now_text
+
+if TYPE_CHECKING:
+    from automation.documents.refresh import PlanRefresher
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +196,7 @@ class Runner:
             open_days=board.overzicht.open_dagen,
             deadlines=board.voortgang.deadlines(),
             monitor=board.monitor,
+            plans=plan_dates(self.settings),
         )
 
     def keep_office_notes(self) -> int:
@@ -256,12 +263,16 @@ class Runner:
 
     def master_out_of_date(self) -> bool:
         """Missing, waiting for a dated copy to replace it, lacking files received since it was
-        written (a rebuild that failed, e.g. locked), or made on an earlier day (open actions and
-        milestones depend on the date)."""
+        written (a rebuild that failed, e.g. locked), made on an earlier day (open actions and
+        milestones depend on the date), or older than the last generated plans (their date is shown)."""
         master = self.settings.paths.master
         if not master.is_file() or dated_copies(master):
             return True
-        if dt.datetime.fromtimestamp(master.stat().st_mtime).date() < self.now().date():
+        written = master.stat().st_mtime
+        if dt.datetime.fromtimestamp(written).date() < self.now().date():
+            return True
+        plans = self.settings.paths.state / PLANS_RECORD
+        if plans.is_file() and plans.stat().st_mtime > written:
             return True
         upto = self._written_upto(master.name)
         return upto is None or self.store.last_submission_id() > upto  # None: not written by us
@@ -381,8 +392,10 @@ def watch(
     stop: threading.Event,
     poll: float | None = None,
     on_pass: Callable[[Counts], None] | None = None,
+    plans: PlanRefresher | None = None,
 ) -> None:
-    """Watch the inbox until `stop` is set: events (or polling), plus a periodic full rescan."""
+    """Watch the inbox until `stop` is set: events (or polling), plus a periodic full rescan.
+    With `plans`, a school's veiligheidsplan is made again once its data changed (debounced)."""
     settings = runner.settings
     cfg = settings.board.intake
     inbox = settings.paths.inbox
@@ -400,6 +413,8 @@ def watch(
     next_master_try = 0.0
     tick = min(0.5, max(0.05, cfg.stabiel_seconden / 4))
     log.info("Watcher gestart op %s (%s)", inbox, f"polling elke {poll:g} s" if poll else "bestandsgebeurtenissen")
+    if plans is not None:
+        plans.notice(runner.store, today=runner.now().date())
     if total.recovered or runner.master_out_of_date():
         runner.rebuild_master()
     try:
@@ -416,6 +431,8 @@ def watch(
                     runner.rebuild_master()
                 pending.update(files.candidates(inbox))
                 next_rescan = time.monotonic() + cfg.herscan_seconden
+                if plans is not None:  # also notices templates the office changed
+                    plans.notice(runner.store, today=runner.now().date())
             counts = Counts()
             if pending:
                 still = runner.handle_ready(tracker, _oldest_first(pending), counts)
@@ -432,6 +449,8 @@ def watch(
                 runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
                 if on_pass is not None:
                     on_pass(counts)
+            if plans is not None:
+                plans.tick(runner.store, today=runner.now().date(), changed=counts.changed)
             stop.wait(tick)
     finally:
         observer.stop()

@@ -1,0 +1,62 @@
+"""The documents per school (DOMAIN.md §8): the plan and its twelve annexes, in order. Pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PLAN_TITLE = "Veiligheidsplan"
+
+
+@dataclass(frozen=True)
+class DocSpec:
+    number: int  # 0 for the plan itself, 1..12 for the annexes
+    title: str
+    form_id: str | None = None  # annexes 7-9: the printable form
+
+    @property
+    def key(self) -> str:
+        return "plan" if self.number == 0 else f"bijlage_{self.number:02d}"
+
+    @property
+    def template_name(self) -> str:
+        """The file in doc_templates/ (or the working folder's sjablonen/)."""
+        return f"{PLAN_TITLE}.docx" if self.number == 0 else f"Bijlage {self.number:02d} - {self.title}.docx"
+
+    def output_name(self, *, school_name: str, schooljaar: str) -> str:
+        if self.number == 0:
+            return f"{PLAN_TITLE} {safe_name(school_name)} {schooljaar}.docx"
+        return f"Bijlage {self.number:02d} - {self.title}.docx"
+
+    @property
+    def heading(self) -> str:
+        return PLAN_TITLE if self.number == 0 else f"Bijlage {self.number}: {self.title}"
+
+
+ANNEXES: tuple[DocSpec, ...] = (
+    DocSpec(1, "Internetgebruik"),
+    DocSpec(2, "Protocol gedragscode"),
+    DocSpec(3, "Pestprotocol"),
+    DocSpec(4, "Protocol opvang personeel bij ernstige incidenten"),
+    DocSpec(5, "Opvang leerlingen na een ernstige situatie"),
+    DocSpec(6, "Protocol rouwverwerking"),
+    DocSpec(7, "Registratieformulier agressie en geweld", form_id="agressie"),
+    DocSpec(8, "Ongevallenmeldingsformulier", form_id="ongeval"),
+    DocSpec(9, "Incidentenregistratieformulier", form_id="incident"),
+    DocSpec(10, "Medicijnverstrekking en medisch handelen"),
+    DocSpec(11, "Protocol toelating, schorsing en verwijdering"),
+    DocSpec(12, "Schema klachtenprocedure"),
+)
+PLAN = DocSpec(0, PLAN_TITLE)
+DOCUMENTS: tuple[DocSpec, ...] = (PLAN, *ANNEXES)
+
+_FORBIDDEN = '<>:"/\\|?*'
+
+
+def safe_name(text: str) -> str:
+    """A school name as part of a file or folder name on Windows, macOS and Linux."""
+    cleaned = "".join("-" if ch in _FORBIDDEN or ord(ch) < 32 else ch for ch in text).strip(" .")
+    return cleaned or "school"
+
+
+def school_folder_name(brin: str, name: str) -> str:
+    return f"{brin} {safe_name(name)}"

@@ -1,0 +1,100 @@
+"""Charts for the plan as PNG pictures (matplotlib, Agg). Same data, same bytes: fixed size, fonts
+and no metadata that changes per run."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from automation.checks.schoolyear import MONTHS, months
+
+HOUSE = "#1F4E79"
+COLORS = {"incident": HOUSE, "agressie": "#C65911", "ongeval": "#70AD47"}
+LABELS = {"incident": "Incidenten", "agressie": "Agressie en geweld", "ongeval": "Ongevallen"}
+GROUP_COLORS = {"leerlingen": HOUSE, "ouders": "#C65911", "personeel": "#70AD47"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A picture for the template; the renderer turns it into an inline image."""
+
+    png: bytes
+    width_mm: float
+    description: str
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "font.family": "DejaVu Sans",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "veiligheid",
+        }
+    )
+    return plt
+
+
+def _save(fig: Any, plt: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def registrations_per_month(per_month: Mapping[str, Counter[str]], *, year: str) -> Chart | None:
+    """Stacked bars per month of the school year (August to July), one colour per form."""
+    if not any(sum(c.values()) for c in per_month.values()):
+        return None
+    plt = _pyplot()
+    slots = months(year)
+    keys = [f"{y}-{m:02d}" for y, m in slots]
+    fig, ax = plt.subplots(figsize=(6.3, 2.6))
+    bottom = [0] * len(keys)
+    for form_id in ("incident", "agressie", "ongeval"):
+        values = [per_month.get(k, Counter())[form_id] for k in keys]
+        ax.bar(range(len(keys)), values, bottom=bottom, color=COLORS[form_id], label=LABELS[form_id], width=0.7)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_xticks(range(len(keys)), [MONTHS[m - 1][:3] for _, m in slots])
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel("aantal")
+    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.18))
+    ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    fig.tight_layout()
+    return Chart(_save(fig, plt), 160, f"Registraties per maand, schooljaar {year}")
+
+
+def monitor_themes(results: Sequence[tuple[str, str, float | None]]) -> Chart | None:
+    """Horizontal bars: share of positive answers per theme and respondent group."""
+    rows = [(theme, group, share) for theme, group, share in results if share is not None]
+    if not rows:
+        return None
+    plt = _pyplot()
+    themes = list(dict.fromkeys(theme for theme, _, _ in rows))
+    groups = [g for g in GROUP_COLORS if any(g == group for _, group, _ in rows)]
+    height = 0.8 / max(1, len(groups))
+    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(themes) * max(1, len(groups)) ** 0.5 + 0.9))
+    for n, group in enumerate(groups):
+        shares = {theme: share for theme, g, share in rows if g == group}
+        ys = [i + n * height for i in range(len(themes))]
+        ax.barh(ys, [100 * (shares.get(t) or 0) for t in themes], height=height, color=GROUP_COLORS[group], label=group)
+    ax.set_yticks([i + height * (len(groups) - 1) / 2 for i in range(len(themes))], themes)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% positieve antwoorden")
+    ax.grid(axis="x", color="#D9D9D9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if len(groups) > 1:
+        ax.legend(frameon=False, loc="lower right")
+    fig.tight_layout()
+    return Chart(_save(fig, plt), 160, "Monitor: aandeel positieve antwoorden per thema")

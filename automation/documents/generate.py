@@ -1,0 +1,254 @@
+"""Writes each school's veiligheidsplan and its twelve annexes into outbox/plannen/<BRIN> <school>/.
+
+Templates come from the working folder's `sjablonen/` (the office's own, edited in Word) where a
+file is there, else from the product's `doc_templates/`, else they are built in memory (an install
+without the repository's folder still works).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from automation.config import Settings
+from automation.documents.build_templates import build
+from automation.documents.catalog import DOCUMENTS, PLAN, DocSpec, school_folder_name
+from automation.documents.context import school_context
+from automation.documents.errors import DocumentsError, OptionProblem
+from automation.documents.facts import BoardFacts, read_facts
+from automation.documents.render import CompiledTemplate, environment
+from automation.store import Store
+
+log = logging.getLogger(__name__)
+
+OFFICE_TEMPLATES = "sjablonen"
+PRODUCT_TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
+RECORD_NAME = "plannen.json"
+
+
+def office_templates(settings: Settings) -> Path:
+    return settings.paths.root / OFFICE_TEMPLATES
+
+
+def plans_folder(settings: Settings) -> Path:
+    return settings.paths.outbox / "plannen"
+
+
+@dataclass
+class TemplateSet:
+    """The 13 templates, compiled once; `origin` says where each came from."""
+
+    compiled: dict[str, CompiledTemplate]
+    origin: dict[str, str]
+    stamp: str  # changes when any template file changes
+
+    @classmethod
+    def load(cls, folders: Iterable[Path], *, env: jinja2.Environment | None = None) -> TemplateSet:
+        env = env or environment()
+        compiled, origin, stamps = {}, {}, []
+        for spec in DOCUMENTS:
+            path = next((f / spec.template_name for f in folders if (f / spec.template_name).is_file()), None)
+            if path is None:
+                compiled[spec.key] = CompiledTemplate.from_bytes(spec.template_name, build(spec), env)
+                origin[spec.key] = "ingebouwd"
+                stamps.append(f"{spec.key}:ingebouwd")
+            else:
+                compiled[spec.key] = CompiledTemplate.load(path, env)
+                origin[spec.key] = str(path)
+                stat = path.stat()
+                stamps.append(f"{spec.key}:{path}:{stat.st_mtime_ns}:{stat.st_size}")
+        return cls(compiled, origin, hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16])
+
+
+def template_folders(settings: Settings | None) -> list[Path]:
+    folders = [office_templates(settings)] if settings is not None else []
+    return [*folders, PRODUCT_TEMPLATES]
+
+
+def template_stamp(settings: Settings) -> str:
+    """Changes when a template file that generation would use changes (cheap: no compiling)."""
+    parts = []
+    for spec in DOCUMENTS:
+        for folder in template_folders(settings):
+            path = folder / spec.template_name
+            if path.is_file():
+                stat = path.stat()
+                parts.append(f"{spec.key}:{path}:{stat.st_mtime_ns}:{stat.st_size}")
+                break
+        else:
+            parts.append(f"{spec.key}:ingebouwd")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SchoolResult:
+    brin: str
+    name: str
+    folder: Path
+    files: tuple[Path, ...]
+
+
+@dataclass
+class Generation:
+    schooljaar: str
+    results: list[SchoolResult] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Path]:
+        return [f for r in self.results for f in r.files]
+
+
+Progress = Callable[[int, int], None]
+
+
+def choose_schools(settings: Settings, only: Iterable[str] | None) -> list[str]:
+    if only is None:
+        return sorted(settings.schools)
+    chosen = []
+    for raw in only:
+        brin = raw.strip().upper()
+        if brin not in settings.schools:
+            known = ", ".join(sorted(settings.schools))
+            raise DocumentsError(f"School {raw} staat niet in {settings.paths.config.name}; bekende scholen: {known}.")
+        chosen.append(brin)
+    return chosen
+
+
+def generate(
+    settings: Settings,
+    store: Store,
+    *,
+    schooljaar: str,
+    today: dt.date,
+    schools: Iterable[str] | None = None,
+    templates: TemplateSet | None = None,
+    progress: Progress | None = None,
+) -> Generation:
+    """Render the plan and the annexes for each school; returns what was written."""
+    brins = choose_schools(settings, schools)
+    templates = templates or TemplateSet.load(template_folders(settings))
+    facts = read_facts(settings, store, schooljaar=schooljaar, today=today)
+    fingerprints = school_fingerprints(store, schooljaar=schooljaar, templates=template_stamp(settings))
+    generation = Generation(schooljaar)
+    total, done = len(brins) * len(DOCUMENTS), 0
+    for brin in brins:
+        result = render_school(facts, brin, templates=templates, out=plans_folder(settings))
+        generation.results.append(result)
+        record_generated(settings, brin, fingerprint=fingerprints.get(brin, ""), at=dt.datetime.now())
+        done += len(DOCUMENTS)
+        if progress is not None:
+            progress(done, total)
+    return generation
+
+
+def render_school(facts: BoardFacts, brin: str, *, templates: TemplateSet, out: Path) -> SchoolResult:
+    name = facts.schools[brin]
+    folder = out / school_folder_name(brin, name)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DocumentsError(f"Kan de map {folder} niet maken: {exc.strerror}") from exc
+    context = school_context(facts, brin)
+    files = []
+    for spec in DOCUMENTS:
+        target = folder / spec.output_name(school_name=name, schooljaar=facts.schooljaar)
+        try:
+            templates.compiled[spec.key].render(context, target, title=_title(spec, name, facts.schooljaar))
+        except PermissionError as exc:
+            raise DocumentsError(
+                f"Kan {target} niet schrijven: is het geopend in Word? Sluit het en probeer het opnieuw."
+            ) from exc
+        files.append(target)
+    return SchoolResult(brin, name, folder, tuple(files))
+
+
+def _title(spec: DocSpec, school: str, year: str) -> str:
+    if spec is PLAN:
+        return f"Veiligheidsplan {school} {year}"
+    return f"Bijlage {spec.number}: {spec.title} — {school} {year}"
+
+
+# --- what was generated from which data (for the watcher and the overview) --------------------
+
+
+def school_fingerprints(store: Store, *, schooljaar: str, templates: str) -> dict[str, str]:
+    """Per school a hash of everything its documents are made from: every record's number and
+    version, the office's follow-up status, the school year and the templates."""
+    digests: dict[str, Any] = {}
+    for row in store.conn.execute(
+        """SELECT r.school, r.form_id, r.regnr, r.version, coalesce(n.status, '') AS status
+           FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr ORDER BY r.school, r.regnr"""
+    ):
+        digest = digests.get(row["school"])
+        if digest is None:
+            digest = digests[row["school"]] = hashlib.sha256(f"{schooljaar}|{templates}".encode())
+        digest.update(f"|{row['form_id']}:{row['regnr']}:{row['version']}:{row['status']}".encode())
+    return {school: digest.hexdigest()[:20] for school, digest in digests.items()}
+
+
+def _record_path(settings: Settings) -> Path:
+    return settings.paths.state / RECORD_NAME
+
+
+def generated_records(settings: Settings) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(_record_path(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): dict(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def record_generated(settings: Settings, brin: str, *, fingerprint: str, at: dt.datetime) -> None:
+    records = generated_records(settings)
+    records[brin] = {"fingerprint": fingerprint, "at": at.isoformat(timespec="seconds")}
+    path = _record_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(records, sort_keys=True, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def plan_dates(settings: Settings) -> dict[str, dt.datetime]:
+    """When each school's documents were last generated (for the master's Overzicht)."""
+    found = {}
+    for brin, record in generated_records(settings).items():
+        try:
+            found[brin] = dt.datetime.fromisoformat(record["at"])
+        except (KeyError, ValueError):
+            continue
+    return found
+
+
+def stale_schools(settings: Settings, fingerprints: Mapping[str, str], *, with_school_form: Iterable[str]) -> list[str]:
+    """Schools (with a school form) whose data changed since their documents were generated."""
+    records = generated_records(settings)
+    return sorted(
+        brin
+        for brin in with_school_form
+        if brin in settings.schools and records.get(brin, {}).get("fingerprint") != fingerprints.get(brin)
+    )
+
+
+YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+def parse_schooljaar(text: str) -> str:
+    match = YEAR_RE.match(text.strip())
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        raise OptionProblem(f"'{text}' is geen schooljaar; schrijf het zoals 2026-2027.")
+    return text.strip()
+
+
+def real_contexts(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> list[dict[str, Any]]:
+    """Each school's data without charts: what `templates check` renders the templates with."""
+    facts = read_facts(settings, store, schooljaar=schooljaar, today=today)
+    return [school_context(facts, brin, with_charts=False) for brin in sorted(settings.schools)]
