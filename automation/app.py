@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,7 @@ class ProfilesReport:
     broken: list[str]
     test_lines: list[str]  # what a test file gave, or why it was refused
     test_ok: bool | None  # None: no file tested
+    builtin_folder: str = ""  # where the built-in profiles are, to copy one as a start
 
 
 def profiles(settings: Settings, *, test_file: Path | None = None, today: dt.date | None = None) -> ProfilesReport:
@@ -193,6 +195,7 @@ def profiles(settings: Settings, *, test_file: Path | None = None, today: dt.dat
         broken=broken,
         test_lines=lines,
         test_ok=ok,
+        builtin_folder=str(resources.files("automation.surveys") / "profielen"),
     )
 
 

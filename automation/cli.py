@@ -293,6 +293,7 @@ def profielen(obj: Context, test_file: Path | None) -> None:
     click.echo(f"Profielen voor exports van peilingen (eigen profielen in {report.folder}):")
     for name, source in report.profiles:
         click.echo(f"  {name}  [{source}]")
+    click.echo(f"De ingebouwde profielen staan in {report.builtin_folder} (kopieer er een als begin).")
     for line in report.broken:
         click.echo(f"Fout in een profiel: {line}", err=True)
     if report.test_ok is not None:

@@ -94,6 +94,7 @@ ACCEPTED_INSTRUMENTS = (
     "ZIEN!",
     "KiVa",
     "Kanjertraining",
+    "KanVAS",
     "WMK",
     "Vensters",
     "Scholen met Succes",

@@ -519,14 +519,13 @@ class Store:
             )
         return replaced
 
-    def has_survey(self, result: SurveyRow) -> bool:
-        return (
-            self.conn.execute(
-                "SELECT 1 FROM surveys WHERE school = ? AND schooljaar = ? AND groep = ? AND instrument = ?",
-                (result.school, result.schooljaar, result.groep, result.instrument),
-            ).fetchone()
-            is not None
-        )
+    def stored_respondents(self, result: SurveyRow) -> int | None:
+        """The respondents of the stored survey this one would replace, if there is one."""
+        row = self.conn.execute(
+            "SELECT respondents FROM surveys WHERE school = ? AND schooljaar = ? AND groep = ? AND instrument = ?",
+            (result.school, result.schooljaar, result.groep, result.instrument),
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def iter_surveys(self, *, schooljaar: str | None = None, school: str | None = None) -> Iterator[sqlite3.Row]:
         """Surveys with their themes: one row per theme, by school, year (newest first), group."""

@@ -83,7 +83,7 @@ uiterlijk_maand = "april"     # zonder peiling onder leerlingen vóór deze maan
 respons_minimaal = 0.7        # respons als deel van de leerlingen in de groepen hieronder (0.7 = 70%)
 groepen = [5, 6, 7, 8]        # deze groepen moeten meedoen (representatief)
 # Instrumenten op de lijst van de inspectie; een ander instrument krijgt 'aandacht'.
-# erkende_instrumenten = ["ZIEN!", "KiVa", "Kanjertraining", "WMK", "Vensters", "Scholen met Succes",
+# erkende_instrumenten = ["ZIEN!", "KiVa", "Kanjertraining", "KanVAS", "WMK", "Vensters", "Scholen met Succes",
 #                         "Viseon", "Cito", "ResearchNed Veiligheidsmonitor", "Kwaliteitscholen"]
 
 [privacy]

@@ -80,7 +80,7 @@ def test_a_generic_csv_export_is_read_into_aggregates_per_school_group_and_theme
     assert pupils["veiligheidsbeleving"].positive == pytest.approx(0.5)
     # reverse-scored: nooit (1) -> 4, soms (2) -> 3; 'weet ik niet' does not count; heel vaak -> 1, vaak -> 2
     assert pupils["aantasting_veiligheid"].mean == pytest.approx(((4 + 3) / 2 + (1 + 2 + 4) / 3) / 2, abs=1e-4)
-    assert pupils["aantasting_veiligheid"].positive == pytest.approx(3 / 5)
+    assert pupils["aantasting_veiligheid"].positive == pytest.approx(2 / 5)  # only 'nooit' is positive here
     assert pupils["welbevinden"].groepen == (5, 6)
     assert pupils["welbevinden"].survey_respondents == 2
     parents = by_theme(scores(workspace), "ouders")
@@ -222,10 +222,15 @@ def test_a_new_import_of_the_same_survey_replaces_it_and_the_same_file_is_a_dupl
     app.process(workspace)
     found = scores(workspace)
     assert len(found) == 7 and {s.survey_respondents for s in found} == {60}
-    assert "vervangt de eerder ingelezen resultaten" in outcome_of(workspace, "peiling opnieuw.csv")[1]
+    receipt = next(workspace.paths.receipts.rglob("*peiling opnieuw.txt")).read_text(encoding="utf-8-sig")
+    assert "vervangt de eerder ingelezen resultaten van 40 respondenten" in receipt
     (workspace.paths.inbox / "peiling kopie.csv").write_bytes(second)
     counts = app.process(workspace)
     assert counts.duplicates == 1 and len(scores(workspace)) == 7
+    partial = samples.generic_csv(school="12AB", schooljaar=YEAR, afname=TAKEN, pupils=5, seed=3)
+    (workspace.paths.inbox / "nagekomen.csv").write_bytes(partial)
+    app.process(workspace)
+    assert "nu nog maar 5. Was dit een gedeeltelijke export?" in outcome_of(workspace, "nagekomen.csv")[1]
 
 
 def test_the_peiling_form_feeds_the_same_store_and_a_new_one_replaces_it(workspace: Settings, drop: Filler) -> None:
@@ -284,23 +289,37 @@ def test_rows_in_any_order_and_of_several_schools_are_counted_per_school() -> No
     assert together.results[0].themes == alone.results[0].themes
 
 
-def test_an_answer_outside_the_profile_is_named_in_a_warning() -> None:
-    rows = [["12AB", "leerling", YEAR, "", "5"] + ["misschien"] * 21]
+def test_an_answer_outside_the_profile_is_named_and_too_many_are_refused() -> None:
+    def read(rows: list[list[str]]) -> list[str]:
+        data = samples.to_csv(samples.generic_header(), rows).encode()
+        return list(import_survey(data, "x.csv", builtin_profiles(), schools={"12AB": "A"}, today=TODAY).warnings)
+
+    good = ["12AB", "leerling", YEAR, "", "5"] + ["mee eens"] * 21
+    warnings = read([good] * 9 + [[*good[:-2], "misschien", "7"]])
+    assert any("1 antwoord(en) niet herkend" in w and "'misschien'" in w for w in warnings)
+    assert any("buiten de schaal 1-4" in w and "'7'" in w for w in warnings)
+    with pytest.raises(SurveyRejected, match="van de antwoorden is onbekend"):
+        read([good, ["12AB", "leerling", YEAR, "", "5"] + ["misschien"] * 21])
+
+
+def test_only_never_being_bullied_counts_as_positive_and_missing_questions_are_named() -> None:
+    header = ["school", "respondent", "veiligheidsbeleving_1", "aantasting_veiligheid_1"]
+    rows = [["12AB", "leerling", "mee eens", "nooit"], ["12AB", "leerling", "mee eens", "soms"]]
     result = import_survey(
-        samples.to_csv(samples.generic_header(), rows).encode(),
-        "x.csv",
-        builtin_profiles(),
-        schools={"12AB": "A"},
-        today=TODAY,
+        samples.to_csv(header, rows).encode(), "x.csv", builtin_profiles(), schools={"12AB": "A"}, today=TODAY
     )
-    assert "21 antwoord(en) niet herkend" in result.warnings[0] and "'misschien'" in result.warnings[0]
+    (survey,) = result.results
+    themes = {t.key: t for t in survey.themes}
+    assert set(themes) == {"veiligheidsbeleving", "aantasting_veiligheid"}
+    assert themes["aantasting_veiligheid"].positive == 0.5  # 'soms' gepest is not positive
+    assert any("niet in de export" in w and "welbevinden_1" in w for w in result.warnings)
 
 
 def test_a_broken_profile_is_reported_with_file_and_key(workspace: Settings) -> None:
     (workspace.paths.profiles / "kapot.toml").write_text(PEILWIJZER.replace("[schaal]\nmin = 1", "[schaal]\nminn = 1"))
     result = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "profielen"])
     assert result.exit_code == 1
-    assert "kapot.toml: schaal.minn: onbekende sleutel (tikfout?)" in result.output
+    assert "kapot.toml: schaal.minn: onbekende sleutel; bedoelt u 'min'?" in result.output
 
 
 def test_profielen_test_shows_what_an_export_gives_without_storing(workspace: Settings) -> None:
@@ -366,7 +385,9 @@ def test_not_measured_is_attention_before_the_month_and_fails_after_it() -> None
     early = verdicts([], today=dt.date(2027, 3, 31))
     late = verdicts([], today=dt.date(2027, 4, 1))
     assert early["gemeten"][0] == ATTENTION and "vóór april" in early["gemeten"][1]
-    assert late["gemeten"][0] == FAILS and "minstens één keer per schooljaar" in late["gemeten"][1]
+    assert late["gemeten"][0] == FAILS and "de afgesproken maand (april) is voorbij" in late["gemeten"][1]
+    after = verdicts([], today=dt.date(2027, 9, 1))  # the school year is over
+    assert after["gemeten"][0] == FAILS and "minstens één keer per schooljaar" in after["gemeten"][1]
 
 
 def test_representative_needs_groups_5_to_8_and_enough_response() -> None:
@@ -391,8 +412,29 @@ def test_the_four_action_plan_themes_alone_do_not_cover_the_law_and_the_check_sa
 
 def test_an_instrument_off_the_list_asks_for_the_suppliers_confirmation() -> None:
     assert verdicts([survey(instrument="Zien leerlingvragenlijst")])["instrument"][0] == MEETS
+    assert verdicts([survey(instrument="KiVa-monitor")])["instrument"][0] == MEETS
+    assert verdicts([survey(instrument="Geen KiVa")])["instrument"][0] == ATTENTION
     verdict, reason = verdicts([survey(instrument="Tevredenheidspeiling")])["instrument"]
     assert verdict == ATTENTION and "Vraag de leverancier te bevestigen" in reason
+
+
+def test_each_survey_is_judged_on_its_own_and_the_best_one_counts() -> None:
+    plan = frozenset({"leefklimaat_groep", "leerklimaat_groep", "leefklimaat_school", "samenwerking_ouders"})
+    satisfaction = survey(instrument="Tevredenheidspeiling", respondents=180, themes=plan)
+    tiny_monitor = survey(instrument="ZIEN!", respondents=3, groepen=(7,))
+    found = verdicts([satisfaction, tiny_monitor])
+    # 3 pupils of one group do not make the satisfaction survey's 180 pupils measure safety
+    assert found["onderdelen"][0] == FAILS or found["representatief"][0] == FAILS
+    assert "beoordeeld is de peiling die er het best aan voldoet" in found["gemeten"][1]
+    both = verdicts([satisfaction, survey(instrument="ZIEN!", respondents=170)])
+    assert {key: verdict for key, (verdict, _) in both.items()} == dict.fromkeys(both, MEETS)
+
+
+def test_the_overview_line_separates_what_fails_from_what_needs_attention() -> None:
+    check = check_school(
+        school="12AB", schooljaar="2026-2027", surveys=[], school_form={}, cfg=CFG, today=dt.date(2026, 11, 28)
+    )
+    assert check.summary == "voldoet niet: geen coördinator · aandacht: nog geen peiling, geen instrument"
 
 
 def test_a_coordinator_must_be_named_on_this_years_school_form() -> None:
@@ -463,7 +505,7 @@ def test_the_master_shows_surveys_the_monitor_check_and_vensters(workspace: Sett
     overview = list(wb["Overzicht"].iter_rows(values_only=True))
     column = overview[3].index("Monitor (wettelijke eisen)")
     assert next(r for r in overview if r[0] == "34CD")[column] == (
-        "voldoet niet: veiligheidsbeleving, aantasting en welbevinden; erkend instrument"
+        "voldoet niet: niet alle drie onderdelen gemeten · aandacht: instrument niet erkend"
     )
     results = [r for r in wb["Peilingen"].iter_rows(values_only=True) if r[0] == "34CD"]
     assert len(results) == 4 and {r[3] for r in results} == {"leerlingen"}
@@ -472,6 +514,34 @@ def test_the_master_shows_surveys_the_monitor_check_and_vensters(workspace: Sett
     wb.close()
     with zipfile.ZipFile(workspace.paths.master) as z:  # 3 on the Overzicht, one per theme on Peilingen
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3 + 4
+
+
+def test_vensters_reports_one_survey_and_never_mixes_a_tiny_one_in(workspace: Settings, drop: Filler) -> None:
+    drop("school", "s.xlsx", school="34CD", datum_ingevuld=TODAY, leerlingen_groep_5_8=90)
+    (workspace.paths.inbox / "plan.csv").write_bytes(samples.plan_csv(schools=["34CD"], afname=TAKEN, pupils=80))
+    tiny = samples.generic_csv(school="34CD", schooljaar=YEAR, afname=TAKEN, pupils=3)
+    (workspace.paths.inbox / "klein.csv").write_bytes(tiny)
+    app.process(workspace)
+    wb = openpyxl.load_workbook(workspace.paths.master, read_only=True)
+    text = next(r[2] for r in wb["Vensters"].iter_rows(min_row=5, values_only=True) if r[0] == "34CD")
+    verdict = {r[3]: r[4] for r in wb["Monitorcheck"].iter_rows(values_only=True) if r[0] == "34CD"}
+    wb.close()
+    assert "80 leerlingen mee" in text and "veiligheidsbeleving" not in text.split("Uitkomsten:")[1]
+    assert "[let op, niet publiceren zonder aanpassing" in text
+    assert verdict["Veiligheidsbeleving, aantasting en welbevinden"] == "voldoet niet"  # 3 pupils don't count
+
+
+def test_a_profile_maps_the_suppliers_school_names() -> None:
+    profile = (Path(__file__).parent.parent / "automation/surveys/profielen/generiek.toml").read_text(encoding="utf-8")
+    profile = profile.replace('[school]\nkolom = "school"', '[school]\nkolom = "school"\n[school.waarden]\n"Bs. Regenboog" = "12AB"')
+    from automation.surveys.profile import LoadedProfile, parse_profile
+
+    loaded = LoadedProfile(parse_profile(profile, source="test"), "test")
+    rows = [["Bs. Regenboog", "leerling", YEAR, "", "5"] + ["mee eens"] * 21]
+    result = import_survey(
+        samples.to_csv(samples.generic_header(), rows).encode(), "x.csv", [loaded], schools={"12AB": "A"}, today=TODAY
+    )
+    assert result.results[0].school == "12AB"
 
 
 def test_profiles_shipped_with_the_product_all_load() -> None:

@@ -47,28 +47,6 @@ class Requirement:
 
 
 @dataclass(frozen=True)
-class MonitorCheck:
-    school: str
-    schooljaar: str
-    requirements: tuple[Requirement, ...]
-    overall: Verdict
-
-    @property
-    def summary(self) -> str:
-        """One line for the Overzicht: the verdict and what needs doing."""
-        if self.overall == MEETS:
-            return MEETS
-        measured = self.requirements[0].verdict == MEETS
-        points = [] if measured else ["nog geen peiling"]
-        points += [
-            r.title.lower()
-            for r in self.requirements
-            if r.verdict != MEETS and (measured or r.key in ("instrument", "coordinator"))
-        ]
-        return f"{self.overall}: {'; '.join(points)}"
-
-
-@dataclass(frozen=True)
 class PupilSurvey:
     """One pupil survey of the school year, as the check needs it."""
 
@@ -78,6 +56,49 @@ class PupilSurvey:
     themes: frozenset[str]
     afname: dt.date | None
     invited: int | None = None
+    regnr: str = ""
+
+
+@dataclass(frozen=True)
+class MonitorCheck:
+    school: str
+    schooljaar: str
+    requirements: tuple[Requirement, ...]
+    overall: Verdict
+    judged: PupilSurvey | None = None  # the pupil survey the requirements were judged on
+
+    @property
+    def summary(self) -> str:
+        """One line for the Overzicht: the verdict, and what fails and what needs attention, e.g.
+        'voldoet niet: geen coördinator · aandacht: nog geen peiling'."""
+        if self.overall == MEETS:
+            return MEETS
+        measured = self.requirements[0].verdict == MEETS
+        shown = [r for r in self.requirements if r.verdict != MEETS and (measured or r.key not in SURVEY_ONLY)]
+        parts = []
+        for verdict in (FAILS, ATTENTION):
+            points = [short(r) for r in shown if r.verdict == verdict]
+            if points:
+                parts.append(f"{verdict}: {', '.join(points)}")
+        return " · ".join(parts)
+
+
+SURVEY_ONLY = ("representatief", "onderdelen")  # not judged without a survey: 'nog geen peiling' says it
+
+
+def short(req: Requirement) -> str:
+    """What is wrong, in a few words ('' when it meets the law)."""
+    if req.verdict == MEETS:
+        return ""
+    attention = req.verdict == ATTENTION
+    if req.key == "instrument":
+        return "instrument niet erkend" if attention and not req.reason.startswith("Geen instrument") else "geen instrument"
+    return {
+        "gemeten": "nog geen peiling" if attention else "geen peiling",
+        "representatief": "representativiteit onbekend" if attention else "niet representatief",
+        "onderdelen": "niet alle drie onderdelen gemeten",
+        "coordinator": "coördinator niet bevestigd" if attention else "geen coördinator",
+    }[req.key]
 
 
 def pupil_surveys(scores: Sequence[ThemeScore], *, school: str, schooljaar: str) -> list[PupilSurvey]:
@@ -93,6 +114,7 @@ def pupil_surveys(scores: Sequence[ThemeScore], *, school: str, schooljaar: str)
             themes=frozenset(r.theme for r in rows),
             afname=rows[0].afname,
             invited=rows[0].invited,
+            regnr=rows[0].regnr,
         )
         for rows in found.values()
     ]
@@ -115,12 +137,17 @@ def _simple(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.casefold())
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[0-9a-z]+", text.casefold())
+
+
 def on_list(instrument: str, accepted: Sequence[str]) -> str | None:
-    """The accepted instrument this one is (ZIEN! = Zien = 'ZIEN! leerlingvragenlijst'), or None."""
-    mine = _simple(instrument)
+    """The accepted instrument this one is, or None: the accepted name's words begin the instrument's
+    name ('ZIEN!' = 'Zien' = 'ZIEN! leerlingvragenlijst'; 'KiVa-monitor' is KiVa; 'Geen KiVa' is not)."""
+    mine = _words(instrument)
     for name in accepted:
-        theirs = _simple(name)
-        if theirs and mine and (theirs in mine or mine in theirs):
+        theirs = _words(name)
+        if theirs and mine[: len(theirs)] == theirs:
             return name
     return None
 
@@ -147,24 +174,56 @@ def check_school(
     waiting = not surveys and today <= _deadline(cfg, schooljaar)
     missing_verdict: Verdict = ATTENTION if waiting else FAILS
     month = cfg.uiterlijk_maand
+
+    def judged(chosen: Sequence[PupilSurvey]) -> list[Requirement]:
+        return [
+            _representative(chosen, form, bool(school_form), form_this_year, cfg, missing_verdict),
+            _three_parts(chosen, missing_verdict),
+            _instrument(chosen, form, cfg, missing_verdict),
+        ]
+
+    # The law asks one instrument to show all of it: each survey is judged on its own, and the one
+    # that meets the most is the school's (a satisfaction survey and a safety monitor are not added up).
+    best = min(
+        surveys,
+        key=lambda s: (sum(SEVERITY[r.verdict] for r in judged([s])), -s.respondents),
+        default=None,
+    )
     reqs = [
-        _measured(surveys, schooljaar, missing_verdict, month),
-        _representative(surveys, form, form_this_year, cfg, missing_verdict),
-        _three_parts(surveys, missing_verdict),
-        _instrument(surveys, form, cfg, missing_verdict),
+        _measured(surveys, best, schooljaar, missing_verdict, month, current=today <= month_end(schooljaar, 7)),
+        *judged([best] if best else []),
         _coordinator(form, form_this_year, schooljaar),
     ]
     overall = max((r.verdict for r in reqs), key=lambda v: SEVERITY[v])
-    return MonitorCheck(school, schooljaar, tuple(reqs), overall)
+    return MonitorCheck(school, schooljaar, tuple(reqs), overall, best)
 
 
-def _measured(surveys: Sequence[PupilSurvey], schooljaar: str, missing: Verdict, month: str) -> Requirement:
-    title = "Gemeten dit schooljaar"
-    if not surveys:
+def _survey_text(s: PupilSurvey) -> str:
+    when = f", afgenomen {s.afname:%d-%m-%Y}" if s.afname else ""
+    return f"{s.instrument}{when}, {s.respondents} leerlingen"
+
+
+def _measured(
+    surveys: Sequence[PupilSurvey],
+    best: PupilSurvey | None,
+    schooljaar: str,
+    missing: Verdict,
+    month: str,
+    *,
+    current: bool,
+) -> Requirement:
+    title = "Gemeten dit schooljaar" if current else "Gemeten in het schooljaar"
+    if best is None:
         if missing == ATTENTION:
             reason = (
                 f"Nog geen peiling onder leerlingen ontvangen voor {schooljaar}. Dat kan nog: neem de peiling "
                 f"vóór {month} af en lever de resultaten in."
+            )
+        elif current:
+            reason = (
+                f"Geen peiling onder leerlingen in {schooljaar}, en de afgesproken maand ({month}) is voorbij. De wet "
+                "vraagt de veiligheid van leerlingen minstens één keer per schooljaar te meten: neem de peiling "
+                "alsnog af vóór het einde van het schooljaar."
             )
         else:
             reason = (
@@ -172,16 +231,22 @@ def _measured(surveys: Sequence[PupilSurvey], schooljaar: str, missing: Verdict,
                 "minstens één keer per schooljaar te meten."
             )
         return Requirement("gemeten", title, missing, reason)
-    parts = []
-    for s in surveys:
-        when = f", afgenomen {s.afname:%d-%m-%Y}" if s.afname else ""
-        parts.append(f"{s.instrument}{when}, {s.respondents} leerlingen")
-    return Requirement("gemeten", title, MEETS, f"Peiling onder leerlingen in {schooljaar}: {'; '.join(parts)}.")
+    if len(surveys) == 1:
+        return Requirement("gemeten", title, MEETS, f"Peiling onder leerlingen in {schooljaar}: {_survey_text(best)}.")
+    others = [_survey_text(s) for s in surveys if s is not best]
+    return Requirement(
+        "gemeten",
+        title,
+        MEETS,
+        f"Peilingen onder leerlingen in {schooljaar}: {_survey_text(best)}; ook {'; '.join(others)}. De eisen "
+        f"gelden per instrument: beoordeeld is de peiling die er het best aan voldoet ({best.instrument}).",
+    )
 
 
 def _representative(
     surveys: Sequence[PupilSurvey],
     form: Mapping[str, Any],
+    has_form: bool,
     form_this_year: bool,
     cfg: Monitor,
     missing: Verdict,
@@ -219,13 +284,17 @@ def _representative(
     if not pupils:
         invited = max((s.invited or 0 for s in surveys), default=0)
         if not invited:
+            lacking = (
+                "ontbreekt in het schoolformulier"
+                if has_form
+                else "is niet bekend: het schoolformulier van de school ontbreekt nog"
+            )
             return Requirement(
                 "representatief",
                 title,
                 ATTENTION,
                 f"Groep {wanted} deed mee ({respondents} leerlingen), maar het aantal leerlingen in groep 5-8 "
-                "ontbreekt in het schoolformulier: de respons is niet te berekenen. De directeur vult het in op "
-                "het schoolformulier.",
+                f"{lacking}: de respons is niet te berekenen. De directeur vult het in op het schoolformulier.",
             )
         pupils, basis = invited, "uitgenodigde leerlingen"
     share = respondents / float(pupils)
@@ -306,11 +375,12 @@ def _instrument(surveys: Sequence[PupilSurvey], form: Mapping[str, Any], cfg: Mo
     if good:
         source = "" if surveys else " (volgens het schoolformulier; nog geen peiling ontvangen)"
         return Requirement("instrument", title, MEETS, f"{', '.join(good)} staat op de lijst van de inspectie{source}.")
+    verb = "staat" if len(names) == 1 else "staan"
     return Requirement(
         "instrument",
         title,
         ATTENTION,
-        f"{', '.join(names)} staat niet op de lijst van erkende instrumenten. Vraag de leverancier te bevestigen "
+        f"{' en '.join(names)} {verb} niet op de lijst van erkende instrumenten. Vraag de leverancier te bevestigen "
         "dat de inspectie het instrument heeft erkend (en zet het dan in de lijst erkende_instrumenten in de "
         "instellingen), of gebruik een erkend instrument.",
     )

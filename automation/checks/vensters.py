@@ -33,9 +33,19 @@ def count_text(n: int) -> str:
 
 
 def public(text: Any) -> str:
-    """Free text as it may be published: without e-mail addresses and phone numbers."""
+    """Free text as it may be published: sentences with an e-mail address or phone number are left
+    out whole (what remains of them would read as debris)."""
+    sentences = re.split(r"(?<=[.!?])\s+", str(text).strip())
+    kept = [s for s in sentences if not EMAIL_RE.search(s) and not PHONE_RE.search(s)]
+    return " ".join(kept).strip()
+
+
+def public_name(text: Any) -> str:
+    """A name as it may be published: contact details taken out, with their brackets and commas."""
     cleaned = PHONE_RE.sub("", EMAIL_RE.sub("", str(text)))
-    return re.sub(r"\s{2,}", " ", re.sub(r"\(\s*\)", "", cleaned)).strip(" ,;:")
+    cleaned = re.sub(r"\b(tel|telefoon|mail|e-mail|email)\b\.?:?", "", cleaned, flags=re.I)
+    cleaned = re.sub(r"\(\s*[,;/]?\s*\)", "", cleaned)
+    return re.sub(r"\s{2,}", " ", cleaned).strip(" ,;:/-")
 
 
 def _decimal(value: float) -> str:
@@ -46,105 +56,152 @@ def _missing(what: str, who: str = "de directeur, op het schoolformulier") -> st
     return f"[nog niet bekend: {what}; aan te leveren door {who}]"
 
 
+def _surveys(scores: Sequence[ThemeScore]) -> dict[str, list[ThemeScore]]:
+    """One survey's results per registration number."""
+    found: dict[str, list[ThemeScore]] = {}
+    for score in scores:
+        found.setdefault(score.regnr or score.instrument, []).append(score)
+    return found
+
+
+def _pick(scores: Sequence[ThemeScore], group: str, judged: str | None) -> list[ThemeScore]:
+    """The one survey of a group the text reports: for pupils the one the monitor check judged,
+    else the one with the most respondents (results of different surveys are never mixed)."""
+    mine = _surveys([s for s in scores if s.groep == group])
+    if not mine:
+        return []
+    if judged and judged in mine:
+        return mine[judged]
+    return max(mine.values(), key=lambda rows: (rows[0].survey_respondents or rows[0].respondents, rows[0].regnr))
+
+
 def vensters(
     *,
     school_name: str,
     schooljaar: str,
     form: Mapping[str, Any],
     scores: Sequence[ThemeScore],
-    verdict_line: str | None = None,
+    check: MonitorCheck | None = None,
 ) -> str:
-    """The text, from the school form and this school year's (or else the latest) survey aggregates."""
-    name = public(form.get("schoolnaam") or school_name)
+    """The text, from the school form, the latest survey of each group and the monitor check."""
+    name = public_name(form.get("schoolnaam") or school_name)
     paragraphs = [f"Veiligheid op school — {name} ({schooljaar})"]
+    judged = check.judged.regnr if check and check.judged else None
+    pupils = _pick(scores, "leerlingen", judged)
 
     programme = form.get("programma")
     if programme and programme != "anders":
-        text = f"{name} werkt aan een sociaal veilige school met het programma {public(programme)}."
+        text = f"{name} werkt aan een sociaal veilige school met het programma {public_name(programme)}."
     elif form.get("programma_toelichting"):
         text = f"{name} werkt aan een sociaal veilige school met een eigen aanpak."
     else:
         text = f"{name} werkt aan een sociaal veilige school. Programma: {_missing('het programma')}."
-    if form.get("programma_toelichting"):
-        text += f" {public(form['programma_toelichting']).rstrip('.')}."
+    explained = public(form.get("programma_toelichting") or "")
+    if explained:
+        text += f" {explained.rstrip('.')}."
     text += (
         " Het veiligheidsbeleid staat in het veiligheidsplan van de school, met onder meer een gedragscode, "
         "een pestprotocol en afspraken over de opvang na ernstige incidenten."
     )
     paragraphs.append(text)
-
-    instrument = form.get("monitor_instrument") or (scores[0].instrument if scores else None)
-    if instrument:
-        frequency = {"jaarlijks": "elk schooljaar", "halfjaarlijks": "twee keer per schooljaar"}.get(
-            str(form.get("monitor_frequentie") or ""), "elk schooljaar"
-        )
-        groups = form.get("monitor_groepen")
-        month = form.get("monitor_maand")
-        text = f"De school meet {frequency} hoe veilig leerlingen zich voelen met {public(instrument)}"
-        text += f", in groep {public(groups)}" if groups else ", in groep 5 tot en met 8"
-        text += f", in {str(month).lower()}." if month else "."
-        text += (
-            " De leerlingen beantwoorden vragen over hoe veilig zij zich voelen, of zij gepest, bedreigd of "
-            "gediscrimineerd worden, en over hun welbevinden. De school bespreekt de uitkomsten en stelt haar "
-            "aanpak zo nodig bij."
-        )
-    else:
-        text = f"Monitoring van de veiligheid: {_missing('het monitorinstrument')}."
-    paragraphs.append(text)
-
-    paragraphs.append(_results(scores, schooljaar))
-    if verdict_line:
-        paragraphs.append(verdict_line)
+    paragraphs.append(_monitoring(form, pupils))
+    paragraphs.append(_results(scores, pupils, schooljaar))
+    if check is not None:
+        if check.overall == MEETS:
+            paragraphs.append(
+                "De meting voldoet aan de eisen van de wet: elk schooljaar, onder een representatief deel van de "
+                "leerlingen, met een erkend instrument, over veiligheidsbeleving, aantasting van de veiligheid en "
+                "welbevinden."
+            )
+        else:
+            paragraphs.append(
+                f"[let op, niet publiceren zonder aanpassing: de meting voldoet nog niet aan de wet ({check.summary}); "
+                "zie het blad Monitorcheck]"
+            )
 
     coordinator = form.get("coordinator_naam")
     if coordinator:
         paragraphs.append(
-            f"De coördinator sociale veiligheid, {public(coordinator)}, coördineert het beleid tegen pesten en is "
-            "het aanspreekpunt voor leerlingen en ouders bij pesten."
+            f"De coördinator sociale veiligheid, {public_name(coordinator)}, coördineert het beleid tegen pesten en "
+            "is het aanspreekpunt voor leerlingen en ouders bij pesten."
         )
     else:
         paragraphs.append(f"Coördinator sociale veiligheid: {_missing('de naam van de coördinator')}.")
 
-    contact = form.get("contactpersoon_naam")
+    contact = public_name(form.get("contactpersoon_naam") or "")
     committee = form.get("klachtencommissie")
     text = (
         "Leerlingen en ouders met een vraag of zorg over veiligheid of pesten gaan eerst naar de leerkracht. "
         "Zij kunnen ook terecht bij de coördinator sociale veiligheid"
-        + (f" of bij de interne contactpersoon, {public(contact)}" if contact else "")
+        + (f" of bij de interne contactpersoon, {contact}" if contact else "")
         + ". Komen zij er samen niet uit, dan kunnen zij een klacht indienen volgens de klachtenregeling in de "
         "schoolgids"
     )
     if committee and committee != "anders":
-        text += f"; de school is aangesloten bij de klachtencommissie {public(committee)}."
-    elif form.get("klachtencommissie_contact"):
-        text += f"; de klachtencommissie: {public(form['klachtencommissie_contact'])}."
+        text += f"; de school is aangesloten bij de klachtencommissie {public_name(committee)}."
+    elif public_name(form.get("klachtencommissie_contact") or ""):
+        text += f"; de klachtencommissie: {public_name(form['klachtencommissie_contact'])}."
     else:
         text += f". Klachtencommissie: {_missing('de klachtencommissie')}."
     paragraphs.append(text)
     return "\n\n".join(paragraphs)
 
 
-def _results(scores: Sequence[ThemeScore], schooljaar: str) -> str:
+MEASURES = (
+    (("veiligheidsbeleving",), "hoe veilig zij zich voelen"),
+    (("aantasting_veiligheid",), "of zij gepest, bedreigd, geslagen of gediscrimineerd worden"),
+    (("welbevinden", "leefklimaat_groep", "leefklimaat_school"), "hoe zij zich voelen in de groep en op school"),
+)
+
+
+def _monitoring(form: Mapping[str, Any], pupils: Sequence[ThemeScore]) -> str:
+    """How and when the school measures: from its latest pupil survey, else from the school form."""
+    if pupils:
+        survey = pupils[0]
+        text = f"De school meet hoe veilig leerlingen zich voelen met het instrument {public_name(survey.instrument)}"
+        if survey.groepen:
+            text += f", in groep {groups_text(survey.groepen)}"
+        elif form.get("monitor_groepen"):
+            text += f", in groep {public_name(form['monitor_groepen'])}"
+        if survey.afname:
+            text += f"; de laatste meting was in {MONTHS[survey.afname.month - 1]} {survey.afname.year}"
+        text += "."
+        themes = {s.theme for s in pupils}
+        asked = [what for keys, what in MEASURES if themes & set(keys)]
+        if asked:
+            listed = asked[0] if len(asked) == 1 else ", ".join(asked[:-1]) + " en " + asked[-1]
+            text += f" De leerlingen beantwoorden vragen over {listed}."
+        return text + " De school bespreekt de uitkomsten en stelt haar aanpak zo nodig bij."
+    instrument = form.get("monitor_instrument")
+    if not instrument:
+        return f"Monitoring van de veiligheid: {_missing('het monitorinstrument')}."
+    frequency = {"jaarlijks": "elk schooljaar", "halfjaarlijks": "twee keer per schooljaar"}.get(
+        str(form.get("monitor_frequentie") or ""), "elk schooljaar"
+    )
+    text = f"De school meet {frequency} hoe veilig leerlingen zich voelen met het instrument {public_name(instrument)}"
+    groups = form.get("monitor_groepen")
+    text += f", in groep {public_name(groups)}" if groups else f", in {_missing('de groepen die meedoen')}"
+    month = form.get("monitor_maand")
+    text += f", in {str(month).lower()}." if month else "."
+    return text + " De school bespreekt de uitkomsten en stelt haar aanpak zo nodig bij."
+
+
+def _results(scores: Sequence[ThemeScore], pupils: list[ThemeScore], schooljaar: str) -> str:
     if not scores:
         return f"Resultaten: {_missing(f'de resultaten van de peiling van {schooljaar}', 'de school, na de peiling')}."
     year = scores[0].schooljaar
     sentences = []
-    by_group: dict[str, list[ThemeScore]] = {}
-    for score in scores:
-        if score.schooljaar == year:
-            by_group.setdefault(score.groep, []).append(score)
     for group in ("leerlingen", "ouders", "personeel"):
-        rows = by_group.get(group)
+        rows = pupils if group == "leerlingen" else _pick(scores, group, None)
         if not rows:
             continue
-        n = max(r.survey_respondents or r.respondents for r in rows)
-        when = ""
-        if rows[0].afname:
-            when = f" in {MONTHS[rows[0].afname.month - 1]} {rows[0].afname.year}"
+        n = rows[0].survey_respondents or max(r.respondents for r in rows)
+        who = GROUP_WORDS[group]
+        when = f" in {MONTHS[rows[0].afname.month - 1]} {rows[0].afname.year}" if rows[0].afname else ""
         if n < SMALL:
             sentences.append(
-                f"Aan de peiling onder {GROUP_WORDS[group]}{when} deden {count_text(n)} {GROUP_WORDS[group]} mee; "
-                "dat is te weinig om uitkomsten te publiceren."
+                f"Aan de peiling onder {who}{when} deden {count_text(n)} {who} mee; dat is te weinig om "
+                "uitkomsten te publiceren."
             )
             continue
         parts = []
@@ -154,10 +211,7 @@ def _results(scores: Sequence[ThemeScore], schooljaar: str) -> str:
                 parts.append(f"{label} {r.positive * 100:.0f}% positief")
             elif r.mean is not None:
                 parts.append(f"{label} gemiddeld {_decimal(r.mean)} (schaal {r.scale_min:g}-{r.scale_max:g})")
-        sentences.append(
-            f"Aan de peiling onder {GROUP_WORDS[group]}{when} deden {count_text(n)} {GROUP_WORDS[group]} mee. "
-            f"Uitkomsten: {'; '.join(parts)}."
-        )
+        sentences.append(f"Aan de peiling onder {who}{when} deden {n} {who} mee. Uitkomsten: {'; '.join(parts)}.")
     if year != schooljaar:
         sentences.insert(0, f"De meest recente peiling is van {year}; die van {schooljaar} volgt nog.")
     return " ".join(sentences)
@@ -193,20 +247,13 @@ def texts_for(
     forms = latest_school_forms(store)
     if checks is None:
         checks = checks_for(store, schools, cfg, schooljaar=schooljaar, today=today)
-    texts = {}
-    for brin, name in schools.items():
-        verdict = None
-        if checks[brin].overall == MEETS:
-            verdict = (
-                "De meting voldoet aan de eisen van de wet: elk schooljaar, onder een representatief deel van de "
-                f"leerlingen (groep {groups_text(cfg.groepen)}), met een erkend instrument, over "
-                "veiligheidsbeleving, aantasting van de veiligheid en welbevinden."
-            )
-        texts[brin] = vensters(
+    return {
+        brin: vensters(
             school_name=name,
             schooljaar=schooljaar,
             form=forms.get(brin, ({}, ""))[0],
             scores=latest_scores(scores, school=brin, schooljaar=schooljaar),
-            verdict_line=verdict,
+            check=checks[brin],
         )
-    return texts
+        for brin, name in schools.items()
+    }

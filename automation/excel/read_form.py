@@ -3,6 +3,12 @@
 The bytes are read once by the caller. We look at the zip directly for the defined names
 (`xl/workbook.xml`) and read cell values with python-calamine, which is some 30 times faster than
 opening the workbook with openpyxl.
+
+Nothing in the zip is trusted before python-calamine (or openpyxl, for the annotated copy) sees it
+(`check_package`): every part is inflated once here, its real size held against the declared one and
+a limit, XML with a DTD is refused, and each sheet's extent is measured, because calamine allocates
+a cell for every position between the first and the furthest cell of a sheet and aborts the whole
+process when that allocation fails.
 """
 
 from __future__ import annotations
@@ -11,8 +17,10 @@ import functools
 import html
 import io
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +32,7 @@ from automation.errors import FileProblem
 from automation.excel.build_form import MARKER_FORM, MARKER_VERSION
 from automation.forms import FORMS, FormDef
 
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 REF_RE = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 MACRO_TYPES = (b"macroEnabled", b"vbaProject")
 
@@ -56,6 +65,17 @@ class Workbook:
     """A zip that is an .xlsx workbook, by its workbook-level defined names."""
 
     names: dict[str, str]
+    uncompressed: int = 0  # the real size of all its parts together, in bytes
+
+
+@dataclass(frozen=True)
+class Package:
+    """An .xlsx zip whose every part was inflated and checked (see `check_package`)."""
+
+    uncompressed: int
+    content_types: bytes
+    workbook_xml: bytes | None
+    has_vba: bool
 
 
 def _sniff_ole(data: bytes) -> FileProblem:
@@ -63,7 +83,7 @@ def _sniff_ole(data: bytes) -> FileProblem:
         ole = olefile.OleFileIO(io.BytesIO(data))
         streams = {"/".join(entry) for entry in ole.listdir()}
         ole.close()
-    except OSError:
+    except Exception:  # olefile raises several types for a damaged file; it is only a hint here
         streams = set()
     if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
         return FileProblem(
@@ -102,34 +122,9 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
                 "Dit is een tekstbestand, geen ingevuld Excel-formulier. " + ASK_FORM,
             )
         raise FileProblem("onbekend", "Dit bestand is geen Excel-formulier. " + ASK_FORM)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-        if any(info.filename == "mimetype" for info in infos):
-            raise FileProblem(
-                "ods",
-                "Dit is een LibreOffice- of OpenOffice-bestand (.ods). Open het formulier in LibreOffice "
-                "en kies Opslaan als > 'Excel 2007-365 (.xlsx)', of gebruik Excel. Zet het .xlsx-bestand "
-                "daarna opnieuw in de map.",
-            )
-        content_types = archive.read("[Content_Types].xml")
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        EOFError,
-        ValueError,
-        OSError,
-        zlib.error,
-        NotImplementedError,
-        RuntimeError,
-    ) as exc:
-        raise damaged() from exc
-    if sum(info.file_size for info in infos) > max_uncompressed:
-        raise FileProblem(
-            "te-groot",
-            "Het bestand is uitgepakt veel groter dan een formulier kan zijn en wordt daarom niet geopend. " + ASK_FORM,
-        )
-    if any(t in content_types for t in MACRO_TYPES) or any(i.filename.endswith("vbaProject.bin") for i in infos):
+    package = check_package(data, max_uncompressed=max_uncompressed)
+    content_types = package.content_types
+    if any(t in content_types for t in MACRO_TYPES) or package.has_vba:
         raise FileProblem(
             "xlsm",
             "Dit is een Excel-bestand met macro's (.xlsm). Om veiligheidsredenen worden die niet "
@@ -137,13 +132,9 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
         )
     if b"wordprocessingml" in content_types:
         raise FileProblem("geen-formulier", "Dit is een Word-document, geen ingevuld formulier. " + ASK_FORM)
-    try:
-        names = dict(_defined_names(archive.read("xl/workbook.xml")))
-    except KeyError as exc:
-        raise FileProblem("geen-formulier", "Dit bestand is geen Excel-werkmap. " + ASK_FORM) from exc
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
-        raise damaged() from exc
-    return Workbook(names=names)
+    if package.workbook_xml is None:
+        raise FileProblem("geen-formulier", "Dit bestand is geen Excel-werkmap. " + ASK_FORM)
+    return Workbook(names=dict(_defined_names(package.workbook_xml)), uncompressed=package.uncompressed)
 
 
 def damaged() -> FileProblem:
@@ -154,21 +145,293 @@ def damaged() -> FileProblem:
     )
 
 
+def too_large() -> FileProblem:
+    return FileProblem(
+        "te-groot",
+        "Het bestand is uitgepakt veel groter dan een formulier kan zijn en wordt daarom niet geopend. " + ASK_FORM,
+    )
+
+
+def _unusual(what: str) -> FileProblem:
+    return FileProblem(
+        "afwijkend",
+        f"Dit bestand is anders opgebouwd dan Excel een werkmap opslaat ({what}) en wordt daarom om "
+        "veiligheidsredenen niet geopend. Open het in Excel, kies Opslaan als > 'Excel-werkmap (*.xlsx)' en "
+        "zet het opnieuw in de map; lukt dat niet, vul dan een nieuw formulier in.",
+    )
+
+
+def _too_many_cells(rows: int, cols: int) -> FileProblem:
+    return FileProblem(
+        "te-groot",
+        f"Een werkblad in dit bestand loopt tot cel {xl_col_to_name(cols - 1)}{rows}: dat zijn meer dan "
+        f"{MAX_CELLS // 1_000_000} miljoen cellen, veel meer dan een formulier of de export van een peiling "
+        "heeft. Het wordt daarom niet geopend. Staat er iets ver buiten de gegevens, haal dat dan weg (of "
+        "kopieer alleen de gegevens naar een nieuwe werkmap), sla op en zet het bestand opnieuw in de map.",
+    )
+
+
+# --- the package: nothing in the zip is trusted ----------------------------------------------------
+MAX_PARTS = 10_000  # a form has about 10 parts; a workbook with many pictures a few hundred
+MAX_CELLS = 5_000_000  # per sheet: calamine's grid costs some 40 bytes a cell (200 MB here)
+FORM_MAX_UNCOMPRESSED = 10 * 1024 * 1024  # a filled form is some 50 kB unpacked; openpyxl loads it all
+DEFAULT_MAX_UNCOMPRESSED = 20 * 25 * 1024 * 1024  # as the intake uses with the default file size limit
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, (version ... sizes), name length, extra length
+_IN_CHUNK = 64 * 1024
+_OUT_CHUNK = 1024 * 1024
+_DTD_RE = re.compile(rb"<!(?i:doctype|entity)")
+_UNIQUE_COUNT_RE = re.compile(rb"""uniqueCount\s*=\s*["']\s*(\d{1,30})""")
+_checked: dict[tuple[int, int], Package] = {}
+
+
+def check_package(data: bytes, *, max_uncompressed: int) -> Package:
+    """Open `data` as an .xlsx zip and check every part before anything parses it.
+
+    Declared sizes are checked first (cheap), then every part is inflated from its own bytes: a part
+    whose real size differs from the declared one (a lying zip) is damaged, or too large once it
+    passes `max_uncompressed` (inflating stops there); a part with a DTD (entity bombs) or an
+    impossible shared-string count is refused; a sheet whose extent passes `MAX_CELLS` is too large.
+    Raises `FileProblem`; the result is remembered for the same bytes (a survey export is checked by
+    the form reader and then read by the importer)."""
+    key = (len(data), hash(data))  # bytes hash with a per-process key: not to be forged
+    known = _checked.get(key)
+    if known is not None:
+        if known.uncompressed > max_uncompressed:
+            raise too_large()
+        return known
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError, RuntimeError) as exc:
+        raise damaged() from exc
+    if any(info.filename == "mimetype" for info in infos):
+        raise FileProblem(
+            "ods",
+            "Dit is een LibreOffice- of OpenOffice-bestand (.ods). Open het formulier in LibreOffice "
+            "en kies Opslaan als > 'Excel 2007-365 (.xlsx)', of gebruik Excel. Zet het .xlsx-bestand "
+            "daarna opnieuw in de map.",
+        )
+    if len(infos) > MAX_PARTS:
+        raise _unusual(f"meer dan {MAX_PARTS} onderdelen")
+    if sum(info.file_size for info in infos) > max_uncompressed:
+        raise too_large()
+    view = memoryview(data)
+    seen: set[str] = set()
+    total = 0
+    kept: dict[str, bytes] = {}
+    for info in infos:
+        if info.filename in seen:
+            raise _unusual(f"het onderdeel '{info.filename[:60]}' staat er twee keer in")
+        seen.add(info.filename)
+        if info.flag_bits & 0x1:
+            raise _unusual("een versleuteld onderdeel")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _unusual("een onbekende manier van inpakken")
+        part = _inflate(view, info, budget=max_uncompressed - total)
+        total += len(part)
+        _check_part(info.filename, part)
+        if info.filename in ("[Content_Types].xml", "xl/workbook.xml"):
+            kept[info.filename] = part
+    if "[Content_Types].xml" not in kept:
+        raise damaged()
+    has_vba = any(info.filename.endswith("vbaProject.bin") for info in infos)
+    package = Package(total, kept["[Content_Types].xml"], kept.get("xl/workbook.xml"), has_vba)
+    if len(package.content_types) + len(package.workbook_xml or b"") < 1024 * 1024:
+        if len(_checked) >= 8:
+            _checked.pop(next(iter(_checked)))
+        _checked[key] = package
+    return package
+
+
+def _inflate(view: memoryview, info: zipfile.ZipInfo, *, budget: int) -> bytes:
+    """The part's real content, read from its own compressed bytes (never trusting the declared
+    sizes); raises `FileProblem` when it is damaged or larger than `budget`."""
+    header = bytes(view[info.header_offset : info.header_offset + _LOCAL_HEADER.size])
+    if len(header) < _LOCAL_HEADER.size:
+        raise damaged()
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    if signature != b"PK\x03\x04":
+        raise damaged()
+    start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+    if info.compress_type == zipfile.ZIP_STORED:
+        part = bytes(view[start : start + info.compress_size])
+        if len(part) > budget:
+            raise too_large()
+    else:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            part = inflater.decompress(view[start : start + info.compress_size], info.file_size + 1)
+        except zlib.error as exc:
+            raise damaged() from exc
+        if len(part) > info.file_size or not inflater.eof:  # it lies about its size, or is cut off
+            _measure(view, start, budget=budget)
+    if len(part) != info.file_size or zlib.crc32(part) != info.CRC:
+        raise damaged()
+    return part
+
+
+def _measure(view: memoryview, start: int, *, budget: int) -> None:
+    """Inflate a part that lies about its size, keeping nothing, until it ends or passes `budget`."""
+    total = 0
+    for chunk in _inflated_chunks(view, start):
+        total += len(chunk)
+        if total > budget:
+            raise too_large()
+    raise damaged()
+
+
+def _inflated_chunks(view: memoryview, start: int) -> Iterator[bytes]:
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    position = start
+    try:
+        while not inflater.eof:
+            if inflater.unconsumed_tail:
+                yield inflater.decompress(inflater.unconsumed_tail, _OUT_CHUNK)
+            elif position < len(view):
+                yield inflater.decompress(view[position : position + _IN_CHUNK], _OUT_CHUNK)
+                position += _IN_CHUNK
+            else:
+                return
+    except zlib.error:
+        return
+
+
+def _check_part(name: str, part: bytes) -> None:
+    if b"<!" in part and _DTD_RE.search(part) and not name.lower().endswith(".svg"):
+        raise _unusual("een XML-documenttypedefinitie (DTD)")
+    if b"uniqueCount" in part and any(int(n) > len(part) for n in _UNIQUE_COUNT_RE.findall(part)):
+        raise _unusual("een onmogelijk aantal teksten")
+    if b"sheetData" in part:
+        rows, cols = sheet_extent(part)
+        if rows * cols > MAX_CELLS:
+            raise _too_many_cells(rows, cols)
+
+
+# --- how far a sheet reaches ------------------------------------------------------------------------
+_NONCANONICAL_CELL_RE = re.compile(rb'<c(?:[/>\t\n\r]| (?!r="))|:c[\s/>]')
+_CELL_ROW_RE = re.compile(rb'<c r="[A-Za-z]{0,8}(\d{1,12})')
+_CELL_LONG_COLUMN_RE = re.compile(rb'<c r="([A-Za-z]{2,8})')
+_CELL_COLUMN_RE = re.compile(rb'<c r="([A-Za-z])')
+_WINDOW = 1024 * 1024
+_NAME_RE = re.compile(rb"[^\s/>]+")
+_QUOTE_RE = re.compile(rb"[\"']")
+_R_ATTR_RE = re.compile(rb"""(?<![\w.-])r\s*=\s*["']\s*([A-Za-z]{0,8})(\d{0,12})""")
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """Rows and columns from A1 to the furthest cell of a worksheet's XML (an upper bound): the grid
+    python-calamine allocates when it reads the sheet.
+
+    Sheets written by Excel (and most programs) name every cell first thing, `<c r="B7"`: then the
+    furthest row and column follow from those names alone, at C speed. Any other cell tag (no or a
+    later `r`, a namespace prefix) sends the sheet to a slower scan that follows the XML tokens the
+    way calamine's reader does (quotes, comments, CDATA) and counts unnamed cells by position."""
+    if _NONCANONICAL_CELL_RE.search(xml) is None:
+        return _named_extent(xml)
+    return _scanned_extent(xml)
+
+
+def _named_extent(xml: bytes) -> tuple[int, int]:
+    last_row = 0
+    long_columns: set[bytes] = set()
+    for start, end in _windows(xml):  # a window at a time: no list of a million names
+        rows = _CELL_ROW_RE.findall(xml, start, end)
+        if rows:
+            last_row = max(last_row, *map(int, rows))
+        long_columns.update(_CELL_LONG_COLUMN_RE.findall(xml, start, end))
+    if long_columns:
+        cols = max(_column_number(c) for c in long_columns)
+    elif last_row * 26 <= MAX_CELLS:
+        cols = 26  # at most column Z: no need to look closer
+    else:
+        cols = max((_column_number(c) for c in set(_CELL_COLUMN_RE.findall(xml))), default=0)
+    return last_row, cols
+
+
+def _windows(xml: bytes) -> Iterator[tuple[int, int]]:
+    """Slices of about `_WINDOW` bytes, each ending just before a '<' (so no cell tag is cut)."""
+    start = 0
+    while start < len(xml):
+        end = min(len(xml), start + _WINDOW)
+        if end < len(xml):
+            cut = xml.rfind(b"<", start + 1, end)
+            end = cut if cut > start else end
+        yield start, end
+        start = end
+
+
+def _column_number(letters: bytes) -> int:
+    """'A' -> 1, 'Z' -> 26, 'AA' -> 27 (case does not matter to calamine)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _scanned_extent(xml: bytes) -> tuple[int, int]:
+    """Follow the tokens; a cell's position is the largest of what its `r` says and one past the
+    cell before it (so an unnamed or oddly named cell is never placed too near)."""
+    row = col = cell_row = last_row = last_col = 0  # 1-based; 0: none yet
+    position = 0
+    while (lt := xml.find(b"<", position)) != -1:
+        if xml.startswith(b"<!--", lt):
+            end, step = xml.find(b"-->", lt + 4), 3
+        elif xml.startswith(b"<![CDATA[", lt):
+            end, step = xml.find(b"]]>", lt + 9), 3
+        elif xml.startswith(b"<?", lt):
+            end, step = xml.find(b"?>", lt + 2), 2
+        else:
+            end, step = _tag_end(xml, lt + 1), 1
+            if end != -1:
+                name = _NAME_RE.match(xml, lt + 1, end)
+                local = name.group().rpartition(b":")[2] if name else b""
+                if local in (b"row", b"c"):
+                    refs = _R_ATTR_RE.findall(xml, lt + 1, end)
+                    named_row = max((int(d) for _, d in refs if d), default=0)
+                    if local == b"row":
+                        row, col = max(row + 1, cell_row + 1, named_row), 0
+                    else:
+                        col = max(col + 1, 0, *(_column_number(c) for c, _ in refs if c))
+                        cell_row = max(named_row, row, 1)
+                        last_row, last_col = max(last_row, cell_row), max(last_col, col)
+        if end == -1:
+            break  # not closed: calamine's XML reader stops with an error here as well
+        position = end + step
+    return last_row, last_col
+
+
+def _tag_end(xml: bytes, position: int) -> int:
+    """Where the '>' that closes a tag is (a '>' inside a quoted value does not), or -1."""
+    while (gt := xml.find(b">", position)) != -1:
+        quote = _QUOTE_RE.search(xml, position, gt)
+        if quote is None:
+            return gt
+        close = xml.find(quote.group(), quote.end())
+        if close == -1:
+            return -1
+        position = close + 1
+    return -1
+
+
 DEFINED_NAME_RE = re.compile(rb"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
 ATTR_RE = re.compile(rb'(\w+)="([^"]*)"')
 
 
-@functools.lru_cache(maxsize=64)
 def _defined_names(workbook_xml: bytes) -> dict[str, str]:
-    """Workbook-level defined names from `xl/workbook.xml`.
+    """Workbook-level defined names from `xl/workbook.xml` (remembered for the usual small ones)."""
+    if len(workbook_xml) <= 256 * 1024:
+        return _defined_names_cached(workbook_xml)
+    return _parse_defined_names(workbook_xml)
 
-    A pattern over the `definedName` elements instead of a full XML parse: four times faster on
-    the hot path, and it never expands entities (a DTD in a hostile file simply yields no names).
-    """
-    if b"<!DOCTYPE" in workbook_xml[:2048] or b"<!ENTITY" in workbook_xml:
-        raise FileProblem(
-            "onbekende-werkmap", "Dit bestand bevat een ongebruikelijke opbouw en wordt niet geopend. " + ASK_FORM
-        )
+
+@functools.lru_cache(maxsize=64)
+def _defined_names_cached(workbook_xml: bytes) -> dict[str, str]:
+    return _parse_defined_names(workbook_xml)
+
+
+def _parse_defined_names(workbook_xml: bytes) -> dict[str, str]:
+    """A pattern over the `definedName` elements instead of a full XML parse: four times faster on
+    the hot path, and it never expands entities (and `check_package` refuses a DTD anyway)."""
     names: dict[str, str] = {}
     for attrs, text in DEFINED_NAME_RE.findall(workbook_xml):
         attributes = dict(ATTR_RE.findall(attrs))
@@ -191,7 +454,7 @@ def recognise(book: Workbook) -> tuple[FormDef, int]:
         )
     try:
         version = int(float(version_text))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or 'inf'
         version = 0
     if version < 1 or version > form.version:
         raise FileProblem(
@@ -221,7 +484,9 @@ def _layout(form_id: str, names: tuple[tuple[str, str], ...]) -> _Layout:
         match = REF_RE.match(refs.get(key, ""))
         if match:
             sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
-            cells[key] = (sheet, *xl_cell_to_rowcol(match.group(3) + match.group(4)))
+            row, col = xl_cell_to_rowcol(match.group(3) + match.group(4))
+            if 0 <= row < EXCEL_ROWS and 0 <= col < EXCEL_COLUMNS:
+                cells[key] = (sheet, row, col)
     missing = [k for k in form.keys if k not in cells]
     if missing:
         raise FileProblem(
@@ -234,8 +499,11 @@ def _layout(form_id: str, names: tuple[tuple[str, str], ...]) -> _Layout:
 
 
 def read_form(data: bytes, *, max_uncompressed: int) -> RawForm:
+    """The form in `data`, its values by field; or `FileProblem` saying in Dutch what it is instead."""
     book = open_workbook(data, max_uncompressed=max_uncompressed)
     form, version = recognise(book)
+    if book.uncompressed > FORM_MAX_UNCOMPRESSED:  # a rejected form is loaded whole by openpyxl
+        raise too_large()
     layout = _layout(form.id, tuple(sorted((k, v) for k, v in book.names.items() if k in form.keys)))
     grids = _read_sheets(data, set(layout.sheets))
     values: dict[str, Any] = {}
@@ -250,6 +518,24 @@ def read_form(data: bytes, *, max_uncompressed: int) -> RawForm:
 def _read_sheets(data: bytes, sheets: set[str]) -> dict[str, list[list[Any]]]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        missing = sheets - set(book.sheet_names)
+        if missing:
+            raise FileProblem(
+                "onbekende-werkmap",
+                f"In dit formulier ontbreekt het werkblad '{sorted(missing)[0]}'. Het is waarschijnlijk "
+                "aangepast of gekopieerd. " + ASK_FORM,
+            )
         return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in sheets}
+    except FileProblem:
+        raise
     except Exception as exc:  # calamine raises its own error types for any damage
         raise damaged() from exc
+    except BaseException as exc:  # a panic inside calamine (pyo3's PanicException) is no reason to stop
+        if is_panic(exc):
+            raise damaged() from exc
+        raise
+
+
+def is_panic(exc: BaseException) -> bool:
+    """pyo3 turns a Rust panic into `PanicException`, which derives from BaseException only."""
+    return type(exc).__name__ == "PanicException"

@@ -415,10 +415,12 @@ class Intake:
             regnr=regnr,
             duplicate=outcome == DUPLICATE,
             notes=[part.removeprefix("Let op: ") for part in reasons.split(" | ") if part.startswith("Let op: ")],
-            correction="Correctie van " in reasons and outcome == ACCEPTED,
+            correction="Correctie van " in reasons and outcome == ACCEPTED and not surveys,
         )
         stem = Path(original_name).stem
         folder = self._folder(self.settings.paths.receipts, school)
+        if school is None and len({s["school"] for s in surveys}) > 1:
+            folder = self.settings.paths.receipts / "meerdere scholen"  # an export for several schools
         name = f"{regnr} - {stem}{' (dubbel)' if outcome == DUPLICATE else ''}.txt"
         files.write_new(folder / files.safe_name(name), text.replace("\n", "\r\n").encode("utf-8-sig"))
 
@@ -501,8 +503,14 @@ class Intake:
             imported = import_survey(data, name, profiles, schools=self.settings.schools, today=self.now().date())
         except SurveyRejected as rejected:
             text, kind = rejected.message, "export-fout"
-            if not rejected.recognised:  # what it is not comes first; the profiles tried after
-                text, kind = problem.message + "\n\nIs het een export van een peiling? " + text, problem.kind
+            if not rejected.recognised and name.lower().endswith(".csv"):  # most likely an export
+                text = (
+                    "Dit bestand is geen ingevuld Excel-formulier. " + text + "\nIs het geen export maar een "
+                    "melding? Gebruik dan het juiste formulier uit de map met formulieren."
+                )
+                kind = problem.kind
+            elif not rejected.recognised:  # a workbook: what it is not comes first, the profiles after
+                text, kind = problem.message + "\n\n" + text, problem.kind
             if broken:
                 text += "\nLet op: deze profielen konden niet worden gelezen:\n- " + "\n- ".join(broken)
             return Decision(REJECTED, kind=kind, general=text)
@@ -522,11 +530,17 @@ class Intake:
             return decision
         decision.notes = [f"Export van een peiling, ingelezen met het profiel '{imported.profile}'."]
         for result in imported.results:
-            decision.notes.append(
-                f"{result.school} {self.settings.schools.get(result.school, '')}, {result.groep}, "
-                f"{result.schooljaar}: {result.respondents} respondenten, {len(result.themes)} thema's"
-                + (" (vervangt de eerder ingelezen resultaten)" if self.store.has_survey(result) else "")
-            )
+            about = f"{result.school} {self.settings.schools.get(result.school, '')}, {result.groep}, {result.schooljaar}"
+            decision.notes.append(f"{about}: {result.respondents} respondenten, {len(result.themes)} thema's")
+            before = self.store.stored_respondents(result)
+            if before is not None:
+                caution = f"Let op: {about}: vervangt de eerder ingelezen resultaten van {before} respondenten"
+                if result.respondents < before / 2:
+                    caution += (
+                        f", nu nog maar {result.respondents}. Was dit een gedeeltelijke export? Lever dan de "
+                        "volledige export opnieuw in"
+                    )
+                decision.notes.append(caution + ".")
         return decision
 
     def _decide_too_large(self) -> Decision:

@@ -40,6 +40,7 @@ GROUP_WORDS = {
     "leerkrachten": "personeel",
 }
 MAX_LISTED = 5
+UNKNOWN_LIMIT = 0.05  # more unknown answers than this and the results would mislead: refused
 CHUNK = 500  # rows read at a time: small enough to stay in the CPU's cache while each theme is counted
 _MISSING = object()
 
@@ -130,7 +131,7 @@ def read_xlsx(data: bytes, sheet: str = "") -> Table:
         if sheet:
             wanted = next((n for n in names if norm(n) == norm(sheet)), None)
             if wanted is None:
-                return Table([], iter(()), f"Excel (geen blad '{sheet}')")
+                return Table([], iter(()), f"Excel: het blad '{sheet}' bestaat niet (wel: {', '.join(names)})")
         else:
             wanted = names[0]
         rows = book.get_sheet_by_name(wanted).iter_rows()
@@ -228,7 +229,8 @@ def recognise(
                 f"'{loaded.profile.herkenning.bestandsnaam}'"
             )
         elif not table.header:
-            tried.append(f"- {loaded.profile.naam} ({loaded.source}): {table.what}: geen kopregel")
+            what = table.what if "bestaat niet" in table.what else f"{table.what}: geen kopregel"
+            tried.append(f"- {loaded.profile.naam} ({loaded.source}): {what}")
         elif missing:
             tried.append(f"- {loaded.profile.naam} ({loaded.source}): kolom(men) ontbreken: {', '.join(missing)}")
         else:
@@ -238,11 +240,11 @@ def recognise(
     if len(header) > 15:
         columns += f", … ({len(header)} kolommen)"
     raise SurveyRejected(
-        "Geen profiel voor peilingen herkent het als export van een vragenlijst.\n"
+        "Geen profiel voor peilingen herkent dit bestand als export van een vragenlijst.\n"
         f"Gelezen als {seen.what if seen else '?'}; kolommen: {columns}.\nGeprobeerde profielen:\n"
         + "\n".join(tried)
-        + "\nDan kan het bestuurskantoor een profiel voor deze leverancier toevoegen in de map "
-        "'profielen' (zie de handleiding).",
+        + "\nIs het een export van een peiling? Dan kan het bestuurskantoor een profiel voor deze leverancier "
+        "toevoegen in de map 'profielen' (zie de handleiding).",
         recognised=False,
     )
 
@@ -298,12 +300,15 @@ class _Resolver:
     def __init__(self, profile: Profile, schools: Mapping[str, str], name: str, today: dt.date) -> None:
         self.profile = profile
         self.schools = schools
-        self.by_name = {norm(n): b for b, n in schools.items()}
+        self.by_name = {norm(n): b for b, n in schools.items()} | {
+            norm(k): v.upper() for k, v in profile.school.waarden.items()
+        }
         self.cache: dict[tuple[str, Any], Any] = {}
         self.unknown: dict[str, Counter[str]] = {}  # what -> value -> how many rows
         self.today = today
         self.file_school = self._school_from_name(name) if profile.school.uit_bestandsnaam else None
         self.group_values = {norm(k): v for k, v in profile.respondent.waarden.items()}
+        self.unknown_share = 0.0  # of the answers given, the share the profile does not know
 
     def _school_from_name(self, name: str) -> str | None:
         upper = name.upper()
@@ -394,15 +399,17 @@ def _import(
     profile = loaded.profile
     resolver = _Resolver(profile, schools, name, today)
     missing: list[str] = []
+    optional: list[str] = []  # facts about the survey the export may leave out
     header = table.header
     ix = {
         "school": _index(header, profile.school.kolom, profile=profile, missing=missing),
         "respondent": _index(header, profile.respondent.kolom, profile=profile, missing=missing),
-        "jaar": _index(header, profile.afname.schooljaar_kolom, profile=profile, missing=missing),
-        "datum": _index(header, profile.afname.datum_kolom, profile=profile, missing=missing),
-        "klas": _index(header, profile.afname.groep_kolom, profile=profile, missing=missing),
-        "instrument": _index(header, profile.afname.instrument_kolom, profile=profile, missing=missing),
+        "jaar": _index(header, profile.afname.schooljaar_kolom, profile=profile, missing=optional),
+        "datum": _index(header, profile.afname.datum_kolom, profile=profile, missing=optional),
+        "klas": _index(header, profile.afname.groep_kolom, profile=profile, missing=optional),
+        "instrument": _index(header, profile.afname.instrument_kolom, profile=profile, missing=optional),
     }
+    notes = [f"kolom(men) niet in de export en dus niet gebruikt: {', '.join(optional)}"] if optional else []
     if profile.soort == "per_vraag":
         assert profile.per_vraag is not None
         pv = profile.per_vraag
@@ -414,23 +421,42 @@ def _import(
         if missing:
             raise _columns_missing(loaded, missing)
         accs, warnings = _per_question(table, resolver, ix, [(i, v) for i, v in answers if i is not None])
+        warnings = notes + warnings
     else:
         themes = []
+        absent: list[str] = []
         for key, theme in profile.themas.items():
             reverse = {norm(q) for q in theme.omgekeerd}
             cols = []
             for question in theme.vragen:
-                i = _index(header, question, profile=profile, missing=missing)
+                i = _index(header, question, profile=profile, missing=absent)
                 if i is not None:
                     cols.append((i, norm(question) in reverse))
-            themes.append((key, cols))
+            if cols:
+                themes.append((key, cols))
+        if profile.herkenning.alle_vragen:
+            missing += absent
+        elif absent:
+            notes.append(f"vragen uit het profiel die niet in de export staan: {', '.join(absent)}")
         if missing:
             raise _columns_missing(loaded, missing)
         accs, warnings = _per_respondent(table, resolver, ix, themes)
+        if resolver.unknown_share > UNKNOWN_LIMIT:
+            raise SurveyRejected(
+                f"Het bestand is herkend als export van '{profile.naam}' ({loaded.source}), maar "
+                f"{resolver.unknown_share:.0%} van de antwoorden is onbekend, meer dan {UNKNOWN_LIMIT:.0%}: "
+                + "; ".join(warnings)
+                + " De uitkomsten zouden dan niet kloppen. Pas het profiel aan en lever de export opnieuw in."
+            )
+        warnings = notes + warnings
     problems = []
     if resolver.unknown.get("school"):
         listed = _listed(resolver.unknown["school"])
-        problems.append(f"onbekende school: {listed}. Gebruik de BRIN-code of de naam zoals in de lijst van scholen.")
+        known = "; ".join(f"{b} {n}" for b, n in sorted(schools.items()))
+        problems.append(
+            f"onbekende school: {listed}. Gebruik de BRIN-code of de naam zoals in de instellingen ({known}), of "
+            "zet de naam die de leverancier gebruikt onder [school.waarden] in het profiel."
+        )
     if resolver.unknown.get("respondent"):
         listed = _listed(resolver.unknown["respondent"])
         problems.append(
@@ -444,6 +470,8 @@ def _import(
             f"Het bestand is herkend als export van '{profile.naam}' ({loaded.source}), maar kan niet "
             "worden ingelezen:\n- " + "\n- ".join(problems)
         )
+    if resolver.unknown.get("klas"):
+        warnings.append(f"groep van de leerling niet herkend (geen groep 1-8): {_listed(resolver.unknown['klas'])}")
     results = tuple(_result(profile, key, acc) for key, acc in sorted(accs.items()))
     return SurveyImport(profile.naam, loaded.source, results, tuple(warnings))
 
@@ -530,14 +558,20 @@ def _per_respondent(
         acc.respondents += count
         acc.dates.update(known)
         if ix["klas"] is not None:
-            for value in seen[ix["klas"]].get(key_id, ()):
-                acc.groups.update(resolver.pupil_groups(value))
+            for value, n in seen[ix["klas"]].get(key_id, Counter()).items():
+                found = resolver.pupil_groups(value)
+                if not found and str(value).strip():
+                    resolver._note("klas", n, value)
+                acc.groups.update(found)
         if instrument:
             acc.instruments.add(instrument)
     unknown: Counter[str] = Counter()
+    outside: Counter[str] = Counter()  # numbers outside the scale
+    given = 0  # answers that are not empty
     values: dict[Any, float | None] = {}
     for (theme, cols), per_key in zip(themes, patterns, strict=True):
         reverse = [r for _, r in cols]
+        threshold = profile.themas[theme].positief_vanaf or from_
         for key_id, counter in per_key.items():
             target = resolved[key_id][0]
             if target is None:
@@ -552,13 +586,16 @@ def _per_respondent(
                     v = values[raw]
                     if v is None:
                         if str(raw).strip() and norm(raw) not in labels:
-                            unknown[str(raw).strip()[:40]] += count
+                            given += count
+                            shown = str(raw).strip()[:40]
+                            (outside if number(raw) is not None else unknown)[shown] += count
                         continue
+                    given += count
                     if rev:
                         v = lo + hi - v
                     total += v
                     k += 1
-                    pos += v >= from_
+                    pos += v >= threshold
                 if not k:
                     continue
                 t = acc.themes.setdefault(theme, _ThemeAcc())
@@ -572,8 +609,15 @@ def _per_respondent(
         listed = ", ".join(f"'{v}'" for v, _ in unknown.most_common(MAX_LISTED))
         warnings.append(
             f"{sum(unknown.values())} antwoord(en) niet herkend en niet meegeteld: {listed}. "
-            "Voeg ze zo nodig toe onder [antwoorden] in het profiel."
+            "Voeg ze toe onder [antwoorden] in het profiel (of onder overslaan als ze niet mogen meetellen)."
         )
+    if outside:
+        listed = ", ".join(f"'{v}'" for v, _ in outside.most_common(MAX_LISTED))
+        warnings.append(
+            f"{sum(outside.values())} antwoord(en) buiten de schaal {lo:g}-{hi:g} niet meegeteld: {listed}. "
+            "Klopt [schaal] in het profiel?"
+        )
+    resolver.unknown_share = (sum(unknown.values()) + sum(outside.values())) / given if given else 0.0
     return accs, warnings
 
 
@@ -609,6 +653,8 @@ def _per_question(
     accs: dict[tuple[str, str, str], _Acc] = {}
     not_mapped: list[str] = []
     no_answers: list[int] = []
+    odd_sums: list[int] = []
+    seen_questions: set[str] = set()
     i_q, i_n = ix["vraag"], ix["aantal"]
     assert i_q is not None and i_n is not None
     for number_, row in enumerate(table.rows, start=2):
@@ -618,9 +664,11 @@ def _per_question(
         question = norm(row[i_q])
         theme = questions.get(question)
         if theme is None:
-            if question and len(not_mapped) < MAX_LISTED:
-                not_mapped.append(str(row[i_q]).strip()[:60])
+            shown = str(row[i_q]).strip()[:60]
+            if question and shown not in not_mapped and len(not_mapped) < MAX_LISTED:
+                not_mapped.append(shown)
             continue
+        seen_questions.add(question)
         school = resolver.school(row[ix["school"]] if ix["school"] is not None else None, 1)
         group = resolver.group(row[ix["respondent"]] if ix["respondent"] is not None else None, 1)
         if school is None or group is None:
@@ -631,10 +679,12 @@ def _per_question(
         if not n or total <= 0:
             no_answers.append(number_)
             continue
+        if not (0.9 <= total <= 1.1 or 90 <= total <= 110):
+            odd_sums.append(number_)
         if question in reverse:
             shares = [(p, lo + hi - v) for p, v in shares]
         mean = sum(p * v for p, v in shares) / total
-        positive = sum(p for p, v in shares if v >= from_) / total
+        positive = sum(p for p, v in shares if v >= (profile.themas[theme].positief_vanaf or from_)) / total
         date = resolver.date(row[ix["datum"]]) if ix["datum"] is not None else None
         year = resolver.year(row[ix["jaar"]] if ix["jaar"] is not None else None, date)
         acc = accs.setdefault((school, year, group), _Acc())
@@ -659,6 +709,14 @@ def _per_question(
         warnings.append(
             "regels zonder aantal of percentages overgeslagen: " + ", ".join(str(r) for r in no_answers[:MAX_LISTED])
         )
+    if odd_sums:
+        warnings.append(
+            "regels waarvan de percentages niet samen 100% zijn (naar 100% omgerekend): "
+            + ", ".join(str(r) for r in odd_sums[:MAX_LISTED])
+        )
+    absent = [q for definition in profile.themas.values() for q in definition.vragen if norm(q) not in seen_questions]
+    if absent:
+        warnings.append(f"vragen uit het profiel die niet in de export staan: {', '.join(absent[:10])}")
     return accs, warnings
 
 
