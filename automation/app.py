@@ -29,10 +29,12 @@ from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.intake.files import candidates
 from automation.intake.pipeline import Counts
+from automation.intake.purge import PurgeReport
+from automation.intake.purge import purge as purge_store
 from automation.intake.rebuild import RebuildReport
 from automation.intake.rebuild import rebuild as rebuild_store
 from automation.intake.runner import Runner, ensure_folders, watch, working_folder_lock
-from automation.store import Store
+from automation.store import Store, now_text
 from automation.surveys.importer import SurveyRejected, import_survey
 from automation.surveys.profile import all_profiles
 from automation.workspace import EXAMPLE_SCHOOLS
@@ -290,3 +292,20 @@ def rebuild(
         ensure_folders(settings)
         report = rebuild_store(settings, progress=progress)
     return report, process(settings)
+
+
+def purge(
+    settings: Settings, *, dry_run: bool, today: dt.date | None = None
+) -> PurgeReport:
+    """Remove personal details older than the retention period; then rebuild the master."""
+    day = today or dt.date.today()
+    with open_runner(settings) as runner:
+        if dry_run:
+            return purge_store(settings, runner.store, today=day, dry_run=True)
+        run_id = runner.store.start_run("purge", now_text(runner.now()))
+        runner.intake.run_id = run_id
+        report = purge_store(settings, runner.store, today=day, dry_run=False, run_id=run_id, now=runner.now)
+        runner.store.finish_run(run_id, at=now_text(runner.now()), counts={"purged": sum(report.records.values())})
+        if not report.nothing:
+            runner.rebuild_master()
+        return report

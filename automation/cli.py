@@ -15,6 +15,7 @@ from automation.config import Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
 from automation.errors import FolderError, VeiligheidError
 from automation.forms import FORMS
+from automation.intake.purge import summary as purge_summary
 from automation.workspace import EXAMPLE_SCHOOLS, init_workspace, setup_logging
 
 
@@ -326,6 +327,23 @@ def rebuild(obj: Context, toch: bool) -> None:
     if report.unlisted:
         click.echo(f"{report.unlisted} bestand(en) in het archief zonder registerregel: verwerkt op bestandstijd.")
     click.echo(f"Daarna de inbox: {counts.accepted} geaccepteerd, {counts.rejected} afgewezen; het bestuursoverzicht is bijgewerkt.")
+
+
+@main.command()
+@click.option("--proef", "--dry-run", "dry_run", is_flag=True, help="Zeg alleen wat er weg zou gaan; verander niets.")
+@click.pass_obj
+def purge(obj: Context, dry_run: bool) -> None:
+    """Verwijder persoonsgegevens die ouder zijn dan de bewaartermijn ([privacy] in de instellingen)."""
+    settings = obj.settings()
+    report = app.purge(settings, dry_run=dry_run)
+    years = settings.board.privacy.bewaartermijn_schooljaren
+    click.echo(f"Bewaartermijn: {years} schooljaren; alles van vóór {report.cutoff:%d-%m-%Y} valt erbuiten.")
+    if report.nothing:
+        click.echo("Er is niets ouder dan de bewaartermijn: niets verwijderd.")
+        return
+    click.echo(purge_summary(report))
+    if dry_run:
+        click.echo("Dit was een proef: er is niets veranderd. Zonder --proef wordt het echt verwijderd.")
 
 
 def _self_command() -> str:

@@ -60,10 +60,13 @@ def has_entries(path: Path) -> bool:
         return False
 
 
-def rewrite(path: Path, entries: Sequence[Entry]) -> None:
-    """Replace the journal (after a rebuild), keeping the previous one beside it."""
+def rewrite(path: Path, entries: Sequence[Entry], *, keep_previous: bool = True) -> None:
+    """Replace the journal (after a rebuild: keeping the previous one beside it; after a purge: not)."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text("".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
-    if path.exists():
-        os.replace(path, path.with_name(f"{path.stem}.vorige{path.suffix}"))
+    previous = path.with_name(f"{path.stem}.vorige{path.suffix}")
+    if path.exists() and keep_previous:
+        os.replace(path, previous)
+    elif not keep_previous:
+        previous.unlink(missing_ok=True)  # it holds the names a purge removes
     os.replace(tmp, path)

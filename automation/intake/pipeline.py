@@ -581,7 +581,15 @@ class Intake:
             return decision
         ref = result.record.get("leerling_ref")
         if isinstance(ref, str) and ref:
-            result.record["leerling_ref"] = pseudonym(self.secret, str(result.record["school"]), ref)
+            code = pseudonym(self.secret, str(result.record["school"]), ref)
+            result.record["leerling_ref"] = code
+            # staff sometimes repeat the pupil's number or initials in a description: the store (and
+            # so the master) gets the pseudonym there too; the plain value stays in the original only
+            mention = re.compile(rf"(?<![\w.]){re.escape(ref.strip())}(?![\w])", re.IGNORECASE)
+            for f in raw.form.fields:
+                value = result.record.get(f.key)
+                if f.kind in (Kind.TEXT, Kind.LONGTEXT) and isinstance(value, str):
+                    result.record[f.key] = mention.sub(code, value)
         decision.content_key = content_key(raw.form, result.record)
         if decision.correction_of:
             # a correction changes the record unless it says what the record says now (it may

@@ -1,0 +1,166 @@
+"""Remove personal details older than the retention period (`veiligheid purge`, DOMAIN.md §9).
+
+`[privacy] bewaartermijn_schooljaren = N` keeps the last N school years, the current one included.
+For a registration of an earlier school year (by the date of the event, else when it arrived):
+- its record keeps what the counts need — school, dates, categories, roles, yes/no answers, numbers —
+  and loses every free-text field, e-mail address and the pupil's pseudonym; earlier versions go;
+- the original file is removed from the archive, and a rejected file (with its annotated copy and
+  explanation) from the rejected folder; the file's name in the store becomes "(verwijderd)".
+Files that were not stored as a registration (rejected files, survey exports) count by when they
+arrived. Survey aggregates hold no personal details and stay. Every purge is an event in the Logboek.
+A dry run (`--proef`) says what would go and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from automation.checks.schoolyear import start_year
+from automation.config import Settings
+from automation.forms import FORMS, Kind
+from automation.intake import journal
+from automation.store import Store, dumps, now_text
+
+log = logging.getLogger(__name__)
+
+PERSONAL = frozenset({Kind.TEXT, Kind.LONGTEXT, Kind.EMAIL, Kind.PUPIL_REF})
+REMOVED = "(verwijderd)"
+MARK = "persoonsgegevens_verwijderd"
+
+
+@dataclass
+class PurgeReport:
+    cutoff: dt.date  # everything before this date is purged
+    dry_run: bool
+    records: Counter[str] = field(default_factory=Counter)  # per form
+    submissions: int = 0
+    archive_files: int = 0
+    archive_bytes: int = 0
+    handed_back: int = 0  # files in the rejected folder
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.records or self.submissions or self.archive_files or self.handed_back)
+
+
+def cutoff_date(today: dt.date, years: int) -> dt.date:
+    """The first day of the oldest school year that is kept."""
+    return dt.date(start_year(today) - (years - 1), 8, 1)
+
+
+def _personal_keys(form_id: str) -> set[str]:
+    form = FORMS.get(form_id)
+    return {f.key for f in form.fields if f.kind in PERSONAL} if form else set()
+
+
+def _handed_back(path: Path) -> list[Path]:
+    """A rejected file and what was put beside it: '<naam> - met opmerkingen.xlsx', '<naam> - uitleg.txt'."""
+    if not path.name:
+        return []
+    stem = path.stem
+    return [path, path.with_name(f"{stem} - met opmerkingen.xlsx"), path.with_name(f"{stem} - uitleg.txt")]
+
+
+def purge(
+    settings: Settings,
+    store: Store,
+    *,
+    today: dt.date,
+    dry_run: bool,
+    run_id: int | None = None,
+    now: Callable[[], dt.datetime] = dt.datetime.now,
+) -> PurgeReport:
+    cutoff = cutoff_date(today, settings.board.privacy.bewaartermijn_schooljaren)
+    report = PurgeReport(cutoff=cutoff, dry_run=dry_run)
+    limit = cutoff.isoformat()
+    old_records = {
+        row["regnr"]: row
+        for row in store.conn.execute(
+            """SELECT * FROM records WHERE coalesce(event_date, substr(created_at, 1, 10)) < ?
+               AND json_extract(data, '$.persoonsgegevens_verwijderd') IS NULL""",
+            (limit,),
+        )
+    }
+    old_subs = list(
+        store.conn.execute(
+            """SELECT s.* FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
+               WHERE s.original_name != :removed AND (
+                   (r.regnr IS NOT NULL AND coalesce(r.event_date, substr(r.created_at, 1, 10)) < :limit)
+                   OR (r.regnr IS NULL AND s.received_at < :limit))""",
+            {"limit": limit, "removed": REMOVED},
+        )
+    )
+    old_ids = {row["id"] for row in old_subs}
+    kept_paths = {row[1] for row in store.conn.execute("SELECT id, archive_path FROM submissions") if row[0] not in old_ids}
+    files: list[Path] = []
+    for sub in old_subs:
+        archived = Path(sub["archive_path"])
+        keep = sub["archive_path"] == REMOVED or sub["archive_path"] in kept_paths
+        if not keep and archived.is_file() and archived not in files:
+            files.append(archived)
+            report.archive_files += 1
+            report.archive_bytes += archived.stat().st_size
+        for path in _handed_back(Path(sub["rejected_path"] or "")):
+            if path.is_file() and path not in files:
+                files.append(path)
+                report.handed_back += 1
+    for row in old_records.values():
+        report.records[row["form_id"]] += 1
+    report.submissions = len(old_subs)
+    if dry_run or report.nothing:
+        return report
+
+    moment = now_text(now().replace(microsecond=0))
+    with store.transaction():
+        for regnr, row in old_records.items():
+            data = json.loads(row["data"])
+            for key in _personal_keys(row["form_id"]):
+                data.pop(key, None)
+            data[MARK] = today.isoformat()
+            store.conn.execute("UPDATE records SET data = ? WHERE regnr = ?", (dumps(data), regnr))
+            store.conn.execute("DELETE FROM record_history WHERE regnr = ?", (regnr,))
+            store.conn.execute("DELETE FROM office_notes WHERE regnr = ? AND note IS NOT NULL", (regnr,))
+        for sub in old_subs:
+            store.conn.execute(
+                """UPDATE submissions SET original_name = ?, archive_path = ?, rejected_path = NULL, inbox_path = '',
+                     reasons = 'Persoonsgegevens verwijderd na de bewaartermijn.' WHERE id = ?""",
+                (REMOVED, REMOVED, sub["id"]),
+            )
+        store.add_event(
+            at=moment,
+            kind="opgeschoond",
+            name="bewaartermijn",
+            message=summary(report),
+            run_id=run_id,
+        )
+    # after the commit: the store no longer points at them; the archive's register forgets their names
+    entries = journal.read(settings.paths.journal)
+    journal.rewrite(
+        settings.paths.journal,
+        [replace(e, name=REMOVED, archive=REMOVED) if e.id in old_ids else e for e in entries],
+        keep_previous=False,
+    )
+    for path in files:
+        try:
+            path.unlink()
+        except OSError as exc:
+            log.error("Kon %s niet verwijderen (%s); de volgende purge probeert het opnieuw.", path, exc)
+    log.warning(summary(report))
+    return report
+
+
+def summary(report: PurgeReport) -> str:
+    verb = "Zou verwijderen" if report.dry_run else "Verwijderd"
+    per_form = ", ".join(f"{FORMS[k].register if k in FORMS else k} {n}" for k, n in sorted(report.records.items()))
+    return (
+        f"{verb}: persoonsgegevens van vóór {report.cutoff:%d-%m-%Y} — "
+        f"{sum(report.records.values())} registratie(s){f' ({per_form})' if per_form else ''}, "
+        f"{report.submissions} ontvangen bestand(en) in het logboek, {report.archive_files} origine(e)l(en) uit het "
+        f"archief ({report.archive_bytes / 1e6:.1f} MB), {report.handed_back} bestand(en) uit de map afgewezen."
+    )
