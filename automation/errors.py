@@ -51,3 +51,26 @@ class FileProblem(VeiligheidError):
 
 class NotReady(Exception):
     """The file is still being written or is locked by another program: try again later."""
+
+
+def explain_os_error(exc: BaseException) -> str:
+    """What a disk or folder problem means, in Dutch, for the log and the console."""
+    import errno
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+        return "de schijf is vol"
+    code = getattr(exc, "errno", None)
+    known = {
+        errno.ENOSPC: "de schijf is vol",
+        errno.EDQUOT: "het schijfquotum is op",
+        errno.EROFS: "de schijf of map is alleen-lezen",
+        errno.EACCES: "geen toegang (schrijfrechten?)",
+        errno.EPERM: "geen toegang (schrijfrechten?)",
+        errno.ENOENT: "de map of het bestand is er niet (meer)",
+        errno.EIO: "een lees- of schrijffout van de schijf of het netwerk",
+    }
+    meaning = known.get(code) if code is not None else None
+    if meaning is None:
+        return str(exc)
+    return meaning if meaning.startswith("de schijf") else f"{meaning}: {exc}"

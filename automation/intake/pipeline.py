@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.config import STAGING_NAME, Settings
-from automation.errors import FileProblem, NotReady
+from automation.errors import FileProblem, NotReady, explain_os_error
 from automation.excel.annotate import annotate
 from automation.excel.read_form import RawForm, damaged, read_form
 from automation.forms import FORMS, FormDef, Kind
@@ -159,8 +159,8 @@ class Intake:
             referenced.add(row["inbox_path"])
             try:
                 self._finish_row(row)
-            except OSError as exc:  # e.g. disk full: leave it for the next round
-                log.error("Kon %s nog niet afmaken (%s).", row["original_name"], exc)
+            except OSError as exc:  # e.g. disk full, read-only outbox: leave it for the next round
+                log.error("Kon %s nog niet afmaken: %s; de volgende ronde opnieuw.", row["original_name"], explain_os_error(exc))
                 continue
             done += 1
         for leftover in sorted(staging.iterdir()) if staging.is_dir() else []:

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +27,7 @@ from watchdog.observers.polling import PollingObserver
 from automation.config import Settings
 from automation.documents.generate import RECORD_NAME as PLANS_RECORD
 from automation.documents.generate import plan_dates
-from automation.errors import AlreadyRunning, FolderError, StoreError
+from automation.errors import AlreadyRunning, FolderError, StoreError, explain_os_error
 from automation.excel import live
 from automation.excel.master import REGISTER_FORMS, write_master
 from automation.excel.publish import Replace, dated_copies, publish
@@ -163,8 +164,8 @@ class Runner:
             self.master_stale = False
             self._remember_written(done.path, upto=upto)
             return done.path
-        except OSError as exc:  # e.g. the master is open in Excel on Windows; retried next pass
-            log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", exc)
+        except OSError as exc:  # open in Excel on Windows, disk full, read-only outbox: retried next pass
+            log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", explain_os_error(exc))
             return None
         except Exception:  # a bug must not stop the intake: the store is intact, the master can wait
             log.exception("Fout bij het maken van het bestuursoverzicht; de verwerking gaat door.")
@@ -310,7 +311,9 @@ class Runner:
         never holds up the others and never stops the loop (None: leave it for the next scan)."""
         try:
             return list(self.intake.handle_many([(p, tracker.stable_for(p)) for p in group]))
-        except Exception:
+        except Exception as exc:
+            if isinstance(exc, (OSError, sqlite3.OperationalError)):
+                log.error("Verwerken van een groep bestanden mislukt (%s); ze worden los opnieuw geprobeerd.", explain_os_error(exc))
             if len(group) == 1:
                 return [self._handle_alone(tracker, group[0])]
         return [self._handle_alone(tracker, path) for path in group]
@@ -318,12 +321,16 @@ class Runner:
     def _handle_alone(self, tracker: files.StabilityTracker, path: Path) -> str | None:
         try:
             return self.intake.handle(path, stable_for=tracker.stable_for(path))
-        except OSError as exc:  # disk full, share gone: keep the file, try again later (backing off)
+        except (OSError, sqlite3.OperationalError) as exc:  # disk or database full, share gone, read-only
             failures = self.backoff.get(path, (0, 0.0))[0] + 1
             delay = min(300.0, 2.0**failures)
             self.backoff[path] = (failures, time.monotonic() + delay)
             log.error(
-                "Kon %s nu niet verwerken (%s); het blijft in de inbox (opnieuw over %.0f s).", path.name, exc, delay
+                "Kon %s nu niet verwerken: %s. Het origineel blijft bewaard (in de inbox of, als het al is "
+                "opgeslagen, in het archief) en wordt afgemaakt zodra het weer kan (opnieuw over %.0f s).",
+                path.name,
+                explain_os_error(exc),
+                delay,
             )
             return WAITING
         except Exception:  # a bug: the file stays in the inbox until the next full scan
