@@ -8,7 +8,6 @@ import hashlib
 import logging
 import os
 import sqlite3
-from pathlib import Path
 
 import pytest
 
