@@ -200,7 +200,7 @@ def check_school(
 
 def _survey_text(s: PupilSurvey) -> str:
     when = f", afgenomen {s.afname:%d-%m-%Y}" if s.afname else ""
-    return f"{s.instrument}{when}, {s.respondents} leerlingen"
+    return f"{s.instrument or 'een peiling (instrument niet genoemd)'}{when}, {s.respondents} leerlingen"
 
 
 def _measured(
@@ -239,7 +239,7 @@ def _measured(
         title,
         MEETS,
         f"Peilingen onder leerlingen in {schooljaar}: {_survey_text(best)}; ook {'; '.join(others)}. De eisen "
-        f"gelden per instrument: beoordeeld is de peiling die er het best aan voldoet ({best.instrument}).",
+        f"gelden per instrument: beoordeeld is de peiling die er het best aan voldoet ({_survey_text(best)}).",
     )
 
 
@@ -360,29 +360,34 @@ def _three_parts(surveys: Sequence[PupilSurvey], missing: Verdict) -> Requiremen
 
 def _instrument(surveys: Sequence[PupilSurvey], form: Mapping[str, Any], cfg: Monitor, missing: Verdict) -> Requirement:
     title = "Erkend instrument"
-    names = sorted({s.instrument for s in surveys}) or (
-        [str(form["monitor_instrument"])] if form.get("monitor_instrument") else []
-    )
+    on_form = str(form.get("monitor_instrument") or "")
+    named = sorted({s.instrument for s in surveys if s.instrument})
+    if surveys and not named and on_form:  # the export does not name it: the school form does
+        names, source = [on_form], " (de export noemt geen instrument; dit staat op het schoolformulier)"
+    elif named:
+        names, source = named, ""
+    else:
+        names, source = ([on_form] if on_form else []), " (volgens het schoolformulier; nog geen peiling ontvangen)"
     if not names:
-        return Requirement(
-            "instrument",
-            title,
-            missing,
-            "Geen instrument bekend: geen peiling ontvangen en geen monitorinstrument op het schoolformulier.",
+        reason = (
+            "Geen instrument bekend: de export noemt het niet en het schoolformulier ook niet. De directeur vult het "
+            "monitorinstrument in op het schoolformulier."
+            if surveys
+            else "Geen instrument bekend: geen peiling ontvangen en geen monitorinstrument op het schoolformulier."
         )
+        return Requirement("instrument", title, ATTENTION if surveys else missing, reason)
     accepted = [(n, on_list(n, cfg.erkende_instrumenten)) for n in names]
     good = [f"{n}" + (f" ({hit})" if _simple(hit) != _simple(n) else "") for n, hit in accepted if hit]
     if good:
-        source = "" if surveys else " (volgens het schoolformulier; nog geen peiling ontvangen)"
         return Requirement("instrument", title, MEETS, f"{', '.join(good)} staat op de lijst van de inspectie{source}.")
     verb = "staat" if len(names) == 1 else "staan"
     return Requirement(
         "instrument",
         title,
         ATTENTION,
-        f"{' en '.join(names)} {verb} niet op de lijst van erkende instrumenten. Vraag de leverancier te bevestigen "
-        "dat de inspectie het instrument heeft erkend (en zet het dan in de lijst erkende_instrumenten in de "
-        "instellingen), of gebruik een erkend instrument.",
+        f"{' en '.join(names)} {verb} niet op de lijst van erkende instrumenten{source}. Vraag de leverancier te "
+        "bevestigen dat de inspectie het instrument heeft erkend en meld dat aan het bestuurskantoor, of gebruik een "
+        "erkend instrument.",
     )
 
 

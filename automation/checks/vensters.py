@@ -86,7 +86,9 @@ def vensters(
     """The text, from the school form, the latest survey of each group and the monitor check."""
     name = public_name(form.get("schoolnaam") or school_name)
     paragraphs = [f"Veiligheid op school — {name} ({schooljaar})"]
-    judged = check.judged.regnr if check and check.judged else None
+    # the survey the monitor check judged, if it reached enough pupils; else the one that reached the most
+    representative = check is not None and any(r.key == "representatief" and r.verdict == MEETS for r in check.requirements)
+    judged = check.judged.regnr if check and check.judged and representative else None
     pupils = _pick(scores, "leerlingen", judged)
 
     programme = form.get("programma")
@@ -106,18 +108,12 @@ def vensters(
     paragraphs.append(text)
     paragraphs.append(_monitoring(form, pupils))
     paragraphs.append(_results(scores, pupils, schooljaar))
-    if check is not None:
-        if check.overall == MEETS:
-            paragraphs.append(
-                "De meting voldoet aan de eisen van de wet: elk schooljaar, onder een representatief deel van de "
-                "leerlingen, met een erkend instrument, over veiligheidsbeleving, aantasting van de veiligheid en "
-                "welbevinden."
-            )
-        else:
-            paragraphs.append(
-                f"[let op, niet publiceren zonder aanpassing: de meting voldoet nog niet aan de wet ({check.summary}); "
-                "zie het blad Monitorcheck]"
-            )
+    if check is not None and check.overall == MEETS:
+        paragraphs.append(
+            "De meting voldoet aan de eisen van de wet: elk schooljaar, onder een representatief deel van de "
+            "leerlingen, met een erkend instrument, over veiligheidsbeleving, aantasting van de veiligheid en "
+            "welbevinden."
+        )
 
     coordinator = form.get("coordinator_naam")
     if coordinator:
@@ -154,11 +150,24 @@ MEASURES = (
 )
 
 
+def warning(check: MonitorCheck | None) -> str:
+    """For the office, beside the text (never in it): why it should not be published as it is."""
+    if check is None or check.overall == MEETS:
+        return ""
+    return f"Niet publiceren zonder aanpassing: de meting voldoet nog niet aan de wet ({check.summary}). Zie Monitorcheck."
+
+
 def _monitoring(form: Mapping[str, Any], pupils: Sequence[ThemeScore]) -> str:
     """How and when the school measures: from its latest pupil survey, else from the school form."""
     if pupils:
         survey = pupils[0]
-        text = f"De school meet hoe veilig leerlingen zich voelen met het instrument {public_name(survey.instrument)}"
+        instrument = survey.instrument or form.get("monitor_instrument")
+        named = f"het instrument {public_name(instrument)}" if instrument else _missing("het instrument")
+        themes = {s.theme for s in pupils}
+        if "veiligheidsbeleving" in themes:
+            text = f"De school meet hoe veilig leerlingen zich voelen met {named}"
+        else:  # do not claim a safety measurement the survey does not make
+            text = f"De school vraagt leerlingen naar hun ervaringen met {named}"
         if survey.groepen:
             text += f", in groep {groups_text(survey.groepen)}"
         elif form.get("monitor_groepen"):
@@ -166,7 +175,6 @@ def _monitoring(form: Mapping[str, Any], pupils: Sequence[ThemeScore]) -> str:
         if survey.afname:
             text += f"; de laatste meting was in {MONTHS[survey.afname.month - 1]} {survey.afname.year}"
         text += "."
-        themes = {s.theme for s in pupils}
         asked = [what for keys, what in MEASURES if themes & set(keys)]
         if asked:
             listed = asked[0] if len(asked) == 1 else ", ".join(asked[:-1]) + " en " + asked[-1]

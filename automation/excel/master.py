@@ -24,6 +24,7 @@ from automation.checks.overview import Count, overview
 from automation.checks.schoolforms import for_year, latest_school_forms
 from automation.checks.schoolyear import previous, schoolyear
 from automation.checks.vensters import texts_for
+from automation.checks.vensters import warning as vensters_warning
 from automation.config import Monitor
 from automation.excel.overview_sheet import write_overview, write_progress
 from automation.excel.read_master import NOTE, STATUS
@@ -233,7 +234,8 @@ def write_master(
     write_progress(wb, schools=schools, milestones=progress, year=year)
     _write_schools(wb, store, schools, fmt)
     texts = texts_for(store, schools, cfg, schooljaar=year, today=today, checks=checks)
-    write_vensters(wb, texts, schools=schools, year=year, generated=generated)
+    cautions = {brin: vensters_warning(check) for brin, check in checks.items()}
+    write_vensters(wb, texts, schools=schools, year=year, generated=generated, warnings=cautions)
     _write_log(wb, store, fmt)
     wb.close()
     return tmp

@@ -164,7 +164,13 @@ def write_monitor(
 
 
 def write_vensters(
-    wb: Workbook, texts: Mapping[str, str], *, schools: Mapping[str, str], year: str, generated: dt.datetime
+    wb: Workbook,
+    texts: Mapping[str, str],
+    *,
+    schools: Mapping[str, str],
+    year: str,
+    generated: dt.datetime,
+    warnings: Mapping[str, str] | None = None,
 ) -> Worksheet:
     ws = wb.add_worksheet("Vensters")
     title = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F4E79"})
@@ -179,15 +185,19 @@ def write_vensters(
         "school'. Tekst tussen [ ] ontbreekt nog: vraag die eerst aan de school.",
         sub,
     )
-    ws.write_row(3, 0, ["BRIN", "School", "Tekst"], head)
+    ws.write_row(3, 0, ["BRIN", "School", "Tekst", "Let op (voor het bestuurskantoor)"], head)
     ws.set_column(0, 0, 8)
     ws.set_column(1, 1, 24)
     ws.set_column(2, 2, 120)
+    ws.set_column(3, 3, 40)
+    caution = wb.add_format({"text_wrap": True, "valign": "top", "font_color": "#9C0006", "bold": True})
     for i, brin in enumerate(sorted(schools), start=4):
         ws.write_string(i, 0, brin)
         ws.write_string(i, 1, schools[brin])
         body = texts.get(brin, "")
         ws.write_string(i, 2, body, text)
+        if (warnings or {}).get(brin):
+            ws.write_string(i, 3, (warnings or {})[brin], caution)
         ws.set_row(i, min(409, 15 * (2 + len(body) // 105 + body.count("\n"))))
     ws.freeze_panes(4, 0)
     ws.set_landscape()

@@ -407,7 +407,7 @@ def _import(
         "jaar": _index(header, profile.afname.schooljaar_kolom, profile=profile, missing=optional),
         "datum": _index(header, profile.afname.datum_kolom, profile=profile, missing=optional),
         "klas": _index(header, profile.afname.groep_kolom, profile=profile, missing=optional),
-        "instrument": _index(header, profile.afname.instrument_kolom, profile=profile, missing=optional),
+        "instrument": _index(header, profile.afname.instrument_kolom, profile=profile, missing=[]),
     }
     notes = [f"kolom(men) niet in de export en dus niet gebruikt: {', '.join(optional)}"] if optional else []
     if profile.soort == "per_vraag":

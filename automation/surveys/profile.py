@@ -116,7 +116,7 @@ class PerVraag(_Strict):
 class Profile(_Strict):
     naam: Annotated[str, Field(min_length=1)]
     omschrijving: str = ""
-    instrument: Annotated[str, Field(min_length=1)]  # the instrument's name, as the monitor check knows it
+    instrument: str = ""  # the instrument's name as the monitor check knows it ("": the school form's)
     soort: Literal["per_respondent", "per_vraag"] = "per_respondent"
     herkenning: Herkenning
     school: SchoolBron
