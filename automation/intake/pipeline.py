@@ -265,25 +265,9 @@ class Intake:
                 decision = self._decide(data, sha, name) if data is not None else self._decide_too_large()
             except NotReady:
                 decision = self._decide_damaged()
-            sub = Submission(
-                received_at=now_text(received),
-                original_name=name,
-                inbox_path="",
-                sha256=sha,
-                size=size,
-                archive_path=str(kept),
-                form_id=decision.form.id if decision.form else None,
-                form_version=decision.raw.version if decision.raw else None,
-                outcome=decision.outcome,
-                kind=decision.kind,
-                reasons=self._reasons(decision),
-                content_key=decision.content_key if decision.outcome == ACCEPTED else None,
-                rejected_path=rejected,
+            _, sub_id, _ = self._register(
+                decision, name=name, inbox_path="", sha=sha, size=size, kept=kept, received=received, rejected=rejected
             )
-            regnr = self._assign_regnr(decision, received)
-            sub_id = self.store.add_submission(sub, run_id=self.run_id, regnr=regnr)
-            if decision.outcome == ACCEPTED and regnr is not None:
-                self._store_record(decision, sub_id, regnr, received)
             self.store.mark_finished(sub_id, rejected_path=rejected)
         finally:
             self.now = now
@@ -332,10 +316,36 @@ class Intake:
         if decision.outcome == REJECTED:
             folder = self._folder(self.settings.paths.rejected, decision.school)
             rejected_path = str(files.unique_target(folder, _handback_name(path.name)))
+        sub, sub_id, regnr = self._register(
+            decision,
+            name=path.name,
+            inbox_path=str(mine),
+            sha=sha,
+            size=size,
+            kept=kept,
+            received=received,
+            rejected=rejected_path,
+        )
+        faults.point("stored")
+        return _Stored(path.name, mine, data, sha, sub_id, sub, decision, regnr, received, kept)
+
+    def _register(
+        self,
+        decision: Decision,
+        *,
+        name: str,
+        inbox_path: str,
+        sha: str,
+        size: int,
+        kept: Path,
+        received: dt.datetime,
+        rejected: str | None,
+    ) -> tuple[Submission, int, str | None]:
+        """Store the submission, its number and (when accepted) its record, in the open transaction."""
         sub = Submission(
             received_at=now_text(received),
-            original_name=path.name,
-            inbox_path=str(mine),
+            original_name=name,
+            inbox_path=inbox_path,
             sha256=sha,
             size=size,
             archive_path=str(kept),
@@ -345,14 +355,13 @@ class Intake:
             kind=decision.kind,
             reasons=self._reasons(decision),
             content_key=decision.content_key if decision.outcome == ACCEPTED else None,
-            rejected_path=rejected_path,
+            rejected_path=rejected,
         )
         regnr = self._assign_regnr(decision, received)
         sub_id = self.store.add_submission(sub, run_id=self.run_id, regnr=regnr)
         if decision.outcome == ACCEPTED and regnr is not None:
             self._store_record(decision, sub_id, regnr, received)
-        faults.point("stored")
-        return _Stored(path.name, mine, data, sha, sub_id, sub, decision, regnr, received, kept)
+        return sub, sub_id, regnr
 
     def _finish(self, item: _Stored) -> None:
         """After the commit: remove the claimed file, or hand it back; tell the sender."""
