@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,11 @@ from docx.oxml.ns import qn
 from automation import app, demo
 from automation.cli import main
 from automation.config import Settings, load_settings
-from automation.documents import build_templates, formatting, lint, pdf
+from automation.documents import build_templates, formatting, lint, pdf, sample
 from automation.documents.catalog import ANNEXES, DOCUMENTS, school_folder_name
+from automation.documents.context import school_context
 from automation.documents.errors import TemplateProblem
+from automation.documents.facts import BoardFacts, DutyCount, EventCount
 from automation.documents.generate import PRODUCT_TEMPLATES, plan_dates
 from automation.documents.refresh import PlanRefresher
 from automation.documents.render import CompiledTemplate, environment
@@ -115,11 +118,23 @@ def test_the_plan_holds_the_schools_own_facts_and_figures(demo_folder: Settings)
     assert "De school meet de sociale veiligheid met KiVa-monitor." in text
     assert "Stand van de gegevens | 28 november 2026" in text
     assert "Kaders en afspraken vastgesteld door directie en bestuur | 31-10-2026 | gereed (19-10-2026)" in text
-    assert re.search(r"Incidenten met leerlingen \| \d+ \| \d+ \| ", text)
+    # the demo's board registered nothing before May 2026: no figures for last year's same period, not 0
+    assert re.search(r"Incidenten met leerlingen \| \d+ \| – \| –", text)
+    assert "Over dezelfde periode van 2025-2026 zijn geen gegevens (de eerste registratie is van " in text
     assert "[afbeelding]" in text  # the chart of registrations per month
     # what is missing says who supplies it, instead of an empty cell
     assert "Adres | [nog aan te vullen door de directeur], Amersfoort" in text
     assert "de directeur | op het formulier Schoolgegevens en veiligheidsbeleid | Adres, Telefoon" in text
+    # the monitor check that fails says what is wrong and who acts
+    assert (
+        "de coördinator sociale veiligheid | zie 5.3; met nieuwe gegevens toetst het bestuurskantoor opnieuw | "
+        "Monitor – Representatief (voldoet niet): De respons is te laag:"
+    ) in text
+    # art. 4a WPO: every staff member informs the board; the board reports a reasonable suspicion to the police
+    assert "Die plicht heeft iedere medewerker zelf, niet alleen de directeur." in text
+    assert "dan moet het bestuur direct aangifte doen bij de politie" in text
+    assert "informeert de directeur direct het bestuur" not in text
+    assert "leerlingen | Aantasting van de veiligheid (niet gepest of bedreigd; hoger is beter) | 98 |" in text
 
 
 def test_golden_text_of_the_plan_and_annexes_for_school_12ab(demo_folder: Settings) -> None:
@@ -226,8 +241,9 @@ def test_a_missing_variable_stops_with_the_template_the_tag_and_what_is_missing(
     with pytest.raises(TemplateProblem) as caught:
         template.render(sample_context(), tmp_path / "plan.docx", title="proef")
     assert caught.value.message == (
-        "Sjabloon ‘Veiligheidsplan.docx’: de tag {{ school.coordinatr }} gebruikt ‘coordinatr’, maar dat "
-        "gegeven bestaat niet. Controleer de spelling met 'veiligheid templates check' (de README noemt alle gegevens)."
+        "Sjabloon ‘Veiligheidsplan.docx’: de tag {{ school.coordinatr }} (onder de kop ‘3.1 Coördinator sociale "
+        "veiligheid en aanspreekpunt pesten’) gebruikt ‘coordinatr’, maar dat gegeven bestaat niet. Bedoelt u "
+        "‘coordinator_naam’? Verbeter de tag in Word en controleer het sjabloon daarna met 'veiligheid templates check'."
     )
     assert not (tmp_path / "plan.docx").exists()
 
@@ -238,12 +254,16 @@ def test_the_template_check_names_unknown_fields_broken_tags_and_split_formattin
     (finding,) = lint.check_template("Veiligheidsplan.docx", data, sample=sample)
     assert finding.level == "fout"
     assert finding.message.startswith("‘school’ heeft geen gegeven ‘coordinatr’ (in de alinea ‘")
+    assert finding.message.endswith(
+        "onder de kop ‘3.1 Coördinator sociale veiligheid en aanspreekpunt pesten’). Bedoelt u ‘coordinator_naam’?"
+    )
     broken = _template_with("{{ school.coordinator_naam }} is de", "{{ school.coordinator_naam is de")
     unclosed, syntax = lint.check_template("Veiligheidsplan.docx", broken, sample=sample)
     assert unclosed.message.startswith(
         "bij een {{ hoort een }} in dezelfde alinea, en dat klopt niet in ‘{{ school.coordinator_naam is de"
     )
     assert syntax.message.startswith("een tag is onvolledig of fout in de alinea ‘{{ school.coordinator_naam is")
+    assert "onder de kop ‘3.1 Coördinator sociale veiligheid en aanspreekpunt pesten’" in syntax.message
     doc = Document(io.BytesIO(build_templates.build(ANNEXES[2])))
     paragraph = doc.add_paragraph()
     paragraph.add_run("Welkom op {{ school.")
@@ -329,6 +349,16 @@ def test_templates_build_keeps_the_offices_own_and_check_reports_what_broke(
     failed = runner.invoke(main, ["--config", config, "plan"])
     assert failed.exit_code == 6
     assert failed.stderr.startswith("Fout: Sjabloon ‘Veiligheidsplan.docx’: de tag {{ school.coordinatr }}")
+    # a closing tag deleted in Word: the opening tag and its place, in Dutch (not Jinja's English)
+    own.write_bytes(_template_with("{%p endif %}", ""))
+    checked = runner.invoke(main, ["--config", config, "templates", "check"])
+    assert checked.exit_code == 6
+    assert "Veiligheidsplan.docx: fout: de tag {%p if schoolformulier.uit_eerder_jaar %}" in checked.stderr
+    failed = runner.invoke(main, ["--config", config, "plan"])
+    assert failed.exit_code == 6
+    assert failed.stderr.startswith("Fout: Sjabloon ‘Veiligheidsplan.docx’: de tag {%p if schoolformulier")
+    for output in (checked.output, failed.output):
+        assert "Unexpected" not in output and "Jinja" not in output and "README" not in output
 
 
 def test_pdf_says_plainly_when_libreoffice_is_not_installed(
@@ -377,3 +407,253 @@ def _process_with(settings: Settings, store: Store) -> int:
         return runner.process_once(wait_limit=5).accepted
     finally:
         runner.close()
+
+
+# --- the plan for a finished, running or coming school year ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plan_template() -> CompiledTemplate:
+    return CompiledTemplate.from_bytes("Veiligheidsplan.docx", build_templates.build(DOCUMENTS[0]), environment())
+
+
+def _plan_text(template: CompiledTemplate, facts: BoardFacts, folder: Path) -> str:
+    target = folder / "plan.docx"
+    template.render(school_context(facts, sample.BRIN, with_charts=False), target, title="proef")
+    return "\n".join(document_text(target))
+
+
+def test_a_running_year_is_compared_with_the_same_part_of_last_year(
+    plan_template: CompiledTemplate, tmp_path: Path
+) -> None:
+    text = _plan_text(plan_template, sample.sample_facts(), tmp_path)
+    assert "8.1 Registraties in 2026-2027" in text
+    assert (
+        "In het schooljaar 2026-2027 zijn tot en met 28 november 2026 in totaal 8 registraties ontvangen, tegen 5 in "
+        "dezelfde periode van 2025-2026 (tot en met 28 november 2025). Het hele schooljaar 2025-2026 telde 6 "
+        "registraties."
+    ) in text
+    assert "Soort | 2026-2027 t/m 28-11-2026 | 2025-2026 t/m 28-11-2025 | Verschil" in text
+    assert "Incidenten met leerlingen | 5 | 4 | +1" in text  # not against last year's whole 5
+    assert (
+        "Verschil: 2026-2027 tot en met 28 november 2026, tegenover dezelfde periode van 2025-2026: 1 augustus tot "
+        "en met 28 november 2025. Er zijn gegevens vanaf 1 oktober 2025."
+    ) in text
+    assert "pesten | 3 | 4 | −1" in text and "digitaal pesten | 2 | 0 | +2" in text
+    assert "In 2026-2027 (tot en met 28 november 2026) was er 1 geval dat gemeld moest worden" in text
+
+
+def test_a_finished_year_says_so_and_no_data_is_not_zero(plan_template: CompiledTemplate, tmp_path: Path) -> None:
+    facts = sample.sample_facts()
+    facts.schooljaar = "2025-2026"  # asked on 28-11-2026
+    text = _plan_text(plan_template, facts, tmp_path)
+    assert "8.1 Registraties in 2025-2026" in text
+    assert (
+        "In het hele schooljaar 2025-2026 zijn 6 registraties ontvangen. Over 2024-2025 zijn geen gegevens (de "
+        "eerste registratie is van 1 oktober 2025), dus vergelijken kan niet."
+    ) in text
+    assert "Soort | 2025-2026 | 2024-2025 | Verschil" in text
+    assert "Incidenten met leerlingen | 5 | – | –" in text
+    assert "–: geen gegevens." in text
+    assert "tot en met 28 november" not in text.split("8 Registratie en evaluatie")[1].split("8.5")[0]
+    # the school form is of a later school year, and the plan says so
+    assert (
+        "Let op: voor 2025-2026 is geen formulier Schoolgegevens ontvangen. De gegevens in dit plan komen uit een "
+        "formulier van een later schooljaar: van 20 oktober 2026 (schooljaar 2026-2027). Controleer of ze ook in "
+        "2025-2026 golden."
+    ) in text
+    assert "eerder schooljaar" not in text and "dit schooljaar" not in text.lower().split("8 registratie")[1]
+
+
+def test_a_coming_year_has_no_registrations_yet(plan_template: CompiledTemplate, tmp_path: Path) -> None:
+    facts = sample.sample_facts()
+    facts.schooljaar = "2027-2028"
+    text = _plan_text(plan_template, facts, tmp_path)
+    assert (
+        "Het schooljaar 2027-2028 begint op 1 augustus 2027; er zijn dus nog geen registraties. In 2026-2027 zijn "
+        "tot en met 28 november 2026 in totaal 8 registraties ontvangen."
+    ) in text
+    assert "Soort | 2027-2028 | 2026-2027 t/m 28-11-2026 | Verschil" in text
+    assert "Incidenten met leerlingen | – | 5 | –" in text
+    assert (
+        "Het schooljaar 2027-2028 is nog niet begonnen; er zijn dus nog geen gevallen die gemeld moeten worden." in text
+    )
+    assert (
+        "Let op: voor 2027-2028 is geen formulier Schoolgegevens ontvangen. De gegevens in dit plan komen uit het "
+        "meest recente formulier, van 20 oktober 2026 (schooljaar 2026-2027). De directeur vult het formulier voor "
+        "2027-2028 in als dat schooljaar begonnen is (op 1 augustus 2027)."
+    ) in text
+    assert "het hele schooljaar 2026-2027" not in text  # last year is still running
+
+
+@pytest.mark.parametrize(
+    ("reportable", "reported", "expected"),
+    [
+        (0, 0, "was er geen geval dat gemeld moest worden bij de Arbeidsinspectie of de vertrouwensinspecteur."),
+        (1, 0, "was er 1 geval dat gemeld moest worden bij de Arbeidsinspectie of de vertrouwensinspecteur. "
+               "Het staat nog niet als gemeld geregistreerd: meld het direct."),
+        (1, 1, "was er 1 geval dat gemeld moest worden bij de Arbeidsinspectie of de vertrouwensinspecteur. "
+               "Het staat als gemeld geregistreerd."),
+        (3, 0, "waren er 3 gevallen die gemeld moesten worden bij de Arbeidsinspectie of de vertrouwensinspecteur. "
+               "Geen ervan staat als gemeld geregistreerd: meld ze direct."),
+        (3, 1, "1 ervan staat als gemeld geregistreerd, 2 nog niet: meld die direct."),
+        (3, 2, "2 ervan staan als gemeld geregistreerd, 1 nog niet: meld dat direct."),
+        (3, 3, "Ze staan alle 3 als gemeld geregistreerd."),
+    ],
+)  # fmt: skip
+def test_sentences_with_counts_agree_in_number(
+    plan_template: CompiledTemplate, tmp_path: Path, reportable: int, reported: int, expected: str
+) -> None:
+    facts = sample.sample_facts()
+    facts.duties = {sample.BRIN: DutyCount(reportable, reported)}
+    facts.events = [EventCount("incident", sample.BRIN, dt.date(2026, 10, 5), "pesten", 1)]
+    text = _plan_text(plan_template, facts, tmp_path)
+    assert expected in text
+    assert "is tot en met 28 november 2026 in totaal 1 registratie ontvangen" in text
+    assert "onder 300 leerlingen:" in text
+
+
+def test_telling_gives_the_noun_in_singular_or_plural() -> None:
+    telling = formatting.FILTERS["telling"]
+    assert telling(1, "leerling", "leerlingen") == "1 leerling"
+    assert telling(1234, "leerling", "leerlingen") == "1.234 leerlingen"
+    assert telling(0, "BHV'er", "BHV'ers") == "geen BHV'ers"
+    missing = formatting.Missing("Aantal BHV'ers", "de directeur")
+    assert (
+        telling(missing, "BHV'er", "BHV'ers") == "een nog onbekend aantal BHV'ers [nog aan te vullen door de directeur]"
+    )
+    assert telling("–", "x", "xen") == "–"
+
+
+def test_the_monitor_says_when_it_measured_what_fails_and_which_instrument(
+    plan_template: CompiledTemplate, tmp_path: Path
+) -> None:
+    facts = sample.sample_facts()
+    text = _plan_text(plan_template, facts, tmp_path)
+    assert "meestal in de maand maart. De laatste meting was in oktober 2026." in text
+    assert (
+        "de coördinator sociale veiligheid en het bestuurskantoor | zie 5.3; met nieuwe gegevens toetst het "
+        "bestuurskantoor opnieuw | Monitor – Erkend instrument (aandacht): ZIEN! staat niet op de lijst."
+    ) in text
+    assert "Wie | Thema | Respondenten | Gemiddelde (schaal) | Positief" in text
+    assert "Op dit moment heeft de school 6 BHV'ers." in text
+    # the export does not name its instrument: the school form's, else 'niet bekend'
+    facts.monitor[sample.BRIN] = replace(
+        facts.monitor[sample.BRIN], results=tuple(replace(r, instrument="") for r in facts.monitor[sample.BRIN].results)
+    )
+    context = school_context(facts, sample.BRIN, with_charts=False)
+    assert context["monitor"]["meting_instrument"] == "ZIEN!"
+    assert {r["instrument"] for r in context["monitor"]["resultaten"]} == {"ZIEN!"}
+    del facts.school_forms[sample.BRIN].data["monitor_instrument"]
+    context = school_context(facts, sample.BRIN, with_charts=False)
+    assert context["monitor"]["meting_instrument"] == "[niet bekend]"
+    facts.school_forms[sample.BRIN].data["monitor_maand"] = "oktober"
+    assert not school_context(facts, sample.BRIN, with_charts=False)["monitor"]["andere_maand"]
+
+
+def test_a_school_that_meets_the_law_has_no_monitor_row() -> None:
+    facts = sample.sample_facts()
+    facts.monitor[sample.BRIN] = replace(facts.monitor[sample.BRIN], overall="voldoet", requirements=())
+    rows = school_context(facts, sample.BRIN, with_charts=False)["ontbreekt"]
+    assert not [r for r in rows if r["wat"].startswith("Monitor")]
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+
+def test_layout_rows_stay_whole_tables_are_as_wide_and_every_document_has_its_footer() -> None:
+    for spec in DOCUMENTS:
+        doc = Document(io.BytesIO(build_templates.build(spec)))
+        for row in doc.element.body.iter(qn("w:tr")):
+            assert row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None, spec.template_name
+        for table in doc.element.body.iter(qn("w:tbl")):
+            width = table.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+            assert width.get(qn("w:type")) == "dxa" and int(width.get(qn("w:w"))) > 8000
+        section = doc.sections[0]
+        assert "pagina" in "".join(p.text for p in section.footer.paragraphs)
+        first = "".join(p.text for p in section.first_page_footer.paragraphs)
+        assert ("pagina" in first) == (spec.number != 0), spec.template_name  # not on the plan's title page
+    plan = Document(io.BytesIO(build_templates.build(DOCUMENTS[0])))
+    compared = [
+        t for t in plan.tables if t.cell(0, 0).text in ("Soort", "Soort incident", "Vorm van agressie",
+                                                        "Ongevallen naar behandeling")
+    ]  # fmt: skip
+    assert len(compared) == 4
+    assert len({tuple(c.width for c in t.columns) for t in compared}) == 1
+    paragraphs = plan.paragraphs
+    intro = next(p for p in paragraphs if p.text.startswith("De tekst voor Vensters"))
+    assert intro.paragraph_format.keep_with_next
+    for chart in ("{{ grafieken.themas }}", "{{ grafieken.maanden }}"):
+        n = next(i for i, p in enumerate(paragraphs) if p.text == chart)
+        assert paragraphs[n].paragraph_format.keep_with_next and paragraphs[n + 1].style.name == "Klein"
+
+
+def test_the_form_annexes_explain_the_stars_before_the_questions() -> None:
+    for annex in ANNEXES[6:9]:
+        body = Document(io.BytesIO(build_templates.build(annex))).element.body
+        blocks = [b for b in body.iterchildren() if b.tag in (qn("w:p"), qn("w:tbl"))]
+        first_table = next(i for i, b in enumerate(blocks) if b.tag == qn("w:tbl"))
+        note = next(i for i, b in enumerate(blocks) if "Velden met * zijn verplicht" in _text(b))
+        assert note < first_table
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def test_generated_documents_carry_the_school_the_board_and_the_time_they_were_made(demo_folder: Settings) -> None:
+    path = school_dir(demo_folder, "12AB") / f"Veiligheidsplan OBS De Regenboog {YEAR}.docx"
+    props = Document(str(path)).core_properties
+    assert props.title == f"Veiligheidsplan OBS De Regenboog {YEAR}"
+    assert props.subject == f"OBS De Regenboog, schooljaar {YEAR}"
+    assert props.author == demo_folder.board.bestuur and props.comments == ""
+    assert props.created == props.modified
+    assert abs((props.created - dt.datetime.now(dt.UTC)).total_seconds()) < 3600
+    with zipfile.ZipFile(path) as zf:
+        assert f"<Company>{demo_folder.board.bestuur}</Company>" in zf.read("docProps/app.xml").decode()
+
+
+def test_a_run_without_pdf_removes_the_old_pdf_of_each_document_it_made(demo_folder: Settings, tmp_path: Path) -> None:
+    copy = tmp_path / "kopie"
+    shutil.copytree(demo_folder.paths.root, copy)
+    settings = load_settings(copy / "veiligheid.toml")
+    old = [p.with_suffix(".pdf") for p in school_dir(settings, "34CD").glob("*.docx")]
+    kept = school_dir(settings, "12AB") / "Bijlage 01 - Internetgebruik.pdf"
+    for pdf_file in [*old, kept]:
+        pdf_file.write_bytes(b"%PDF-1.4 oud")
+    app.make_plans(settings, schools=["34CD"], schooljaar=YEAR, today=TODAY)
+    assert len(old) == 13 and not any(p.exists() for p in old)
+    assert kept.exists()  # 12AB's documents were not made again
+
+
+# --- template messages -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("remove", "expected"),
+    [
+        (
+            "{%tr endfor %}",
+            "de tag {%tr for m in ontbreekt %} (onder de kop ‘1.4 Nog aan te vullen’, in de tabel die begint met "
+            "‘Wie’) wordt niet afgesloten vóór {%p endif %} (onder de kop ‘1.4 Nog aan te vullen’). Zet "
+            "{%tr endfor %} terug, in een eigen rij van die tabel, onder de rij(en) die ervan afhangen.",
+        ),
+        (
+            "{%p endif %}",
+            "de tag {%p if schoolformulier.uit_eerder_jaar %} (onder de kop ‘1.3 Hoe dit plan tot stand komt’) "
+            "wordt nergens afgesloten. Zet {%p endif %} terug, in een eigen alinea, na de tekst die ervan afhangt.",
+        ),
+        (
+            "{%tr for m in ontbreekt %}",
+            "de tag {%tr endfor %} (onder de kop ‘1.4 Nog aan te vullen’, in de tabel die begint met ‘Wie’) sluit "
+            "niets af: er staat geen for ervoor die nog open is. Verwijder deze tag, of zet de tag terug die hij "
+            "afsluit.",
+        ),
+    ],
+)
+def test_a_block_tag_left_open_or_alone_is_named_with_its_place(remove: str, expected: str, tmp_path: Path) -> None:
+    data = _template_with(remove, "")
+    (finding,) = lint.check_template("Veiligheidsplan.docx", data, sample=sample_context())
+    assert (finding.level, finding.message) == ("fout", expected)
+    with pytest.raises(TemplateProblem) as caught:
+        CompiledTemplate.from_bytes("Veiligheidsplan.docx", data, environment())
+    assert caught.value.message == f"Sjabloon ‘Veiligheidsplan.docx’: {expected}"

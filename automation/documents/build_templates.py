@@ -26,6 +26,7 @@ def build(spec: DocSpec) -> bytes:
         title=title,
         header=HEADER if spec is PLAN else f"{HEADER} · Bijlage {spec.number}",
         footer=FOOTER,
+        footer_on_first_page=spec is not PLAN,  # the plan's title page has neither header nor footer
     )
     if spec is PLAN:
         write_plan(w)

@@ -83,7 +83,8 @@ def monitor_themes(results: Sequence[tuple[str, str, float | None]]) -> Chart | 
     themes = list(dict.fromkeys(theme for theme, _, _ in rows))
     groups = [g for g in GROUP_COLORS if any(g == group for _, group, _ in rows)]
     height = 0.8 / max(1, len(groups))
-    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(themes) * max(1, len(groups)) ** 0.5 + 0.9))
+    legend = 0.3 if len(groups) > 1 else 0.0
+    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(themes) * max(1, len(groups)) ** 0.5 + 0.9 + legend))
     for n, group in enumerate(groups):
         shares = {theme: share for theme, g, share in rows if g == group}
         ys = [i + n * height for i in range(len(themes))]
@@ -94,7 +95,7 @@ def monitor_themes(results: Sequence[tuple[str, str, float | None]]) -> Chart | 
     ax.set_xlabel("% positieve antwoorden")
     ax.grid(axis="x", color="#D9D9D9", linewidth=0.6)
     ax.set_axisbelow(True)
-    if len(groups) > 1:
-        ax.legend(frameon=False, loc="lower right")
+    if len(groups) > 1:  # above the bars, never over them
+        ax.legend(frameon=False, ncols=len(groups), loc="lower center", bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout()
     return Chart(_save(fig, plt), 160, "Monitor: aandeel positieve antwoorden per thema")

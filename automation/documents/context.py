@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from automation.checks.milestones import milestones
-from automation.checks.overview import overview
-from automation.checks.schoolyear import previous, schoolyear
+from automation.checks.schoolyear import MONTHS, previous
 from automation.documents import charts
 from automation.documents.catalog import ANNEXES
-from automation.documents.facts import BoardFacts, MonitorFacts, SchoolForm
-from automation.documents.formatting import Missing
+from automation.documents.facts import BoardFacts, DutyCount, EventCount, MonitorFacts, SchoolForm
+from automation.documents.formatting import Missing, telling
 from automation.forms import FORMS, FormDef, Kind
 from automation.forms.model import Field
 from automation.forms.peiling import THEMES
@@ -49,23 +49,25 @@ def school_context(facts: BoardFacts, brin: str, *, with_charts: bool = True) ->
     form = facts.school_forms.get(brin)
     missing: list[Missing] = []
     school = _school(facts, brin, form, missing)
-    monitor = _monitor(facts, school, facts.monitor.get(brin), missing, module=facts.monitor_module)
+    found = facts.monitor.get(brin) or MonitorFacts()
+    monitor = _monitor(facts, school, found, missing, module=facts.monitor_module)
     registrations, per_month = _registrations(facts, brin)
     context: dict[str, Any] = {
         "bestuur": facts.board,
         "schooljaar": facts.schooljaar,
         "vorig_schooljaar": previous(facts.schooljaar),
         "peildatum": facts.today,
+        "periode": Period.of(facts.schooljaar, facts.today).as_context(),
         "school": school,
         "schoolformulier": _form_info(form, facts.schooljaar),
         "rollen": _roles(school),
         "monitor": monitor,
         "registraties": registrations,
         "mijlpalen": _milestones(facts, form),
-        "vensters_tekst": (facts.monitor.get(brin) or MonitorFacts()).vensters or "",
+        "vensters_tekst": found.vensters or "",
         "bijlagen": [{"nummer": a.number, "titel": a.title} for a in ANNEXES],
         "formulieren": {f: printable_form(FORMS[f], facts, brin) for f in ("agressie", "ongeval", "incident")},
-        "ontbreekt": _grouped(missing),
+        "ontbreekt": _grouped(missing) + _monitor_actions(found),
         "grafieken": {"maanden": None, "themas": None},
     }
     if with_charts:
@@ -114,13 +116,20 @@ def _required_now(f: Field, data: Mapping[str, Any]) -> bool:
 
 
 def _form_info(form: SchoolForm | None, year: str) -> dict[str, Any]:
+    """The school form the plan uses; `uit_eerder_jaar`/`uit_later_jaar` when it is of another school
+    year than the plan's (the latest before it, or else the first after it)."""
+    info: dict[str, Any] = {"ontvangen": False, "datum": "", "registratienummer": "", "schooljaar": "",
+                            "van_dit_jaar": False, "uit_eerder_jaar": False, "uit_later_jaar": False}  # fmt: skip
     if form is None:
-        return {"ontvangen": False, "datum": "", "registratienummer": "", "van_dit_jaar": False}
-    return {
+        return info
+    return info | {
         "ontvangen": True,
         "datum": form.filled or "",
         "registratienummer": form.regnr,
+        "schooljaar": form.year or "",
         "van_dit_jaar": form.of_year(year),
+        "uit_eerder_jaar": form.year is not None and form.year < year,
+        "uit_later_jaar": form.year is not None and form.year > year,
     }
 
 
@@ -134,7 +143,8 @@ def _roles(school: Mapping[str, Any]) -> list[dict[str, Any]]:
         coordinator = f"{coordinator} ({school['coordinator_functie']})" if coordinator else coordinator
     bhv = school["bhv_coordinator_naam"]
     if school["aantal_bhv"] not in ("", None) and not isinstance(school["aantal_bhv"], Missing):
-        bhv = f"{bhv}; {school['aantal_bhv']} BHV'ers" if bhv else bhv
+        count = telling(school["aantal_bhv"], "BHV'er", "BHV'ers")
+        bhv = f"{bhv}; {count}" if bhv else bhv
     return [
         {"rol": "Directeur", "naam": school["directeur_naam"], "bereikbaar": contact(school["directeur_email"])},
         {
@@ -163,24 +173,24 @@ def _roles(school: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _monitor(
-    facts: BoardFacts, school: Mapping[str, Any], found: MonitorFacts | None, missing: list[Missing], *, module: bool
+    facts: BoardFacts, school: Mapping[str, Any], found: MonitorFacts, missing: list[Missing], *, module: bool
 ) -> dict[str, Any]:
-    found = found or MonitorFacts()
     results = sorted(found.results, key=lambda r: (_group_rank(r.groep), _theme_rank(r.theme), r.theme_label))
+    on_form = school["monitor_instrument"]
     rows = [
         {
             "groep": r.groep,
-            "thema": r.theme_label,
+            "thema": _theme_label(r.theme, r.theme_label),
             "respondenten": r.respondents,
             "gemiddelde": r.mean if r.mean is not None else "",
             "schaal": f"{_num(r.scale_min)}–{_num(r.scale_max)}",
             "positief": r.positive if r.positive is not None else "",
-            "instrument": r.instrument,
+            "instrument": _instrument(r.instrument, on_form),
         }
         for r in results
     ]
     pupils = [r for r in results if r.groep == "leerlingen"]
-    if not pupils:
+    if not pupils and not found.requirements:  # with the check, its row in 'ontbreekt' says what to do
         missing.append(
             Missing(
                 f"de resultaten van de monitor onder leerlingen in {facts.schooljaar}",
@@ -189,20 +199,72 @@ def _monitor(
             )
         )
     dates = [r.afname for r in pupils if r.afname]
+    latest = max(dates) if dates else None
+    usual = str(school["monitor_maand"] or "").strip().casefold()
     return {
-        "instrument": school["monitor_instrument"],
+        "instrument": on_form,
+        "meting_instrument": _instrument(max(pupils, key=lambda r: r.respondents).instrument, on_form)
+        if pupils
+        else "",
         "groepen": school["monitor_groepen"],
         "frequentie": school["monitor_frequentie"],
         "maand": school["monitor_maand"],
         "resultaten": rows,
         "resultaten_grafiek": [(r.theme_label, r.groep, r.positive) for r in results if r.positive is not None],
         "heeft_resultaten": bool(pupils),
-        "afname": max(dates) if dates else "",
+        "afname": latest or "",
+        "andere_maand": latest is not None and usual != MONTHS[latest.month - 1],
         "respondenten": max((r.respondents for r in pupils), default=0),
         "toets_beschikbaar": module,
         "oordeel": found.overall or "",
         "eisen": [{"titel": q.title, "oordeel": q.verdict, "reden": q.reason} for q in found.requirements],
     }
+
+
+UNKNOWN_INSTRUMENT = "[niet bekend]"
+# How a theme is labelled in the results table where its name alone does not say which way is good.
+THEME_LABELS = {"aantasting_veiligheid": "Aantasting van de veiligheid (niet gepest of bedreigd; hoger is beter)"}
+
+
+def _theme_label(theme: str, label: str) -> str:
+    return THEME_LABELS.get(theme, label)
+
+
+def _instrument(named: str, on_form: Any) -> str:
+    """The survey's instrument; when the export does not name it, the one on the school form."""
+    return named or (str(on_form) if on_form else UNKNOWN_INSTRUMENT)
+
+
+# Who acts on a requirement of the monitor check that is not met.
+ACTS = {
+    "gemeten": COORDINATOR,
+    "representatief": COORDINATOR,
+    "onderdelen": COORDINATOR,
+    "instrument": f"{COORDINATOR} en het bestuurskantoor",
+    "coordinator": DIRECTOR,
+}
+SEE_CHECK = "zie 5.3; met nieuwe gegevens toetst het bestuurskantoor opnieuw"
+
+
+def _monitor_actions(found: MonitorFacts) -> list[dict[str, Any]]:
+    """Rows for 'Nog aan te vullen' when the monitor does not (yet) meet the law: per requirement that
+    is not met, what is wrong and who acts. Without a survey, only the measurement itself is named."""
+    if found.overall in (None, "", "voldoet"):
+        return []
+    measured = any(q.key == "gemeten" and q.verdict == "voldoet" for q in found.requirements)
+    rows = []
+    for q in found.requirements:
+        if q.verdict == "voldoet" or (not measured and q.key in ("representatief", "onderdelen")):
+            continue
+        rows.append(
+            {
+                "wie": ACTS.get(q.key, "het bestuurskantoor"),
+                "hoe": SEE_CHECK,
+                "wat": f"Monitor – {q.title} ({q.verdict}): {q.reason}",
+                "aantal": 1,
+            }
+        )
+    return rows
 
 
 def _group_rank(group: str) -> int:
@@ -218,60 +280,147 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
 
 
-def _year_date(year: str, today: dt.date) -> dt.date:
-    """A day within `year` (today when it lies within it), to ask the overview for that year."""
-    return today if schoolyear(today) == year else dt.date(int(year[:4]), 8, 1)
+# --- the school year: running, finished or still to come -------------------------------------
+
+RUNNING, FINISHED, COMING = "lopend", "afgelopen", "toekomstig"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A school year as far as it has been counted on `today`."""
+
+    year: str
+    start: dt.date
+    end: dt.date
+    status: str  # lopend | afgelopen | toekomstig
+    until: dt.date | None  # the last day counted: today, the year's last day, or None before it begins
+
+    @classmethod
+    def of(cls, year: str, today: dt.date) -> Period:
+        start, end = dt.date(int(year[:4]), 8, 1), dt.date(int(year[:4]) + 1, 7, 31)
+        if today < start:
+            return cls(year, start, end, COMING, None)
+        if today > end:
+            return cls(year, start, end, FINISHED, end)
+        return cls(year, start, end, RUNNING, today)
+
+    def as_context(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "lopend": self.status == RUNNING,
+            "afgelopen": self.status == FINISHED,
+            "toekomstig": self.status == COMING,
+            "begin": self.start,
+            "einde": self.end,
+            "tot": self.until or "",
+        }
+
+
+def year_ago(day: dt.date) -> dt.date:
+    """The same day of the school year one year earlier (28 February for 29 February)."""
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else dt.date(day.year - 1, 2, 28)
+
+
+NONE = "–"  # a figure that does not exist: the year has not begun, or there are no data for it
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """This school year (as far as counted) against the same part of last school year."""
+
+    this: Period
+    last: Period
+    last_until: dt.date | None  # the last day counted of last school year
+    last_known: bool  # the board registered anything by then: else 'geen gegevens', not 0
+
+    @classmethod
+    def of(cls, this: Period, last: Period, *, first_event: dt.date | None) -> Comparison:
+        until = year_ago(this.until) if this.status == RUNNING and this.until else last.until
+        known = first_event is not None and until is not None and first_event <= until
+        return cls(this, last, until, known)
+
+    def counts(self, events: Sequence[EventCount]) -> tuple[Counter[str], Counter[str], Counter[str]]:
+        """Per form and per (form, kind): this year, last year's same part, last year whole."""
+        this: Counter[str] = Counter()
+        last: Counter[str] = Counter()
+        whole: Counter[str] = Counter()
+        for e in events:
+            keys = (e.form_id, f"{e.form_id}:{e.kind or 'onbekend'}")
+            if self.this.until is not None and self.this.start <= e.day <= self.this.until:
+                for key in keys:
+                    this[key] += e.n
+            if self.last.until is not None and self.last.start <= e.day <= self.last.until:
+                for key in keys:
+                    whole[key] += e.n
+                    if self.last_until is not None and e.day <= self.last_until:
+                        last[key] += e.n
+        return this, last, whole
+
+    def header(self, period: Period, until: dt.date | None) -> str:
+        """The column's heading: the school year, and on a second line up to which day when not the
+        whole year."""
+        return f"{period.year}\nt/m {until:%d-%m-%Y}" if until is not None and until < period.end else period.year
 
 
 def _registrations(facts: BoardFacts, brin: str) -> tuple[dict[str, Any], dict[str, Counter[str]]]:
-    year, last = facts.schooljaar, previous(facts.schooljaar)
-    counts = [c for c in facts.counts if c.school == brin]
-    names = {brin: facts.schools.get(brin, brin)}
-    now = overview(schools=names, counts=counts, actions=[], milestones={}, last_received={},
-                   today=_year_date(year, facts.today))  # fmt: skip
-    before = overview(schools=names, counts=counts, actions=[], milestones={}, last_received={},
-                      today=dt.date(int(last[:4]), 8, 1))  # fmt: skip
-    row, old = now.rows[0], before.rows[0]
-    totals = [_compare(FORM_NAMES[f], row.this_year[f], row.last_year[f]) for f in ("incident", "agressie", "ongeval")]
-    duty = facts.duties.get(brin)
+    this_period = Period.of(facts.schooljaar, facts.today)
+    first_event = min((e.day for e in facts.events), default=None)
+    cmp = Comparison.of(this_period, Period.of(previous(facts.schooljaar), facts.today), first_event=first_event)
+    events = [e for e in facts.events if e.school == brin]
+    this, last, whole = cmp.counts(events)
+
+    def row(label: str, key: str) -> dict[str, Any]:
+        now = this[key] if this_period.status != COMING else NONE
+        before = last[key] if cmp.last_known else NONE
+        return {
+            "soort": label,
+            "dit_jaar": now,
+            "vorig_jaar": before,
+            "verschil": _difference(now, before),
+            "vorig_heel_jaar": whole[key] if cmp.last_known else NONE,
+        }
+
+    def kinds(form_id: str, order: Sequence[str]) -> list[dict[str, Any]]:
+        seen = {k.split(":", 1)[1] for k in (*this, *last) if k.startswith(f"{form_id}:") and (this[k] or last[k])}
+        ordered = [k for k in order if k in seen] + sorted(seen - set(order))
+        return [row(k, f"{form_id}:{k}") | {"categorie": k} for k in ordered]
+
+    duty = facts.duties.get(brin) or DutyCount()
     actions = Counter(a.text for a in facts.actions if a.school == brin)
+    forms = ("incident", "agressie", "ongeval")
     result = {
-        "totalen": totals,
-        "totaal_dit_jaar": sum(row.this_year.values()),
-        "totaal_vorig_jaar": sum(row.last_year.values()),
-        "categorieen": _by_kind(facts.choices["incident_categorie"], row.categories, old.categories),
-        "agressie_vormen": _by_kind(
-            facts.choices["agressie_vorm"],
-            facts.kinds.get((brin, "agressie", year), Counter()),
-            facts.kinds.get((brin, "agressie", last), Counter()),
-        ),
-        "ongeval_behandelingen": _by_kind(
-            facts.choices["behandeling"],
-            facts.kinds.get((brin, "ongeval", year), Counter()),
-            facts.kinds.get((brin, "ongeval", last), Counter()),
-        ),
-        "meldplichtig": duty.reportable if duty else 0,
-        "gemeld": duty.reported if duty else 0,
+        "totalen": [row(FORM_NAMES[f], f) for f in forms],
+        "totaal_dit_jaar": sum(this[f] for f in forms),
+        "totaal_vorig_jaar": sum(last[f] for f in forms),
+        "totaal_vorig_heel_jaar": sum(whole[f] for f in forms),
+        "vorig_bekend": cmp.last_known,
+        "vorig_deels": cmp.last_known and first_event is not None and first_event > cmp.last.start,
+        "gegevens_vanaf": first_event or "",
+        "vorig_tot": cmp.last_until or "",
+        "vorig_lopend": cmp.last.status == RUNNING,
+        "kop_dit_jaar": cmp.header(this_period, this_period.until),
+        "kop_vorig_jaar": cmp.header(cmp.last, cmp.last_until),
+        "categorieen": kinds("incident", facts.choices["incident_categorie"]),
+        "agressie_vormen": kinds("agressie", facts.choices["agressie_vorm"]),
+        "ongeval_behandelingen": kinds("ongeval", facts.choices["behandeling"]),
+        "meldplichtig": duty.reportable,
+        "gemeld": duty.reported,
+        "niet_gemeld": duty.reportable - duty.reported,
         "open_acties": [{"actie": text, "aantal": n} for text, n in sorted(actions.items())],
     }
-    return result, now.per_month
+    per_month: dict[str, Counter[str]] = {}
+    for e in events:
+        if this_period.until is not None and this_period.start <= e.day <= this_period.until:
+            per_month.setdefault(f"{e.day:%Y-%m}", Counter())[e.form_id] += e.n
+    return result, per_month
 
 
-def _compare(label: str, this: int, last: int) -> dict[str, Any]:
-    return {"soort": label, "dit_jaar": this, "vorig_jaar": last, "verschil": _difference(this, last)}
-
-
-def _difference(this: int, last: int) -> str:
+def _difference(this: int | str, last: int | str) -> str:
+    if not isinstance(this, int) or not isinstance(last, int):
+        return NONE
     if this == last:
         return "gelijk"
     return f"+{this - last}" if this > last else f"−{last - this}"
-
-
-def _by_kind(order: Sequence[str], this: Counter[str], last: Counter[str]) -> list[dict[str, Any]]:
-    """Rows for every kind that occurred in either year, in the order of the choice list."""
-    kinds = [k for k in order if this[k] or last[k]]
-    kinds += sorted(k for k in (set(this) | set(last)) - set(order) if this[k] or last[k])
-    return [_compare(k, this[k], last[k]) | {"categorie": k} for k in kinds]
 
 
 def _milestones(facts: BoardFacts, form: SchoolForm | None) -> list[dict[str, Any]]:

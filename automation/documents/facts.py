@@ -1,6 +1,6 @@
 """What the documents need from the store, read once per run for all schools (read-only).
 
-Only aggregates leave this module: counts per form, month and category, the latest school form, the
+Only aggregates leave this module: counts per form, school, day and kind, the latest school form, the
 survey results and the monitor check. Never a pupil reference or the free text of a registration
 (DOMAIN.md §9).
 """
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from automation.checks.actions import Action, Registration, open_actions
 from automation.checks.monitor import monitor_checks
-from automation.checks.overview import Count
 from automation.checks.schoolyear import schoolyear
 from automation.checks.vensters import vensters_texts
 from automation.config import Settings
@@ -30,8 +28,13 @@ class SchoolForm:
     regnr: str
     filled: dt.date | None
 
+    @property
+    def year(self) -> str | None:
+        """The school year the form was filled in."""
+        return schoolyear(self.filled) if self.filled is not None else None
+
     def of_year(self, year: str) -> bool:
-        return self.filled is not None and schoolyear(self.filled) == year
+        return self.year == year
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,19 @@ class Requirement:
     title: str
     verdict: str  # voldoet | aandacht | voldoet niet
     reason: str
+    key: str = ""  # gemeten | representatief | onderdelen | instrument | coordinator
+
+
+@dataclass(frozen=True)
+class EventCount:
+    """How many registrations of a form, for a school, on a day, of a kind (the incident's category,
+    the form of aggression, the accident's treatment)."""
+
+    form_id: str
+    school: str
+    day: dt.date
+    kind: str | None
+    n: int
 
 
 @dataclass(frozen=True)
@@ -78,8 +94,7 @@ class BoardFacts:
     deadlines: dict[str, str]
     choices: dict[str, tuple[str, ...]]
     school_forms: dict[str, SchoolForm] = field(default_factory=dict)
-    counts: list[Count] = field(default_factory=list)  # incident categories via store.monthly_counts
-    kinds: dict[tuple[str, str, str], Counter[str]] = field(default_factory=dict)  # (school, form, year) -> per kind
+    events: list[EventCount] = field(default_factory=list)  # registrations per school, day and kind
     duties: dict[str, DutyCount] = field(default_factory=dict)
     actions: list[Action] = field(default_factory=list)
     monitor: dict[str, MonitorFacts] = field(default_factory=dict)
@@ -96,10 +111,7 @@ def read_facts(settings: Settings, store: Store, *, schooljaar: str, today: dt.d
         choices=dict(settings.choices),
     )
     facts.school_forms = read_school_forms(store, schooljaar=schooljaar)
-    facts.counts = [
-        Count(r["form_id"], r["school"], r["month"], r["category"], r["n"]) for r in store.monthly_counts(EVENT_FORMS)
-    ]
-    facts.kinds = read_kinds(store)
+    facts.events = read_events(store)
     facts.duties, facts.actions = read_duties(store, schooljaar=schooljaar, today=today, settings=settings)
     facts.monitor_module, facts.monitor = read_monitor(settings, store, schooljaar=schooljaar, today=today)
     return facts
@@ -124,23 +136,24 @@ def read_school_forms(store: Store, *, schooljaar: str) -> dict[str, SchoolForm]
     return chosen
 
 
-KIND_FIELDS = {"agressie": "vorm", "ongeval": "behandeling"}  # what the plan counts per kind
+KIND_FIELDS = {"incident": "categorie", "agressie": "vorm", "ongeval": "behandeling"}  # what the plan counts
 
 
-def read_kinds(store: Store) -> dict[tuple[str, str, str], Counter[str]]:
-    """Aggression per form of aggression and accidents per treatment, per school and school year."""
-    found: dict[tuple[str, str, str], Counter[str]] = {}
-    for row in store.conn.execute(
-        """SELECT form_id, school, substr(event_date, 1, 7) AS month,
-                  CASE form_id WHEN 'agressie' THEN json_extract(data, '$.vorm')
-                               ELSE json_extract(data, '$.behandeling') END AS kind,
-                  count(*) AS n
-           FROM records WHERE form_id IN ('agressie', 'ongeval') AND event_date IS NOT NULL
-           GROUP BY 1, 2, 3, 4"""
-    ):
-        year = schoolyear(dt.date.fromisoformat(row["month"] + "-01"))
-        found.setdefault((row["school"], row["form_id"], year), Counter())[row["kind"] or "onbekend"] += row["n"]
-    return found
+def read_events(store: Store) -> list[EventCount]:
+    """Registrations per form, school, day and kind: days, so that this school year up to today can
+    be compared with the same part of last school year."""
+    kind = " ".join(f"WHEN '{form}' THEN json_extract(data, '$.{key}')" for form, key in KIND_FIELDS.items())
+    marks = ",".join("?" * len(EVENT_FORMS))
+    return [
+        EventCount(row["form_id"], row["school"], dt.date.fromisoformat(row["day"]), row["kind"], row["n"])
+        for row in store.conn.execute(
+            f"""SELECT form_id, school, substr(event_date, 1, 10) AS day, CASE form_id {kind} END AS kind,
+                       count(*) AS n
+                FROM records WHERE form_id IN ({marks}) AND event_date IS NOT NULL
+                GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""",
+            tuple(EVENT_FORMS),
+        )
+    ]
 
 
 def read_duties(
@@ -200,7 +213,9 @@ def read_monitor(
         check = checks.get(brin)
         found[brin] = MonitorFacts(
             results=tuple(scores.get(brin, ())),
-            requirements=tuple(Requirement(r.title, r.verdict, r.reason) for r in check.requirements) if check else (),
+            requirements=tuple(Requirement(r.title, r.verdict, r.reason, r.key) for r in check.requirements)
+            if check
+            else (),
             overall=check.overall if check else None,
             vensters=texts.get(brin),
         )

@@ -97,6 +97,18 @@ def aantal(value: Any) -> Any:
     return getal(value)
 
 
+def telling(value: Any, one: str, many: str) -> Any:
+    """A count with its noun, singular or plural: 1 registratie, 3 registraties, geen registraties.
+    A missing count says so in place: 'een nog onbekend aantal BHV'ers [nog aan te vullen door …]'."""
+    if isinstance(value, Missing):
+        return f"een nog onbekend aantal {many} {value}"
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    if value == 0:
+        return f"geen {many}"
+    return f"{getal(value)} {one if value == 1 else many}"
+
+
 def janee(value: Any) -> Any:
     if isinstance(value, Missing) or value in (None, ""):
         return value
@@ -110,5 +122,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "getal": getal,
     "procent": procent,
     "aantal": aantal,
+    "telling": telling,
     "janee": janee,
 }

@@ -141,16 +141,21 @@ def generate(
     generation = Generation(schooljaar)
     total, done = len(brins) * len(DOCUMENTS), 0
     for brin in brins:
-        result = render_school(facts, brin, templates=templates, out=plans_folder(settings))
+        at = dt.datetime.now()
+        result = render_school(facts, brin, templates=templates, out=plans_folder(settings), at=at)
         generation.results.append(result)
-        record_generated(settings, brin, fingerprint=fingerprints.get(brin, ""), at=dt.datetime.now())
+        record_generated(settings, brin, fingerprint=fingerprints.get(brin, ""), at=at)
         done += len(DOCUMENTS)
         if progress is not None:
             progress(done, total)
     return generation
 
 
-def render_school(facts: BoardFacts, brin: str, *, templates: TemplateSet, out: Path) -> SchoolResult:
+def render_school(
+    facts: BoardFacts, brin: str, *, templates: TemplateSet, out: Path, at: dt.datetime | None = None
+) -> SchoolResult:
+    """Write the school's documents. A PDF beside a document that was just written is removed: it
+    would show the old text (`veiligheid plan --pdf` makes it again)."""
     name = facts.schools[brin]
     folder = out / school_folder_name(brin, name)
     try:
@@ -162,13 +167,34 @@ def render_school(facts: BoardFacts, brin: str, *, templates: TemplateSet, out: 
     for spec in DOCUMENTS:
         target = folder / spec.output_name(school_name=name, schooljaar=facts.schooljaar)
         try:
-            templates.compiled[spec.key].render(context, target, title=_title(spec, name, facts.schooljaar))
+            templates.compiled[spec.key].render(
+                context,
+                target,
+                title=_title(spec, name, facts.schooljaar),
+                subject=f"{name}, schooljaar {facts.schooljaar}",
+                author=facts.board,
+                at=at or dt.datetime.now(),
+            )
         except PermissionError as exc:
             raise DocumentsError(
                 f"Kan {target} niet schrijven: is het geopend in Word? Sluit het en probeer het opnieuw."
             ) from exc
         files.append(target)
+        _remove_stale_pdf(target)
     return SchoolResult(brin, name, folder, tuple(files))
+
+
+def _remove_stale_pdf(document: Path) -> None:
+    stale = document.with_suffix(".pdf")
+    try:
+        stale.unlink(missing_ok=True)
+    except OSError as exc:  # open in a viewer on Windows: the Word file is new, say that the PDF is not
+        log.warning(
+            "De oude PDF %s kon niet worden weggehaald (%s): hij toont niet de nieuwe tekst. Sluit hem en maak "
+            "de plannen opnieuw.",
+            stale,
+            exc.strerror,
+        )
 
 
 def _title(spec: DocSpec, school: str, year: str) -> str:

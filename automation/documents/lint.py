@@ -24,6 +24,7 @@ from lxml import etree
 
 from automation.documents.catalog import DOCUMENTS
 from automation.documents.errors import DocumentsError, TemplateProblem
+from automation.documents.places import heading_above, suggestion, unclosed_blocks, under_heading
 from automation.documents.render import CompiledTemplate, environment, paragraph_text, patched_sources
 
 ERROR, WARNING = "fout", "waarschuwing"
@@ -51,14 +52,25 @@ UNKNOWN = _Unknown()
 def check_template(
     name: str, data: bytes, *, sample: Mapping[str, Any], contexts: Iterable[Mapping[str, Any]] = ()
 ) -> list[Finding]:
+    """What is wrong with one template, each problem once (a footer repeated on the first page is
+    checked twice, but said once)."""
+    return list(dict.fromkeys(_check_template(name, data, sample=sample, contexts=contexts)))
+
+
+def _check_template(
+    name: str, data: bytes, *, sample: Mapping[str, Any], contexts: Iterable[Mapping[str, Any]]
+) -> list[Finding]:
     env = environment()
     findings = split_tags(name, data)
     try:
         sources = list(patched_sources(data, name=name))
     except DocumentsError as exc:
         return [*findings, Finding(name, ERROR, exc.message)]
+    unclosed = unclosed_blocks(data)
+    if unclosed:  # said with the tag and its place; Jinja would only name the end of the template
+        return [*findings, *(Finding(name, ERROR, m) for m in unclosed)]
     compiled_ok = True
-    for _, source in sources:
+    for key, source in sources:
         try:
             tree = env.parse(source)
         except jinja2.TemplateSyntaxError as exc:
@@ -66,11 +78,15 @@ def check_template(
             text = paragraph_text(source.split("\n")[exc.lineno - 1]) if exc.lineno else ""
             findings.append(
                 Finding(
-                    name, ERROR, f"een tag is onvolledig of fout in de alinea ‘{_short(text)}’ (Jinja: {exc.message})"
+                    name,
+                    ERROR,
+                    f"een tag is onvolledig of fout in de alinea ‘{_short(text)}’, "
+                    f"{_place(key, source, exc.lineno)}. Elke {{{{ hoort een }}}} te hebben en elke "
+                    f"{{% een %}}, in dezelfde alinea. (Technische melding: {exc.message})",
                 )
             )
             continue
-        findings += [Finding(name, ERROR, m) for m in unknown_names(tree, sample, env=env, source=source)]
+        findings += [Finding(name, ERROR, m) for m in unknown_names(tree, sample, env=env, source=source, part=key)]
     if not compiled_ok or any(f.level == ERROR for f in findings):
         return findings
     try:
@@ -102,7 +118,7 @@ def check_folder(
 
 
 def unknown_names(
-    tree: nodes.Template, sample: Mapping[str, Any], *, env: jinja2.Environment, source: str
+    tree: nodes.Template, sample: Mapping[str, Any], *, env: jinja2.Environment, source: str, part: str = "body"
 ) -> list[str]:
     problems: list[str] = []
     lines = source.split("\n")
@@ -110,7 +126,11 @@ def unknown_names(
     def where(node: nodes.Node) -> str:
         line = getattr(node, "lineno", 0)
         text = paragraph_text(lines[line - 1]) if 0 < line <= len(lines) else ""
-        return f" (in de alinea ‘{_short(text)}’)" if text else ""
+        return f" (in de alinea ‘{_short(text)}’, {_place(part, source, line)})" if text else ""
+
+    def meant(wrong: str, known: Iterable[str]) -> str:
+        found = suggestion(wrong, known)
+        return f". Bedoelt u ‘{found}’?" if found else ""
 
     def resolve(node: nodes.Node, scope: dict[str, Any]) -> Any:
         if isinstance(node, nodes.Name):
@@ -119,14 +139,16 @@ def unknown_names(
             if node.name in sample:
                 return sample[node.name]
             if node.name not in env.globals and node.name != "loop":
-                problems.append(f"onbekend gegeven ‘{node.name}’{where(node)}")
+                problems.append(f"onbekend gegeven ‘{node.name}’{where(node)}{meant(node.name, [*sample, *scope])}")
             return UNKNOWN
         if isinstance(node, nodes.Getattr | nodes.Getitem):
             base = resolve(node.node, scope)
             key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
             if isinstance(base, Mapping) and isinstance(key, str) and not hasattr(dict, key):
                 if key not in base:
-                    problems.append(f"‘{_dotted(node.node)}’ heeft geen gegeven ‘{key}’{where(node)}")
+                    problems.append(
+                        f"‘{_dotted(node.node)}’ heeft geen gegeven ‘{key}’{where(node)}{meant(key, map(str, base))}"
+                    )
                     return UNKNOWN
                 return base[key]
             visit(node.arg if isinstance(node, nodes.Getitem) else None, scope)
@@ -160,6 +182,11 @@ def unknown_names(
 
     visit(tree, {})
     return list(dict.fromkeys(problems))
+
+
+def _place(part: str, source: str, line: int | None) -> str:
+    """Under which heading a line of the body is; or that it is in a header or footer."""
+    return under_heading(heading_above(source, line)) if part == "body" else "in de kop- of voettekst"
 
 
 def _names(target: nodes.Node) -> list[str]:

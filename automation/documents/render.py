@@ -7,6 +7,7 @@ Dutch filters of `formatting`.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -19,10 +20,12 @@ from typing import Any
 import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from markupsafe import escape
 
 from automation.documents.charts import Chart
 from automation.documents.errors import TemplateProblem
 from automation.documents.formatting import FILTERS
+from automation.documents.places import all_keys, heading_above, short, suggestion, unclosed_blocks, under_heading
 
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 XML_TAG_RE = re.compile(r"<[^>]+>")
@@ -65,6 +68,9 @@ class CompiledTemplate:
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes, env: jinja2.Environment) -> CompiledTemplate:
+        unclosed = unclosed_blocks(data)
+        if unclosed:  # said here, with the tag and its place; Jinja would point at the end of the template
+            raise TemplateProblem(f"Sjabloon ‘{name}’: {unclosed[0]}", template=name)
         parts = []
         for key, source in patched_sources(data, name=name):
             try:
@@ -73,8 +79,19 @@ class CompiledTemplate:
                 raise _syntax_problem(name, source, exc) from exc
         return cls(name, data, parts)
 
-    def render(self, context: Mapping[str, Any], target: Path, *, title: str) -> None:
-        """Render into `target` (written beside it first, then moved into place)."""
+    def render(
+        self,
+        context: Mapping[str, Any],
+        target: Path,
+        *,
+        title: str,
+        subject: str = "",
+        author: str = "",
+        at: dt.datetime | None = None,
+    ) -> None:
+        """Render into `target` (written beside it first, then moved into place). The document's
+        properties (File > Info in Word) get `title`, `subject`, `author` (also as the company) and
+        `at` as the time it was made; the template's own description is cleared."""
         tpl = DocxTemplate(io.BytesIO(self.data))
         tpl.render_init()
         bound = _bind_images(context, tpl)
@@ -88,7 +105,7 @@ class CompiledTemplate:
                 tpl.current_rendering_part = tpl.docx._part.rels[part.key].target_part
                 tpl.map_headers_footers_xml(part.key, self._run(part, bound, tpl).encode("utf-8"))
         tpl.is_rendered = True
-        tpl.docx.core_properties.title = title
+        _set_properties(tpl, title=title, subject=subject, author=author, at=at)
         tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.docx")
         try:
             tpl.save(str(tmp))
@@ -100,21 +117,42 @@ class CompiledTemplate:
         try:
             xml = part.template.render(context)
         except jinja2.UndefinedError as exc:
-            raise _undefined_problem(self.name, part.source, exc) from exc
+            raise _undefined_problem(self.name, part, exc, context) from exc
         except jinja2.TemplateError as exc:
             raise TemplateProblem(
-                f"Sjabloon ‘{self.name}’: {exc.message or exc}{_where(part.source, exc.__traceback__)}",
+                f"Sjabloon ‘{self.name}’: {exc.message or exc}{_where(part, exc.__traceback__)}",
                 template=self.name,
             ) from exc
         except (TypeError, ValueError, AttributeError) as exc:
             raise TemplateProblem(
-                f"Sjabloon ‘{self.name}’: een tag kan niet worden uitgevoerd ({exc})"
-                f"{_where(part.source, exc.__traceback__)}",
+                f"Sjabloon ‘{self.name}’: een tag kan niet worden uitgevoerd ({exc}){_where(part, exc.__traceback__)}",
                 template=self.name,
             ) from exc
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         return str(tpl.resolve_listing(xml))
+
+
+def _set_properties(tpl: DocxTemplate, *, title: str, subject: str, author: str, at: dt.datetime | None) -> None:
+    props = tpl.docx.core_properties
+    props.title = title
+    props.subject = subject
+    props.author = props.last_modified_by = author
+    props.comments = ""
+    props.keywords = ""
+    props.revision = 1
+    if at is not None:  # Word reads these as UTC
+        utc = at.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+        props.created = props.modified = utc
+    app = next((p for p in tpl.docx.part.package.iter_parts() if str(p.partname) == "/docProps/app.xml"), None)
+    if app is not None:  # the extended properties: the company
+        app._blob = _with_company(app.blob.decode("utf-8"), author).encode("utf-8")
+
+
+def _with_company(xml: str, company: str) -> str:
+    element = f"<Company>{escape(company)}</Company>"
+    xml, found = re.subn(r"<Company\s*/>|<Company>.*?</Company>", lambda _: element, xml, count=1, flags=re.S)
+    return xml if found else xml.replace("</Properties>", element + "</Properties>", 1)
 
 
 def patched_sources(data: bytes, *, name: str) -> Iterator[tuple[str, str]]:
@@ -168,40 +206,66 @@ def _line_text(source: str, line: int | None) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def _where(source: str, tb: TracebackType | None) -> str:
-    text = paragraph_text(_line_text(source, _template_line(tb)))
-    return f". In de alinea: ‘{_short(text)}’" if text else ""
+def _where(part: Part, tb: TracebackType | None) -> str:
+    line = _template_line(tb)
+    text = paragraph_text(_line_text(part.source, line))
+    return f". In de alinea ‘{short(text, 120)}’, {_place(part, line)}" if text else ""
 
 
-def _short(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _place(part: Part, line: int | None) -> str:
+    """Under which heading a line of the body is; or that it is in a header or footer."""
+    return under_heading(heading_above(part.source, line)) if part.key == "body" else "in de kop- of voettekst"
 
 
 MISSING_ATTR = re.compile(r"has no attribute '([^']+)'|'([^']+)' is undefined|no element '?([^']+?)'?$")
+CHECK_AGAIN = "controleer het sjabloon daarna met 'veiligheid templates check'"
 
 
-def _undefined_problem(name: str, source: str, exc: jinja2.UndefinedError) -> TemplateProblem:
+def _undefined_problem(
+    name: str, part: Part, exc: jinja2.UndefinedError, context: Mapping[str, Any]
+) -> TemplateProblem:
     match = MISSING_ATTR.search(str(exc.message))
     missing = next((g for g in match.groups() if g), "") if match else str(exc.message)
-    paragraph = _line_text(source, _template_line(exc.__traceback__))
+    line = _template_line(exc.__traceback__)
+    paragraph = _line_text(part.source, line)
     tags = [paragraph_text(t) for t in TAG_RE.findall(paragraph)]
     tag = next((t for t in tags if re.search(rf"\b{re.escape(missing)}\b", t)), tags[0] if tags else None)
     where = f"de tag {tag}" if tag else "een tag"
+    meant = suggestion(missing, _known_names(tag or "", missing, context))
+    advice = (
+        f"Bedoelt u ‘{meant}’? Verbeter de tag in Word en {CHECK_AGAIN}."
+        if meant
+        else f"Verbeter de tag in Word of haal hem weg, en {CHECK_AGAIN}."
+    )
     return TemplateProblem(
-        f"Sjabloon ‘{name}’: {where} gebruikt ‘{missing}’, maar dat gegeven bestaat niet. "
-        "Controleer de spelling met 'veiligheid templates check' (de README noemt alle gegevens).",
+        f"Sjabloon ‘{name}’: {where} ({_place(part, line)}) gebruikt ‘{missing}’, maar dat gegeven bestaat "
+        f"niet. {advice}",
         template=name,
         tag=tag,
     )
+
+
+def _known_names(tag: str, missing: str, context: Mapping[str, Any]) -> list[str]:
+    """The names the tag could have meant: those of the data it looks in (`school.…`), else every name."""
+    path = re.search(rf"([A-Za-z_][\w.]*)\.{re.escape(missing)}\b", tag)
+    if path:
+        value: Any = context
+        for part in path.group(1).split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if isinstance(value, Mapping):
+            return [str(k) for k in value]
+    return list(all_keys(context))
 
 
 def _syntax_problem(name: str, source: str, exc: jinja2.TemplateSyntaxError) -> TemplateProblem:
     paragraph = _line_text(source, exc.lineno)
     tags = [paragraph_text(t) for t in TAG_RE.findall(paragraph)]
     text = paragraph_text(paragraph)
+    place = f" in de alinea ‘{short(text, 120)}’, {under_heading(heading_above(source, exc.lineno))}" if text else ""
     return TemplateProblem(
-        f"Sjabloon ‘{name}’: een tag is onvolledig of fout ({exc.message})"
-        + (f". In de alinea: ‘{_short(text)}’" if text else ""),
+        f"Sjabloon ‘{name}’: een tag is onvolledig of fout{place}. Elke {{{{ hoort een }}}} te hebben en elke "
+        f"{{% een %}}, in dezelfde alinea; verbeter de tag in Word en {CHECK_AGAIN}. (Technische melding: "
+        f"{exc.message})",
         template=name,
         tag=tags[0] if tags else None,
     )

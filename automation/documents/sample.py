@@ -5,14 +5,20 @@ is made from it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 from automation.checks.actions import Action
-from automation.checks.overview import Count
 from automation.checks.schoolyear import previous, schoolyear
 from automation.documents.context import school_context
-from automation.documents.facts import BoardFacts, DutyCount, MonitorFacts, Requirement, SchoolForm, ThemeResult
+from automation.documents.facts import (
+    BoardFacts,
+    DutyCount,
+    EventCount,
+    MonitorFacts,
+    Requirement,
+    SchoolForm,
+    ThemeResult,
+)
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.forms.peiling import THEMES
 
@@ -63,13 +69,15 @@ def sample_facts(*, today: dt.date = TODAY, missing: bool = False) -> BoardFacts
     if missing:
         for key in ("adres", "telefoon", "aantal_bhv", "rie_datum", "visie"):
             form.pop(key)
-    months = [f"{year[:4]}-10", f"{year[:4]}-11", f"{previous(year)[:4]}-11"]
-    counts = [
-        Count("incident", BRIN, months[0], "pesten", 3),
-        Count("incident", BRIN, months[1], "digitaal pesten", 2),
-        Count("incident", BRIN, months[2], "pesten", 4),
-        Count("agressie", BRIN, months[1], None, 1),
-        Count("ongeval", BRIN, months[0], None, 2),
+    first, before = int(year[:4]), int(previous(year)[:4])
+    events = [
+        EventCount("incident", BRIN, dt.date(first, 10, 5), "pesten", 3),
+        EventCount("incident", BRIN, dt.date(first, 11, 10), "digitaal pesten", 2),
+        EventCount("incident", BRIN, dt.date(before, 11, 12), "pesten", 4),
+        EventCount("incident", BRIN, dt.date(before + 1, 3, 10), "pesten", 1),
+        EventCount("agressie", BRIN, dt.date(first, 11, 3), "bedreiging", 1),
+        EventCount("ongeval", BRIN, dt.date(first, 10, 14), "huisarts", 2),
+        EventCount("ongeval", BRIN, dt.date(before, 10, 1), "geen", 1),
     ]
     results = tuple(
         ThemeResult(group, key, label, 300, 3.1, 1, 4, 0.81, "ZIEN!", dt.date(2026, 10, 1))
@@ -84,19 +92,17 @@ def sample_facts(*, today: dt.date = TODAY, missing: bool = False) -> BoardFacts
         deadlines={f"mijlpaal_{n}": m for n, m in enumerate(("oktober", "december", "februari", "mei", "juni"), 1)},
         choices=dict(DEFAULT_CHOICES),
         school_forms={BRIN: SchoolForm(form, "SCH-2026-0001", dt.date(2026, 10, 20))},
-        counts=counts,
-        kinds={
-            (BRIN, "agressie", year): Counter({"bedreiging": 1}),
-            (BRIN, "ongeval", year): Counter({"huisarts": 2}),
-            (BRIN, "ongeval", previous(year)): Counter({"geen": 1}),
-        },
+        events=events,
         duties={BRIN: DutyCount(reportable=1, reported=0)},
         actions=[Action("AG-2026-0001", BRIN, "Melden bij de Nederlandse Arbeidsinspectie", today, duty=True)],
         monitor={
             BRIN: MonitorFacts(
                 results=results,
-                requirements=(Requirement("Gemeten dit schooljaar", "voldoet", "Afgenomen op 1 oktober 2026."),),
-                overall="voldoet",
+                requirements=(
+                    Requirement("Gemeten dit schooljaar", "voldoet", "Afgenomen op 1 oktober 2026.", "gemeten"),
+                    Requirement("Erkend instrument", "aandacht", "ZIEN! staat niet op de lijst.", "instrument"),
+                ),
+                overall="aandacht",
                 vensters="Veiligheid op school — tekst voor Vensters.",
             )
         },

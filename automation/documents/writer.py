@@ -61,10 +61,10 @@ TABLE_STYLE_XML = f"""
 class Writer:
     """Writes one template. Text may hold Jinja tags; `**...**` makes a bold run."""
 
-    def __init__(self, *, title: str, header: str, footer: str) -> None:
+    def __init__(self, *, title: str, header: str, footer: str, footer_on_first_page: bool = True) -> None:
         self.doc: Any = Document()
         self._styles()
-        self._page(header=header, footer=footer)
+        self._page(header=header, footer=footer, footer_on_first_page=footer_on_first_page)
         self.doc.core_properties.title = title
         self.doc.core_properties.author = "veiligheid"
         self.doc.core_properties.comments = "Sjabloon: bewerk in Word; controleer met 'veiligheid templates check'."
@@ -135,7 +135,9 @@ class Writer:
         small.paragraph_format.space_after = Pt(0)
         self.doc.styles.element.append(parse_xml(TABLE_STYLE_XML))
 
-    def _page(self, *, header: str, footer: str) -> None:
+    def _page(self, *, header: str, footer: str, footer_on_first_page: bool) -> None:
+        """A4; the first page without the header (a title page, or an annex's own title), and with the
+        footer unless `footer_on_first_page` is False (the plan's title page)."""
         section = self.doc.sections[0]
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.4)
@@ -146,10 +148,15 @@ class Writer:
         head.text = header
         head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         head.style = self.doc.styles["Klein"]
-        foot = section.footer.paragraphs[0]
+        self._footer(section.footer.paragraphs[0], footer)
+        if footer_on_first_page:
+            self._footer(section.first_page_footer.paragraphs[0], footer)
+
+    def _footer(self, foot: Paragraph, text: str) -> None:
+        """The board's name, and 'pagina X van Y' on the right."""
         foot.style = self.doc.styles["Klein"]
         foot.paragraph_format.tab_stops.add_tab_stop(Cm(16.2), WD_TAB_ALIGNMENT.RIGHT)
-        foot.add_run(footer + "\tpagina ")
+        foot.add_run(text + "\tpagina ")
         add_field(foot, "PAGE", "1")
         foot.add_run(" van ")
         add_field(foot, "NUMPAGES", "1")
@@ -167,12 +174,22 @@ class Writer:
             settings.append(update)
 
     # --- content -----------------------------------------------------------------------------
-    def p(self, text: str = "", *, style: str | None = None, align: str | None = None) -> Paragraph:
+    def p(
+        self, text: str = "", *, style: str | None = None, align: str | None = None, keep_with_next: bool = False
+    ) -> Paragraph:
+        """A paragraph. One that ends in ':' introduces what follows and stays on its page."""
         paragraph: Paragraph = self.doc.add_paragraph(style=style)
         _runs(paragraph, text)
         if align == "center":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if keep_with_next or text.rstrip().endswith(":"):
+            paragraph.paragraph_format.keep_with_next = True
         return paragraph
+
+    def figure(self, picture: str, caption: str) -> None:
+        """A chart (a tag that renders a picture), centred, with its caption below it on the same page."""
+        self.p(picture, align="center", keep_with_next=True)
+        self.p(caption, style="Klein", align="center")
 
     def tag(self, statement: str) -> None:
         """A paragraph holding only a docxtpl paragraph tag, e.g. `if x` → `{%p if x %}` (removed on rendering)."""
@@ -211,11 +228,24 @@ class Writer:
             self._row(table, row, widths)
         return table
 
-    def loop_table(self, header: Sequence[str], loop: str, cells: Sequence[str], *, widths: Sequence[float]) -> Table:
-        """A table with one row per item: `loop` like `r in rollen`, `cells` like `{{ r.naam }}`."""
+    def loop_table(
+        self,
+        header: Sequence[str],
+        loop: str,
+        cells: Sequence[str],
+        *,
+        widths: Sequence[float],
+        keep_together: bool = False,
+    ) -> Table:
+        """A table with one row per item: `loop` like `r in rollen`, `cells` like `{{ r.naam }}`. With
+        `keep_together` the table moves to the next page as a whole when it does not fit (a section of
+        a printed form); a table longer than a page still breaks."""
         table = self._table(header, widths)
         self._row(table, [f"{{%tr for {loop} %}}"] + [""] * (len(widths) - 1), widths)
-        self._row(table, cells, widths)
+        for cell in self._row(table, cells, widths):
+            if keep_together:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
         self._row(table, ["{%tr endfor %}"] + [""] * (len(widths) - 1), widths)
         return table
 
@@ -261,6 +291,8 @@ class Writer:
 
     def _row(self, table: Table, values: Sequence[str], widths: Sequence[float]) -> list[_Cell]:
         cells = table.add_row().cells  # type: ignore[no-untyped-call]
+        trpr = cells[0]._tc.getparent().get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))  # a row is never broken over two pages
         for cell, value, width in zip(cells, values, widths, strict=True):
             cell.width = Cm(width)
             paragraph = cell.paragraphs[0]
@@ -325,6 +357,12 @@ def _grid(table: Table, widths: Sequence[float]) -> None:
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)
     table.autofit = False
+    tblw = table._tbl.tblPr.find(qn("w:tblW"))
+    if tblw is None:
+        tblw = OxmlElement("w:tblW")
+        table._tbl.tblPr.append(tblw)
+    tblw.set(qn("w:type"), "dxa")  # the full width, so no program shrinks a table to its contents
+    tblw.set(qn("w:w"), str(sum(Cm(w).twips for w in widths)))
 
 
 def _look(table: Table, *, first_row: bool) -> None:

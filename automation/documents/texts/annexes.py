@@ -317,6 +317,13 @@ def form_annex(form_id: str, number: int) -> Callable[[Writer], None]:
             f"‘{{{{ {f}.titel }}}}’ uit de map formulieren en zet het ingevulde bestand in de map voor "
             "meldingen. Op papier ingevuld? Geef het aan de directeur; die zorgt dat het geregistreerd wordt."
         )
+        # before the questions, where it is needed (after the last table it could end up alone on a page)
+        w.p(
+            f"Velden met * zijn verplicht; velden met (*) alleen in de genoemde situatie. Formulier "
+            f"‘{{{{ {f}.titel }}}}’, versie {{{{ {f}.versie }}}}. Schrijf nooit de naam van een leerling "
+            "op: alleen een leerlingnummer of initialen.",
+            style="Klein",
+        )
         w.tag(f"for s in {f}.secties")
         w.h2("{{ s.titel }}")
         w.loop_table(
@@ -324,14 +331,9 @@ def form_annex(form_id: str, number: int) -> Callable[[Writer], None]:
             "v in s.velden",
             ["**{{ v.label }}**", "{{ v.invullen }}", "{{ v.uitleg }}"],
             widths=(4.4, 6.8, 5.0),
+            keep_together=True,
         )
         w.tag("endfor")
-        w.p(
-            f"Velden met * zijn verplicht; velden met (*) alleen in de genoemde situatie. Formulier "
-            f"‘{{{{ {f}.titel }}}}’, versie {{{{ {f}.versie }}}}. Schrijf nooit de naam van een leerling "
-            "op: alleen een leerlingnummer of initialen.",
-            style="Klein",
-        )
 
     return write
 

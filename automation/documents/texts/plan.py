@@ -6,7 +6,7 @@ from automation.documents.writer import Writer
 
 MISSING_NOTE = (
     "Waar in dit plan ‘[nog aan te vullen door …]’ staat, ontbreekt een gegeven. De tabel hieronder zegt "
-    "wat er ontbreekt en wie het aanlevert; na aanvulling wordt het plan opnieuw gemaakt."
+    "wat er ontbreekt of nog niet in orde is, wie daarvoor zorgt en hoe; daarna wordt het plan opnieuw gemaakt."
 )
 
 
@@ -101,9 +101,13 @@ def _introduction(w: Writer) -> None:
             "regelt bedrijfshulpverlening. Een arbeidsongeval met de dood, een ziekenhuisopname (ook een "
             "dagopname) of blijvend letsel tot gevolg meldt de werkgever direct bij de Nederlandse "
             "Arbeidsinspectie.",
-            "**De meld- en aangifteplicht bij seksueel misbruik** (artikel 4a WPO): een medewerker die hoort "
-            "van een mogelijk zedendelict door een medewerker tegen een leerling, meldt dat direct aan het "
-            "bestuur; het bestuur overlegt direct met de vertrouwensinspecteur.",
+            "**De meld- en aangifteplicht bij zedendelicten** (artikel 4a WPO): elke medewerker die hoort dat "
+            "iemand die op school werkt zich mogelijk schuldig maakt aan een zedendelict tegen een minderjarige "
+            "leerling, zoals seksueel misbruik, meldt dat direct aan het bestuur. Die plicht heeft iedere "
+            "medewerker zelf, niet alleen de directeur. Het bestuur overlegt direct met de vertrouwensinspecteur. "
+            "Leidt dat overleg tot een redelijk vermoeden van een strafbaar feit, dan moet het bestuur direct "
+            "aangifte doen bij de politie; het laat dat vooraf weten aan de ouders van de leerling en aan de "
+            "betrokken medewerker.",
             "**De Wet verplichte meldcode huiselijk geweld en kindermishandeling**: de school werkt met de "
             "stappen van de meldcode en het afwegingskader (zie hoofdstuk 6).",
             "**De klachtenregeling** (artikel 14 WPO): het bestuur heeft een klachtenregeling en is "
@@ -121,10 +125,21 @@ def _introduction(w: Writer) -> None:
         "en ongevallen, en de resultaten van de monitor. De cijfers zijn de stand op {{ peildatum|datum }}. "
         "Als er nieuwe gegevens binnenkomen, maakt het bestuurskantoor het plan opnieuw."
     )
-    w.tag("if schoolformulier.ontvangen and not schoolformulier.van_dit_jaar")
+    w.tag("if schoolformulier.uit_eerder_jaar")
     w.note(
-        "Let op: het meest recente formulier Schoolgegevens dateert van {{ schoolformulier.datum|datum }}, "
-        "uit een eerder schooljaar. Vraag de directeur het formulier voor {{ schooljaar }} in te vullen."
+        "Let op: voor {{ schooljaar }} is geen formulier Schoolgegevens ontvangen. De gegevens in dit plan komen "
+        "uit het meest recente formulier, van {{ schoolformulier.datum|datum }} (schooljaar "
+        "{{ schoolformulier.schooljaar }}). {% if periode.lopend %}Vraag de directeur het formulier voor "
+        "{{ schooljaar }} in te vullen.{% elif periode.afgelopen %}Controleer of ze ook in {{ schooljaar }} "
+        "golden.{% else %}De directeur vult het formulier voor {{ schooljaar }} in als dat schooljaar begonnen is "
+        "(op {{ periode.begin|datum }}).{% endif %}"
+    )
+    w.tag("endif")
+    w.tag("if schoolformulier.uit_later_jaar")
+    w.note(
+        "Let op: voor {{ schooljaar }} is geen formulier Schoolgegevens ontvangen. De gegevens in dit plan komen "
+        "uit een formulier van een later schooljaar: van {{ schoolformulier.datum|datum }} (schooljaar "
+        "{{ schoolformulier.schooljaar }}). Controleer of ze ook in {{ schooljaar }} golden."
     )
     w.tag("endif")
     w.tag("if not schoolformulier.ontvangen")
@@ -138,7 +153,7 @@ def _introduction(w: Writer) -> None:
     w.tag("if ontbreekt")
     w.p(MISSING_NOTE)
     w.loop_table(
-        ["Wie levert aan", "Hoe", "Wat ontbreekt"],
+        ["Wie", "Hoe", "Wat ontbreekt of moet beter"],
         "m in ontbreekt",
         ["{{ m.wie }}", "{{ m.hoe }}", "{{ m.wat }}"],
         widths=(3.6, 5.2, 7.4),
@@ -180,6 +195,7 @@ def _roles(w: Writer) -> None:
         "r in rollen",
         ["{{ r.rol }}", "{{ r.naam }}", "{{ r.bereikbaar }}"],
         widths=(5.6, 5.2, 5.4),
+        keep_together=True,
     )
     w.h2("3.1 Coördinator sociale veiligheid en aanspreekpunt pesten")
     w.p(
@@ -209,8 +225,8 @@ def _roles(w: Writer) -> None:
         "De preventiemedewerker ({{ school.preventiemedewerker_naam }}) werkt mee aan de risico-inventarisatie "
         "en het plan van aanpak en adviseert over veilige arbeidsomstandigheden. De coördinator "
         "bedrijfshulpverlening ({{ school.bhv_coordinator_naam }}) zorgt dat er tijdens schooltijd altijd genoeg "
-        "opgeleide BHV'ers aanwezig zijn ({{ school.aantal_bhv|getal }} op dit moment), dat hun opleiding "
-        "actueel is en dat er jaarlijks wordt geoefend."
+        "opgeleide BHV'ers aanwezig zijn, dat hun opleiding actueel is en dat er jaarlijks wordt geoefend. Op dit "
+        'moment heeft de school {{ school.aantal_bhv|telling("BHV\'er", "BHV\'ers") }}.'
     )
     w.h2("3.4 Klachten")
     w.p(
@@ -257,9 +273,10 @@ def _monitoring(w: Writer) -> None:
     w.h2("5.1 Het monitorinstrument")
     w.p(
         "De school meet de sociale veiligheid met **{{ monitor.instrument }}**. Gemeten worden de groepen "
-        "{{ monitor.groepen }}, {{ monitor.frequentie }}, meestal in de maand {{ monitor.maand }}. De school "
-        "heeft {{ school.leerlingen_totaal|getal }} leerlingen, van wie {{ school.leerlingen_groep_5_8|getal }} "
-        "in groep 5 tot en met 8."
+        "{{ monitor.groepen }}, {{ monitor.frequentie }}, meestal in de maand {{ monitor.maand }}."
+        "{% if monitor.andere_maand %} De laatste meting was in {{ monitor.afname|maand }}.{% endif %} De school "
+        "heeft {{ school.leerlingen_totaal|telling('leerling', 'leerlingen') }}, van wie "
+        "{{ school.leerlingen_groep_5_8|getal }} in groep 5 tot en met 8."
     )
     w.p(
         "Naast de monitor signaleren leerkrachten dagelijks: in gesprekken, in de klas en op het plein. Zorgen "
@@ -269,11 +286,12 @@ def _monitoring(w: Writer) -> None:
     w.tag("if monitor.resultaten")
     w.p(
         "De resultaten van het schooljaar {{ schooljaar }}"
+        "{% if monitor.meting_instrument %}, gemeten met {{ monitor.meting_instrument }}{% endif %}"
         "{% if monitor.afname %}, afgenomen op {{ monitor.afname|datum }}{% endif %}"
-        "{% if monitor.respondenten %} onder {{ monitor.respondenten|getal }} leerlingen{% endif %}:"
+        "{% if monitor.respondenten %} onder {{ monitor.respondenten|telling('leerling', 'leerlingen') }}{% endif %}:"
     )
     w.loop_table(
-        ["Groep", "Thema", "Respondenten", "Gemiddelde (schaal)", "Positief"],
+        ["Wie", "Thema", "Respondenten", "Gemiddelde (schaal)", "Positief"],
         "r in monitor.resultaten",
         [
             "{{ r.groep }}",
@@ -284,14 +302,20 @@ def _monitoring(w: Writer) -> None:
         ],
         widths=(2.4, 5.2, 2.6, 3.4, 2.6),
     )
+    w.p(
+        "Bij elk thema is hoger beter. ‘Positief’ is het deel van de antwoorden dat gunstig is; bij aantasting van "
+        "de veiligheid: niet gepest, bedreigd, geslagen of gediscrimineerd.",
+        style="Klein",
+    )
     w.tag("if grafieken.themas")
-    w.p("{{ grafieken.themas }}", align="center")
+    w.figure("{{ grafieken.themas }}", "Aandeel positieve antwoorden per thema, schooljaar {{ schooljaar }}.")
     w.tag("endif")
     w.tag("else")
     w.note(
-        "Voor het schooljaar {{ schooljaar }} zijn nog geen resultaten van de monitor onder leerlingen "
-        "ontvangen. De coördinator sociale veiligheid levert ze aan, met het formulier Peilingresultaten of "
-        "als export van de leverancier in de map voor meldingen. Daarna wordt dit plan bijgewerkt."
+        "Voor het schooljaar {{ schooljaar }} zijn {% if not periode.afgelopen %}nog {% endif %}geen resultaten "
+        "van de monitor onder leerlingen ontvangen. De coördinator sociale veiligheid levert ze aan, met het "
+        "formulier Peilingresultaten of als export van de leverancier in de map voor meldingen. Daarna wordt dit "
+        "plan bijgewerkt."
     )
     w.tag("endif")
     w.h2("5.3 Voldoet de monitor aan de wettelijke eisen?")
@@ -343,9 +367,12 @@ def _incidents(w: Writer) -> None:
             "**Nederlandse Arbeidsinspectie**: een ongeval of agressie waarbij een medewerker, stagiair of "
             "vrijwilliger overlijdt, in het ziekenhuis wordt opgenomen of blijvend letsel oploopt, meldt de "
             "directeur namens de werkgever direct.",
-            "**Vertrouwensinspecteur**: bij een vermoeden van seksueel grensoverschrijdend gedrag door een "
-            "medewerker tegen een leerling informeert de directeur direct het bestuur, en het bestuur overlegt "
-            "met de vertrouwensinspecteur (telefoon 0900\u00a0-\u00a0111\u00a03\u00a0111).",
+            "**Bestuur, vertrouwensinspecteur en politie** (artikel 4a WPO): hoort een medewerker dat iemand die op "
+            "school werkt zich mogelijk schuldig maakt aan een zedendelict tegen een leerling, zoals seksueel "
+            "misbruik, dan meldt hij of zij dat direct zelf aan het bestuur. Die plicht geldt voor elke "
+            "medewerker, niet alleen voor de directeur. Het bestuur overlegt direct met de vertrouwensinspecteur "
+            "(telefoon 0900\u00a0-\u00a0111\u00a03\u00a0111) en doet aangifte bij de politie als uit dat overleg "
+            "een redelijk vermoeden van een strafbaar feit volgt.",
             "**Politie**: bij strafbare feiten zoals wapenbezit, ernstig geweld of bedreiging doet de school "
             "aangifte of ondersteunt zij de medewerker daarbij.",
             "**Inspectie en leerplicht**: een schorsing van meer dan één dag en een verwijdering meldt de school "
@@ -390,7 +417,8 @@ def _physical(w: Writer) -> None:
     )
     w.h2("7.2 Bedrijfshulpverlening en ontruiming")
     w.p(
-        "De school heeft {{ school.aantal_bhv|getal }} opgeleide bedrijfshulpverleners. De laatste "
+        "De school heeft {{ school.aantal_bhv|telling('opgeleide bedrijfshulpverlener', "
+        "'opgeleide bedrijfshulpverleners') }}. De laatste "
         "ontruimingsoefening was op {{ school.ontruimingsoefening_datum|datum }}. Het ontruimingsplan hangt bij "
         "de ingangen en in elk lokaal; elk schooljaar wordt minstens één keer geoefend, en de bevindingen worden "
         "besproken."
@@ -403,63 +431,113 @@ def _physical(w: Writer) -> None:
     )
 
 
+COMPARE_WIDTHS = (6.2, 3.4, 3.4, 3.2)
+COMPARE_HEADER = ["{{ registraties.kop_dit_jaar }}", "{{ registraties.kop_vorig_jaar }}", "Verschil"]
+
+
 def _registration(w: Writer) -> None:
     w.h1("8 Registratie en evaluatie")
-    w.h2("8.1 Registraties dit schooljaar")
+    w.h2("8.1 Registraties in {{ schooljaar }}")
+    w.tag("if periode.toekomstig")
     w.p(
-        "In het schooljaar {{ schooljaar }} zijn tot en met {{ peildatum|datum }} "
-        "{{ registraties.totaal_dit_jaar|getal }} registraties ontvangen; in het hele schooljaar "
-        "{{ vorig_schooljaar }} waren dat er {{ registraties.totaal_vorig_jaar|getal }}."
+        "Het schooljaar {{ schooljaar }} begint op {{ periode.begin|datum }}; er zijn dus nog geen registraties."
+        "{% if registraties.vorig_bekend %} In {{ vorig_schooljaar }} "
+        "{{ 'is' if registraties.totaal_vorig_jaar == 1 else 'zijn' }} tot en met "
+        "{{ registraties.vorig_tot|datum }} in totaal "
+        "{{ registraties.totaal_vorig_jaar|telling('registratie', 'registraties') }} ontvangen.{% endif %}"
     )
+    w.tag("else")
+    w.p(
+        "In {% if periode.lopend %}het schooljaar {{ schooljaar }} "
+        "{{ 'is' if registraties.totaal_dit_jaar == 1 else 'zijn' }} tot en met {{ periode.tot|datum }} in totaal"
+        "{% else %}het hele schooljaar {{ schooljaar }} {{ 'is' if registraties.totaal_dit_jaar == 1 else 'zijn' }}"
+        "{% endif %} {{ registraties.totaal_dit_jaar|telling('registratie', 'registraties') }} ontvangen"
+        "{% if not registraties.vorig_bekend %}. Over {% if periode.lopend %}dezelfde periode van {% endif %}"
+        "{{ vorig_schooljaar }} zijn geen gegevens{% if registraties.gegevens_vanaf %} (de eerste registratie is van "
+        "{{ registraties.gegevens_vanaf|datum }}){% endif %}, dus vergelijken kan niet.{% elif periode.lopend %}, tegen "
+        "{{ registraties.totaal_vorig_jaar|getal }} in dezelfde periode van {{ vorig_schooljaar }} (tot en met "
+        "{{ registraties.vorig_tot|datum }}). Het hele schooljaar {{ vorig_schooljaar }} telde "
+        "{{ registraties.totaal_vorig_heel_jaar|telling('registratie', 'registraties') }}.{% else %}, tegen "
+        "{{ registraties.totaal_vorig_jaar|getal }} in {{ vorig_schooljaar }}.{% endif %}"
+    )
+    w.tag("endif")
     w.loop_table(
-        ["Soort", "{{ schooljaar }}", "{{ vorig_schooljaar }}", "Verschil"],
+        ["Soort", *COMPARE_HEADER],
         "t in registraties.totalen",
         ["{{ t.soort }}", "{{ t.dit_jaar|getal }}", "{{ t.vorig_jaar|getal }}", "{{ t.verschil }}"],
-        widths=(7.0, 3.0, 3.0, 3.2),
+        widths=COMPARE_WIDTHS,
+        keep_together=True,
+    )
+    w.p(
+        "{% if periode.toekomstig %}{{ schooljaar }} is nog niet begonnen (–).{% elif registraties.vorig_bekend %}"
+        "Verschil: {{ schooljaar }}{% if periode.lopend %} tot en met {{ periode.tot|datum }}, tegenover dezelfde "
+        "periode van {{ vorig_schooljaar }}: 1 augustus tot en met {{ registraties.vorig_tot|datum }}"
+        "{% else %} tegenover {{ vorig_schooljaar }}{% endif %}.{% if registraties.vorig_deels %} Er zijn gegevens "
+        "vanaf {{ registraties.gegevens_vanaf|datum }}.{% endif %}{% else %}–: geen gegevens.{% endif %}",
+        style="Klein",
     )
     w.tag("if grafieken.maanden")
-    w.p("{{ grafieken.maanden }}", align="center")
-    w.p("Registraties per maand, schooljaar {{ schooljaar }}.", style="Klein", align="center")
+    w.figure("{{ grafieken.maanden }}", "Registraties per maand, schooljaar {{ schooljaar }}.")
     w.tag("endif")
     w.h2("8.2 Incidenten met leerlingen per soort")
     w.tag("if registraties.categorieen")
     w.loop_table(
-        ["Soort incident", "{{ schooljaar }}", "{{ vorig_schooljaar }}", "Verschil"],
+        ["Soort incident", *COMPARE_HEADER],
         "c in registraties.categorieen",
         ["{{ c.categorie }}", "{{ c.dit_jaar|getal }}", "{{ c.vorig_jaar|getal }}", "{{ c.verschil }}"],
-        widths=(7.0, 3.0, 3.0, 3.2),
+        widths=COMPARE_WIDTHS,
+        keep_together=True,
     )
     w.tag("else")
-    w.p("In {{ schooljaar }} en {{ vorig_schooljaar }} zijn geen incidenten met leerlingen geregistreerd.")
+    w.p("In de vergeleken periodes zijn geen incidenten met leerlingen geregistreerd.")
     w.tag("endif")
     w.h2("8.3 Agressie en geweld tegen personeel, en ongevallen")
     w.tag("if registraties.agressie_vormen")
     w.loop_table(
-        ["Vorm van agressie", "{{ schooljaar }}", "{{ vorig_schooljaar }}", "Verschil"],
+        ["Vorm van agressie", *COMPARE_HEADER],
         "c in registraties.agressie_vormen",
         ["{{ c.categorie }}", "{{ c.dit_jaar|getal }}", "{{ c.vorig_jaar|getal }}", "{{ c.verschil }}"],
-        widths=(7.0, 3.0, 3.0, 3.2),
+        widths=COMPARE_WIDTHS,
+        keep_together=True,
     )
     w.tag("else")
-    w.p("In beide schooljaren is geen agressie of geweld tegen personeel geregistreerd.")
+    w.p("In de vergeleken periodes is geen agressie of geweld tegen personeel geregistreerd.")
     w.tag("endif")
     w.tag("if registraties.ongeval_behandelingen")
     w.loop_table(
-        ["Ongevallen naar behandeling", "{{ schooljaar }}", "{{ vorig_schooljaar }}", "Verschil"],
+        ["Ongevallen naar behandeling", *COMPARE_HEADER],
         "c in registraties.ongeval_behandelingen",
         ["{{ c.categorie }}", "{{ c.dit_jaar|getal }}", "{{ c.vorig_jaar|getal }}", "{{ c.verschil }}"],
-        widths=(7.0, 3.0, 3.0, 3.2),
+        widths=COMPARE_WIDTHS,
+        keep_together=True,
     )
     w.tag("else")
-    w.p("In beide schooljaren zijn geen ongevallen geregistreerd.")
+    w.p("In de vergeleken periodes zijn geen ongevallen geregistreerd.")
     w.tag("endif")
     w.h2("8.4 Meldplichten en openstaande acties")
+    w.tag("if periode.toekomstig")
+    w.p("Het schooljaar {{ schooljaar }} is nog niet begonnen; er zijn dus nog geen gevallen die gemeld moeten worden.")
+    w.tag("elif not registraties.meldplichtig")
     w.p(
-        "Dit schooljaar {% if registraties.meldplichtig %}waren er {{ registraties.meldplichtig|getal }} "
-        "gevallen die gemeld moesten worden (bij de Arbeidsinspectie of de vertrouwensinspecteur); "
-        "{{ registraties.gemeld|getal }} daarvan staan als gemeld geregistreerd.{% else %}was er geen geval "
-        "dat gemeld moest worden bij de Arbeidsinspectie of de vertrouwensinspecteur.{% endif %}"
+        "In {{ schooljaar }}{% if periode.lopend %} (tot en met {{ periode.tot|datum }}){% endif %} was er geen "
+        "geval dat gemeld moest worden bij de Arbeidsinspectie of de vertrouwensinspecteur."
     )
+    w.tag("else")
+    w.p(
+        "In {{ schooljaar }}{% if periode.lopend %} (tot en met {{ periode.tot|datum }}){% endif %} "
+        "{% if registraties.meldplichtig == 1 %}was er 1 geval dat gemeld moest worden{% else %}waren er "
+        "{{ registraties.meldplichtig|getal }} gevallen die gemeld moesten worden{% endif %} bij de "
+        "Arbeidsinspectie of de vertrouwensinspecteur. "
+        "{% if not registraties.niet_gemeld %}{% if registraties.meldplichtig == 1 %}Het staat{% else %}Ze staan "
+        "alle {{ registraties.meldplichtig|getal }}{% endif %} als gemeld geregistreerd."
+        "{% elif not registraties.gemeld %}{% if registraties.meldplichtig == 1 %}Het staat nog niet als gemeld "
+        "geregistreerd: meld het direct.{% else %}Geen ervan staat als gemeld geregistreerd: meld ze direct."
+        "{% endif %}{% else %}{{ registraties.gemeld|getal }} ervan "
+        "{{ 'staat' if registraties.gemeld == 1 else 'staan' }} als gemeld geregistreerd, "
+        "{{ registraties.niet_gemeld|getal }} nog niet: meld {{ 'dat' if registraties.niet_gemeld == 1 else 'die' }} "
+        "direct.{% endif %}"
+    )
+    w.tag("endif")
     w.tag("if registraties.open_acties")
     w.p("Op {{ peildatum|datum }} staan voor deze school nog deze acties open:")
     w.loop_table(
@@ -467,6 +545,7 @@ def _registration(w: Writer) -> None:
         "a in registraties.open_acties",
         ["{{ a.actie }}", "{{ a.aantal|getal }}"],
         widths=(13.0, 3.2),
+        keep_together=True,
     )
     w.p(
         "Het bestuurskantoor volgt deze acties in het bestuursoverzicht; de directeur zorgt dat ze worden afgehandeld.",
@@ -524,6 +603,7 @@ def _timeline(w: Writer) -> None:
             "{{ m.status }}{% if m.gereed_op %} ({{ m.gereed_op|datum_kort }}){% endif %}",
         ],
         widths=(0.8, 9.2, 2.6, 3.6),
+        keep_together=True,
     )
     w.p(
         "Een mijlpaal is gereed als de directeur de datum invult op het formulier Schoolgegevens en veiligheidsbeleid.",
@@ -539,4 +619,5 @@ def _annexes(w: Writer) -> None:
         "b in bijlagen",
         ["{{ b.nummer }}", "{{ b.titel }}"],
         widths=(1.4, 14.8),
+        keep_together=True,
     )
