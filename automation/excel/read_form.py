@@ -14,8 +14,10 @@ process when that allocation fails.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import io
+import operator
 import re
 import struct
 import zipfile
@@ -33,6 +35,7 @@ from automation.excel.build_form import MARKER_FORM, MARKER_VERSION
 from automation.forms import FORMS, FormDef
 
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+ZIP_MAGIC = b"PK\x03\x04"  # a zip's first part; a text that merely starts with 'PK' is no workbook
 REF_RE = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 MACRO_TYPES = (b"macroEnabled", b"vbaProject")
 
@@ -115,7 +118,7 @@ def open_workbook(data: bytes, *, max_uncompressed: int) -> Workbook:
                 f"Dit bestand is {what}, geen ingevuld formulier. Een melding doet u met het "
                 "Excel-formulier; een foto of scan kan als bijlage naar de coördinator. " + ASK_FORM,
             )
-    if not data.startswith(b"PK"):
+    if not data.startswith(ZIP_MAGIC):
         if b"\x00" not in data[:4096]:
             raise FileProblem(
                 "tekst",
@@ -155,7 +158,7 @@ def too_large() -> FileProblem:
 def _unusual(what: str) -> FileProblem:
     return FileProblem(
         "afwijkend",
-        f"Dit bestand is anders opgebouwd dan Excel een werkmap opslaat ({what}) en wordt daarom om "
+        f"Dit bestand is anders opgebouwd dan Excel een werkmap opslaat: {what}. Het wordt daarom om "
         "veiligheidsredenen niet geopend. Open het in Excel, kies Opslaan als > 'Excel-werkmap (*.xlsx)' en "
         "zet het opnieuw in de map; lukt dat niet, vul dan een nieuw formulier in.",
     )
@@ -180,8 +183,9 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, (version ... sizes), nam
 _IN_CHUNK = 64 * 1024
 _OUT_CHUNK = 1024 * 1024
 _DTD_RE = re.compile(rb"<!(?i:doctype|entity)")
+_PROLOG = 4096  # where a DTD stands, before the first element (and quick-xml never expands one anyway)
 _UNIQUE_COUNT_RE = re.compile(rb"""uniqueCount\s*=\s*["']\s*(\d{1,30})""")
-_checked: dict[tuple[int, int], Package] = {}
+_checked: dict[bytes, Package] = {}
 
 
 def check_package(data: bytes, *, max_uncompressed: int) -> Package:
@@ -191,17 +195,42 @@ def check_package(data: bytes, *, max_uncompressed: int) -> Package:
     whose real size differs from the declared one (a lying zip) is damaged, or too large once it
     passes `max_uncompressed` (inflating stops there); a part with a DTD (entity bombs) or an
     impossible shared-string count is refused; a sheet whose extent passes `MAX_CELLS` is too large.
-    Raises `FileProblem`; the result is remembered for the same bytes (a survey export is checked by
-    the form reader and then read by the importer)."""
-    key = (len(data), hash(data))  # bytes hash with a per-process key: not to be forged
+    Raises `FileProblem`. The result is remembered for the same bytes (a survey export is checked by
+    the form reader and then read by the importer), and so is every small part that passed (forms
+    made from the same blank form share most of their parts)."""
+    key = _digest(data)
     known = _checked.get(key)
     if known is not None:
         if known.uncompressed > max_uncompressed:
             raise too_large()
         return known
+    infos = _entries(data, max_uncompressed=max_uncompressed)
+    view = memoryview(data)
+    total = 0
+    kept: dict[str, bytes] = {}
+    for info in infos:
+        part = _checked_part(data, view, info, budget=max_uncompressed - total)
+        total += info.file_size  # now known to be its real size
+        if info.filename in _KEPT:
+            kept[info.filename] = part
+    if "[Content_Types].xml" not in kept:
+        raise damaged()
+    has_vba = any(info.filename.endswith("vbaProject.bin") for info in infos)
+    package = Package(total, kept["[Content_Types].xml"], kept.get("xl/workbook.xml"), has_vba)
+    if len(package.content_types) + len(package.workbook_xml or b"") < 1024 * 1024:
+        _remember(_checked, key, package, size=8)
+    return package
+
+
+_KEPT = frozenset({"[Content_Types].xml", "xl/workbook.xml"})
+_SMALL_PART = 64 * 1024  # compressed; a form's parts are all smaller
+_known_parts: dict[tuple[bytes, int, int, int, int, str], bytes] = {}
+
+
+def _entries(data: bytes, *, max_uncompressed: int) -> list[zipfile.ZipInfo]:
+    """The zip's parts, refused when the zip itself is odd or declares too much."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError, RuntimeError) as exc:
         raise damaged() from exc
     if any(info.filename == "mimetype" for info in infos):
@@ -212,47 +241,58 @@ def check_package(data: bytes, *, max_uncompressed: int) -> Package:
             "daarna opnieuw in de map.",
         )
     if len(infos) > MAX_PARTS:
-        raise _unusual(f"meer dan {MAX_PARTS} onderdelen")
+        raise _unusual(f"het bestaat uit meer dan {MAX_PARTS} onderdelen")
     if sum(info.file_size for info in infos) > max_uncompressed:
         raise too_large()
-    view = memoryview(data)
-    seen: set[str] = set()
-    total = 0
-    kept: dict[str, bytes] = {}
+    if len({info.filename for info in infos}) < len(infos):
+        raise _unusual("een onderdeel zit er twee keer in")
     for info in infos:
-        if info.filename in seen:
-            raise _unusual(f"het onderdeel '{info.filename[:60]}' staat er twee keer in")
-        seen.add(info.filename)
         if info.flag_bits & 0x1:
-            raise _unusual("een versleuteld onderdeel")
+            raise _unusual("een onderdeel is versleuteld")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _unusual("een onbekende manier van inpakken")
-        part = _inflate(view, info, budget=max_uncompressed - total)
-        total += len(part)
-        _check_part(info.filename, part)
-        if info.filename in ("[Content_Types].xml", "xl/workbook.xml"):
-            kept[info.filename] = part
-    if "[Content_Types].xml" not in kept:
-        raise damaged()
-    has_vba = any(info.filename.endswith("vbaProject.bin") for info in infos)
-    package = Package(total, kept["[Content_Types].xml"], kept.get("xl/workbook.xml"), has_vba)
-    if len(package.content_types) + len(package.workbook_xml or b"") < 1024 * 1024:
-        if len(_checked) >= 8:
-            _checked.pop(next(iter(_checked)))
-        _checked[key] = package
-    return package
+            raise _unusual("een onderdeel is op een onbekende manier ingepakt")
+    return infos
 
 
-def _inflate(view: memoryview, info: zipfile.ZipInfo, *, budget: int) -> bytes:
-    """The part's real content, read from its own compressed bytes (never trusting the declared
-    sizes); raises `FileProblem` when it is damaged or larger than `budget`."""
-    header = bytes(view[info.header_offset : info.header_offset + _LOCAL_HEADER.size])
-    if len(header) < _LOCAL_HEADER.size:
+def _checked_part(data: bytes, view: memoryview, info: zipfile.ZipInfo, *, budget: int) -> bytes:
+    """The part's content once it passed (for a part seen before, only the parts kept)."""
+    if info.header_offset < 0:
         raise damaged()
-    signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    try:
+        signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, info.header_offset)
+    except struct.error as exc:
+        raise damaged() from exc
     if signature != b"PK\x03\x04":
         raise damaged()
     start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+    key = None
+    if info.compress_size <= _SMALL_PART:
+        packed = view[start : start + info.compress_size]
+        key = (_digest(packed), info.compress_type, info.compress_size, info.file_size, info.CRC, info.filename)
+        known = _known_parts.get(key)
+        if known is not None:
+            return known
+    part = _inflate(view, start, info, budget=budget)
+    _check_part(info.filename, part)
+    if key is not None:
+        _remember(_known_parts, key, part if info.filename in _KEPT else b"", size=512)
+    return part
+
+
+def _digest(data: bytes | memoryview) -> bytes:
+    """What the caches know content by: a real digest, so no file can pass for one seen before."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any, *, size: int) -> None:
+    if len(cache) >= size:
+        cache.pop(next(iter(cache)))  # the oldest
+    cache[key] = value
+
+
+def _inflate(view: memoryview, start: int, info: zipfile.ZipInfo, *, budget: int) -> bytes:
+    """The part's real content, read from its own compressed bytes (never trusting the declared
+    sizes); raises `FileProblem` when it is damaged or larger than `budget`."""
     if info.compress_type == zipfile.ZIP_STORED:
         part = bytes(view[start : start + info.compress_size])
         if len(part) > budget:
@@ -297,41 +337,72 @@ def _inflated_chunks(view: memoryview, start: int) -> Iterator[bytes]:
 
 
 def _check_part(name: str, part: bytes) -> None:
-    if b"<!" in part and _DTD_RE.search(part) and not name.lower().endswith(".svg"):
-        raise _unusual("een XML-documenttypedefinitie (DTD)")
+    if _DTD_RE.search(part, 0, _PROLOG) and not name.lower().endswith(".svg"):
+        raise _unusual("het bevat een documenttypedefinitie (DTD), die Excel nooit schrijft")
     if b"uniqueCount" in part and any(int(n) > len(part) for n in _UNIQUE_COUNT_RE.findall(part)):
-        raise _unusual("een onmogelijk aantal teksten")
+        raise _unusual("het geeft een onmogelijk aantal teksten op")
     if b"sheetData" in part:
-        rows, cols = sheet_extent(part)
-        if rows * cols > MAX_CELLS:
-            raise _too_many_cells(rows, cols)
+        extent = sheet_extent(part)
+        if extent is None:
+            raise _unusual(
+                "een groot werkblad met cellen zonder celnaam, waarvan niet vooraf te zien is hoe ver het loopt"
+            )
+        if extent[0] * extent[1] > MAX_CELLS:
+            raise _too_many_cells(*extent)
 
 
 # --- how far a sheet reaches ------------------------------------------------------------------------
-_NONCANONICAL_CELL_RE = re.compile(rb'<c(?:[/>\t\n\r]| (?!r="))|:c[\s/>]')
+_UNNAMED_CELL_RE = re.compile(rb'<c(?:[/>\t\n\r]| (?!r="))')  # a cell tag not starting <c r="
+_UNNAMED_OR_FAR_CELL_RE = re.compile(rb'<c(?:[/>\t\n\r]| (?!r=")| r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}\d{4}))')
+_PREFIXED_CELL_OR_ROW_RE = re.compile(rb":(?:c|row)[\s/>]")  # <x:c ...>, <x:row ...>
 _CELL_ROW_RE = re.compile(rb'<c r="[A-Za-z]{0,8}(\d{1,12})')
 _CELL_LONG_COLUMN_RE = re.compile(rb'<c r="([A-Za-z]{2,8})')
 _CELL_COLUMN_RE = re.compile(rb'<c r="([A-Za-z])')
+_CELL_NAME_RE = re.compile(rb"([A-Za-z]{1,3})(\d{1,7})\"")
 _WINDOW = 1024 * 1024
+_SCAN_LIMIT = 4 * 1024 * 1024  # token by token in Python: about 2 s for this much
+_ROW_TAG_RE = re.compile(rb"<row[\s/>]")
+_ANY_ROW_TAG_RE = re.compile(rb"<[^\s<>/!?]*row[\s/>]")  # also <x:row
+_CELL_OPENERS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
+_ANY_CELL_OPENERS = _CELL_OPENERS + tuple(b":" + opener[1:] for opener in _CELL_OPENERS)  # also <x:c
+_ANGLES = bytes(range(256)).translate(None, b"<>")
 _NAME_RE = re.compile(rb"[^\s/>]+")
 _QUOTE_RE = re.compile(rb"[\"']")
 _R_ATTR_RE = re.compile(rb"""(?<![\w.-])r\s*=\s*["']\s*([A-Za-z]{0,8})(\d{0,12})""")
 
 
-def sheet_extent(xml: bytes) -> tuple[int, int]:
+def sheet_extent(xml: bytes) -> tuple[int, int] | None:
     """Rows and columns from A1 to the furthest cell of a worksheet's XML (an upper bound): the grid
-    python-calamine allocates when it reads the sheet.
+    python-calamine allocates when it reads the sheet. None when that cannot be told in time.
 
     Sheets written by Excel (and most programs) name every cell first thing, `<c r="B7"`: then the
-    furthest row and column follow from those names alone, at C speed. Any other cell tag (no or a
-    later `r`, a namespace prefix) sends the sheet to a slower scan that follows the XML tokens the
-    way calamine's reader does (quotes, comments, CDATA) and counts unnamed cells by position."""
-    if _NONCANONICAL_CELL_RE.search(xml) is None:
-        return _named_extent(xml)
-    return _scanned_extent(xml)
+    furthest row and column follow from those names alone, at C speed (and one search tells a sheet
+    with rows below 1000 and columns up to ZZ: a form). Sheets with unnamed or prefixed cells are
+    measured row by row, counting cells, when every '<' in them opens a tag and every '>' closes one
+    (no '<' or '>' in text, comments or values); otherwise a small sheet is followed token by token
+    the way calamine's XML reader does (quotes, comments, CDATA)."""
+    prefixed = _PREFIXED_CELL_OR_ROW_RE.search(xml) is not None
+    if not prefixed:
+        if _UNNAMED_OR_FAR_CELL_RE.search(xml) is None:
+            return 999, 702
+        if _UNNAMED_CELL_RE.search(xml) is None:
+            return _named_extent(xml)
+    if _only_tags_use_angle_brackets(xml):
+        return _counted_extent(xml, prefixed=prefixed)
+    if len(xml) <= _SCAN_LIMIT:
+        return _scanned_extent(xml)
+    return None
 
 
 def _named_extent(xml: bytes) -> tuple[int, int]:
+    """Where the last cell is, when one search finds no cell beyond it (a table written row by row
+    ends in its furthest cell); otherwise the furthest row and column over all cell names."""
+    last = _CELL_NAME_RE.match(xml, xml.rfind(b'<c r="') + len(b'<c r="'))
+    if last is not None and int(last.group(2)) > 0:
+        letters, row = last.group(1).upper(), int(last.group(2))
+        beyond = rb'<c r="(?:[A-Za-z]*0*(?:%s)(?!\d)|%s)' % (_above_number(row), _above_letters(letters))
+        if re.search(beyond, xml) is None:
+            return row, _column_number(letters)
     last_row = 0
     long_columns: set[bytes] = set()
     for start, end in _windows(xml):  # a window at a time: no list of a million names
@@ -348,6 +419,51 @@ def _named_extent(xml: bytes) -> tuple[int, int]:
     return last_row, cols
 
 
+def _above_number(number: int) -> bytes:
+    """A pattern for the numbers above `number` (written without leading zeros)."""
+    digits = str(number)
+    above = [rf"[1-9]\d{{{len(digits)},}}"]
+    for i, digit in enumerate(digits):
+        if digit != "9":
+            above.append(rf"{digits[:i]}[{int(digit) + 1}-9]\d{{{len(digits) - i - 1}}}")
+    return "|".join(above).encode()
+
+
+def _above_letters(letters: bytes) -> bytes:
+    """A pattern for the start of any column name after `letters` (upper case), in either case."""
+    above = [rf"[A-Za-z]{{{len(letters) + 1}}}"]
+    for i, letter in enumerate(letters.decode()):
+        if letter != "Z":
+            same = "".join(f"[{c}{c.lower()}]" for c in letters[:i].decode())
+            after = chr(ord(letter) + 1)
+            above.append(rf"{same}[{after}-Z{after.lower()}-z][A-Za-z]{{{len(letters) - i - 1}}}")
+    return "|".join(above).encode()
+
+
+def _only_tags_use_angle_brackets(xml: bytes) -> bool:
+    angles = xml.translate(None, _ANGLES)  # only the '<' and '>', in order
+    return angles.startswith(b"<") and angles.endswith(b">") and b"<<" not in angles and b">>" not in angles
+
+
+def _counted_extent(xml: bytes, *, prefixed: bool) -> tuple[int, int]:
+    """Row by row: a cell is at most one past the cell before it or where an `r` in its row says,
+    so a row reaches at most its furthest named column plus its number of cells."""
+    openers = _ANY_CELL_OPENERS if prefixed else _CELL_OPENERS
+    starts = [m.start() for m in (_ANY_ROW_TAG_RE if prefixed else _ROW_TAG_RE).finditer(xml)]
+    row = last_row = last_col = 0
+    for start, end in zip([0, *starts], [*starts, len(xml)], strict=True):
+        refs = _R_ATTR_RE.findall(xml, start, end)
+        named_row = max(map(int, filter(None, map(operator.itemgetter(1), refs))), default=0)
+        if start:  # a <row>: the one after the last, unless it says otherwise
+            row = max(row + 1, named_row)
+        cells = sum(xml.count(opener, start, end) for opener in openers)
+        if cells:
+            named_col = max(map(_column_number, set(filter(None, map(operator.itemgetter(0), refs)))), default=0)
+            row = max(row, named_row, 1)
+            last_row, last_col = max(last_row, row), max(last_col, named_col + cells)
+    return last_row, last_col
+
+
 def _windows(xml: bytes) -> Iterator[tuple[int, int]]:
     """Slices of about `_WINDOW` bytes, each ending just before a '<' (so no cell tag is cut)."""
     start = 0
@@ -360,6 +476,7 @@ def _windows(xml: bytes) -> Iterator[tuple[int, int]]:
         start = end
 
 
+@functools.lru_cache(maxsize=4096)
 def _column_number(letters: bytes) -> int:
     """'A' -> 1, 'Z' -> 26, 'AA' -> 27 (case does not matter to calamine)."""
     number = 0

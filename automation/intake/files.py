@@ -96,14 +96,48 @@ class StabilityTracker:
         self._seen.pop(path, None)
 
 
+NAME_BYTES = 200  # room left in the 255 bytes a name may have for what we add: a hash, ' (2)', ' - uitleg'
+
+
 def safe_name(name: str) -> str:
-    """A file name that is valid on Windows, macOS and Linux and not absurdly long."""
+    """A file name that is valid on Windows, macOS and Linux and not absurdly long: at most 120
+    characters and `NAME_BYTES` bytes, a long one shortened in the middle so its end stays."""
     cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).strip(" .") or "bestand"
     stem, dot, suffix = cleaned.rpartition(".")
     if not dot:
         stem, suffix = cleaned, ""
-    stem = stem[:120]
-    return f"{stem}.{suffix[:10]}" if suffix else stem
+    suffix = suffix[:10]
+    stem = shorten(stem, max_bytes=NAME_BYTES - len(_encoded(suffix)) - 1, max_chars=120)
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def shorten(text: str, *, max_bytes: int, max_chars: int = 255) -> str:
+    """`text` cut in the middle (marked '…') to fit; its beginning and its last 40 characters stay,
+    so ' - met opmerkingen' or '(dubbel)' at the end of a long name survive."""
+    if len(text) <= max_chars and len(_encoded(text)) <= max_bytes:
+        return text
+    tail = text[-40:]
+    while tail and (len(_encoded(tail)) > max_bytes // 2 or len(tail) > max_chars // 2):
+        tail = tail[1:]
+    room = max_bytes - len(_encoded(tail)) - len(_encoded("…"))
+    head = text[: min(len(text) - len(tail), max_chars - len(tail) - 1)]
+    head = _encoded(head)[:room].decode("utf-8", "ignore")  # never half a character
+    return f"{head}…{tail}"
+
+
+def _encoded(text: str) -> bytes:
+    """As the name is stored on disk (a name that is not valid UTF-8 keeps its own bytes)."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def readable_name(name: str) -> str:
+    """The name as text that can be stored and shown. On Linux a name is bytes: one that is not
+    UTF-8 (written by an old share or client in Windows-1252) is read as Windows-1252."""
+    raw = _encoded(name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
 
 
 def _ensure_folder(folder: Path) -> None:
@@ -214,6 +248,7 @@ def keep_in_archive(
 
 
 CLAIM_RE = re.compile(r"^[0-9a-f]+-\d+ ")
+MAX_NAME_BYTES = 255  # per name, on every file system in use (ext4, NTFS counts characters, SMB)
 
 
 def claim(path: Path, staging: Path) -> Path:
@@ -223,7 +258,13 @@ def claim(path: Path, staging: Path) -> Path:
     new file in the inbox, and nobody writes into the claimed one. On Windows the rename fails while
     the program that wrote the file still has it open: the file simply waits."""
     _ensure_folder(staging)
-    claimed = staging / f"{time.time_ns():x}-{os.getpid()} {path.name}"
+    prefix = f"{time.time_ns():x}-{os.getpid()} "
+    name = readable_name(path.name)  # the claimed path is stored: it must be text
+    stem, suffix = os.path.splitext(name)
+    if len(suffix) > 11:
+        stem, suffix = name, ""
+    stem = shorten(stem, max_bytes=MAX_NAME_BYTES - len(_encoded(prefix + suffix)))  # a name near 255 bytes
+    claimed = staging / f"{prefix}{stem}{suffix}"
     path.rename(claimed)
     return claimed
 

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import math
 import operator
 import re
 from collections import Counter
@@ -21,6 +22,8 @@ from typing import Any
 from python_calamine import CalamineError, CalamineWorkbook
 
 from automation.checks.schoolyear import schoolyear
+from automation.errors import FileProblem
+from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, ZIP_MAGIC, check_package, is_panic
 from automation.surveys.profile import GROUPS, LoadedProfile, Profile, norm
 
 SCHOOLYEAR_RE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{4})\s*$")
@@ -40,6 +43,7 @@ GROUP_WORDS = {
     "leerkrachten": "personeel",
 }
 MAX_LISTED = 5
+MAX_RESPONDENTS = 1_000_000  # an 'aantal' above this is not a count of respondents
 UNKNOWN_LIMIT = 0.05  # more unknown answers than this and the results would mislead: refused
 CHUNK = 500  # rows read at a time: small enough to stay in the CPU's cache while each theme is counted
 _MISSING = object()
@@ -118,13 +122,30 @@ def read_csv(data: bytes) -> Table:
     text, encoding = decode(data)
     first = text.split("\n", 1)[0]
     delimiter = _delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _csv_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     header = next(reader, [])
     shown = {";": ";", ",": ",", "\t": "tab"}[delimiter]
     return Table([str(h).strip() for h in header], reader, f"CSV ({shown}, {encoding})")
 
 
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The reader's rows; its errors (a quote never closed, a field of over 128 kB) as a rejection."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = getattr(reader, "line_num", 0)
+        raise SurveyRejected(
+            f"Het bestand kan niet als CSV worden gelezen (bij regel {line}: {exc}). Meestal staat er "
+            'ergens een aanhalingsteken (") dat niet wordt gesloten. Exporteer het bestand opnieuw, of '
+            "open het in Excel en sla het op als .xlsx."
+        ) from exc
+
+
 def read_xlsx(data: bytes, sheet: str = "") -> Table:
+    try:
+        check_package(data, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED)  # before calamine sees it
+    except FileProblem as problem:
+        raise SurveyRejected(problem.message) from problem
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = book.sheet_names
@@ -136,10 +157,17 @@ def read_xlsx(data: bytes, sheet: str = "") -> Table:
             wanted = names[0]
         rows = book.get_sheet_by_name(wanted).iter_rows()
     except (CalamineError, ValueError, IndexError) as exc:
-        raise SurveyRejected("Het Excel-bestand kon niet worden gelezen; sla het opnieuw op als .xlsx.") from exc
+        raise SurveyRejected(UNREADABLE_XLSX) from exc
+    except BaseException as exc:  # a panic inside calamine (pyo3's PanicException)
+        if is_panic(exc):
+            raise SurveyRejected(UNREADABLE_XLSX) from exc
+        raise
     header: list[Any] = next(rows, [])
     # calamine's iterator keeps the book alive while rows are read
     return Table([_cell_text(h) for h in header], rows, f"Excel (blad '{wanted}')")
+
+
+UNREADABLE_XLSX = "Het Excel-bestand kon niet worden gelezen; sla het opnieuw op als .xlsx."
 
 
 def _cell_text(value: Any) -> str:
@@ -169,7 +197,7 @@ def number(value: Any) -> float | None:
         result = float(text)
     except ValueError:
         return None
-    return result if result == result else None  # NaN is not a number here
+    return result if math.isfinite(result) else None  # NaN and infinity are not numbers here
 
 
 def parse_groups(value: Any) -> tuple[int, ...]:
@@ -258,7 +286,7 @@ def import_survey(
     today: dt.date,
 ) -> SurveyImport:
     """Recognise and import one export; raise SurveyRejected with a Dutch explanation otherwise."""
-    is_xlsx = data.startswith(b"PK")
+    is_xlsx = data.startswith(ZIP_MAGIC)  # a CSV may begin with 'PK' (a column 'PKnummer')
     headers: dict[str, Table] = {}
 
     def table(sheet: str) -> Table:
@@ -674,9 +702,9 @@ def _per_question(
         if school is None or group is None:
             continue
         n = number(row[i_n])
-        shares = [(number(row[i]) or 0.0, value) for i, value in answers]
+        shares = [(max(0.0, number(row[i]) or 0.0), value) for i, value in answers]
         total = sum(p for p, _ in shares)
-        if not n or total <= 0:
+        if n is None or not 0 < n <= MAX_RESPONDENTS or total <= 0:
             no_answers.append(number_)
             continue
         if not (0.9 <= total <= 1.1 or 90 <= total <= 110):
