@@ -233,6 +233,7 @@ class Intake:
                     files.make_durable([item.kept for _, item in stored] + [journal])
         except BaseException:
             self._undo(claimed, fresh)
+            files.remove_if_empty(self.settings.paths.staging)  # no trace of our work in the staff's folder
             raise
         faults.point("committed")
         for index, item in stored:
@@ -293,6 +294,7 @@ class Intake:
         except OSError:  # gone, or still open in the program that writes it (Windows)
             return None
         claimed.append(mine)
+        name = files.readable_name(path.name)  # a name that is not UTF-8 (an old share) as storable text
         try:
             data, sha, size = self._read(mine)
         except NotReady:
@@ -301,24 +303,24 @@ class Intake:
             return None
         received = self.now().replace(microsecond=0)
         try:
-            decision = self._decide(data, sha, path.name) if data is not None else self._decide_too_large()
+            decision = self._decide(data, sha, name) if data is not None else self._decide_too_large()
         except NotReady:
             if stable_for < self.damaged_after:
                 claimed.remove(mine)
                 files.unclaim(mine, self.settings.paths.inbox)  # perhaps still being written
                 return None
             decision = self._decide_damaged()
-        kept, new = files.keep_in_archive(self.settings.paths.archive, sha, path.name, mine, data, fsync=False)
+        kept, new = files.keep_in_archive(self.settings.paths.archive, sha, name, mine, data, fsync=False)
         if new:
             fresh.append(kept)
         faults.point("archived")
         rejected_path = None
         if decision.outcome == REJECTED:
             folder = self._folder(self.settings.paths.rejected, decision.school)
-            rejected_path = str(files.unique_target(folder, _handback_name(path.name)))
+            rejected_path = str(files.unique_target(folder, _handback_name(name)))
         sub, sub_id, regnr = self._register(
             decision,
-            name=path.name,
+            name=name,
             inbox_path=str(mine),
             sha=sha,
             size=size,
@@ -327,7 +329,7 @@ class Intake:
             rejected=rejected_path,
         )
         faults.point("stored")
-        return _Stored(path.name, mine, data, sha, sub_id, sub, decision, regnr, received, kept)
+        return _Stored(name, mine, data, sha, sub_id, sub, decision, regnr, received, kept)
 
     def _register(
         self,
