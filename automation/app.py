@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import signal
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from automation.errors import FolderError, StoreError, VeiligheidError
 from automation.excel.build_form import build_all
 from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES
+from automation.intake import journal
 from automation.intake.files import candidates
 from automation.intake.pipeline import Counts
 from automation.intake.purge import PurgeReport
@@ -107,6 +109,11 @@ def status(settings: Settings) -> dict[str, Any]:
     report: dict[str, Any] = {"paths": paths.as_dict(), "inbox_waiting": 0, "counts": {}, "last_run": None}
     report["inbox_exists"] = paths.inbox.is_dir()
     report["inbox_waiting"] = sum(1 for _ in candidates(paths.inbox))
+    if not paths.database.exists() and journal.has_entries(paths.journal):
+        raise StoreError(
+            f"De database {paths.database} ontbreekt, maar het archief bevat al ontvangen bestanden. Zet een "
+            "reservekopie van de database terug, of herbouw hem uit het archief met 'veiligheid rebuild'."
+        )
     if paths.database.exists():
         store = Store.open(paths.database, create=False)
         try:
@@ -280,10 +287,14 @@ def rebuild(
     """Rebuild the database from the archive, then process the inbox and rebuild the master."""
     if settings.paths.database.exists() and not anyway:
         try:
-            Store.open(settings.paths.database, create=False).close()
-        except StoreError:
-            pass  # damaged: that is what rebuild is for
-        else:
+            store = Store.open(settings.paths.database, create=False)
+            try:
+                healthy = store.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            finally:
+                store.close()
+        except (StoreError, sqlite3.DatabaseError):
+            healthy = False  # damaged: that is what rebuild is for
+        if healthy:
             raise VeiligheidError(
                 "De database is in orde; herbouwen is niet nodig. Wilt u toch herbouwen (de huidige database "
                 "blijft ernaast bewaard), gebruik dan --toch."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ import click
 from automation import __version__, app
 from automation.config import Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
-from automation.errors import FolderError, VeiligheidError
+from automation.errors import FolderError, StoreError, VeiligheidError
 from automation.forms import FORMS
 from automation.intake.purge import summary as purge_summary
 from automation.workspace import EXAMPLE_SCHOOLS, init_workspace, setup_logging
@@ -51,11 +52,21 @@ class Group(DutchHelp, click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:  # damaged inside, found while reading it
+            problem = StoreError(
+                f"De database is beschadigd ({exc}). Zet een reservekopie terug, of herbouw hem uit het archief met "
+                "'veiligheid rebuild'."
+            )
+            self._refuse(ctx, problem)
         except VeiligheidError as exc:
-            click.echo(f"Fout: {exc.message}", err=True)
-            if isinstance(ctx.obj, Context) and ctx.obj.json:  # a program reading stdout hears it too
-                click.echo(json.dumps({"error": exc.message, "exit_code": exc.exit_code}))
-            sys.exit(exc.exit_code)
+            self._refuse(ctx, exc)
+
+    @staticmethod
+    def _refuse(ctx: click.Context, exc: VeiligheidError) -> None:
+        click.echo(f"Fout: {exc.message}", err=True)
+        if isinstance(ctx.obj, Context) and ctx.obj.json:  # a program reading stdout hears it too
+            click.echo(json.dumps({"error": exc.message, "exit_code": exc.exit_code}))
+        sys.exit(exc.exit_code)
 
 
 @click.group(cls=Group)
@@ -337,7 +348,10 @@ def purge(obj: Context, dry_run: bool) -> None:
     settings = obj.settings()
     report = app.purge(settings, dry_run=dry_run)
     years = settings.board.privacy.bewaartermijn_schooljaren
-    click.echo(f"Bewaartermijn: {years} schooljaren; alles van vóór {report.cutoff:%d-%m-%Y} valt erbuiten.")
+    click.echo(
+        f"Bewaartermijn: {years} {'schooljaar' if years == 1 else 'schooljaren'}; alles van vóór "
+        f"{report.cutoff:%d-%m-%Y} valt erbuiten."
+    )
     if report.nothing:
         click.echo("Er is niets ouder dan de bewaartermijn: niets verwijderd.")
         return

@@ -372,6 +372,16 @@ class Store:
         ).fetchone()
         return f"{prefix}-{year}-{int(row[0]):04d}"
 
+    def claim_regnr(self, regnr: str) -> None:
+        """Note that `regnr` is given out (a rebuild restoring a purged registration): numbers
+        handed out later follow it."""
+        prefix, year, number = regnr.rsplit("-", 2)
+        self.conn.execute(
+            """INSERT INTO counters (prefix, year, last) VALUES (?, ?, ?)
+               ON CONFLICT (prefix, year) DO UPDATE SET last = max(last, excluded.last)""",
+            (prefix, int(year), int(number)),
+        )
+
     def school_of(self, regnr: str) -> str | None:
         row = self.conn.execute("SELECT school FROM records WHERE regnr = ?", (regnr,)).fetchone()
         return None if row is None else str(row[0])

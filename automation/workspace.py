@@ -87,7 +87,7 @@ groepen = [5, 6, 7, 8]        # deze groepen moeten meedoen (representatief)
 #                         "Viseon", "Cito", "ResearchNed Veiligheidsmonitor", "Kwaliteitscholen"]
 
 [privacy]
-bewaartermijn_schooljaren = 5 # voor het verwijderen van persoonsgegevens (komt met 'veiligheid purge')
+bewaartermijn_schooljaren = 5 # voor het verwijderen van persoonsgegevens (gebruikt door 'veiligheid purge')
 
 # Keuzelijsten die het bestuur zelf mag aanpassen. Haal het #-teken weg om te wijzigen.
 # Lijsten: locatie, incident_categorie, melder_rol, slachtoffer_rol, dader_rol,

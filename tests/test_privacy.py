@@ -87,8 +87,8 @@ def test_purge_removes_personal_details_older_than_the_retention(workspace: Sett
 
     proef = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "purge", "--proef"])
     assert proef.exit_code == 0, proef.output
-    assert "Zou verwijderen" in proef.stdout and "1 registratie(s) (Incidenten 1)" in proef.stdout
-    assert "1 origine(e)l(en) uit het archief" in proef.stdout and "er is niets veranderd" in proef.stdout
+    assert "Zou verwijderen" in proef.stdout and "1 registratie (Incidenten 1)" in proef.stdout
+    assert "1 origineel uit het archief" in proef.stdout and "er is niets veranderd" in proef.stdout
     assert archived[0].read_bytes() == old_bytes  # a dry run changes nothing
 
     done = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "purge"])
@@ -109,6 +109,24 @@ def test_purge_removes_personal_details_older_than_the_retention(workspace: Sett
         assert "geduwd" not in texts_in(path), path
     again = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "purge"])
     assert "niets verwijderd" in again.stdout
+    # a rebuild after a purge restores the purged registration, without personal details, same number
+    conn = sqlite3.connect(workspace.paths.database)
+    before = sorted(conn.execute("SELECT regnr, data FROM records"))
+    conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{workspace.paths.database}{suffix}").unlink(missing_ok=True)
+    rebuilt = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    conn = sqlite3.connect(workspace.paths.database)
+    after = sorted(conn.execute("SELECT regnr, data FROM records"))
+    conn.close()
+    assert after == before
+    drop("incident", "later.xlsx", seed=4, datum=today, datum_ingevuld=today)
+    app.process(workspace)
+    conn = sqlite3.connect(workspace.paths.database)
+    numbers = [r[0] for r in conn.execute("SELECT regnr FROM records ORDER BY regnr")]
+    conn.close()
+    assert len(set(numbers)) == 3 and numbers[-1].endswith("-0003")  # no number given out twice
 
 
 def test_purge_also_clears_old_rejected_files_and_logs_what_it_did(workspace: Settings, drop: Filler) -> None:

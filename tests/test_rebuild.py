@@ -122,3 +122,33 @@ def test_the_journal_lists_every_received_file_once(workspace: Settings, drop: F
     ]
     assert all((workspace.paths.archive / entry["archive"]).is_file() for entry in lines)
     assert Path(workspace.paths.archive / lines[0]["archive"]).name.endswith(" a.xlsx")
+
+
+def test_a_database_damaged_inside_is_refused_and_rebuilt(workspace: Settings, drop: Filler) -> None:
+    fill(workspace, drop)
+    before = snapshot(workspace)
+    conn = sqlite3.connect(workspace.paths.database)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(workspace.paths.database.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 3000] = b"GARBAGE!" * 375  # pages in the middle, the header intact
+    workspace.paths.database.write_bytes(bytes(data))
+    status = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "status"])
+    assert status.exit_code in (0, 5)  # a damaged page may or may not be one status reads
+    if status.exit_code == 5:
+        assert "beschadigd" in status.stderr and "veiligheid rebuild" in status.stderr
+    result = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "rebuild"])
+    assert result.exit_code == 0, result.output  # not "in orde": the whole file is checked
+    assert snapshot(workspace) == before
+
+
+def test_explanations_of_files_with_the_same_name_do_not_overwrite_each_other(workspace: Settings) -> None:
+    for name in ("leeg.xlsx", "leeg.csv", "leeg.txt"):
+        (workspace.paths.inbox / name).write_bytes(b"")
+    app.process(workspace)
+    back = workspace.paths.rejected / "school onbekend"
+    explanations = sorted(p.name for p in back.glob("*uitleg.txt"))
+    assert len(explanations) == 3 and "leeg - uitleg.txt" in explanations  # each keeps its own
+    texts = {(back / name).read_text(encoding="utf-8-sig").split("\n", 1)[0] for name in explanations}
+    assert len(texts) == 3

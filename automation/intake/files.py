@@ -130,6 +130,17 @@ def _encoded(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
+def explanation_path(handed: Path, original_name: str) -> Path:
+    """Where a rejected file's explanation goes: '<naam> - uitleg.txt' beside it, unless that one
+    explains another file of the same name ('leeg.xlsx' and 'leeg.csv'): then '<naam.ext> - uitleg.txt'."""
+    plain = handed.with_name(f"{handed.stem} - uitleg.txt")
+    try:
+        first = plain.read_text(encoding="utf-8-sig", errors="replace").split("\n", 1)[0]
+    except OSError:
+        return plain  # not there yet: it is ours
+    return plain if f'"{original_name}"' in first else handed.with_name(f"{handed.name} - uitleg.txt")
+
+
 def readable_name(name: str) -> str:
     """The name as text that can be stored and shown. On Linux a name is bytes: one that is not
     UTF-8 (written by an old share or client in Windows-1252) is read as Windows-1252."""

@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 JOURNAL_NAME = "ontvangen.jsonl"
 
@@ -27,6 +28,7 @@ class Entry:
     sha256: str
     archive: str  # relative to the archive folder
     rejected: str | None = None  # where a rejected file was handed back
+    purged: dict[str, Any] | None = None  # after `purge`: what the store keeps of it (see intake.purge)
 
 
 def append(path: Path, entries: Sequence[Entry]) -> None:

@@ -748,7 +748,7 @@ class Intake:
             warnings = decision.result.warnings if decision.result else []
             if annotate(data, annotated, sheet=decision.raw.sheet, problems=decision.problems, warnings=warnings):
                 annotated_name = annotated.name
-        explanation = folder / f"{stem} - uitleg.txt"
+        explanation = files.explanation_path(handed, original_name)
         if decision is not None or not explanation.exists():
             text = rejection_text(
                 original_name=original_name,

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from automation.checks.schoolyear import start_year
 from automation.config import Settings
@@ -64,7 +65,12 @@ def _handed_back(path: Path) -> list[Path]:
     if not path.name:
         return []
     stem = path.stem
-    return [path, path.with_name(f"{stem} - met opmerkingen.xlsx"), path.with_name(f"{stem} - uitleg.txt")]
+    return [
+        path,
+        path.with_name(f"{stem} - met opmerkingen.xlsx"),
+        path.with_name(f"{stem} - uitleg.txt"),
+        path.with_name(f"{path.name} - uitleg.txt"),
+    ]
 
 
 def purge(
@@ -139,13 +145,23 @@ def purge(
             message=summary(report),
             run_id=run_id,
         )
-    # after the commit: the store no longer points at them; the archive's register forgets their names
+    # after the commit: the archive's register forgets their names but keeps what the store keeps, so
+    # a rebuild restores the same registrations under the same numbers
+    kept_of = _skeletons(store, old_ids)
     entries = journal.read(settings.paths.journal)
     journal.rewrite(
         settings.paths.journal,
-        [replace(e, name=REMOVED, archive=REMOVED) if e.id in old_ids else e for e in entries],
+        [
+            replace(e, name=REMOVED, archive=REMOVED, rejected=None, purged=kept_of.get(e.id, {}))
+            if e.id in old_ids
+            else e
+            for e in entries
+        ],
         keep_previous=False,
     )
+    for regnr in old_records:  # confirmations carry the original file name
+        for receipt in settings.paths.receipts.glob(f"*/{regnr} - *.txt"):
+            receipt.unlink(missing_ok=True)
     for path in files:
         try:
             path.unlink()
@@ -155,12 +171,46 @@ def purge(
     return report
 
 
+def _skeletons(store: Store, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Per purged submission what the store keeps: its outcome and number, and for the submission a
+    record now belongs to, the record without personal details."""
+    found: dict[int, dict[str, Any]] = {}
+    for sub in store.conn.execute("SELECT * FROM submissions"):
+        if sub["id"] not in ids:
+            continue
+        found[sub["id"]] = {
+            "outcome": sub["outcome"],
+            "regnr": sub["regnr"],
+            "form_id": sub["form_id"],
+            "form_version": sub["form_version"],
+            "kind": sub["kind"],
+            "content_key": sub["content_key"],
+        }
+    for rec in store.conn.execute("SELECT * FROM records"):
+        if rec["submission_id"] in found:
+            found[rec["submission_id"]]["record"] = {
+                "form_id": rec["form_id"],
+                "school": rec["school"],
+                "event_date": rec["event_date"],
+                "data": json.loads(rec["data"]),
+                "created_at": rec["created_at"],
+            }
+    return found
+
+
 def summary(report: PurgeReport) -> str:
     verb = "Zou verwijderen" if report.dry_run else "Verwijderd"
     per_form = ", ".join(f"{FORMS[k].register if k in FORMS else k} {n}" for k, n in sorted(report.records.items()))
+    records = sum(report.records.values())
     return (
         f"{verb}: persoonsgegevens van vóór {report.cutoff:%d-%m-%Y} — "
-        f"{sum(report.records.values())} registratie(s){f' ({per_form})' if per_form else ''}, "
-        f"{report.submissions} ontvangen bestand(en) in het logboek, {report.archive_files} origine(e)l(en) uit het "
-        f"archief ({report.archive_bytes / 1e6:.1f} MB), {report.handed_back} bestand(en) uit de map afgewezen."
+        f"{_count(records, 'registratie', 'registraties')}{f' ({per_form})' if per_form else ''}, "
+        f"{_count(report.submissions, 'ontvangen bestand', 'ontvangen bestanden')} in het logboek, "
+        f"{_count(report.archive_files, 'origineel', 'originelen')} uit het archief ({report.archive_bytes / 1e6:.1f} MB), "
+        f"{_count(report.handed_back, 'bestand', 'bestanden')} uit de map afgewezen. De registraties blijven met hun "
+        "nummer meetellen, zonder persoonsgegevens."
     )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

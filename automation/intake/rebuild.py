@@ -23,7 +23,7 @@ from automation.intake import journal
 from automation.intake.journal import Entry
 from automation.intake.pipeline import Intake
 from automation.privacy import load_secret
-from automation.store import Store, now_text
+from automation.store import REJECTED, Store, Submission, now_text
 
 log = logging.getLogger(__name__)
 GROUP = 200  # files stored per transaction
@@ -45,15 +45,17 @@ def _archived(archive: Path) -> list[Path]:
     ]
 
 
-def _plan(settings: Settings) -> tuple[list[tuple[Path, Entry]], list[str], int]:
+def _plan(settings: Settings) -> tuple[list[tuple[Path | None, Entry]], list[str], int]:
     archive = settings.paths.archive
     entries = journal.read(settings.paths.journal)
     known = {e.archive for e in entries}
-    plan: list[tuple[Path, Entry]] = []
+    plan: list[tuple[Path | None, Entry]] = []
     missing = []
     for entry in entries:
         path = archive / entry.archive
-        if path.is_file():
+        if entry.purged is not None:  # its original went at a purge; the journal has what the store kept
+            plan.append((None, entry))
+        elif path.is_file():
             plan.append((path, entry))
         else:
             missing.append(f"{entry.name} ({entry.at})")
@@ -66,6 +68,43 @@ def _plan(settings: Settings) -> tuple[list[tuple[Path, Entry]], list[str], int]
         name = path.name.split(" ", 1)[1]
         plan.append((path, Entry(0, now_text(at), name, "", path.relative_to(archive).as_posix())))
     return plan, missing, len(unlisted)
+
+
+def _restore(store: Store, entry: Entry, *, run_id: int | None) -> tuple[str, int]:
+    """A purged file: its submission and record as the purge left them, under the same number."""
+    info = entry.purged or {}
+    regnr = info.get("regnr")
+    sub = Submission(
+        received_at=entry.at,
+        original_name=entry.name,
+        inbox_path="",
+        sha256=entry.sha256,
+        size=0,
+        archive_path=entry.archive,
+        form_id=info.get("form_id"),
+        form_version=info.get("form_version"),
+        outcome=info.get("outcome", REJECTED),
+        kind=info.get("kind"),
+        reasons="Persoonsgegevens verwijderd na de bewaartermijn.",
+        content_key=info.get("content_key"),
+        rejected_path=None,
+    )
+    sub_id = store.add_submission(sub, run_id=run_id, regnr=regnr)
+    record = info.get("record")
+    if regnr:
+        store.claim_regnr(regnr)
+        if record and store.record(regnr) is None:
+            store.insert_record(
+                regnr=regnr,
+                form_id=record["form_id"],
+                school=record["school"],
+                event_date=record["event_date"],
+                data=record["data"],
+                submission_id=sub_id,
+                at=record["created_at"],
+            )
+    store.mark_finished(sub_id)
+    return sub.outcome, sub_id
 
 
 def _move_aside(database: Path, moment: dt.datetime) -> list[Path]:
@@ -100,10 +139,16 @@ def rebuild(
         for start in range(0, len(plan), GROUP):
             with store.transaction():
                 for path, entry in plan[start : start + GROUP]:
-                    received = dt.datetime.fromisoformat(entry.at)
-                    outcome, sub_id, sha = intake.replay(path, name=entry.name, received=received, rejected=entry.rejected)
+                    if path is None:
+                        outcome, sub_id = _restore(store, entry, run_id=intake.run_id)
+                        sha = entry.sha256
+                    else:
+                        received = dt.datetime.fromisoformat(entry.at)
+                        outcome, sub_id, sha = intake.replay(
+                            path, name=entry.name, received=received, rejected=entry.rejected
+                        )
                     report.counts[outcome] = report.counts.get(outcome, 0) + 1
-                    written.append(Entry(sub_id, entry.at, entry.name, sha, entry.archive, entry.rejected))
+                    written.append(Entry(sub_id, entry.at, entry.name, sha, entry.archive, entry.rejected, entry.purged))
             if progress:
                 progress(min(start + GROUP, len(plan)), len(plan))
         store.flush()
