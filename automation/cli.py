@@ -226,6 +226,7 @@ PATH_LABELS = {
     "database": "Database",
     "master": "Bestuursoverzicht",
     "logs": "Logbestanden",
+    "profielen": "Profielen",
 }
 
 
@@ -260,9 +261,13 @@ def status_lines(report: dict[str, Any]) -> list[str]:
         lines += ["", "Laatste wijzigingen (tijd, opdracht, bestand, uitkomst, nummer, SHA-256):"]
         for entry in recent:
             sha = (entry["sha256"] or "")[:12] or "-"
+            why = ""
+            if entry["outcome"] == "afgewezen" and entry.get("reasons"):
+                first = str(entry["reasons"]).split(" | ")[0].split("\n")[0]
+                why = f" ({first[:70]}{'…' if len(first) > 70 else ''})"
             lines.append(
                 f"  {_moment(entry['at'])}  {entry['command'] or '-':8} {entry['name']}: {entry['outcome']}"
-                f"{' ' + entry['regnr'] if entry['regnr'] else ''}  {sha}"
+                f"{' ' + entry['regnr'] if entry['regnr'] else ''}{why}  {sha}"
             )
     return lines
 

@@ -164,7 +164,7 @@ def rebuild(
             at=now_text(moment), kind="herbouwd", name=paths.database.name, message=message, run_id=intake.run_id
         )
         store.finish_run(intake.run_id, at=now_text(now()), counts=report.counts)
-        log.warning(message)
+        log.info(message)
     finally:
         store.close()
     return report
