@@ -28,14 +28,13 @@ from automation.errors import FolderError, StoreError, VeiligheidError
 from automation.excel.build_form import build_all
 from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES
-from automation.intake import journal
 from automation.intake.files import candidates
 from automation.intake.pipeline import Counts
 from automation.intake.purge import PurgeReport
 from automation.intake.purge import purge as purge_store
 from automation.intake.rebuild import RebuildReport
 from automation.intake.rebuild import rebuild as rebuild_store
-from automation.intake.runner import Runner, ensure_folders, watch, working_folder_lock
+from automation.intake.runner import Runner, ensure_folders, refuse_lost_database, watch, working_folder_lock
 from automation.store import Store, now_text
 from automation.surveys.importer import SurveyRejected, import_survey
 from automation.surveys.profile import all_profiles
@@ -109,11 +108,7 @@ def status(settings: Settings) -> dict[str, Any]:
     report: dict[str, Any] = {"paths": paths.as_dict(), "inbox_waiting": 0, "counts": {}, "last_run": None}
     report["inbox_exists"] = paths.inbox.is_dir()
     report["inbox_waiting"] = sum(1 for _ in candidates(paths.inbox))
-    if not paths.database.exists() and journal.has_entries(paths.journal):
-        raise StoreError(
-            f"De database {paths.database} ontbreekt, maar het archief bevat al ontvangen bestanden. Zet een "
-            "reservekopie van de database terug, of herbouw hem uit het archief met 'veiligheid rebuild'."
-        )
+    refuse_lost_database(settings)
     if paths.database.exists():
         store = Store.open(paths.database, create=False)
         try:

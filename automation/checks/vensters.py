@@ -234,10 +234,6 @@ def latest_scores(scores: Sequence[ThemeScore], *, school: str, schooljaar: str)
     return [s for s in mine if s.schooljaar == year]
 
 
-def vensters_text(settings: Settings, store: Store, *, school: str, schooljaar: str, today: dt.date) -> str:
-    return vensters_texts(settings, store, schooljaar=schooljaar, today=today)[school]
-
-
 def vensters_texts(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> dict[str, str]:
     return texts_for(store, settings.schools, settings.board.monitor, schooljaar=schooljaar, today=today)
 

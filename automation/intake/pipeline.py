@@ -416,7 +416,7 @@ class Intake:
         if not self.settings.board.intake.bevestigingen or regnr is None:
             return
         form = FORMS.get(form_id or "")
-        surveys = self.store.surveys_of(regnr)
+        surveys = self.store.surveys_of(regnr) if form_id == "peiling" else []  # only survey results have them
         text = receipt_text(
             about=self._about(form, regnr) + self._survey_lines(surveys),
             export=any(s["source"].startswith("export") for s in surveys),

@@ -64,6 +64,18 @@ def working_folder_lock(settings: Settings) -> Iterator[None]:
         lock.release()
 
 
+def refuse_lost_database(settings: Settings) -> None:
+    """A missing database while the archive has files: a fresh one would number from 0001 again and
+    forget every registration, so every command refuses (exit code 5) and points at the fix."""
+    paths = settings.paths
+    if not paths.database.exists() and journal.has_entries(paths.journal):
+        raise StoreError(
+            f"De database {paths.database} ontbreekt, maar het archief bevat al ontvangen bestanden. "
+            "Zet een reservekopie van de database terug, of herbouw hem uit het archief met "
+            "'veiligheid rebuild'."
+        )
+
+
 def ensure_folders(settings: Settings) -> None:
     """The inbox must be there (it is often a network share: never create a stand-in for it);
     the product's own folders are made when missing."""
@@ -100,15 +112,8 @@ class Runner:
     @classmethod
     def open(cls, settings: Settings, *, now: Callable[[], dt.datetime] = dt.datetime.now) -> Runner:
         ensure_folders(settings)
-        paths = settings.paths
-        if not paths.database.exists() and journal.has_entries(paths.journal):
-            # a fresh database would number from 0001 again and forget every registration
-            raise StoreError(
-                f"De database {paths.database} ontbreekt, maar het archief bevat al ontvangen bestanden. "
-                "Zet een reservekopie van de database terug, of herbouw hem uit het archief met "
-                "'veiligheid rebuild'."
-            )
-        store = Store.open(paths.database, create=True, durable=settings.board.intake.fsync)
+        refuse_lost_database(settings)
+        store = Store.open(settings.paths.database, create=True, durable=settings.board.intake.fsync)
         intake = Intake(settings, store, secret=load_secret(settings.paths.secret), now=now)
         warning = live.startup_warning(enabled=settings.board.overzicht.bijwerken_in_excel)
         if warning:

@@ -176,11 +176,6 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def is_csv_like(data: bytes) -> bool:
-    head = data[:4096]
-    return b"\x00" not in head.lstrip(b"\xff\xfe\xfe\xff") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
-
-
 # --- values -----------------------------------------------------------------------------------------
 def number(value: Any) -> float | None:
     """A number from a cell: 3, '3', '3,5', '45 %', '1.234,5'. None when it is not a number."""
@@ -410,15 +405,21 @@ class _Resolver:
         return found  # type: ignore[no-any-return]
 
 
-def _index(header: Sequence[str], column: str, *, profile: Profile, missing: list[str]) -> int | None:
+def _positions(header: Sequence[str]) -> dict[str, int]:
+    """Column title (as compared: see `norm`) -> its index; the first of two equal titles wins."""
+    positions: dict[str, int] = {}
+    for i, title in enumerate(header):
+        positions.setdefault(norm(title), i)
+    return positions
+
+
+def _index(positions: Mapping[str, int], column: str, *, missing: list[str]) -> int | None:
     if not column:
         return None
-    wanted = norm(column)
-    for i, h in enumerate(header):
-        if norm(h) == wanted:
-            return i
-    missing.append(column)
-    return None
+    found = positions.get(norm(column))
+    if found is None:
+        missing.append(column)
+    return found
 
 
 def _import(
@@ -428,23 +429,23 @@ def _import(
     resolver = _Resolver(profile, schools, name, today)
     missing: list[str] = []
     optional: list[str] = []  # facts about the survey the export may leave out
-    header = table.header
+    positions = _positions(table.header)
     ix = {
-        "school": _index(header, profile.school.kolom, profile=profile, missing=missing),
-        "respondent": _index(header, profile.respondent.kolom, profile=profile, missing=missing),
-        "jaar": _index(header, profile.afname.schooljaar_kolom, profile=profile, missing=optional),
-        "datum": _index(header, profile.afname.datum_kolom, profile=profile, missing=optional),
-        "klas": _index(header, profile.afname.groep_kolom, profile=profile, missing=optional),
-        "instrument": _index(header, profile.afname.instrument_kolom, profile=profile, missing=[]),
+        "school": _index(positions, profile.school.kolom, missing=missing),
+        "respondent": _index(positions, profile.respondent.kolom, missing=missing),
+        "jaar": _index(positions, profile.afname.schooljaar_kolom, missing=optional),
+        "datum": _index(positions, profile.afname.datum_kolom, missing=optional),
+        "klas": _index(positions, profile.afname.groep_kolom, missing=optional),
+        "instrument": _index(positions, profile.afname.instrument_kolom, missing=[]),
     }
     notes = [f"kolom(men) niet in de export en dus niet gebruikt: {', '.join(optional)}"] if optional else []
     if profile.soort == "per_vraag":
         assert profile.per_vraag is not None
         pv = profile.per_vraag
-        ix["vraag"] = _index(header, pv.vraag_kolom, profile=profile, missing=missing)
-        ix["aantal"] = _index(header, pv.aantal_kolom, profile=profile, missing=missing)
+        ix["vraag"] = _index(positions, pv.vraag_kolom, missing=missing)
+        ix["aantal"] = _index(positions, pv.aantal_kolom, missing=missing)
         answers = [
-            (_index(header, col, profile=profile, missing=missing), value) for col, value in pv.antwoordkolommen.items()
+            (_index(positions, col, missing=missing), value) for col, value in pv.antwoordkolommen.items()
         ]
         if missing:
             raise _columns_missing(loaded, missing)
@@ -457,7 +458,7 @@ def _import(
             reverse = {norm(q) for q in theme.omgekeerd}
             cols = []
             for question in theme.vragen:
-                i = _index(header, question, profile=profile, missing=absent)
+                i = _index(positions, question, missing=absent)
                 if i is not None:
                     cols.append((i, norm(question) in reverse))
             if cols:
