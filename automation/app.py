@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from automation.checks.schoolyear import schoolyear
 from automation.config import Settings, load_settings
 from automation.demo import drop_correction, make_demo
 from automation.documents import build_templates as doc_builder
@@ -35,6 +34,7 @@ from automation.intake.purge import purge as purge_store
 from automation.intake.rebuild import RebuildReport
 from automation.intake.rebuild import rebuild as rebuild_store
 from automation.intake.runner import Runner, ensure_folders, refuse_lost_database, watch, working_folder_lock
+from automation.schoolyear import schoolyear
 from automation.store import Store, now_text
 from automation.surveys.importer import SurveyRejected, import_survey
 from automation.surveys.profile import all_profiles

@@ -13,9 +13,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from automation.checks.schoolyear import MONTHS
 from automation.errors import ConfigError
 from automation.forms.choices import DEFAULT_CHOICES, FIXED_LISTS, resolve_choices
+from automation.schoolyear import MONTHS
 
 CONFIG_NAME = "veiligheid.toml"
 STAGING_NAME = ".verwerking"  # inside the inbox: files being processed

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from automation.checks.schoolyear import schoolyear
 from automation.config import Settings
 from automation.errors import ConfigError
 from automation.excel.build_form import build_all, form_file_name
 from automation.excel.fill import fill_form
 from automation.forms import FORMS
+from automation.schoolyear import schoolyear
 from automation.surveys import samples
 from automation.workspace import EXAMPLE_SCHOOLS, init_workspace
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from automation.checks.actions import Registration, open_actions
 from automation.checks.milestones import DEFAULT_DEADLINES, DONE, LATE, ON_SCHEDULE, milestones
-from automation.checks.schoolyear import month_end, schoolyear
+from automation.schoolyear import month_end, schoolyear
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -8,8 +8,8 @@ import zipfile
 import openpyxl
 
 from automation import app
-from automation.checks.schoolyear import schoolyear
 from automation.config import Settings
+from automation.schoolyear import schoolyear
 from tests.conftest import Filler
 
 

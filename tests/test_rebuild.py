@@ -11,9 +11,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from automation import app
-from automation.checks.schoolyear import schoolyear
 from automation.cli import main
 from automation.config import Settings
+from automation.schoolyear import schoolyear
 from automation.surveys import samples
 from tests.conftest import Filler
 from tests.test_office_notes import office_columns, type_in_master

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from automation import app
 from automation.checks.monitor import ATTENTION, FAILS, MEETS, PupilSurvey, check_school
-from automation.checks.schoolyear import schoolyear
 from automation.checks.vensters import vensters
 from automation.cli import main
 from automation.config import Monitor, Settings
+from automation.schoolyear import schoolyear
 from automation.store import Store
 from automation.surveys import samples
 from automation.surveys.importer import SurveyRejected, import_survey, number, parse_groups

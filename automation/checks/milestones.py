@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from automation.checks.schoolyear import MONTHS, month_end
 from automation.forms.school import MILESTONES
+from automation.schoolyear import MONTHS, month_end
 
 DONE, ON_SCHEDULE, LATE = "gereed", "op schema", "te laat"
 DEFAULT_DEADLINES: dict[str, str] = {

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from automation.checks.schoolforms import filled_in, latest_school_forms
-from automation.checks.schoolyear import MONTHS, month_end
 from automation.config import Monitor, Settings
 from automation.forms.peiling import THEMES
+from automation.schoolyear import MONTHS, month_end
 from automation.store import Store
 from automation.surveys.results import ThemeScore, survey_scores
 

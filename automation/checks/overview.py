@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from automation.checks.actions import Action
 from automation.checks.milestones import DONE, LATE, Milestone
-from automation.checks.schoolyear import previous, schoolyear
+from automation.schoolyear import previous, schoolyear
 
 EVENT_REGISTERS = ("incident", "agressie", "ongeval")
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from automation.checks.schoolyear import schoolyear
+from automation.schoolyear import schoolyear
 from automation.store import Store
 
 

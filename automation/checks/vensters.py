@@ -16,8 +16,8 @@ from typing import Any
 
 from automation.checks.monitor import MEETS, MonitorCheck, checks_for, groups_text
 from automation.checks.schoolforms import latest_school_forms
-from automation.checks.schoolyear import MONTHS
 from automation.config import Monitor, Settings
+from automation.schoolyear import MONTHS
 from automation.store import Store
 from automation.surveys.results import ThemeScore, survey_scores
 

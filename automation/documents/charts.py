@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from automation.checks.schoolyear import MONTHS, months
+from automation.schoolyear import MONTHS, months
 
 HOUSE = "#1F4E79"
 COLORS = {"incident": HOUSE, "agressie": "#C65911", "ongeval": "#70AD47"}

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from automation.checks.milestones import milestones
-from automation.checks.schoolyear import MONTHS, previous
 from automation.documents import charts
 from automation.documents.catalog import ANNEXES
 from automation.documents.facts import BoardFacts, DutyCount, EventCount, MonitorFacts, SchoolForm
@@ -21,6 +20,7 @@ from automation.documents.formatting import Missing, telling
 from automation.forms import FORMS, FormDef, Kind
 from automation.forms.model import Field
 from automation.forms.peiling import THEMES
+from automation.schoolyear import MONTHS, previous
 
 SCHOOL_FORM = FORMS["school"]
 DIRECTOR = "de directeur"

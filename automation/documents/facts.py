@@ -14,10 +14,10 @@ from typing import Any
 
 from automation.checks.actions import Action, Registration, open_actions
 from automation.checks.monitor import monitor_checks
-from automation.checks.schoolyear import schoolyear
 from automation.checks.vensters import vensters_texts
 from automation.config import Settings
 from automation.forms import EVENT_FORMS, FORMS
+from automation.schoolyear import schoolyear
 from automation.store import Store
 from automation.surveys.results import survey_scores
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from automation.checks.schoolyear import MONTHS
+from automation.schoolyear import MONTHS
 
 
 @dataclass(frozen=True)

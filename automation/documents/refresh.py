@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from automation.checks.schoolyear import schoolyear
 from automation.config import Settings
 from automation.documents import generate as gen
 from automation.errors import VeiligheidError
+from automation.schoolyear import schoolyear
 from automation.store import Store
 
 log = logging.getLogger(__name__)

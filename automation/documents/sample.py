@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from automation.checks.actions import Action
-from automation.checks.schoolyear import previous, schoolyear
 from automation.documents.context import school_context
 from automation.documents.facts import (
     BoardFacts,
@@ -21,6 +20,7 @@ from automation.documents.facts import (
 )
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.forms.peiling import THEMES
+from automation.schoolyear import previous, schoolyear
 
 BRIN = "99ZZ"
 TODAY = dt.date(2026, 11, 28)

@@ -22,7 +22,6 @@ from automation.checks.milestones import DEFAULT_DEADLINES, milestones
 from automation.checks.monitor import MEETS, checks_for
 from automation.checks.overview import Count, overview
 from automation.checks.schoolforms import for_year, latest_school_forms
-from automation.checks.schoolyear import previous, schoolyear
 from automation.checks.vensters import texts_for
 from automation.checks.vensters import warning as vensters_warning
 from automation.config import Monitor
@@ -31,6 +30,7 @@ from automation.excel.read_master import NOTE, STATUS
 from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
 from automation.excel.tables import Column, Formats, kind_of, start_table, table_name, write_value
 from automation.forms import EVENT_FORMS, FORMS, FormDef, Kind
+from automation.schoolyear import previous, schoolyear
 from automation.store import Store
 from automation.surveys.results import survey_scores
 

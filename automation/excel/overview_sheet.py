@@ -13,7 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 from automation.checks.actions import Action
 from automation.checks.milestones import DONE, LATE, Milestone
 from automation.checks.overview import EVENT_REGISTERS, Overview, SchoolRow
-from automation.checks.schoolyear import MONTHS, months, previous
+from automation.schoolyear import MONTHS, months, previous
 
 SHORT = {"incident": "Incidenten", "agressie": "Agressie", "ongeval": "Ongevallen"}
 RED, AMBER, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"

@@ -14,9 +14,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from automation.checks.monitor import ATTENTION, FAILS, MEETS, MonitorCheck
-from automation.checks.schoolyear import previous
 from automation.excel.overview_sheet import AMBER, GREEN, RED
 from automation.excel.tables import Column, Formats, start_table, write_value
+from automation.schoolyear import previous
 from automation.surveys.results import ThemeScore
 
 SURVEY_COLUMNS = (

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from automation.checks.schoolyear import start_year
 from automation.config import Settings
 from automation.forms import FORMS, Kind
 from automation.intake import journal
+from automation.schoolyear import start_year
 from automation.store import Store, dumps, now_text
 
 log = logging.getLogger(__name__)

@@ -21,9 +21,9 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from automation.checks.schoolyear import schoolyear
 from automation.errors import FileProblem
 from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, ZIP_MAGIC, check_package, is_panic
+from automation.schoolyear import schoolyear
 from automation.surveys.profile import GROUPS, LoadedProfile, Profile, norm
 
 SCHOOLYEAR_RE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{4})\s*$")
