@@ -13,11 +13,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from automation.forms import FORMS
+from automation.forms.common import dutch_date
+from automation.forms.common import shown as _shown
 from automation.forms.model import Field, FormDef, Kind
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 BRIN_IN_TEXT = re.compile(r"^\s*([0-9A-Za-z]{4})(\d{2})?(?:\s|[-–—:]|$)")
-REGNR_RE = re.compile(r"^(INC|AG|ONG|SCH|PEIL)-(\d{4})-(\d{4,})$")
+
+
+def regnr_pattern() -> re.Pattern[str]:
+    """A registration number of any registered form: built from the forms' prefixes."""
+    prefixes = "|".join(re.escape(f.prefix) for f in FORMS.values())
+    return re.compile(rf"^({prefixes})-(\d{{4}})-(\d{{4,}})$")
+
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 SCHOOLYEAR_RE = re.compile(r"^(\d{4})\s*[-/]\s*(\d{4})$")
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%y", "%d/%m/%y")
@@ -53,19 +62,6 @@ class Invalid(ValueError):
     """A value that cannot be used; the message says what is expected."""
 
 
-def dutch_date(value: dt.date) -> str:
-    return value.strftime("%d-%m-%Y")
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d-%m-%Y %H:%M")
-    if isinstance(value, dt.date):
-        return dutch_date(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _as_text(value: Any) -> str:
@@ -211,7 +207,7 @@ def _as_schoolyear(value: Any) -> str:
 
 def _as_regnr(value: Any) -> str:
     text = _as_text(value).upper().replace(" ", "")
-    if not REGNR_RE.match(text):
+    if not regnr_pattern().match(text):
         raise Invalid(f"'{_shown(value)}' is geen registratienummer. Verwacht: zoals INC-2026-0042.")
     return text
 
@@ -313,7 +309,7 @@ def validate(
             add(f.key, f"is verplicht omdat {_condition_text(form, f)}, maar is leeg. Vul dit veld in.")
 
     _check_dates(form, result, add, today=today)
-    for rule in CROSS_RULES.get(form.id, ()):
+    for rule in form.cross_rules:
         rule(result.record, add)
     if not result.problems:
         for duty in form.duties:
@@ -360,47 +356,3 @@ def _check_dates(form: FormDef, result: Result, add: Any, *, today: dt.date) -> 
                 )
 
 
-def _peiling_rules(record: Mapping[str, Any], add: Any) -> None:
-    invited, responded = record.get("aantal_uitgenodigd"), record.get("aantal_respondenten")
-    if isinstance(invited, int) and isinstance(responded, int) and responded > invited:
-        add(
-            "aantal_respondenten",
-            f"er zijn meer respondenten ({responded}) dan uitgenodigden ({invited}). Controleer beide aantallen.",
-        )
-    low, high = record.get("schaal_min"), record.get("schaal_max")
-    if isinstance(low, float) and isinstance(high, float) and low >= high:
-        add("schaal_max", f"de hoogste waarde ({_shown(high)}) moet groter zijn dan de laagste ({_shown(low)}).")
-        return
-    scores = [k for k in record if k.startswith("score_")]
-    if not any(record.get(k) is not None for k in [*scores, *(k for k in record if k.startswith("positief_"))]):
-        add(
-            scores[0],
-            "er is geen enkel resultaat ingevuld. Vul per gemeten thema de score of het percentage positief in.",
-        )
-    for key in scores:
-        score = record.get(key)
-        if score is None:
-            continue
-        if low is None or high is None:
-            add(
-                "schaal_min" if low is None else "schaal_max",
-                "is nodig om de scores te begrijpen. Vul de laagste en hoogste waarde van de schaal in.",
-            )
-            return
-        if not low <= score <= high:
-            add(
-                key,
-                f"de score {_shown(score)} valt buiten de schaal. Verwacht: van {_shown(low)} tot en met {_shown(high)}.",
-            )
-
-
-def _school_rules(record: Mapping[str, Any], add: Any) -> None:
-    branch = record.get("vestiging")
-    if isinstance(branch, str) and not re.fullmatch(r"\d{2}", branch):
-        add("vestiging", f"'{branch}' is geen vestigingsnummer. Verwacht: twee cijfers, zoals 00 of 01.")
-
-
-CROSS_RULES: dict[str, tuple[Any, ...]] = {
-    "peiling": (_peiling_rules,),
-    "school": (_school_rules,),
-}

@@ -3,13 +3,45 @@
 from __future__ import annotations
 
 from automation.forms import agressie, incident, ongeval, peiling, school
-from automation.forms.model import Condition, Field, FormDef, Kind, ReportDuty, Section
+from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Register, ReportDuty, Section
 
-FORMS: dict[str, FormDef] = {
-    form.id: form for form in (incident.FORM, agressie.FORM, ongeval.FORM, school.FORM, peiling.FORM)
-}
+FORMS: dict[str, FormDef] = {}
 
-# Registers of events, in the order the master workbook shows them.
-EVENT_FORMS: tuple[str, ...] = ("incident", "agressie", "ongeval")
 
-__all__ = ["EVENT_FORMS", "FORMS", "Condition", "Field", "FormDef", "Kind", "ReportDuty", "Section"]
+def register(form: FormDef) -> FormDef:
+    """Make a form known to the whole product: its Excel form, validation, numbers, master columns,
+    counts in the Overzicht and the plan. A form with `counts` is an event register; the registers
+    are shown in the order the forms are registered."""
+    if form.id in FORMS or any(f.prefix == form.prefix for f in FORMS.values()):
+        raise ValueError(f"form {form.id} or prefix {form.prefix} is registered twice")
+    FORMS[form.id] = form
+    return form
+
+
+for _form in (incident.FORM, agressie.FORM, ongeval.FORM, school.FORM, peiling.FORM):
+    register(_form)
+
+
+def event_forms() -> tuple[str, ...]:
+    """The event registers (incidents, aggression, accidents, ...), in the order they were registered."""
+    return tuple(form.id for form in FORMS.values() if form.is_event)
+
+
+# The product's own event registers (a module-level snapshot; code that must also see a form
+# registered later calls event_forms()).
+EVENT_FORMS: tuple[str, ...] = event_forms()
+
+__all__ = [
+    "EVENT_FORMS",
+    "FORMS",
+    "Condition",
+    "Field",
+    "FollowUp",
+    "FormDef",
+    "Kind",
+    "Register",
+    "ReportDuty",
+    "Section",
+    "event_forms",
+    "register",
+]

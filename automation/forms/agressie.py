@@ -15,7 +15,7 @@ from automation.forms.common import (
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FormDef, Kind, ReportDuty, Section
+from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Register, ReportDuty, Section
 
 FORM = FormDef(
     id="agressie",
@@ -27,6 +27,8 @@ FORM = FormDef(
         "Sla het bestand op en zet het in de map voor meldingen."
     ),
     prefix="AG",
+    counts=Register(label="Agressie en geweld tegen personeel", short="Agressie", counted="vorm", colour="#C65911", kinds_heading="Vorm van agressie"),
+    followups=(FollowUp(after="datum", done="opvanggesprek_datum", days=3, action="Geen opvanggesprek binnen 72 uur"),),
     register="Agressie en geweld",
     duties=(
         ReportDuty(

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from automation.forms.model import Condition, Field, Kind
+
+
+def dutch_date(value: dt.date) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it: Dutch dates and decimal commas, long text shortened."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, dt.date):
+        return dutch_date(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def when(key: str, *values: str) -> tuple[Condition, ...]:

@@ -14,7 +14,7 @@ from automation.forms.common import (
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FormDef, Kind, ReportDuty, Section
+from automation.forms.model import Condition, Field, FormDef, Kind, Register, ReportDuty, Section
 
 SGG = "seksueel grensoverschrijdend gedrag"
 
@@ -29,6 +29,7 @@ FORM = FormDef(
         "voor meldingen."
     ),
     prefix="INC",
+    counts=Register(label="Incidenten met leerlingen", short="Incidenten", counted="categorie", colour="#1F4E79", kinds_heading="Soort incident"),
     register="Incidenten",
     duties=(
         ReportDuty(

@@ -1,12 +1,14 @@
 """The shape of a form definition: plain, immutable data.
 
 One `FormDef` per form is the single source for the blank Excel workbook, the validation of a
-filled one, the columns of the master workbook and (later) the printable annexes.
+filled one, the registration number, the columns of the master workbook, the board's facts (what
+is counted, by which date, which duties and follow-ups), the plan's registration chapter and the
+printable annexes. Adding a form is one module in `forms/` and one line in `forms/__init__.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -69,6 +71,34 @@ class ReportDuty:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A step that must follow an event within a number of days, e.g. an aftercare talk within 72 hours.
+
+    Open (an action for the office) when `days` have passed since the date in `after` and the date in
+    `done` is still empty; a late step that did happen is not an action any more."""
+
+    after: str  # key of the event's date
+    done: str  # key of the date the step happened
+    days: int
+    action: str  # to the office, as an open action
+
+
+@dataclass(frozen=True)
+class Register:
+    """How the board counts an event form: a register in the master, a row in the Overzicht and in the
+    plan's registration chapter, a line in the monthly chart."""
+
+    label: str  # in the plan: "Incidenten met leerlingen"
+    short: str  # an Overzicht column: "Incidenten"
+    counted: str | None  # the field counted per kind ("categorie"), shown in the plan and the Overzicht
+    colour: str  # in the charts, "#RRGGBB"
+    kinds_heading: str = ""  # the plan's table per kind, e.g. "Incidenten per soort"
+
+
+CrossRule = Callable[[Mapping[str, Any], Callable[[str, str], None]], None]
+
+
+@dataclass(frozen=True)
 class Field:
     key: str
     label: str
@@ -100,6 +130,18 @@ class FormDef:
     sections: tuple[Section, ...]
     event_date_key: str = "datum"
     duties: tuple[ReportDuty, ...] = field(default=())
+    followups: tuple[FollowUp, ...] = field(default=())
+    counts: Register | None = None  # an event form: counted per school and school year
+    cross_rules: tuple[CrossRule, ...] = field(default=())  # checks across fields: (record, add(key, message))
+
+    @property
+    def is_event(self) -> bool:
+        return self.counts is not None
+
+    @property
+    def pupil_keys(self) -> tuple[str, ...]:
+        """The fields that hold a pupil's reference (stored as a pseudonym, never shown plainly)."""
+        return tuple(f.key for f in self.fields if f.kind is Kind.PUPIL_REF)
 
     @property
     def fields(self) -> tuple[Field, ...]:

@@ -14,7 +14,7 @@ from automation.forms.common import (
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FormDef, Kind, ReportDuty, Section
+from automation.forms.model import Condition, Field, FormDef, Kind, Register, ReportDuty, Section
 
 FORM = FormDef(
     id="ongeval",
@@ -27,6 +27,7 @@ FORM = FormDef(
         "Nederlandse Arbeidsinspectie."
     ),
     prefix="ONG",
+    counts=Register(label="Ongevallen", short="Ongevallen", counted="behandeling", colour="#70AD47", kinds_heading="Ongevallen naar behandeling"),
     register="Ongevallen",
     duties=(
         ReportDuty(

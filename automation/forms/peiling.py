@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from automation.forms.common import DATUM_INGEVULD, INGEVULD_DOOR, SCHOOL
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from automation.forms.common import DATUM_INGEVULD, INGEVULD_DOOR, SCHOOL, shown
 from automation.forms.model import Field, FormDef, Kind, Section
 
 THEMES: tuple[tuple[str, str], ...] = (
@@ -35,6 +38,40 @@ def _theme_fields(key: str, label: str) -> tuple[Field, Field]:
     )
 
 
+def _peiling_rules(record: Mapping[str, Any], add: Callable[[str, str], None]) -> None:
+    invited, responded = record.get("aantal_uitgenodigd"), record.get("aantal_respondenten")
+    if isinstance(invited, int) and isinstance(responded, int) and responded > invited:
+        add(
+            "aantal_respondenten",
+            f"er zijn meer respondenten ({responded}) dan uitgenodigden ({invited}). Controleer beide aantallen.",
+        )
+    low, high = record.get("schaal_min"), record.get("schaal_max")
+    if isinstance(low, float) and isinstance(high, float) and low >= high:
+        add("schaal_max", f"de hoogste waarde ({shown(high)}) moet groter zijn dan de laagste ({shown(low)}).")
+        return
+    scores = [k for k in record if k.startswith("score_")]
+    if not any(record.get(k) is not None for k in [*scores, *(k for k in record if k.startswith("positief_"))]):
+        add(
+            scores[0],
+            "er is geen enkel resultaat ingevuld. Vul per gemeten thema de score of het percentage positief in.",
+        )
+    for key in scores:
+        score = record.get(key)
+        if score is None:
+            continue
+        if low is None or high is None:
+            add(
+                "schaal_min" if low is None else "schaal_max",
+                "is nodig om de scores te begrijpen. Vul de laagste en hoogste waarde van de schaal in.",
+            )
+            return
+        if not low <= score <= high:
+            add(
+                key,
+                f"de score {shown(score)} valt buiten de schaal. Verwacht: van {shown(low)} tot en met {shown(high)}.",
+            )
+
+
 FORM = FormDef(
     id="peiling",
     version=1,
@@ -45,6 +82,7 @@ FORM = FormDef(
         "Laat thema's die niet gemeten zijn leeg. Velden met * zijn verplicht."
     ),
     prefix="PEIL",
+    cross_rules=(_peiling_rules,),
     register="Peilingen",
     event_date_key="afname_datum",
     sections=(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from automation.forms.common import DATUM_INGEVULD, INGEVULD_DOOR, SCHOOL, janee, when
 from automation.forms.model import Condition, Field, FormDef, Kind, Section
 
@@ -26,6 +30,12 @@ def _text(
     return Field(key, label, Kind.TEXT, help, required=required, max_length=max_length, required_when=required_when)
 
 
+def _school_rules(record: Mapping[str, Any], add: Callable[[str, str], None]) -> None:
+    branch = record.get("vestiging")
+    if isinstance(branch, str) and not re.fullmatch(r"\d{2}", branch):
+        add("vestiging", f"'{branch}' is geen vestigingsnummer. Verwacht: twee cijfers, zoals 00 of 01.")
+
+
 FORM = FormDef(
     id="school",
     version=1,
@@ -35,6 +45,7 @@ FORM = FormDef(
         "verandert). Het voedt het veiligheidsplan van de school. Velden met * zijn verplicht."
     ),
     prefix="SCH",
+    cross_rules=(_school_rules,),
     register="Scholen",
     event_date_key="datum_ingevuld",
     sections=(
