@@ -21,6 +21,7 @@ from automation.documents import generate as doc_generate
 from automation.documents import lint as doc_lint
 from automation.documents import pdf as doc_pdf
 from automation.documents.catalog import DOCUMENTS
+from automation.documents.errors import OptionProblem
 from automation.documents.refresh import PlanRefresher
 from automation.documents.sample import sample_context
 from automation.errors import FolderError, StoreError, VeiligheidError
@@ -34,7 +35,7 @@ from automation.intake.purge import purge as purge_store
 from automation.intake.rebuild import RebuildReport
 from automation.intake.rebuild import rebuild as rebuild_store
 from automation.intake.runner import Runner, ensure_folders, refuse_lost_database, watch, working_folder_lock
-from automation.schoolyear import schoolyear
+from automation.schoolyear import parse_schoolyear, schoolyear
 from automation.store import Store, now_text
 from automation.surveys.importer import SurveyRejected, import_survey
 from automation.surveys.profile import all_profiles
@@ -227,7 +228,7 @@ def make_plans(
 ) -> PlanRun:
     """Each school's plan and annexes in outbox/plannen/ (and PDFs through LibreOffice)."""
     today = today or dt.date.today()
-    year = doc_generate.parse_schooljaar(schooljaar) if schooljaar else schoolyear(today)
+    year = _schooljaar_option(schooljaar) if schooljaar else schoolyear(today)
     store = Store.open(settings.paths.database, create=False)
     try:
         templates = doc_generate.TemplateSet.load(doc_generate.template_folders(settings))
@@ -238,6 +239,13 @@ def make_plans(
         store.close()
     converted = doc_pdf.convert(generation.files) if pdf and generation.files else None
     return PlanRun(generation, templates.origin, converted)
+
+
+def _schooljaar_option(text: str) -> str:
+    year = parse_schoolyear(text)
+    if year is None:
+        raise OptionProblem(f"'{text}' is geen schooljaar; schrijf het zoals 2026-2027.")
+    return year
 
 
 def build_templates(settings: Settings | None, *, out: Path | None, overwrite: bool) -> tuple[Path, list[Path]]:

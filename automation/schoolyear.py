@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )  # fmt: skip
+
+
+WRITTEN_RE = re.compile(r"^\s*([0-9]{4})\s*[-/]\s*([0-9]{4})\s*$")
+
+
+def parse_schoolyear(text: str) -> str | None:
+    """`text` as a school year, written `2026-2027`; '2026/2027' and spaces around the dash are
+    fine too. None when it is not two consecutive years: the caller says so in its own words."""
+    match = WRITTEN_RE.match(text)
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        return None
+    return f"{match.group(1)}-{match.group(2)}"
 
 
 def start_year(day: dt.date) -> int:

@@ -17,6 +17,7 @@ from automation.forms import FORMS
 from automation.forms.common import dutch_date
 from automation.forms.common import shown as _shown
 from automation.forms.model import Field, FormDef, Kind
+from automation.schoolyear import parse_schoolyear
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 BRIN_IN_TEXT = re.compile(r"^\s*([0-9A-Za-z]{4})(\d{2})?(?:\s|[-–—:]|$)")
@@ -28,7 +29,6 @@ def regnr_pattern() -> re.Pattern[str]:
     return re.compile(rf"^({prefixes})-(\d{{4}})-(\d{{4,}})$")
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-SCHOOLYEAR_RE = re.compile(r"^(\d{4})\s*[-/]\s*(\d{4})$")
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%y", "%d/%m/%y")
 TIME_RE = re.compile(r"^(\d{1,2})[:.u](\d{2})(?::\d{2})?$")
 GROUP_RE = re.compile(r"^(?:groep\s*)?([1-8])(?:\s*/\s*([1-8]))?$", re.IGNORECASE)
@@ -199,10 +199,10 @@ def _as_groups(value: Any) -> str:
 
 
 def _as_schoolyear(value: Any) -> str:
-    match = SCHOOLYEAR_RE.match(_as_text(value))
-    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+    year = parse_schoolyear(_as_text(value))
+    if year is None:
         raise Invalid(f"'{_shown(value)}' is geen schooljaar. Verwacht: twee opeenvolgende jaren, zoals 2026-2027.")
-    return f"{match.group(1)}-{match.group(2)}"
+    return year
 
 
 def _as_regnr(value: Any) -> str:

@@ -143,6 +143,13 @@ def test_decimal_comma_is_understood() -> None:
     assert check("peiling", score_welbevinden="3,5").record["score_welbevinden"] == 3.5
 
 
+def test_a_school_year_is_two_consecutive_years_written_with_a_dash() -> None:
+    assert check("peiling", schooljaar="2026 / 2027").record["schooljaar"] == "2026-2027"
+    assert messages(check("peiling", schooljaar="2026-2028"))["schooljaar"] == (
+        "'2026-2028' is geen schooljaar. Verwacht: twee opeenvolgende jaren, zoals 2026-2027."
+    )
+
+
 def test_correction_reference_format() -> None:
     assert check("incident", correctie_van="inc-2026-0042").record["correctie_van"] == "INC-2026-0042"
     assert messages(check("incident", correctie_van="42"))["correctie_van"] == (

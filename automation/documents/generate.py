@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from automation.config import Settings
 from automation.documents.build_templates import build
 from automation.documents.catalog import DOCUMENTS, PLAN, DocSpec, school_folder_name
 from automation.documents.context import school_context
-from automation.documents.errors import DocumentsError, OptionProblem
+from automation.documents.errors import DocumentsError
 from automation.documents.facts import BoardFacts, read_facts
 from automation.documents.render import CompiledTemplate, environment
 from automation.store import Store
@@ -262,16 +261,6 @@ def stale_schools(settings: Settings, fingerprints: Mapping[str, str], *, with_s
         for brin in with_school_form
         if brin in settings.schools and records.get(brin, {}).get("fingerprint") != fingerprints.get(brin)
     )
-
-
-YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
-
-
-def parse_schooljaar(text: str) -> str:
-    match = YEAR_RE.match(text.strip())
-    if not match or int(match.group(2)) != int(match.group(1)) + 1:
-        raise OptionProblem(f"'{text}' is geen schooljaar; schrijf het zoals 2026-2027.")
-    return text.strip()
 
 
 def real_contexts(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> list[dict[str, Any]]:

@@ -23,10 +23,9 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from automation.errors import FileProblem
 from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, ZIP_MAGIC, check_package, is_panic
-from automation.schoolyear import schoolyear
+from automation.schoolyear import parse_schoolyear, schoolyear
 from automation.surveys.profile import GROUPS, LoadedProfile, Profile, norm
 
-SCHOOLYEAR_RE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{4})\s*$")
 GROUP_WORDS = {
     "leerling": "leerlingen",
     "leerlingen": "leerlingen",
@@ -222,13 +221,6 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
-def parse_schoolyear(value: Any) -> str | None:
-    match = SCHOOLYEAR_RE.match(str(value))
-    if match and int(match.group(2)) == int(match.group(1)) + 1:
-        return f"{match.group(1)}-{match.group(2)}"
-    return None
-
-
 # --- recognising ------------------------------------------------------------------------------------
 def _missing_columns(profile: Profile, header: Iterable[str]) -> list[str]:
     present = {norm(h) for h in header}
@@ -382,7 +374,7 @@ class _Resolver:
             key = ("jaar", year_value)
             found = self.cache.get(key, _MISSING)
             if found is _MISSING:
-                found = parse_schoolyear(year_value)
+                found = parse_schoolyear(str(year_value))
                 self.cache[key] = found
             if found:
                 return found  # type: ignore[no-any-return]
