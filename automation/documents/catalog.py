@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from automation.filenames import safe_name
+
 PLAN_TITLE = "Veiligheidsplan"
 
 
@@ -24,7 +26,7 @@ class DocSpec:
 
     def output_name(self, *, school_name: str, schooljaar: str) -> str:
         if self.number == 0:
-            return f"{PLAN_TITLE} {safe_name(school_name)} {schooljaar}.docx"
+            return f"{PLAN_TITLE} {safe_name(school_name, fallback='school')} {schooljaar}.docx"
         return f"Bijlage {self.number:02d} - {self.title}.docx"
 
     @property
@@ -49,14 +51,6 @@ ANNEXES: tuple[DocSpec, ...] = (
 PLAN = DocSpec(0, PLAN_TITLE)
 DOCUMENTS: tuple[DocSpec, ...] = (PLAN, *ANNEXES)
 
-_FORBIDDEN = '<>:"/\\|?*'
-
-
-def safe_name(text: str) -> str:
-    """A school name as part of a file or folder name on Windows, macOS and Linux."""
-    cleaned = "".join("-" if ch in _FORBIDDEN or ord(ch) < 32 else ch for ch in text).strip(" .")
-    return cleaned or "school"
-
 
 def school_folder_name(brin: str, name: str) -> str:
-    return f"{brin} {safe_name(name)}"
+    return f"{brin} {safe_name(name, fallback='school')}"

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from automation.filenames import MAX_NAME_BYTES, encoded, shorten
+from automation.filenames import safe_name as safe_name  # the pipeline names its folders with it
+
 log = logging.getLogger(__name__)
 
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "icon\r"})
@@ -96,40 +99,6 @@ class StabilityTracker:
         self._seen.pop(path, None)
 
 
-NAME_BYTES = 200  # room left in the 255 bytes a name may have for what we add: a hash, ' (2)', ' - uitleg'
-
-
-def safe_name(name: str) -> str:
-    """A file name that is valid on Windows, macOS and Linux and not absurdly long: at most 120
-    characters and `NAME_BYTES` bytes, a long one shortened in the middle so its end stays."""
-    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).strip(" .") or "bestand"
-    stem, dot, suffix = cleaned.rpartition(".")
-    if not dot:
-        stem, suffix = cleaned, ""
-    suffix = suffix[:10]
-    stem = shorten(stem, max_bytes=NAME_BYTES - len(_encoded(suffix)) - 1, max_chars=120)
-    return f"{stem}.{suffix}" if suffix else stem
-
-
-def shorten(text: str, *, max_bytes: int, max_chars: int = 255) -> str:
-    """`text` cut in the middle (marked '…') to fit; its beginning and its last 40 characters stay,
-    so ' - met opmerkingen' or '(dubbel)' at the end of a long name survive."""
-    if len(text) <= max_chars and len(_encoded(text)) <= max_bytes:
-        return text
-    tail = text[-40:]
-    while tail and (len(_encoded(tail)) > max_bytes // 2 or len(tail) > max_chars // 2):
-        tail = tail[1:]
-    room = max_bytes - len(_encoded(tail)) - len(_encoded("…"))
-    head = text[: min(len(text) - len(tail), max_chars - len(tail) - 1)]
-    head = _encoded(head)[:room].decode("utf-8", "ignore")  # never half a character
-    return f"{head}…{tail}"
-
-
-def _encoded(text: str) -> bytes:
-    """As the name is stored on disk (a name that is not valid UTF-8 keeps its own bytes)."""
-    return text.encode("utf-8", "surrogateescape")
-
-
 def explanation_path(handed: Path, original_name: str) -> Path:
     """Where a rejected file's explanation goes: '<naam> - uitleg.txt' beside it, unless that one
     explains another file of the same name ('leeg.xlsx' and 'leeg.csv'): then '<naam.ext> - uitleg.txt'."""
@@ -144,7 +113,7 @@ def explanation_path(handed: Path, original_name: str) -> Path:
 def readable_name(name: str) -> str:
     """The name as text that can be stored and shown. On Linux a name is bytes: one that is not
     UTF-8 (written by an old share or client in Windows-1252) is read as Windows-1252."""
-    raw = _encoded(name)
+    raw = encoded(name)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -259,7 +228,6 @@ def keep_in_archive(
 
 
 CLAIM_RE = re.compile(r"^[0-9a-f]+-\d+ ")
-MAX_NAME_BYTES = 255  # per name, on every file system in use (ext4, NTFS counts characters, SMB)
 
 
 def claim(path: Path, staging: Path) -> Path:
@@ -274,7 +242,7 @@ def claim(path: Path, staging: Path) -> Path:
     stem, suffix = os.path.splitext(name)
     if len(suffix) > 11:
         stem, suffix = name, ""
-    stem = shorten(stem, max_bytes=MAX_NAME_BYTES - len(_encoded(prefix + suffix)))  # a name near 255 bytes
+    stem = shorten(stem, max_bytes=MAX_NAME_BYTES - len(encoded(prefix + suffix)))  # a name near 255 bytes
     claimed = staging / f"{prefix}{stem}{suffix}"
     path.rename(claimed)
     return claimed
