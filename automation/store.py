@@ -234,6 +234,77 @@ class Submission:
     rejected_path: str | None = None
 
 
+@dataclass(frozen=True)
+class Record:
+    """One current registration, its data decoded, with the office's follow-up status."""
+
+    regnr: str
+    form_id: str
+    school: str
+    event_date: dt.date | None
+    version: int
+    data: Mapping[str, Any]
+    submission_id: int
+    created_at: str
+    updated_at: str
+    office_status: str | None = None
+
+    @classmethod
+    def of(cls, row: sqlite3.Row) -> Record:
+        keys = row.keys()
+        return cls(
+            regnr=row["regnr"],
+            form_id=row["form_id"],
+            school=row["school"],
+            event_date=_date(row["event_date"]),
+            version=int(row["version"]),
+            data=json.loads(row["data"]),
+            submission_id=int(row["submission_id"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            office_status=row["office_status"] if "office_status" in keys else None,
+        )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many registrations of a form, for a school, on a day, of a kind (the value of the form's
+    counted field, e.g. the incident's category)."""
+
+    form_id: str
+    school: str
+    day: dt.date
+    kind: str | None
+    n: int
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    """One theme of one stored survey (aggregates only)."""
+
+    school: str
+    schooljaar: str
+    groep: str  # leerlingen | ouders | personeel
+    theme: str  # a key of automation.forms.peiling.THEMES, or a profile's own theme
+    theme_label: str
+    respondents: int
+    mean: float | None
+    scale_min: float
+    scale_max: float
+    positive: float | None  # share 0..1
+    instrument: str
+    afname: dt.date | None
+    survey_respondents: int = 0  # everyone who answered anything in this survey
+    groepen: tuple[int, ...] = ()  # the pupils' groups that took part, when known
+    invited: int | None = None
+    regnr: str = ""
+    source: str = ""  # the profile, or the typed-in form
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text[:10]) if text else None
+
+
 class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -263,6 +334,20 @@ class Store:
                 "herbouw hem uit het archief met 'veiligheid rebuild'."
             ) from exc
         return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A store that lives in memory only: for fast unit tests and examples."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys=ON")
+        store = cls(conn, Path(":memory:"))
+        store._migrate()
+        return store
+
+    def healthy(self) -> bool:
+        """SQLite's own check of every page (a damaged database says no)."""
+        return bool(self.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok")
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -470,6 +555,73 @@ class Store:
             tuple(form_ids),
         )
 
+    def records(self, form_ids: Sequence[str]) -> list[Record]:
+        """The current registrations of these forms, with the office's status, in number order."""
+        marks = ",".join("?" * len(form_ids))
+        return [
+            Record.of(row)
+            for row in self.conn.execute(
+                f"""SELECT r.*, n.status AS office_status FROM records r
+                    LEFT JOIN office_notes n ON n.regnr = r.regnr
+                    WHERE r.form_id IN ({marks}) ORDER BY r.regnr""",
+                tuple(form_ids),
+            )
+        ]
+
+    def filled_forms(self, form_id: str) -> list[Record]:
+        """Every registration of a form, oldest first (by its date, then when it was last changed):
+        the last one of a school is its latest."""
+        return [
+            Record.of(row)
+            for row in self.conn.execute(
+                "SELECT * FROM records WHERE form_id = ? ORDER BY event_date, updated_at, regnr", (form_id,)
+            )
+        ]
+
+    def tallies(self, counted: Mapping[str, str | None]) -> list[Tally]:
+        """Registrations per form, school, day and kind; `counted` names each form's field counted
+        per kind (None: not per kind). Days, so that any part of a school year can be counted."""
+        forms = list(counted)
+        if not forms:
+            return []
+        kind = " ".join("WHEN ? THEN json_extract(data, ?)" for _ in forms)
+        params: list[Any] = []
+        for form_id in forms:
+            key = counted[form_id]
+            params += [form_id, f"$.{key}" if key else "$.__none__"]
+        marks = ",".join("?" * len(forms))
+        return [
+            Tally(row["form_id"], row["school"], dt.date.fromisoformat(row["day"]), row["kind"], int(row["n"]))
+            for row in self.conn.execute(
+                f"""SELECT form_id, school, substr(event_date, 1, 10) AS day, CASE form_id {kind} END AS kind,
+                           count(*) AS n
+                    FROM records WHERE form_id IN ({marks}) AND event_date IS NOT NULL
+                    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""",
+                (*params, *forms),
+            )
+        ]
+
+    def regnrs(self, form_id: str, *, school: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT regnr FROM records WHERE form_id = ? AND school = ? ORDER BY regnr", (form_id, school)
+            )
+        ]
+
+    def schools_with(self, form_id: str) -> set[str]:
+        """The schools that sent at least one form of this kind."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT school FROM records WHERE form_id = ?", (form_id,))}
+
+    def versions(self) -> Iterator[tuple[str, str, str, int, str]]:
+        """(school, form, number, version, office status) of every registration, by school and number:
+        what a school's documents are made from changes when one of these does."""
+        for row in self.conn.execute(
+            """SELECT r.school, r.form_id, r.regnr, r.version, coalesce(n.status, '') AS status
+               FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr ORDER BY r.school, r.regnr"""
+        ):
+            yield row[0], row[1], row[2], int(row[3]), row[4]
+
     def last_received_per_school(self) -> dict[str, dt.datetime]:
         return {
             row[0]: dt.datetime.fromisoformat(row[1])
@@ -546,6 +698,31 @@ class Store:
                ORDER BY s.school, s.schooljaar DESC, s.groep, s.instrument, s.id, t.rowid""",
             {"year": schooljaar, "school": school},
         )
+
+    def survey_scores(self, *, schooljaar: str | None = None, school: str | None = None) -> list[ThemeScore]:
+        """Every stored survey theme, by school, year (newest first), group."""
+        return [
+            ThemeScore(
+                school=row["school"],
+                schooljaar=row["schooljaar"],
+                groep=row["groep"],
+                theme=row["theme"],
+                theme_label=row["label"],
+                respondents=row["theme_respondents"],
+                mean=row["mean"],
+                scale_min=row["scale_min"],
+                scale_max=row["scale_max"],
+                positive=row["positive"],
+                instrument=row["instrument"],
+                afname=_date(row["afname"]),
+                survey_respondents=row["respondents"],
+                groepen=tuple(int(g) for g in row["groepen"].split(",") if g),
+                invited=row["invited"],
+                regnr=row["regnr"],
+                source=row["source"],
+            )
+            for row in self.iter_surveys(schooljaar=schooljaar, school=school)
+        ]
 
     def surveys_of(self, regnr: str) -> list[sqlite3.Row]:
         return list(

@@ -32,7 +32,7 @@ from automation import app, demo  # noqa: E402
 from automation.config import Settings, load_settings  # noqa: E402
 from automation.documents.catalog import DOCUMENTS  # noqa: E402
 from automation.documents.context import school_context  # noqa: E402
-from automation.documents.facts import read_facts  # noqa: E402
+from automation.checks.board import board_facts  # noqa: E402
 from automation.documents.generate import TemplateSet, template_folders  # noqa: E402
 from automation.store import ACCEPTED, Store, dumps  # noqa: E402
 from automation.workspace import init_workspace  # noqa: E402
@@ -94,7 +94,7 @@ def floor(settings: Settings, out: Path) -> float:
     templates = TemplateSet.load(template_folders(settings))
     store = Store.open(settings.paths.database, create=False)
     try:
-        facts = read_facts(settings, store, schooljaar=YEAR, today=TODAY)
+        facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=YEAR, today=TODAY)
     finally:
         store.close()
     contexts = {brin: school_context(facts, brin) for brin in sorted(settings.schools)}

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,13 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from automation import app, demo
+from automation.checks.board import BoardFacts
 from automation.cli import main
 from automation.config import Settings, load_settings
 from automation.documents import build_templates, formatting, lint, pdf, sample
 from automation.documents.catalog import ANNEXES, DOCUMENTS, school_folder_name
 from automation.documents.context import school_context
 from automation.documents.errors import TemplateProblem
-from automation.documents.facts import BoardFacts, DutyCount, EventCount
 from automation.documents.generate import PRODUCT_TEMPLATES, plan_dates
 from automation.documents.refresh import PlanRefresher
 from automation.documents.render import CompiledTemplate, environment
@@ -38,7 +37,7 @@ from automation.documents.sample import sample_context
 from automation.excel.build_form import form_file_name
 from automation.excel.fill import fill_form
 from automation.forms import FORMS
-from automation.store import Store
+from automation.store import Store, Tally
 
 TODAY = dt.date(2026, 11, 28)
 YEAR = "2026-2027"
@@ -444,8 +443,7 @@ def test_a_running_year_is_compared_with_the_same_part_of_last_year(
 
 
 def test_a_finished_year_says_so_and_no_data_is_not_zero(plan_template: CompiledTemplate, tmp_path: Path) -> None:
-    facts = sample.sample_facts()
-    facts.schooljaar = "2025-2026"  # asked on 28-11-2026
+    facts = sample.sample_facts(schooljaar="2025-2026")  # asked on 28-11-2026
     text = _plan_text(plan_template, facts, tmp_path)
     assert "8.1 Registraties in 2025-2026" in text
     assert (
@@ -466,8 +464,7 @@ def test_a_finished_year_says_so_and_no_data_is_not_zero(plan_template: Compiled
 
 
 def test_a_coming_year_has_no_registrations_yet(plan_template: CompiledTemplate, tmp_path: Path) -> None:
-    facts = sample.sample_facts()
-    facts.schooljaar = "2027-2028"
+    facts = sample.sample_facts(schooljaar="2027-2028")
     text = _plan_text(plan_template, facts, tmp_path)
     assert (
         "Het schooljaar 2027-2028 begint op 1 augustus 2027; er zijn dus nog geen registraties. In 2026-2027 zijn "
@@ -504,9 +501,9 @@ def test_a_coming_year_has_no_registrations_yet(plan_template: CompiledTemplate,
 def test_sentences_with_counts_agree_in_number(
     plan_template: CompiledTemplate, tmp_path: Path, reportable: int, reported: int, expected: str
 ) -> None:
-    facts = sample.sample_facts()
-    facts.duties = {sample.BRIN: DutyCount(reportable, reported)}
-    facts.events = [EventCount("incident", sample.BRIN, dt.date(2026, 10, 5), "pesten", 1)]
+    day = dt.date(2026, 10, 5)
+    cases = [sample.aggression(n, day, reported=n <= reported) for n in range(1, reportable + 1)]
+    facts = sample.sample_facts(records=cases, tallies=[Tally("incident", sample.BRIN, day, "pesten", 1)])
     text = _plan_text(plan_template, facts, tmp_path)
     assert expected in text
     assert "is tot en met 28 november 2026 in totaal 1 registratie ontvangen" in text
@@ -528,34 +525,37 @@ def test_telling_gives_the_noun_in_singular_or_plural() -> None:
 def test_the_monitor_says_when_it_measured_what_fails_and_which_instrument(
     plan_template: CompiledTemplate, tmp_path: Path
 ) -> None:
-    facts = sample.sample_facts()
+    facts = sample.sample_facts(instrument="Eigen vragenlijst")
     text = _plan_text(plan_template, facts, tmp_path)
     assert "meestal in de maand maart. De laatste meting was in oktober 2026." in text
     assert (
         "de coördinator sociale veiligheid en het bestuurskantoor | zie 5.3; met nieuwe gegevens toetst het "
-        "bestuurskantoor opnieuw | Monitor – Erkend instrument (aandacht): ZIEN! staat niet op de lijst."
+        "bestuurskantoor opnieuw | Monitor – Erkend instrument (aandacht): Eigen vragenlijst staat niet op de lijst"
     ) in text
     assert "Wie | Thema | Respondenten | Gemiddelde (schaal) | Positief" in text
     assert "Op dit moment heeft de school 6 BHV'ers." in text
     # the export does not name its instrument: the school form's, else 'niet bekend'
-    facts.monitor[sample.BRIN] = replace(
-        facts.monitor[sample.BRIN], results=tuple(replace(r, instrument="") for r in facts.monitor[sample.BRIN].results)
-    )
-    context = school_context(facts, sample.BRIN, with_charts=False)
+    context = school_context(sample.sample_facts(instrument=""), sample.BRIN, with_charts=False)
     assert context["monitor"]["meting_instrument"] == "ZIEN!"
     assert {r["instrument"] for r in context["monitor"]["resultaten"]} == {"ZIEN!"}
-    del facts.school_forms[sample.BRIN].data["monitor_instrument"]
+    facts = sample.sample_facts(instrument="", monitor_instrument=None)
     context = school_context(facts, sample.BRIN, with_charts=False)
     assert context["monitor"]["meting_instrument"] == "[niet bekend]"
-    facts.school_forms[sample.BRIN].data["monitor_maand"] = "oktober"
+    facts = sample.sample_facts(monitor_maand="oktober")
     assert not school_context(facts, sample.BRIN, with_charts=False)["monitor"]["andere_maand"]
 
 
 def test_a_school_that_meets_the_law_has_no_monitor_row() -> None:
     facts = sample.sample_facts()
-    facts.monitor[sample.BRIN] = replace(facts.monitor[sample.BRIN], overall="voldoet", requirements=())
+    assert facts.schools[sample.BRIN].monitor.overall == "voldoet"
     rows = school_context(facts, sample.BRIN, with_charts=False)["ontbreekt"]
     assert not [r for r in rows if r["wat"].startswith("Monitor")]
+    rows = school_context(sample.sample_facts(missing=True), sample.BRIN, with_charts=False)["ontbreekt"]
+    assert [r["wat"] for r in rows if r["wat"].startswith("Monitor")] == [
+        "Monitor – Erkend instrument (aandacht): Eigen vragenlijst staat niet op de lijst van erkende instrumenten. "
+        "Vraag de leverancier te bevestigen dat de inspectie het instrument heeft erkend en meld dat aan het "
+        "bestuurskantoor, of gebruik een erkend instrument."
+    ]
 
 
 # --- layout ----------------------------------------------------------------------------------

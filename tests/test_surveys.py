@@ -20,11 +20,10 @@ from automation.checks.vensters import vensters
 from automation.cli import main
 from automation.config import Monitor, Settings
 from automation.schoolyear import schoolyear
-from automation.store import Store
+from automation.store import Store, ThemeScore
 from automation.surveys import samples
 from automation.surveys.importer import SurveyRejected, import_survey, number, parse_groups
 from automation.surveys.profile import builtin_profiles
-from automation.surveys.results import ThemeScore, survey_scores
 from tests.conftest import Filler
 
 TODAY = dt.date.today()
@@ -35,7 +34,7 @@ TAKEN = TODAY - dt.timedelta(days=3) if schoolyear(TODAY - dt.timedelta(days=3))
 def scores(settings: Settings, **where: str) -> list[ThemeScore]:
     store = Store.open(settings.paths.database, create=False)
     try:
-        return survey_scores(store, **where)
+        return store.survey_scores(**where)
     finally:
         store.close()
 

@@ -11,8 +11,6 @@ from typing import Any
 
 from automation.forms import FORMS
 
-AFTERCARE_DAYS = 3  # an aftercare talk with staff is due within 72 hours
-
 
 @dataclass(frozen=True)
 class Registration:
@@ -22,6 +20,7 @@ class Registration:
     data: Mapping[str, Any]
     status: str | None  # the office's follow-up status; None counts as open
     received: dt.date
+    event_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -47,10 +46,10 @@ def actions_for(reg: Registration, *, today: dt.date, open_days: int) -> list[st
         return []
     form = FORMS[reg.form_id]
     found = [duty.action for duty in form.duties if duty.open(reg.data)]
-    if reg.form_id == "agressie":
-        event, talk = _date(reg.data.get("datum")), _date(reg.data.get("opvanggesprek_datum"))
-        if event and talk is None and today > event + dt.timedelta(days=AFTERCARE_DAYS):
-            found.append("Geen opvanggesprek binnen 72 uur")  # a late talk is done: nothing to do
+    for step in form.followups:
+        event, done = _date(reg.data.get(step.after)), _date(reg.data.get(step.done))
+        if event and done is None and today > event + dt.timedelta(days=step.days):
+            found.append(step.action)  # a late step that did happen is done: nothing to do
     if (reg.status or "open") == "open" and (today - reg.received).days > open_days:
         found.append(f"Status 'open' langer dan {open_days} dagen")
     return found
@@ -58,12 +57,16 @@ def actions_for(reg: Registration, *, today: dt.date, open_days: int) -> list[st
 
 def open_actions(registrations: Iterable[Registration], *, today: dt.date, open_days: int) -> list[Action]:
     found = [
-        Action(reg.regnr, reg.school, text, _date(reg.data.get("datum")), text in _duty_texts(reg.form_id))
+        Action(reg.regnr, reg.school, text, reg.event_date or _event_date(reg), text in _duty_texts(reg.form_id))
         for reg in registrations
         for text in actions_for(reg, today=today, open_days=open_days)
     ]
     # most urgent first: legal duties, then the oldest
     return sorted(found, key=lambda a: (not a.duty, a.date or dt.date.max, a.regnr))
+
+
+def _event_date(reg: Registration) -> dt.date | None:
+    return _date(reg.data.get(FORMS[reg.form_id].event_date_key))
 
 
 def _duty_texts(form_id: str) -> set[str]:

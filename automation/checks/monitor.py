@@ -2,7 +2,7 @@
 measurement of pupils' safety meet the law? Each requirement gets a verdict and a Dutch reason.
 
 A pure function of the survey aggregates, the school form, the config and today (`check_school`);
-`monitor_checks` reads those from the store for every school of the board.
+`checks.board` calls it for every school of the board.
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from automation.checks.schoolforms import filled_in, latest_school_forms
-from automation.config import Monitor, Settings
+from automation.config import Monitor
 from automation.forms.peiling import THEMES
-from automation.schoolyear import MONTHS, month_end
-from automation.store import Store
-from automation.surveys.results import ThemeScore, survey_scores
+from automation.schoolyear import MONTHS, month_end, schoolyear
+from automation.store import ThemeScore
 
 Verdict = Literal["voldoet", "aandacht", "voldoet niet"]
 MEETS: Verdict = "voldoet"
@@ -66,6 +64,11 @@ class MonitorCheck:
     requirements: tuple[Requirement, ...]
     overall: Verdict
     judged: PupilSurvey | None = None  # the pupil survey the requirements were judged on
+
+    @property
+    def measured(self) -> bool:
+        """A pupil survey of the school year was received."""
+        return self.requirements[0].verdict == MEETS
 
     @property
     def summary(self) -> str:
@@ -118,6 +121,12 @@ def pupil_surveys(scores: Sequence[ThemeScore], *, school: str, schooljaar: str)
         )
         for rows in found.values()
     ]
+
+
+def filled_in(school_form: Mapping[str, Any]) -> str | None:
+    """The school year the school form was filled in."""
+    filled = school_form.get("datum_ingevuld")
+    return schoolyear(dt.date.fromisoformat(str(filled)[:10])) if filled else None
 
 
 def groups_text(groups: Sequence[int]) -> str:
@@ -412,26 +421,3 @@ def _coordinator(form: Mapping[str, Any], form_this_year: bool, schooljaar: str)
             f"{name}{role}, volgens het schoolformulier van {year}. Lever het schoolformulier van {schooljaar} in.",
         )
     return Requirement("coordinator", title, MEETS, f"{name}{role}.")
-
-
-def monitor_checks(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> dict[str, MonitorCheck]:
-    """The check for every school of the board in one school year."""
-    return checks_for(store, settings.schools, settings.board.monitor, schooljaar=schooljaar, today=today)
-
-
-def checks_for(
-    store: Store, schools: Mapping[str, str], cfg: Monitor, *, schooljaar: str, today: dt.date
-) -> dict[str, MonitorCheck]:
-    scores = survey_scores(store, schooljaar=schooljaar)
-    forms = latest_school_forms(store)
-    return {
-        brin: check_school(
-            school=brin,
-            schooljaar=schooljaar,
-            surveys=pupil_surveys(scores, school=brin, schooljaar=schooljaar),
-            school_form=forms.get(brin, ({}, ""))[0],
-            cfg=cfg,
-            today=today,
-        )
-        for brin in schools
-    }

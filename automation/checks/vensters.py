@@ -9,17 +9,13 @@ square brackets, so the office sees what to ask the school before publishing.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from automation.checks.monitor import MEETS, MonitorCheck, checks_for, groups_text
-from automation.checks.schoolforms import latest_school_forms
-from automation.config import Monitor, Settings
+from automation.checks.monitor import MEETS, MonitorCheck, groups_text
 from automation.schoolyear import MONTHS
-from automation.store import Store
-from automation.surveys.results import ThemeScore, survey_scores
+from automation.store import ThemeScore
 
 SMALL = 5  # counts below this are written as "minder dan 5"
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -232,32 +228,3 @@ def latest_scores(scores: Sequence[ThemeScore], *, school: str, schooljaar: str)
         return []
     year = max(s.schooljaar for s in mine)
     return [s for s in mine if s.schooljaar == year]
-
-
-def vensters_texts(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> dict[str, str]:
-    return texts_for(store, settings.schools, settings.board.monitor, schooljaar=schooljaar, today=today)
-
-
-def texts_for(
-    store: Store,
-    schools: Mapping[str, str],
-    cfg: Monitor,
-    *,
-    schooljaar: str,
-    today: dt.date,
-    checks: Mapping[str, MonitorCheck] | None = None,
-) -> dict[str, str]:
-    scores = survey_scores(store)
-    forms = latest_school_forms(store)
-    if checks is None:
-        checks = checks_for(store, schools, cfg, schooljaar=schooljaar, today=today)
-    return {
-        brin: vensters(
-            school_name=name,
-            schooljaar=schooljaar,
-            form=forms.get(brin, ({}, ""))[0],
-            scores=latest_scores(scores, school=brin, schooljaar=schooljaar),
-            check=checks[brin],
-        )
-        for brin, name in schools.items()
-    }

@@ -9,11 +9,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from automation.forms import FORMS, event_forms
 from automation.schoolyear import MONTHS, months
 
 HOUSE = "#1F4E79"
-COLORS = {"incident": HOUSE, "agressie": "#C65911", "ongeval": "#70AD47"}
-LABELS = {"incident": "Incidenten", "agressie": "Agressie en geweld", "ongeval": "Ongevallen"}
 GROUP_COLORS = {"leerlingen": HOUSE, "ouders": "#C65911", "personeel": "#70AD47"}
 
 
@@ -60,14 +59,16 @@ def registrations_per_month(per_month: Mapping[str, Counter[str]], *, year: str)
     keys = [f"{y}-{m:02d}" for y, m in slots]
     fig, ax = plt.subplots(figsize=(6.3, 2.6))
     bottom = [0] * len(keys)
-    for form_id in ("incident", "agressie", "ongeval"):
+    for form_id in event_forms():
+        register = FORMS[form_id].counts
         values = [per_month.get(k, Counter())[form_id] for k in keys]
-        ax.bar(range(len(keys)), values, bottom=bottom, color=COLORS[form_id], label=LABELS[form_id], width=0.7)
+        colour = register.colour if register else HOUSE
+        ax.bar(range(len(keys)), values, bottom=bottom, color=colour, label=FORMS[form_id].register, width=0.7)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(range(len(keys)), [MONTHS[m - 1][:3] for _, m in slots])
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("aantal")
-    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.18))
+    ax.legend(frameon=False, ncols=min(3, len(event_forms())), loc="upper center", bbox_to_anchor=(0.5, 1.18))
     ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
     ax.set_axisbelow(True)
     fig.tight_layout()

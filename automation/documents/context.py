@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from automation.checks.milestones import milestones
+from automation.checks.board import COMING, FINISHED, RUNNING, BoardFacts, Counted, Period, SchoolFacts, SchoolForm
+from automation.checks.monitor import MonitorCheck
 from automation.documents import charts
 from automation.documents.catalog import ANNEXES
-from automation.documents.facts import BoardFacts, DutyCount, EventCount, MonitorFacts, SchoolForm
 from automation.documents.formatting import Missing, telling
 from automation.forms import FORMS, FormDef, Kind
 from automation.forms.model import Field
@@ -40,39 +39,40 @@ NEEDED = (
 )  # fmt: skip
 NOT_SHOWN = frozenset({"school", "ingevuld_door"})
 
-FORM_NAMES = {"incident": "Incidenten met leerlingen", "agressie": "Agressie en geweld tegen personeel",
-              "ongeval": "Ongevallen"}  # fmt: skip
+# The names older templates use for the tables per kind of the product's own three registers; every
+# register (also one added later) is in `registraties.per_soort`.
+KIND_TABLES = {"incident": "categorieen", "agressie": "agressie_vormen", "ongeval": "ongeval_behandelingen"}
 GROUP_ORDER = ("leerlingen", "ouders", "personeel")
 
 
 def school_context(facts: BoardFacts, brin: str, *, with_charts: bool = True) -> dict[str, Any]:
-    form = facts.school_forms.get(brin)
+    sf = facts.schools[brin]
+    form = sf.school_form
     missing: list[Missing] = []
     school = _school(facts, brin, form, missing)
-    found = facts.monitor.get(brin) or MonitorFacts()
-    monitor = _monitor(facts, school, found, missing, module=facts.monitor_module)
-    registrations, per_month = _registrations(facts, brin)
+    monitor = _monitor(facts, school, sf, missing)
+    registrations = _registrations(facts, sf)
     context: dict[str, Any] = {
         "bestuur": facts.board,
         "schooljaar": facts.schooljaar,
         "vorig_schooljaar": previous(facts.schooljaar),
         "peildatum": facts.today,
-        "periode": Period.of(facts.schooljaar, facts.today).as_context(),
+        "periode": _period(facts.comparison.this),
         "school": school,
         "schoolformulier": _form_info(form, facts.schooljaar),
         "rollen": _roles(school),
         "monitor": monitor,
         "registraties": registrations,
-        "mijlpalen": _milestones(facts, form),
-        "vensters_tekst": found.vensters or "",
+        "mijlpalen": _milestones(sf),
+        "vensters_tekst": sf.vensters,
         "bijlagen": [{"nummer": a.number, "titel": a.title} for a in ANNEXES],
         "formulieren": {f: printable_form(FORMS[f], facts, brin) for f in ("agressie", "ongeval", "incident")},
-        "ontbreekt": _grouped(missing) + _monitor_actions(found),
+        "ontbreekt": _grouped(missing) + _monitor_actions(sf.monitor),
         "grafieken": {"maanden": None, "themas": None},
     }
     if with_charts:
         context["grafieken"] = {
-            "maanden": charts.registrations_per_month(per_month, year=facts.schooljaar),
+            "maanden": charts.registrations_per_month(sf.registrations.per_month, year=facts.schooljaar),
             "themas": charts.monitor_themes(monitor["resultaten_grafiek"]),
         }
     return context
@@ -80,7 +80,7 @@ def school_context(facts: BoardFacts, brin: str, *, with_charts: bool = True) ->
 
 def _school(facts: BoardFacts, brin: str, form: SchoolForm | None, missing: list[Missing]) -> dict[str, Any]:
     data = form.data if form else {}
-    school: dict[str, Any] = {"brin": brin, "naam": facts.schools.get(brin, brin)}
+    school: dict[str, Any] = {"brin": brin, "naam": facts.names.get(brin, brin)}
     for f in SCHOOL_FORM.fields:
         if f.key in NOT_SHOWN:
             continue
@@ -172,10 +172,9 @@ def _roles(school: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _monitor(
-    facts: BoardFacts, school: Mapping[str, Any], found: MonitorFacts, missing: list[Missing], *, module: bool
-) -> dict[str, Any]:
-    results = sorted(found.results, key=lambda r: (_group_rank(r.groep), _theme_rank(r.theme), r.theme_label))
+def _monitor(facts: BoardFacts, school: Mapping[str, Any], sf: SchoolFacts, missing: list[Missing]) -> dict[str, Any]:
+    check = sf.monitor
+    results = sorted(sf.surveys, key=lambda r: (_group_rank(r.groep), _theme_rank(r.theme), r.theme_label))
     on_form = school["monitor_instrument"]
     rows = [
         {
@@ -190,7 +189,7 @@ def _monitor(
         for r in results
     ]
     pupils = [r for r in results if r.groep == "leerlingen"]
-    if not pupils and not found.requirements:  # with the check, its row in 'ontbreekt' says what to do
+    if not pupils and not check.requirements:  # with the check, its row in 'ontbreekt' says what to do
         missing.append(
             Missing(
                 f"de resultaten van de monitor onder leerlingen in {facts.schooljaar}",
@@ -215,9 +214,9 @@ def _monitor(
         "afname": latest or "",
         "andere_maand": latest is not None and usual != MONTHS[latest.month - 1],
         "respondenten": max((r.respondents for r in pupils), default=0),
-        "toets_beschikbaar": module,
-        "oordeel": found.overall or "",
-        "eisen": [{"titel": q.title, "oordeel": q.verdict, "reden": q.reason} for q in found.requirements],
+        "toets_beschikbaar": True,
+        "oordeel": check.overall,
+        "eisen": [{"titel": q.title, "oordeel": q.verdict, "reden": q.reason} for q in check.requirements],
     }
 
 
@@ -246,7 +245,7 @@ ACTS = {
 SEE_CHECK = "zie 5.3; met nieuwe gegevens toetst het bestuurskantoor opnieuw"
 
 
-def _monitor_actions(found: MonitorFacts) -> list[dict[str, Any]]:
+def _monitor_actions(found: MonitorCheck) -> list[dict[str, Any]]:
     """Rows for 'Nog aan te vullen' when the monitor does not (yet) meet the law: per requirement that
     is not met, what is wrong and who acts. Without a survey, only the measurement itself is named."""
     if found.overall in (None, "", "voldoet"):
@@ -280,139 +279,89 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
 
 
-# --- the school year: running, finished or still to come -------------------------------------
-
-RUNNING, FINISHED, COMING = "lopend", "afgelopen", "toekomstig"
+# --- the registrations chapter -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Period:
-    """A school year as far as it has been counted on `today`."""
-
-    year: str
-    start: dt.date
-    end: dt.date
-    status: str  # lopend | afgelopen | toekomstig
-    until: dt.date | None  # the last day counted: today, the year's last day, or None before it begins
-
-    @classmethod
-    def of(cls, year: str, today: dt.date) -> Period:
-        start, end = dt.date(int(year[:4]), 8, 1), dt.date(int(year[:4]) + 1, 7, 31)
-        if today < start:
-            return cls(year, start, end, COMING, None)
-        if today > end:
-            return cls(year, start, end, FINISHED, end)
-        return cls(year, start, end, RUNNING, today)
-
-    def as_context(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "lopend": self.status == RUNNING,
-            "afgelopen": self.status == FINISHED,
-            "toekomstig": self.status == COMING,
-            "begin": self.start,
-            "einde": self.end,
-            "tot": self.until or "",
-        }
-
-
-def year_ago(day: dt.date) -> dt.date:
-    """The same day of the school year one year earlier (28 February for 29 February)."""
-    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else dt.date(day.year - 1, 2, 28)
+def _period(period: Period) -> dict[str, Any]:
+    return {
+        "status": period.status,
+        "lopend": period.status == RUNNING,
+        "afgelopen": period.status == FINISHED,
+        "toekomstig": period.status == COMING,
+        "begin": period.start,
+        "einde": period.end,
+        "tot": period.until or "",
+    }
 
 
 NONE = "–"  # a figure that does not exist: the year has not begun, or there are no data for it
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """This school year (as far as counted) against the same part of last school year."""
-
-    this: Period
-    last: Period
-    last_until: dt.date | None  # the last day counted of last school year
-    last_known: bool  # the board registered anything by then: else 'geen gegevens', not 0
-
-    @classmethod
-    def of(cls, this: Period, last: Period, *, first_event: dt.date | None) -> Comparison:
-        until = year_ago(this.until) if this.status == RUNNING and this.until else last.until
-        known = first_event is not None and until is not None and first_event <= until
-        return cls(this, last, until, known)
-
-    def counts(self, events: Sequence[EventCount]) -> tuple[Counter[str], Counter[str], Counter[str]]:
-        """Per form and per (form, kind): this year, last year's same part, last year whole."""
-        this: Counter[str] = Counter()
-        last: Counter[str] = Counter()
-        whole: Counter[str] = Counter()
-        for e in events:
-            keys = (e.form_id, f"{e.form_id}:{e.kind or 'onbekend'}")
-            if self.this.until is not None and self.this.start <= e.day <= self.this.until:
-                for key in keys:
-                    this[key] += e.n
-            if self.last.until is not None and self.last.start <= e.day <= self.last.until:
-                for key in keys:
-                    whole[key] += e.n
-                    if self.last_until is not None and e.day <= self.last_until:
-                        last[key] += e.n
-        return this, last, whole
-
-    def header(self, period: Period, until: dt.date | None) -> str:
-        """The column's heading: the school year, and on a second line up to which day when not the
-        whole year."""
-        return f"{period.year}\nt/m {until:%d-%m-%Y}" if until is not None and until < period.end else period.year
+def _header(period: Period, until: dt.date | None) -> str:
+    """A column's heading: the school year, and on a second line up to which day when not the whole year."""
+    return f"{period.year}\nt/m {until:%d-%m-%Y}" if until is not None and until < period.end else period.year
 
 
-def _registrations(facts: BoardFacts, brin: str) -> tuple[dict[str, Any], dict[str, Counter[str]]]:
-    this_period = Period.of(facts.schooljaar, facts.today)
-    first_event = min((e.day for e in facts.events), default=None)
-    cmp = Comparison.of(this_period, Period.of(previous(facts.schooljaar), facts.today), first_event=first_event)
-    events = [e for e in facts.events if e.school == brin]
-    this, last, whole = cmp.counts(events)
+def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
+    """The plan's registration chapter: the board's counts of this school, as figures for the tables."""
+    cmp, regs = facts.comparison, sf.registrations
+    this, last, whole = regs.this_year, regs.last_to_date, regs.last_whole
 
-    def row(label: str, key: str) -> dict[str, Any]:
-        now = this[key] if this_period.status != COMING else NONE
-        before = last[key] if cmp.last_known else NONE
+    def row(label: str, value: Callable[[Counted], int]) -> dict[str, Any]:
+        now: int | str = value(this) if cmp.this.status != COMING else NONE
+        before: int | str = value(last) if last is not None else NONE
         return {
             "soort": label,
             "dit_jaar": now,
             "vorig_jaar": before,
             "verschil": _difference(now, before),
-            "vorig_heel_jaar": whole[key] if cmp.last_known else NONE,
+            "vorig_heel_jaar": value(whole) if whole is not None else NONE,
         }
 
-    def kinds(form_id: str, order: Sequence[str]) -> list[dict[str, Any]]:
-        seen = {k.split(":", 1)[1] for k in (*this, *last) if k.startswith(f"{form_id}:") and (this[k] or last[k])}
+    def kinds(form_id: str) -> list[dict[str, Any]]:
+        register = FORMS[form_id].counts
+        counted = FORMS[form_id].field(register.counted) if register and register.counted else None
+        order = facts.choices.get(counted.choices or "", ()) if counted else ()
+        seen = set(this.kinds_of(form_id)) | set(last.kinds_of(form_id) if last is not None else {})
         ordered = [k for k in order if k in seen] + sorted(seen - set(order))
-        return [row(k, f"{form_id}:{k}") | {"categorie": k} for k in ordered]
+        return [row(k, lambda c, k=k: c.kind(form_id, k)) | {"categorie": k} for k in ordered]  # type: ignore[misc]
 
-    duty = facts.duties.get(brin) or DutyCount()
-    actions = Counter(a.text for a in facts.actions if a.school == brin)
-    forms = ("incident", "agressie", "ongeval")
-    result = {
-        "totalen": [row(FORM_NAMES[f], f) for f in forms],
-        "totaal_dit_jaar": sum(this[f] for f in forms),
-        "totaal_vorig_jaar": sum(last[f] for f in forms),
-        "totaal_vorig_heel_jaar": sum(whole[f] for f in forms),
-        "vorig_bekend": cmp.last_known,
-        "vorig_deels": cmp.last_known and first_event is not None and first_event > cmp.last.start,
-        "gegevens_vanaf": first_event or "",
+    forms = facts.registers
+    per_kind = {f: kinds(f) for f in forms}
+    result: dict[str, Any] = {
+        "totalen": [row(_label(f), lambda c, f=f: c.of(f)) for f in forms],  # type: ignore[misc]
+        "totaal_dit_jaar": this.total,
+        "totaal_vorig_jaar": last.total if last is not None else 0,
+        "totaal_vorig_heel_jaar": whole.total if whole is not None else 0,
+        "vorig_bekend": last is not None,
+        "vorig_heel_bekend": whole is not None,
+        "vorig_deels": last is not None and cmp.last_partly,
+        "gegevens_vanaf": cmp.first_event or "",
         "vorig_tot": cmp.last_until or "",
         "vorig_lopend": cmp.last.status == RUNNING,
-        "kop_dit_jaar": cmp.header(this_period, this_period.until),
-        "kop_vorig_jaar": cmp.header(cmp.last, cmp.last_until),
-        "categorieen": kinds("incident", facts.choices["incident_categorie"]),
-        "agressie_vormen": kinds("agressie", facts.choices["agressie_vorm"]),
-        "ongeval_behandelingen": kinds("ongeval", facts.choices["behandeling"]),
-        "meldplichtig": duty.reportable,
-        "gemeld": duty.reported,
-        "niet_gemeld": duty.reportable - duty.reported,
-        "open_acties": [{"actie": text, "aantal": n} for text, n in sorted(actions.items())],
+        "kop_dit_jaar": _header(cmp.this, cmp.this.until),
+        "kop_vorig_jaar": _header(cmp.last, cmp.last_until),
+        "per_soort": [
+            {"formulier": f, "titel": _label(f), "kolom": _kinds_heading(f), "rijen": per_kind[f]} for f in forms
+        ],
+        "meldplichtig": sf.duties.reportable,
+        "gemeld": sf.duties.reported,
+        "niet_gemeld": sf.duties.open,
+        "open_acties": [{"actie": text, "aantal": n} for text, n in sorted(Counter(a.text for a in sf.actions).items())],
     }
-    per_month: dict[str, Counter[str]] = {}
-    for e in events:
-        if this_period.until is not None and this_period.start <= e.day <= this_period.until:
-            per_month.setdefault(f"{e.day:%Y-%m}", Counter())[e.form_id] += e.n
-    return result, per_month
+    for form_id, name in KIND_TABLES.items():
+        result[name] = per_kind.get(form_id, [])
+    return result
+
+
+def _label(form_id: str) -> str:
+    register = FORMS[form_id].counts
+    return register.label if register else FORMS[form_id].title
+
+
+def _kinds_heading(form_id: str) -> str:
+    register = FORMS[form_id].counts
+    return register.kinds_heading if register and register.kinds_heading else "Soort"
 
 
 def _difference(this: int | str, last: int | str) -> str:
@@ -423,9 +372,7 @@ def _difference(this: int | str, last: int | str) -> str:
     return f"+{this - last}" if this > last else f"−{last - this}"
 
 
-def _milestones(facts: BoardFacts, form: SchoolForm | None) -> list[dict[str, Any]]:
-    data = form.data if form and form.of_year(facts.schooljaar) else None
-    found = milestones(data, year=facts.schooljaar, deadlines=facts.deadlines, today=facts.today)
+def _milestones(sf: SchoolFacts) -> list[dict[str, Any]]:
     return [
         {
             "nummer": n,
@@ -434,7 +381,7 @@ def _milestones(facts: BoardFacts, form: SchoolForm | None) -> list[dict[str, An
             "status": m.status,
             "gereed_op": m.done_on or "",
         }
-        for n, m in enumerate(found, start=1)
+        for n, m in enumerate(sf.milestones, start=1)
     ]
 
 
@@ -460,7 +407,7 @@ CHECKBOX = "☐"
 def _printable_field(f: Field, facts: BoardFacts, brin: str) -> dict[str, Any]:
     mark = " *" if f.required else (" (*)" if f.required_when else "")
     if f.kind == Kind.SCHOOL:
-        entry = f"{brin} – {facts.schools.get(brin, brin)}"
+        entry = f"{brin} – {facts.names.get(brin, brin)}"
     elif f.choices:
         entry = "   ".join(f"{CHECKBOX}\u00a0{choice}" for choice in facts.choices[f.choices])
     else:

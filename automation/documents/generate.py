@@ -18,12 +18,12 @@ from typing import Any
 
 import jinja2
 
+from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings
 from automation.documents.build_templates import build
 from automation.documents.catalog import DOCUMENTS, PLAN, DocSpec, school_folder_name
 from automation.documents.context import school_context
 from automation.documents.errors import DocumentsError
-from automation.documents.facts import BoardFacts, read_facts
 from automation.documents.render import CompiledTemplate, environment
 from automation.store import Store
 
@@ -135,7 +135,7 @@ def generate(
     """Render the plan and the annexes for each school; returns what was written."""
     brins = choose_schools(settings, schools)
     templates = templates or TemplateSet.load(template_folders(settings))
-    facts = read_facts(settings, store, schooljaar=schooljaar, today=today)
+    facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today, plans=plan_dates(settings))
     fingerprints = school_fingerprints(store, schooljaar=schooljaar, templates=template_stamp(settings))
     generation = Generation(schooljaar)
     total, done = len(brins) * len(DOCUMENTS), 0
@@ -155,7 +155,7 @@ def render_school(
 ) -> SchoolResult:
     """Write the school's documents. A PDF beside a document that was just written is removed: it
     would show the old text (`veiligheid plan --pdf` makes it again)."""
-    name = facts.schools[brin]
+    name = facts.schools[brin].name
     folder = out / school_folder_name(brin, name)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -209,14 +209,11 @@ def school_fingerprints(store: Store, *, schooljaar: str, templates: str) -> dic
     """Per school a hash of everything its documents are made from: every record's number and
     version, the office's follow-up status, the school year and the templates."""
     digests: dict[str, Any] = {}
-    for row in store.conn.execute(
-        """SELECT r.school, r.form_id, r.regnr, r.version, coalesce(n.status, '') AS status
-           FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr ORDER BY r.school, r.regnr"""
-    ):
-        digest = digests.get(row["school"])
+    for school, form_id, regnr, version, status in store.versions():
+        digest = digests.get(school)
         if digest is None:
-            digest = digests[row["school"]] = hashlib.sha256(f"{schooljaar}|{templates}".encode())
-        digest.update(f"|{row['form_id']}:{row['regnr']}:{row['version']}:{row['status']}".encode())
+            digest = digests[school] = hashlib.sha256(f"{schooljaar}|{templates}".encode())
+        digest.update(f"|{form_id}:{regnr}:{version}:{status}".encode())
     return {school: digest.hexdigest()[:20] for school, digest in digests.items()}
 
 
@@ -265,5 +262,5 @@ def stale_schools(settings: Settings, fingerprints: Mapping[str, str], *, with_s
 
 def real_contexts(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> list[dict[str, Any]]:
     """Each school's data without charts: what `templates check` renders the templates with."""
-    facts = read_facts(settings, store, schooljaar=schooljaar, today=today)
+    facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today)
     return [school_context(facts, brin, with_charts=False) for brin in sorted(settings.schools)]

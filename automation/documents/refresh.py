@@ -41,9 +41,7 @@ class PlanRefresher:
             fingerprints = gen.school_fingerprints(
                 store, schooljaar=schoolyear(today), templates=gen.template_stamp(self.settings)
             )
-            with_form = {
-                r[0] for r in store.conn.execute("SELECT DISTINCT school FROM records WHERE form_id = 'school'")
-            }
+            with_form = store.schools_with("school")
             stale = gen.stale_schools(self.settings, fingerprints, with_school_form=with_form)
         except Exception:
             log.exception("Kon niet nagaan welke veiligheidsplannen verouderd zijn.")

@@ -5,32 +5,39 @@ is made from it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from automation.checks.actions import Action
+from automation.checks.board import BoardFacts, compute
+from automation.config import BoardConfig, School
 from automation.documents.context import school_context
-from automation.documents.facts import (
-    BoardFacts,
-    DutyCount,
-    EventCount,
-    MonitorFacts,
-    Requirement,
-    SchoolForm,
-    ThemeResult,
-)
+from automation.forms import event_forms
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.forms.peiling import THEMES
 from automation.schoolyear import previous, schoolyear
+from automation.store import Record, Tally, ThemeScore
 
 BRIN = "99ZZ"
+NAME = "Voorbeeldschool De Linde"
 TODAY = dt.date(2026, 11, 28)
 
 
-def sample_facts(*, today: dt.date = TODAY, missing: bool = False) -> BoardFacts:
-    """With `missing`, the school form lacks a few facts (so the list of what is missing is tried)."""
+def sample_facts(
+    *,
+    today: dt.date = TODAY,
+    missing: bool = False,
+    schooljaar: str | None = None,
+    records: Sequence[Record] | None = None,
+    tallies: Sequence[Tally] | None = None,
+    instrument: str | None = None,
+    **changes: Any,
+) -> BoardFacts:
+    """Made by the same computation as a real board's facts, from example records, counts and survey
+    results. With `missing`, the school form lacks a few facts (so the list of what is missing is
+    tried); `changes` replace or remove (None) school form fields."""
     year = schoolyear(today)
     form: dict[str, Any] = {
-        "schoolnaam": "Voorbeeldschool De Linde",
+        "schoolnaam": NAME,
         "vestiging": "00",
         "adres": "Lindelaan 1",
         "plaats": "Utrecht",
@@ -58,7 +65,7 @@ def sample_facts(*, today: dt.date = TODAY, missing: bool = False) -> BoardFacts
         "monitor_frequentie": "jaarlijks",
         "monitor_maand": "maart",
         "leerlingen_totaal": 1234,
-        "leerlingen_groep_5_8": 610,
+        "leerlingen_groep_5_8": 360,
         "rie_datum": "2025-05-12",
         "ontruimingsoefening_datum": "2026-10-02",
         "dvp_account": "ja",
@@ -67,47 +74,55 @@ def sample_facts(*, today: dt.date = TODAY, missing: bool = False) -> BoardFacts
         "datum_ingevuld": "2026-10-20",
     }
     if missing:
-        for key in ("adres", "telefoon", "aantal_bhv", "rie_datum", "visie"):
+        for key in ("adres", "telefoon", "aantal_bhv", "rie_datum", "visie", "leerlingen_groep_5_8"):
             form.pop(key)
+    form = {k: v for k, v in (form | changes).items() if v is not None}
     first, before = int(year[:4]), int(previous(year)[:4])
-    events = [
-        EventCount("incident", BRIN, dt.date(first, 10, 5), "pesten", 3),
-        EventCount("incident", BRIN, dt.date(first, 11, 10), "digitaal pesten", 2),
-        EventCount("incident", BRIN, dt.date(before, 11, 12), "pesten", 4),
-        EventCount("incident", BRIN, dt.date(before + 1, 3, 10), "pesten", 1),
-        EventCount("agressie", BRIN, dt.date(first, 11, 3), "bedreiging", 1),
-        EventCount("ongeval", BRIN, dt.date(first, 10, 14), "huisarts", 2),
-        EventCount("ongeval", BRIN, dt.date(before, 10, 1), "geen", 1),
+    tallies = tallies if tallies is not None else [
+        Tally("incident", BRIN, dt.date(first, 10, 5), "pesten", 3),
+        Tally("incident", BRIN, dt.date(first, 11, 10), "digitaal pesten", 2),
+        Tally("incident", BRIN, dt.date(before, 11, 12), "pesten", 4),
+        Tally("incident", BRIN, dt.date(before + 1, 3, 10), "pesten", 1),
+        Tally("agressie", BRIN, dt.date(first, 11, 3), "bedreiging", 1),
+        Tally("ongeval", BRIN, dt.date(first, 10, 14), "huisarts", 2),
+        Tally("ongeval", BRIN, dt.date(before, 10, 1), "geen", 1),
     ]
-    results = tuple(
-        ThemeResult(group, key, label, 300, 3.1, 1, 4, 0.81, "ZIEN!", dt.date(2026, 10, 1))
-        for group in ("leerlingen", "ouders")
-        for key, label in THEMES[:3]
-    )
-    return BoardFacts(
-        board="Stichting Voorbeeld Primair Onderwijs",
-        schools={BRIN: "Voorbeeldschool De Linde"},
-        schooljaar=year,
+    if instrument is None:
+        instrument = "Eigen vragenlijst" if missing else "ZIEN!"  # missing: the monitor needs attention
+    surveys = [
+        ThemeScore(BRIN, year, group, key, label, 300, 3.1, 1, 4, 0.81, instrument, dt.date(2026, 10, 1),
+                   survey_respondents=300, groepen=(5, 6, 7, 8), invited=360, regnr=f"PEIL-2026-000{n}")
+        for n, group in enumerate(("leerlingen", "ouders"), start=1)
+        for key, label in THEMES[4:]
+    ]  # fmt: skip
+    return compute(
+        board(),
+        choices=DEFAULT_CHOICES,
+        schooljaar=schooljaar or year,
         today=today,
-        deadlines={f"mijlpaal_{n}": m for n, m in enumerate(("oktober", "december", "februari", "mei", "juni"), 1)},
-        choices=dict(DEFAULT_CHOICES),
-        school_forms={BRIN: SchoolForm(form, "SCH-2026-0001", dt.date(2026, 10, 20))},
-        events=events,
-        duties={BRIN: DutyCount(reportable=1, reported=0)},
-        actions=[Action("AG-2026-0001", BRIN, "Melden bij de Nederlandse Arbeidsinspectie", today, duty=True)],
-        monitor={
-            BRIN: MonitorFacts(
-                results=results,
-                requirements=(
-                    Requirement("Gemeten dit schooljaar", "voldoet", "Afgenomen op 1 oktober 2026.", "gemeten"),
-                    Requirement("Erkend instrument", "aandacht", "ZIEN! staat niet op de lijst.", "instrument"),
-                ),
-                overall="aandacht",
-                vensters="Veiligheid op school — tekst voor Vensters.",
-            )
-        },
-        monitor_module=True,
+        registers=event_forms(),
+        records=records if records is not None else [aggression(1, today, reported=False)],
+        tallies=tallies,
+        school_forms=[_record("SCH-2026-0001", "school", dt.date(2026, 10, 20), form)],
+        surveys=surveys,
+        last_received={},
+        plans={},
     )
+
+
+def board() -> BoardConfig:
+    return BoardConfig(bestuur="Stichting Voorbeeld Primair Onderwijs", scholen=[School(brin=BRIN, naam=NAME)])
+
+
+def aggression(n: int, day: dt.date, *, reported: bool) -> Record:
+    """A case of aggression with a hospital admission: the Labour Inspectorate must be told."""
+    data = {"datum": day.isoformat(), "ziekenhuisopname": "ja", "arbeidsinspectie_gemeld": "ja" if reported else "nee"}
+    return _record(f"AG-{day.year}-{n:04d}", "agressie", day, data)
+
+
+def _record(regnr: str, form_id: str, day: dt.date, data: dict[str, Any]) -> Record:
+    at = f"{day.isoformat()}T09:00:00"
+    return Record(regnr, form_id, BRIN, day, 1, data, 1, at, at)
 
 
 def sample_context(*, with_charts: bool = False, missing: bool = False) -> dict[str, Any]:

@@ -10,31 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
-from automation.checks.actions import Registration, open_actions
-from automation.checks.milestones import DEFAULT_DEADLINES, milestones
-from automation.checks.monitor import MEETS, checks_for
-from automation.checks.overview import Count, overview
-from automation.checks.schoolforms import for_year, latest_school_forms
-from automation.checks.vensters import texts_for
-from automation.checks.vensters import warning as vensters_warning
-from automation.config import Monitor
+from automation.checks.board import BoardFacts, board_facts
+from automation.config import BoardConfig, Monitor, Overzicht, School, Settings, Voortgang
 from automation.excel.overview_sheet import write_overview, write_progress
 from automation.excel.read_master import NOTE, STATUS
 from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
 from automation.excel.tables import Column, Formats, kind_of, start_table, table_name, write_value
 from automation.forms import EVENT_FORMS, FORMS, FormDef, Kind
-from automation.schoolyear import previous, schoolyear
+from automation.forms.choices import DEFAULT_CHOICES
+from automation.schoolyear import schoolyear
 from automation.store import Store
-from automation.surveys.results import survey_scores
 
-REGISTER_FORMS: tuple[str, ...] = EVENT_FORMS  # the Peilingen sheet shows survey results, not forms
+REGISTER_FORMS: tuple[str, ...] = EVENT_FORMS  # the Peilingen sheet shows survey results, not forms (a snapshot)
 HIDDEN_KEYS = frozenset({"school", "correctie_van"})
 def register_columns(form: FormDef) -> list[Column]:
     cols = [
@@ -48,7 +42,7 @@ def register_columns(form: FormDef) -> list[Column]:
     for f in form.fields:
         if f.key in HIDDEN_KEYS:
             continue
-        title = "Leerling (pseudoniem)" if f.key == "leerling_ref" else f.label
+        title = "Leerling (pseudoniem)" if f.kind is Kind.PUPIL_REF else f.label
         width = 40 if f.kind is Kind.LONGTEXT else max(10, min(28, len(title) + 2))
         cols.append(Column(title, kind_of(f.kind), width))
     cols += [
@@ -115,31 +109,19 @@ SCHOOL_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _write_schools(wb: Workbook, store: Store, schools: Mapping[str, str], fmt: Formats) -> None:
+def _write_schools(wb: Workbook, facts: BoardFacts, fmt: Formats) -> None:
     ws = wb.add_worksheet("Scholen")
     school_form = FORMS["school"]
     columns = [Column("BRIN", "text", 8), Column("School", "text", 28)]
     columns += [Column(title, kind_of(school_form.field(key).kind), 20) for key, title in SCHOOL_COLUMNS]
     columns.append(Column("Registratienummer", "text", 17))
-    start_table(ws, "tbl_Scholen", columns, len(schools), fmt)
-    latest = latest_school_forms(store)
-    for row, (brin, name) in enumerate(sorted(schools.items()), start=1):
-        data, regnr = latest.get(brin, ({}, None))
-        values = [brin, name, *(data.get(key) for key, _ in SCHOOL_COLUMNS), regnr]
+    start_table(ws, "tbl_Scholen", columns, len(facts.schools), fmt)
+    for row, school in enumerate(facts.schools.values(), start=1):
+        form = school.school_form
+        data, regnr = (form.data, form.regnr) if form else ({}, None)
+        values = [school.brin, school.name, *(data.get(key) for key, _ in SCHOOL_COLUMNS), regnr]
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
             write_value(ws, row, col, column.kind, value, fmt)
-
-
-def _followups(store: Store) -> Iterator[Registration]:
-    for row in store.iter_followup(EVENT_FORMS):
-        yield Registration(
-            form_id=row["form_id"],
-            regnr=row["regnr"],
-            school=row["school"],
-            data=json.loads(row["data"]),
-            status=row["status"],
-            received=dt.date.fromisoformat(row["created_at"][:10]),
-        )
 
 
 LOG_COLUMNS = (
@@ -176,6 +158,17 @@ def _write_log(wb: Workbook, store: Store, fmt: Formats) -> None:
             write_value(ws, row, col, column.kind, value, fmt)
 
 
+def write_board_master(
+    store: Store, settings: Settings, *, generated: dt.datetime, plans: Mapping[str, dt.datetime] | None = None
+) -> Path:
+    """The board's facts for today, written as the master beside `settings.paths.master` (a temporary file)."""
+    day = generated.date()
+    facts = board_facts(
+        store, settings.board, choices=settings.choices, schooljaar=schoolyear(day), today=day, plans=plans
+    )
+    return render_master(facts, store, settings.paths.master, generated=generated)
+
+
 def write_master(
     store: Store,
     target: Path,
@@ -183,59 +176,56 @@ def write_master(
     schools: Mapping[str, str],
     board: str,
     generated: dt.datetime,
-    forms: Iterable[str] = REGISTER_FORMS,
     open_days: int = 14,
-    deadlines: Mapping[str, str] = DEFAULT_DEADLINES,
+    deadlines: Mapping[str, str] | None = None,
     monitor: Monitor | None = None,
     plans: Mapping[str, dt.datetime] | None = None,
 ) -> Path:
-    """Write the master to a temporary file beside `target` and return it (see excel.publish)."""
+    """Like `write_board_master`, from loose settings (kept for callers that have no `Settings`)."""
+    cfg = BoardConfig(
+        bestuur=board,
+        scholen=[School(brin=brin, naam=name) for brin, name in schools.items()],
+        overzicht=Overzicht(open_dagen=open_days),
+        voortgang=Voortgang(**(deadlines or {})),
+        monitor=monitor or Monitor(),
+    )
+    day = generated.date()
+    facts = board_facts(
+        store, cfg, choices=DEFAULT_CHOICES, schooljaar=schoolyear(day), today=day, plans=plans
+    )
+    return render_master(facts, store, target, generated=generated)
+
+
+def render_master(facts: BoardFacts, store: Store, target: Path, *, generated: dt.datetime) -> Path:
+    """Write the master to a temporary file beside `target` and return it (see excel.publish). The
+    summary sheets render `facts`; the registers and the Logboek stream the store's rows."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
-    wb.set_properties({"title": f"Bestuursoverzicht sociale veiligheid — {board}", "created": generated})
+    wb.set_properties({"title": f"Bestuursoverzicht sociale veiligheid — {facts.board}", "created": generated})
     fmt = Formats(wb)
-    today = generated.date()
-    actions = open_actions(_followups(store), today=today, open_days=open_days)
+    schools = facts.names
     by_regnr: dict[str, list[str]] = {}
-    for action in actions:
+    for action in facts.actions:
         by_regnr.setdefault(action.regnr, []).append(action.text)
-    year = schoolyear(today)
-    cfg = monitor or Monitor()
-    checks = checks_for(store, schools, cfg, schooljaar=year, today=today)
-    latest = latest_school_forms(store)
-    progress = {
-        brin: milestones(for_year(latest.get(brin, ({}, ""))[0], year), year=year, deadlines=deadlines, today=today)
-        for brin in schools
-    }
-    counts = [
-        Count(r["form_id"], r["school"], r["month"], r["category"], r["n"]) for r in store.monthly_counts(EVENT_FORMS)
-    ]
-    ov = overview(
-        schools=schools,
-        counts=counts,
-        actions=actions,
-        milestones=progress,
-        last_received=store.last_received_per_school(),
-        monitor={brin: check.summary for brin, check in checks.items()},
-        plans=plans,
-        today=today,
-    )
-    write_overview(wb, ov, actions=actions, schools=schools, board=board, generated=generated)
-    for form_id in forms:
+    write_overview(wb, facts, generated=generated)
+    for form_id in facts.registers:
         _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()})
-    write_surveys(wb, survey_scores(store), schools=schools, year=year, fmt=fmt)
-    earlier = [
-        check
-        for check in checks_for(store, schools, cfg, schooljaar=previous(year), today=today).values()
-        if check.requirements[0].verdict == MEETS  # last school year: only the schools whose survey came in
-    ]
-    write_monitor(wb, [*checks.values(), *earlier], schools=schools, fmt=fmt)
-    write_progress(wb, schools=schools, milestones=progress, year=year)
-    _write_schools(wb, store, schools, fmt)
-    texts = texts_for(store, schools, cfg, schooljaar=year, today=today, checks=checks)
-    cautions = {brin: vensters_warning(check) for brin, check in checks.items()}
-    write_vensters(wb, texts, schools=schools, year=year, generated=generated, warnings=cautions)
+    write_surveys(wb, facts.surveys, schools=schools, year=facts.schooljaar, fmt=fmt)
+    checks = [s.monitor for s in facts.schools.values()]
+    # last school year: only the schools whose survey came in
+    earlier = [s.monitor_last_year for s in facts.schools.values() if s.monitor_last_year.measured]
+    write_monitor(wb, [*checks, *earlier], schools=schools, fmt=fmt)
+    write_progress(wb, facts)
+    _write_schools(wb, facts, fmt)
+    write_vensters(
+        wb,
+        {brin: s.vensters for brin, s in facts.schools.items()},
+        schools=schools,
+        year=facts.schooljaar,
+        generated=generated,
+        warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
+    )
     _write_log(wb, store, fmt)
     wb.close()
     return tmp

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from automation.checks.actions import Action
-from automation.checks.milestones import DONE, LATE, Milestone
-from automation.checks.overview import EVENT_REGISTERS, Overview, SchoolRow
+from automation.checks.board import BoardFacts, SchoolFacts
+from automation.checks.milestones import DONE, LATE
+from automation.forms import FORMS
 from automation.schoolyear import MONTHS, months, previous
 
-SHORT = {"incident": "Incidenten", "agressie": "Agressie", "ongeval": "Ongevallen"}
 RED, AMBER, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
 MAX_LISTED = 100
 MAIN_CATEGORIES = 2  # beside bullying, the most frequent incident types get a column each
@@ -44,85 +44,84 @@ def _formats(wb: Workbook) -> dict[str, Any]:
     }
 
 
-def write_overview(
-    wb: Workbook,
-    ov: Overview,
-    *,
-    actions: Sequence[Action],
-    schools: Mapping[str, str],
-    board: str,
-    generated: dt.datetime,
-) -> Worksheet:
+def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -> Worksheet:
     ws = wb.add_worksheet("Overzicht")
     chart_ws = wb.add_worksheet("Grafiekdata")
     f = _formats(wb)
-    last = previous(ov.year)
+    year, board, actions, schools = facts.schooljaar, facts.board, facts.actions, facts.names
+    last = previous(year)
+    registers = facts.registers
+    first = registers[0] if registers else ""
+    kinds = Counter({kind: n for (form, kind), n in facts.this_year.kinds.items() if form == first and n})
     # bullying always has its own columns; then the most frequent other types, and the rest
-    others = [name for name, _ in ov.categories.most_common() if name not in ALWAYS_SHOWN]
+    others = [name for name, _ in kinds.most_common() if name not in ALWAYS_SHOWN]
     main_categories = [*ALWAYS_SHOWN, *others[:MAIN_CATEGORIES]]
     rest = set(others[MAIN_CATEGORIES:])
     # (title, width, value of a school row); numbers get a total
-    columns: list[tuple[str, float, Callable[[SchoolRow], Any]]] = [
+    columns: list[tuple[str, float, Callable[[SchoolFacts], Any]]] = [
         ("BRIN", 8, lambda r: r.brin),
         ("School", 26, lambda r: r.name),
-        *((f"{SHORT[k]} {ov.year}", 15 if k == "incident" else 12, _this_year(k)) for k in EVENT_REGISTERS),
-        *((f"waarvan {c}", 12, _category(c)) for c in main_categories),
-        ("waarvan overig", 10, lambda r: sum(r.categories[c] for c in rest)),
-        *((f"{SHORT[k]} {last}", 12, _last_year(k)) for k in EVENT_REGISTERS),
-        ("Open acties", 10, lambda r: r.open_actions),
+        *((f"{_short(k)} {year}", 15 if k == first else 12, _this_year(k)) for k in registers),
+        *((f"waarvan {c}", 12, _kind(first, c)) for c in main_categories),
+        ("waarvan overig", 10, lambda r: sum(r.registrations.this_year.kind(first, c) for c in rest)),
+        *((f"{_short(k)} {last}", 12, _last_year(k)) for k in registers),
+        ("Open acties", 10, lambda r: r.open_cases),
         ("Mijlpalen gereed (van 5)", 12, lambda r: r.milestones_done),
         ("Mijlpalen te laat", 11, lambda r: r.milestones_late),
-        ("Monitor (wettelijke eisen)", 40, lambda r: r.monitor),
+        ("Monitor (wettelijke eisen)", 40, lambda r: r.monitor.summary),
         ("Laatste formulier ontvangen", 14, lambda r: r.last_received or "nog niets"),
         ("Plan gemaakt", 14, lambda r: r.plan_made or "nog niet"),
     ]
+    rows = list(facts.schools.values())
     col_of = {title: col for col, (title, _, _) in enumerate(columns)}
     ws.write_string(0, 0, f"Bestuursoverzicht sociale veiligheid — {board}", f["title"])
-    ws.write_string(1, 0, f"Schooljaar {ov.year} · bijgewerkt {generated:%d-%m-%Y %H:%M}", f["sub"])
+    ws.write_string(1, 0, f"Schooljaar {year} · bijgewerkt {generated:%d-%m-%Y %H:%M}", f["sub"])
     top = 3
     for col, (title, width, _) in enumerate(columns):
         ws.write_string(top, col, title, f["head"])
         ws.set_column(col, col, width)
     ws.set_row(top, 48)
-    for i, row in enumerate(ov.rows, start=top + 1):
-        if len(row.monitor) > 45:  # the verdict with what is missing wraps onto a second line
+    for i, row in enumerate(rows, start=top + 1):
+        if len(row.monitor.summary) > 45:  # the verdict with what is missing wraps onto a second line
             ws.set_row(i, 30)
         for col, (_, _, value_of) in enumerate(columns):
             value = value_of(row)
-            if isinstance(value, int):
+            if value is None:  # no data for that period (not 0)
+                ws.write_string(i, col, NO_DATA, f["cell"])
+            elif isinstance(value, int):
                 ws.write_number(i, col, value, f["num"])
             elif isinstance(value, dt.datetime):
                 ws.write_datetime(i, col, value, f["date"])
             else:
                 ws.write_string(i, col, str(value), f["wrap"] if col == col_of["Monitor (wettelijke eisen)"] else f["cell"])
-    first, last_row = top + 1, top + len(ov.rows)
+    first_row, last_row = top + 1, top + len(rows)
     total_row = last_row + 1
     ws.write_string(total_row, 1, "Totaal", f["total"])
     for col, (_, _, value_of) in enumerate(columns):
-        values = [value_of(r) for r in ov.rows]
+        values = [value_of(r) for r in rows]
         if col > 1 and values and all(isinstance(v, int) for v in values):
-            cells = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last_row, col)}"
+            cells = f"{xl_rowcol_to_cell(first_row, col)}:{xl_rowcol_to_cell(last_row, col)}"
             ws.write_formula(total_row, col, f"=SUM({cells})", f["total"], sum(values))
     # traffic lights
     actions_col = col_of["Open acties"]
     done_col, late_col = col_of["Mijlpalen gereed (van 5)"], col_of["Mijlpalen te laat"]
     light = {"type": "cell"}
     ws.conditional_format(
-        first, actions_col, last_row, actions_col, light | {"criteria": ">", "value": 0, "format": f["red"]}
+        first_row, actions_col, last_row, actions_col, light | {"criteria": ">", "value": 0, "format": f["red"]}
     )
     ws.conditional_format(
-        first, actions_col, last_row, actions_col, light | {"criteria": "==", "value": 0, "format": f["green"]}
+        first_row, actions_col, last_row, actions_col, light | {"criteria": "==", "value": 0, "format": f["green"]}
     )
     ws.conditional_format(
-        first, late_col, last_row, late_col, light | {"criteria": ">", "value": 0, "format": f["red"]}
+        first_row, late_col, last_row, late_col, light | {"criteria": ">", "value": 0, "format": f["red"]}
     )
     ws.conditional_format(
-        first, done_col, last_row, done_col, light | {"criteria": "==", "value": 5, "format": f["green"]}
+        first_row, done_col, last_row, done_col, light | {"criteria": "==", "value": 5, "format": f["green"]}
     )
     monitor = col_of["Monitor (wettelijke eisen)"]
     for verdict, colour in (("voldoet niet", "red"), ("aandacht", "amber"), ("nog geen", "amber"), ("voldoet", "green")):
         ws.conditional_format(  # 'voldoet niet' first: it also begins with 'voldoet'
-            first,
+            first_row,
             monitor,
             last_row,
             monitor,
@@ -156,7 +155,7 @@ def write_overview(
         )
         end += 1
 
-    _charts(wb, ws, chart_ws, ov, anchor_row=end + 2)
+    _charts(wb, ws, chart_ws, facts, anchor_row=end + 2)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
@@ -166,29 +165,41 @@ def write_overview(
     return ws
 
 
-def _this_year(form_id: str) -> Callable[[SchoolRow], int]:
-    return lambda r: r.this_year[form_id]
+NO_DATA = "geen gegevens"
 
 
-def _last_year(form_id: str) -> Callable[[SchoolRow], int]:
-    return lambda r: r.last_year[form_id]
+def _short(form_id: str) -> str:
+    register = FORMS[form_id].counts
+    return register.short if register else FORMS[form_id].register
 
 
-def _category(category: str) -> Callable[[SchoolRow], int]:
-    return lambda r: r.categories[category]
+def _this_year(form_id: str) -> Callable[[SchoolFacts], int]:
+    return lambda r: r.registrations.this_year.of(form_id)
 
 
-def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, ov: Overview, *, anchor_row: int) -> None:
+def _last_year(form_id: str) -> Callable[[SchoolFacts], int | None]:
+    """Last school year whole; None when the board has no data for it."""
+    return lambda r: None if r.registrations.last_whole is None else r.registrations.last_whole.of(form_id)
+
+
+def _kind(form_id: str, kind: str) -> Callable[[SchoolFacts], int]:
+    return lambda r: r.registrations.this_year.kind(form_id, kind)
+
+
+def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, anchor_row: int) -> None:
     """Native Excel charts, fed from a small hidden data sheet."""
+    registers, year, rows = facts.registers, facts.schooljaar, list(facts.schools.values())
+    first = registers[0] if registers else ""
     # registrations per month this school year
-    data.write_row(0, 0, ["Maand", *(SHORT[k] for k in EVENT_REGISTERS)])
-    for i, (year, month) in enumerate(months(ov.year), start=1):
-        counts: Mapping[str, int] = ov.per_month.get(f"{year}-{month:02d}", {})
-        data.write_string(i, 0, f"{MONTHS[month - 1][:3]} {year}")
-        for j, k in enumerate(EVENT_REGISTERS, start=1):
+    per_months = facts.per_month
+    data.write_row(0, 0, ["Maand", *(_short(k) for k in registers)])
+    for i, (calendar_year, month) in enumerate(months(year), start=1):
+        counts: Mapping[str, int] = per_months.get(f"{calendar_year}-{month:02d}", {})
+        data.write_string(i, 0, f"{MONTHS[month - 1][:3]} {calendar_year}")
+        for j, k in enumerate(registers, start=1):
             data.write_number(i, j, counts.get(k, 0))
     per_month = wb.add_chart({"type": "column"})
-    for j in range(1, len(EVENT_REGISTERS) + 1):
+    for j in range(1, len(registers) + 1):
         per_month.add_series(
             {
                 "name": ["Grafiekdata", 0, j],
@@ -196,12 +207,13 @@ def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, ov: Overview, *, ancho
                 "values": ["Grafiekdata", 1, j, 12, j],
             }
         )
-    per_month.set_title({"name": f"Registraties per maand, schooljaar {ov.year}"})
+    per_month.set_title({"name": f"Registraties per maand, schooljaar {year}"})
     per_month.set_y_axis({"name": "aantal", "major_gridlines": {"visible": True}})
     ws.insert_chart(anchor_row, 0, per_month, {"x_scale": 1.5, "y_scale": 1.1})
 
-    # incidents per category
-    categories = sorted(ov.categories.items(), key=lambda kv: -kv[1]) or [("(nog geen incidenten)", 0)]
+    # the first register (incidents) per kind
+    kinds = facts.this_year.kinds_of(first)
+    categories = sorted(kinds.items(), key=lambda kv: -kv[1]) or [("(nog geen incidenten)", 0)]
     data.write_row(14, 0, ["Soort incident", "Aantal"])
     for i, (category, n) in enumerate(categories, start=15):
         data.write_string(i, 0, category)
@@ -209,40 +221,39 @@ def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, ov: Overview, *, ancho
     by_category = wb.add_chart({"type": "bar"})
     by_category.add_series(
         {
-            "name": "Incidenten",
+            "name": _short(first) if first else "Incidenten",
             "categories": ["Grafiekdata", 15, 0, 14 + len(categories), 0],
             "values": ["Grafiekdata", 15, 1, 14 + len(categories), 1],
         }
     )
-    by_category.set_title({"name": f"Incidenten per soort, {ov.year}"})
+    by_category.set_title({"name": f"Incidenten per soort, {year}"})
     by_category.set_legend({"none": True})
     ws.insert_chart(anchor_row, 6, by_category, {"x_scale": 1.2, "y_scale": 1.1})
 
     # per school side by side
     base = 16 + len(categories) + 1
-    data.write_row(base, 0, ["School", *(SHORT[k] for k in EVENT_REGISTERS)])
-    for i, row in enumerate(ov.rows, start=base + 1):
+    data.write_row(base, 0, ["School", *(_short(k) for k in registers)])
+    for i, row in enumerate(rows, start=base + 1):
         data.write_string(i, 0, row.name)
-        for j, k in enumerate(EVENT_REGISTERS, start=1):
-            data.write_number(i, j, row.this_year[k])
+        for j, k in enumerate(registers, start=1):
+            data.write_number(i, j, row.registrations.this_year.of(k))
     per_school = wb.add_chart({"type": "column"})
-    for j in range(1, len(EVENT_REGISTERS) + 1):
+    for j in range(1, len(registers) + 1):
         per_school.add_series(
             {
                 "name": ["Grafiekdata", base, j],
-                "categories": ["Grafiekdata", base + 1, 0, base + len(ov.rows), 0],
-                "values": ["Grafiekdata", base + 1, j, base + len(ov.rows), j],
+                "categories": ["Grafiekdata", base + 1, 0, base + len(rows), 0],
+                "values": ["Grafiekdata", base + 1, j, base + len(rows), j],
             }
         )
-    per_school.set_title({"name": f"Registraties per school, {ov.year}"})
+    per_school.set_title({"name": f"Registraties per school, {year}"})
     ws.insert_chart(anchor_row + 17, 0, per_school, {"x_scale": 1.5, "y_scale": 1.1})
     data.hide()
 
 
-def write_progress(
-    wb: Workbook, *, schools: Mapping[str, str], milestones: Mapping[str, list[Milestone]], year: str
-) -> Worksheet:
+def write_progress(wb: Workbook, facts: BoardFacts) -> Worksheet:
     ws = wb.add_worksheet("Voortgang")
+    year = facts.schooljaar
     f = _formats(wb)
     ws.write_string(0, 0, f"Voortgang per school, schooljaar {year}", f["title"])
     headers = ["BRIN", "School", "Mijlpaal", "Uiterlijk", "Status", "Gereed op"]
@@ -250,8 +261,9 @@ def write_progress(
         ws.write_string(2, col, title, f["head"])
         ws.set_column(col, col, width)
     row = 3
-    for brin, name in sorted(schools.items()):
-        for m in milestones.get(brin, []):
+    for brin, school in facts.schools.items():
+        name = school.name
+        for m in school.milestones:
             ws.write_string(row, 0, brin, f["cell"])
             ws.write_string(row, 1, name, f["cell"])
             ws.write_string(row, 2, f"{m.key[-1]}. {m.title}", f["cell"])

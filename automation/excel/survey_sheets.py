@@ -17,7 +17,7 @@ from automation.checks.monitor import ATTENTION, FAILS, MEETS, MonitorCheck
 from automation.excel.overview_sheet import AMBER, GREEN, RED
 from automation.excel.tables import Column, Formats, start_table, write_value
 from automation.schoolyear import previous
-from automation.surveys.results import ThemeScore
+from automation.store import ThemeScore
 
 SURVEY_COLUMNS = (
     Column("BRIN", "text", 8),

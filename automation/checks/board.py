@@ -1,0 +1,414 @@
+"""The board's facts, computed once per run from the store and a date (issue 10).
+
+Everything the outputs show per school and school year is worked out here and nowhere else: the
+registrations per form and kind (this year, the same part of last year, last year whole), the open
+actions, the reporting duties, the milestones, the monitor check with its reasons, the survey
+results, the Vensters text and when the plan was made. The master workbook, the plans and `status`
+only render a `BoardFacts`; so they can never disagree.
+
+`board_facts` reads the store; everything below it is a pure function of what it read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from automation.checks.actions import Action, Registration, open_actions
+from automation.checks.milestones import DONE, LATE, Milestone, milestones
+from automation.checks.monitor import MonitorCheck, check_school, pupil_surveys
+from automation.checks.vensters import latest_scores, vensters, warning
+from automation.config import BoardConfig
+from automation.forms import FORMS, event_forms
+from automation.schoolyear import previous, schoolyear
+from automation.store import Record, Store, Tally, ThemeScore
+
+# --- the school year: running, finished or still to come -------------------------------------
+
+RUNNING, FINISHED, COMING = "lopend", "afgelopen", "toekomstig"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A school year as far as it has been counted on `today`."""
+
+    year: str
+    start: dt.date
+    end: dt.date
+    status: str  # lopend | afgelopen | toekomstig
+    until: dt.date | None  # the last day counted: today, the year's last day, or None before it begins
+
+    @classmethod
+    def of(cls, year: str, today: dt.date) -> Period:
+        start, end = dt.date(int(year[:4]), 8, 1), dt.date(int(year[:4]) + 1, 7, 31)
+        if today < start:
+            return cls(year, start, end, COMING, None)
+        if today > end:
+            return cls(year, start, end, FINISHED, end)
+        return cls(year, start, end, RUNNING, today)
+
+    def holds(self, day: dt.date, *, until: dt.date | None = None) -> bool:
+        last = until if until is not None else self.until
+        return last is not None and self.start <= day <= last
+
+
+def year_ago(day: dt.date) -> dt.date:
+    """The same day of the school year one year earlier (28 February for 29 February)."""
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else dt.date(day.year - 1, 2, 28)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """This school year (as far as counted) against the same part of last school year, and last
+    school year whole. A part of last year the board has no data for is unknown ('geen gegevens'),
+    not 0: it registered nothing before `first_event`."""
+
+    this: Period
+    last: Period
+    last_until: dt.date | None  # the last day counted of last school year's same part
+    first_event: dt.date | None  # the board's first registered event (any school)
+
+    @classmethod
+    def of(cls, schooljaar: str, today: dt.date, *, first_event: dt.date | None) -> Comparison:
+        this, last = Period.of(schooljaar, today), Period.of(previous(schooljaar), today)
+        until = year_ago(this.until) if this.status == RUNNING and this.until else last.until
+        return cls(this, last, until, first_event)
+
+    @property
+    def last_known(self) -> bool:
+        """The board has data for the same part of last year."""
+        return self.first_event is not None and self.last_until is not None and self.first_event <= self.last_until
+
+    @property
+    def last_whole_known(self) -> bool:
+        """The board has data for (part of) last school year as a whole."""
+        return self.first_event is not None and self.last.until is not None and self.first_event <= self.last.until
+
+    @property
+    def last_partly(self) -> bool:
+        """Last school year's data begin after its start (the board began registering during it)."""
+        return self.first_event is not None and self.first_event > self.last.start
+
+
+# --- registrations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Registrations of one school (or the board) in one stretch of time: per form and per kind."""
+
+    forms: Counter[str] = field(default_factory=Counter)
+    kinds: Counter[tuple[str, str]] = field(default_factory=Counter)  # (form, kind) -> n
+
+    def of(self, form_id: str) -> int:
+        return self.forms[form_id]
+
+    def kind(self, form_id: str, kind: str) -> int:
+        return self.kinds[(form_id, kind)]
+
+    def kinds_of(self, form_id: str) -> dict[str, int]:
+        return {k: n for (f, k), n in self.kinds.items() if f == form_id and n}
+
+    @property
+    def total(self) -> int:
+        return sum(self.forms.values())
+
+    def add(self, tally: Tally) -> None:
+        self.forms[tally.form_id] += tally.n
+        self.kinds[(tally.form_id, tally.kind or UNKNOWN_KIND)] += tally.n
+
+
+UNKNOWN_KIND = "onbekend"
+
+
+@dataclass(frozen=True)
+class Registrations:
+    """A school's registrations as the outputs compare them. `None`: no data for that period."""
+
+    this_year: Counted
+    last_to_date: Counted | None
+    last_whole: Counted | None
+    per_month: dict[str, Counter[str]]  # "2026-11" -> per form, this school year as far as counted
+
+
+def count_registrations(tallies: Iterable[Tally], cmp: Comparison) -> Registrations:
+    this, last, whole = Counted(), Counted(), Counted()
+    per_month: dict[str, Counter[str]] = {}
+    for t in tallies:
+        if cmp.this.holds(t.day):
+            this.add(t)
+            per_month.setdefault(f"{t.day:%Y-%m}", Counter())[t.form_id] += t.n
+        if cmp.last.holds(t.day):
+            whole.add(t)
+            if cmp.last.holds(t.day, until=cmp.last_until):
+                last.add(t)
+    return Registrations(
+        this_year=this,
+        last_to_date=last if cmp.last_known else None,
+        last_whole=whole if cmp.last_whole_known else None,
+        per_month=per_month,
+    )
+
+
+@dataclass(frozen=True)
+class DutyCount:
+    reportable: int = 0  # cases with a legal reporting duty in the school year
+    reported: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.reportable - self.reported
+
+
+def count_duties(records: Iterable[Record], *, schooljaar: str) -> dict[str, DutyCount]:
+    """Per school: the cases of `schooljaar` a reporting duty applies to, and how many were reported."""
+    duties: dict[str, DutyCount] = {}
+    for rec in records:
+        if rec.event_date is None or schoolyear(rec.event_date) != schooljaar:
+            continue
+        for duty in FORMS[rec.form_id].duties:
+            if duty.applies(rec.data):
+                old = duties.get(rec.school, DutyCount())
+                duties[rec.school] = DutyCount(old.reportable + 1, old.reported + duty.done.holds(rec.data))
+    return duties
+
+
+# --- the school form -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolForm:
+    data: Mapping[str, Any]
+    regnr: str
+    filled: dt.date | None
+
+    @property
+    def year(self) -> str | None:
+        """The school year the form was filled in."""
+        return schoolyear(self.filled) if self.filled is not None else None
+
+    def of_year(self, year: str) -> bool:
+        return self.year == year
+
+
+def choose_school_forms(records: Sequence[Record], *, schooljaar: str) -> dict[str, SchoolForm]:
+    """Per school the latest school form filled in `schooljaar`, else the latest one before it
+    (else the latest at all). `records` come oldest first."""
+    forms: dict[str, list[SchoolForm]] = {}
+    for rec in records:
+        forms.setdefault(rec.school, []).append(SchoolForm(rec.data, rec.regnr, rec.event_date))
+    end = dt.date(int(schooljaar[:4]) + 1, 8, 1)
+    chosen: dict[str, SchoolForm] = {}
+    for brin, found in forms.items():
+        this_year = [f for f in found if f.of_year(schooljaar)]
+        earlier = [f for f in found if f.filled is not None and f.filled < end]
+        chosen[brin] = (this_year or earlier or found)[-1]
+    return chosen
+
+
+# --- the facts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolFacts:
+    brin: str
+    name: str
+    school_form: SchoolForm | None
+    registrations: Registrations
+    actions: tuple[Action, ...]  # most urgent first
+    duties: DutyCount
+    milestones: tuple[Milestone, ...]
+    monitor: MonitorCheck
+    monitor_last_year: MonitorCheck
+    surveys: tuple[ThemeScore, ...]  # this school year's survey results
+    vensters: str
+    vensters_warning: str  # for the office, beside the text: why not to publish it as it is
+    last_received: dt.datetime | None
+    plan_made: dt.datetime | None
+
+    @property
+    def open_cases(self) -> int:
+        """Registrations with at least one open action (a case with two actions counts once)."""
+        return len({a.regnr for a in self.actions})
+
+    @property
+    def milestones_done(self) -> int:
+        return sum(m.status == DONE for m in self.milestones)
+
+    @property
+    def milestones_late(self) -> int:
+        return sum(m.status == LATE for m in self.milestones)
+
+
+@dataclass(frozen=True)
+class BoardFacts:
+    board: str
+    schooljaar: str
+    today: dt.date
+    comparison: Comparison
+    registers: tuple[str, ...]  # the event forms, in the order the outputs show them
+    schools: dict[str, SchoolFacts]  # by BRIN, sorted
+    actions: tuple[Action, ...]  # every open action of the board, most urgent first
+    surveys: tuple[ThemeScore, ...]  # every stored survey theme, all years
+    deadlines: Mapping[str, str]
+    choices: Mapping[str, tuple[str, ...]]
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {brin: s.name for brin, s in self.schools.items()}
+
+    @property
+    def this_year(self) -> Counted:
+        """The board's registrations this school year, all schools together."""
+        total = Counted()
+        for school in self.schools.values():
+            total.forms.update(school.registrations.this_year.forms)
+            total.kinds.update(school.registrations.this_year.kinds)
+        return total
+
+    @property
+    def per_month(self) -> dict[str, Counter[str]]:
+        months: dict[str, Counter[str]] = {}
+        for school in self.schools.values():
+            for month, counts in school.registrations.per_month.items():
+                months.setdefault(month, Counter()).update(counts)
+        return months
+
+
+def board_facts(
+    store: Store,
+    board: BoardConfig,
+    *,
+    choices: Mapping[str, Sequence[str]],
+    schooljaar: str,
+    today: dt.date,
+    plans: Mapping[str, dt.datetime] | None = None,
+) -> BoardFacts:
+    """Read what the outputs need from the store once, and work out the board's facts."""
+    registers = event_forms()
+    records = store.records(registers)
+    return compute(
+        board,
+        choices=choices,
+        schooljaar=schooljaar,
+        today=today,
+        registers=registers,
+        records=records,
+        tallies=store.tallies({f: _counted(f) for f in registers}),
+        school_forms=store.filled_forms("school"),
+        surveys=store.survey_scores(),
+        last_received=store.last_received_per_school(),
+        plans=plans or {},
+    )
+
+
+def compute(
+    board: BoardConfig,
+    *,
+    choices: Mapping[str, Sequence[str]],
+    schooljaar: str,
+    today: dt.date,
+    registers: tuple[str, ...],
+    records: Sequence[Record],
+    tallies: Sequence[Tally],
+    school_forms: Sequence[Record],
+    surveys: Sequence[ThemeScore],
+    last_received: Mapping[str, dt.datetime],
+    plans: Mapping[str, dt.datetime],
+) -> BoardFacts:
+    """The board's facts from what was read: a pure function."""
+    cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in tallies), default=None))
+    actions = open_actions(
+        (_registration(r) for r in records if r.form_id in registers), today=today, open_days=board.overzicht.open_dagen
+    )
+    duties = count_duties(records, schooljaar=schooljaar)
+    forms = choose_school_forms(school_forms, schooljaar=schooljaar)
+    last_forms = choose_school_forms(school_forms, schooljaar=previous(schooljaar))
+    deadlines = board.voortgang.deadlines()
+    facts: dict[str, SchoolFacts] = {}
+    for brin, name in sorted((s.brin, s.naam) for s in board.scholen):
+        form = forms.get(brin)
+        data = form.data if form else {}
+        check = _monitor(brin, schooljaar, surveys, data, board, today)
+        last_form = last_forms.get(brin)
+        facts[brin] = SchoolFacts(
+            brin=brin,
+            name=name,
+            school_form=form,
+            registrations=count_registrations((t for t in tallies if t.school == brin), cmp),
+            actions=tuple(a for a in actions if a.school == brin),
+            duties=duties.get(brin, DutyCount()),
+            milestones=tuple(
+                milestones(
+                    data if form and form.of_year(schooljaar) else None,
+                    year=schooljaar,
+                    deadlines=deadlines,
+                    today=today,
+                )
+            ),
+            monitor=check,
+            monitor_last_year=_monitor(
+                brin, previous(schooljaar), surveys, last_form.data if last_form else {}, board, today
+            ),
+            surveys=tuple(s for s in surveys if s.school == brin and s.schooljaar == schooljaar),
+            vensters=vensters(
+                school_name=name,
+                schooljaar=schooljaar,
+                form=data,
+                scores=latest_scores(surveys, school=brin, schooljaar=schooljaar),
+                check=check,
+            ),
+            vensters_warning=warning(check),
+            last_received=last_received.get(brin),
+            plan_made=plans.get(brin),
+        )
+    return BoardFacts(
+        board=board.bestuur,
+        schooljaar=schooljaar,
+        today=today,
+        comparison=cmp,
+        registers=registers,
+        schools=facts,
+        actions=tuple(a for a in actions if a.school in facts),
+        surveys=tuple(surveys),
+        deadlines=deadlines,
+        choices={k: tuple(v) for k, v in choices.items()},
+    )
+
+
+def _counted(form_id: str) -> str | None:
+    register = FORMS[form_id].counts
+    return register.counted if register else None
+
+
+def _registration(rec: Record) -> Registration:
+    return Registration(
+        form_id=rec.form_id,
+        regnr=rec.regnr,
+        school=rec.school,
+        data=rec.data,
+        status=rec.office_status,
+        received=dt.date.fromisoformat(rec.created_at[:10]),
+        event_date=rec.event_date,
+    )
+
+
+def _monitor(
+    brin: str,
+    schooljaar: str,
+    surveys: Sequence[ThemeScore],
+    school_form: Mapping[str, Any],
+    board: BoardConfig,
+    today: dt.date,
+) -> MonitorCheck:
+    return check_school(
+        school=brin,
+        schooljaar=schooljaar,
+        surveys=pupil_surveys(surveys, school=brin, schooljaar=schooljaar),
+        school_form=school_form,
+        cfg=board.monitor,
+        today=today,
+    )
