@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from automation.errors import ConfigError
 from automation.forms.choices import DEFAULT_CHOICES, FIXED_LISTS, resolve_choices
+from automation.messages import dutch_error
 from automation.schoolyear import MONTHS
 
 CONFIG_NAME = "veiligheid.toml"
@@ -241,40 +242,6 @@ class Settings:
         return self.board.mappen.inbox_voor_medewerkers or str(self.paths.inbox)
 
 
-def _format_error(exc: ValidationError, source: Path) -> str:
-    errors = exc.errors()
-    # a misspelt key also makes the right one 'missing': name the typo, that is what to fix
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = ""
-    for part in err["loc"]:
-        loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
-    msg = err["msg"].removeprefix("Value error, ")
-    translations = {
-        "Field required": "ontbreekt (verplicht)",
-        "Extra inputs are not permitted": "is geen bekende instelling (tikfout?)",
-        "Input should be a valid number": "moet een getal zijn",
-        "Input should be a valid integer": "moet een heel getal zijn",
-        "Input should be a valid boolean": "moet true of false zijn",
-        "Input should be a valid string": "moet tekst tussen aanhalingstekens zijn",
-        "Input should be a valid list": 'moet een lijst zijn, zoals ["a", "b"]',
-    }
-    for english, dutch in translations.items():
-        if msg.startswith(english):
-            msg = dutch
-    if msg.startswith("String should have at least"):
-        msg = "mag niet leeg zijn"
-    if msg.startswith("List should have at least"):
-        msg = "moet minstens één school bevatten"
-    if msg.startswith("Input should be greater than or equal to"):
-        msg = "is te klein: " + msg.removeprefix("Input should be greater than or equal to ").join(("minimaal ", ""))
-    if msg.startswith("Input should be less than or equal to"):
-        msg = "is te groot: " + msg.removeprefix("Input should be less than or equal to ").join(("maximaal ", ""))
-    if msg.startswith("Input should be greater than"):
-        msg = "moet groter zijn dan " + msg.removeprefix("Input should be greater than ")
-    where = f"'{loc}' " if loc else ""
-    return f"{source}: {where}{msg}"
-
-
 def parse_config(text: str, *, source: Path) -> BoardConfig:
     try:
         raw = tomllib.loads(text)
@@ -283,7 +250,7 @@ def parse_config(text: str, *, source: Path) -> BoardConfig:
     try:
         return BoardConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_format_error(exc, source)) from exc
+        raise ConfigError(dutch_error(exc, source=source, model=BoardConfig)) from exc
 
 
 def find_config(explicit: Path | None, *, cwd: Path) -> Path:

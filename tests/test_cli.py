@@ -83,22 +83,30 @@ def test_status_json_names_the_paths_counts_and_last_run(workspace: Settings, dr
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ('[[scholen]]\nbrin = "12AB"\nnaam = "X"\n', "'bestuur' ontbreekt (verplicht)"),
+        ('[[scholen]]\nbrin = "12AB"\nnaam = "X"\n', "bestuur: ontbreekt (verplicht)"),
         (
             'bestuur = "B"\n[[scholen]]\nbrin = "12-AB"\nnaam = "X"\n',
-            "'scholen[0].brin' '12-AB' is geen geldige BRIN-code",
+            "scholen[0].brin: '12-AB' is geen geldige BRIN-code",
         ),
         (
             'bestuurr = "C"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n',
-            "'bestuurr' is geen bekende instelling (tikfout?)",
+            "bestuurr: onbekende sleutel; bedoelt u 'bestuur'?",
         ),
         (
             'bestuur = "B"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n[intake]\nstabiel_seconden = "twee"\n',
-            "'intake.stabiel_seconden' moet een getal zijn",
+            "intake.stabiel_seconden: moet een getal zijn",
         ),
         (
             'bestuur = "B"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n[keuzelijsten]\nkleur = ["rood"]\n',
-            "'keuzelijsten' onbekende keuzelijst 'kleur'",
+            "keuzelijsten: onbekende keuzelijst 'kleur'",
+        ),
+        (
+            'bestuur = "B"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n[intake]\nstabiel_secondn = 3\n',
+            "intake.stabiel_secondn: onbekende sleutel; bedoelt u 'stabiel_seconden'?",
+        ),
+        (
+            'bestuur = "B"\n[[scholen]]\nbrin = "12AB"\nnaam = "X"\n[intake]\nstabiel_seconden = 900\n',
+            "intake.stabiel_seconden: is te groot: maximaal 600",
         ),
         ('bestuur = "B\n', "geen geldige TOML"),
     ],

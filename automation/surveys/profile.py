@@ -13,7 +13,6 @@ Two layouts:
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import functools
 import tomllib
@@ -25,6 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from automation.forms.peiling import THEMES
+from automation.messages import dutch_error
 
 GROUPS = ("leerlingen", "ouders", "personeel")
 THEME_LABELS = dict(THEMES)
@@ -168,51 +168,7 @@ def parse_profile(text: str, *, source: str) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        raise ProfileError(f"{source}: {_dutch(exc)}") from exc
-
-
-def _dutch(exc: ValidationError) -> str:
-    """The first problem, in Dutch, naming the key. A misspelt key also makes the right one 'missing':
-    the typo is what to fix, so it comes first, with the key it probably meant."""
-    errors = exc.errors()
-    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = [str(part) for part in first["loc"]]
-    where = ".".join(loc) or "(het profiel)"
-    kind = first["type"]
-    if kind == "extra_forbidden":
-        missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
-        guess = difflib.get_close_matches(loc[-1], missing or _keys_at(loc[:-1]), n=1)
-        return f"{where}: onbekende sleutel" + (f"; bedoelt u '{guess[0]}'?" if guess else " (tikfout?)")
-    if kind == "missing":
-        return f"{where}: ontbreekt"
-    ctx = first.get("ctx") or {}
-    messages = {
-        "literal_error": f"moet een van deze waarden zijn: {ctx.get('expected', '')}".replace(" or ", ", "),
-        "float_parsing": "moet een getal zijn",
-        "float_type": "moet een getal zijn",
-        "int_parsing": "moet een geheel getal zijn",
-        "string_type": "moet tekst zijn (tussen aanhalingstekens)",
-        "bool_type": "moet true of false zijn",
-        "bool_parsing": "moet true of false zijn",
-        "list_type": "moet een lijst zijn, zoals [\"a\", \"b\"]",
-        "dict_type": "moet een tabel zijn, zoals [naam] met regels eronder",
-        "too_short": "mag niet leeg zijn",
-        "string_too_short": "mag niet leeg zijn",
-    }
-    message = messages.get(kind) or str(first["msg"]).removeprefix("Value error, ")
-    return f"{where}: {message}"
-
-
-def _keys_at(path: list[str]) -> list[str]:
-    """The keys a table in a profile may have (for suggestions)."""
-    model: Any = Profile
-    for part in path:
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
-        if field is None:
-            return []
-        model = field.annotation
-        model = next((a for a in getattr(model, "__args__", ()) if hasattr(a, "model_fields")), model)
-    return list(model.model_fields) if hasattr(model, "model_fields") else []
+        raise ProfileError(dutch_error(exc, source=source, model=Profile)) from exc
 
 
 @functools.cache
