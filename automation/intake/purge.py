@@ -14,7 +14,6 @@ A dry run (`--proef`) says what would go and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from automation.config import Settings
 from automation.forms import FORMS, Kind
 from automation.intake import journal
 from automation.schoolyear import start_year
-from automation.store import Store, dumps, now_text
+from automation.store import Store, now_text
 
 log = logging.getLogger(__name__)
 
@@ -85,25 +84,10 @@ def purge(
     cutoff = cutoff_date(today, settings.board.privacy.bewaartermijn_schooljaren)
     report = PurgeReport(cutoff=cutoff, dry_run=dry_run)
     limit = cutoff.isoformat()
-    old_records = {
-        row["regnr"]: row
-        for row in store.conn.execute(
-            """SELECT * FROM records WHERE coalesce(event_date, substr(created_at, 1, 10)) < ?
-               AND json_extract(data, '$.persoonsgegevens_verwijderd') IS NULL""",
-            (limit,),
-        )
-    }
-    old_subs = list(
-        store.conn.execute(
-            """SELECT s.* FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
-               WHERE s.original_name != :removed AND (
-                   (r.regnr IS NOT NULL AND coalesce(r.event_date, substr(r.created_at, 1, 10)) < :limit)
-                   OR (r.regnr IS NULL AND s.received_at < :limit))""",
-            {"limit": limit, "removed": REMOVED},
-        )
-    )
+    old_records = {rec.regnr: rec for rec in store.records_before(limit, unless_marked=MARK)}
+    old_subs = store.submissions_before(limit, removed=REMOVED)
     old_ids = {row["id"] for row in old_subs}
-    kept_paths = {row[1] for row in store.conn.execute("SELECT id, archive_path FROM submissions") if row[0] not in old_ids}
+    kept_paths = {path for sub_id, path in store.archive_paths().items() if sub_id not in old_ids}
     files: list[Path] = []
     for sub in old_subs:
         archived = Path(sub["archive_path"])
@@ -116,28 +100,20 @@ def purge(
             if path.is_file() and path not in files:
                 files.append(path)
                 report.handed_back += 1
-    for row in old_records.values():
-        report.records[row["form_id"]] += 1
+    for rec in old_records.values():
+        report.records[rec.form_id] += 1
     report.submissions = len(old_subs)
     if dry_run or report.nothing:
         return report
 
     moment = now_text(now().replace(microsecond=0))
     with store.transaction():
-        for regnr, row in old_records.items():
-            data = json.loads(row["data"])
-            for key in _personal_keys(row["form_id"]):
-                data.pop(key, None)
+        for regnr, rec in old_records.items():
+            data = {k: v for k, v in rec.data.items() if k not in _personal_keys(rec.form_id)}
             data[MARK] = today.isoformat()
-            store.conn.execute("UPDATE records SET data = ? WHERE regnr = ?", (dumps(data), regnr))
-            store.conn.execute("DELETE FROM record_history WHERE regnr = ?", (regnr,))
-            store.conn.execute("DELETE FROM office_notes WHERE regnr = ? AND note IS NOT NULL", (regnr,))
+            store.strip_record(regnr, data)
         for sub in old_subs:
-            store.conn.execute(
-                """UPDATE submissions SET original_name = ?, archive_path = ?, rejected_path = NULL, inbox_path = '',
-                     reasons = 'Persoonsgegevens verwijderd na de bewaartermijn.' WHERE id = ?""",
-                (REMOVED, REMOVED, sub["id"]),
-            )
+            store.forget_submission(sub["id"], removed=REMOVED, reason="Persoonsgegevens verwijderd na de bewaartermijn.")
         store.add_event(
             at=moment,
             kind="opgeschoond",
@@ -175,9 +151,7 @@ def _skeletons(store: Store, ids: set[int]) -> dict[int, dict[str, Any]]:
     """Per purged submission what the store keeps: its outcome and number, and for the submission a
     record now belongs to, the record without personal details."""
     found: dict[int, dict[str, Any]] = {}
-    for sub in store.conn.execute("SELECT * FROM submissions"):
-        if sub["id"] not in ids:
-            continue
+    for sub in store.submissions_by_id(ids):
         found[sub["id"]] = {
             "outcome": sub["outcome"],
             "regnr": sub["regnr"],
@@ -186,15 +160,14 @@ def _skeletons(store: Store, ids: set[int]) -> dict[int, dict[str, Any]]:
             "kind": sub["kind"],
             "content_key": sub["content_key"],
         }
-    for rec in store.conn.execute("SELECT * FROM records"):
-        if rec["submission_id"] in found:
-            found[rec["submission_id"]]["record"] = {
-                "form_id": rec["form_id"],
-                "school": rec["school"],
-                "event_date": rec["event_date"],
-                "data": json.loads(rec["data"]),
-                "created_at": rec["created_at"],
-            }
+    for rec in store.records_of_submissions(set(found)):
+        found[rec.submission_id]["record"] = {
+            "form_id": rec.form_id,
+            "school": rec.school,
+            "event_date": rec.event_date.isoformat() if rec.event_date else None,
+            "data": dict(rec.data),
+            "created_at": rec.created_at,
+        }
     return found
 
 
