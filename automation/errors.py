@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 
 class VeiligheidError(Exception):
     """Base class: `str(err)` is the one-line Dutch message for the user."""
@@ -37,6 +39,24 @@ class StoreError(VeiligheidError):
     exit_code = 5
 
 
+class ProblemKind(StrEnum):
+    """Why a file cannot be read as a form: the stable code stored in `submissions.kind`."""
+
+    DAMAGED = "beschadigd"  # damaged or not completely saved
+    PROTECTED = "beveiligd"  # encrypted with a password
+    EMPTY = "leeg"
+    TOO_LARGE = "te-groot"
+    TEXT = "tekst"  # plain text: perhaps a survey export (CSV)
+    UNKNOWN_WORKBOOK = "onbekende-werkmap"  # a workbook that is not one of our forms: perhaps an export
+    NOT_A_FORM = "geen-formulier"  # a Word document or another kind of zip
+    UNKNOWN = "onbekend"  # not an Office file at all
+    UNKNOWN_VERSION = "onbekende-versie"  # one of our forms, of a version we do not know
+    CHANGED = "afwijkend"  # one of our forms with its layout changed
+    XLS = "xls"
+    XLSM = "xlsm"
+    ODS = "ods"
+
+
 class FileProblem(VeiligheidError):
     """A dropped file cannot be used as a form at all (not a form, damaged, protected, ...).
 
@@ -46,7 +66,7 @@ class FileProblem(VeiligheidError):
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
-        self.kind = kind
+        self.kind = ProblemKind(kind)
 
 
 class NotReady(Exception):

@@ -10,20 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
 from automation.errors import StoreError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
-ACCEPTED = "geaccepteerd"
-REJECTED = "afgewezen"
-DUPLICATE = "dubbel"
-OUTCOMES = (ACCEPTED, REJECTED, DUPLICATE)
+
+class Outcome(StrEnum):
+    """What became of a dropped file; the values are what `submissions.outcome` holds."""
+
+    ACCEPTED = "geaccepteerd"
+    REJECTED = "afgewezen"
+    DUPLICATE = "dubbel"
+
+
+ACCEPTED, REJECTED, DUPLICATE = Outcome.ACCEPTED, Outcome.REJECTED, Outcome.DUPLICATE
+OUTCOMES = tuple(Outcome)
 
 EVENTS = """
 CREATE TABLE events (
@@ -80,6 +88,10 @@ CREATE TABLE survey_themes (
     PRIMARY KEY (survey_id, theme)
 );
 """
+
+# The warnings given on intake (e.g. an unreported hospital admission), as a JSON list of texts
+# (issue 10). Before, they were only part of `reasons`, as "Let op: …" joined with " | ".
+SUBMISSION_WARNINGS = "ALTER TABLE submissions ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';"
 
 SCHEMA = (
     EVENTS
@@ -149,6 +161,7 @@ CREATE TABLE runs (
     error TEXT
 );
 """
+    + SUBMISSION_WARNINGS
 )
 
 
@@ -160,7 +173,24 @@ MIGRATIONS: dict[int, str] = {
     4: OFFICE_NOTES,
     5: SURVEYS,
     6: EVENTS_AUDIT,
+    7: SUBMISSION_WARNINGS,
 }
+OLD_WARNING = "Let op: "  # how a warning began inside `reasons` before version 7
+
+
+def _warnings_from_reasons(conn: sqlite3.Connection) -> None:
+    """Version 7: read the warnings out of the older rows' `reasons`, once."""
+    rows = conn.execute("SELECT id, reasons FROM submissions WHERE instr(reasons, ?) > 0", (OLD_WARNING,)).fetchall()
+    for sub_id, reasons in rows:
+        parts = reasons.split(" | ")
+        warnings = [part.removeprefix(OLD_WARNING) for part in parts if part.startswith(OLD_WARNING)]
+        if warnings:
+            text = json.dumps(warnings, ensure_ascii=False)
+            conn.execute("UPDATE submissions SET warnings = ? WHERE id = ?", (text, sub_id))
+
+
+# What a schema version does in Python after its SQL, in the same transaction.
+CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {7: _warnings_from_reasons}
 
 
 def _json_default(value: Any) -> Any:
@@ -227,9 +257,10 @@ class Submission:
     archive_path: str
     form_id: str | None = None
     form_version: int | None = None
-    outcome: str = REJECTED
+    outcome: Outcome = Outcome.REJECTED
     kind: str | None = None
     reasons: str = ""
+    warnings: tuple[str, ...] = ()
     content_key: str | None = None
     rejected_path: str | None = None
 
@@ -360,7 +391,15 @@ class Store:
             self.conn.executescript("BEGIN;" + SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
             return
         for step in range(version + 1, SCHEMA_VERSION + 1):
-            self.conn.executescript("BEGIN;" + MIGRATIONS[step] + f"PRAGMA user_version={step};COMMIT;")
+            self.conn.executescript("BEGIN;" + MIGRATIONS[step])  # the transaction stays open
+            try:
+                if step in CONVERSIONS:
+                    CONVERSIONS[step](self.conn)
+                self.conn.execute(f"PRAGMA user_version={step}")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     def close(self) -> None:
         if self._finished:
@@ -386,9 +425,9 @@ class Store:
     def add_submission(self, sub: Submission, *, run_id: int | None, regnr: str | None = None) -> int:
         cur = self.conn.execute(
             """INSERT INTO submissions (received_at, original_name, inbox_path, sha256, size, form_id,
-                 form_version, outcome, kind, reasons, regnr, content_key, archive_path,
+                 form_version, outcome, kind, reasons, warnings, regnr, content_key, archive_path,
                  rejected_path, run_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 sub.received_at,
                 sub.original_name,
@@ -400,6 +439,7 @@ class Store:
                 sub.outcome,
                 sub.kind,
                 sub.reasons,
+                json.dumps(list(sub.warnings), ensure_ascii=False),
                 regnr,
                 sub.content_key,
                 sub.archive_path,
@@ -475,6 +515,11 @@ class Store:
         row: sqlite3.Row | None = self.conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()
         return row
 
+    def corrected_by(self, submission_id: int) -> bool:
+        """Whether this submission replaced an earlier version of a record (was a correction)."""
+        sql = "SELECT 1 FROM record_history WHERE replaced_by = ? LIMIT 1"
+        return self.conn.execute(sql, (submission_id,)).fetchone() is not None
+
     def insert_record(
         self,
         *,
@@ -524,7 +569,7 @@ class Store:
     def iter_records(self, form_id: str) -> Iterator[sqlite3.Row]:
         """Current records of one form, newest event first, joined with their source file."""
         yield from self.conn.execute(
-            """SELECT r.*, s.original_name, s.received_at, s.reasons,
+            """SELECT r.*, s.original_name, s.received_at, s.reasons, s.warnings,
                       n.status AS office_status, n.note AS office_note
                FROM records r JOIN submissions s ON s.id = r.submission_id
                LEFT JOIN office_notes n ON n.regnr = r.regnr
@@ -807,6 +852,7 @@ class Store:
                 "outcome": e["kind"],
                 "regnr": None,
                 "reasons": e["message"],
+                "warnings": "[]",
                 "sha256": e["sha256"],
                 "command": e["command"],
             }
@@ -817,7 +863,7 @@ class Store:
         ]
         for sub in self.conn.execute(
             """SELECT s.received_at AS at, s.original_name AS name, s.form_id, s.kind, r.school, s.outcome,
-                      s.regnr, s.reasons, s.sha256, ru.command
+                      s.regnr, s.reasons, s.warnings, s.sha256, ru.command
                FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
                     LEFT JOIN runs ru ON ru.id = s.run_id
                ORDER BY s.id DESC"""

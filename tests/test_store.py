@@ -55,7 +55,15 @@ def test_a_damaged_database_is_refused_with_advice(tmp_path: Path) -> None:
 
 
 def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
-    from automation.store import EVENTS, EVENTS_AUDIT, OFFICE_NOTES, SCHEMA, SCHEMA_VERSION, SURVEYS
+    from automation.store import (
+        EVENTS,
+        EVENTS_AUDIT,
+        OFFICE_NOTES,
+        SCHEMA,
+        SCHEMA_VERSION,
+        SUBMISSION_WARNINGS,
+        SURVEYS,
+    )
 
     path = tmp_path / "db.sqlite"
     conn = sqlite3.connect(path)
@@ -64,6 +72,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
         .replace(EVENTS_AUDIT, "")
         .replace(OFFICE_NOTES, "")
         .replace(SURVEYS, "")
+        .replace(SUBMISSION_WARNINGS, "")
         .replace(
             "CREATE INDEX records_order ON records (form_id, event_date, regnr);",
             "CREATE INDEX records_form ON records (form_id, event_date);",
