@@ -10,7 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from automation import app
 from automation.config import Settings
+from automation.excel.publish import MasterPublisher
 from automation.intake.runner import Runner
 from tests.conftest import Filler
 
@@ -33,9 +35,15 @@ class ExcelLock:
 @pytest.fixture
 def runner(workspace: Settings) -> Iterator[Runner]:
     runner = Runner.open(workspace)
-    runner.publish_attempts, runner.publish_pause = 3, 0.0
     yield runner
     runner.close()
+
+
+@pytest.fixture
+def publisher(workspace: Settings, runner: Runner) -> MasterPublisher:
+    publisher = app.master_publisher(workspace, runner.store, now=runner.now)
+    publisher.attempts, publisher.pause = 3, 0.0
+    return publisher
 
 
 def registrations(path: Path) -> list[str]:
@@ -47,17 +55,17 @@ def registrations(path: Path) -> list[str]:
 
 
 def test_a_locked_master_gets_a_dated_copy_and_is_replaced_at_the_next_chance(
-    workspace: Settings, runner: Runner, drop: Filler
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
 ) -> None:
     master = workspace.paths.master
     drop("incident", "eerste.xlsx", seed=1)
-    runner.process_once()
+    runner.process_once(master=publisher)
     assert len(registrations(master)) == 1
 
     lock = ExcelLock(master)
-    runner.replace = lock
+    publisher.replace = lock
     drop("incident", "tweede.xlsx", seed=2)
-    counts = runner.process_once()
+    counts = runner.process_once(master=publisher)
 
     assert counts.accepted == 1 and not counts.master_failed  # the intake went on
     assert lock.refused == 3  # retried for a while
@@ -69,34 +77,36 @@ def test_a_locked_master_gets_a_dated_copy_and_is_replaced_at_the_next_chance(
     assert any(row[1] == copy.name and "kon niet worden vervangen" in (row[6] or "") for row in log)
 
     lock.locked = False  # Excel is closed
-    assert runner.promote_copy()
+    assert publisher.promote(run_id=None)
     assert len(registrations(master)) == 2
     assert list(master.parent.glob("bestuursoverzicht (bijgewerkt *).xlsx")) == []
 
 
 def test_the_next_run_rebuilds_a_master_left_behind_by_a_lock(
-    workspace: Settings, runner: Runner, drop: Filler
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
 ) -> None:
     master = workspace.paths.master
     lock = ExcelLock(master)
     drop("incident", "eerste.xlsx", seed=1)
-    runner.process_once()
-    runner.replace = lock
+    runner.process_once(master=publisher)
+    publisher.replace = lock
     drop("incident", "tweede.xlsx", seed=2)
-    runner.process_once()
+    runner.process_once(master=publisher)
     lock.locked = False
-    runner.process_once()  # nothing new in the inbox, but the master is older than the last file
+    fresh = app.master_publisher(workspace, runner.store)  # the next `process`: it knows of no copy
+    runner.process_once(master=fresh)  # nothing new in the inbox, but the master is older than the last file
     assert len(registrations(master)) == 2
     assert list(master.parent.glob("bestuursoverzicht (bijgewerkt *).xlsx")) == []
 
 
 def test_a_master_from_yesterday_is_rebuilt_because_actions_depend_on_the_date(
-    workspace: Settings, runner: Runner, drop: Filler
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
 ) -> None:
     drop("incident", "a.xlsx")
-    runner.process_once()
+    runner.process_once(master=publisher)
     master = workspace.paths.master
-    assert not runner.master_out_of_date()
+    assert not publisher.out_of_date()
     yesterday = master.stat().st_mtime - 86400
     os.utime(master, (yesterday, yesterday))
-    assert runner.master_out_of_date()
+    assert publisher.out_of_date()
+
