@@ -23,7 +23,7 @@ from automation.intake import journal
 from automation.intake.journal import Entry
 from automation.intake.pipeline import Intake
 from automation.privacy import load_secret
-from automation.store import REJECTED, Store, Submission, now_text
+from automation.store import Outcome, Store, Submission, now_text
 
 log = logging.getLogger(__name__)
 GROUP = 200  # files stored per transaction
@@ -70,7 +70,7 @@ def _plan(settings: Settings) -> tuple[list[tuple[Path | None, Entry]], list[str
     return plan, missing, len(unlisted)
 
 
-def _restore(store: Store, entry: Entry, *, run_id: int | None) -> tuple[str, int]:
+def _restore(store: Store, entry: Entry, *, run_id: int | None) -> tuple[Outcome, int]:
     """A purged file: its submission and record as the purge left them, under the same number."""
     info = entry.purged or {}
     regnr = info.get("regnr")
@@ -83,7 +83,7 @@ def _restore(store: Store, entry: Entry, *, run_id: int | None) -> tuple[str, in
         archive_path=entry.archive,
         form_id=info.get("form_id"),
         form_version=info.get("form_version"),
-        outcome=info.get("outcome", REJECTED),
+        outcome=Outcome(info.get("outcome", Outcome.REJECTED)),
         kind=info.get("kind"),
         reasons="Persoonsgegevens verwijderd na de bewaartermijn.",
         content_key=info.get("content_key"),
