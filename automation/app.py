@@ -26,6 +26,8 @@ from automation.documents.refresh import PlanRefresher
 from automation.documents.sample import sample_context
 from automation.errors import FolderError, StoreError, VeiligheidError
 from automation.excel.build_form import build_all
+from automation.excel.master import REGISTER_FORMS, write_master
+from automation.excel.publish import MasterPublisher
 from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.intake.files import candidates
@@ -52,6 +54,44 @@ def open_runner(settings: Settings) -> Iterator[Runner]:
             runner.close()
 
 
+def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], Path]:
+    """How the master is written: the one place that calls excel.master.write_master."""
+    board = settings.board
+
+    def write(moment: dt.datetime) -> Path:
+        return write_master(
+            store,
+            settings.paths.master,
+            schools=settings.schools,
+            board=board.bestuur,
+            generated=moment,
+            open_days=board.overzicht.open_dagen,
+            deadlines=board.voortgang.deadlines(),
+            monitor=board.monitor,
+            plans=doc_generate.plan_dates(settings),
+        )
+
+    return write
+
+
+def master_publisher(
+    settings: Settings, store: Store, *, now: Callable[[], dt.datetime] = dt.datetime.now
+) -> MasterPublisher:
+    """The master workbook's keeper for one command; says once if `bijwerken_in_excel` cannot work here."""
+    publisher = MasterPublisher(
+        target=settings.paths.master,
+        store=store,
+        write=_master_writer(settings, store),
+        stamps=settings.paths.master_stamp,
+        registers=tuple(FORMS[form_id].register for form_id in REGISTER_FORMS),
+        now=now,
+        push_into_excel=settings.board.overzicht.bijwerken_in_excel,
+        depends_on=(settings.paths.state / doc_generate.RECORD_NAME,),  # the master shows the plans' dates
+    )
+    publisher.warn_if_push_cannot_work()
+    return publisher
+
+
 def process(
     settings: Settings,
     *,
@@ -59,7 +99,8 @@ def process(
     progress: Callable[[int, int], None] | None = None,
 ) -> Counts:
     with open_runner(settings) as runner:
-        return runner.process_once(wait_limit=wait_limit, progress=progress)
+        master = master_publisher(settings, runner.store, now=runner.now)
+        return runner.process_once(wait_limit=wait_limit, progress=progress, master=master)
 
 
 def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event | None = None) -> None:
@@ -71,7 +112,8 @@ def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event |
             previous[sig] = signal.signal(sig, lambda *_: stop.set())
     try:
         with open_runner(settings) as runner:
-            watch(runner, stop=stop, poll=poll, plans=PlanRefresher(settings))
+            master = master_publisher(settings, runner.store, now=runner.now)
+            watch(runner, stop=stop, poll=poll, plans=PlanRefresher(settings), master=master)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -321,5 +363,5 @@ def purge(
         report = purge_store(settings, runner.store, today=day, dry_run=False, run_id=run_id, now=runner.now)
         runner.store.finish_run(run_id, at=now_text(runner.now()), counts={"purged": sum(report.records.values())})
         if not report.nothing:
-            runner.rebuild_master()
+            master_publisher(settings, runner.store, now=runner.now).rebuild(run_id=run_id)
         return report

@@ -18,9 +18,11 @@ import pytest
 import python_calamine
 import xlsxwriter
 
+from automation import app
 from automation.config import Settings, load_settings
 from automation.excel import live
 from automation.excel.live import NEEDS_EXCEL, NEEDS_XLWINGS, Route, decide
+from automation.excel.publish import MasterPublisher
 from automation.intake.runner import Runner
 from tests.conftest import Filler
 
@@ -258,9 +260,15 @@ def runner(live_workspace: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setattr(live, "PLATFORM", "win32")
     monkeypatch.setitem(sys.modules, "xlwings", FakeXlwings([]))  # installed; no Excel running yet
     runner = Runner.open(live_workspace)
-    runner.publish_attempts, runner.publish_pause = 2, 0.0
     yield runner
     runner.close()
+
+
+@pytest.fixture
+def publisher(live_workspace: Settings, runner: Runner) -> MasterPublisher:
+    publisher = app.master_publisher(live_workspace, runner.store, now=runner.now)
+    publisher.attempts, publisher.pause = 2, 0.0
+    return publisher
 
 
 def dated_copies(master: Path) -> list[Path]:
@@ -275,18 +283,18 @@ def log_events(runner: Runner) -> list[tuple[str, str, str]]:
 
 
 def test_the_new_data_goes_into_the_open_workbook_and_what_the_office_typed_stays(
-    live_workspace: Settings, runner: Runner, drop: Filler
+    live_workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
 ) -> None:
     master = live_workspace.paths.master
     drop("incident", "eerste.xlsx", seed=1)
-    runner.process_once()
+    runner.process_once(master=publisher)
     (first,) = registrations(master)
     xw, book = excel_with_open(master)
     incidents = next(s for s in book.sheets if s.name == "Incidenten")
     incidents.type_in(first, "Status afhandeling", "in behandeling")  # typed a moment ago, not saved
     incidents.type_in(first, "Notitie", "Ouders gebeld")
     drop("incident", "tweede.xlsx", seed=2)
-    runner.process_once()  # not locked here: `new` is the master with both registrations
+    runner.process_once(master=publisher)  # not locked here: `new` is the master with both registrations
     new = master
 
     names = live.push(book, new)
@@ -347,8 +355,10 @@ def test_a_shorter_sheet_clears_what_was_below_it(tmp_path: Path) -> None:
     assert book.saved == 1
 
 
-def test_a_workbook_open_under_another_path_is_not_touched(live_workspace: Settings, runner: Runner) -> None:
-    runner.rebuild_master()
+def test_a_workbook_open_under_another_path_is_not_touched(
+    live_workspace: Settings, publisher: MasterPublisher
+) -> None:
+    publisher.rebuild(run_id=None)
     master = live_workspace.paths.master
     xw, book = excel_with_open(master, as_name=master.with_name("kopie van bestuursoverzicht.xlsx"))
     assert live.find_open_book(xw, master) is None
@@ -360,20 +370,20 @@ def test_a_workbook_open_under_another_path_is_not_touched(live_workspace: Setti
 
 
 def test_a_locked_master_open_in_excel_is_updated_in_place(
-    live_workspace: Settings, runner: Runner, drop: Filler, monkeypatch: pytest.MonkeyPatch
+    live_workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     master = live_workspace.paths.master
     drop("incident", "eerste.xlsx", seed=1)
-    runner.process_once()
+    runner.process_once(master=publisher)
     xw, book = excel_with_open(master)
     monkeypatch.setitem(sys.modules, "xlwings", xw)
-    runner.replace = ExcelLock(master)
+    publisher.replace = ExcelLock(master)
 
     drop("incident", "tweede.xlsx", seed=2)
-    counts = runner.process_once()
+    counts = runner.process_once(master=publisher)
 
     assert counts.accepted == 1 and not counts.master_failed
-    assert dated_copies(master) == [] and runner.pending_copy is None
+    assert dated_copies(master) == [] and publisher.pending is None
     incidents = next(s for s in book.sheets if s.name == "Incidenten")
     assert len(incidents.column("Registratienummer")) == 2 and book.saved == 1
     assert (
@@ -381,32 +391,33 @@ def test_a_locked_master_open_in_excel_is_updated_in_place(
         "bestuursoverzicht.xlsx",
         "bestuursoverzicht.xlsx was geopend in Excel; de nieuwe gegevens staan in het geopende bestand (opgeslagen).",
     ) in log_events(runner)
-    assert not runner.master_out_of_date()  # the saved workbook is current: no rebuild every rescan
+    assert not publisher.out_of_date()  # the saved workbook is current: no rebuild every rescan
 
 
 def test_when_the_push_fails_the_dated_copy_is_written_as_before(
     live_workspace: Settings,
     runner: Runner,
+    publisher: MasterPublisher,
     drop: Filler,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     master = live_workspace.paths.master
     drop("incident", "eerste.xlsx", seed=1)
-    runner.process_once()
+    runner.process_once(master=publisher)
     xw, book = excel_with_open(master)
     incidents = next(s for s in book.sheets if s.name == "Incidenten")
     incidents.refuse = True  # e.g. the user is typing in a cell: Excel refuses the call
     monkeypatch.setitem(sys.modules, "xlwings", xw)
-    runner.replace = ExcelLock(master)
+    publisher.replace = ExcelLock(master)
 
     drop("incident", "tweede.xlsx", seed=2)
     with caplog.at_level(logging.WARNING):
-        counts = runner.process_once()
+        counts = runner.process_once(master=publisher)
 
     assert counts.accepted == 1 and not counts.master_failed
     (copy,) = dated_copies(master)
-    assert runner.pending_copy == copy and len(registrations(copy)) == 2
+    assert publisher.pending == copy and len(registrations(copy)) == 2
     assert incidents.api.ProtectContents  # protection put back after the failure
     assert book.saved == 0
     ((_, name, message),) = [e for e in log_events(runner) if e[0] == "overzicht in kopie"]
@@ -417,14 +428,14 @@ def test_when_the_push_fails_the_dated_copy_is_written_as_before(
 
 
 def test_a_master_locked_but_not_open_in_excel_here_gets_the_dated_copy(
-    live_workspace: Settings, runner: Runner, drop: Filler
+    live_workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
 ) -> None:
     master = live_workspace.paths.master
     drop("incident", "eerste.xlsx", seed=1)
-    runner.process_once()
-    runner.replace = ExcelLock(master)  # open on another computer: no Excel here has it
+    runner.process_once(master=publisher)
+    publisher.replace = ExcelLock(master)  # open on another computer: no Excel here has it
     drop("incident", "tweede.xlsx", seed=2)
-    runner.process_once()
+    runner.process_once(master=publisher)
     assert len(dated_copies(master)) == 1
     ((_, _, message),) = [e for e in log_events(runner) if e[0] == "overzicht in kopie"]
     assert message.endswith(LOCKED_ELSEWHERE)
@@ -435,8 +446,8 @@ def test_the_option_on_where_it_cannot_work_says_so_once_at_start(
 ) -> None:
     monkeypatch.setattr(live, "PLATFORM", "linux")
     with caplog.at_level(logging.WARNING):
-        Runner.open(live_workspace).close()
-    assert [r.getMessage() for r in caplog.records if r.name == "automation.intake.runner"] == [NEEDS_EXCEL]
+        app.process(live_workspace)
+    assert [r.getMessage() for r in caplog.records if r.name == "automation.excel.publish"] == [NEEDS_EXCEL]
 
 
 def test_the_option_off_never_asks_excel(workspace: Settings, drop: Filler, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -444,12 +455,13 @@ def test_the_option_off_never_asks_excel(workspace: Settings, drop: Filler, monk
     monkeypatch.setattr(live, "update_open_master", lambda *a: asked.append("ja"))
     runner = Runner.open(workspace)
     try:
-        runner.publish_attempts, runner.publish_pause = 2, 0.0
+        publisher = app.master_publisher(workspace, runner.store, now=runner.now)
+        publisher.attempts, publisher.pause = 2, 0.0
         drop("incident", "eerste.xlsx", seed=1)
-        runner.process_once()
-        runner.replace = ExcelLock(workspace.paths.master)
+        runner.process_once(master=publisher)
+        publisher.replace = ExcelLock(workspace.paths.master)
         drop("incident", "tweede.xlsx", seed=2)
-        runner.process_once()
+        runner.process_once(master=publisher)
     finally:
         runner.close()
     assert asked == [] and len(dated_copies(workspace.paths.master)) == 1

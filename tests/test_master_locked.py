@@ -4,15 +4,22 @@ new version waits beside it as a dated copy until the master can be replaced."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
+from automation import app
 from automation.config import Settings
+from automation.excel.publish import MasterPublisher
 from automation.intake.runner import Runner
+from automation.store import Store
 from tests.conftest import Filler
+from tests.test_office_notes import office_columns
+from tests.test_watcher import wait_for
 
 
 class ExcelLock:
@@ -33,9 +40,15 @@ class ExcelLock:
 @pytest.fixture
 def runner(workspace: Settings) -> Iterator[Runner]:
     runner = Runner.open(workspace)
-    runner.publish_attempts, runner.publish_pause = 3, 0.0
     yield runner
     runner.close()
+
+
+@pytest.fixture
+def publisher(workspace: Settings, runner: Runner) -> MasterPublisher:
+    publisher = app.master_publisher(workspace, runner.store, now=runner.now)
+    publisher.attempts, publisher.pause = 3, 0.0
+    return publisher
 
 
 def registrations(path: Path) -> list[str]:
@@ -47,17 +60,17 @@ def registrations(path: Path) -> list[str]:
 
 
 def test_a_locked_master_gets_a_dated_copy_and_is_replaced_at_the_next_chance(
-    workspace: Settings, runner: Runner, drop: Filler
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
 ) -> None:
     master = workspace.paths.master
     drop("incident", "eerste.xlsx", seed=1)
-    runner.process_once()
+    runner.process_once(master=publisher)
     assert len(registrations(master)) == 1
 
     lock = ExcelLock(master)
-    runner.replace = lock
+    publisher.replace = lock
     drop("incident", "tweede.xlsx", seed=2)
-    counts = runner.process_once()
+    counts = runner.process_once(master=publisher)
 
     assert counts.accepted == 1 and not counts.master_failed  # the intake went on
     assert lock.refused == 3  # retried for a while
@@ -69,34 +82,131 @@ def test_a_locked_master_gets_a_dated_copy_and_is_replaced_at_the_next_chance(
     assert any(row[1] == copy.name and "kon niet worden vervangen" in (row[6] or "") for row in log)
 
     lock.locked = False  # Excel is closed
-    assert runner.promote_copy()
+    assert publisher.promote(run_id=None)
     assert len(registrations(master)) == 2
     assert list(master.parent.glob("bestuursoverzicht (bijgewerkt *).xlsx")) == []
 
 
 def test_the_next_run_rebuilds_a_master_left_behind_by_a_lock(
-    workspace: Settings, runner: Runner, drop: Filler
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
 ) -> None:
     master = workspace.paths.master
     lock = ExcelLock(master)
     drop("incident", "eerste.xlsx", seed=1)
-    runner.process_once()
-    runner.replace = lock
+    runner.process_once(master=publisher)
+    publisher.replace = lock
     drop("incident", "tweede.xlsx", seed=2)
-    runner.process_once()
+    runner.process_once(master=publisher)
     lock.locked = False
-    runner.process_once()  # nothing new in the inbox, but the master is older than the last file
+    fresh = app.master_publisher(workspace, runner.store)  # the next `process`: it knows of no copy
+    runner.process_once(master=fresh)  # nothing new in the inbox, but the master is older than the last file
     assert len(registrations(master)) == 2
     assert list(master.parent.glob("bestuursoverzicht (bijgewerkt *).xlsx")) == []
 
 
 def test_a_master_from_yesterday_is_rebuilt_because_actions_depend_on_the_date(
-    workspace: Settings, runner: Runner, drop: Filler
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
 ) -> None:
     drop("incident", "a.xlsx")
-    runner.process_once()
+    runner.process_once(master=publisher)
     master = workspace.paths.master
-    assert not runner.master_out_of_date()
+    assert not publisher.out_of_date()
     yesterday = master.stat().st_mtime - 86400
     os.utime(master, (yesterday, yesterday))
-    assert runner.master_out_of_date()
+    assert publisher.out_of_date()
+
+
+# --- what the office typed while the master was locked (issue 10) -------------------------------
+
+TYPED = ("in behandeling", "Ouders gebeld 2/12")
+
+
+def dated_copies(master: Path) -> list[Path]:
+    return list(master.parent.glob("bestuursoverzicht (bijgewerkt *).xlsx"))
+
+
+def incidents(master: Path) -> dict[str, tuple[str | None, str | None]]:
+    return office_columns(master, "Incidenten") if master.exists() else {}
+
+
+def type_in(path: Path, regnr: str) -> None:
+    """As the office manager does in Excel: type a status and a note in a registration's row, save."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Incidenten"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == regnr)
+    row[header.index("Status afhandeling")].value, row[header.index("Notitie")].value = TYPED
+    saved = path.with_name(f"~opslaan {path.name}")
+    wb.save(saved)
+    os.replace(saved, path)  # Excel saves in one go: never a half-written workbook to read
+
+
+@pytest.mark.parametrize("typed_in", ["master", "copy"])
+def test_what_the_office_typed_while_the_master_was_locked_survives_the_swap_and_the_next_rebuild(
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler, typed_in: str
+) -> None:
+    master = workspace.paths.master
+    drop("incident", "eerste.xlsx", seed=1)
+    runner.process_once(master=publisher)
+    (regnr,) = incidents(master)
+    lock = ExcelLock(master)
+    publisher.replace = lock
+    drop("incident", "tweede.xlsx", seed=2)
+    runner.process_once(master=publisher)
+    (copy,) = dated_copies(master)
+
+    type_in(master if typed_in == "master" else copy, regnr)
+    lock.locked = False  # Excel is closed
+    assert publisher.promote(run_id=None)
+
+    assert dated_copies(master) == [] and incidents(master)[regnr] == TYPED
+    drop("incident", "derde.xlsx", seed=3)
+    runner.process_once(master=publisher)  # the next rebuild
+    assert len(incidents(master)) == 3 and incidents(master)[regnr] == TYPED
+    assert runner.store.office_notes()[regnr] == TYPED
+
+
+@pytest.mark.parametrize("typed_in", ["master", "copy"])
+def test_the_watcher_keeps_what_the_office_typed_while_the_master_was_locked(
+    workspace: Settings, drop: Filler, monkeypatch: pytest.MonkeyPatch, typed_in: str
+) -> None:
+    master = workspace.paths.master
+    lock = ExcelLock(master)
+    lock.locked = False
+    made = app.master_publisher
+
+    def with_lock(settings: Settings, store: Store, **options: Any) -> MasterPublisher:
+        publisher = made(settings, store, **options)
+        publisher.attempts, publisher.pause, publisher.retry_every, publisher.replace = 2, 0.0, 0.1, lock
+        return publisher
+
+    monkeypatch.setattr(app, "master_publisher", with_lock)
+    stop = threading.Event()
+    watcher = threading.Thread(target=app.run_watch, args=(workspace,), kwargs={"poll": 0.1, "stop": stop})
+    watcher.start()
+    try:
+        drop("incident", "eerste.xlsx", seed=1)
+        wait_for(lambda: len(incidents(master)) == 1, what="the master")
+        (regnr,) = incidents(master)
+        lock.locked = True  # the office opens the master in Excel
+        drop("incident", "tweede.xlsx", seed=2)
+        wait_for(lambda: lock.refused > 2, what="a dated copy, then a first try to swap it in")
+        (copy,) = dated_copies(master)
+        type_in(master if typed_in == "master" else copy, regnr)
+        lock.locked = False  # Excel is closed
+        wait_for(
+            lambda: dated_copies(master) == [] and incidents(master).get(regnr) == TYPED,
+            what="the copy swapped in, with what the office typed",
+        )
+        drop("incident", "derde.xlsx", seed=3)
+        wait_for(lambda: len(incidents(master)) == 3, what="the next rebuild")
+    finally:
+        stop.set()
+        watcher.join(timeout=20)
+    assert not watcher.is_alive()
+    assert incidents(master)[regnr] == TYPED
+    store = Store.open(workspace.paths.database, create=False)
+    try:
+        assert store.office_notes()[regnr] == TYPED
+    finally:
+        store.close()

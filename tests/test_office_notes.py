@@ -79,16 +79,16 @@ def test_only_the_office_columns_are_open_for_typing(workspace: Settings, drop: 
 def test_a_master_nobody_saved_is_not_read_back(
     workspace: Settings, drop: Filler, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from automation.intake import runner
+    from automation.excel import publish
 
     reads: list[Path] = []
-    real = runner.read_office_notes
+    real = publish.read_office_notes
 
     def counting(path: Path, sheets: object) -> dict[str, tuple[str | None, str | None]]:
         reads.append(path)
         return real(path, sheets)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(runner, "read_office_notes", counting)
+    monkeypatch.setattr(publish, "read_office_notes", counting)
     drop("incident", "a.xlsx", seed=1)
     app.process(workspace)
     drop("incident", "b.xlsx", seed=2)

@@ -1,21 +1,31 @@
-"""Put a freshly written master in place, also when Excel has the old one open.
+"""The master workbook's whole life: written, read back, put in place, also when Excel has it open.
 
 On Windows Excel locks an open workbook: replacing it fails. Then we retry for a while, and if it
-stays locked we put the new version beside it as `bestuursoverzicht (bijgewerkt <datum tijd>).xlsx`.
-At the next successful replace the dated copies are removed. Nothing is lost either way: the master
-is always rebuilt from the store.
+stays locked we put the new version into the workbook open in Excel (optional, see excel.live) or
+beside it as `bestuursoverzicht (bijgewerkt <datum tijd>).xlsx`. At the next successful replace the
+dated copies are removed. Before anything replaces the master or a copy, what the office typed in
+them (Status afhandeling, Notitie) is read back into the store. Nothing is lost either way: the
+master is always rebuilt from the store.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import glob
+import hashlib
+import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from automation.errors import explain_os_error
+from automation.excel import live
+from automation.excel.read_master import read_office_notes
+from automation.store import Store, now_text
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +82,242 @@ def _remove(paths: list[Path]) -> None:
             path.unlink()
         except OSError:  # that copy is open in Excel itself: removed at a later chance
             log.info("Oude kopie %s kon nog niet weg (geopend?).", path.name)
+
+
+# --- the master's whole life ---------------------------------------------------------------------
+
+Writer = Callable[[dt.datetime], Path]  # writes the master from the store to a temporary file
+
+
+@dataclass
+class MasterPublisher:
+    """Owns the master workbook: writes it (through `write`), reads back what the office typed in
+    it and in any dated copy before anything replaces them, puts it in place (replace, push into
+    the workbook open in Excel, or a dated copy), later swaps a waiting copy in, remembers what it
+    wrote, and says when the master is out of date.
+
+    The record in `stamps` holds, per file name, the SHA-256 of the bytes we wrote (None when Excel
+    saved them, after a push) and the last received file the master includes. A file is only taken
+    as ours (nothing of the office's in it, not read back) when its bytes are exactly those."""
+
+    target: Path
+    store: Store
+    write: Writer
+    stamps: Path
+    registers: Sequence[str]  # the sheets with the office's columns
+    now: Callable[[], dt.datetime] = dt.datetime.now
+    push_into_excel: bool = False  # [overzicht] bijwerken_in_excel
+    depends_on: Sequence[Path] = ()  # files whose facts the master shows: newer than it, it is out of date
+    attempts: int = 5
+    pause: float = 1.0
+    replace: Replace = _default_replace
+    retry_every: float = 30.0  # the watcher: a failed rebuild, or a waiting copy, tried again after this
+    clock: Callable[[], float] = time.monotonic
+    stale: bool = False  # the last rebuild failed
+    pending: Path | None = None  # a dated copy waiting to replace a locked master
+    taken_since_copy: int = 0  # notes of the office stored after the pending copy was written
+    next_try: float = 0.0
+
+    def warn_if_push_cannot_work(self) -> None:
+        """Say once, at start, that `bijwerken_in_excel` is on but cannot work here."""
+        warning = live.startup_warning(enabled=self.push_into_excel)
+        if warning:
+            log.warning(warning)
+
+    # --- what callers use ---------------------------------------------------------------------
+    def refresh(self, *, run_id: int | None, changed: bool = False) -> bool:
+        """Rebuild after a change, or when the master is out of date; a dated copy waiting for
+        Excel to let go is swapped in instead of rebuilt. False: a rebuild failed (tried again later)."""
+        if self.pending is not None and not changed:
+            self.promote(run_id=run_id)
+            return True
+        if changed or self._out_of_date_or_unknown():
+            return self.rebuild(run_id=run_id) is not None
+        return True
+
+    def tick(self, *, run_id: int | None, changed: bool) -> None:
+        """The watcher's turn after each pass: rebuild after a change; every `retry_every` seconds
+        retry a failed rebuild, or try to swap a waiting dated copy in (Excel closed the master?)."""
+        now = self.clock()
+        if changed or (self.stale and now >= self.next_try):
+            self.rebuild(run_id=run_id)
+        elif self.pending is not None and now >= self.next_try:
+            self.promote(run_id=run_id)
+        else:
+            return
+        self.next_try = now + self.retry_every
+
+    def rebuild(self, *, run_id: int | None) -> Path | None:
+        """Rebuild the master from the store; if Excel keeps the old one locked, put the new data
+        into the open workbook (`push_into_excel`) or else write a dated copy beside it (and note
+        that in the Logboek). Returns where it went, or None on failure."""
+        self.stale = True
+        try:
+            self.keep_office_notes(run_id=run_id)
+            upto = self.store.last_submission_id()
+            moment = self.now()
+            tmp = self.write(moment)
+            written = _digest(tmp)
+            done = publish(
+                tmp, self.target, moment=moment, attempts=self.attempts, pause=self.pause, replace=self.replace
+            )
+            if done.fallback:
+                return self._locked(done.path, moment, upto=upto, run_id=run_id)
+            self._remember(self.target, written=written, upto=upto)
+            self.pending, self.stale = None, False
+            return self.target
+        except OSError as exc:  # open in Excel on Windows, disk full, read-only outbox: retried next pass
+            log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", explain_os_error(exc))
+            return None
+        except Exception:  # a bug must not stop the intake: the store is intact, the master can wait
+            log.exception("Fout bij het maken van het bestuursoverzicht; de verwerking gaat door.")
+            return None
+
+    def promote(self, *, run_id: int | None) -> bool:
+        """Put the waiting dated copy in place of the (no longer locked?) master. What the office
+        typed in the master or in the copy is kept first; if the copy does not show all of it, the
+        master is rebuilt at once. True when the copy took the master's place."""
+        copy = self.pending
+        if copy is None:
+            return False
+        if not copy.exists():
+            self.pending = None
+            return False
+        try:
+            self.keep_office_notes(run_id=run_id)
+            record = self._stamps().get(copy.name, {})
+            ours = self._is_ours(copy, record)
+            self.replace(copy, self.target)
+        except PermissionError:  # still open in Excel
+            return False
+        except OSError as exc:
+            log.error("Kon de kopie van het bestuursoverzicht niet terugzetten (%s).", explain_os_error(exc))
+            return False
+        except Exception:  # a bug must not stop the watcher
+            log.exception("Fout bij het terugzetten van de kopie van het bestuursoverzicht.")
+            return False
+        log.info("Het bestuursoverzicht is weer bijgewerkt; de kopie %s is opgeruimd.", copy.name)
+        behind = not ours or self.taken_since_copy > 0  # the office's notes are in the store, not all in the copy
+        self.pending, self.taken_since_copy = None, 0
+        try:
+            self._remember(self.target, written=record.get("sha256") if ours else None, upto=_upto(record) or 0)
+        except OSError as exc:
+            log.error("Kon niet vastleggen welk bestuursoverzicht is geschreven (%s).", explain_os_error(exc))
+        _remove(dated_copies(self.target))
+        if behind:
+            self.rebuild(run_id=run_id)
+        return True
+
+    def keep_office_notes(self, *, run_id: int | None) -> int:
+        """Read what the office typed in the current master and in any dated copy beside it (the
+        newest file last, so it wins) into the store, so the next master keeps it."""
+        stamps = self._stamps()
+        sources = [
+            p
+            for p in (self.target, *dated_copies(self.target))
+            if p.is_file() and not self._is_ours(p, stamps.get(p.name, {}))
+        ]
+        sources.sort(key=lambda p: p.stat().st_mtime_ns)
+        notes: dict[str, tuple[str | None, str | None]] = {}
+        for source in sources:
+            notes.update(read_office_notes(source, self.registers))
+        if not notes:
+            return 0
+        origin = (", ".join(p.name for p in sources), _digest(sources[-1]))
+        changed = self.store.save_office_notes(notes, at=now_text(self.now()), source=origin, run_id=run_id)
+        if changed:
+            log.info("%d notitie(s) of status(sen) van het bestuurskantoor bewaard.", changed)
+            self.taken_since_copy += changed
+        return changed
+
+    def out_of_date(self) -> bool:
+        """Missing, waiting for a dated copy to replace it, lacking files received since it was
+        written (a rebuild that failed, e.g. locked), made on an earlier day (open actions and
+        milestones depend on the date), or older than a file in `depends_on` (the plans' dates)."""
+        if not self.target.is_file() or dated_copies(self.target):
+            return True
+        written = self.target.stat().st_mtime
+        if dt.datetime.fromtimestamp(written).date() < self.now().date():
+            return True
+        if any(p.is_file() and p.stat().st_mtime > written for p in self.depends_on):
+            return True
+        upto = _upto(self._stamps().get(self.target.name, {}))
+        return upto is None or self.store.last_submission_id() > upto  # None: not written by us
+
+    def _out_of_date_or_unknown(self) -> bool:
+        try:
+            return self.out_of_date()
+        except OSError:  # the master or a copy went away while we looked: rebuild to be sure
+            return True
+
+    # --- the locked master -------------------------------------------------------------------
+    def _locked(self, copy: Path, moment: dt.datetime, *, upto: int, run_id: int | None) -> Path:
+        """The master stayed locked: push into the workbook open in Excel, or keep the dated copy."""
+        why = ""
+        if self.push_into_excel:
+            outcome = live.update_open_master(copy, self.target)
+            if outcome.route is live.Route.PUSH:
+                return self._pushed(copy, moment, upto=upto, run_id=run_id)
+            why = f" {outcome.reason}"
+        message = (
+            f"{self.target.name} was geopend (in Excel?) en kon niet worden vervangen; de bijgewerkte "
+            f"versie staat in {copy.name}. Sluit het bestuursoverzicht: bij de volgende "
+            f"verwerking wordt het weer bijgewerkt en verdwijnt de kopie.{why}"
+        )
+        log.warning(message)
+        self.store.add_event(
+            at=now_text(moment), kind="overzicht in kopie", name=copy.name, message=message, run_id=run_id
+        )
+        again = self.write(moment)  # the copy's own Logboek says why it exists
+        written = _digest(again)
+        self.replace(again, copy)
+        self._remember(copy, written=written, upto=upto)
+        self.pending, self.stale, self.taken_since_copy = copy, False, 0
+        return copy
+
+    def _pushed(self, copy: Path, moment: dt.datetime, *, upto: int, run_id: int | None) -> Path:
+        """The master open in Excel holds the new data and is saved: the dated copy is not needed."""
+        copy.unlink(missing_ok=True)
+        message = (
+            f"{self.target.name} was geopend in Excel; de nieuwe gegevens staan in het geopende bestand (opgeslagen)."
+        )
+        log.info(message)
+        self.store.add_event(
+            at=now_text(moment), kind="overzicht in Excel", name=self.target.name, message=message, run_id=run_id
+        )
+        self.keep_office_notes(run_id=run_id)  # what the office typed in the open workbook is saved in the file now
+        self._remember(self.target, written=None, upto=upto)  # Excel saved these bytes: current, but not ours
+        self.pending, self.stale = None, False
+        return self.target
+
+    # --- what we wrote -----------------------------------------------------------------------
+    def _stamps(self) -> dict[str, dict[str, Any]]:
+        try:
+            data = json.loads(self.stamps.read_text(encoding="utf-8"))
+            return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict)}
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
+
+    def _remember(self, path: Path, *, written: str | None, upto: int) -> None:
+        """Note the SHA-256 and size of a file we wrote (None: its bytes are not ours) and the last
+        received file it includes."""
+        stamps = {k: v for k, v in self._stamps().items() if (path.parent / k).exists()}
+        stamps[path.name] = {"sha256": written, "size": path.stat().st_size, "upto": upto}
+        self.stamps.parent.mkdir(parents=True, exist_ok=True)
+        self.stamps.write_text(json.dumps(stamps), encoding="utf-8")
+
+    @staticmethod
+    def _is_ours(path: Path, record: Mapping[str, Any]) -> bool:
+        """Byte for byte what we wrote: nothing of the office's in it."""
+        sha = record.get("sha256")
+        return bool(sha) and path.stat().st_size == record.get("size") and _digest(path) == sha
+
+
+def _upto(record: Mapping[str, Any]) -> int | None:
+    upto = record.get("upto")
+    return upto if isinstance(upto, int) else None
+
+
+def _digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

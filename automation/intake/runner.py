@@ -7,7 +7,6 @@ file, never lets a bad file stop the loop), and a loop with a stop event so test
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import queue
 import sqlite3
@@ -25,14 +24,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from automation.config import Settings
-from automation.documents.generate import RECORD_NAME as PLANS_RECORD
-from automation.documents.generate import plan_dates
 from automation.errors import AlreadyRunning, FolderError, StoreError, explain_os_error
-from automation.excel import live
-from automation.excel.master import REGISTER_FORMS, write_master
-from automation.excel.publish import Replace, dated_copies, publish
-from automation.excel.read_master import read_office_notes
-from automation.forms import FORMS
 from automation.intake import files, journal
 from automation.intake.pipeline import WAITING, Counts, Intake, scan_ignored
 from automation.privacy import load_secret
@@ -40,6 +32,7 @@ from automation.store import Store, now_text
 
 if TYPE_CHECKING:
     from automation.documents.refresh import PlanRefresher
+    from automation.excel.publish import MasterPublisher
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +95,6 @@ class Runner:
     store: Store
     intake: Intake
     now: Callable[[], dt.datetime]
-    master_stale: bool = False
-    pending_copy: Path | None = None  # a dated copy waiting to replace a locked master
-    publish_attempts: int = 5
-    publish_pause: float = 1.0
-    replace: Replace = field(default=lambda source, target: source.replace(target))
     backoff: dict[Path, tuple[int, float]] = field(default_factory=dict)  # failures, next try
 
     @classmethod
@@ -115,173 +103,10 @@ class Runner:
         refuse_lost_database(settings)
         store = Store.open(settings.paths.database, create=True, durable=settings.board.intake.fsync)
         intake = Intake(settings, store, secret=load_secret(settings.paths.secret), now=now)
-        warning = live.startup_warning(enabled=settings.board.overzicht.bijwerken_in_excel)
-        if warning:
-            log.warning(warning)
         return cls(settings, store, intake, now)
 
     def close(self) -> None:
         self.store.close()
-
-    # --- the master --------------------------------------------------------------------------
-    def rebuild_master(self) -> Path | None:
-        """Rebuild the master from the store; if Excel keeps the old one locked, put the new data
-        into the open workbook (option `bijwerken_in_excel`) or else write a dated copy beside it
-        (and note that in the Logboek). Returns where it went, or None on failure."""
-        self.master_stale = True
-        master = self.settings.paths.master
-        try:
-            self.keep_office_notes()
-            upto = self.store.last_submission_id()
-            tmp = self._write_master(self.now())
-            moment = self.now()
-            done = publish(
-                tmp,
-                master,
-                moment=moment,
-                attempts=self.publish_attempts,
-                pause=self.publish_pause,
-                replace=self.replace,
-            )
-            why = ""
-            if done.fallback and self.settings.board.overzicht.bijwerken_in_excel:
-                outcome = live.update_open_master(done.path, master)
-                if outcome.route is live.Route.PUSH:
-                    return self._pushed_into_excel(done.path, moment, upto=upto)
-                why = f" {outcome.reason}"
-            if done.fallback:
-                message = (
-                    f"{master.name} was geopend (in Excel?) en kon niet worden vervangen; de bijgewerkte "
-                    f"versie staat in {done.path.name}. Sluit het bestuursoverzicht: bij de volgende "
-                    f"verwerking wordt het weer bijgewerkt en verdwijnt de kopie.{why}"
-                )
-                log.warning(message)
-                self.store.add_event(
-                    at=now_text(moment),
-                    kind="overzicht in kopie",
-                    name=done.path.name,
-                    message=message,
-                    run_id=self.intake.run_id,
-                )
-                again = self._write_master(moment)
-                self.replace(again, done.path)  # the copy's own Logboek says why it exists
-            self.pending_copy = done.path if done.fallback else None
-            self.master_stale = False
-            self._remember_written(done.path, upto=upto)
-            return done.path
-        except OSError as exc:  # open in Excel on Windows, disk full, read-only outbox: retried next pass
-            log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", explain_os_error(exc))
-            return None
-        except Exception:  # a bug must not stop the intake: the store is intact, the master can wait
-            log.exception("Fout bij het maken van het bestuursoverzicht; de verwerking gaat door.")
-            return None
-
-    def _pushed_into_excel(self, copy: Path, moment: dt.datetime, *, upto: int) -> Path:
-        """The master open in Excel holds the new data and is saved: the dated copy is not needed."""
-        master = self.settings.paths.master
-        copy.unlink(missing_ok=True)
-        message = f"{master.name} was geopend in Excel; de nieuwe gegevens staan in het geopende bestand (opgeslagen)."
-        log.info(message)
-        self.store.add_event(
-            at=now_text(moment), kind="overzicht in Excel", name=master.name, message=message, run_id=self.intake.run_id
-        )
-        self.keep_office_notes()  # what the office typed in the open workbook is saved in the file now
-        self.pending_copy = None
-        self.master_stale = False
-        self._remember_written(master, upto=upto)
-        return master
-
-    def _write_master(self, moment: dt.datetime) -> Path:
-        board = self.settings.board
-        return write_master(
-            self.store,
-            self.settings.paths.master,
-            schools=self.settings.schools,
-            board=board.bestuur,
-            generated=moment,
-            open_days=board.overzicht.open_dagen,
-            deadlines=board.voortgang.deadlines(),
-            monitor=board.monitor,
-            plans=plan_dates(self.settings),
-        )
-
-    def keep_office_notes(self) -> int:
-        """Read what the office typed in the current master (and in a dated copy waiting beside
-        it, which is newer) into the store, so the rebuild keeps it."""
-        master = self.settings.paths.master
-        written = self._written_stamps()
-        # a file exactly as we wrote it holds nothing new from the office: skip reading it
-        sources = [
-            p for p in (master, *dated_copies(master)) if p.is_file() and written.get(p.name, [])[:2] != _stamp(p)
-        ]
-        sources.sort(key=lambda p: p.stat().st_mtime)
-        notes: dict[str, tuple[str | None, str | None]] = {}
-        registers = [FORMS[f].register for f in REGISTER_FORMS]
-        for source in sources:
-            notes.update(read_office_notes(source, registers))
-        origin = (", ".join(p.name for p in sources), files.sha256_of(sources[-1])) if sources else None
-        changed = (
-            self.store.save_office_notes(notes, at=now_text(self.now()), source=origin, run_id=self.intake.run_id)
-            if notes
-            else 0
-        )
-        if changed:
-            log.info("%d notitie(s) of status(sen) van het bestuurskantoor bewaard.", changed)
-        return changed
-
-    def _written_stamps(self) -> dict[str, list[int]]:
-        try:
-            data = json.loads(self.settings.paths.master_stamp.read_text(encoding="utf-8"))
-            return {str(k): list(v) for k, v in data.items()}
-        except (OSError, ValueError, AttributeError):
-            return {}
-
-    def _written_upto(self, name: str) -> int | None:
-        """The last received file included in the master `name` as we wrote it (None if unknown)."""
-        recorded = self._written_stamps().get(name, [])
-        return recorded[2] if len(recorded) == 3 else None
-
-    def _remember_written(self, path: Path, *, upto: int) -> None:
-        """Note size and time of a master we wrote, and the last received file it includes."""
-        stamps = {k: v for k, v in self._written_stamps().items() if (path.parent / k).exists()}
-        stamps[path.name] = [*_stamp(path), upto]
-        self.settings.paths.master_stamp.parent.mkdir(parents=True, exist_ok=True)
-        self.settings.paths.master_stamp.write_text(json.dumps(stamps), encoding="utf-8")
-
-    def promote_copy(self) -> bool:
-        """Try to put the waiting dated copy in place of the (no longer locked?) master."""
-        if self.pending_copy is None:
-            return False
-        if not self.pending_copy.exists():
-            self.pending_copy = None
-            return False
-        master = self.settings.paths.master
-        try:
-            self.replace(self.pending_copy, master)
-        except PermissionError:
-            return False
-        log.info("Het bestuursoverzicht is weer bijgewerkt; de kopie %s is opgeruimd.", self.pending_copy.name)
-        self._remember_written(master, upto=self._written_upto(self.pending_copy.name) or 0)
-        for old in dated_copies(master):
-            old.unlink(missing_ok=True)
-        self.pending_copy = None
-        return True
-
-    def master_out_of_date(self) -> bool:
-        """Missing, waiting for a dated copy to replace it, lacking files received since it was
-        written (a rebuild that failed, e.g. locked), made on an earlier day (open actions and
-        milestones depend on the date), or older than the last generated plans (their date is shown)."""
-        master = self.settings.paths.master
-        if not master.is_file() or dated_copies(master):
-            return True
-        written = master.stat().st_mtime
-        if dt.datetime.fromtimestamp(written).date() < self.now().date():
-            return True
-        plans = self.settings.paths.state / PLANS_RECORD
-        if plans.is_file() and plans.stat().st_mtime > written:
-            return True
-        upto = self._written_upto(master.name)
-        return upto is None or self.store.last_submission_id() > upto  # None: not written by us
 
     # --- one pass ----------------------------------------------------------------------------
     def handle_ready(
@@ -349,8 +174,10 @@ class Runner:
         command: str = "process",
         wait_limit: float | None = None,
         progress: Callable[[int, int], None] | None = None,
+        master: MasterPublisher | None = None,
     ) -> Counts:
-        """Handle everything in the inbox, waiting (bounded) for files still being written.
+        """Handle everything in the inbox, waiting (bounded) for files still being written; then,
+        with `master`, bring the master workbook up to date.
 
         `progress(done, total)` is called after each file (for a progress display)."""
         cfg = self.settings.board.intake
@@ -378,8 +205,8 @@ class Runner:
             pending = list(files.candidates(self.settings.paths.inbox))
         counts.waiting = len(pending)
         counts.ignored = scan_ignored(self.settings.paths.inbox)
-        if counts.changed or self.master_out_of_date():
-            counts.master_failed = self.rebuild_master() is None
+        if master is not None:
+            counts.master_failed = not master.refresh(run_id=run_id, changed=counts.changed)
         self.store.finish_run(run_id, at=now_text(self.now()), counts=counts.as_dict())
         return counts
 
@@ -405,9 +232,12 @@ def watch(
     poll: float | None = None,
     on_pass: Callable[[Counts], None] | None = None,
     plans: PlanRefresher | None = None,
+    master: MasterPublisher | None = None,
 ) -> None:
     """Watch the inbox until `stop` is set: events (or polling), plus a periodic full rescan.
-    With `plans`, a school's veiligheidsplan is made again once its data changed (debounced)."""
+    With `master`, the master workbook is rebuilt after every change (and a dated copy swapped in
+    once Excel lets go of the master); with `plans`, a school's veiligheidsplan is made again once
+    its data changed (debounced)."""
     settings = runner.settings
     cfg = settings.board.intake
     inbox = settings.paths.inbox
@@ -422,13 +252,12 @@ def watch(
     total.recovered = runner.intake.recover()
     pending: set[Path] = set(files.candidates(inbox))  # files already there at start-up
     next_rescan = time.monotonic() + cfg.herscan_seconden
-    next_master_try = 0.0
     tick = min(0.5, max(0.05, cfg.stabiel_seconden / 4))
     log.info("Watcher gestart op %s (%s)", inbox, f"polling elke {poll:g} s" if poll else "bestandsgebeurtenissen")
     if plans is not None:
         plans.notice(runner.store, today=runner.now().date())
-    if total.recovered or runner.master_out_of_date():
-        runner.rebuild_master()
+    if master is not None:
+        master.refresh(run_id=run_id, changed=total.recovered > 0)
     try:
         while not stop.is_set():
             while True:
@@ -439,8 +268,9 @@ def watch(
             if time.monotonic() >= next_rescan:
                 # finish what failed earlier (disk full, share gone); a new day also needs a
                 # rebuild, because open actions and milestones depend on the date
-                if runner.intake.recover() or (runner.pending_copy is None and runner.master_out_of_date()):
-                    runner.rebuild_master()
+                recovered = runner.intake.recover()
+                if master is not None:
+                    master.refresh(run_id=run_id, changed=recovered > 0)
                 pending.update(files.candidates(inbox))
                 next_rescan = time.monotonic() + cfg.herscan_seconden
                 if plans is not None:  # also notices templates the office changed
@@ -449,12 +279,8 @@ def watch(
             if pending:
                 still = runner.handle_ready(tracker, _oldest_first(pending), counts)
                 pending = {p for p in still if p.exists()}
-            if counts.changed or (runner.master_stale and time.monotonic() >= next_master_try):
-                runner.rebuild_master()
-                next_master_try = time.monotonic() + 30
-            elif runner.pending_copy is not None and time.monotonic() >= next_master_try:
-                runner.promote_copy()  # Excel closed the master? then the copy takes its place
-                next_master_try = time.monotonic() + 30
+            if master is not None:
+                master.tick(run_id=run_id, changed=counts.changed)
             if counts.changed:
                 for name in ("accepted", "rejected", "duplicates"):
                     setattr(total, name, getattr(total, name) + getattr(counts, name))
@@ -470,11 +296,6 @@ def watch(
         total.waiting = len(pending)
         runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
         log.info("Watcher gestopt.")
-
-
-def _stamp(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_mtime_ns, st.st_size]
 
 
 def _regular_file(path: Path) -> bool:
