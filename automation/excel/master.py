@@ -55,9 +55,9 @@ def register_columns(form: FormDef) -> list[Column]:
     return cols
 
 
-def warnings_of(reasons: str) -> str:
-    """The warnings given on intake (e.g. an unreported hospital admission), from the reasons."""
-    return " | ".join(part.removeprefix("Let op: ") for part in reasons.split(" | ") if part.startswith("Let op: "))
+def warnings_of(warnings: str) -> str:
+    """The warnings given on intake (e.g. an unreported hospital admission), stored as a JSON list."""
+    return " | ".join(json.loads(warnings))
 
 
 def _write_register(
@@ -84,7 +84,7 @@ def _write_register(
         ]
         values += [data.get(k) for k in keys]
         values += [
-            warnings_of(rec["reasons"]),
+            warnings_of(rec["warnings"]),
             rec["version"],
             rec["original_name"],
             rec["received_at"],
