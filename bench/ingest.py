@@ -27,7 +27,7 @@ from automation import app, demo  # noqa: E402
 from automation.config import load_settings  # noqa: E402
 from automation.excel.build_form import form_file_name  # noqa: E402
 from automation.excel.fill import fill_form, variants  # noqa: E402
-from automation.excel.master import write_master  # noqa: E402
+from automation.excel.master import write_board_master  # noqa: E402
 from automation.forms import FORMS  # noqa: E402
 from automation.store import Store  # noqa: E402
 from automation.workspace import init_workspace  # noqa: E402
@@ -76,9 +76,7 @@ def run_once(n: int, *, fsync: bool) -> tuple[float, float, float]:
         assert counts.accepted == n, counts
         start = time.perf_counter()
         store = Store.open(settings.paths.database, create=False)
-        tmp = write_master(
-            store, settings.paths.master, schools=settings.schools, board="b", generated=dt.datetime.now()
-        )
+        tmp = write_board_master(store, settings, generated=dt.datetime.now())
         tmp.replace(settings.paths.master)
         store.close()
         return read_s, process_s, time.perf_counter() - start

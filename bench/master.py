@@ -5,7 +5,7 @@ constant_memory mode writing the same rows, in the same run.
 
 For each size a store is filled with generated incident registrations (straight into SQLite: the
 intake is not what is measured here). Each writer then runs in its own process so its peak memory
-(ru_maxrss) is its own: `ours` is `write_master` (all sheets, tables, formats, typed cells);
+(ru_maxrss) is its own: `ours` is the board's facts plus `render_master` (all sheets, tables, formats, typed cells);
 `baseline` streams the same rows (register and log) from the same queries with bare `write_row`
 calls: no formats, no typed cells, no table.
 """
@@ -29,7 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from automation import demo  # noqa: E402
-from automation.excel.master import write_master  # noqa: E402
+from automation.checks.board import board_facts  # noqa: E402
+from automation.config import BoardConfig, School  # noqa: E402
+from automation.excel.master import render_master  # noqa: E402
+from automation.forms.choices import DEFAULT_CHOICES  # noqa: E402
+from automation.schoolyear import schoolyear  # noqa: E402
 from automation.store import ACCEPTED, Store, dumps  # noqa: E402
 from automation.workspace import EXAMPLE_SCHOOLS  # noqa: E402
 
@@ -70,7 +74,10 @@ def child(mode: str, db: Path, out: Path) -> None:
     start = time.perf_counter()
     store = Store.open(db, create=False, durable=False)
     if mode == "ours":
-        tmp = write_master(store, out, schools=EXAMPLE_SCHOOLS, board="Bench", generated=dt.datetime(2026, 11, 28))
+        day = dt.datetime(2026, 11, 28)
+        board = BoardConfig(bestuur="Bench", scholen=[School(brin=b, naam=n) for b, n in EXAMPLE_SCHOOLS.items()])
+        facts = board_facts(store, board, choices=DEFAULT_CHOICES, schooljaar=schoolyear(day.date()), today=day.date())
+        tmp = render_master(facts, store, out, generated=day)
         tmp.replace(out)
     else:
         wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})

@@ -49,7 +49,7 @@ from automation import app, demo  # noqa: E402
 from automation.config import Settings, load_settings  # noqa: E402
 from automation.excel.build_form import form_file_name  # noqa: E402
 from automation.excel.fill import fill_form, variants  # noqa: E402
-from automation.forms import EVENT_FORMS, FORMS  # noqa: E402
+from automation.forms import FORMS, event_forms  # noqa: E402
 from automation.store import ACCEPTED, DUPLICATE, REJECTED  # noqa: E402
 from automation.workspace import init_workspace  # noqa: E402
 
@@ -111,7 +111,7 @@ def plan(files: int, *, writers: int, schools: Iterable[str], seed: int = 1) -> 
         elif roll < 0.15:
             drop = Drop(f"foto {tag}.jpg", "photo", label=label, how=how)
         else:
-            form_id = rng.choice(EVENT_FORMS)
+            form_id = rng.choice(event_forms())
             drop = Drop(f"{form_id} {tag}.xlsx", "form", f"{form_id} {rng.choice(brins)}", label, how, lock, stays)
             if how != "slow":  # a slow write taken too early goes back to wait; its copy could overtake it
                 originals[w].append((index, drop))
@@ -238,7 +238,7 @@ def read_master(path: Path, *, registers: bool = False) -> tuple[int, list[str],
         names = read_sheet(book, "Logboek", "Bestand")
         numbers = []
         if registers:
-            for form_id in EVENT_FORMS:
+            for form_id in event_forms():
                 numbers += read_sheet(book, FORMS[form_id].register, "Registratienummer")
         return stamp, names, numbers
     finally:

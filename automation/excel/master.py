@@ -18,17 +18,15 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from automation.checks.board import BoardFacts, board_facts
-from automation.config import BoardConfig, Monitor, Overzicht, School, Settings, Voortgang
+from automation.config import Settings
 from automation.excel.overview_sheet import write_overview, write_progress
 from automation.excel.read_master import NOTE, STATUS
 from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
 from automation.excel.tables import Column, Formats, kind_of, start_table, table_name, write_value
-from automation.forms import EVENT_FORMS, FORMS, FormDef, Kind
-from automation.forms.choices import DEFAULT_CHOICES
+from automation.forms import FORMS, FormDef, Kind
 from automation.schoolyear import schoolyear
 from automation.store import Store
 
-REGISTER_FORMS: tuple[str, ...] = EVENT_FORMS  # the Peilingen sheet shows survey results, not forms (a snapshot)
 HIDDEN_KEYS = frozenset({"school", "correctie_van"})
 def register_columns(form: FormDef) -> list[Column]:
     cols = [
@@ -167,33 +165,6 @@ def write_board_master(
         store, settings.board, choices=settings.choices, schooljaar=schoolyear(day), today=day, plans=plans
     )
     return render_master(facts, store, settings.paths.master, generated=generated)
-
-
-def write_master(
-    store: Store,
-    target: Path,
-    *,
-    schools: Mapping[str, str],
-    board: str,
-    generated: dt.datetime,
-    open_days: int = 14,
-    deadlines: Mapping[str, str] | None = None,
-    monitor: Monitor | None = None,
-    plans: Mapping[str, dt.datetime] | None = None,
-) -> Path:
-    """Like `write_board_master`, from loose settings (kept for callers that have no `Settings`)."""
-    cfg = BoardConfig(
-        bestuur=board,
-        scholen=[School(brin=brin, naam=name) for brin, name in schools.items()],
-        overzicht=Overzicht(open_dagen=open_days),
-        voortgang=Voortgang(**(deadlines or {})),
-        monitor=monitor or Monitor(),
-    )
-    day = generated.date()
-    facts = board_facts(
-        store, cfg, choices=DEFAULT_CHOICES, schooljaar=schoolyear(day), today=day, plans=plans
-    )
-    return render_master(facts, store, target, generated=generated)
 
 
 def render_master(facts: BoardFacts, store: Store, target: Path, *, generated: dt.datetime) -> Path:

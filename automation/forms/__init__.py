@@ -27,12 +27,7 @@ def event_forms() -> tuple[str, ...]:
     return tuple(form.id for form in FORMS.values() if form.is_event)
 
 
-# The product's own event registers (a module-level snapshot; code that must also see a form
-# registered later calls event_forms()).
-EVENT_FORMS: tuple[str, ...] = event_forms()
-
 __all__ = [
-    "EVENT_FORMS",
     "FORMS",
     "Condition",
     "Field",
