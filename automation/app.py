@@ -21,10 +21,9 @@ from automation.documents import generate as doc_generate
 from automation.documents import lint as doc_lint
 from automation.documents import pdf as doc_pdf
 from automation.documents.catalog import DOCUMENTS
-from automation.documents.errors import OptionProblem
 from automation.documents.refresh import PlanRefresher
 from automation.documents.sample import sample_context
-from automation.errors import FolderError, StoreError, VeiligheidError
+from automation.errors import ConfirmationNeeded, FolderError, OptionProblem, StoreError, SurveyRejected
 from automation.excel.build_form import build_all
 from automation.excel.master import REGISTER_FORMS, write_master
 from automation.excel.publish import MasterPublisher
@@ -39,7 +38,7 @@ from automation.intake.rebuild import rebuild as rebuild_store
 from automation.intake.runner import Runner, ensure_folders, refuse_lost_database, watch, working_folder_lock
 from automation.schoolyear import parse_schoolyear, schoolyear
 from automation.store import Store, now_text
-from automation.surveys.importer import SurveyRejected, import_survey
+from automation.surveys.importer import import_survey
 from automation.surveys.profile import all_profiles
 from automation.workspace import EXAMPLE_SCHOOLS
 
@@ -340,7 +339,7 @@ def rebuild(
         except (StoreError, sqlite3.DatabaseError):
             healthy = False  # damaged: that is what rebuild is for
         if healthy:
-            raise VeiligheidError(
+            raise ConfirmationNeeded(
                 "De database is in orde; herbouwen is niet nodig. Wilt u toch herbouwen (de huidige database "
                 "blijft ernaast bewaard), gebruik dan --toch."
             )

@@ -14,7 +14,7 @@ import click
 from automation import __version__, app
 from automation.config import Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
-from automation.errors import FolderError, StoreError, VeiligheidError
+from automation.errors import FolderError, ProfileError, StoreError, SurveyRejected, TemplateProblem, VeiligheidError
 from automation.forms import FORMS
 from automation.intake.purge import summary as purge_summary
 from automation.workspace import EXAMPLE_SCHOOLS, init_workspace, setup_logging
@@ -317,8 +317,14 @@ def profielen(obj: Context, test_file: Path | None) -> None:
         click.echo("")
         for line in report.test_lines:
             click.echo(line)
-    if report.broken or report.test_ok is False:
-        sys.exit(1)
+    if report.broken:
+        one = len(report.broken) == 1
+        raise ProfileError(
+            f"Herstel {'het profiel' if one else f'de {len(report.broken)} profielen'} hierboven in {report.folder}; "
+            f"tot dan {'wordt het' if one else 'worden ze'} niet gebruikt."
+        )
+    if report.test_ok is False:
+        raise SurveyRejected(f"{test_file} is niet ingelezen (zie hierboven); er is niets opgeslagen.")
 
 
 @main.command()
@@ -450,4 +456,9 @@ def templates_check(obj: Context, folder: Path | None, voorbeeld: bool) -> None:
     warnings = len(findings) - errors
     click.echo(f"{len(origin)} sjablonen gecontroleerd: {errors} fout(en), {warnings} waarschuwing(en).")
     if errors:
-        sys.exit(6)
+        broken = sorted({f.template for f in findings if f.level == "fout"})
+        raise TemplateProblem(
+            f"Herstel {'het sjabloon' if len(broken) == 1 else 'de sjablonen'} met fouten ({', '.join(broken)}) en "
+            "controleer opnieuw met 'veiligheid templates check'.",
+            template=broken[0],
+        )

@@ -1,4 +1,5 @@
-"""One error family. Every error carries a Dutch message a person can act on."""
+"""One error family. Every error carries a Dutch message a person can act on, and the exit code
+the command line ends with when it stops on it (the table in the README)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,52 @@ class FileProblem(VeiligheidError):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = ProblemKind(kind)
+
+
+class ConfirmationNeeded(VeiligheidError):
+    """The command would do more than is needed (rebuild a healthy database); the message names the
+    option that asks for it anyway."""
+
+    exit_code = 1
+
+
+class SurveyRejected(VeiligheidError):
+    """A survey export cannot be imported; `message` says why in Dutch."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, recognised: bool = True) -> None:
+        super().__init__(message)
+        self.recognised = recognised  # False: no profile knows this file
+
+
+class ProfileError(VeiligheidError):
+    """A survey profile file is wrong; the message names the file and the key."""
+
+    exit_code = 1
+
+
+class OptionProblem(VeiligheidError):
+    """A command-line option has a value the product cannot use."""
+
+    exit_code = 2
+
+
+class DocumentsError(VeiligheidError):
+    """Something about the documents the office can fix: an unknown school, an unwritable folder."""
+
+    exit_code = 3
+
+
+class TemplateProblem(VeiligheidError):
+    """A template cannot be rendered (a missing variable, a broken tag); nothing was written for it."""
+
+    exit_code = 6
+
+    def __init__(self, message: str, *, template: str, tag: str | None = None) -> None:
+        super().__init__(message)
+        self.template = template
+        self.tag = tag
 
 
 class NotReady(Exception):

@@ -29,11 +29,11 @@ from automation.config import Settings, load_settings
 from automation.documents import build_templates, formatting, lint, pdf, sample
 from automation.documents.catalog import ANNEXES, DOCUMENTS, school_folder_name
 from automation.documents.context import school_context
-from automation.documents.errors import TemplateProblem
 from automation.documents.generate import PRODUCT_TEMPLATES, plan_dates
 from automation.documents.refresh import PlanRefresher
 from automation.documents.render import CompiledTemplate, environment
 from automation.documents.sample import sample_context
+from automation.errors import TemplateProblem
 from automation.excel.build_form import form_file_name
 from automation.excel.fill import fill_form
 from automation.forms import FORMS
@@ -345,6 +345,10 @@ def test_templates_build_keeps_the_offices_own_and_check_reports_what_broke(
     assert checked.exit_code == 6
     assert "Veiligheidsplan.docx: fout: ‘school’ heeft geen gegeven ‘coordinatr’" in checked.stderr
     assert checked.stdout.endswith("13 sjablonen gecontroleerd: 1 fout(en), 0 waarschuwing(en).\n")
+    assert checked.stderr.endswith(
+        "Fout: Herstel het sjabloon met fouten (Veiligheidsplan.docx) en controleer opnieuw met "
+        "'veiligheid templates check'.\n"
+    )
     failed = runner.invoke(main, ["--config", config, "plan"])
     assert failed.exit_code == 6
     assert failed.stderr.startswith("Fout: Sjabloon ‘Veiligheidsplan.docx’: de tag {{ school.coordinatr }}")

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from automation import app
 from automation.config import load_settings
-from automation.errors import FileProblem
+from automation.errors import FileProblem, SurveyRejected
 from automation.excel.build_form import form_file_name
 from automation.excel.fill import fill_form
 from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, RawForm, read_form, sheet_extent
@@ -33,7 +33,7 @@ from automation.forms.model import Kind
 from automation.intake.pipeline import content_key
 from automation.store import dumps
 from automation.surveys import samples
-from automation.surveys.importer import SurveyImport, SurveyRejected, import_survey
+from automation.surveys.importer import SurveyImport, import_survey
 from automation.surveys.profile import builtin_profiles
 from automation.validation import validate
 from automation.workspace import init_workspace

@@ -19,10 +19,11 @@ from automation.checks.monitor import ATTENTION, FAILS, MEETS, PupilSurvey, chec
 from automation.checks.vensters import vensters
 from automation.cli import main
 from automation.config import Monitor, Settings
+from automation.errors import SurveyRejected
 from automation.schoolyear import schoolyear
 from automation.store import Store, ThemeScore
 from automation.surveys import samples
-from automation.surveys.importer import SurveyRejected, import_survey, number, parse_groups
+from automation.surveys.importer import import_survey, number, parse_groups
 from automation.surveys.profile import builtin_profiles
 from tests.conftest import Filler
 
@@ -318,7 +319,18 @@ def test_a_broken_profile_is_reported_with_file_and_key(workspace: Settings) -> 
     (workspace.paths.profiles / "kapot.toml").write_text(PEILWIJZER.replace("[schaal]\nmin = 1", "[schaal]\nminn = 1"))
     result = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "profielen"])
     assert result.exit_code == 1
-    assert "kapot.toml: schaal.minn: onbekende sleutel; bedoelt u 'min'?" in result.output
+    assert "kapot.toml: schaal.minn: onbekende sleutel; bedoelt u 'min'?" in result.stderr
+    assert result.stderr.endswith(
+        f"Fout: Herstel het profiel hierboven in {workspace.paths.profiles}; tot dan wordt het niet gebruikt.\n"
+    )
+
+
+def test_profielen_test_of_a_file_no_profile_knows_ends_with_exit_code_1(workspace: Settings) -> None:
+    export = workspace.paths.root / "onbekend.csv"
+    export.write_text("a;b\n1;2\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "profielen", "--test", str(export)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Fout: {export} is niet ingelezen (zie hierboven); er is niets opgeslagen.\n"
 
 
 def test_profielen_test_shows_what_an_export_gives_without_storing(workspace: Settings) -> None:

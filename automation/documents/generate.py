@@ -23,8 +23,8 @@ from automation.config import Settings
 from automation.documents.build_templates import build
 from automation.documents.catalog import DOCUMENTS, PLAN, DocSpec, school_folder_name
 from automation.documents.context import school_context
-from automation.documents.errors import DocumentsError
 from automation.documents.render import CompiledTemplate, environment
+from automation.errors import DocumentsError
 from automation.store import Store
 
 log = logging.getLogger(__name__)

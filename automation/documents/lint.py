@@ -23,9 +23,9 @@ from jinja2 import nodes
 from lxml import etree
 
 from automation.documents.catalog import DOCUMENTS
-from automation.documents.errors import DocumentsError, TemplateProblem
 from automation.documents.places import heading_above, suggestion, unclosed_blocks, under_heading
 from automation.documents.render import CompiledTemplate, environment, paragraph_text, patched_sources
+from automation.errors import DocumentsError, TemplateProblem
 
 ERROR, WARNING = "fout", "waarschuwing"
 OPEN_CLOSE = (("{{", "}}"), ("{%", "%}"))

@@ -23,9 +23,9 @@ from docxtpl import DocxTemplate, InlineImage
 from markupsafe import escape
 
 from automation.documents.charts import Chart
-from automation.documents.errors import TemplateProblem
 from automation.documents.formatting import FILTERS
 from automation.documents.places import all_keys, heading_above, short, suggestion, unclosed_blocks, under_heading
+from automation.errors import DocumentsError, TemplateProblem
 
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 XML_TAG_RE = re.compile(r"<[^>]+>")
@@ -162,8 +162,6 @@ def patched_sources(data: bytes, *, name: str) -> Iterator[tuple[str, str]]:
     try:
         tpl.init_docx()
     except Exception as exc:  # not a Word document, or damaged
-        from automation.documents.errors import DocumentsError
-
         raise DocumentsError(
             f"Sjabloon ‘{name}’ is geen leesbaar Word-document ({exc}). Sla het in Word op als .docx."
         ) from exc

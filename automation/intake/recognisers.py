@@ -12,14 +12,14 @@ import logging
 import re
 
 from automation.config import Settings
-from automation.errors import FileProblem, NotReady, ProblemKind
+from automation.errors import FileProblem, NotReady, ProblemKind, SurveyRejected
 from automation.excel.read_form import RawForm, read_form
 from automation.forms import FORMS, Kind
 from automation.intake.decide import Decision, Dropped, Note, NotMine, Recogniser, content_key
 from automation.intake.outcome import AcceptKind, DuplicateKind, RejectKind
 from automation.privacy import pseudonym
 from automation.store import Outcome, Store, dumps
-from automation.surveys.importer import SurveyImport, SurveyRejected, import_survey
+from automation.surveys.importer import SurveyImport, import_survey
 from automation.surveys.profile import all_profiles
 from automation.validation import Problem, validate
 

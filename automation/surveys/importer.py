@@ -21,7 +21,7 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from automation.errors import FileProblem
+from automation.errors import FileProblem, SurveyRejected
 from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, ZIP_MAGIC, check_package, is_panic
 from automation.schoolyear import parse_schoolyear, schoolyear
 from automation.surveys.profile import GROUPS, LoadedProfile, Profile, norm
@@ -80,15 +80,6 @@ class SurveyImport:
     source: str
     results: tuple[SurveyResult, ...]
     warnings: tuple[str, ...] = ()
-
-
-class SurveyRejected(Exception):
-    """The export cannot be imported; `message` says why in Dutch."""
-
-    def __init__(self, message: str, *, recognised: bool = True) -> None:
-        super().__init__(message)
-        self.message = message
-        self.recognised = recognised  # False: no profile knows this file
 
 
 # --- reading tables ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from automation.errors import ProfileError
 from automation.forms.peiling import THEMES
 from automation.messages import dutch_error
 
@@ -154,10 +155,6 @@ class Profile(_Strict):
 class LoadedProfile:
     profile: Profile
     source: str  # where it came from, for explanations: 'ingebouwd: generiek.toml' or a path
-
-
-class ProfileError(Exception):
-    """A profile file is wrong; the message names the file and the key."""
 
 
 def parse_profile(text: str, *, source: str) -> Profile:
