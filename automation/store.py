@@ -904,3 +904,53 @@ class Store:
         ):
             counts.setdefault(row["f"], {})[row["outcome"]] = row["n"]
         return counts
+
+    # --- privacy: removing personal details after the retention ------------------------------
+    def records_before(self, limit: str, *, unless_marked: str) -> list[Record]:
+        """Registrations of events before `limit` (ISO date) whose data does not carry the mark yet."""
+        return [
+            Record.of(row)
+            for row in self.conn.execute(
+                """SELECT * FROM records WHERE coalesce(event_date, substr(created_at, 1, 10)) < ?
+                   AND json_extract(data, '$.' || ?) IS NULL""",
+                (limit, unless_marked),
+            )
+        ]
+
+    def submissions_before(self, limit: str, *, removed: str) -> list[sqlite3.Row]:
+        """Files received for registrations of events before `limit` (or, without a registration,
+        received before it), except those already stripped (named `removed`)."""
+        return list(
+            self.conn.execute(
+                """SELECT s.* FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
+                   WHERE s.original_name != :removed AND (
+                       (r.regnr IS NOT NULL AND coalesce(r.event_date, substr(r.created_at, 1, 10)) < :limit)
+                       OR (r.regnr IS NULL AND s.received_at < :limit))""",
+                {"limit": limit, "removed": removed},
+            )
+        )
+
+    def archive_paths(self) -> dict[int, str]:
+        return {int(row[0]): row[1] for row in self.conn.execute("SELECT id, archive_path FROM submissions")}
+
+    def submissions_by_id(self, ids: set[int]) -> list[sqlite3.Row]:
+        return [row for row in self.conn.execute("SELECT * FROM submissions ORDER BY id") if row["id"] in ids]
+
+    def records_of_submissions(self, ids: set[int]) -> list[Record]:
+        """The current registrations that these submissions made or last changed."""
+        return [Record.of(row) for row in self.conn.execute("SELECT * FROM records") if row["submission_id"] in ids]
+
+    def strip_record(self, regnr: str, data: Mapping[str, Any]) -> None:
+        """Replace a registration's data by `data` (personal details removed), and forget its earlier
+        versions and the office's note about it."""
+        self.conn.execute("UPDATE records SET data = ? WHERE regnr = ?", (dumps(data), regnr))
+        self.conn.execute("DELETE FROM record_history WHERE regnr = ?", (regnr,))
+        self.conn.execute("DELETE FROM office_notes WHERE regnr = ? AND note IS NOT NULL", (regnr,))
+
+    def forget_submission(self, submission_id: int, *, removed: str, reason: str) -> None:
+        """Forget a received file's name and where its copies were; what became of it stays."""
+        self.conn.execute(
+            """UPDATE submissions SET original_name = ?, archive_path = ?, rejected_path = NULL, inbox_path = '',
+                 reasons = ?, warnings = '[]' WHERE id = ?""",
+            (removed, removed, reason, submission_id),
+        )
