@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings, load_settings
 from automation.demo import drop_correction, make_demo
 from automation.documents import build_templates as doc_builder
@@ -25,9 +26,9 @@ from automation.documents.refresh import PlanRefresher
 from automation.documents.sample import sample_context
 from automation.errors import ConfirmationNeeded, FolderError, OptionProblem, StoreError, SurveyRejected
 from automation.excel.build_form import build_all
-from automation.excel.master import REGISTER_FORMS, write_master
+from automation.excel.master import write_board_master
 from automation.excel.publish import MasterPublisher
-from automation.forms import FORMS
+from automation.forms import FORMS, event_forms
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.intake.files import candidates
 from automation.intake.pipeline import Counts
@@ -54,21 +55,10 @@ def open_runner(settings: Settings) -> Iterator[Runner]:
 
 
 def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], Path]:
-    """How the master is written: the one place that calls excel.master.write_master."""
-    board = settings.board
+    """How the master is written: the board's facts of that moment, rendered (excel.master)."""
 
     def write(moment: dt.datetime) -> Path:
-        return write_master(
-            store,
-            settings.paths.master,
-            schools=settings.schools,
-            board=board.bestuur,
-            generated=moment,
-            open_days=board.overzicht.open_dagen,
-            deadlines=board.voortgang.deadlines(),
-            monitor=board.monitor,
-            plans=doc_generate.plan_dates(settings),
-        )
+        return write_board_master(store, settings, generated=moment, plans=doc_generate.plan_dates(settings))
 
     return write
 
@@ -82,7 +72,7 @@ def master_publisher(
         store=store,
         write=_master_writer(settings, store),
         stamps=settings.paths.master_stamp,
-        registers=tuple(FORMS[form_id].register for form_id in REGISTER_FORMS),
+        registers=tuple(FORMS[form_id].register for form_id in event_forms()),
         now=now,
         push_into_excel=settings.board.overzicht.bijwerken_in_excel,
         depends_on=(settings.paths.state / doc_generate.RECORD_NAME,),  # the master shows the plans' dates
@@ -161,9 +151,36 @@ def status(settings: Settings) -> dict[str, Any]:
                 {k: entry[k] for k in ("at", "name", "outcome", "regnr", "command", "sha256", "reasons")}
                 for entry in itertools.islice(store.iter_log(), RECENT)
             ]
+            today = dt.date.today()
+            year = schoolyear(today)
+            facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=year, today=today)
+            report["schools"] = school_figures(facts)
         finally:
             store.close()
     return report
+
+
+def school_figures(facts: BoardFacts) -> dict[str, Any]:
+    """Per school what the Overzicht and the plan show, as plain data (`status --json`)."""
+    figures: dict[str, Any] = {"schooljaar": facts.schooljaar, "vorig_schooljaar": facts.comparison.last.year}
+    for brin, school in facts.schools.items():
+        regs = school.registrations
+        figures[brin] = {
+            "naam": school.name,
+            "registraties": {f: regs.this_year.of(f) for f in facts.registers},
+            "registraties_vorig_jaar_zelfde_periode": None
+            if regs.last_to_date is None
+            else {f: regs.last_to_date.of(f) for f in facts.registers},
+            "registraties_vorig_jaar": None
+            if regs.last_whole is None
+            else {f: regs.last_whole.of(f) for f in facts.registers},
+            "open_acties": school.open_cases,
+            "mijlpalen_gereed": school.milestones_done,
+            "mijlpalen_te_laat": school.milestones_late,
+            "monitor": school.monitor.summary,
+            "respondenten_leerlingen": school.monitor.judged.respondents if school.monitor.judged else None,
+        }
+    return figures
 
 
 @dataclass(frozen=True)
@@ -181,9 +198,7 @@ def demo(folder: Path, *, today: dt.date | None = None, log: Callable[[str], Non
     first = process(settings)
     store = Store.open(settings.paths.database, create=False)
     try:  # a staff member of 12AB corrects one of their school's incidents
-        (regnr,) = store.conn.execute(
-            "SELECT regnr FROM records WHERE form_id = 'incident' AND school = '12AB' ORDER BY regnr LIMIT 1 OFFSET 1"
-        ).fetchone()
+        regnr = store.regnrs("incident", school="12AB")[1]
     finally:
         store.close()
     drop_correction(made, regnr, today=today)
@@ -333,7 +348,7 @@ def rebuild(
         try:
             store = Store.open(settings.paths.database, create=False)
             try:
-                healthy = store.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+                healthy = store.healthy()
             finally:
                 store.close()
         except (StoreError, sqlite3.DatabaseError):
