@@ -26,6 +26,12 @@ def safe_name(name: str, *, fallback: str = "bestand") -> str:
     return shorten(stem, max_bytes=NAME_BYTES - len(encoded(suffix)), max_chars=120) + suffix
 
 
+def school_folder_name(brin: str, name: str) -> str:
+    """One school's folder, wherever the product writes per school (plans, confirmations, rejected
+    files): '12AB OBS De Regenboog'."""
+    return f"{brin} {safe_name(name, fallback='school')}"
+
+
 def _split_suffix(name: str) -> tuple[str, str]:
     """('melding', '.xlsx'); a 'suffix' with a space or longer than `MAX_SUFFIX` ('St. Jozef') is none."""
     stem, dot, suffix = name.rpartition(".")

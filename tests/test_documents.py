@@ -27,7 +27,7 @@ from automation.checks.board import BoardFacts
 from automation.cli import main
 from automation.config import Settings, load_settings
 from automation.documents import build_templates, formatting, lint, pdf, sample
-from automation.documents.catalog import ANNEXES, DOCUMENTS, school_folder_name
+from automation.documents.catalog import ANNEXES, DOCUMENTS
 from automation.documents.context import school_context
 from automation.documents.generate import PRODUCT_TEMPLATES, plan_dates
 from automation.documents.refresh import PlanRefresher
@@ -36,6 +36,7 @@ from automation.documents.sample import sample_context
 from automation.errors import TemplateProblem
 from automation.excel.build_form import form_file_name
 from automation.excel.fill import fill_form
+from automation.filenames import school_folder_name
 from automation.forms import FORMS
 from automation.store import Store, Tally
 

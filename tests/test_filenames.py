@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from automation.documents.catalog import PLAN, school_folder_name
-from automation.filenames import NAME_BYTES, safe_name
+from automation.documents.catalog import PLAN
+from automation.filenames import NAME_BYTES, safe_name, school_folder_name
 
 
 def fits(name: str) -> bool:

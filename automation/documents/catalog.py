@@ -50,7 +50,3 @@ ANNEXES: tuple[DocSpec, ...] = (
 )
 PLAN = DocSpec(0, PLAN_TITLE)
 DOCUMENTS: tuple[DocSpec, ...] = (PLAN, *ANNEXES)
-
-
-def school_folder_name(brin: str, name: str) -> str:
-    return f"{brin} {safe_name(name, fallback='school')}"

@@ -21,10 +21,11 @@ import jinja2
 from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings
 from automation.documents.build_templates import build
-from automation.documents.catalog import DOCUMENTS, PLAN, DocSpec, school_folder_name
+from automation.documents.catalog import DOCUMENTS, PLAN, DocSpec
 from automation.documents.context import school_context
 from automation.documents.render import CompiledTemplate, environment
 from automation.errors import DocumentsError
+from automation.filenames import school_folder_name
 from automation.store import Store
 
 log = logging.getLogger(__name__)

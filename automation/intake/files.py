@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from automation.filenames import MAX_NAME_BYTES, encoded, shorten
-from automation.filenames import safe_name as safe_name  # the pipeline names its folders with it
+from automation.filenames import MAX_NAME_BYTES, encoded, safe_name, shorten
 
 log = logging.getLogger(__name__)
 

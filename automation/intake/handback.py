@@ -19,6 +19,7 @@ from pathlib import Path
 
 from automation.config import Settings
 from automation.excel.annotate import annotate
+from automation.filenames import safe_name, school_folder_name
 from automation.forms import FORMS, FormDef, Kind
 from automation.intake import faults, files
 from automation.intake.decide import Decision
@@ -54,7 +55,7 @@ class Handback:
     def folder(self, base: Path, school: str | None) -> Path:
         """Per school, so each school's staff can be given only their own folder."""
         if school and school in self.settings.schools:
-            return base / files.safe_name(f"{school} {self.settings.schools[school]}")
+            return base / school_folder_name(school, self.settings.schools[school])
         return base / "school onbekend"
 
     def rejected_target(self, name: str, school: str | None) -> Path:
@@ -200,7 +201,7 @@ class Handback:
         if school is None and len({s["school"] for s in surveys}) > 1:
             folder = self.settings.paths.receipts / "meerdere scholen"  # an export for several schools
         name = f"{regnr} - {stem}{' (dubbel)' if duplicate else ''}.txt"
-        files.write_new(folder / files.safe_name(name), text.replace("\n", "\r\n").encode("utf-8-sig"))
+        files.write_new(folder / safe_name(name), text.replace("\n", "\r\n").encode("utf-8-sig"))
 
     def _about(self, form: FormDef | None, regnr: str) -> list[tuple[str, str]]:
         """What the registration is about, so a sender of several 'melding.xlsx' files can tell."""
