@@ -23,7 +23,7 @@ from jinja2 import nodes
 from lxml import etree
 
 from automation.documents.catalog import DOCUMENTS
-from automation.documents.places import heading_above, suggestion, unclosed_blocks, under_heading
+from automation.documents.places import heading_above, short, suggestion, unclosed_blocks, under_heading
 from automation.documents.render import CompiledTemplate, environment, paragraph_text, patched_sources
 from automation.errors import DocumentsError, TemplateProblem
 
@@ -80,7 +80,7 @@ def _check_template(
                 Finding(
                     name,
                     ERROR,
-                    f"een tag is onvolledig of fout in de alinea ‘{_short(text)}’, "
+                    f"een tag is onvolledig of fout in de alinea ‘{short(text)}’, "
                     f"{_place(key, source, exc.lineno)}. Elke {{{{ hoort een }}}} te hebben en elke "
                     f"{{% een %}}, in dezelfde alinea. (Technische melding: {exc.message})",
                 )
@@ -126,7 +126,7 @@ def unknown_names(
     def where(node: nodes.Node) -> str:
         line = getattr(node, "lineno", 0)
         text = paragraph_text(lines[line - 1]) if 0 < line <= len(lines) else ""
-        return f" (in de alinea ‘{_short(text)}’, {_place(part, source, line)})" if text else ""
+        return f" (in de alinea ‘{short(text)}’, {_place(part, source, line)})" if text else ""
 
     def meant(wrong: str, known: Iterable[str]) -> str:
         found = suggestion(wrong, known)
@@ -202,10 +202,6 @@ def _dotted(node: nodes.Node) -> str:
     return "…"
 
 
-def _short(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # --- tags that Word split --------------------------------------------------------------------
 
 
@@ -245,7 +241,7 @@ def _paragraph_tags(name: str, p: Any) -> list[Finding]:
                     name,
                     ERROR,
                     f"bij een {opening} hoort een {closing} in dezelfde alinea, en dat klopt niet in "
-                    f"‘{_short(full)}’. Maak de tag af, of zet de hele tag in één alinea.",
+                    f"‘{short(full)}’. Maak de tag af, of zet de hele tag in één alinea.",
                 )
             )
     starts, position = [], 0
