@@ -32,6 +32,16 @@ def schoolyear(day: dt.date) -> str:
     return f"{year}-{year + 1}"
 
 
+def first_day(year: str) -> dt.date:
+    """1 August of the school year `year`."""
+    return dt.date(int(year[:4]), 8, 1)
+
+
+def last_day(year: str) -> dt.date:
+    """31 July of the school year `year`."""
+    return dt.date(int(year[:4]) + 1, 7, 31)
+
+
 def previous(year: str) -> str:
     first = int(year[:4]) - 1
     return f"{first}-{first + 1}"

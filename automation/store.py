@@ -600,18 +600,17 @@ class Store:
             tuple(form_ids),
         )
 
-    def records(self, form_ids: Sequence[str]) -> list[Record]:
-        """The current registrations of these forms, with the office's status, in number order."""
+    def records(self, form_ids: Sequence[str]) -> Iterator[Record]:
+        """The current registrations of these forms, with the office's status, in number order:
+        streamed, so memory stays flat however many there are."""
         marks = ",".join("?" * len(form_ids))
-        return [
-            Record.of(row)
-            for row in self.conn.execute(
-                f"""SELECT r.*, n.status AS office_status FROM records r
-                    LEFT JOIN office_notes n ON n.regnr = r.regnr
-                    WHERE r.form_id IN ({marks}) ORDER BY r.regnr""",
-                tuple(form_ids),
-            )
-        ]
+        for row in self.conn.execute(
+            f"""SELECT r.*, n.status AS office_status FROM records r
+                LEFT JOIN office_notes n ON n.regnr = r.regnr
+                WHERE r.form_id IN ({marks}) ORDER BY r.regnr""",
+            tuple(form_ids),
+        ):
+            yield Record.of(row)
 
     def filled_forms(self, form_id: str) -> list[Record]:
         """Every registration of a form, oldest first (by its date, then when it was last changed):

@@ -195,7 +195,7 @@ def test_a_sixth_form_is_validated_stored_counted_and_shown_with_no_other_edit(
     store = Store.open(workspace.paths.database, create=False)
     try:
         (regnr,) = store.regnrs("vernieling", school="12AB")
-        (record,) = store.records(["vernieling"])
+        (record,) = list(store.records(["vernieling"]))
     finally:
         store.close()
     assert regnr == f"VRN-{TODAY.year}-0001" and record.data["soort"] == "graffiti"

@@ -1,1 +1,2 @@
-"""Pure rules over stored data: school years, open actions, milestones. No files, no clock."""
+"""Pure rules over stored data: the board's facts (board.py), open actions, milestones, the monitor
+check and the Vensters text. No files, no clock: 'today' is passed in."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from automation.checks.monitor import MonitorCheck, check_school, pupil_surveys
 from automation.checks.vensters import latest_scores, vensters, warning
 from automation.config import BoardConfig
 from automation.forms import FORMS, event_forms
-from automation.schoolyear import previous, schoolyear
+from automation.schoolyear import first_day, last_day, previous, schoolyear
 from automation.store import Record, Store, Tally, ThemeScore
 
 # --- the school year: running, finished or still to come -------------------------------------
@@ -43,7 +43,7 @@ class Period:
 
     @classmethod
     def of(cls, year: str, today: dt.date) -> Period:
-        start, end = dt.date(int(year[:4]), 8, 1), dt.date(int(year[:4]) + 1, 7, 31)
+        start, end = first_day(year), last_day(year)
         if today < start:
             return cls(year, start, end, COMING, None)
         if today > end:
@@ -163,17 +163,14 @@ class DutyCount:
         return self.reportable - self.reported
 
 
-def count_duties(records: Iterable[Record], *, schooljaar: str) -> dict[str, DutyCount]:
-    """Per school: the cases of `schooljaar` a reporting duty applies to, and how many were reported."""
-    duties: dict[str, DutyCount] = {}
-    for rec in records:
-        if rec.event_date is None or schoolyear(rec.event_date) != schooljaar:
-            continue
-        for duty in FORMS[rec.form_id].duties:
-            if duty.applies(rec.data):
-                old = duties.get(rec.school, DutyCount())
-                duties[rec.school] = DutyCount(old.reportable + 1, old.reported + duty.done.holds(rec.data))
-    return duties
+def count_duty(duties: dict[str, DutyCount], rec: Record, *, schooljaar: str) -> None:
+    """Count a registration of `schooljaar` a reporting duty applies to (and whether it was reported)."""
+    if rec.event_date is None or schoolyear(rec.event_date) != schooljaar:
+        return
+    for duty in FORMS[rec.form_id].duties:
+        if duty.applies(rec.data):
+            old = duties.get(rec.school, DutyCount())
+            duties[rec.school] = DutyCount(old.reportable + 1, old.reported + duty.done.holds(rec.data))
 
 
 # --- the school form -------------------------------------------------------------------------
@@ -200,11 +197,11 @@ def choose_school_forms(records: Sequence[Record], *, schooljaar: str) -> dict[s
     forms: dict[str, list[SchoolForm]] = {}
     for rec in records:
         forms.setdefault(rec.school, []).append(SchoolForm(rec.data, rec.regnr, rec.event_date))
-    end = dt.date(int(schooljaar[:4]) + 1, 8, 1)
+    end = last_day(schooljaar)
     chosen: dict[str, SchoolForm] = {}
     for brin, found in forms.items():
         this_year = [f for f in found if f.of_year(schooljaar)]
-        earlier = [f for f in found if f.filled is not None and f.filled < end]
+        earlier = [f for f in found if f.filled is not None and f.filled <= end]
         chosen[brin] = (this_year or earlier or found)[-1]
     return chosen
 
@@ -289,14 +286,13 @@ def board_facts(
 ) -> BoardFacts:
     """Read what the outputs need from the store once, and work out the board's facts."""
     registers = event_forms()
-    records = store.records(registers)
     return compute(
         board,
         choices=choices,
         schooljaar=schooljaar,
         today=today,
         registers=registers,
-        records=records,
+        records=store.records(registers),
         tallies=store.tallies({f: _counted(f) for f in registers}),
         school_forms=store.filled_forms("school"),
         surveys=store.survey_scores(),
@@ -312,7 +308,7 @@ def compute(
     schooljaar: str,
     today: dt.date,
     registers: tuple[str, ...],
-    records: Sequence[Record],
+    records: Iterable[Record],
     tallies: Sequence[Tally],
     school_forms: Sequence[Record],
     surveys: Sequence[ThemeScore],
@@ -321,10 +317,15 @@ def compute(
 ) -> BoardFacts:
     """The board's facts from what was read: a pure function."""
     cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in tallies), default=None))
-    actions = open_actions(
-        (_registration(r) for r in records if r.form_id in registers), today=today, open_days=board.overzicht.open_dagen
-    )
-    duties = count_duties(records, schooljaar=schooljaar)
+    duties: dict[str, DutyCount] = {}
+
+    def registrations() -> Iterator[Registration]:  # one pass over the records: memory stays flat
+        for rec in records:
+            if rec.form_id in registers:
+                count_duty(duties, rec, schooljaar=schooljaar)
+                yield _registration(rec)
+
+    actions = open_actions(registrations(), today=today, open_days=board.overzicht.open_dagen)
     forms = choose_school_forms(school_forms, schooljaar=schooljaar)
     last_forms = choose_school_forms(school_forms, schooljaar=previous(schooljaar))
     deadlines = board.voortgang.deadlines()
