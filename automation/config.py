@@ -196,7 +196,7 @@ class Paths:
 
     @property
     def master_stamp(self) -> Path:
-        """Size and time of the master as we last wrote it (to see whether the office saved it)."""
+        """The SHA-256 of each master as we last wrote it (to see whether the office saved it since)."""
         return self.state / "overzicht.json"
 
     @property
