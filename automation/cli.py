@@ -234,6 +234,26 @@ def _moment(text: str | None) -> str:
     return datetime.fromisoformat(text).strftime("%d-%m-%Y %H:%M:%S") if text else "(loopt nog of afgebroken)"
 
 
+def school_lines(figures: dict[str, Any]) -> list[str]:
+    """Per school what the Overzicht shows (the same computed facts)."""
+    if not figures:
+        return []
+    year, last = figures["schooljaar"], figures["vorig_schooljaar"]
+    lines = ["", f"Per school, schooljaar {year} (tussen haakjes: heel {last}):"]
+    for brin, school in figures.items():
+        if not isinstance(school, dict):
+            continue
+        before = school["registraties_vorig_jaar"]
+        shown = "geen gegevens" if before is None else str(sum(before.values()))
+        actions = school["open_acties"]
+        lines.append(
+            f"  {brin} {school['naam']}: {sum(school['registraties'].values())} registraties ({shown}), "
+            f"{actions} open {'actie' if actions == 1 else 'acties'}, mijlpalen {school['mijlpalen_gereed']} gereed "
+            f"en {school['mijlpalen_te_laat']} te laat, monitor: {school['monitor']}"
+        )
+    return lines
+
+
 def status_lines(report: dict[str, Any]) -> list[str]:
     lines = [f"{PATH_LABELS.get(key, key):18} {value}" for key, value in report["paths"].items()]
     lines.append(f"{'Wacht in de inbox':18} {report['inbox_waiting']}")
@@ -241,6 +261,7 @@ def status_lines(report: dict[str, Any]) -> list[str]:
     if records:
         lines.append("")
         lines.append("Registraties (na correcties): " + ", ".join(f"{FORMS[k].title} {n}" for k, n in records.items()))
+    lines += school_lines(report.get("schools") or {})
     lines.append("")
     lines.append("Ontvangen bestanden:")
     for form_id, outcomes in sorted(report["counts"].items()):
