@@ -13,7 +13,7 @@ from automation import app
 from automation.cli import main
 from automation.config import Settings
 from tests.conftest import Filler
-from tests.test_office_notes import office_columns, type_in_master
+from tests.helpers import office_columns, type_in_master
 
 
 def logboek(settings: Settings) -> list[dict[str, object]]:

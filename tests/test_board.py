@@ -26,7 +26,7 @@ from automation.forms.model import Field, FormDef, Kind, Register, Section
 from automation.schoolyear import previous, schoolyear, start_year
 from automation.store import Store
 from tests.conftest import Filler, valid_values
-from tests.test_documents import document_text
+from tests.helpers import document_text
 
 TODAY = dt.date.today()
 YEAR = schoolyear(TODAY)
@@ -84,6 +84,7 @@ def status_json(settings: Settings) -> dict[str, Any]:
     return dict(json.loads(result.output))
 
 
+@pytest.mark.slow
 def test_the_overzicht_the_plan_vensters_and_status_give_the_same_figures(workspace: Settings, drop: Filler) -> None:
     for n, (brin, form_id, day) in enumerate(DROPS):
         drop(form_id, f"{form_id}-{n}.xlsx", seed=n + 1, school=brin, datum=day, datum_ingevuld=TODAY)
@@ -169,6 +170,7 @@ def sixth_form() -> Iterator[FormDef]:
         del FORMS[VERNIELING.id]
 
 
+@pytest.mark.slow
 def test_a_sixth_form_is_validated_stored_counted_and_shown_with_no_other_edit(
     workspace: Settings, sixth_form: FormDef, tmp_path: Path
 ) -> None:

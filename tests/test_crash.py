@@ -19,7 +19,7 @@ from automation.excel.fill import variants
 from automation.intake import faults
 from tests.conftest import Filler
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="uses SIGKILL")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="uses SIGKILL")]
 
 
 # where to kill, and how many passes of that point to allow first (groups of 50 are committed

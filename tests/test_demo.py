@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from automation.cli import main
 
 
+@pytest.mark.slow
 def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     for _ in range(2):  # a second demo renews its own folder

@@ -39,40 +39,13 @@ from automation.excel.fill import fill_form
 from automation.filenames import school_folder_name
 from automation.forms import FORMS
 from automation.store import Store, Tally
+from tests.helpers import document_text, element_text
 
 TODAY = dt.date(2026, 11, 28)
 YEAR = "2026-2027"
 GOLDEN = Path(__file__).parent / "golden" / "documents"
 PUPIL_REF = "QX4711"
 SECRET_STORY = "Zebrapadruzie bij de bakfiets van meester Kees"
-
-
-def document_text(path: Path | bytes) -> list[str]:
-    """Normalised text: header and footer, then every paragraph and table cell in order."""
-    doc = Document(io.BytesIO(path) if isinstance(path, bytes) else str(path))
-    lines: list[str] = []
-    section = doc.sections[0]
-    for part in (section.header, section.footer):
-        lines += [f"[{'kop' if part is section.header else 'voet'}] {p.text}" for p in part.paragraphs if p.text]
-    for block in doc.element.body.iterchildren():
-        if block.tag == qn("w:p"):
-            text = _text(block)
-            if block.find(".//" + qn("w:drawing")) is not None:
-                text += "[afbeelding]"
-            if text.strip():
-                lines.append(re.sub(r"\s+", " ", text).strip())
-        elif block.tag == qn("w:tbl"):
-            for row in block.iter(qn("w:tr")):
-                cells = [re.sub(r"\s+", " ", _text(tc)).strip() for tc in row.iter(qn("w:tc"))]
-                lines.append(" | ".join(cells))
-    return lines
-
-
-def _text(element: Any) -> str:
-    """Text with tabs and line breaks as spaces (paragraphs are joined by the caller)."""
-    return "".join(
-        (node.text or "") if node.tag == qn("w:t") else " " for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:br"))
-    )
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +122,7 @@ def test_golden_text_of_the_plan_and_annexes_for_school_12ab(demo_folder: Settin
         assert got == golden.read_text(encoding="utf-8"), f"{spec.template_name} differs from {golden}"
 
 
+@pytest.mark.slow
 def test_generating_twice_gives_the_same_text(demo_folder: Settings, tmp_path: Path) -> None:
     copy = tmp_path / "kopie"
     shutil.copytree(demo_folder.paths.root, copy)
@@ -200,6 +174,7 @@ def test_form_annexes_print_the_same_form_definitions_as_the_excel_forms(demo_fo
         assert "56EF – IKC De Vlinder" in text
 
 
+@pytest.mark.slow
 def test_every_template_renders_with_a_complete_example_and_with_missing_facts(tmp_path: Path) -> None:
     env = environment()
     for spec in DOCUMENTS:
@@ -311,6 +286,7 @@ def test_filters_pass_missing_facts_through() -> None:
     assert formatting.getal(3.456, 2) == "3,46"
 
 
+@pytest.mark.slow
 def test_plan_command_after_the_demo_and_its_errors(demo_folder: Settings, tmp_path: Path) -> None:
     copy = tmp_path / "kopie"
     shutil.copytree(demo_folder.paths.root, copy)
@@ -328,6 +304,7 @@ def test_plan_command_after_the_demo_and_its_errors(demo_folder: Settings, tmp_p
     assert unknown.stderr == "Fout: School 99XX staat niet in veiligheid.toml; bekende scholen: 12AB, 34CD, 56EF.\n"
 
 
+@pytest.mark.slow
 def test_templates_build_keeps_the_offices_own_and_check_reports_what_broke(
     demo_folder: Settings, tmp_path: Path
 ) -> None:
@@ -365,6 +342,7 @@ def test_templates_build_keeps_the_offices_own_and_check_reports_what_broke(
         assert "Unexpected" not in output and "Jinja" not in output and "README" not in output
 
 
+@pytest.mark.slow
 def test_pdf_says_plainly_when_libreoffice_is_not_installed(
     demo_folder: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -378,6 +356,7 @@ def test_pdf_says_plainly_when_libreoffice_is_not_installed(
     assert not list(copy.rglob("*.pdf"))
 
 
+@pytest.mark.slow
 def test_the_watcher_regenerates_a_school_once_its_burst_of_files_has_settled(
     demo_folder: Settings, tmp_path: Path, blank_forms: Path
 ) -> None:
@@ -566,6 +545,7 @@ def test_a_school_that_meets_the_law_has_no_monitor_row() -> None:
 # --- layout ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_layout_rows_stay_whole_tables_are_as_wide_and_every_document_has_its_footer() -> None:
     for spec in DOCUMENTS:
         doc = Document(io.BytesIO(build_templates.build(spec)))
@@ -598,7 +578,7 @@ def test_the_form_annexes_explain_the_stars_before_the_questions() -> None:
         body = Document(io.BytesIO(build_templates.build(annex))).element.body
         blocks = [b for b in body.iterchildren() if b.tag in (qn("w:p"), qn("w:tbl"))]
         first_table = next(i for i, b in enumerate(blocks) if b.tag == qn("w:tbl"))
-        note = next(i for i, b in enumerate(blocks) if "Velden met * zijn verplicht" in _text(b))
+        note = next(i for i, b in enumerate(blocks) if "Velden met * zijn verplicht" in element_text(b))
         assert note < first_table
 
 
@@ -617,6 +597,7 @@ def test_generated_documents_carry_the_school_the_board_and_the_time_they_were_m
         assert f"<Company>{demo_folder.board.bestuur}</Company>" in zf.read("docProps/app.xml").decode()
 
 
+@pytest.mark.slow
 def test_a_run_without_pdf_removes_the_old_pdf_of_each_document_it_made(demo_folder: Settings, tmp_path: Path) -> None:
     copy = tmp_path / "kopie"
     shutil.copytree(demo_folder.paths.root, copy)

@@ -32,7 +32,7 @@ from automation.excel.read_form import read_form
 from automation.intake import files
 from automation.surveys import samples
 from tests.conftest import Filler
-from tests.test_intake import _with_part_changed, _xlsm, explanation, handed_back, master_sheet, only_submission, rows
+from tests.helpers import as_xlsm, explanation, handed_back, master_sheet, only_submission, rows, with_part_changed
 
 MB = 1024 * 1024
 DEFAULT_LIMIT = 20 * 25 * MB  # what the intake allows unpacked with the default 25 MB per file
@@ -216,21 +216,21 @@ HOSTILE: dict[str, tuple[Callable[[bytes], bytes], str, str]] = {
     "alleen de kop.xlsx": (lambda f: f[:100], "beschadigd", "beschadigd of niet volledig opgeslagen"),
     "afgebroken blad.xlsx": (cut_stream, "beschadigd", "beschadigd of niet volledig opgeslagen"),
     "met macroproject.xlsx": (vba_only, "xlsm", "met macro's"),
-    "met macro's.xlsm": (_xlsm, "xlsm", "met macro's"),
+    "met macro's.xlsm": (as_xlsm, "xlsm", "met macro's"),
     "versie oneindig.xlsx": (
-        lambda f: _with_part_changed(f, "xl/workbook.xml", b'name="vf_versie">1<', b'name="vf_versie">1e999<'),
+        lambda f: with_part_changed(f, "xl/workbook.xml", b'name="vf_versie">1<', b'name="vf_versie">1e999<'),
         "onbekende-versie",
         "in versie 1e999, die dit systeem niet kent",
     ),
     "blad weg.xlsx": (
-        lambda f: _with_part_changed(
+        lambda f: with_part_changed(
             f, "xl/workbook.xml", b"<definedName name=\"datum\">'Formulier'", b"<definedName name=\"datum\">'Weg'"
         ),
         "onbekende-werkmap",
         "ontbreekt het werkblad 'Weg'",
     ),
     "cel nul.xlsx": (
-        lambda f: _with_part_changed(
+        lambda f: with_part_changed(
             f,
             "xl/workbook.xml",
             b"<definedName name=\"datum\">'Formulier'!$B$7",

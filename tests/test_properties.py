@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import python_calamine
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
@@ -55,6 +56,7 @@ cell_values = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(form_id=st.sampled_from(list(FORMS)), data=st.data())
 def test_validation_of_any_cell_values_gives_a_record_or_reasons_never_an_exception(form_id: str, data: Any) -> None:
@@ -73,6 +75,7 @@ def test_validation_of_any_cell_values_gives_a_record_or_reasons_never_an_except
         assert all(math.isfinite(v) for v in floats)  # Excel cannot hold NaN or infinity
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(form_id=st.sampled_from(list(FORMS)), data=st.data())
 def test_accepted_values_round_trip_through_the_stored_form(form_id: str, data: Any) -> None:
@@ -243,6 +246,7 @@ def _assert_import_or_rejection(data: bytes, name: str) -> None:
                 assert value is None or math.isfinite(value)
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(export=random_exports())
 def test_any_csv_text_gives_an_import_or_a_rejection(export: tuple[bytes, str]) -> None:
@@ -306,6 +310,7 @@ def mutated_exports(draw: st.DrawFn) -> tuple[bytes, str]:
     return bytes(buffer), name
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(export=mutated_exports())
 def test_a_mutated_real_export_gives_an_import_or_a_rejection(export: tuple[bytes, str]) -> None:
@@ -491,6 +496,7 @@ def mutated_forms(draw: st.DrawFn) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @settings(
     max_examples=500,
     deadline=None,
@@ -543,6 +549,7 @@ def sheet_xml(draw: st.DrawFn) -> bytes:
     ).encode()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -560,6 +567,7 @@ def test_the_measured_extent_of_a_sheet_is_never_less_than_what_calamine_reads(b
         assert end[0] + 1 <= extent[0] and end[1] + 1 <= extent[1], (end, extent)
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_through_the_intake_no_mutated_file_is_ever_lost(blank_forms: Path, data: Any) -> None:
@@ -586,6 +594,7 @@ def test_through_the_intake_no_mutated_file_is_ever_lost(blank_forms: Path, data
         assert len(rejected) == counts.rejected
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     cells=st.lists(

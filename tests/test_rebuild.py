@@ -16,7 +16,7 @@ from automation.config import Settings
 from automation.schoolyear import schoolyear
 from automation.surveys import samples
 from tests.conftest import Filler
-from tests.test_office_notes import office_columns, type_in_master
+from tests.helpers import office_columns, type_in_master
 
 
 def snapshot(settings: Settings) -> dict[str, object]:

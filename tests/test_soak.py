@@ -17,7 +17,10 @@ import pytest
 from automation.store import ACCEPTED, DUPLICATE
 from bench.soak import EXPECTED, SoakResult, run_soak
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads the watcher's memory from /proc")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform != "linux", reason="reads the watcher's memory from /proc"),
+]
 
 
 @pytest.fixture(scope="module")
