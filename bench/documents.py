@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from automation import app, demo  # noqa: E402
+from automation.checks.board import board_facts  # noqa: E402
 from automation.config import Settings, load_settings  # noqa: E402
 from automation.documents.catalog import DOCUMENTS  # noqa: E402
 from automation.documents.context import school_context  # noqa: E402
-from automation.checks.board import board_facts  # noqa: E402
 from automation.documents.generate import TemplateSet, template_folders  # noqa: E402
 from automation.store import ACCEPTED, Store, dumps  # noqa: E402
 from automation.workspace import init_workspace  # noqa: E402
