@@ -1,4 +1,5 @@
-"""Survey exports in, aggregates stored, the legal monitor check and the Vensters text out (issue 4).
+"""Survey exports in, aggregates stored, the legal monitor check and the Vensters text out (issue 4);
+the monitor check's own rules, as a pure function, are in test_monitor.py.
 
 Real exports in three layouts (a generic UTF-8 CSV, the action plan's survey as Dutch Excel writes
 CSV — ';', Windows-1252, decimal commas — and a per-question aggregate in .xlsx read by a profile
@@ -15,10 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from automation import app
-from automation.checks.monitor import ATTENTION, FAILS, MEETS, PupilSurvey, check_school
 from automation.checks.vensters import vensters
 from automation.cli import main
-from automation.config import Monitor, Settings
+from automation.config import Settings
 from automation.errors import SurveyRejected
 from automation.schoolyear import schoolyear
 from automation.store import Store, ThemeScore
@@ -341,118 +341,6 @@ def test_profielen_test_shows_what_an_export_gives_without_storing(workspace: Se
     assert "Herkend door het profiel 'Tevredenheidspeiling actieplan (vier thema's)'" in result.output
     assert "34CD CBS Het Anker · leerlingen" in result.output
     assert not workspace.paths.database.exists() or scores(workspace) == []
-
-
-# --- the monitor check, each requirement both ways -------------------------------------------------
-CFG = Monitor()
-FORM = {
-    "coordinator_naam": "Sanne de Wit",
-    "coordinator_functie": "intern begeleider",
-    "leerlingen_groep_5_8": 200,
-    "datum_ingevuld": "2026-10-01",
-}
-FULL = frozenset({"veiligheidsbeleving", "aantasting_veiligheid", "welbevinden"})
-
-
-def survey(**changes: object) -> PupilSurvey:
-    values: dict[str, object] = {
-        "instrument": "ZIEN!",
-        "respondents": 180,
-        "groepen": (5, 6, 7, 8),
-        "themes": FULL,
-        "afname": dt.date(2026, 11, 1),
-    }
-    return PupilSurvey(**(values | changes))  # type: ignore[arg-type]
-
-
-def verdicts(
-    surveys: list[PupilSurvey], form: dict[str, object] | None = None, *, today: dt.date = dt.date(2026, 11, 28)
-) -> dict[str, tuple[str, str]]:
-    check = check_school(
-        school="12AB",
-        schooljaar="2026-2027",
-        surveys=surveys,
-        school_form=FORM if form is None else form,
-        cfg=CFG,
-        today=today,
-    )
-    return {r.key: (r.verdict, r.reason) for r in check.requirements}
-
-
-def test_a_school_that_does_everything_meets_every_requirement() -> None:
-    check = check_school(
-        school="12AB",
-        schooljaar="2026-2027",
-        surveys=[survey()],
-        school_form=FORM,
-        cfg=CFG,
-        today=dt.date(2026, 11, 28),
-    )
-    assert check.overall == MEETS and check.summary == "voldoet"
-    assert {r.verdict for r in check.requirements} == {MEETS}
-
-
-def test_not_measured_is_attention_before_the_month_and_fails_after_it() -> None:
-    early = verdicts([], today=dt.date(2027, 3, 31))
-    late = verdicts([], today=dt.date(2027, 4, 1))
-    assert early["gemeten"][0] == ATTENTION and "vóór april" in early["gemeten"][1]
-    assert late["gemeten"][0] == FAILS and "de afgesproken maand (april) is voorbij" in late["gemeten"][1]
-    after = verdicts([], today=dt.date(2027, 9, 1))  # the school year is over
-    assert after["gemeten"][0] == FAILS and "minstens één keer per schooljaar" in after["gemeten"][1]
-
-
-def test_representative_needs_groups_5_to_8_and_enough_response() -> None:
-    assert verdicts([survey()])["representatief"][0] == MEETS  # 180 of 200
-    missing = verdicts([survey(groepen=(5, 6, 7))])["representatief"]
-    assert missing[0] == FAILS and "Groep 8 deed niet mee" in missing[1]
-    low = verdicts([survey(respondents=120)])["representatief"]
-    assert low[0] == FAILS and "120 van 200" in low[1] and "(60%)" in low[1] and "minimaal 70%" in low[1]
-    unknown = verdicts([survey()], {k: v for k, v in FORM.items() if k != "leerlingen_groep_5_8"})["representatief"]
-    assert unknown[0] == ATTENTION and "ontbreekt in het schoolformulier" in unknown[1]
-
-
-def test_the_four_action_plan_themes_alone_do_not_cover_the_law_and_the_check_says_so() -> None:
-    plan = frozenset({"leefklimaat_groep", "leerklimaat_groep", "leefklimaat_school", "samenwerking_ouders"})
-    verdict, reason = verdicts([survey(themes=plan)])["onderdelen"]
-    assert verdict == FAILS
-    assert reason.startswith("Niet gemeten: veiligheidsbeleving en aantasting van de veiligheid.")
-    assert "Wel gemeten: welbevinden (via Leefklimaat in de groep en Leefklimaat op school)" in reason
-    assert "De vier thema's van het actieplan" in reason and "meten geen veiligheidsbeleving" in reason
-    assert verdicts([survey()])["onderdelen"][0] == MEETS
-
-
-def test_an_instrument_off_the_list_asks_for_the_suppliers_confirmation() -> None:
-    assert verdicts([survey(instrument="Zien leerlingvragenlijst")])["instrument"][0] == MEETS
-    assert verdicts([survey(instrument="KiVa-monitor")])["instrument"][0] == MEETS
-    assert verdicts([survey(instrument="Geen KiVa")])["instrument"][0] == ATTENTION
-    verdict, reason = verdicts([survey(instrument="Tevredenheidspeiling")])["instrument"]
-    assert verdict == ATTENTION and "Vraag de leverancier te bevestigen" in reason
-
-
-def test_each_survey_is_judged_on_its_own_and_the_best_one_counts() -> None:
-    plan = frozenset({"leefklimaat_groep", "leerklimaat_groep", "leefklimaat_school", "samenwerking_ouders"})
-    satisfaction = survey(instrument="Tevredenheidspeiling", respondents=180, themes=plan)
-    tiny_monitor = survey(instrument="ZIEN!", respondents=3, groepen=(7,))
-    found = verdicts([satisfaction, tiny_monitor])
-    # 3 pupils of one group do not make the satisfaction survey's 180 pupils measure safety
-    assert found["onderdelen"][0] == FAILS or found["representatief"][0] == FAILS
-    assert "beoordeeld is de peiling die er het best aan voldoet" in found["gemeten"][1]
-    both = verdicts([satisfaction, survey(instrument="ZIEN!", respondents=170)])
-    assert {key: verdict for key, (verdict, _) in both.items()} == dict.fromkeys(both, MEETS)
-
-
-def test_the_overview_line_separates_what_fails_from_what_needs_attention() -> None:
-    check = check_school(
-        school="12AB", schooljaar="2026-2027", surveys=[], school_form={}, cfg=CFG, today=dt.date(2026, 11, 28)
-    )
-    assert check.summary == "voldoet niet: geen coördinator · aandacht: nog geen peiling, geen instrument"
-
-
-def test_a_coordinator_must_be_named_on_this_years_school_form() -> None:
-    assert verdicts([survey()])["coordinator"] == (MEETS, "Sanne de Wit (intern begeleider).")
-    assert verdicts([survey()], {})["coordinator"][0] == FAILS
-    old = verdicts([survey()], FORM | {"datum_ingevuld": "2025-10-01"})["coordinator"]
-    assert old[0] == ATTENTION and "2025-2026" in old[1]
 
 
 # --- Vensters and the master ------------------------------------------------------------------------
