@@ -1,14 +1,18 @@
-"""The SQLite store on a real file: finished marks survive a rolled-back group; schema guard."""
+"""The SQLite store: on a real file, finished marks survive a rolled-back group and the schema is guarded;
+in memory, each typed query answers what was stored."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from automation.errors import StoreError
-from automation.store import REJECTED, Store, Submission
+from automation.store import REJECTED, SCHEMA_VERSION, Record, Store, Submission, Tally, ThemeScore
+from automation.surveys.importer import SurveyResult, ThemeAggregate
 
 
 def submission(n: int) -> Submission:
@@ -92,3 +96,229 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
     store.add_event(at="2026-11-02T10:00:00", kind="overzicht in kopie", name="x.xlsx", message="m")
     assert [e["name"] for e in store.iter_log()] == ["x.xlsx", "a.xlsx"]  # events merged by time
     store.close()
+
+
+# --- the typed queries, on a store in memory ---------------------------------------------------------
+AT = "2026-11-28T10:00:00"
+
+
+def add(
+    store: Store,
+    regnr: str,
+    *,
+    form_id: str = "incident",
+    school: str = "12AB",
+    event_date: str | None = "2026-11-02",
+    data: dict[str, object] | None = None,
+    at: str = AT,
+) -> None:
+    """A registration as the intake stores it: the file received, then its record."""
+    sub_id = store.add_submission(submission(store.last_submission_id() + 1), run_id=None, regnr=regnr)
+    store.insert_record(
+        regnr=regnr,
+        form_id=form_id,
+        school=school,
+        event_date=event_date,
+        data=data if data is not None else {"school": school},
+        submission_id=sub_id,
+        at=at,
+    )
+
+
+def correct(store: Store, regnr: str, *, data: dict[str, object], at: str) -> int:
+    """A correction of the registration: a new file replaces its data."""
+    sub_id = store.add_submission(submission(store.last_submission_id() + 1), run_id=None, regnr=regnr)
+    old = store.record(regnr)
+    assert old is not None
+    return store.replace_record(
+        regnr=regnr, school=old["school"], event_date=old["event_date"], data=data, submission_id=sub_id, at=at
+    )
+
+
+def test_a_store_in_memory_is_new_healthy_and_empty() -> None:
+    store = Store.memory()
+    assert store.healthy()
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert list(store.records(["incident"])) == []
+    assert store.tallies({}) == [] and store.tallies({"incident": "categorie"}) == []
+    assert store.survey_scores() == [] and list(store.versions()) == []
+
+
+def test_registration_numbers_count_per_prefix_and_year_and_follow_a_claimed_one() -> None:
+    store = Store.memory()
+    assert [store.next_regnr("INC", 2026) for _ in range(2)] == ["INC-2026-0001", "INC-2026-0002"]
+    assert store.next_regnr("AG", 2026) == "AG-2026-0001"
+    assert store.next_regnr("INC", 2027) == "INC-2027-0001"
+    store.claim_regnr("INC-2026-0041")  # a rebuild restores a number given out before
+    store.claim_regnr("INC-2026-0007")  # an older one does not take the count back
+    assert store.next_regnr("INC", 2026) == "INC-2026-0042"
+
+
+def test_records_are_typed_decoded_with_the_office_status_and_in_number_order() -> None:
+    store = Store.memory()
+    add(store, "INC-2026-0002", data={"categorie": "pesten", "datum": dt.date(2026, 11, 2)})
+    add(store, "INC-2026-0001", school="34CD", event_date=None)
+    add(store, "AG-2026-0001", form_id="agressie")
+    store.save_office_notes({"INC-2026-0002": ("afgesloten", "gesprek gevoerd")}, at=AT)
+
+    assert list(store.records(["incident"])) == [
+        Record(
+            regnr="INC-2026-0001",
+            form_id="incident",
+            school="34CD",
+            event_date=None,
+            version=1,
+            data={"school": "34CD"},
+            submission_id=2,
+            created_at=AT,
+            updated_at=AT,
+            office_status=None,
+        ),
+        Record(
+            regnr="INC-2026-0002",
+            form_id="incident",
+            school="12AB",
+            event_date=dt.date(2026, 11, 2),
+            version=1,
+            data={"categorie": "pesten", "datum": "2026-11-02"},  # dates are stored as ISO text
+            submission_id=1,
+            created_at=AT,
+            updated_at=AT,
+            office_status="afgesloten",
+        ),
+    ]
+    assert [r.regnr for r in store.records(["agressie", "incident"])] == [
+        "AG-2026-0001",
+        "INC-2026-0001",
+        "INC-2026-0002",
+    ]
+
+
+def test_a_correction_is_the_next_version_and_keeps_when_the_record_was_made() -> None:
+    store = Store.memory()
+    add(store, "INC-2026-0001", data={"categorie": "pesten"})
+    assert correct(store, "INC-2026-0001", data={"categorie": "discriminatie"}, at="2026-11-29T09:00:00") == 2
+    (record,) = store.records(["incident"])
+    assert (record.version, record.data, record.submission_id) == (2, {"categorie": "discriminatie"}, 2)
+    assert (record.created_at, record.updated_at) == (AT, "2026-11-29T09:00:00")
+    assert store.corrected_by(2) and not store.corrected_by(1)
+    history = store.conn.execute("SELECT regnr, version, data, replaced_by FROM record_history").fetchall()
+    assert [tuple(r) for r in history] == [("INC-2026-0001", 1, '{"categorie": "pesten"}', 2)]
+
+
+def test_filled_forms_are_oldest_first_so_a_schools_last_one_is_its_latest() -> None:
+    store = Store.memory()
+    add(store, "SCH-2026-0002", form_id="school", event_date="2026-10-01", at="2026-10-01T08:00:00")
+    add(store, "SCH-2026-0001", form_id="school", event_date="2025-10-01", at="2025-10-01T08:00:00")
+    add(store, "SCH-2026-0003", form_id="school", event_date="2026-10-01", at="2026-09-30T08:00:00")
+    add(store, "INC-2026-0001")
+    assert [r.regnr for r in store.filled_forms("school")] == ["SCH-2026-0001", "SCH-2026-0003", "SCH-2026-0002"]
+    assert store.filled_forms("peiling") == []
+
+
+def test_tallies_count_per_form_school_day_and_the_forms_counted_field() -> None:
+    store = Store.memory()
+    add(store, "INC-2026-0001", data={"categorie": "pesten"})
+    add(store, "INC-2026-0002", data={"categorie": "pesten"})
+    add(store, "INC-2026-0003", data={"categorie": "discriminatie"})
+    add(store, "INC-2026-0004", school="34CD", event_date="2026-11-03T14:30:00", data={"categorie": "pesten"})
+    add(store, "INC-2026-0005", event_date=None, data={"categorie": "pesten"})  # no date: not counted
+    add(store, "ONG-2026-0001", form_id="ongeval", data={"letsel": "arm"})
+    add(store, "AG-2026-0001", form_id="agressie")  # not asked for
+
+    day, next_day = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
+    assert store.tallies({"incident": "categorie", "ongeval": None}) == [
+        Tally("incident", "12AB", day, "discriminatie", 1),
+        Tally("incident", "12AB", day, "pesten", 2),
+        Tally("incident", "34CD", next_day, "pesten", 1),
+        Tally("ongeval", "12AB", day, None, 1),
+    ]
+
+
+def test_regnrs_schools_with_and_versions_answer_from_the_records() -> None:
+    store = Store.memory()
+    add(store, "INC-2026-0002")
+    add(store, "INC-2026-0001")
+    add(store, "INC-2026-0003", school="34CD")
+    add(store, "SCH-2026-0001", form_id="school", school="56EF")
+    correct(store, "INC-2026-0001", data={"categorie": "pesten"}, at="2026-11-29T09:00:00")
+    store.save_office_notes({"INC-2026-0002": ("in behandeling", None)}, at=AT)
+
+    assert store.regnrs("incident", school="12AB") == ["INC-2026-0001", "INC-2026-0002"]
+    assert store.regnrs("incident", school="56EF") == []
+    assert store.schools_with("incident") == {"12AB", "34CD"}
+    assert store.schools_with("peiling") == set()
+    assert list(store.versions()) == [
+        ("12AB", "incident", "INC-2026-0001", 2, ""),
+        ("12AB", "incident", "INC-2026-0002", 1, "in behandeling"),
+        ("34CD", "incident", "INC-2026-0003", 1, ""),
+        ("56EF", "school", "SCH-2026-0001", 1, ""),
+    ]
+
+
+def pupil_survey(school: str = "12AB", schooljaar: str = "2026-2027", *, respondents: int = 180) -> SurveyResult:
+    return SurveyResult(
+        school=school,
+        schooljaar=schooljaar,
+        groep="leerlingen",
+        instrument="ZIEN!",
+        respondents=respondents,
+        scale_min=1,
+        scale_max=4,
+        themes=(
+            ThemeAggregate("veiligheidsbeleving", "Veiligheidsbeleving", respondents, 3.4, 0.85),
+            ThemeAggregate("welbevinden", "Welbevinden", respondents - 2, None, None),
+        ),
+        afname=dt.date(2026, 11, 1),
+        groepen=(5, 6, 7, 8),
+        invited=200,
+    )
+
+
+def test_survey_scores_round_trip_the_stored_aggregates_per_theme() -> None:
+    store = Store.memory()
+    add(store, "PEIL-2026-0001", form_id="peiling")
+    store.save_surveys([pupil_survey()], regnr="PEIL-2026-0001", submission_id=1, source="ZIEN-export", at=AT)
+    safety = ThemeScore(
+        school="12AB",
+        schooljaar="2026-2027",
+        groep="leerlingen",
+        theme="veiligheidsbeleving",
+        theme_label="Veiligheidsbeleving",
+        respondents=180,
+        mean=3.4,
+        scale_min=1,
+        scale_max=4,
+        positive=0.85,
+        instrument="ZIEN!",
+        afname=dt.date(2026, 11, 1),
+        survey_respondents=180,
+        groepen=(5, 6, 7, 8),
+        invited=200,
+        regnr="PEIL-2026-0001",
+        source="ZIEN-export",
+    )
+    well_being = replace(
+        safety, theme="welbevinden", theme_label="Welbevinden", respondents=178, mean=None, positive=None
+    )
+    assert store.survey_scores() == [safety, well_being]
+
+
+def test_survey_scores_filter_by_school_and_year_and_a_new_import_replaces_the_old() -> None:
+    store = Store.memory()
+    for n, (school, year) in enumerate([("12AB", "2026-2027"), ("12AB", "2025-2026"), ("34CD", "2026-2027")], 1):
+        add(store, f"PEIL-2026-000{n}", form_id="peiling", school=school)
+        store.save_surveys([pupil_survey(school, year)], regnr=f"PEIL-2026-000{n}", submission_id=n, source="s", at=AT)
+
+    def found(**where: str) -> list[tuple[str, str, int]]:
+        return sorted({(s.school, s.schooljaar, s.survey_respondents) for s in store.survey_scores(**where)})
+
+    assert found(school="12AB") == [("12AB", "2025-2026", 180), ("12AB", "2026-2027", 180)]
+    assert found(schooljaar="2026-2027") == [("12AB", "2026-2027", 180), ("34CD", "2026-2027", 180)]
+    assert found(school="34CD", schooljaar="2025-2026") == []
+
+    again = pupil_survey(respondents=150)
+    assert store.stored_respondents(again) == 180
+    add(store, "PEIL-2026-0004", form_id="peiling")
+    assert store.save_surveys([again], regnr="PEIL-2026-0004", submission_id=4, source="s", at=AT) == 1
+    assert found(school="12AB", schooljaar="2026-2027") == [("12AB", "2026-2027", 150)]
