@@ -177,12 +177,30 @@ def test_form_annexes_print_the_same_form_definitions_as_the_excel_forms(demo_fo
 @pytest.mark.slow
 def test_every_template_renders_with_a_complete_example_and_with_missing_facts(tmp_path: Path) -> None:
     env = environment()
+    footer = "[voet] Stichting Voorbeeld Primair Onderwijs\tpagina 1 van 1"
     for spec in DOCUMENTS:
         template = CompiledTemplate.from_bytes(spec.template_name, build_templates.build(spec), env)
+        header = "[kop] Voorbeeldschool De Linde · Veiligheidsplan 2026-2027" + (
+            f" · Bijlage {spec.number}" if spec.number else ""
+        )
+        texts = []
         for n, context in enumerate((sample_context(with_charts=True), sample_context(missing=True))):
             target = tmp_path / f"{spec.key}-{n}.docx"
             template.render(context, target, title="proef")
-            assert document_text(target)
+            lines = document_text(target)
+            assert lines[:2] == [header, footer], spec.template_name
+            assert not [line for line in lines if "{{" in line or "{%" in line], spec.template_name  # all rendered
+            texts.append("\n".join(lines))
+        complete, missing = texts
+        assert "[nog aan te vullen" not in complete, spec.template_name
+        if spec.number == 0:  # the plan names each missing fact in place, and who supplies it how
+            assert missing.count("[nog aan te vullen door de directeur]") == 6
+            assert (
+                "de directeur | op het formulier Schoolgegevens en veiligheidsbeleid | Adres, Telefoon, "
+                "Aantal BHV'ers, Leerlingen groep 5 t/m 8, Datum RI&E, Visie op veiligheid"
+            ) in missing.splitlines()
+        else:  # the annexes use no fact that can be missing
+            assert missing == complete, spec.template_name
 
 
 def test_data_with_ampersands_brackets_and_quotes_stays_text(tmp_path: Path) -> None:

@@ -296,10 +296,19 @@ def test_an_answer_outside_the_profile_is_named_and_too_many_are_refused() -> No
 
     good = ["12AB", "leerling", YEAR, "", "5"] + ["mee eens"] * 21
     warnings = read([good] * 9 + [[*good[:-2], "misschien", "7"]])
-    assert any("1 antwoord(en) niet herkend" in w and "'misschien'" in w for w in warnings)
-    assert any("buiten de schaal 1-4" in w and "'7'" in w for w in warnings)
-    with pytest.raises(SurveyRejected, match="van de antwoorden is onbekend"):
+    assert warnings == [
+        "1 antwoord(en) niet herkend en niet meegeteld: 'misschien'. Voeg ze toe onder [antwoorden] in het profiel "
+        "(of onder overslaan als ze niet mogen meetellen).",
+        "1 antwoord(en) buiten de schaal 1-4 niet meegeteld: '7'. Klopt [schaal] in het profiel?",
+    ]
+    with pytest.raises(SurveyRejected) as refused:
         read([good, ["12AB", "leerling", YEAR, "", "5"] + ["misschien"] * 21])
+    assert refused.value.message == (
+        "Het bestand is herkend als export van 'Generieke indeling (per respondent)' (ingebouwd: generiek.toml), "
+        "maar 50% van de antwoorden is onbekend, meer dan 5%: 21 antwoord(en) niet herkend en niet meegeteld: "
+        "'misschien'. Voeg ze toe onder [antwoorden] in het profiel (of onder overslaan als ze niet mogen "
+        "meetellen). De uitkomsten zouden dan niet kloppen. Pas het profiel aan en lever de export opnieuw in."
+    )
 
 
 def test_only_never_being_bullied_counts_as_positive_and_missing_questions_are_named() -> None:
@@ -312,7 +321,14 @@ def test_only_never_being_bullied_counts_as_positive_and_missing_questions_are_n
     themes = {t.key: t for t in survey.themes}
     assert set(themes) == {"veiligheidsbeleving", "aantasting_veiligheid"}
     assert themes["aantasting_veiligheid"].positive == 0.5  # 'soms' gepest is not positive
-    assert any("niet in de export" in w and "welbevinden_1" in w for w in result.warnings)
+    assert result.warnings == (
+        "kolom(men) niet in de export en dus niet gebruikt: schooljaar, afnamedatum, groep",
+        "vragen uit het profiel die niet in de export staan: leefklimaat_groep_1, leefklimaat_groep_2, "
+        "leefklimaat_groep_3, leerklimaat_groep_1, leerklimaat_groep_2, leerklimaat_groep_3, leefklimaat_school_1, "
+        "leefklimaat_school_2, leefklimaat_school_3, samenwerking_ouders_1, samenwerking_ouders_2, "
+        "samenwerking_ouders_3, veiligheidsbeleving_2, veiligheidsbeleving_3, aantasting_veiligheid_2, "
+        "aantasting_veiligheid_3, welbevinden_1, welbevinden_2, welbevinden_3",
+    )
 
 
 def test_a_broken_profile_is_reported_with_file_and_key(workspace: Settings) -> None:
@@ -340,7 +356,7 @@ def test_profielen_test_shows_what_an_export_gives_without_storing(workspace: Se
     assert result.exit_code == 0, result.output
     assert "Herkend door het profiel 'Tevredenheidspeiling actieplan (vier thema's)'" in result.output
     assert "34CD CBS Het Anker · leerlingen" in result.output
-    assert not workspace.paths.database.exists() or scores(workspace) == []
+    assert not workspace.paths.database.exists()  # nothing stored: no database was even opened
 
 
 # --- Vensters and the master ------------------------------------------------------------------------
@@ -454,6 +470,19 @@ def test_profiles_shipped_with_the_product_all_load() -> None:
     }
 
 
-def test_a_rejected_survey_never_raises() -> None:
-    with pytest.raises(SurveyRejected):
+def test_an_empty_export_is_refused_as_unrecognised_with_each_profile_tried() -> None:
+    with pytest.raises(SurveyRejected) as refused:
         import_survey(b"", "leeg.csv", builtin_profiles(), schools={"12AB": "A"}, today=TODAY)
+    assert not refused.value.recognised
+    assert refused.value.message.splitlines() == [
+        "Geen profiel voor peilingen herkent dit bestand als export van een vragenlijst.",
+        "Gelezen als CSV (;, UTF-8); kolommen: (geen kopregel gevonden).",
+        "Geprobeerde profielen:",
+        "- Tevredenheidspeiling actieplan (vier thema's) (ingebouwd: actieplan-vier-themas.toml): CSV (;, UTF-8): "
+        "geen kopregel",
+        "- Generieke indeling (percentages per vraag) (ingebouwd: generiek-per-vraag.toml): CSV (;, UTF-8): "
+        "geen kopregel",
+        "- Generieke indeling (per respondent) (ingebouwd: generiek.toml): CSV (;, UTF-8): geen kopregel",
+        "Is het een export van een peiling? Dan kan het bestuurskantoor een profiel voor deze leverancier toevoegen "
+        "in de map 'profielen' (zie de handleiding).",
+    ]
