@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.checks.board import BoardFacts, board_facts
+from automation.checks.vensters import respondents
 from automation.config import Settings, load_settings
 from automation.demo import drop_correction, make_demo
 from automation.documents import build_templates as doc_builder
@@ -162,25 +163,28 @@ def status(settings: Settings) -> dict[str, Any]:
 
 def school_figures(facts: BoardFacts) -> dict[str, Any]:
     """Per school what the Overzicht and the plan show, as plain data (`status --json`)."""
-    figures: dict[str, Any] = {"schooljaar": facts.schooljaar, "vorig_schooljaar": facts.comparison.last.year}
+    schools: dict[str, Any] = {}
     for brin, school in facts.schools.items():
         regs = school.registrations
-        figures[brin] = {
+        pupils = school.reported.get("leerlingen")
+        schools[brin] = {
             "naam": school.name,
             "registraties": {f: regs.this_year.of(f) for f in facts.registers},
+            "totaal": regs.this_year.total,
             "registraties_vorig_jaar_zelfde_periode": None
             if regs.last_to_date is None
             else {f: regs.last_to_date.of(f) for f in facts.registers},
             "registraties_vorig_jaar": None
             if regs.last_whole is None
             else {f: regs.last_whole.of(f) for f in facts.registers},
+            "totaal_vorig_jaar": None if regs.last_whole is None else regs.last_whole.total,
             "open_acties": school.open_cases,
             "mijlpalen_gereed": school.milestones_done,
             "mijlpalen_te_laat": school.milestones_late,
             "monitor": school.monitor.summary,
-            "respondenten_leerlingen": school.monitor.judged.respondents if school.monitor.judged else None,
+            "respondenten_leerlingen": respondents(pupils) if pupils else None,
         }
-    return figures
+    return {"schooljaar": facts.schooljaar, "vorig_schooljaar": facts.comparison.last.year, "scholen": schools}
 
 
 @dataclass(frozen=True)

@@ -236,18 +236,15 @@ def _moment(text: str | None) -> str:
 
 def school_lines(figures: dict[str, Any]) -> list[str]:
     """Per school what the Overzicht shows (the same computed facts)."""
-    if not figures:
+    if not figures.get("scholen"):
         return []
-    year, last = figures["schooljaar"], figures["vorig_schooljaar"]
-    lines = ["", f"Per school, schooljaar {year} (tussen haakjes: heel {last}):"]
-    for brin, school in figures.items():
-        if not isinstance(school, dict):
-            continue
-        before = school["registraties_vorig_jaar"]
-        shown = "geen gegevens" if before is None else str(sum(before.values()))
+    lines = ["", f"Per school, schooljaar {figures['schooljaar']} (tussen haakjes: heel {figures['vorig_schooljaar']}):"]
+    for brin, school in figures["scholen"].items():
+        before = school["totaal_vorig_jaar"]
         actions = school["open_acties"]
         lines.append(
-            f"  {brin} {school['naam']}: {sum(school['registraties'].values())} registraties ({shown}), "
+            f"  {brin} {school['naam']}: {school['totaal']} registraties "
+            f"({'geen gegevens' if before is None else before}), "
             f"{actions} open {'actie' if actions == 1 else 'acties'}, mijlpalen {school['mijlpalen_gereed']} gereed "
             f"en {school['mijlpalen_te_laat']} te laat, monitor: {school['monitor']}"
         )

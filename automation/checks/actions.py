@@ -55,14 +55,20 @@ def actions_for(reg: Registration, *, today: dt.date, open_days: int) -> list[st
     return found
 
 
+def actions_of(reg: Registration, *, today: dt.date, open_days: int) -> list[Action]:
+    """The open actions of one registration."""
+    date = reg.event_date or _event_date(reg)
+    duties = _duty_texts(reg.form_id)
+    return [Action(reg.regnr, reg.school, text, date, text in duties) for text in actions_for(reg, today=today, open_days=open_days)]
+
+
+def most_urgent_first(actions: Iterable[Action]) -> list[Action]:
+    """Legal duties first, then the oldest."""
+    return sorted(actions, key=lambda a: (not a.duty, a.date or dt.date.max, a.regnr))
+
+
 def open_actions(registrations: Iterable[Registration], *, today: dt.date, open_days: int) -> list[Action]:
-    found = [
-        Action(reg.regnr, reg.school, text, reg.event_date or _event_date(reg), text in _duty_texts(reg.form_id))
-        for reg in registrations
-        for text in actions_for(reg, today=today, open_days=open_days)
-    ]
-    # most urgent first: legal duties, then the oldest
-    return sorted(found, key=lambda a: (not a.duty, a.date or dt.date.max, a.regnr))
+    return most_urgent_first(a for reg in registrations for a in actions_of(reg, today=today, open_days=open_days))
 
 
 def _event_date(reg: Registration) -> dt.date | None:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.checks.actions import Action, Registration, open_actions
+from automation.checks.actions import Action, Registration, actions_of, most_urgent_first
 from automation.checks.milestones import DONE, LATE, Milestone, milestones
 from automation.checks.monitor import MonitorCheck, check_school, pupil_surveys
-from automation.checks.vensters import latest_scores, vensters, warning
+from automation.checks.vensters import latest_scores, reported_surveys, vensters, warning
 from automation.config import BoardConfig
 from automation.forms import FORMS, event_forms
 from automation.schoolyear import first_day, last_day, previous, schoolyear
@@ -116,9 +116,10 @@ class Counted:
     def total(self) -> int:
         return sum(self.forms.values())
 
-    def add(self, tally: Tally) -> None:
+    def add(self, tally: Tally, *, by_kind: bool = True) -> None:
         self.forms[tally.form_id] += tally.n
-        self.kinds[(tally.form_id, tally.kind or UNKNOWN_KIND)] += tally.n
+        if by_kind:
+            self.kinds[(tally.form_id, tally.kind or UNKNOWN_KIND)] += tally.n
 
 
 UNKNOWN_KIND = "onbekend"
@@ -134,17 +135,22 @@ class Registrations:
     per_month: dict[str, Counter[str]]  # "2026-11" -> per form, this school year as far as counted
 
 
-def count_registrations(tallies: Iterable[Tally], cmp: Comparison) -> Registrations:
+def count_registrations(
+    tallies: Iterable[Tally], cmp: Comparison, *, per_kind: Collection[str] = ()
+) -> Registrations:
+    """Count a school's registrations in each period; per kind only for the forms in `per_kind`
+    (those with a counted field)."""
     this, last, whole = Counted(), Counted(), Counted()
     per_month: dict[str, Counter[str]] = {}
     for t in tallies:
+        by_kind = t.form_id in per_kind
         if cmp.this.holds(t.day):
-            this.add(t)
+            this.add(t, by_kind=by_kind)
             per_month.setdefault(f"{t.day:%Y-%m}", Counter())[t.form_id] += t.n
         if cmp.last.holds(t.day):
-            whole.add(t)
+            whole.add(t, by_kind=by_kind)
             if cmp.last.holds(t.day, until=cmp.last_until):
-                last.add(t)
+                last.add(t, by_kind=by_kind)
     return Registrations(
         this_year=this,
         last_to_date=last if cmp.last_known else None,
@@ -220,7 +226,8 @@ class SchoolFacts:
     milestones: tuple[Milestone, ...]
     monitor: MonitorCheck
     monitor_last_year: MonitorCheck
-    surveys: tuple[ThemeScore, ...]  # this school year's survey results
+    surveys: tuple[ThemeScore, ...]  # this school year's survey results, every survey
+    reported: dict[str, tuple[ThemeScore, ...]]  # per group the one survey of this school year the outputs report
     vensters: str
     vensters_warning: str  # for the office, beside the text: why not to publish it as it is
     last_received: dt.datetime | None
@@ -318,14 +325,13 @@ def compute(
     """The board's facts from what was read: a pure function."""
     cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in tallies), default=None))
     duties: dict[str, DutyCount] = {}
-
-    def registrations() -> Iterator[Registration]:  # one pass over the records: memory stays flat
-        for rec in records:
-            if rec.form_id in registers:
-                count_duty(duties, rec, schooljaar=schooljaar)
-                yield _registration(rec)
-
-    actions = open_actions(registrations(), today=today, open_days=board.overzicht.open_dagen)
+    found: list[Action] = []
+    for rec in records:  # one pass, nothing kept but what is found: memory stays flat
+        if rec.form_id in registers:
+            count_duty(duties, rec, schooljaar=schooljaar)
+            found += actions_of(_registration(rec), today=today, open_days=board.overzicht.open_dagen)
+    actions = most_urgent_first(found)
+    per_kind = frozenset(f for f in registers if _counted(f))
     forms = choose_school_forms(school_forms, schooljaar=schooljaar)
     last_forms = choose_school_forms(school_forms, schooljaar=previous(schooljaar))
     deadlines = board.voortgang.deadlines()
@@ -334,12 +340,13 @@ def compute(
         form = forms.get(brin)
         data = form.data if form else {}
         check = _monitor(brin, schooljaar, surveys, data, board, today)
+        this_year = tuple(s for s in surveys if s.school == brin and s.schooljaar == schooljaar)
         last_form = last_forms.get(brin)
         facts[brin] = SchoolFacts(
             brin=brin,
             name=name,
             school_form=form,
-            registrations=count_registrations((t for t in tallies if t.school == brin), cmp),
+            registrations=count_registrations((t for t in tallies if t.school == brin), cmp, per_kind=per_kind),
             actions=tuple(a for a in actions if a.school == brin),
             duties=duties.get(brin, DutyCount()),
             milestones=tuple(
@@ -354,7 +361,8 @@ def compute(
             monitor_last_year=_monitor(
                 brin, previous(schooljaar), surveys, last_form.data if last_form else {}, board, today
             ),
-            surveys=tuple(s for s in surveys if s.school == brin and s.schooljaar == schooljaar),
+            surveys=this_year,
+            reported=reported_surveys(this_year, check),
             vensters=vensters(
                 school_name=name,
                 schooljaar=schooljaar,
@@ -373,7 +381,7 @@ def compute(
         comparison=cmp,
         registers=registers,
         schools=facts,
-        actions=tuple(a for a in actions if a.school in facts),
+        actions=tuple(actions),  # also those of a school no longer in the config
         surveys=tuple(surveys),
         deadlines=deadlines,
         choices={k: tuple(v) for k, v in choices.items()},

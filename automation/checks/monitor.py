@@ -68,7 +68,13 @@ class MonitorCheck:
     @property
     def measured(self) -> bool:
         """A pupil survey of the school year was received."""
-        return self.requirements[0].verdict == MEETS
+        return any(r.key == "gemeten" and r.verdict == MEETS for r in self.requirements)
+
+    def open_points(self) -> list[Requirement]:
+        """What is not met, in the check's order. Without a survey, representativeness and the three
+        parts cannot be judged: 'no survey yet' says it."""
+        measured = self.measured
+        return [r for r in self.requirements if r.verdict != MEETS and (measured or r.key not in SURVEY_ONLY)]
 
     @property
     def summary(self) -> str:
@@ -76,8 +82,7 @@ class MonitorCheck:
         'voldoet niet: geen coördinator · aandacht: nog geen peiling'."""
         if self.overall == MEETS:
             return MEETS
-        measured = self.requirements[0].verdict == MEETS
-        shown = [r for r in self.requirements if r.verdict != MEETS and (measured or r.key not in SURVEY_ONLY)]
+        shown = self.open_points()
         parts = []
         for verdict in (FAILS, ATTENTION):
             points = [short(r) for r in shown if r.verdict == verdict]

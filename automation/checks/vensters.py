@@ -71,6 +71,24 @@ def _pick(scores: Sequence[ThemeScore], group: str, judged: str | None) -> list[
     return max(mine.values(), key=lambda rows: (rows[0].survey_respondents or rows[0].respondents, rows[0].regnr))
 
 
+GROUPS = ("leerlingen", "ouders", "personeel")
+
+
+def reported_surveys(scores: Sequence[ThemeScore], check: MonitorCheck | None) -> dict[str, tuple[ThemeScore, ...]]:
+    """Per respondent group the one survey the outputs report (the Vensters text, the plan's results,
+    `status`): for pupils the survey the monitor check judged, if it reached enough pupils; else the
+    one that reached the most. Results of different surveys are never mixed."""
+    representative = check is not None and any(r.key == "representatief" and r.verdict == MEETS for r in check.requirements)
+    judged = check.judged.regnr if check and check.judged and representative else None
+    found = {group: _pick(scores, group, judged if group == "leerlingen" else None) for group in GROUPS}
+    return {group: tuple(rows) for group, rows in found.items() if rows}
+
+
+def respondents(rows: Sequence[ThemeScore]) -> int:
+    """How many took part in a survey: everyone who answered anything (else the best-answered theme)."""
+    return rows[0].survey_respondents or max(r.respondents for r in rows)
+
+
 def vensters(
     *,
     school_name: str,
@@ -82,10 +100,7 @@ def vensters(
     """The text, from the school form, the latest survey of each group and the monitor check."""
     name = public_name(form.get("schoolnaam") or school_name)
     paragraphs = [f"Veiligheid op school — {name} ({schooljaar})"]
-    # the survey the monitor check judged, if it reached enough pupils; else the one that reached the most
-    representative = check is not None and any(r.key == "representatief" and r.verdict == MEETS for r in check.requirements)
-    judged = check.judged.regnr if check and check.judged and representative else None
-    pupils = _pick(scores, "leerlingen", judged)
+    pupils = list(reported_surveys(scores, check).get("leerlingen", ()))
 
     programme = form.get("programma")
     if programme and programme != "anders":
@@ -195,11 +210,11 @@ def _results(scores: Sequence[ThemeScore], pupils: list[ThemeScore], schooljaar:
         return f"Resultaten: {_missing(f'de resultaten van de peiling van {schooljaar}', 'de school, na de peiling')}."
     year = scores[0].schooljaar
     sentences = []
-    for group in ("leerlingen", "ouders", "personeel"):
+    for group in GROUPS:
         rows = pupils if group == "leerlingen" else _pick(scores, group, None)
         if not rows:
             continue
-        n = rows[0].survey_respondents or max(r.respondents for r in rows)
+        n = respondents(rows)
         who = GROUP_WORDS[group]
         when = f" in {MONTHS[rows[0].afname.month - 1]} {rows[0].afname.year}" if rows[0].afname else ""
         if n < SMALL:

@@ -13,6 +13,7 @@ from typing import Any
 
 from automation.checks.board import COMING, FINISHED, RUNNING, BoardFacts, Counted, Period, SchoolFacts, SchoolForm
 from automation.checks.monitor import MonitorCheck
+from automation.checks.vensters import respondents
 from automation.documents import charts
 from automation.documents.catalog import ANNEXES
 from automation.documents.formatting import Missing, telling
@@ -66,7 +67,7 @@ def school_context(facts: BoardFacts, brin: str, *, with_charts: bool = True) ->
         "mijlpalen": _milestones(sf),
         "vensters_tekst": sf.vensters,
         "bijlagen": [{"nummer": a.number, "titel": a.title} for a in ANNEXES],
-        "formulieren": {f: printable_form(FORMS[f], facts, brin) for f in ("agressie", "ongeval", "incident")},
+        "formulieren": {a.form_id: printable_form(FORMS[a.form_id], facts, brin) for a in ANNEXES if a.form_id},
         "ontbreekt": _grouped(missing) + _monitor_actions(sf.monitor),
         "grafieken": {"maanden": None, "themas": None},
     }
@@ -174,7 +175,8 @@ def _roles(school: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _monitor(facts: BoardFacts, school: Mapping[str, Any], sf: SchoolFacts, missing: list[Missing]) -> dict[str, Any]:
     check = sf.monitor
-    results = sorted(sf.surveys, key=lambda r: (_group_rank(r.groep), _theme_rank(r.theme), r.theme_label))
+    shown = [r for rows in sf.reported.values() for r in rows]  # one survey per group, as Vensters and status
+    results = sorted(shown, key=lambda r: (_group_rank(r.groep), _theme_rank(r.theme), r.theme_label))
     on_form = school["monitor_instrument"]
     rows = [
         {
@@ -188,7 +190,7 @@ def _monitor(facts: BoardFacts, school: Mapping[str, Any], sf: SchoolFacts, miss
         }
         for r in results
     ]
-    pupils = [r for r in results if r.groep == "leerlingen"]
+    pupils = list(sf.reported.get("leerlingen", ()))
     if not pupils and not check.requirements:  # with the check, its row in 'ontbreekt' says what to do
         missing.append(
             Missing(
@@ -202,9 +204,7 @@ def _monitor(facts: BoardFacts, school: Mapping[str, Any], sf: SchoolFacts, miss
     usual = str(school["monitor_maand"] or "").strip().casefold()
     return {
         "instrument": on_form,
-        "meting_instrument": _instrument(max(pupils, key=lambda r: r.respondents).instrument, on_form)
-        if pupils
-        else "",
+        "meting_instrument": _instrument(pupils[0].instrument, on_form) if pupils else "",
         "groepen": school["monitor_groepen"],
         "frequentie": school["monitor_frequentie"],
         "maand": school["monitor_maand"],
@@ -213,7 +213,7 @@ def _monitor(facts: BoardFacts, school: Mapping[str, Any], sf: SchoolFacts, miss
         "heeft_resultaten": bool(pupils),
         "afname": latest or "",
         "andere_maand": latest is not None and usual != MONTHS[latest.month - 1],
-        "respondenten": max((r.respondents for r in pupils), default=0),
+        "respondenten": respondents(pupils) if pupils else 0,
         "toets_beschikbaar": True,
         "oordeel": check.overall,
         "eisen": [{"titel": q.title, "oordeel": q.verdict, "reden": q.reason} for q in check.requirements],
@@ -245,25 +245,18 @@ ACTS = {
 SEE_CHECK = "zie 5.3; met nieuwe gegevens toetst het bestuurskantoor opnieuw"
 
 
-def _monitor_actions(found: MonitorCheck) -> list[dict[str, Any]]:
+def _monitor_actions(check: MonitorCheck) -> list[dict[str, Any]]:
     """Rows for 'Nog aan te vullen' when the monitor does not (yet) meet the law: per requirement that
     is not met, what is wrong and who acts. Without a survey, only the measurement itself is named."""
-    if found.overall in (None, "", "voldoet"):
-        return []
-    measured = any(q.key == "gemeten" and q.verdict == "voldoet" for q in found.requirements)
-    rows = []
-    for q in found.requirements:
-        if q.verdict == "voldoet" or (not measured and q.key in ("representatief", "onderdelen")):
-            continue
-        rows.append(
-            {
-                "wie": ACTS.get(q.key, "het bestuurskantoor"),
-                "hoe": SEE_CHECK,
-                "wat": f"Monitor – {q.title} ({q.verdict}): {q.reason}",
-                "aantal": 1,
-            }
-        )
-    return rows
+    return [
+        {
+            "wie": ACTS.get(q.key, "het bestuurskantoor"),
+            "hoe": SEE_CHECK,
+            "wat": f"Monitor – {q.title} ({q.verdict}): {q.reason}",
+            "aantal": 1,
+        }
+        for q in check.open_points()
+    ]
 
 
 def _group_rank(group: str) -> int:
@@ -351,6 +344,7 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
     }
     for form_id, name in KIND_TABLES.items():
         result[name] = per_kind.get(form_id, [])
+    result["overige_soorten"] = [s for s in result["per_soort"] if s["formulier"] not in KIND_TABLES and s["kolom"]]
     return result
 
 
@@ -360,8 +354,11 @@ def _label(form_id: str) -> str:
 
 
 def _kinds_heading(form_id: str) -> str:
+    """The heading of the column of kinds; '' for a register not counted per kind."""
     register = FORMS[form_id].counts
-    return register.kinds_heading if register and register.kinds_heading else "Soort"
+    if register is None or not register.counted:
+        return ""
+    return register.kinds_heading or FORMS[form_id].field(register.counted).label
 
 
 def _difference(this: int | str, last: int | str) -> str:

@@ -13,16 +13,14 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.checks.board import BoardFacts, SchoolFacts
 from automation.checks.milestones import DONE, LATE
+from automation.checks.monitor import ATTENTION, FAILS, MEETS
 from automation.forms import FORMS
+from automation.forms.school import MILESTONES
 from automation.schoolyear import MONTHS, months, previous
 
 RED, AMBER, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
 MAX_LISTED = 100
-MAIN_CATEGORIES = 2  # beside bullying, the most frequent incident types get a column each
-ALWAYS_SHOWN = (
-    "pesten",
-    "digitaal pesten",
-)  # open actions listed on the Overzicht; all of them are marked in the registers
+MAIN_CATEGORIES = 2  # beside the highlighted kinds (bullying), the most frequent kinds get a column each
 
 
 def _formats(wb: Workbook) -> dict[str, Any]:
@@ -51,11 +49,12 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
     year, board, actions, schools = facts.schooljaar, facts.board, facts.actions, facts.names
     last = previous(year)
     registers = facts.registers
-    first = registers[0] if registers else ""
-    kinds = Counter({kind: n for (form, kind), n in facts.this_year.kinds.items() if form == first and n})
-    # bullying always has its own columns; then the most frequent other types, and the rest
-    others = [name for name, _ in kinds.most_common() if name not in ALWAYS_SHOWN]
-    main_categories = [*ALWAYS_SHOWN, *others[:MAIN_CATEGORIES]]
+    first = _by_kind(registers)
+    highlighted = _highlighted(first)
+    kinds = Counter(facts.this_year.kinds_of(first)) if first else Counter()
+    # the highlighted kinds (bullying) always have their own columns; then the most frequent others, and the rest
+    others = [name for name, _ in kinds.most_common() if name not in highlighted]
+    main_categories = [*highlighted, *others[:MAIN_CATEGORIES]]
     rest = set(others[MAIN_CATEGORIES:])
     # (title, width, value of a school row); numbers get a total
     columns: list[tuple[str, float, Callable[[SchoolFacts], Any]]] = [
@@ -66,7 +65,7 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
         ("waarvan overig", 10, lambda r: sum(r.registrations.this_year.kind(first, c) for c in rest)),
         *((f"{_short(k)} {last}", 12, _last_year(k)) for k in registers),
         ("Open acties", 10, lambda r: r.open_cases),
-        ("Mijlpalen gereed (van 5)", 12, lambda r: r.milestones_done),
+        (DONE_TITLE, 12, lambda r: r.milestones_done),
         ("Mijlpalen te laat", 11, lambda r: r.milestones_late),
         ("Monitor (wettelijke eisen)", 40, lambda r: r.monitor.summary),
         ("Laatste formulier ontvangen", 14, lambda r: r.last_received or "nog niets"),
@@ -104,7 +103,7 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
             ws.write_formula(total_row, col, f"=SUM({cells})", f["total"], sum(values))
     # traffic lights
     actions_col = col_of["Open acties"]
-    done_col, late_col = col_of["Mijlpalen gereed (van 5)"], col_of["Mijlpalen te laat"]
+    done_col, late_col = col_of[DONE_TITLE], col_of["Mijlpalen te laat"]
     light = {"type": "cell"}
     ws.conditional_format(
         first_row, actions_col, last_row, actions_col, light | {"criteria": ">", "value": 0, "format": f["red"]}
@@ -116,10 +115,10 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
         first_row, late_col, last_row, late_col, light | {"criteria": ">", "value": 0, "format": f["red"]}
     )
     ws.conditional_format(
-        first_row, done_col, last_row, done_col, light | {"criteria": "==", "value": 5, "format": f["green"]}
+        first_row, done_col, last_row, done_col, light | {"criteria": "==", "value": len(MILESTONES), "format": f["green"]}
     )
     monitor = col_of["Monitor (wettelijke eisen)"]
-    for verdict, colour in (("voldoet niet", "red"), ("aandacht", "amber"), ("nog geen", "amber"), ("voldoet", "green")):
+    for verdict, colour in ((FAILS, "red"), (ATTENTION, "amber"), (MEETS, "green")):
         ws.conditional_format(  # 'voldoet niet' first: it also begins with 'voldoet'
             first_row,
             monitor,
@@ -166,6 +165,23 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
 
 
 NO_DATA = "geen gegevens"
+DONE_TITLE = f"Mijlpalen gereed (van {len(MILESTONES)})"
+
+
+def _by_kind(registers: tuple[str, ...]) -> str:
+    """The register the Overzicht shows per kind: the first with highlighted kinds, else the first counted per kind."""
+    counted = [f for f in registers if (r := FORMS[f].counts) is not None and r.counted]
+    return next((f for f in counted if _highlighted(f)), counted[0] if counted else "")
+
+
+def _highlighted(form_id: str) -> tuple[str, ...]:
+    register = FORMS[form_id].counts if form_id else None
+    return register.highlighted if register else ()
+
+
+def _kinds_heading(form_id: str) -> str:
+    register = FORMS[form_id].counts if form_id else None
+    return (register.kinds_heading if register else "") or "Soort"
 
 
 def _short(form_id: str) -> str:
@@ -189,7 +205,8 @@ def _kind(form_id: str, kind: str) -> Callable[[SchoolFacts], int]:
 def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, anchor_row: int) -> None:
     """Native Excel charts, fed from a small hidden data sheet."""
     registers, year, rows = facts.registers, facts.schooljaar, list(facts.schools.values())
-    first = registers[0] if registers else ""
+    first = _by_kind(registers)
+    title = _short(first) if first else "Registraties"
     # registrations per month this school year
     per_months = facts.per_month
     data.write_row(0, 0, ["Maand", *(_short(k) for k in registers)])
@@ -211,22 +228,22 @@ def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, 
     per_month.set_y_axis({"name": "aantal", "major_gridlines": {"visible": True}})
     ws.insert_chart(anchor_row, 0, per_month, {"x_scale": 1.5, "y_scale": 1.1})
 
-    # the first register (incidents) per kind
-    kinds = facts.this_year.kinds_of(first)
-    categories = sorted(kinds.items(), key=lambda kv: -kv[1]) or [("(nog geen incidenten)", 0)]
-    data.write_row(14, 0, ["Soort incident", "Aantal"])
+    # the register shown per kind (incidents)
+    kinds = facts.this_year.kinds_of(first) if first else {}
+    categories = sorted(kinds.items(), key=lambda kv: -kv[1]) or [(f"(nog geen {title.lower()})", 0)]
+    data.write_row(14, 0, [_kinds_heading(first), "Aantal"])
     for i, (category, n) in enumerate(categories, start=15):
         data.write_string(i, 0, category)
         data.write_number(i, 1, n)
     by_category = wb.add_chart({"type": "bar"})
     by_category.add_series(
         {
-            "name": _short(first) if first else "Incidenten",
+            "name": title,
             "categories": ["Grafiekdata", 15, 0, 14 + len(categories), 0],
             "values": ["Grafiekdata", 15, 1, 14 + len(categories), 1],
         }
     )
-    by_category.set_title({"name": f"Incidenten per soort, {year}"})
+    by_category.set_title({"name": f"{title} per soort, {year}"})
     by_category.set_legend({"none": True})
     ws.insert_chart(anchor_row, 6, by_category, {"x_scale": 1.2, "y_scale": 1.1})
 

@@ -92,7 +92,8 @@ class Register:
     short: str  # an Overzicht column: "Incidenten"
     counted: str | None  # the field counted per kind ("categorie"), shown in the plan and the Overzicht
     colour: str  # in the charts, "#RRGGBB"
-    kinds_heading: str = ""  # the plan's table per kind, e.g. "Incidenten per soort"
+    kinds_heading: str = ""  # the heading of the column of kinds in the plan's table, e.g. "Soort incident"
+    highlighted: tuple[str, ...] = ()  # kinds that always get their own Overzicht column (e.g. bullying)
 
 
 CrossRule = Callable[[Mapping[str, Any], Callable[[str, str], None]], None]

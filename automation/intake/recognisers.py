@@ -92,20 +92,22 @@ class OurForms:
         return decision
 
     def _pseudonymise(self, raw: RawForm, decision: Decision) -> None:
+        """Every pupil reference (a field of kind PUPIL_REF, whatever its name) becomes a pseudonym."""
         assert decision.result is not None
         record = decision.result.record
-        ref = record.get("leerling_ref")
-        if not isinstance(ref, str) or not ref:
-            return
-        code = pseudonym(self.secret, str(record["school"]), ref)
-        record["leerling_ref"] = code
-        # staff sometimes repeat the pupil's number or initials in a description: the store (and
-        # so the master) gets the pseudonym there too; the plain value stays in the original only
-        mention = re.compile(rf"(?<![\w.]){re.escape(ref.strip())}(?![\w])", re.IGNORECASE)
-        for f in raw.form.fields:
-            value = record.get(f.key)
-            if f.kind in (Kind.TEXT, Kind.LONGTEXT) and isinstance(value, str):
-                record[f.key] = mention.sub(code, value)
+        for key in raw.form.pupil_keys:
+            ref = record.get(key)
+            if not isinstance(ref, str) or not ref:
+                continue
+            code = pseudonym(self.secret, str(record["school"]), ref)
+            record[key] = code
+            # staff sometimes repeat the pupil's number or initials in a description: the store (and
+            # so the master) gets the pseudonym there too; the plain value stays in the original only
+            mention = re.compile(rf"(?<![\w.]){re.escape(ref.strip())}(?![\w])", re.IGNORECASE)
+            for f in raw.form.fields:
+                value = record.get(f.key)
+                if f.kind in (Kind.TEXT, Kind.LONGTEXT) and isinstance(value, str):
+                    record[f.key] = mention.sub(code, value)
 
     def _check_correction(self, decision: Decision) -> None:
         assert decision.result is not None and decision.form is not None and decision.raw is not None

@@ -517,6 +517,20 @@ def _registration(w: Writer) -> None:
     w.tag("else")
     w.p("In de vergeleken periodes zijn geen ongevallen geregistreerd.")
     w.tag("endif")
+    w.tag("for s in registraties.overige_soorten")  # every register the board added itself
+    w.p("{{ s.titel }}", keep_with_next=True)
+    w.tag("if s.rijen")
+    w.loop_table(
+        ["{{ s.kolom }}", *COMPARE_HEADER],
+        "c in s.rijen",
+        ["{{ c.categorie }}", "{{ c.dit_jaar|getal }}", "{{ c.vorig_jaar|getal }}", "{{ c.verschil }}"],
+        widths=COMPARE_WIDTHS,
+        keep_together=True,
+    )
+    w.tag("else")
+    w.p("In de vergeleken periodes is hiervan niets geregistreerd.")
+    w.tag("endif")
+    w.tag("endfor")
     w.h2("8.4 Meldplichten en openstaande acties")
     w.tag("if periode.toekomstig")
     w.p("Het schooljaar {{ schooljaar }} is nog niet begonnen; er zijn dus nog geen gevallen die gemeld moeten worden.")
