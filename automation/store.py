@@ -578,28 +578,6 @@ class Store:
             (form_id,),
         )
 
-    def monthly_counts(self, form_ids: Sequence[str]) -> Iterator[sqlite3.Row]:
-        """Registrations per form, school, month and (for incidents) category: a small result."""
-        marks = ",".join("?" * len(form_ids))
-        yield from self.conn.execute(
-            f"""SELECT form_id, school, substr(event_date, 1, 7) AS month,
-                       CASE WHEN form_id = 'incident' THEN json_extract(data, '$.categorie') END AS category,
-                       count(*) AS n
-                FROM records WHERE form_id IN ({marks}) AND event_date IS NOT NULL
-                GROUP BY 1, 2, 3, 4""",
-            tuple(form_ids),
-        )
-
-    def iter_followup(self, form_ids: Sequence[str]) -> Iterator[sqlite3.Row]:
-        """Each registration with its data and the office's status, for the open-action rules."""
-        marks = ",".join("?" * len(form_ids))
-        yield from self.conn.execute(
-            f"""SELECT r.form_id, r.regnr, r.school, r.data, r.created_at, n.status
-                FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
-                WHERE r.form_id IN ({marks})""",
-            tuple(form_ids),
-        )
-
     def records(self, form_ids: Sequence[str]) -> Iterator[Record]:
         """The current registrations of these forms, with the office's status, in number order:
         streamed, so memory stays flat however many there are."""

@@ -134,10 +134,19 @@ class FormDef:
     followups: tuple[FollowUp, ...] = field(default=())
     counts: Register | None = None  # an event form: counted per school and school year
     cross_rules: tuple[CrossRule, ...] = field(default=())  # checks across fields: (record, add(key, message))
+    summary: tuple[str, ...] = ()  # what a confirmation names besides the date (default: the counted field)
+    survey_results: bool = False  # a filled form is also a survey's results (the monitor reads them)
 
     @property
     def is_event(self) -> bool:
         return self.counts is not None
+
+    @property
+    def receipt_keys(self) -> tuple[str, ...]:
+        """The fields a confirmation shows, so a sender of several files can tell them apart."""
+        if self.summary:
+            return self.summary
+        return (self.counts.counted,) if self.counts and self.counts.counted else ()
 
     @property
     def pupil_keys(self) -> tuple[str, ...]:

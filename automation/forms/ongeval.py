@@ -26,6 +26,7 @@ FORM = FormDef(
         "met ziekenhuisopname, blijvend letsel of overlijden moet direct gemeld worden bij de "
         "Nederlandse Arbeidsinspectie."
     ),
+    summary=("slachtoffer_type", "letsel_aard"),
     prefix="ONG",
     counts=Register(label="Ongevallen", short="Ongevallen", counted="behandeling", colour="#70AD47", kinds_heading="Ongevallen naar behandeling"),
     register="Ongevallen",

@@ -81,6 +81,8 @@ FORM = FormDef(
         "neem per thema de gemiddelde score en het percentage positieve antwoorden over. "
         "Laat thema's die niet gemeten zijn leeg. Velden met * zijn verplicht."
     ),
+    summary=("instrument", "respondent"),
+    survey_results=True,
     prefix="PEIL",
     cross_rules=(_peiling_rules,),
     register="Peilingen",

@@ -29,7 +29,6 @@ from automation.store import Outcome, Store
 
 log = logging.getLogger(__name__)
 
-SUMMARY_KEYS = ("categorie", "vorm", "slachtoffer_type", "letsel_aard", "instrument", "respondent")
 
 
 @dataclass(frozen=True)
@@ -183,7 +182,7 @@ class Handback:
         if not self.settings.board.intake.bevestigingen or regnr is None:
             return
         form = FORMS.get(form_id or "")
-        surveys = self.store.surveys_of(regnr) if form_id == "peiling" else []  # only survey results have them
+        surveys = self.store.surveys_of(regnr) if form and form.survey_results else []
         duplicate = outcome is Outcome.DUPLICATE
         text = receipt_text(
             about=self._about(form, regnr) + self._survey_lines(surveys),
@@ -210,7 +209,7 @@ class Handback:
             return []
         data = json.loads(record["data"])
         about = []
-        for key in (form.event_date_key, *SUMMARY_KEYS):
+        for key in (form.event_date_key, *form.receipt_keys):
             if key in form.keys and data.get(key):
                 value = data[key]
                 if form.field(key).kind is Kind.DATE:

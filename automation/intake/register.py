@@ -104,5 +104,5 @@ def _store_record(store: Store, decision: Decision, *, sub_id: int, regnr: str, 
             submission_id=sub_id,
             at=at,
         )
-    if form.id == "peiling":
+    if form.survey_results:
         store.save_surveys([from_peiling_form(record)], regnr=regnr, submission_id=sub_id, source=PEILING_SOURCE, at=at)
