@@ -511,9 +511,9 @@ class Store:
         row = self.conn.execute("SELECT school FROM records WHERE regnr = ?", (regnr,)).fetchone()
         return None if row is None else str(row[0])
 
-    def record(self, regnr: str) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()
-        return row
+    def record(self, regnr: str) -> Record | None:
+        row = self.conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()
+        return None if row is None else Record.of(row)
 
     def corrected_by(self, submission_id: int) -> bool:
         """Whether this submission replaced an earlier version of a record (was a correction)."""
@@ -547,7 +547,7 @@ class Store:
         submission_id: int,
         at: str,
     ) -> int:
-        old = self.record(regnr)
+        old = self.conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()
         if old is None:
             raise KeyError(regnr)
         self.conn.execute(

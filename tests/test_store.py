@@ -131,7 +131,12 @@ def correct(store: Store, regnr: str, *, data: dict[str, object], at: str) -> in
     old = store.record(regnr)
     assert old is not None
     return store.replace_record(
-        regnr=regnr, school=old["school"], event_date=old["event_date"], data=data, submission_id=sub_id, at=at
+        regnr=regnr,
+        school=old.school,
+        event_date=old.event_date.isoformat() if old.event_date else None,
+        data=data,
+        submission_id=sub_id,
+        at=at,
     )
 
 

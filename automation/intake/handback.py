@@ -207,7 +207,7 @@ class Handback:
         record = self.store.record(regnr)
         if form is None or record is None:
             return []
-        data = json.loads(record["data"])
+        data = record.data
         about = []
         for key in (form.event_date_key, *form.receipt_keys):
             if key in form.keys and data.get(key):

@@ -7,7 +7,6 @@ class here and one entry in `recognisers()`.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 
@@ -81,7 +80,7 @@ class OurForms:
             # a correction changes the record unless it says what the record says now (it may
             # well return to an earlier version's values)
             current = self.store.record(decision.correction_of)
-            if current is not None and content_key(raw.form, json.loads(current["data"])) == key:
+            if current is not None and content_key(raw.form, dict(current.data)) == key:
                 decision.outcome, decision.kind = Outcome.DUPLICATE, DuplicateKind.SAME_CONTENT
                 decision.duplicate_of = decision.correction_of
             return decision
@@ -121,12 +120,12 @@ class OurForms:
                 f"het registratienummer {target} is niet bekend. Controleer het nummer in de "
                 "bevestiging of het overzicht, of laat dit veld leeg voor een nieuwe melding."
             )
-        elif existing["form_id"] != form.id:
+        elif existing.form_id != form.id:
             why = (
                 f"{target} hoort bij een ander soort formulier. Verbeter een melding met hetzelfde "
                 f"formulier ({form.title})."
             )
-        elif existing["school"] != decision.result.record.get("school"):
+        elif existing.school != decision.result.record.get("school"):
             why = (
                 f"{target} is een melding van een andere school. Een school kan alleen haar eigen "
                 "meldingen verbeteren; klopt de school van de melding zelf niet, neem dan contact op "
