@@ -137,8 +137,12 @@ def test_a_missing_inbox_is_a_real_failure_and_never_replaced_by_a_local_folder(
 
 def test_python_dash_m_automation_is_the_same_command() -> None:
     result = subprocess.run([sys.executable, "-m", "automation", "--help"], capture_output=True, text=True, check=True)
-    assert "veiligheid" in result.stdout or "Registratie" in result.stdout
-    assert "process" in result.stdout and "watch" in result.stdout
+    commands = result.stdout.split("\nCommands:\n")[1].splitlines()
+    assert [line.split()[0] for line in commands] == sorted(main.commands)
+    assert result.stdout.startswith(
+        "Usage: python -m automation [OPTIONS] COMMAND [ARGS]...\n\n"
+        "  Registratie en verantwoording van sociale veiligheid voor een schoolbestuur.\n"
+    )
 
 
 def test_init_never_replaces_a_lost_secret_once_there_are_registrations(workspace: Settings, drop: Filler) -> None:

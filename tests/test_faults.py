@@ -91,7 +91,11 @@ def test_a_read_only_outbox_keeps_everything_says_so_and_finishes_later(
     assert stored(workspace) == [("fout.xlsx", "afgewezen", 1), ("goed.xlsx", "geaccepteerd", 1)]
     back = workspace.paths.rejected / "12AB OBS De Regenboog"
     assert (back / "fout.xlsx").read_bytes() == wrong and (back / "fout - uitleg.txt").exists()
-    assert list(workspace.paths.receipts.rglob("*goed.txt"))
+    store = Store.open(workspace.paths.database, create=False)
+    (regnr,) = store.regnrs("incident", school="12AB")
+    store.close()
+    receipts = [p.relative_to(workspace.paths.receipts).as_posix() for p in workspace.paths.receipts.rglob("*.txt")]
+    assert receipts == [f"12AB OBS De Regenboog/{regnr} - goed.txt"]  # one confirmation, for the good file
     assert workspace.paths.master.exists()
     assert not workspace.paths.staging.exists() and not list(workspace.paths.inbox.iterdir())
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from automation import app
 from automation.config import load_settings
-from automation.errors import FileProblem, SurveyRejected
+from automation.errors import FileProblem, ProblemKind, SurveyRejected
 from automation.excel.build_form import form_file_name
 from automation.excel.fill import fill_form
 from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, RawForm, read_form, sheet_extent
@@ -62,10 +62,12 @@ cell_values = st.one_of(
 def test_validation_of_any_cell_values_gives_a_record_or_reasons_never_an_exception(form_id: str, data: Any) -> None:
     form = FORMS[form_id]
     values = {f.key: data.draw(cell_values, label=f.key) for f in form.fields}
-    result = validate(form, values, {}, schools=SCHOOLS, choices=DEFAULT_CHOICES, today=TODAY)
+    cells = {f.key: f"B{row}" for row, f in enumerate(form.fields, start=5)}
+    result = validate(form, values, cells, schools=SCHOOLS, choices=DEFAULT_CHOICES, today=TODAY)
     assert set(result.record) == set(form.keys)
-    for problem in result.problems + result.warnings:
-        assert problem.key in form.keys and problem.message
+    for problem in result.problems + result.warnings:  # each names its field and cell, and ends with the fix
+        assert (problem.label, problem.cell) == (form.field(problem.key).label, cells[problem.key])
+        assert problem.message.endswith("."), problem.message
     if result.ok:
         for f in form.fields:
             if f.required:
@@ -232,11 +234,26 @@ def random_exports(draw: st.DrawFn) -> tuple[bytes, str]:
     return data, name
 
 
+# Why an export is refused: no profile knows it (each one tried is listed), or a profile knows it and
+# its content does not fit (the profile named), or the file is damaged.
+UNRECOGNISED = (
+    r"Geen profiel voor peilingen herkent dit bestand als export van een vragenlijst\.\n"
+    r"Gelezen als .+?; kolommen: [\s\S]*?\n"  # the columns as read: a quoted name may span lines
+    rf"Geprobeerde profielen:\n(- .+\n){{{len(PROFILES)}}}Is het een export van een peiling\? "
+)
+RECOGNISED_BY = "|".join(re.escape(f"'{p.profile.naam}' ({p.source})") for p in PROFILES)
+REFUSED = (
+    rf"Het bestand is herkend als export van ({RECOGNISED_BY}), maar ",
+    r"Het bestand is beschadigd of niet volledig opgeslagen en kan niet worden geopend\. ",
+)
+
+
 def _assert_import_or_rejection(data: bytes, name: str) -> None:
     try:
         result = import_survey(data, name, PROFILES, schools=SURVEY_SCHOOLS, today=TODAY)
     except SurveyRejected as rejected:
-        assert rejected.message.strip()
+        openings = REFUSED if rejected.recognised else (UNRECOGNISED,)
+        assert any(re.match(opening, rejected.message) for opening in openings), rejected.message
         return
     assert isinstance(result, SurveyImport) and result.results
     for survey in result.results:
@@ -318,8 +335,27 @@ def test_a_mutated_real_export_gives_an_import_or_a_rejection(export: tuple[byte
 
 
 def test_the_real_exports_themselves_are_imported() -> None:
+    found = {}
     for data, name in REAL_EXPORTS:
-        assert import_survey(data, name, PROFILES, schools=SURVEY_SCHOOLS, today=TODAY).results, name
+        result = import_survey(data, name, PROFILES, schools=SURVEY_SCHOOLS, today=TODAY)
+        found[name] = (result.profile, [(s.school, s.groep, s.respondents, len(s.themes)) for s in result.results])
+    assert found == {
+        "peiling.csv": (
+            "Generieke indeling (per respondent)",
+            [("12AB", "leerlingen", 6, 7), ("12AB", "ouders", 2, 4)],
+        ),
+        "actieplan.csv": (
+            "Tevredenheidspeiling actieplan (vier thema's)",
+            [
+                ("12AB", "leerlingen", 4, 4),
+                ("12AB", "ouders", 1, 2),
+                ("34CD", "leerlingen", 4, 4),
+                ("34CD", "ouders", 1, 2),
+            ],
+        ),
+        "per vraag.csv": ("Generieke indeling (percentages per vraag)", [("12AB", "leerlingen", 20, 7)]),
+        "peiling.xlsx": ("Generieke indeling (per respondent)", [("34CD", "leerlingen", 5, 7)]),
+    }
 
 
 # --- hostile input: the form reader -----------------------------------------------------------------
@@ -435,6 +471,31 @@ def _parts(data: bytes) -> dict[str, bytes]:
         return {}
 
 
+# The explanation a refused form gets, by kind: how it opens (the rest says what to do).
+FORM_REFUSALS: dict[ProblemKind, str] = {
+    ProblemKind.DAMAGED: r"Het bestand is beschadigd of niet volledig opgeslagen en kan niet worden geopend\. ",
+    ProblemKind.CHANGED: r"Dit bestand is anders opgebouwd dan Excel een werkmap opslaat: .+\. ",
+    ProblemKind.TOO_LARGE: (
+        r"(Het bestand is uitgepakt veel groter dan een formulier|Een werkblad in dit bestand loopt tot cel )"
+    ),
+    ProblemKind.UNKNOWN_WORKBOOK: (
+        r"(Dit is een Excel-werkmap, maar geen formulier van het bestuur \(het kenmerk van het formulier ontbreekt\)"
+        r"|In dit formulier ontbreken invulvelden \(.+\)\. |In dit formulier ontbreekt het werkblad '.+'\. )"
+    ),
+    ProblemKind.UNKNOWN_VERSION: (
+        r"Dit is formulier '.+' in versie .+, die dit systeem niet kent \(de huidige versie is \d+\)"
+    ),
+    ProblemKind.NOT_A_FORM: (
+        r"(Dit bestand is .+, geen ingevuld formulier|Dit is een Word-document|Dit bestand is geen Excel-werkmap)\. "
+    ),
+    ProblemKind.UNKNOWN: r"(Dit is een ouder Office-bestand en geen formulier|Dit bestand is geen Excel-formulier)\. ",
+    ProblemKind.TEXT: r"Dit is een tekstbestand, geen ingevuld Excel-formulier\. ",
+    ProblemKind.XLS: r"Dit is een oud Excel-bestand \(\.xls\)\. ",
+    ProblemKind.XLSM: r"Dit is een Excel-bestand met macro's \(\.xlsm\)\. ",
+    ProblemKind.PROTECTED: r"Dit Excel-bestand is met een wachtwoord beveiligd, zodat het niet gelezen kan worden\. ",
+}
+
+
 @st.composite
 def mutated_forms(draw: st.DrawFn) -> bytes:
     data = _filled[draw(st.sampled_from(sorted(_filled)))]  # filled_forms() made them
@@ -510,7 +571,7 @@ def test_a_mutated_form_is_read_or_refused_with_a_reason_never_anything_else(bla
     try:
         raw = read_form(mutated, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED)
     except FileProblem as problem:
-        assert problem.kind and problem.message.strip()
+        assert re.match(FORM_REFUSALS[problem.kind], problem.message), (problem.kind, problem.message)
         return
     assert isinstance(raw, RawForm) and set(raw.values) == set(raw.form.keys)
 
