@@ -5,10 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import msoffcrypto
 import openpyxl
@@ -19,42 +17,11 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from automation import app
 from automation.config import Settings, load_settings
 from tests.conftest import Filler
-
-
-def rows(settings: Settings, sql: str, *args: Any) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(settings.paths.database)
-    conn.row_factory = sqlite3.Row
-    try:
-        return list(conn.execute(sql, args))
-    finally:
-        conn.close()
-
-
-def only_submission(settings: Settings) -> sqlite3.Row:
-    (row,) = rows(settings, "SELECT * FROM submissions")
-    return row
-
-
-def explanation(settings: Settings, stem: str) -> str:
-    return handed_back(settings, f"{stem} - uitleg.txt").read_text(encoding="utf-8-sig")
-
-
-def handed_back(settings: Settings, name: str) -> Path:
-    """A file in the rejected folder, in whichever school's subfolder it went."""
-    (found,) = list(settings.paths.rejected.rglob(name))
-    return found
+from tests.helpers import as_xlsm, explanation, handed_back, master_sheet, only_submission, rows, with_part_changed
 
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def master_sheet(settings: Settings, sheet: str) -> list[tuple[Any, ...]]:
-    wb = openpyxl.load_workbook(settings.paths.master, read_only=True)
-    try:
-        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
-    finally:
-        wb.close()
 
 
 # --- accepted -------------------------------------------------------------------------------
@@ -190,33 +157,6 @@ def test_rejected_files_never_overwrite_each_other(workspace: Settings, drop: Fi
     ]
 
 
-def _with_part_changed(
-    form_bytes: bytes, part: str, old: bytes, new: bytes, *, add: dict[str, bytes] | None = None
-) -> bytes:
-    """The same workbook with `old` replaced by `new` in one zip part (and parts added)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(form_bytes)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == part:
-                assert old in data
-                data = data.replace(old, new)
-            dst.writestr(item, data)
-        for name, data in (add or {}).items():
-            dst.writestr(name, data)
-    return out.getvalue()
-
-
-def _xlsm(form_bytes: bytes) -> bytes:
-    return _with_part_changed(
-        form_bytes,
-        "[Content_Types].xml",
-        b"spreadsheetml.sheet.main+xml",
-        b"ms-excel.sheet.macroEnabled.main+xml",
-        add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"},
-    )
-
-
 def _encrypted(form_bytes: bytes) -> bytes:
     out = io.BytesIO()
     OOXMLFile(io.BytesIO(form_bytes)).encrypt("geheim", out)
@@ -241,7 +181,7 @@ def _other_workbook() -> bytes:
 
 
 def _newer_version(form_bytes: bytes) -> bytes:
-    return _with_part_changed(form_bytes, "xl/workbook.xml", b'name="vf_versie">1<', b'name="vf_versie">7<')
+    return with_part_changed(form_bytes, "xl/workbook.xml", b'name="vf_versie">1<', b'name="vf_versie">7<')
 
 
 NOT_A_FORM: dict[str, tuple[str, str]] = {
@@ -264,7 +204,7 @@ def test_files_that_are_not_forms_get_their_own_explanation(
     form_bytes = drop("incident", "x.xlsx").read_bytes()
     (workspace.paths.inbox / "x.xlsx").unlink()
     content = {
-        "xlsm": lambda: _xlsm(form_bytes),
+        "xlsm": lambda: as_xlsm(form_bytes),
         "beveiligd": lambda: _encrypted(form_bytes),
         "xls": _xls,
         "onbekende-werkmap": _other_workbook,

@@ -18,8 +18,7 @@ from automation.excel.publish import MasterPublisher
 from automation.intake.runner import Runner
 from automation.store import Store
 from tests.conftest import Filler
-from tests.test_office_notes import office_columns
-from tests.test_watcher import wait_for
+from tests.helpers import office_columns, wait_for
 
 
 class ExcelLock:
@@ -166,6 +165,7 @@ def test_what_the_office_typed_while_the_master_was_locked_survives_the_swap_and
     assert runner.store.office_notes()[regnr] == TYPED
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("typed_in", ["master", "copy"])
 def test_the_watcher_keeps_what_the_office_typed_while_the_master_was_locked(
     workspace: Settings, drop: Filler, monkeypatch: pytest.MonkeyPatch, typed_in: str

@@ -10,29 +10,7 @@ import pytest
 from automation import app
 from automation.config import Settings
 from tests.conftest import Filler
-
-
-def type_in_master(master: Path, sheet: str, regnr: str, **columns: str | None) -> None:
-    """As an office manager would in Excel: find the row by its number, type, save."""
-    wb = openpyxl.load_workbook(master)
-    ws = wb[sheet]
-    header = [c.value for c in ws[1]]
-    for row in ws.iter_rows(min_row=2):
-        if row[0].value == regnr:
-            for title, value in columns.items():
-                cell = row[header.index(title.replace("_", " "))]
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # typed into a text cell: '=...' stays text
-    wb.save(master)
-
-
-def office_columns(master: Path, sheet: str) -> dict[str, tuple[str | None, str | None]]:
-    wb = openpyxl.load_workbook(master, read_only=True)
-    rows = list(wb[sheet].iter_rows(values_only=True))
-    wb.close()
-    at_status, at_note = rows[0].index("Status afhandeling"), rows[0].index("Notitie")
-    return {r[0]: (r[at_status], r[at_note]) for r in rows[1:] if r[0]}
+from tests.helpers import office_columns, type_in_master
 
 
 def test_status_and_notes_survive_a_rebuild_and_follow_a_correction(workspace: Settings, drop: Filler) -> None:

@@ -23,15 +23,7 @@ from automation.forms import FORMS
 from automation.intake.files import StabilityTracker, is_ignored
 from automation.workspace import init_workspace
 from tests.conftest import valid_values
-
-
-def wait_for(condition: Callable[[], bool], *, timeout: float = 20, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
+from tests.helpers import wait_for
 
 
 def outcomes(settings: Settings) -> list[tuple[str, str]]:
@@ -88,6 +80,7 @@ def write_slowly(path: Path, data: bytes, *, pieces: int, pause: float) -> None:
             time.sleep(pause)
 
 
+@pytest.mark.slow
 def test_a_file_written_slowly_is_taken_once_and_only_when_complete(
     slow_workspace: Settings, running_watcher: Callable[..., None], form_bytes: bytes
 ) -> None:
@@ -102,6 +95,7 @@ def test_a_file_written_slowly_is_taken_once_and_only_when_complete(
     wait_for(slow_workspace.paths.master.exists, what="the master")
 
 
+@pytest.mark.slow
 def test_files_already_there_at_start_up_are_handled(
     slow_workspace: Settings, running_watcher: Callable[..., None], form_bytes: bytes
 ) -> None:
@@ -110,6 +104,7 @@ def test_files_already_there_at_start_up_are_handled(
     wait_for(lambda: outcomes(slow_workspace) == [("al-aanwezig.xlsx", "geaccepteerd")], what="processing")
 
 
+@pytest.mark.slow
 def test_polling_mode_finds_new_files_without_events(
     slow_workspace: Settings, running_watcher: Callable[..., None], form_bytes: bytes
 ) -> None:
@@ -120,6 +115,7 @@ def test_polling_mode_finds_new_files_without_events(
     assert (slow_workspace.paths.inbox / "~$via-netwerk.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_a_second_run_on_the_same_folder_refuses(
     slow_workspace: Settings, running_watcher: Callable[..., None]
 ) -> None:
@@ -129,6 +125,7 @@ def test_a_second_run_on_the_same_folder_refuses(
     assert err.value.message.startswith("Er draait al een watcher of verwerking voor deze werkmap")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM")
 def test_the_watcher_command_stops_cleanly_on_sigterm_and_a_second_one_refuses(
     slow_workspace: Settings, form_bytes: bytes
