@@ -277,18 +277,20 @@ def test_the_same_form_saved_again_is_a_duplicate(workspace: Settings, drop: Fil
 def test_a_correction_replaces_the_record_and_keeps_history(workspace: Settings, drop: Filler) -> None:
     drop("incident", "melding.xlsx", seed=3)
     app.process(workspace)
-    (regnr,) = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records")]
-    drop("incident", "correctie.xlsx", seed=3, correctie_van=regnr, locatie="online", categorie="digitaal pesten")
+    (first,) = rows(workspace, "SELECT regnr, data FROM records")
+    regnr, first_data = first["regnr"], json.loads(first["data"])
+    changes = {"correctie_van": regnr, "locatie": "online", "categorie": "digitaal pesten"}
+    drop("incident", "correctie.xlsx", seed=3, **changes)
 
     counts = app.process(workspace)
 
     assert counts.accepted == 1
     (record,) = rows(workspace, "SELECT * FROM records")
     assert (record["regnr"], record["version"]) == (regnr, 2)
-    assert json.loads(record["data"])["locatie"] == "online"
+    assert json.loads(record["data"]) == first_data | changes
     (old,) = rows(workspace, "SELECT * FROM record_history")
-    assert (old["version"], json.loads(old["data"])["locatie"]) == (1, json.loads(old["data"])["locatie"])
-    assert json.loads(old["data"])["categorie"] != "digitaal pesten" or json.loads(old["data"])["locatie"] != "online"
+    assert (old["regnr"], old["version"], json.loads(old["data"])) == (regnr, 1, first_data)
+    assert (first_data["locatie"], first_data["categorie"]) == ("speelplein", "discriminatie")  # both changed
     shown = [r for r in master_sheet(workspace, "Incidenten")[1:] if r[0] == regnr]
     assert len(shown) == 1 and "online" in shown[0]
 
