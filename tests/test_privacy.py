@@ -143,10 +143,11 @@ def test_purge_also_clears_old_rejected_files_and_logs_what_it_did(workspace: Se
     assert report.submissions == 1 and report.handed_back == 3
     assert not any(back.iterdir())
     status = json.loads(CliRunner().invoke(main, ["--config", str(workspace.paths.config), "status", "--json"]).stdout)
-    assert [(e["name"], e["outcome"], e["reasons"]) for e in status["recent"]] == [
+    assert {(e["name"], e["outcome"], e["reasons"]) for e in status["recent"]} == {  # in the same second: any order
         ("(verwijderd)", "afgewezen", "Persoonsgegevens verwijderd na de bewaartermijn."),
         ("bewaartermijn", "opgeschoond", summary(report)),
-    ]
+    }
+    assert len(status["recent"]) == 2
     assert summary(report).startswith(
         f"Verwijderd: persoonsgegevens van vóór {report.cutoff:%d-%m-%Y} — 0 registraties, "
     )
