@@ -338,7 +338,7 @@ def _date(text: str | None) -> dt.date | None:
 
 class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self.conn = conn
+        self._conn = conn  # private: every query is a method of this class
         self.path = path
         self._finished: list[tuple[int, str | None]] = []
 
@@ -376,54 +376,70 @@ class Store:
         store._migrate()
         return store
 
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def indexes(self) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+    def history(self, regnr: str) -> list[tuple[int, Mapping[str, Any], int]]:
+        """Earlier versions of a registration: (version, its data, the submission that replaced it)."""
+        return [
+            (int(r["version"]), json.loads(r["data"]), int(r["replaced_by"]))
+            for r in self._conn.execute(
+                "SELECT version, data, replaced_by FROM record_history WHERE regnr = ? ORDER BY version", (regnr,)
+            )
+        ]
+
     def healthy(self) -> bool:
         """SQLite's own check of every page (a damaged database says no)."""
-        return bool(self.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok")
+        return bool(self._conn.execute("PRAGMA quick_check").fetchone()[0] == "ok")
 
     def _migrate(self) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"De database {self.path} is gemaakt door een nieuwere versie van dit programma "
                 f"(schema {version}); werk het programma bij."
             )
         if version == 0:
-            self.conn.executescript("BEGIN;" + SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
+            self._conn.executescript("BEGIN;" + SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
             return
         for step in range(version + 1, SCHEMA_VERSION + 1):
-            self.conn.executescript("BEGIN;" + MIGRATIONS[step])  # the transaction stays open
+            self._conn.executescript("BEGIN;" + MIGRATIONS[step])  # the transaction stays open
             try:
                 if step in CONVERSIONS:
-                    CONVERSIONS[step](self.conn)
-                self.conn.execute(f"PRAGMA user_version={step}")
+                    CONVERSIONS[step](self._conn)
+                self._conn.execute(f"PRAGMA user_version={step}")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._conn.execute("ROLLBACK")
                 raise
-            self.conn.execute("COMMIT")
+            self._conn.execute("COMMIT")
 
     def close(self) -> None:
         if self._finished:
             self.flush()
-        self.conn.close()
+        self._conn.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        if self.conn.in_transaction:
-            yield self.conn
+    def transaction(self) -> Iterator[None]:
+        """One transaction around the block (joined if one is open); the connection stays private."""
+        if self._conn.in_transaction:
+            yield
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._conn.execute("BEGIN IMMEDIATE")
         written = self._write_finished()
         try:
-            yield self.conn
+            yield
         except BaseException:
-            self.conn.execute("ROLLBACK")  # the finished marks stay queued for the next commit
+            self._conn.execute("ROLLBACK")  # the finished marks stay queued for the next commit
             raise
-        self.conn.execute("COMMIT")
+        self._conn.execute("COMMIT")
         del self._finished[:written]
 
     # --- submissions ---------------------------------------------------------------------
     def add_submission(self, sub: Submission, *, run_id: int | None, regnr: str | None = None) -> int:
-        cur = self.conn.execute(
+        cur = self._conn.execute(
             """INSERT INTO submissions (received_at, original_name, inbox_path, sha256, size, form_id,
                  form_version, outcome, kind, reasons, warnings, regnr, content_key, archive_path,
                  rejected_path, run_id)
@@ -463,7 +479,7 @@ class Store:
 
     def _write_finished(self) -> int:
         for submission_id, rejected_path in self._finished:
-            self.conn.execute(
+            self._conn.execute(
                 "UPDATE submissions SET finished = 1, rejected_path = coalesce(?, rejected_path) WHERE id = ?",
                 (rejected_path, submission_id),
             )
@@ -471,17 +487,17 @@ class Store:
 
     def unfinished(self) -> list[sqlite3.Row]:
         self.flush()
-        return list(self.conn.execute("SELECT * FROM submissions WHERE finished = 0 ORDER BY id"))
+        return list(self._conn.execute("SELECT * FROM submissions WHERE finished = 0 ORDER BY id"))
 
     def accepted_with_bytes(self, sha256: str) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(
+        row: sqlite3.Row | None = self._conn.execute(
             "SELECT * FROM submissions WHERE sha256 = ? AND outcome = ? ORDER BY id LIMIT 1",
             (sha256, ACCEPTED),
         ).fetchone()
         return row
 
     def accepted_with_content(self, form_id: str, content_key: str) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(
+        row: sqlite3.Row | None = self._conn.execute(
             "SELECT * FROM submissions WHERE form_id = ? AND content_key = ? AND outcome = ? ORDER BY id LIMIT 1",
             (form_id, content_key, ACCEPTED),
         ).fetchone()
@@ -489,7 +505,7 @@ class Store:
 
     # --- records -------------------------------------------------------------------------
     def next_regnr(self, prefix: str, year: int) -> str:
-        row = self.conn.execute(
+        row = self._conn.execute(
             """INSERT INTO counters (prefix, year, last) VALUES (?, ?, 1)
                ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1
                RETURNING last""",
@@ -501,24 +517,24 @@ class Store:
         """Note that `regnr` is given out (a rebuild restoring a purged registration): numbers
         handed out later follow it."""
         prefix, year, number = regnr.rsplit("-", 2)
-        self.conn.execute(
+        self._conn.execute(
             """INSERT INTO counters (prefix, year, last) VALUES (?, ?, ?)
                ON CONFLICT (prefix, year) DO UPDATE SET last = max(last, excluded.last)""",
             (prefix, int(year), int(number)),
         )
 
     def school_of(self, regnr: str) -> str | None:
-        row = self.conn.execute("SELECT school FROM records WHERE regnr = ?", (regnr,)).fetchone()
+        row = self._conn.execute("SELECT school FROM records WHERE regnr = ?", (regnr,)).fetchone()
         return None if row is None else str(row[0])
 
     def record(self, regnr: str) -> Record | None:
-        row = self.conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()
+        row = self._conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()
         return None if row is None else Record.of(row)
 
     def corrected_by(self, submission_id: int) -> bool:
         """Whether this submission replaced an earlier version of a record (was a correction)."""
         sql = "SELECT 1 FROM record_history WHERE replaced_by = ? LIMIT 1"
-        return self.conn.execute(sql, (submission_id,)).fetchone() is not None
+        return self._conn.execute(sql, (submission_id,)).fetchone() is not None
 
     def insert_record(
         self,
@@ -531,7 +547,7 @@ class Store:
         submission_id: int,
         at: str,
     ) -> None:
-        self.conn.execute(
+        self._conn.execute(
             """INSERT INTO records (regnr, form_id, school, event_date, version, data, submission_id,
                  created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)""",
             (regnr, form_id, school, event_date, dumps(data), submission_id, at, at),
@@ -547,16 +563,16 @@ class Store:
         submission_id: int,
         at: str,
     ) -> int:
-        old = self.conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()
+        old = self._conn.execute("SELECT * FROM records WHERE regnr = ?", (regnr,)).fetchone()
         if old is None:
             raise KeyError(regnr)
-        self.conn.execute(
+        self._conn.execute(
             """INSERT INTO record_history (regnr, version, data, submission_id, replaced_at, replaced_by)
                VALUES (?, ?, ?, ?, ?, ?)""",
             (regnr, old["version"], old["data"], old["submission_id"], at, submission_id),
         )
         version = int(old["version"]) + 1
-        self.conn.execute(
+        self._conn.execute(
             """UPDATE records SET school = ?, event_date = ?, version = ?, data = ?, submission_id = ?,
                  updated_at = ? WHERE regnr = ?""",
             (school, event_date, version, dumps(data), submission_id, at, regnr),
@@ -564,11 +580,11 @@ class Store:
         return version
 
     def count_records(self, form_id: str) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM records WHERE form_id = ?", (form_id,)).fetchone()[0])
+        return int(self._conn.execute("SELECT count(*) FROM records WHERE form_id = ?", (form_id,)).fetchone()[0])
 
     def iter_records(self, form_id: str) -> Iterator[sqlite3.Row]:
         """Current records of one form, newest event first, joined with their source file."""
-        yield from self.conn.execute(
+        yield from self._conn.execute(
             """SELECT r.*, s.original_name, s.received_at, s.reasons, s.warnings,
                       n.status AS office_status, n.note AS office_note
                FROM records r JOIN submissions s ON s.id = r.submission_id
@@ -582,7 +598,7 @@ class Store:
         """The current registrations of these forms, with the office's status, in number order:
         streamed, so memory stays flat however many there are."""
         marks = ",".join("?" * len(form_ids))
-        for row in self.conn.execute(
+        for row in self._conn.execute(
             f"""SELECT r.*, n.status AS office_status FROM records r
                 LEFT JOIN office_notes n ON n.regnr = r.regnr
                 WHERE r.form_id IN ({marks}) ORDER BY r.regnr""",
@@ -595,7 +611,7 @@ class Store:
         the last one of a school is its latest."""
         return [
             Record.of(row)
-            for row in self.conn.execute(
+            for row in self._conn.execute(
                 "SELECT * FROM records WHERE form_id = ? ORDER BY event_date, updated_at, regnr", (form_id,)
             )
         ]
@@ -614,7 +630,7 @@ class Store:
         marks = ",".join("?" * len(forms))
         return [
             Tally(row["form_id"], row["school"], dt.date.fromisoformat(row["day"]), row["kind"], int(row["n"]))
-            for row in self.conn.execute(
+            for row in self._conn.execute(
                 f"""SELECT form_id, school, substr(event_date, 1, 10) AS day, CASE form_id {kind} END AS kind,
                            count(*) AS n
                     FROM records WHERE form_id IN ({marks}) AND event_date IS NOT NULL
@@ -626,19 +642,19 @@ class Store:
     def regnrs(self, form_id: str, *, school: str) -> list[str]:
         return [
             r[0]
-            for r in self.conn.execute(
+            for r in self._conn.execute(
                 "SELECT regnr FROM records WHERE form_id = ? AND school = ? ORDER BY regnr", (form_id, school)
             )
         ]
 
     def schools_with(self, form_id: str) -> set[str]:
         """The schools that sent at least one form of this kind."""
-        return {r[0] for r in self.conn.execute("SELECT DISTINCT school FROM records WHERE form_id = ?", (form_id,))}
+        return {r[0] for r in self._conn.execute("SELECT DISTINCT school FROM records WHERE form_id = ?", (form_id,))}
 
     def versions(self) -> Iterator[tuple[str, str, str, int, str]]:
         """(school, form, number, version, office status) of every registration, by school and number:
         what a school's documents are made from changes when one of these does."""
-        for row in self.conn.execute(
+        for row in self._conn.execute(
             """SELECT r.school, r.form_id, r.regnr, r.version, coalesce(n.status, '') AS status
                FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr ORDER BY r.school, r.regnr"""
         ):
@@ -647,7 +663,7 @@ class Store:
     def last_received_per_school(self) -> dict[str, dt.datetime]:
         return {
             row[0]: dt.datetime.fromisoformat(row[1])
-            for row in self.conn.execute(
+            for row in self._conn.execute(
                 """SELECT r.school, max(s.received_at) FROM records r
                    JOIN submissions s ON s.regnr = r.regnr GROUP BY r.school"""
             )
@@ -661,21 +677,21 @@ class Store:
         instrument is replaced, and so is what an earlier version of the same registration gave.
         Returns how many earlier surveys were replaced."""
         replaced = 0
-        old = [r[0] for r in self.conn.execute("SELECT id FROM surveys WHERE regnr = ?", (regnr,))]
+        old = [r[0] for r in self._conn.execute("SELECT id FROM surveys WHERE regnr = ?", (regnr,))]
         for result in results:
             old += [
                 r[0]
-                for r in self.conn.execute(
+                for r in self._conn.execute(
                     "SELECT id FROM surveys WHERE school = ? AND schooljaar = ? AND groep = ? AND instrument = ?",
                     (result.school, result.schooljaar, result.groep, result.instrument),
                 )
             ]
         for survey_id in sorted(set(old)):
-            self.conn.execute("DELETE FROM survey_themes WHERE survey_id = ?", (survey_id,))
-            self.conn.execute("DELETE FROM surveys WHERE id = ?", (survey_id,))
+            self._conn.execute("DELETE FROM survey_themes WHERE survey_id = ?", (survey_id,))
+            self._conn.execute("DELETE FROM surveys WHERE id = ?", (survey_id,))
             replaced += 1
         for result in results:
-            cur = self.conn.execute(
+            cur = self._conn.execute(
                 """INSERT INTO surveys (school, schooljaar, groep, instrument, respondents, invited, afname,
                        groepen, scale_min, scale_max, regnr, submission_id, source, updated_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -696,7 +712,7 @@ class Store:
                     at,
                 ),
             )
-            self.conn.executemany(
+            self._conn.executemany(
                 """INSERT INTO survey_themes (survey_id, theme, label, respondents, mean, positive)
                    VALUES (?, ?, ?, ?, ?, ?)""",
                 [(cur.lastrowid, t.key, t.label, t.respondents, t.mean, t.positive) for t in result.themes],
@@ -705,7 +721,7 @@ class Store:
 
     def stored_respondents(self, result: SurveyRow) -> int | None:
         """The respondents of the stored survey this one would replace, if there is one."""
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT respondents FROM surveys WHERE school = ? AND schooljaar = ? AND groep = ? AND instrument = ?",
             (result.school, result.schooljaar, result.groep, result.instrument),
         ).fetchone()
@@ -713,7 +729,7 @@ class Store:
 
     def iter_surveys(self, *, schooljaar: str | None = None, school: str | None = None) -> Iterator[sqlite3.Row]:
         """Surveys with their themes: one row per theme, by school, year (newest first), group."""
-        yield from self.conn.execute(
+        yield from self._conn.execute(
             """SELECT s.*, t.theme, t.label, t.respondents AS theme_respondents, t.mean, t.positive
                FROM surveys s JOIN survey_themes t ON t.survey_id = s.id
                WHERE (:year IS NULL OR s.schooljaar = :year) AND (:school IS NULL OR s.school = :school)
@@ -748,15 +764,15 @@ class Store:
 
     def surveys_of(self, regnr: str) -> list[sqlite3.Row]:
         return list(
-            self.conn.execute("SELECT * FROM surveys WHERE regnr = ? ORDER BY school, schooljaar, groep", (regnr,))
+            self._conn.execute("SELECT * FROM surveys WHERE regnr = ? ORDER BY school, schooljaar, groep", (regnr,))
         )
 
     def last_submission_id(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM submissions").fetchone()[0])
+        return int(self._conn.execute("SELECT coalesce(max(id), 0) FROM submissions").fetchone()[0])
 
     def office_notes(self) -> dict[str, tuple[str | None, str | None]]:
         """What the office typed in the registers (follow-up status, note), by registration number."""
-        return {r["regnr"]: (r["status"], r["note"]) for r in self.conn.execute("SELECT * FROM office_notes")}
+        return {r["regnr"]: (r["status"], r["note"]) for r in self._conn.execute("SELECT * FROM office_notes")}
 
     def save_office_notes(
         self,
@@ -774,7 +790,7 @@ class Store:
             for regnr, value in notes.items():
                 if known.get(regnr, ("open", None)) == value or self.record(regnr) is None:
                     continue  # unchanged ('open' without a note is what a new row shows)
-                self.conn.execute(
+                self._conn.execute(
                     """INSERT INTO office_notes (regnr, status, note, updated_at) VALUES (?, ?, ?, ?)
                        ON CONFLICT (regnr) DO UPDATE SET status = excluded.status, note = excluded.note,
                          updated_at = excluded.updated_at""",
@@ -805,13 +821,13 @@ class Store:
     ) -> None:
         """Something that changed the store or the master other than a received file, with the file
         it came from (if any) and the run that did it."""
-        self.conn.execute(
+        self._conn.execute(
             "INSERT INTO events (at, kind, name, message, sha256, run_id) VALUES (?, ?, ?, ?, ?, ?)",
             (at, kind, name, message, sha256, run_id),
         )
 
     def count_log(self) -> int:
-        row = self.conn.execute("SELECT (SELECT count(*) FROM submissions) + (SELECT count(*) FROM events)").fetchone()
+        row = self._conn.execute("SELECT (SELECT count(*) FROM submissions) + (SELECT count(*) FROM events)").fetchone()
         return int(row[0])
 
     def iter_log(self) -> Iterator[Mapping[str, Any]]:
@@ -833,12 +849,12 @@ class Store:
                 "sha256": e["sha256"],
                 "command": e["command"],
             }
-            for e in self.conn.execute(
+            for e in self._conn.execute(
                 """SELECT e.*, ru.command FROM events e LEFT JOIN runs ru ON ru.id = e.run_id
                    ORDER BY e.at DESC, e.id DESC"""
             )
         ]
-        for sub in self.conn.execute(
+        for sub in self._conn.execute(
             """SELECT s.received_at AS at, s.original_name AS name, s.form_id, s.kind, r.school, s.outcome,
                       s.regnr, s.reasons, s.warnings, s.sha256, ru.command
                FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
@@ -852,18 +868,18 @@ class Store:
 
     # --- runs and status -----------------------------------------------------------------
     def start_run(self, command: str, at: str) -> int:
-        cur = self.conn.execute("INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, at))
+        cur = self._conn.execute("INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, at))
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, *, at: str, counts: Mapping[str, int], error: str | None = None) -> None:
         with self.transaction():
-            self.conn.execute(
+            self._conn.execute(
                 "UPDATE runs SET finished_at = ?, counts = ?, error = ? WHERE id = ?",
                 (at, json.dumps(dict(counts)), error, run_id),
             )
 
     def last_run(self) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        row = self._conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         if row is None:
             return None
         return {
@@ -876,7 +892,7 @@ class Store:
 
     def outcome_counts(self) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
-        for row in self.conn.execute(
+        for row in self._conn.execute(
             "SELECT coalesce(form_id, '(geen formulier)') AS f, outcome, count(*) AS n FROM submissions GROUP BY 1, 2"
         ):
             counts.setdefault(row["f"], {})[row["outcome"]] = row["n"]
@@ -887,7 +903,7 @@ class Store:
         """Registrations of events before `limit` (ISO date) whose data does not carry the mark yet."""
         return [
             Record.of(row)
-            for row in self.conn.execute(
+            for row in self._conn.execute(
                 """SELECT * FROM records WHERE coalesce(event_date, substr(created_at, 1, 10)) < ?
                    AND json_extract(data, '$.' || ?) IS NULL""",
                 (limit, unless_marked),
@@ -898,7 +914,7 @@ class Store:
         """Files received for registrations of events before `limit` (or, without a registration,
         received before it), except those already stripped (named `removed`)."""
         return list(
-            self.conn.execute(
+            self._conn.execute(
                 """SELECT s.* FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
                    WHERE s.original_name != :removed AND (
                        (r.regnr IS NOT NULL AND coalesce(r.event_date, substr(r.created_at, 1, 10)) < :limit)
@@ -908,25 +924,25 @@ class Store:
         )
 
     def archive_paths(self) -> dict[int, str]:
-        return {int(row[0]): row[1] for row in self.conn.execute("SELECT id, archive_path FROM submissions")}
+        return {int(row[0]): row[1] for row in self._conn.execute("SELECT id, archive_path FROM submissions")}
 
     def submissions_by_id(self, ids: set[int]) -> list[sqlite3.Row]:
-        return [row for row in self.conn.execute("SELECT * FROM submissions ORDER BY id") if row["id"] in ids]
+        return [row for row in self._conn.execute("SELECT * FROM submissions ORDER BY id") if row["id"] in ids]
 
     def records_of_submissions(self, ids: set[int]) -> list[Record]:
         """The current registrations that these submissions made or last changed."""
-        return [Record.of(row) for row in self.conn.execute("SELECT * FROM records") if row["submission_id"] in ids]
+        return [Record.of(row) for row in self._conn.execute("SELECT * FROM records") if row["submission_id"] in ids]
 
     def strip_record(self, regnr: str, data: Mapping[str, Any]) -> None:
         """Replace a registration's data by `data` (personal details removed), and forget its earlier
         versions and the office's note about it."""
-        self.conn.execute("UPDATE records SET data = ? WHERE regnr = ?", (dumps(data), regnr))
-        self.conn.execute("DELETE FROM record_history WHERE regnr = ?", (regnr,))
-        self.conn.execute("DELETE FROM office_notes WHERE regnr = ? AND note IS NOT NULL", (regnr,))
+        self._conn.execute("UPDATE records SET data = ? WHERE regnr = ?", (dumps(data), regnr))
+        self._conn.execute("DELETE FROM record_history WHERE regnr = ?", (regnr,))
+        self._conn.execute("DELETE FROM office_notes WHERE regnr = ? AND note IS NOT NULL", (regnr,))
 
     def forget_submission(self, submission_id: int, *, removed: str, reason: str) -> None:
         """Forget a received file's name and where its copies were; what became of it stays."""
-        self.conn.execute(
+        self._conn.execute(
             """UPDATE submissions SET original_name = ?, archive_path = ?, rejected_path = NULL, inbox_path = '',
                  reasons = ?, warnings = '[]' WHERE id = ?""",
             (removed, removed, reason, submission_id),

@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ from automation.config import Settings, load_settings  # noqa: E402
 from automation.documents.catalog import DOCUMENTS  # noqa: E402
 from automation.documents.context import school_context  # noqa: E402
 from automation.documents.generate import TemplateSet, template_folders  # noqa: E402
-from automation.store import ACCEPTED, Store, dumps  # noqa: E402
+from automation.store import ACCEPTED, Store, Submission  # noqa: E402
 from automation.workspace import init_workspace  # noqa: E402
 
 TODAY = dt.date(2026, 11, 28)
@@ -66,19 +67,14 @@ def make_board(folder: Path, n: int) -> Settings:
                     if isinstance(data.get(key), dt.time):
                         data[key] = data[key].strftime("%H:%M")
                 rows.append((form_id, prefix, brin, data["datum"].isoformat(), data))
-    with store.transaction():
+    with store.transaction():  # through the store's own methods, as the intake stores them
         for i, (form_id, prefix, brin, day, data) in enumerate(rows, start=1):
             regnr = f"{prefix}-2026-{i:06d}"
             at = f"{day}T10:00:00"
-            store.conn.execute(
-                """INSERT INTO submissions (id, received_at, original_name, inbox_path, sha256, size, form_id,
-                     form_version, outcome, regnr, archive_path, finished) VALUES (?,?,?,?,?,?,?,?,?,?,?,1)""",
-                (i, at, f"{i}.xlsx", f"/inbox/{i}", f"{i:064x}", 9000, form_id, 1, ACCEPTED, regnr, "/a"),
-            )
-            store.conn.execute(
-                """INSERT INTO records (regnr, form_id, school, event_date, version, data, submission_id,
-                     created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)""",
-                (regnr, form_id, brin, day, 1, dumps(data), i, at, at),
+            sub = Submission(at, f"{i}.xlsx", f"/inbox/{i}", f"{i:064x}", 9000, "/a", form_id=form_id, form_version=1)
+            sub_id = store.add_submission(replace(sub, outcome=ACCEPTED), run_id=None, regnr=regnr)
+            store.insert_record(
+                regnr=regnr, form_id=form_id, school=brin, event_date=day, data=data, submission_id=sub_id, at=at
             )
     store.close()
     return settings

@@ -34,7 +34,7 @@ from automation.config import BoardConfig, School  # noqa: E402
 from automation.excel.master import render_master  # noqa: E402
 from automation.forms.choices import DEFAULT_CHOICES  # noqa: E402
 from automation.schoolyear import schoolyear  # noqa: E402
-from automation.store import ACCEPTED, Store, dumps  # noqa: E402
+from automation.store import ACCEPTED, Store, Submission  # noqa: E402
 from automation.workspace import EXAMPLE_SCHOOLS  # noqa: E402
 
 BRINS = sorted(EXAMPLE_SCHOOLS)
@@ -54,18 +54,17 @@ def fill_store(path: Path, n: int) -> None:
         subs.append(
             (i, at, f"melding {i}.xlsx", f"/inbox/{i}", f"{i:064x}", 9000, "incident", 1, ACCEPTED, regnr, "/a")
         )
-        recs.append((regnr, "incident", brin, data["datum"].isoformat(), 1, dumps(data), i, at, at))
-    with store.transaction():
-        store.conn.executemany(
-            """INSERT INTO submissions (id, received_at, original_name, inbox_path, sha256, size, form_id,
-                 form_version, outcome, regnr, archive_path, finished) VALUES (?,?,?,?,?,?,?,?,?,?,?,1)""",
-            subs,
-        )
-        store.conn.executemany(
-            """INSERT INTO records (regnr, form_id, school, event_date, version, data, submission_id,
-                 created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)""",
-            recs,
-        )
+        recs.append((regnr, "incident", brin, data["datum"].isoformat(), 1, data, i, at, at))
+    with store.transaction():  # through the store's own methods, as the intake stores them
+        for (_, at, name, inbox, sha, size, form_id, version, outcome, regnr, archive), rec in zip(subs, recs, strict=True):
+            sub_id = store.add_submission(
+                Submission(at, name, inbox, sha, size, archive, form_id=form_id, form_version=version, outcome=outcome),
+                run_id=None,
+                regnr=regnr,
+            )
+            store.insert_record(
+                regnr=regnr, form_id=rec[1], school=rec[2], event_date=rec[3], data=rec[5], submission_id=sub_id, at=at
+            )
     store.close()
 
 

@@ -23,13 +23,18 @@ from automation.config import Settings
 # --- the database and the files handed back ---------------------------------------------------------
 
 
-def rows(settings: Settings, sql: str, *args: Any) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(settings.paths.database)
+def query(database: Path, sql: str, *args: Any) -> list[sqlite3.Row]:
+    """Look into a database file the way a test inspects it (the store's own connection is private)."""
+    conn = sqlite3.connect(database)
     conn.row_factory = sqlite3.Row
     try:
         return list(conn.execute(sql, args))
     finally:
         conn.close()
+
+
+def rows(settings: Settings, sql: str, *args: Any) -> list[sqlite3.Row]:
+    return query(settings.paths.database, sql, *args)
 
 
 def only_submission(settings: Settings) -> sqlite3.Row:

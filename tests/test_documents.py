@@ -39,7 +39,7 @@ from automation.excel.fill import fill_form
 from automation.filenames import school_folder_name
 from automation.forms import FORMS
 from automation.store import Store, Tally
-from tests.helpers import document_text, element_text
+from tests.helpers import document_text, element_text, rows
 
 TODAY = dt.date(2026, 11, 28)
 YEAR = "2026-2027"
@@ -142,13 +142,8 @@ def test_no_pupil_identity_or_incident_story_in_any_document(demo_folder: Settin
     forbidden = [PUPIL_REF, SECRET_STORY, "LL-"]
     forbidden += [row[2] for row in demo.INCIDENTS] + [row[3] for row in demo.INCIDENTS]
     forbidden += [row[3] for row in demo.AGGRESSION] + [row[2] for row in demo.ACCIDENTS]
-    store = Store.open(demo_folder.paths.database, create=False)
-    try:  # the pseudonyms as stored
-        forbidden += [
-            r[0] for r in store.conn.execute("SELECT json_extract(data, '$.leerling_ref') FROM records") if r[0]
-        ]
-    finally:
-        store.close()
+    # the pseudonyms as stored
+    forbidden += [r[0] for r in rows(demo_folder, "SELECT json_extract(data, '$.leerling_ref') FROM records") if r[0]]
     documents = list((demo_folder.paths.outbox / "plannen").rglob("*.docx"))
     assert len(documents) == 39
     for path in documents:

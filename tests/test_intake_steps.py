@@ -19,6 +19,7 @@ from automation.intake.outcome import RejectKind
 from automation.intake.recognisers import recognisers
 from automation.store import SCHEMA, SUBMISSION_WARNINGS, Outcome, Store
 from tests.conftest import Filler
+from tests.helpers import query
 
 
 def rows(settings: Settings, sql: str) -> list[sqlite3.Row]:
@@ -61,7 +62,7 @@ def test_a_version_6_database_gets_its_warnings_read_out_of_the_reasons_once(tmp
     try:
         log = {entry["name"]: json.loads(entry["warnings"]) for entry in store.iter_log()}
         assert log == {"peiling.csv": ["12AB: vervangt 60", "2 niet herkend"], "fout.xlsx": []}
-        (reasons,) = store.conn.execute("SELECT reasons FROM submissions WHERE original_name = 'peiling.csv'")
+        (reasons,) = query(path, "SELECT reasons FROM submissions WHERE original_name = 'peiling.csv'")
         assert reasons[0] == export  # the Logboek's text stays as it was
     finally:
         store.close()

@@ -13,6 +13,7 @@ import pytest
 from automation.errors import StoreError
 from automation.store import REJECTED, SCHEMA_VERSION, Record, Store, Submission, Tally, ThemeScore
 from automation.surveys.importer import SurveyResult, ThemeAggregate
+from tests.helpers import query
 
 
 def submission(n: int) -> Submission:
@@ -36,7 +37,7 @@ def test_finished_marks_survive_a_rolled_back_group(tmp_path: Path) -> None:
         store.add_submission(submission(2), run_id=None)
         raise RuntimeError("a file in the group failed")
     store.flush()
-    rows = list(store.conn.execute("SELECT id, finished, rejected_path FROM submissions"))
+    rows = query(tmp_path / "db.sqlite", "SELECT id, finished, rejected_path FROM submissions")
     assert [tuple(r) for r in rows] == [(first, 1, "/afgewezen/f1.xlsx")]
     store.close()
 
@@ -90,8 +91,8 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     store = Store.open(path, create=False)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert store.schema_version() == SCHEMA_VERSION
+    indexes = store.indexes()
     assert "records_order" in indexes and "records_form" not in indexes
     store.add_event(at="2026-11-02T10:00:00", kind="overzicht in kopie", name="x.xlsx", message="m")
     assert [e["name"] for e in store.iter_log()] == ["x.xlsx", "a.xlsx"]  # events merged by time
@@ -143,7 +144,7 @@ def correct(store: Store, regnr: str, *, data: dict[str, object], at: str) -> in
 def test_a_store_in_memory_is_new_healthy_and_empty() -> None:
     store = Store.memory()
     assert store.healthy()
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.schema_version() == SCHEMA_VERSION
     assert list(store.records(["incident"])) == []
     assert store.tallies({}) == [] and store.tallies({"incident": "categorie"}) == []
     assert store.survey_scores() == [] and list(store.versions()) == []
@@ -207,8 +208,7 @@ def test_a_correction_is_the_next_version_and_keeps_when_the_record_was_made() -
     assert (record.version, record.data, record.submission_id) == (2, {"categorie": "discriminatie"}, 2)
     assert (record.created_at, record.updated_at) == (AT, "2026-11-29T09:00:00")
     assert store.corrected_by(2) and not store.corrected_by(1)
-    history = store.conn.execute("SELECT regnr, version, data, replaced_by FROM record_history").fetchall()
-    assert [tuple(r) for r in history] == [("INC-2026-0001", 1, '{"categorie": "pesten"}', 2)]
+    assert store.history("INC-2026-0001") == [(1, {"categorie": "pesten"}, 2)]
 
 
 def test_filled_forms_are_oldest_first_so_a_schools_last_one_is_its_latest() -> None:

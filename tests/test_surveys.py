@@ -26,6 +26,7 @@ from automation.surveys import samples
 from automation.surveys.importer import import_survey, number, parse_groups
 from automation.surveys.profile import builtin_profiles
 from tests.conftest import Filler
+from tests.helpers import rows
 
 TODAY = dt.date.today()
 YEAR = schoolyear(TODAY)
@@ -45,14 +46,8 @@ def by_theme(found: list[ThemeScore], groep: str = "leerlingen") -> dict[str, Th
 
 
 def outcome_of(settings: Settings, name: str) -> tuple[str, str]:
-    store = Store.open(settings.paths.database, create=False)
-    try:
-        row = store.conn.execute(
-            "SELECT outcome, reasons FROM submissions WHERE original_name = ? ORDER BY id DESC", (name,)
-        ).fetchone()
-        return row["outcome"], row["reasons"]
-    finally:
-        store.close()
+    row = rows(settings, "SELECT outcome, reasons FROM submissions WHERE original_name = ? ORDER BY id DESC", name)[0]
+    return row["outcome"], row["reasons"]
 
 
 # --- three layouts --------------------------------------------------------------------------------
