@@ -197,9 +197,11 @@ class SchoolForm:
         return self.year == year
 
 
-def choose_school_forms(records: Sequence[Record], *, schooljaar: str) -> dict[str, SchoolForm]:
+def choose_school_forms(
+    records: Sequence[Record], *, schooljaar: str, later: bool = True
+) -> dict[str, SchoolForm]:
     """Per school the latest school form filled in `schooljaar`, else the latest one before it
-    (else the latest at all). `records` come oldest first."""
+    (else, with `later`, the first after it: the plan says so). `records` come oldest first."""
     forms: dict[str, list[SchoolForm]] = {}
     for rec in records:
         forms.setdefault(rec.school, []).append(SchoolForm(rec.data, rec.regnr, rec.event_date))
@@ -208,7 +210,10 @@ def choose_school_forms(records: Sequence[Record], *, schooljaar: str) -> dict[s
     for brin, found in forms.items():
         this_year = [f for f in found if f.of_year(schooljaar)]
         earlier = [f for f in found if f.filled is not None and f.filled <= end]
-        chosen[brin] = (this_year or earlier or found)[-1]
+        if this_year or earlier:
+            chosen[brin] = (this_year or earlier)[-1]
+        elif later:
+            chosen[brin] = found[0]
     return chosen
 
 
@@ -333,7 +338,7 @@ def compute(
     actions = most_urgent_first(found)
     per_kind = frozenset(f for f in registers if _counted(f))
     forms = choose_school_forms(school_forms, schooljaar=schooljaar)
-    last_forms = choose_school_forms(school_forms, schooljaar=previous(schooljaar))
+    last_forms = choose_school_forms(school_forms, schooljaar=previous(schooljaar), later=False)
     deadlines = board.voortgang.deadlines()
     facts: dict[str, SchoolFacts] = {}
     for brin, name in sorted((s.brin, s.naam) for s in board.scholen):

@@ -1,4 +1,4 @@
-"""The five form definitions, keyed by form id (DOMAIN.md §4)."""
+"""The form definitions, keyed by form id (DOMAIN.md §4), in the order they were registered."""
 
 from __future__ import annotations
 
