@@ -368,18 +368,20 @@ def rebuild(
     return report, process(settings)
 
 
-def purge(
-    settings: Settings, *, dry_run: bool, today: dt.date | None = None
-) -> PurgeReport:
-    """Remove personal details older than the retention period; then rebuild the master."""
+def purge(settings: Settings, *, dry_run: bool, today: dt.date | None = None) -> PurgeReport:
+    """Remove personal details older than the retention period; then rebuild the master. What the
+    office typed in the master is read into the store first, so the purge removes the old notes
+    there too and the new master does not bring them back."""
     day = today or dt.date.today()
     with open_runner(settings) as runner:
         if dry_run:
             return purge_store(settings, runner.store, today=day, dry_run=True)
         run_id = runner.store.start_run("purge", now_text(runner.now()))
         runner.intake.run_id = run_id
+        master = master_publisher(settings, runner.store, now=runner.now)
+        master.keep_office_notes(run_id=run_id)
         report = purge_store(settings, runner.store, today=day, dry_run=False, run_id=run_id, now=runner.now)
         runner.store.finish_run(run_id, at=now_text(runner.now()), counts={"purged": sum(report.records.values())})
         if not report.nothing:
-            master_publisher(settings, runner.store, now=runner.now).rebuild(run_id=run_id)
+            master.rebuild(run_id=run_id, read_back=False)
         return report

@@ -128,13 +128,13 @@ def incidents(master: Path) -> dict[str, tuple[str | None, str | None]]:
     return office_columns(master, "Incidenten") if master.exists() else {}
 
 
-def type_in(path: Path, regnr: str) -> None:
+def type_in(path: Path, regnr: str, typed: tuple[str, str] = TYPED) -> None:
     """As the office manager does in Excel: type a status and a note in a registration's row, save."""
     wb = openpyxl.load_workbook(path)
     ws = wb["Incidenten"]
     header = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == regnr)
-    row[header.index("Status afhandeling")].value, row[header.index("Notitie")].value = TYPED
+    row[header.index("Status afhandeling")].value, row[header.index("Notitie")].value = typed
     saved = path.with_name(f"~opslaan {path.name}")
     wb.save(saved)
     os.replace(saved, path)  # Excel saves in one go: never a half-written workbook to read
@@ -163,6 +163,62 @@ def test_what_the_office_typed_while_the_master_was_locked_survives_the_swap_and
     runner.process_once(master=publisher)  # the next rebuild
     assert len(incidents(master)) == 3 and incidents(master)[regnr] == TYPED
     assert runner.store.office_notes()[regnr] == TYPED
+
+
+def test_what_the_office_typed_in_both_the_master_and_the_copy_survives_the_swap(
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
+) -> None:
+    master = workspace.paths.master
+    drop("incident", "eerste.xlsx", seed=1)
+    drop("incident", "tweede.xlsx", seed=2)
+    runner.process_once(master=publisher)
+    first, second = incidents(master)
+    lock = ExcelLock(master)
+    publisher.replace = lock
+    drop("incident", "derde.xlsx", seed=3)
+    runner.process_once(master=publisher)
+    (copy,) = dated_copies(master)
+
+    in_master, in_copy = TYPED, ("afgesloten", "Gesprek met leerkracht 3/12")
+    type_in(master, first, in_master)
+    type_in(copy, second, in_copy)
+    earlier = copy.stat().st_mtime_ns - 60 * 10**9  # the master was saved a minute before the copy
+    os.utime(master, ns=(earlier, earlier))
+    lock.locked = False  # Excel is closed
+    assert publisher.promote(run_id=None)
+
+    assert dated_copies(master) == []
+    assert incidents(master)[first] == in_master and incidents(master)[second] == in_copy
+    assert runner.store.office_notes() == {first: in_master, second: in_copy}
+
+
+def test_what_the_office_typed_in_both_survives_more_files_while_the_master_stays_locked(
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
+) -> None:
+    master = workspace.paths.master
+    drop("incident", "eerste.xlsx", seed=1)
+    drop("incident", "tweede.xlsx", seed=2)
+    runner.process_once(master=publisher)
+    first, second = incidents(master)
+    lock = ExcelLock(master)
+    publisher.replace = lock
+    drop("incident", "derde.xlsx", seed=3)
+    runner.process_once(master=publisher)
+    (copy,) = dated_copies(master)
+
+    in_master, in_copy = TYPED, ("afgesloten", "Gesprek met leerkracht 3/12")
+    type_in(master, first, in_master)
+    type_in(copy, second, in_copy)
+    for seed in (4, 5):  # the master stays open in Excel: each new file, a new dated copy
+        drop("incident", f"nummer {seed}.xlsx", seed=seed)
+        runner.process_once(master=publisher)
+        (copy,) = dated_copies(master)
+        assert incidents(copy)[first] == in_master and incidents(copy)[second] == in_copy
+    lock.locked = False  # Excel is closed
+    assert publisher.promote(run_id=None)
+
+    assert incidents(master)[first] == in_master and incidents(master)[second] == in_copy
+    assert runner.store.office_notes() == {first: in_master, second: in_copy}
 
 
 @pytest.mark.slow

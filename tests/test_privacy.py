@@ -18,7 +18,9 @@ from automation import app
 from automation.cli import main
 from automation.config import Settings
 from automation.intake.purge import summary
+from automation.store import Store
 from tests.conftest import Filler
+from tests.helpers import office_columns, rows, type_in_master
 
 # Pupil references as staff type them: initials with letters no hash or date ever holds.
 REFS = ("QXW", "ZKT", "W.Q.Y.")
@@ -151,3 +153,30 @@ def test_purge_also_clears_old_rejected_files_and_logs_what_it_did(workspace: Se
     assert summary(report).startswith(
         f"Verwijderd: persoonsgegevens van vóór {report.cutoff:%d-%m-%Y} — 0 registraties, "
     )
+
+
+def test_purge_removes_the_office_note_of_an_old_registration_also_from_a_master_excel_saved(
+    workspace: Settings, drop: Filler
+) -> None:
+    today = dt.date.today()
+    old_day = dt.date(today.year - 6, 3, 10)  # six school years ago: outside the default 5
+    drop("incident", "oud.xlsx", seed=1, datum=old_day, datum_ingevuld=old_day)
+    drop("incident", "nieuw.xlsx", seed=2, datum=today, datum_ingevuld=today)
+    app.process(workspace)
+    old, recent = (r["regnr"] for r in rows(workspace, "SELECT regnr FROM records ORDER BY event_date"))
+    master = workspace.paths.master
+    type_in_master(master, "Incidenten", old, Status_afhandeling="afgesloten", Notitie="Moeder van QXW gebeld")
+    type_in_master(master, "Incidenten", recent, Status_afhandeling="in behandeling", Notitie="Ouders gebeld 2/12")
+
+    report = app.purge(workspace, dry_run=False)
+
+    assert report.records["incident"] == 1
+    store = Store.open(workspace.paths.database, create=False)
+    try:
+        notes = store.office_notes()
+    finally:
+        store.close()
+    assert notes.get(old, ("open", None))[1] is None and notes[recent] == ("in behandeling", "Ouders gebeld 2/12")
+    shown = office_columns(master, "Incidenten")
+    assert shown[old][1] is None and shown[recent] == ("in behandeling", "Ouders gebeld 2/12")
+    assert "QXW" not in texts_in(master)

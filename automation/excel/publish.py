@@ -87,6 +87,7 @@ def _remove(paths: list[Path]) -> None:
 # --- the master's whole life ---------------------------------------------------------------------
 
 Writer = Callable[[dt.datetime], Path]  # writes the master from the store to a temporary file
+UNTOUCHED = ("open", None)  # what a row shows that the office never typed in
 
 
 @dataclass
@@ -97,8 +98,10 @@ class MasterPublisher:
     wrote, and says when the master is out of date.
 
     The record in `stamps` holds, per file name, the SHA-256 of the bytes we wrote (None when Excel
-    saved them, after a push) and the last received file the master includes. A file is only taken
-    as ours (nothing of the office's in it, not read back) when its bytes are exactly those."""
+    saved them, after a push), the last received file the master includes, and the SHA-256 of the
+    bytes last read back. A file is only taken as ours (nothing of the office's in it, not read
+    back) when its bytes are exactly those; bytes already read back are not read again (what they
+    show the store has, or has since changed through another file)."""
 
     target: Path
     store: Store
@@ -147,13 +150,16 @@ class MasterPublisher:
             return
         self.next_try = now + self.retry_every
 
-    def rebuild(self, *, run_id: int | None) -> Path | None:
+    def rebuild(self, *, run_id: int | None, read_back: bool = True) -> Path | None:
         """Rebuild the master from the store; if Excel keeps the old one locked, put the new data
         into the open workbook (`push_into_excel`) or else write a dated copy beside it (and note
-        that in the Logboek). Returns where it went, or None on failure."""
+        that in the Logboek). Returns where it went, or None on failure. `read_back=False`: the
+        office's typing was read back already and the store since changed it (a purge removed
+        notes), so the files are not read again."""
         self.stale = True
         try:
-            self.keep_office_notes(run_id=run_id)
+            if read_back:
+                self.keep_office_notes(run_id=run_id)
             upto = self.store.last_submission_id()
             moment = self.now()
             tmp = self.write(moment)
@@ -200,7 +206,12 @@ class MasterPublisher:
         behind = not ours or self.taken_since_copy > 0  # the office's notes are in the store, not all in the copy
         self.pending, self.taken_since_copy = None, 0
         try:
-            self._remember(self.target, written=record.get("sha256") if ours else None, upto=_upto(record) or 0)
+            self._remember(
+                self.target,
+                written=record.get("sha256") if ours else None,
+                upto=_upto(record) or 0,
+                read=record.get("read"),
+            )
         except OSError as exc:
             log.error("Kon niet vastleggen welk bestuursoverzicht is geschreven (%s).", explain_os_error(exc))
         _remove(dated_copies(self.target))
@@ -209,25 +220,33 @@ class MasterPublisher:
         return True
 
     def keep_office_notes(self, *, run_id: int | None) -> int:
-        """Read what the office typed in the current master and in any dated copy beside it (the
-        newest file last, so it wins) into the store, so the next master keeps it."""
+        """Read what the office typed in the current master and in any dated copy beside it into
+        the store, so the next master keeps it. From each file only what differs from the store is
+        taken (the rest is what we wrote); a row typed in two files goes by the newest file."""
         stamps = self._stamps()
         sources = [
             p
             for p in (self.target, *dated_copies(self.target))
-            if p.is_file() and not self._is_ours(p, stamps.get(p.name, {}))
+            if p.is_file() and not self._nothing_new(p, stamps.get(p.name, {}))
         ]
-        sources.sort(key=lambda p: p.stat().st_mtime_ns)
-        notes: dict[str, tuple[str | None, str | None]] = {}
-        for source in sources:
-            notes.update(read_office_notes(source, self.registers))
-        if not notes:
+        if not sources:
             return 0
-        origin = (", ".join(p.name for p in sources), _digest(sources[-1]))
-        changed = self.store.save_office_notes(notes, at=now_text(self.now()), source=origin, run_id=run_id)
+        sources.sort(key=lambda p: p.stat().st_mtime_ns)
+        known = self.store.office_notes()
+        notes: dict[str, tuple[str | None, str | None]] = {}
+        read: dict[str, str] = {}
+        for source in sources:
+            read[source.name] = _digest(source)  # before reading: saved again meanwhile, read again next time
+            typed = read_office_notes(source, self.registers).items()
+            notes.update((regnr, value) for regnr, value in typed if value != known.get(regnr, UNTOUCHED))
+        changed = 0
+        if notes:
+            origin = (", ".join(read), read[sources[-1].name])
+            changed = self.store.save_office_notes(notes, at=now_text(self.now()), source=origin, run_id=run_id)
         if changed:
             log.info("%d notitie(s) of status(sen) van het bestuurskantoor bewaard.", changed)
             self.taken_since_copy += changed
+        self._remember_read(read)
         return changed
 
     def out_of_date(self) -> bool:
@@ -298,11 +317,24 @@ class MasterPublisher:
         except (OSError, ValueError, AttributeError, TypeError):
             return {}
 
-    def _remember(self, path: Path, *, written: str | None, upto: int) -> None:
-        """Note the SHA-256 and size of a file we wrote (None: its bytes are not ours) and the last
-        received file it includes."""
+    def _remember(self, path: Path, *, written: str | None, upto: int, read: str | None = None) -> None:
+        """Note the SHA-256 and size of a file we wrote (None: its bytes are not ours), the last
+        received file it includes, and the SHA-256 of its bytes already read back (a copy put in place)."""
         stamps = {k: v for k, v in self._stamps().items() if (path.parent / k).exists()}
-        stamps[path.name] = {"sha256": written, "size": path.stat().st_size, "upto": upto}
+        stamps[path.name] = {"sha256": written, "size": path.stat().st_size, "upto": upto, "read": read}
+        self._save_stamps(stamps)
+
+    def _remember_read(self, read: Mapping[str, str]) -> None:
+        """Note the SHA-256 of each file's bytes just read back: not read again while they stay so."""
+        stamps = self._stamps()
+        for name, sha in read.items():
+            stamps.setdefault(name, {})["read"] = sha
+        try:
+            self._save_stamps(stamps)
+        except OSError as exc:  # then those files are read again: nothing lost
+            log.warning("Kon niet vastleggen welke bestanden zijn gelezen (%s).", explain_os_error(exc))
+
+    def _save_stamps(self, stamps: Mapping[str, Any]) -> None:
         self.stamps.parent.mkdir(parents=True, exist_ok=True)
         self.stamps.write_text(json.dumps(stamps), encoding="utf-8")
 
@@ -311,6 +343,11 @@ class MasterPublisher:
         """Byte for byte what we wrote: nothing of the office's in it."""
         sha = record.get("sha256")
         return bool(sha) and path.stat().st_size == record.get("size") and _digest(path) == sha
+
+    @classmethod
+    def _nothing_new(cls, path: Path, record: Mapping[str, Any]) -> bool:
+        """Byte for byte what we wrote, or what was read back already."""
+        return cls._is_ours(path, record) or (bool(record.get("read")) and _digest(path) == record.get("read"))
 
 
 def _upto(record: Mapping[str, Any]) -> int | None:
