@@ -33,6 +33,9 @@ class Outcome(StrEnum):
 ACCEPTED, REJECTED, DUPLICATE = Outcome.ACCEPTED, Outcome.REJECTED, Outcome.DUPLICATE
 OUTCOMES = tuple(Outcome)
 
+# In a registration's data: its personal details were removed after the retention (intake/purge.py).
+PURGED = "persoonsgegevens_verwijderd"
+
 EVENTS = """
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
@@ -788,7 +791,12 @@ class Store:
         changed: list[str] = []
         with self.transaction():
             for regnr, value in notes.items():
-                if known.get(regnr, ("open", None)) == value or self.record(regnr) is None:
+                record = self.record(regnr)
+                if record is None:
+                    continue
+                if PURGED in record.data:  # past the retention: a note read back from an old master stays out
+                    value = (value[0], None)
+                if known.get(regnr, ("open", None)) == value:
                     continue  # unchanged ('open' without a note is what a new row shows)
                 self._conn.execute(
                     """INSERT INTO office_notes (regnr, status, note, updated_at) VALUES (?, ?, ?, ?)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from automation.errors import StoreError
-from automation.store import REJECTED, SCHEMA_VERSION, Record, Store, Submission, Tally, ThemeScore
+from automation.store import PURGED, REJECTED, SCHEMA_VERSION, Record, Store, Submission, Tally, ThemeScore
 from automation.surveys.importer import SurveyResult, ThemeAggregate
 from tests.helpers import query
 
@@ -327,3 +327,14 @@ def test_survey_scores_filter_by_school_and_year_and_a_new_import_replaces_the_o
     add(store, "PEIL-2026-0004", form_id="peiling")
     assert store.save_surveys([again], regnr="PEIL-2026-0004", submission_id=4, source="s", at=AT) == 1
     assert found(school="12AB", schooljaar="2026-2027") == [("12AB", "2026-2027", 150)]
+
+
+def test_a_note_read_back_for_a_registration_past_the_retention_stays_out() -> None:
+    """An old master (or one Excel saved again after a purge) still shows the note: only the status
+    is taken back, the note is personal data that was removed."""
+    store = Store.memory()
+    add(store, "INC-2019-0001", data={"categorie": "pesten", PURGED: "2026-11-28"})
+    add(store, "INC-2026-0001", data={"categorie": "pesten"})
+    notes = {"INC-2019-0001": ("afgesloten", "Moeder van Daan gebeld"), "INC-2026-0001": ("open", "Gebeld")}
+    assert store.save_office_notes(notes, at=AT) == 2
+    assert store.office_notes() == {"INC-2019-0001": ("afgesloten", None), "INC-2026-0001": ("open", "Gebeld")}

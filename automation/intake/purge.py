@@ -25,13 +25,13 @@ from automation.config import Settings
 from automation.forms import FORMS, Kind
 from automation.intake import journal
 from automation.schoolyear import start_year
-from automation.store import Store, now_text
+from automation.store import PURGED, Store, now_text
 
 log = logging.getLogger(__name__)
 
 PERSONAL = frozenset({Kind.TEXT, Kind.LONGTEXT, Kind.EMAIL, Kind.PUPIL_REF})
 REMOVED = "(verwijderd)"
-MARK = "persoonsgegevens_verwijderd"
+MARK = PURGED
 
 
 @dataclass
