@@ -238,7 +238,10 @@ def school_lines(figures: dict[str, Any]) -> list[str]:
     """Per school what the Overzicht shows (the same computed facts)."""
     if not figures.get("scholen"):
         return []
-    lines = ["", f"Per school, schooljaar {figures['schooljaar']} (tussen haakjes: heel {figures['vorig_schooljaar']}):"]
+    lines = [
+        "",
+        f"Per school, schooljaar {figures['schooljaar']} (tussen haakjes: heel {figures['vorig_schooljaar']}):",
+    ]
     for brin, school in figures["scholen"].items():
         before = school["totaal_vorig_jaar"]
         actions = school["open_acties"]
@@ -366,7 +369,9 @@ def rebuild(obj: Context, toch: bool) -> None:
             click.echo(f"  {line}", err=True)
     if report.unlisted:
         click.echo(f"{report.unlisted} bestand(en) in het archief zonder registerregel: verwerkt op bestandstijd.")
-    click.echo(f"Daarna de inbox: {counts.accepted} geaccepteerd, {counts.rejected} afgewezen; het bestuursoverzicht is bijgewerkt.")
+    click.echo(
+        f"Daarna de inbox: {counts.accepted} geaccepteerd, {counts.rejected} afgewezen; het bestuursoverzicht is bijgewerkt."
+    )
 
 
 @main.command()

@@ -28,6 +28,7 @@ def regnr_pattern() -> re.Pattern[str]:
     prefixes = "|".join(re.escape(f.prefix) for f in FORMS.values())
     return re.compile(rf"^({prefixes})-(\d{{4}})-(\d{{4,}})$")
 
+
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%y", "%d/%m/%y")
 TIME_RE = re.compile(r"^(\d{1,2})[:.u](\d{2})(?::\d{2})?$")
@@ -60,8 +61,6 @@ class Result:
 
 class Invalid(ValueError):
     """A value that cannot be used; the message says what is expected."""
-
-
 
 
 def _as_text(value: Any) -> str:
@@ -354,5 +353,3 @@ def _check_dates(form: FormDef, result: Result, add: Any, *, today: dt.date) -> 
                     key,
                     f"de datum {dutch_date(later)} ligt vóór de datum van het voorval ({dutch_date(event)}). Verwacht: dezelfde dag of later.",
                 )
-
-

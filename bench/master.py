@@ -56,7 +56,9 @@ def fill_store(path: Path, n: int) -> None:
         )
         recs.append((regnr, "incident", brin, data["datum"].isoformat(), 1, data, i, at, at))
     with store.transaction():  # through the store's own methods, as the intake stores them
-        for (_, at, name, inbox, sha, size, form_id, version, outcome, regnr, archive), rec in zip(subs, recs, strict=True):
+        for (_, at, name, inbox, sha, size, form_id, version, outcome, regnr, archive), rec in zip(
+            subs, recs, strict=True
+        ):
             sub_id = store.add_submission(
                 Submission(at, name, inbox, sha, size, archive, form_id=form_id, form_version=version, outcome=outcome),
                 run_id=None,

@@ -30,7 +30,16 @@ def main() -> None:
         master = result.settings.paths.master
         subprocess.run(
             # its own LibreOffice profile: works while another LibreOffice is open
-            ["soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(master)],
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp}/lo",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(master),
+            ],
             check=True,
             capture_output=True,
             timeout=300,

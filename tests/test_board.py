@@ -35,7 +35,11 @@ LAST_START = dt.date(start_year(TODAY) - 1, 8, 1)
 IN_THIS_YEAR = THIS_START + (TODAY - THIS_START) // 2
 SAME_PART_LAST_YEAR = LAST_START + (TODAY - THIS_START) // 3
 LATER_LAST_YEAR = dt.date(start_year(TODAY), 6, 15)  # after the same part, before last year's end
-LABELS = {"incident": "Incidenten met leerlingen", "agressie": "Agressie en geweld tegen personeel", "ongeval": "Ongevallen"}
+LABELS = {
+    "incident": "Incidenten met leerlingen",
+    "agressie": "Agressie en geweld tegen personeel",
+    "ongeval": "Ongevallen",
+}
 SHORT = {"incident": "Incidenten", "agressie": "Agressie", "ongeval": "Ongevallen"}
 
 # (school, form, day): two schools with registrations this year, in the same part of last year and later last year
@@ -98,9 +102,18 @@ def test_the_overzicht_the_plan_vensters_and_status_give_the_same_figures(worksp
     status = figures["scholen"]
     sheet = overzicht(workspace.paths.master)
     texts = vensters(workspace.paths.master)
-    expected_this = {"12AB": {"incident": 2, "agressie": 1, "ongeval": 0}, "34CD": {"incident": 0, "agressie": 0, "ongeval": 1}}
-    expected_same = {"12AB": {"incident": 1, "agressie": 0, "ongeval": 0}, "34CD": {"incident": 0, "agressie": 0, "ongeval": 0}}
-    expected_whole = {"12AB": {"incident": 1, "agressie": 0, "ongeval": 1}, "34CD": {"incident": 1, "agressie": 1, "ongeval": 0}}
+    expected_this = {
+        "12AB": {"incident": 2, "agressie": 1, "ongeval": 0},
+        "34CD": {"incident": 0, "agressie": 0, "ongeval": 1},
+    }
+    expected_same = {
+        "12AB": {"incident": 1, "agressie": 0, "ongeval": 0},
+        "34CD": {"incident": 0, "agressie": 0, "ongeval": 0},
+    }
+    expected_whole = {
+        "12AB": {"incident": 1, "agressie": 0, "ongeval": 1},
+        "34CD": {"incident": 1, "agressie": 1, "ongeval": 0},
+    }
     for brin in ("12AB", "34CD", "56EF"):
         this = expected_this.get(brin, dict.fromkeys(SHORT, 0))
         same = expected_same.get(brin, dict.fromkeys(SHORT, 0))
@@ -154,7 +167,9 @@ VERNIELING = FormDef(
             (
                 SCHOOL,
                 DATUM,
-                Field("soort", "Soort schade", Kind.TEXT, "Bijvoorbeeld graffiti of een ingegooide ruit.", required=True),
+                Field(
+                    "soort", "Soort schade", Kind.TEXT, "Bijvoorbeeld graffiti of een ingegooide ruit.", required=True
+                ),
                 Field("dader", "Leerling (nummer of initialen)", Kind.PUPIL_REF, "Nooit een naam.", max_length=20),
                 OMSCHRIJVING,
             ),
@@ -179,7 +194,11 @@ def test_a_sixth_form_is_validated_stored_counted_and_shown_with_no_other_edit(
 ) -> None:
     assert event_forms()[-1] == "vernieling"
     (blank,) = build_all(
-        tmp_path / "formulieren", forms=[sixth_form], schools=workspace.schools, choices=workspace.choices, board="Testbestuur"
+        tmp_path / "formulieren",
+        forms=[sixth_form],
+        schools=workspace.schools,
+        choices=workspace.choices,
+        board="Testbestuur",
     )
     assert blank.name == form_file_name(sixth_form)
     good = {
@@ -227,7 +246,11 @@ def test_a_sixth_form_is_validated_stored_counted_and_shown_with_no_other_edit(
 
 def drop_school_form(settings: Settings, folder: Path) -> None:
     (blank,) = build_all(
-        folder / "school", forms=[FORMS["school"]], schools=settings.schools, choices=settings.choices, board="Testbestuur"
+        folder / "school",
+        forms=[FORMS["school"]],
+        schools=settings.schools,
+        choices=settings.choices,
+        board="Testbestuur",
     )
     fill_form(blank, valid_values("school"), settings.paths.inbox / "school.xlsx")
     assert app.process(settings).accepted == 1

@@ -28,7 +28,9 @@ def test_a_school_year_is_coming_running_or_finished_and_counted_up_to_today() -
     assert Period.of("2026-2027", TODAY) == Period(
         "2026-2027", dt.date(2026, 8, 1), dt.date(2027, 7, 31), RUNNING, TODAY
     )
-    assert Period.of("2025-2026", TODAY).status == FINISHED and Period.of("2025-2026", TODAY).until == dt.date(2026, 7, 31)
+    assert Period.of("2025-2026", TODAY).status == FINISHED and Period.of("2025-2026", TODAY).until == dt.date(
+        2026, 7, 31
+    )
     assert Period.of("2027-2028", TODAY).status == COMING and Period.of("2027-2028", TODAY).until is None
     assert Period.of("2026-2027", TODAY).holds(dt.date(2026, 8, 1))
     assert not Period.of("2026-2027", TODAY).holds(dt.date(2026, 11, 29))  # after today: not counted yet

@@ -30,5 +30,9 @@ def test_no_module_outside_the_store_runs_sql() -> None:
 
 
 def test_nothing_uses_the_stores_connection() -> None:
-    found = [hit for folder in (PACKAGE, ROOT / "tests", ROOT / "bench") for hit in lines_matching(PRIVATE_CONNECTION, folder)]
+    found = [
+        hit
+        for folder in (PACKAGE, ROOT / "tests", ROOT / "bench")
+        for hit in lines_matching(PRIVATE_CONNECTION, folder)
+    ]
     assert found == []

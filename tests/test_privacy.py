@@ -52,7 +52,15 @@ def outputs(settings: Settings) -> list[Path]:
 def test_no_output_holds_a_plain_pupil_reference(workspace: Settings, drop: Filler) -> None:
     today = dt.date.today()
     for n, ref in enumerate(REFS):
-        drop("incident", f"incident {n}.xlsx", seed=n, leerling_ref=ref, omschrijving=STORY.format(ref=ref.lower()), datum=today, datum_ingevuld=today)
+        drop(
+            "incident",
+            f"incident {n}.xlsx",
+            seed=n,
+            leerling_ref=ref,
+            omschrijving=STORY.format(ref=ref.lower()),
+            datum=today,
+            datum_ingevuld=today,
+        )
     drop("school", "school.xlsx", datum_ingevuld=today)
     app.process(workspace)
     run = app.make_plans(workspace, schools=["12AB"])
@@ -68,7 +76,10 @@ def test_no_output_holds_a_plain_pupil_reference(workspace: Settings, drop: Fill
         if path.suffix != ".sqlite" and "sqlite" not in path.name:
             assert "geduwd" not in text or path.suffix == ".xlsx", path  # the story only in the register
     conn = sqlite3.connect(workspace.paths.database)
-    stored = {r[0] for r in conn.execute("SELECT json_extract(data, '$.leerling_ref') FROM records WHERE form_id = 'incident'")}
+    stored = {
+        r[0]
+        for r in conn.execute("SELECT json_extract(data, '$.leerling_ref') FROM records WHERE form_id = 'incident'")
+    }
     conn.close()
     assert len(stored) == 3 and all(s.startswith("LL-") for s in stored)  # one pseudonym each
 
@@ -84,7 +95,15 @@ def test_archive_database_and_secret_are_for_the_service_account_only(workspace:
 def test_purge_removes_personal_details_older_than_the_retention(workspace: Settings, drop: Filler) -> None:
     today = dt.date.today()
     old_day = dt.date(today.year - 6, 3, 10)  # six school years ago: outside the default 5
-    old = drop("incident", "oud.xlsx", seed=1, leerling_ref="QXW", omschrijving=STORY.format(ref="QXW"), datum=old_day, datum_ingevuld=old_day)
+    old = drop(
+        "incident",
+        "oud.xlsx",
+        seed=1,
+        leerling_ref="QXW",
+        omschrijving=STORY.format(ref="QXW"),
+        datum=old_day,
+        datum_ingevuld=old_day,
+    )
     drop("incident", "nieuw.xlsx", seed=2, leerling_ref="ZKT", datum=today, datum_ingevuld=today)
     old_bytes = old.read_bytes()
     app.process(workspace)

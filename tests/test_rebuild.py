@@ -62,7 +62,9 @@ def remove_database(settings: Settings) -> None:
         settings.paths.database.with_name(settings.paths.database.name + suffix).unlink(missing_ok=True)
 
 
-def test_a_removed_database_is_refused_and_rebuilt_with_the_same_registrations(workspace: Settings, drop: Filler) -> None:
+def test_a_removed_database_is_refused_and_rebuilt_with_the_same_registrations(
+    workspace: Settings, drop: Filler
+) -> None:
     regnr = fill(workspace, drop)
     type_in_master(workspace.paths.master, "Incidenten", regnr, Status_afhandeling="in behandeling", Notitie="Gebeld")
     before = snapshot(workspace)

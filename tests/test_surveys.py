@@ -445,7 +445,9 @@ def test_vensters_reports_one_survey_and_never_mixes_a_tiny_one_in(workspace: Se
 
 def test_a_profile_maps_the_suppliers_school_names() -> None:
     profile = (Path(__file__).parent.parent / "automation/surveys/profielen/generiek.toml").read_text(encoding="utf-8")
-    profile = profile.replace('[school]\nkolom = "school"', '[school]\nkolom = "school"\n[school.waarden]\n"Bs. Regenboog" = "12AB"')
+    profile = profile.replace(
+        '[school]\nkolom = "school"', '[school]\nkolom = "school"\n[school.waarden]\n"Bs. Regenboog" = "12AB"'
+    )
     from automation.surveys.profile import LoadedProfile, parse_profile
 
     loaded = LoadedProfile(parse_profile(profile, source="test"), "test")

@@ -59,7 +59,10 @@ def actions_of(reg: Registration, *, today: dt.date, open_days: int) -> list[Act
     """The open actions of one registration."""
     date = reg.event_date or _event_date(reg)
     duties = _duty_texts(reg.form_id)
-    return [Action(reg.regnr, reg.school, text, date, text in duties) for text in actions_for(reg, today=today, open_days=open_days)]
+    return [
+        Action(reg.regnr, reg.school, text, date, text in duties)
+        for text in actions_for(reg, today=today, open_days=open_days)
+    ]
 
 
 def most_urgent_first(actions: Iterable[Action]) -> list[Action]:

@@ -135,9 +135,7 @@ class Registrations:
     per_month: dict[str, Counter[str]]  # "2026-11" -> per form, this school year as far as counted
 
 
-def count_registrations(
-    tallies: Iterable[Tally], cmp: Comparison, *, per_kind: Collection[str] = ()
-) -> Registrations:
+def count_registrations(tallies: Iterable[Tally], cmp: Comparison, *, per_kind: Collection[str] = ()) -> Registrations:
     """Count a school's registrations in each period; per kind only for the forms in `per_kind`
     (those with a counted field)."""
     this, last, whole = Counted(), Counted(), Counted()
@@ -197,9 +195,7 @@ class SchoolForm:
         return self.year == year
 
 
-def choose_school_forms(
-    records: Sequence[Record], *, schooljaar: str, later: bool = True
-) -> dict[str, SchoolForm]:
+def choose_school_forms(records: Sequence[Record], *, schooljaar: str, later: bool = True) -> dict[str, SchoolForm]:
     """Per school the latest school form filled in `schooljaar`, else the latest one before it
     (else, with `later`, the first after it: the plan says so). `records` come oldest first."""
     forms: dict[str, list[SchoolForm]] = {}

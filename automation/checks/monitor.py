@@ -100,7 +100,11 @@ def short(req: Requirement) -> str:
         return ""
     attention = req.verdict == ATTENTION
     if req.key == "instrument":
-        return "instrument niet erkend" if attention and not req.reason.startswith("Geen instrument") else "geen instrument"
+        return (
+            "instrument niet erkend"
+            if attention and not req.reason.startswith("Geen instrument")
+            else "geen instrument"
+        )
     return {
         "gemeten": "nog geen peiling" if attention else "geen peiling",
         "representatief": "representativiteit onbekend" if attention else "niet representatief",

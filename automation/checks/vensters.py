@@ -78,7 +78,9 @@ def reported_surveys(scores: Sequence[ThemeScore], check: MonitorCheck | None) -
     """Per respondent group the one survey the outputs report (the Vensters text, the plan's results,
     `status`): for pupils the survey the monitor check judged, if it reached enough pupils; else the
     one that reached the most. Results of different surveys are never mixed."""
-    representative = check is not None and any(r.key == "representatief" and r.verdict == MEETS for r in check.requirements)
+    representative = check is not None and any(
+        r.key == "representatief" and r.verdict == MEETS for r in check.requirements
+    )
     judged = check.judged.regnr if check and check.judged and representative else None
     found = {group: _pick(scores, group, judged if group == "leerlingen" else None) for group in GROUPS}
     return {group: tuple(rows) for group, rows in found.items() if rows}
@@ -165,7 +167,9 @@ def warning(check: MonitorCheck | None) -> str:
     """For the office, beside the text (never in it): why it should not be published as it is."""
     if check is None or check.overall == MEETS:
         return ""
-    return f"Niet publiceren zonder aanpassing: de meting voldoet nog niet aan de wet ({check.summary}). Zie Monitorcheck."
+    return (
+        f"Niet publiceren zonder aanpassing: de meting voldoet nog niet aan de wet ({check.summary}). Zie Monitorcheck."
+    )
 
 
 def _monitoring(form: Mapping[str, Any], pupils: Sequence[ThemeScore]) -> str:

@@ -340,7 +340,9 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
         "meldplichtig": sf.duties.reportable,
         "gemeld": sf.duties.reported,
         "niet_gemeld": sf.duties.open,
-        "open_acties": [{"actie": text, "aantal": n} for text, n in sorted(Counter(a.text for a in sf.actions).items())],
+        "open_acties": [
+            {"actie": text, "aantal": n} for text, n in sorted(Counter(a.text for a in sf.actions).items())
+        ],
     }
     for form_id, name in KIND_TABLES.items():
         result[name] = per_kind.get(form_id, [])

@@ -136,7 +136,9 @@ def generate(
     """Render the plan and the annexes for each school; returns what was written."""
     brins = choose_schools(settings, schools)
     templates = templates or TemplateSet.load(template_folders(settings))
-    facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today, plans=plan_dates(settings))
+    facts = board_facts(
+        store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today, plans=plan_dates(settings)
+    )
     fingerprints = school_fingerprints(store, schooljaar=schooljaar, templates=template_stamp(settings))
     generation = Generation(schooljaar)
     total, done = len(brins) * len(DOCUMENTS), 0

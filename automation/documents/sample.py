@@ -78,15 +78,19 @@ def sample_facts(
             form.pop(key)
     form = {k: v for k, v in (form | changes).items() if v is not None}
     first, before = int(year[:4]), int(previous(year)[:4])
-    tallies = tallies if tallies is not None else [
-        Tally("incident", BRIN, dt.date(first, 10, 5), "pesten", 3),
-        Tally("incident", BRIN, dt.date(first, 11, 10), "digitaal pesten", 2),
-        Tally("incident", BRIN, dt.date(before, 11, 12), "pesten", 4),
-        Tally("incident", BRIN, dt.date(before + 1, 3, 10), "pesten", 1),
-        Tally("agressie", BRIN, dt.date(first, 11, 3), "bedreiging", 1),
-        Tally("ongeval", BRIN, dt.date(first, 10, 14), "huisarts", 2),
-        Tally("ongeval", BRIN, dt.date(before, 10, 1), "geen", 1),
-    ]
+    tallies = (
+        tallies
+        if tallies is not None
+        else [
+            Tally("incident", BRIN, dt.date(first, 10, 5), "pesten", 3),
+            Tally("incident", BRIN, dt.date(first, 11, 10), "digitaal pesten", 2),
+            Tally("incident", BRIN, dt.date(before, 11, 12), "pesten", 4),
+            Tally("incident", BRIN, dt.date(before + 1, 3, 10), "pesten", 1),
+            Tally("agressie", BRIN, dt.date(first, 11, 3), "bedreiging", 1),
+            Tally("ongeval", BRIN, dt.date(first, 10, 14), "huisarts", 2),
+            Tally("ongeval", BRIN, dt.date(before, 10, 1), "geen", 1),
+        ]
+    )
     if instrument is None:
         instrument = "Eigen vragenlijst" if missing else "ZIEN!"  # missing: the monitor needs attention
     surveys = [

@@ -28,6 +28,8 @@ from automation.schoolyear import schoolyear
 from automation.store import Store
 
 HIDDEN_KEYS = frozenset({"school", "correctie_van"})
+
+
 def register_columns(form: FormDef) -> list[Column]:
     cols = [
         Column("Registratienummer", "text", 17),

@@ -92,7 +92,9 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
             elif isinstance(value, dt.datetime):
                 ws.write_datetime(i, col, value, f["date"])
             else:
-                ws.write_string(i, col, str(value), f["wrap"] if col == col_of["Monitor (wettelijke eisen)"] else f["cell"])
+                ws.write_string(
+                    i, col, str(value), f["wrap"] if col == col_of["Monitor (wettelijke eisen)"] else f["cell"]
+                )
     first_row, last_row = top + 1, top + len(rows)
     total_row = last_row + 1
     ws.write_string(total_row, 1, "Totaal", f["total"])
@@ -115,7 +117,11 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
         first_row, late_col, last_row, late_col, light | {"criteria": ">", "value": 0, "format": f["red"]}
     )
     ws.conditional_format(
-        first_row, done_col, last_row, done_col, light | {"criteria": "==", "value": len(MILESTONES), "format": f["green"]}
+        first_row,
+        done_col,
+        last_row,
+        done_col,
+        light | {"criteria": "==", "value": len(MILESTONES), "format": f["green"]},
     )
     monitor = col_of["Monitor (wettelijke eisen)"]
     for verdict, colour in ((FAILS, "red"), (ATTENTION, "amber"), (MEETS, "green")):

@@ -27,7 +27,13 @@ FORM = FormDef(
         "Sla het bestand op en zet het in de map voor meldingen."
     ),
     prefix="AG",
-    counts=Register(label="Agressie en geweld tegen personeel", short="Agressie", counted="vorm", colour="#C65911", kinds_heading="Vorm van agressie"),
+    counts=Register(
+        label="Agressie en geweld tegen personeel",
+        short="Agressie",
+        counted="vorm",
+        colour="#C65911",
+        kinds_heading="Vorm van agressie",
+    ),
     followups=(FollowUp(after="datum", done="opvanggesprek_datum", days=3, action="Geen opvanggesprek binnen 72 uur"),),
     register="Agressie en geweld",
     duties=(

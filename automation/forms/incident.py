@@ -29,7 +29,14 @@ FORM = FormDef(
         "voor meldingen."
     ),
     prefix="INC",
-    counts=Register(label="Incidenten met leerlingen", short="Incidenten", counted="categorie", colour="#1F4E79", kinds_heading="Soort incident", highlighted=("pesten", "digitaal pesten")),
+    counts=Register(
+        label="Incidenten met leerlingen",
+        short="Incidenten",
+        counted="categorie",
+        colour="#1F4E79",
+        kinds_heading="Soort incident",
+        highlighted=("pesten", "digitaal pesten"),
+    ),
     register="Incidenten",
     duties=(
         ReportDuty(

@@ -28,7 +28,13 @@ FORM = FormDef(
     ),
     summary=("slachtoffer_type", "letsel_aard"),
     prefix="ONG",
-    counts=Register(label="Ongevallen", short="Ongevallen", counted="behandeling", colour="#70AD47", kinds_heading="Ongevallen naar behandeling"),
+    counts=Register(
+        label="Ongevallen",
+        short="Ongevallen",
+        counted="behandeling",
+        colour="#70AD47",
+        kinds_heading="Ongevallen naar behandeling",
+    ),
     register="Ongevallen",
     duties=(
         ReportDuty(

@@ -30,7 +30,6 @@ from automation.store import Outcome, Store
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class Stored:
     """A file stored in the open transaction, to be handed back after the commit."""

@@ -113,7 +113,9 @@ def purge(
             data[MARK] = today.isoformat()
             store.strip_record(regnr, data)
         for sub in old_subs:
-            store.forget_submission(sub["id"], removed=REMOVED, reason="Persoonsgegevens verwijderd na de bewaartermijn.")
+            store.forget_submission(
+                sub["id"], removed=REMOVED, reason="Persoonsgegevens verwijderd na de bewaartermijn."
+            )
         store.add_event(
             at=moment,
             kind="opgeschoond",

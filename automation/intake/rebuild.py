@@ -126,7 +126,9 @@ def rebuild(
 ) -> RebuildReport:
     paths = settings.paths
     if not paths.archive.is_dir():
-        raise FolderError(f"Het archief {paths.archive} is er niet; zonder archief kan de database niet worden herbouwd.")
+        raise FolderError(
+            f"Het archief {paths.archive} is er niet; zonder archief kan de database niet worden herbouwd."
+        )
     plan, missing, unlisted = _plan(settings)
     moment = now().replace(microsecond=0)
     report = RebuildReport(moved_aside=_move_aside(paths.database, moment), missing=missing, unlisted=unlisted)
@@ -148,7 +150,9 @@ def rebuild(
                             path, name=entry.name, received=received, rejected=entry.rejected
                         )
                     report.counts[outcome] = report.counts.get(outcome, 0) + 1
-                    written.append(Entry(sub_id, entry.at, entry.name, sha, entry.archive, entry.rejected, entry.purged))
+                    written.append(
+                        Entry(sub_id, entry.at, entry.name, sha, entry.archive, entry.rejected, entry.purged)
+                    )
             if progress:
                 progress(min(start + GROUP, len(plan)), len(plan))
         store.flush()
@@ -157,7 +161,11 @@ def rebuild(
             f"Database herbouwd uit het archief: {len(written)} bestanden opnieuw verwerkt"
             + (f"; {len(missing)} uit het register ontbraken in het archief" if missing else "")
             + (f"; {unlisted} zonder registerregel (op bestandstijd)" if unlisted else "")
-            + (f". De oude database staat ernaast: {', '.join(p.name for p in report.moved_aside)}" if report.moved_aside else "")
+            + (
+                f". De oude database staat ernaast: {', '.join(p.name for p in report.moved_aside)}"
+                if report.moved_aside
+                else ""
+            )
             + "."
         )
         store.add_event(

@@ -143,7 +143,10 @@ class Runner:
             return list(self.intake.handle_many([(p, tracker.stable_for(p)) for p in group]))
         except Exception as exc:
             if isinstance(exc, (OSError, sqlite3.OperationalError)):
-                log.error("Verwerken van een groep bestanden mislukt (%s); ze worden los opnieuw geprobeerd.", explain_os_error(exc))
+                log.error(
+                    "Verwerken van een groep bestanden mislukt (%s); ze worden los opnieuw geprobeerd.",
+                    explain_os_error(exc),
+                )
             if len(group) == 1:
                 return [self._handle_alone(tracker, group[0])]
         return [self._handle_alone(tracker, path) for path in group]

@@ -427,9 +427,7 @@ def _import(
         pv = profile.per_vraag
         ix["vraag"] = _index(positions, pv.vraag_kolom, missing=missing)
         ix["aantal"] = _index(positions, pv.aantal_kolom, missing=missing)
-        answers = [
-            (_index(positions, col, missing=missing), value) for col, value in pv.antwoordkolommen.items()
-        ]
+        answers = [(_index(positions, col, missing=missing), value) for col, value in pv.antwoordkolommen.items()]
         if missing:
             raise _columns_missing(loaded, missing)
         accs, warnings = _per_question(table, resolver, ix, [(i, v) for i, v in answers if i is not None])
