@@ -111,12 +111,22 @@ def plan(files: int, *, writers: int, schools: Iterable[str], seed: int = 1) -> 
         elif roll < 0.15:
             drop = Drop(f"foto {tag}.jpg", "photo", label=label, how=how)
         else:
-            form_id = rng.choice(event_forms())
+            form_id = rng.choice(SEEDED)
             drop = Drop(f"{form_id} {tag}.xlsx", "form", f"{form_id} {rng.choice(brins)}", label, how, lock, stays)
             if how != "slow":  # a slow write taken too early goes back to wait; its copy could overtake it
                 originals[w].append((index, drop))
         own.append(drop)
     return shares
+
+
+# The forms the writers drop, and how a careful staff member fills each (a board's own extra form is
+# not dropped by the soak: it has no builder here).
+BUILDERS: dict[str, Callable[[random.Random, dt.date, str], dict[str, Any]]] = {
+    "incident": demo.incident,
+    "agressie": demo.agressie,
+    "ongeval": demo.ongeval,
+}
+SEEDED = tuple(BUILDERS)
 
 
 def seed_forms(settings: Settings, folder: Path) -> dict[str, bytes]:
@@ -125,11 +135,7 @@ def seed_forms(settings: Settings, folder: Path) -> dict[str, bytes]:
     blanks = folder / "formulieren"
     app.write_forms(settings, blanks)
     rng, today = random.Random(7), dt.date.today()
-    builders: dict[str, Callable[[random.Random, dt.date, str], dict[str, Any]]] = {
-        "incident": demo.incident,
-        "agressie": demo.agressie,
-        "ongeval": demo.ongeval,
-    }
+    builders = BUILDERS
     wanted = [(f"{form_id} {brin}", form_id, brin, {}) for form_id in builders for brin in settings.schools]
     wanted += [(f"fout {brin}", "incident", brin, {"locatie": None}) for brin in settings.schools]
     seeds = {}

@@ -19,7 +19,7 @@ from automation.cli import main
 from automation.config import Settings
 from automation.excel.build_form import build_all, form_file_name
 from automation.excel.fill import fill_form
-from automation.forms import FORMS, event_forms, register
+from automation.forms import FORMS, event_forms, register, unregister
 from automation.forms.common import DATUM, DATUM_INGEVULD, INGEVULD_DOOR, OMSCHRIJVING, SCHOOL, correctie_van
 from automation.forms.model import Field, FormDef, Kind, Register, Section
 from automation.schoolyear import previous, schoolyear, start_year
@@ -161,6 +161,7 @@ VERNIELING = FormDef(
     prefix="VRN",
     register="Vernielingen",
     counts=Register(label="Vernielingen", short="Vernielingen", counted="soort", colour="#7030A0"),
+    choice_lists=(("vernieling_soort", ("graffiti", "ruit ingegooid", "anders")),),
     sections=(
         Section(
             "Wat is er gebeurd",
@@ -168,7 +169,7 @@ VERNIELING = FormDef(
                 SCHOOL,
                 DATUM,
                 Field(
-                    "soort", "Soort schade", Kind.TEXT, "Bijvoorbeeld graffiti of een ingegooide ruit.", required=True
+                    "soort", "Soort schade", Kind.CHOICE, "Kies de soort.", required=True, choices="vernieling_soort"
                 ),
                 Field("dader", "Leerling (nummer of initialen)", Kind.PUPIL_REF, "Nooit een naam.", max_length=20),
                 OMSCHRIJVING,
@@ -185,12 +186,12 @@ def sixth_form() -> Iterator[FormDef]:
     try:
         yield VERNIELING
     finally:
-        del FORMS[VERNIELING.id]
+        unregister(VERNIELING.id)
 
 
 @pytest.mark.slow
 def test_a_sixth_form_is_validated_stored_counted_and_shown_with_no_other_edit(
-    workspace: Settings, sixth_form: FormDef, tmp_path: Path
+    sixth_form: FormDef, workspace: Settings, tmp_path: Path
 ) -> None:
     assert event_forms()[-1] == "vernieling"
     (blank,) = build_all(
@@ -212,10 +213,13 @@ def test_a_sixth_form_is_validated_stored_counted_and_shown_with_no_other_edit(
     }
     fill_form(blank, good, workspace.paths.inbox / "vernieling.xlsx")
     fill_form(blank, good | {"soort": None}, workspace.paths.inbox / "vernieling zonder soort.xlsx")
+    fill_form(blank, good | {"soort": "brand"}, workspace.paths.inbox / "vernieling brand.xlsx")
     counts = app.process(workspace)
-    assert (counts.accepted, counts.rejected) == (1, 1)
+    assert (counts.accepted, counts.rejected) == (1, 2)
     explanation = next(workspace.paths.rejected.rglob("vernieling zonder soort*uitleg.txt")).read_text(encoding="utf-8")
     assert "Soort schade" in explanation and "is verplicht maar leeg" in explanation
+    explanation = next(workspace.paths.rejected.rglob("vernieling brand*uitleg.txt")).read_text(encoding="utf-8")
+    assert "'brand' staat niet in de keuzelijst. Kies uit: graffiti, ruit ingegooid, anders." in explanation
 
     store = Store.open(workspace.paths.database, create=False)
     try:

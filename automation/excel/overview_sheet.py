@@ -74,7 +74,13 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
     rows = list(facts.schools.values())
     col_of = {title: col for col, (title, _, _) in enumerate(columns)}
     ws.write_string(0, 0, f"Bestuursoverzicht sociale veiligheid — {board}", f["title"])
-    ws.write_string(1, 0, f"Schooljaar {year} · bijgewerkt {generated:%d-%m-%Y %H:%M}", f["sub"])
+    ws.write_string(
+        1,
+        0,
+        f"Schooljaar {year} · bijgewerkt {generated:%d-%m-%Y %H:%M} · de kolommen {last}: het hele vorige "
+        f"schooljaar ('{NO_DATA}': van toen is niets geregistreerd)",
+        f["sub"],
+    )
     top = 3
     for col, (title, width, _) in enumerate(columns):
         ws.write_string(top, col, title, f["head"])

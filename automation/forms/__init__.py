@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from automation.forms import agressie, incident, ongeval, peiling, school
+from automation.forms.choices import DEFAULT_CHOICES
 from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Register, ReportDuty, Section
 
 FORMS: dict[str, FormDef] = {}
@@ -14,8 +15,22 @@ def register(form: FormDef) -> FormDef:
     are shown in the order the forms are registered."""
     if form.id in FORMS or any(f.prefix == form.prefix for f in FORMS.values()):
         raise ValueError(f"form {form.id} or prefix {form.prefix} is registered twice")
+    own = dict(form.choice_lists)
+    if clash := set(own) & set(DEFAULT_CHOICES):
+        raise ValueError(f"form {form.id}: choice lists {sorted(clash)} exist already")
+    unknown = {f.choices for f in form.fields if f.choices} - set(DEFAULT_CHOICES) - set(own)
+    if unknown:
+        raise ValueError(f"form {form.id}: unknown choice lists {sorted(str(u) for u in unknown)}")
+    DEFAULT_CHOICES.update(own)  # a board may then replace them in [keuzelijsten] like any other list
     FORMS[form.id] = form
     return form
+
+
+def unregister(form_id: str) -> None:
+    """Forget a form (and its own choice lists) again: for tests that register an extra form."""
+    form = FORMS.pop(form_id)
+    for name, _ in form.choice_lists:
+        DEFAULT_CHOICES.pop(name, None)
 
 
 for _form in (incident.FORM, agressie.FORM, ongeval.FORM, school.FORM, peiling.FORM):
@@ -39,4 +54,5 @@ __all__ = [
     "Section",
     "event_forms",
     "register",
+    "unregister",
 ]

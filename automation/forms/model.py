@@ -134,6 +134,7 @@ class FormDef:
     followups: tuple[FollowUp, ...] = field(default=())
     counts: Register | None = None  # an event form: counted per school and school year
     cross_rules: tuple[CrossRule, ...] = field(default=())  # checks across fields: (record, add(key, message))
+    choice_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the form's own dropdown lists: (name, choices)
     summary: tuple[str, ...] = ()  # what a confirmation names besides the date (default: the counted field)
     survey_results: bool = False  # a filled form is also a survey's results (the monitor reads them)
 
