@@ -165,9 +165,14 @@ def test_what_the_office_typed_while_the_master_was_locked_survives_the_swap_and
     assert runner.store.office_notes()[regnr] == TYPED
 
 
-def test_what_the_office_typed_in_both_the_master_and_the_copy_survives_the_swap(
+IN_COPY = ("afgesloten", "Gesprek met leerkracht 3/12")
+
+
+def typed_in_both(
     workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
-) -> None:
+) -> tuple[ExcelLock, str, str]:
+    """Two rows; the master locked, a dated copy beside it; the office types TYPED on the first row
+    in the master and IN_COPY on the second in the copy. Returns the lock and the two numbers."""
     master = workspace.paths.master
     drop("incident", "eerste.xlsx", seed=1)
     drop("incident", "tweede.xlsx", seed=2)
@@ -178,47 +183,42 @@ def test_what_the_office_typed_in_both_the_master_and_the_copy_survives_the_swap
     drop("incident", "derde.xlsx", seed=3)
     runner.process_once(master=publisher)
     (copy,) = dated_copies(master)
+    type_in(master, first, TYPED)
+    type_in(copy, second, IN_COPY)
+    return lock, first, second
 
-    in_master, in_copy = TYPED, ("afgesloten", "Gesprek met leerkracht 3/12")
-    type_in(master, first, in_master)
-    type_in(copy, second, in_copy)
+
+def test_what_the_office_typed_in_both_the_master_and_the_copy_survives_the_swap(
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
+) -> None:
+    master = workspace.paths.master
+    lock, first, second = typed_in_both(workspace, runner, publisher, drop)
+    (copy,) = dated_copies(master)
     earlier = copy.stat().st_mtime_ns - 60 * 10**9  # the master was saved a minute before the copy
     os.utime(master, ns=(earlier, earlier))
     lock.locked = False  # Excel is closed
     assert publisher.promote(run_id=None)
 
     assert dated_copies(master) == []
-    assert incidents(master)[first] == in_master and incidents(master)[second] == in_copy
-    assert runner.store.office_notes() == {first: in_master, second: in_copy}
+    assert incidents(master)[first] == TYPED and incidents(master)[second] == IN_COPY
+    assert runner.store.office_notes() == {first: TYPED, second: IN_COPY}
 
 
 def test_what_the_office_typed_in_both_survives_more_files_while_the_master_stays_locked(
     workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
 ) -> None:
     master = workspace.paths.master
-    drop("incident", "eerste.xlsx", seed=1)
-    drop("incident", "tweede.xlsx", seed=2)
-    runner.process_once(master=publisher)
-    first, second = incidents(master)
-    lock = ExcelLock(master)
-    publisher.replace = lock
-    drop("incident", "derde.xlsx", seed=3)
-    runner.process_once(master=publisher)
-    (copy,) = dated_copies(master)
-
-    in_master, in_copy = TYPED, ("afgesloten", "Gesprek met leerkracht 3/12")
-    type_in(master, first, in_master)
-    type_in(copy, second, in_copy)
+    lock, first, second = typed_in_both(workspace, runner, publisher, drop)
     for seed in (4, 5):  # the master stays open in Excel: each new file, a new dated copy
         drop("incident", f"nummer {seed}.xlsx", seed=seed)
         runner.process_once(master=publisher)
         (copy,) = dated_copies(master)
-        assert incidents(copy)[first] == in_master and incidents(copy)[second] == in_copy
+        assert incidents(copy)[first] == TYPED and incidents(copy)[second] == IN_COPY
     lock.locked = False  # Excel is closed
     assert publisher.promote(run_id=None)
 
-    assert incidents(master)[first] == in_master and incidents(master)[second] == in_copy
-    assert runner.store.office_notes() == {first: in_master, second: in_copy}
+    assert incidents(master)[first] == TYPED and incidents(master)[second] == IN_COPY
+    assert runner.store.office_notes() == {first: TYPED, second: IN_COPY}
 
 
 @pytest.mark.slow

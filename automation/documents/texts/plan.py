@@ -435,6 +435,21 @@ COMPARE_WIDTHS = (6.2, 3.4, 3.4, 3.2)
 COMPARE_HEADER = ["{{ registraties.kop_dit_jaar }}", "{{ registraties.kop_vorig_jaar }}", "Verschil"]
 
 
+def _kinds(w: Writer, heading: str, rows: str, none: str) -> None:
+    """A table of registrations per kind against last year, or a sentence when there are none."""
+    w.tag(f"if {rows}")
+    w.loop_table(
+        [heading, *COMPARE_HEADER],
+        f"c in {rows}",
+        ["{{ c.categorie }}", "{{ c.dit_jaar|getal }}", "{{ c.vorig_jaar|getal }}", "{{ c.verschil }}"],
+        widths=COMPARE_WIDTHS,
+        keep_together=True,
+    )
+    w.tag("else")
+    w.p(f"In de vergeleken periodes {none}")
+    w.tag("endif")
+
+
 def _registration(w: Writer) -> None:
     w.h1("8 Registratie en evaluatie")
     w.h2("8.1 Registraties in {{ schooljaar }}")
@@ -483,53 +498,20 @@ def _registration(w: Writer) -> None:
     w.figure("{{ grafieken.maanden }}", "Registraties per maand, schooljaar {{ schooljaar }}.")
     w.tag("endif")
     w.h2("8.2 Incidenten met leerlingen per soort")
-    w.tag("if registraties.categorieen")
-    w.loop_table(
-        ["Soort incident", *COMPARE_HEADER],
-        "c in registraties.categorieen",
-        ["{{ c.categorie }}", "{{ c.dit_jaar|getal }}", "{{ c.vorig_jaar|getal }}", "{{ c.verschil }}"],
-        widths=COMPARE_WIDTHS,
-        keep_together=True,
-    )
-    w.tag("else")
-    w.p("In de vergeleken periodes zijn geen incidenten met leerlingen geregistreerd.")
-    w.tag("endif")
+    _kinds(w, "Soort incident", "registraties.categorieen", "zijn geen incidenten met leerlingen geregistreerd.")
     w.h2("8.3 Agressie en geweld tegen personeel, en ongevallen")
-    w.tag("if registraties.agressie_vormen")
-    w.loop_table(
-        ["Vorm van agressie", *COMPARE_HEADER],
-        "c in registraties.agressie_vormen",
-        ["{{ c.categorie }}", "{{ c.dit_jaar|getal }}", "{{ c.vorig_jaar|getal }}", "{{ c.verschil }}"],
-        widths=COMPARE_WIDTHS,
-        keep_together=True,
+    _kinds(
+        w,
+        "Vorm van agressie",
+        "registraties.agressie_vormen",
+        "is geen agressie of geweld tegen personeel geregistreerd.",
     )
-    w.tag("else")
-    w.p("In de vergeleken periodes is geen agressie of geweld tegen personeel geregistreerd.")
-    w.tag("endif")
-    w.tag("if registraties.ongeval_behandelingen")
-    w.loop_table(
-        ["Ongevallen naar behandeling", *COMPARE_HEADER],
-        "c in registraties.ongeval_behandelingen",
-        ["{{ c.categorie }}", "{{ c.dit_jaar|getal }}", "{{ c.vorig_jaar|getal }}", "{{ c.verschil }}"],
-        widths=COMPARE_WIDTHS,
-        keep_together=True,
+    _kinds(
+        w, "Ongevallen naar behandeling", "registraties.ongeval_behandelingen", "zijn geen ongevallen geregistreerd."
     )
-    w.tag("else")
-    w.p("In de vergeleken periodes zijn geen ongevallen geregistreerd.")
-    w.tag("endif")
     w.tag("for s in registraties.overige_soorten")  # every register the board added itself
     w.p("{{ s.titel }}", keep_with_next=True)
-    w.tag("if s.rijen")
-    w.loop_table(
-        ["{{ s.kolom }}", *COMPARE_HEADER],
-        "c in s.rijen",
-        ["{{ c.categorie }}", "{{ c.dit_jaar|getal }}", "{{ c.vorig_jaar|getal }}", "{{ c.verschil }}"],
-        widths=COMPARE_WIDTHS,
-        keep_together=True,
-    )
-    w.tag("else")
-    w.p("In de vergeleken periodes is hiervan niets geregistreerd.")
-    w.tag("endif")
+    _kinds(w, "{{ s.kolom }}", "s.rijen", "is hiervan niets geregistreerd.")
     w.tag("endfor")
     w.h2("8.4 Meldplichten en openstaande acties")
     w.tag("if periode.toekomstig")
