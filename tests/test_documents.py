@@ -122,6 +122,71 @@ def test_golden_text_of_the_plan_and_annexes_for_school_12ab(demo_folder: Settin
         assert got == golden.read_text(encoding="utf-8"), f"{spec.template_name} differs from {golden}"
 
 
+# --- the legal points the annexes must get right (DOMAIN.md §8) --------------------------------
+
+
+def _text_of(settings: Settings, spec_number: int) -> str:
+    """The rendered text of the plan (0) or an annex of school 12AB of the demo board."""
+    spec = DOCUMENTS[spec_number]
+    path = school_dir(settings, "12AB") / spec.output_name(school_name="OBS De Regenboog", schooljaar=YEAR)
+    return "\n".join(document_text(path))
+
+
+def test_annex_10_says_injections_are_reserved_acts_done_only_with_a_competence_statement(
+    demo_folder: Settings,
+) -> None:
+    text = _text_of(demo_folder, 10)
+    assert (
+        "Het geven van een injectie en het meten van de bloedsuiker met een vingerprik zijn voorbehouden "
+        "handelingen uit de Wet BIG. Een medewerker mag ze alleen uitvoeren in opdracht van de arts van de "
+        "leerling (artikel 35 Wet BIG), nadat hij of zij instructie heeft gekregen, en met een schriftelijke "
+        "bekwaamheidsverklaring die de arts heeft ondertekend. Zonder die verklaring doet een medewerker ze niet. "
+        "Het zijn nooit routinetaken"
+    ) in text
+    # the old text let staff inject and, in the next sentence, left reserved acts to professionals only
+    assert "laat de school over aan bevoegde zorgverleners" not in text
+    assert "opgeleid door een arts of verpleegkundige" not in text
+
+
+def test_annex_11_and_the_plan_treat_a_time_out_as_a_suspension_in_which_the_leerplichtambtenaar_has_no_role(
+    demo_folder: Settings,
+) -> None:
+    annex = _text_of(demo_folder, 11)
+    suspension = annex[annex.index("\nTime-out en interne schorsing\n") : annex.index("\nVerwijdering\n")]
+    assert "(een interne schorsing), dan is dat een schorsing, en gelden de regels hieronder" in suspension
+    assert (
+        "Het besluit is schriftelijk en gaat naar de ouders, met de redenen, de duur en hoe zij binnen zes "
+        "weken bezwaar kunnen maken bij het bestuur."
+    ) in suspension
+    assert (
+        "Duurt de schorsing langer dan één dag, dan meldt het bestuur haar schriftelijk en met de redenen bij "
+        "de Inspectie van het Onderwijs."
+    ) in suspension
+    assert "leerplicht" not in suspension.lower()
+    assert "De time-out wordt vastgelegd" not in annex
+    plan = _text_of(demo_folder, 0)
+    assert "Ook een time-out of een interne schorsing is een schorsing: een schriftelijk besluit" in plan
+    assert (
+        "een schorsing van meer dan één dag, ook als time-out of interne schorsing, meldt het bestuur bij de "
+        "inspectie; een verwijdering meldt het bestuur bij de inspectie en de leerplichtambtenaar"
+    ) in plan
+    assert "Inspectie en leerplicht" not in plan
+
+
+def test_annex_1_sends_a_data_breach_to_the_board_which_reports_it_to_the_dutch_dpa_within_72_hours(
+    demo_folder: Settings,
+) -> None:
+    text = _text_of(demo_folder, 1)
+    assert (
+        f"(een datalek), bijvoorbeeld door een verloren laptop of een mail aan de verkeerde ontvanger, meldt dat "
+        f"direct bij het bestuur ({demo_folder.board.bestuur}) en laat het de directeur weten. Het bestuur "
+        "beoordeelt het datalek en meldt het binnen 72 uur nadat het is ontdekt bij de Autoriteit "
+        "Persoonsgegevens, tenzij het waarschijnlijk geen risico oplevert voor de mensen van wie de gegevens zijn "
+        "(AVG, artikel 33)."
+    ) in text
+    assert "meldt dat direct bij de directeur (datalek)" not in text
+
+
 @pytest.mark.slow
 def test_generating_twice_gives_the_same_text(demo_folder: Settings, tmp_path: Path) -> None:
     copy = tmp_path / "kopie"

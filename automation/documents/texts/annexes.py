@@ -46,8 +46,11 @@ def internet(w: Writer) -> None:
             "USB-sticks of in privémail.",
             "Beeldmateriaal van leerlingen wordt alleen gebruikt als de ouders daar toestemming voor hebben "
             "gegeven (AVG); de school vraagt die toestemming elk schooljaar.",
-            "Een medewerker die merkt dat gegevens in verkeerde handen zijn gekomen, meldt dat direct bij de "
-            "directeur (datalek).",
+            "Een medewerker die merkt dat persoonsgegevens kwijt zijn of in verkeerde handen zijn gekomen (een "
+            "datalek), bijvoorbeeld door een verloren laptop of een mail aan de verkeerde ontvanger, meldt dat "
+            "direct bij het bestuur ({{ bestuur }}) en laat het de directeur weten. Het bestuur beoordeelt het "
+            "datalek en meldt het binnen 72 uur nadat het is ontdekt bij de Autoriteit Persoonsgegevens, tenzij "
+            "het waarschijnlijk geen risico oplevert voor de mensen van wie de gegevens zijn (AVG, artikel 33).",
         ]
     )
     w.h2("Online pesten")
@@ -367,11 +370,16 @@ def medicine(w: Writer) -> None:
     )
     w.h2("Medisch handelen")
     w.p(
-        "Medische handelingen, zoals een injectie of het meten van de bloedsuiker, voert een medewerker alleen "
-        "uit als hij of zij dat vrijwillig doet, daarvoor is opgeleid door een arts of verpleegkundige en een "
-        "schriftelijke bekwaamheidsverklaring heeft. Voorbehouden handelingen uit de Wet BIG laat de school over "
-        "aan bevoegde zorgverleners. In een noodgeval, zoals een epileptische aanval of een allergische "
-        "reactie met een adrenalinepen, handelt de school volgens het individuele plan dat met de ouders is "
+        "Het geven van een injectie en het meten van de bloedsuiker met een vingerprik zijn voorbehouden "
+        "handelingen uit de Wet BIG. Een medewerker mag ze alleen uitvoeren in opdracht van de arts van de "
+        "leerling (artikel 35 Wet BIG), nadat hij of zij instructie heeft gekregen, en met een schriftelijke "
+        "bekwaamheidsverklaring die de arts heeft ondertekend. Zonder die verklaring doet een medewerker ze "
+        "niet. Het zijn nooit routinetaken: een medewerker neemt ze alleen vrijwillig op zich, en de afspraken "
+        "staan in het plan van de leerling, met de bekwaamheidsverklaring erbij."
+    )
+    w.p(
+        "In een noodgeval, zoals een epileptische aanval of een allergische reactie waarbij de ouders een "
+        "adrenalinepen hebben meegegeven, verleent de school eerste hulp volgens het plan dat met de ouders is "
         "afgesproken, en belt 112."
     )
     w.h2("Afspraken vastleggen")
@@ -396,19 +404,24 @@ def admission(w: Writer) -> None:
         "kan dat niet, dan zorgt de school samen met het samenwerkingsverband voor een passende plek elders "
         "(zorgplicht)."
     )
-    w.h2("Time-out")
+    w.h2("Time-out en interne schorsing")
     w.p(
-        "Bij ernstig ongewenst gedrag kan de directeur een leerling voor de rest van de dag de les laten "
-        "verlaten. De ouders worden dezelfde dag geïnformeerd en uitgenodigd voor een gesprek. De time-out "
-        "wordt vastgelegd en geregistreerd (bijlage 9)."
+        "Laat de directeur een leerling door ernstig ongewenst gedrag voor de rest van de dag de les verlaten "
+        "(een time-out), of krijgt een leerling een of meer dagen les buiten de eigen groep (een interne "
+        "schorsing), dan is dat een schorsing, en gelden de regels hieronder: een schriftelijk besluit met de "
+        "redenen, de mogelijkheid van bezwaar, en een melding bij de inspectie als het langer dan één dag "
+        "duurt. De ouders worden dezelfde dag geïnformeerd en uitgenodigd voor een gesprek. De maatregel wordt "
+        "geregistreerd (bijlage 9)."
     )
     w.h2("Schorsing")
     w.bullets(
         [
             "Het bestuur (of namens het bestuur de directeur) kan een leerling met opgave van redenen voor "
-            "ten hoogste één week schorsen.",
-            "Het besluit is schriftelijk, met de reden, de duur en de mogelijkheid van bezwaar.",
-            "Een schorsing van langer dan één dag meldt de school bij de Inspectie van het Onderwijs.",
+            "ten hoogste één week schorsen. Dat geldt ook voor een time-out en een interne schorsing.",
+            "Het besluit is schriftelijk en gaat naar de ouders, met de redenen, de duur en hoe zij binnen zes "
+            "weken bezwaar kunnen maken bij het bestuur.",
+            "Duurt de schorsing langer dan één dag, dan meldt het bestuur haar schriftelijk en met de redenen "
+            "bij de Inspectie van het Onderwijs.",
             "De school zorgt dat de leerling schoolwerk krijgt en bespreekt na afloop met ouders en leerling "
             "hoe het verder gaat.",
         ]

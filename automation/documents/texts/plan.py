@@ -375,8 +375,9 @@ def _incidents(w: Writer) -> None:
             "een redelijk vermoeden van een strafbaar feit volgt.",
             "**Politie**: bij strafbare feiten zoals wapenbezit, ernstig geweld of bedreiging doet de school "
             "aangifte of ondersteunt zij de medewerker daarbij.",
-            "**Inspectie en leerplicht**: een schorsing van meer dan één dag en een verwijdering meldt de school "
-            "(zie bijlage 11).",
+            "**Inspectie van het Onderwijs**: een schorsing van meer dan één dag, ook als time-out of interne "
+            "schorsing, meldt het bestuur bij de inspectie; een verwijdering meldt het bestuur bij de inspectie "
+            "en de leerplichtambtenaar (zie bijlage 11).",
         ]
     )
     w.h2("6.4 Meldcode huiselijk geweld en kindermishandeling")
@@ -401,9 +402,11 @@ def _incidents(w: Writer) -> None:
     )
     w.h2("6.6 Schorsing en verwijdering")
     w.p(
-        "Als het gedrag van een leerling de veiligheid van anderen ernstig in gevaar brengt, kan de school een "
-        "time-out geven of de leerling schorsen; in het uiterste geval volgt verwijdering. De regels en "
-        "termijnen staan in bijlage 11."
+        "Als het gedrag van een leerling de veiligheid van anderen ernstig in gevaar brengt, kan de school de "
+        "leerling schorsen; in het uiterste geval volgt verwijdering. Ook een time-out of een interne schorsing "
+        "is een schorsing: een schriftelijk besluit met de redenen, waartegen de ouders bezwaar kunnen maken, "
+        "en een melding bij de inspectie als het langer dan één dag duurt. De regels en termijnen staan in "
+        "bijlage 11."
     )
 
 
