@@ -314,6 +314,9 @@ def validate(
         for duty in form.duties:
             if duty.open(result.record):
                 add(duty.done.key, duty.message, warning=True)
+        for step in form.pending:
+            if step.open(result.record):
+                add(step.key, step.message, warning=True)
     order = {key: n for n, key in enumerate(form.keys)}
     result.problems.sort(key=lambda p: order[p.key])  # as they appear on the form
     result.warnings.sort(key=lambda p: order[p.key])

@@ -28,7 +28,8 @@ def test_school_years_run_from_august_to_july() -> None:
 
 def test_an_unreported_hospital_admission_of_staff_is_an_open_action() -> None:
     assert texts(reg("ongeval", slachtoffer_type="medewerker", behandeling="ziekenhuisopname")) == [
-        "Melden bij de Nederlandse Arbeidsinspectie (ongeval van personeel met ziekenhuisopname of blijvend letsel)"
+        "Melden bij de Nederlandse Arbeidsinspectie (ongeval van personeel met ziekenhuisopname, blijvend letsel of "
+        "overlijden)"
     ]
     reported = reg(
         "ongeval", slachtoffer_type="medewerker", behandeling="ziekenhuisopname", arbeidsinspectie_gemeld="ja"

@@ -30,6 +30,7 @@ class Action:
     text: str
     date: dt.date | None = None  # of the event
     duty: bool = False  # a legal reporting duty (listed first)
+    priority: int = 0  # the duty's priority: the highest first of all
 
 
 def _date(value: Any) -> dt.date | None:
@@ -46,6 +47,7 @@ def actions_for(reg: Registration, *, today: dt.date, open_days: int) -> list[st
         return []
     form = FORMS[reg.form_id]
     found = [duty.action for duty in form.duties if duty.open(reg.data)]
+    found += [step.action for step in form.pending if step.open(reg.data)]
     for step in form.followups:
         event, done = _date(reg.data.get(step.after)), _date(reg.data.get(step.done))
         if event and done is None and today > event + dt.timedelta(days=step.days):
@@ -58,16 +60,16 @@ def actions_for(reg: Registration, *, today: dt.date, open_days: int) -> list[st
 def actions_of(reg: Registration, *, today: dt.date, open_days: int) -> list[Action]:
     """The open actions of one registration."""
     date = reg.event_date or _event_date(reg)
-    duties = _duty_texts(reg.form_id)
+    duties = _duty_priorities(reg.form_id)
     return [
-        Action(reg.regnr, reg.school, text, date, text in duties)
+        Action(reg.regnr, reg.school, text, date, text in duties, duties.get(text, 0))
         for text in actions_for(reg, today=today, open_days=open_days)
     ]
 
 
 def most_urgent_first(actions: Iterable[Action]) -> list[Action]:
-    """Legal duties first, then the oldest."""
-    return sorted(actions, key=lambda a: (not a.duty, a.date or dt.date.max, a.regnr))
+    """Legal duties first (the one with the highest priority first of all), then the oldest."""
+    return sorted(actions, key=lambda a: (not a.duty, -a.priority, a.date or dt.date.max, a.regnr))
 
 
 def open_actions(registrations: Iterable[Registration], *, today: dt.date, open_days: int) -> list[Action]:
@@ -78,5 +80,5 @@ def _event_date(reg: Registration) -> dt.date | None:
     return _date(reg.data.get(FORMS[reg.form_id].event_date_key))
 
 
-def _duty_texts(form_id: str) -> set[str]:
-    return {duty.action for duty in FORMS[form_id].duties}
+def _duty_priorities(form_id: str) -> dict[str, int]:
+    return {duty.action: duty.priority for duty in FORMS[form_id].duties}

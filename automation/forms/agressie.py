@@ -15,7 +15,17 @@ from automation.forms.common import (
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Register, ReportDuty, Section
+from automation.forms.model import (
+    Condition,
+    Field,
+    FollowUp,
+    FormDef,
+    Kind,
+    Pending,
+    Register,
+    ReportDuty,
+    Section,
+)
 
 FORM = FormDef(
     id="agressie",
@@ -40,12 +50,32 @@ FORM = FormDef(
         ReportDuty(
             to="Nederlandse Arbeidsinspectie",
             when_all=(),
-            when_any=(Condition("ziekenhuisopname", ("ja",)), Condition("blijvend_letsel", ("ja",))),
+            when_any=(
+                Condition("ziekenhuisopname", ("ja",)),
+                Condition("blijvend_letsel", ("ja",)),
+                Condition("letsel", ("overleden",)),
+            ),
             done=Condition("arbeidsinspectie_gemeld", ("ja",)),
-            action="Melden bij de Nederlandse Arbeidsinspectie (ziekenhuisopname of blijvend letsel)",
+            action="Melden bij de Nederlandse Arbeidsinspectie (ziekenhuisopname, blijvend letsel of overlijden)",
             message=(
-                "bij ziekenhuisopname of blijvend letsel moet de werkgever dit direct melden bij de "
-                "Nederlandse Arbeidsinspectie; dat staat hier nog niet als gemeld."
+                "bij ziekenhuisopname, blijvend letsel of overlijden moet de werkgever dit direct melden bij de "
+                "Nederlandse Arbeidsinspectie (0800-5151; laat de plaats van het voorval ongewijzigd); dat "
+                "staat hier nog niet als gemeld."
+            ),
+        ),
+    ),
+    pending=(
+        Pending(
+            when_all=(Condition("blijvend_letsel", ("onbekend",)),),
+            key="blijvend_letsel",
+            action=(
+                "Nagaan of er blijvend letsel is (nu 'onbekend'); blijvend letsel of een latere "
+                "ziekenhuisopname alsnog melden bij de Nederlandse Arbeidsinspectie"
+            ),
+            message=(
+                "blijvend letsel is nog onbekend: blijkt later dat er blijvend letsel is of volgt alsnog een "
+                "ziekenhuisopname, dan moet de werkgever dat direct melden bij de Nederlandse "
+                "Arbeidsinspectie. Het bestuurskantoor houdt dit als open actie bij."
             ),
         ),
     ),
@@ -87,7 +117,13 @@ FORM = FormDef(
         Section(
             "Gevolgen",
             (
-                janee("letsel", "Letsel", "Is de medewerker gewond geraakt?"),
+                Field(
+                    "letsel",
+                    "Letsel",
+                    Kind.CHOICE,
+                    "Is de medewerker gewond geraakt? Kies 'overleden' als de medewerker aan de gevolgen is overleden.",
+                    choices="letsel_agressie",
+                ),
                 Field(
                     "letsel_aard",
                     "Aard van het letsel",
@@ -105,12 +141,19 @@ FORM = FormDef(
                     maximum=3650,
                 ),
                 janee("ziekenhuisopname", "Ziekenhuisopname", "Is de medewerker opgenomen (ook een dagopname telt)?"),
-                janee("blijvend_letsel", "Blijvend letsel", "Is er blijvend letsel?"),
+                Field(
+                    "blijvend_letsel",
+                    "Blijvend letsel",
+                    Kind.CHOICE,
+                    "Is er blijvend letsel? Nog niet bekend: kies 'onbekend'; het bestuurskantoor volgt het op.",
+                    choices="janee_onbekend",
+                ),
                 janee(
                     "arbeidsinspectie_gemeld",
                     "Gemeld bij Arbeidsinspectie",
                     "Bij ziekenhuisopname, blijvend letsel of overlijden moet de werkgever dit direct "
-                    "melden bij de Nederlandse Arbeidsinspectie.",
+                    "melden bij de Nederlandse Arbeidsinspectie: 0800-5151. Laat de plaats van het "
+                    "voorval ongewijzigd.",
                 ),
                 ARBEIDSINSPECTIE_DATUM,
                 janee("politie_aangifte", "Aangifte bij politie", "Is er aangifte gedaan?"),

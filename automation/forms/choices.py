@@ -12,6 +12,7 @@ JA_NEE = ("ja", "nee")
 DEFAULT_CHOICES: dict[str, tuple[str, ...]] = {
     "janee": JA_NEE,
     "janee_onbekend": ("ja", "nee", "onbekend"),
+    "letsel_agressie": ("ja", "nee", "overleden"),  # a death at work must be reported (DOMAIN.md §4.3)
     "locatie": (
         "klaslokaal",
         "gang/hal",
@@ -40,7 +41,16 @@ DEFAULT_CHOICES: dict[str, tuple[str, ...]] = {
     ),
     "melder_rol": ("leerkracht", "ander personeel", "leerling", "ouder", "anders"),
     "slachtoffer_rol": ("leerling", "personeel", "ouder", "derde", "geen/onbekend"),
-    "dader_rol": ("leerling", "personeel", "ouder", "derde", "onbekend"),
+    "dader_rol": (
+        "leerling",
+        "personeel",
+        "stagiair",
+        "vrijwilliger",
+        "externe medewerker",
+        "ouder",
+        "derde",
+        "onbekend",
+    ),
     "medewerker_functie": (
         "leerkracht",
         "onderwijsassistent",
@@ -84,7 +94,7 @@ DEFAULT_CHOICES: dict[str, tuple[str, ...]] = {
         "anders",
     ),
     "eerste_hulp_door": ("BHV'er", "leerkracht", "anders"),
-    "behandeling": ("geen", "huisarts", "spoedeisende hulp", "ziekenhuisopname"),
+    "behandeling": ("geen", "huisarts", "spoedeisende hulp", "ziekenhuisopname", "overleden"),
     "klachtencommissie": ("GCBO", "LKC / Onderwijsgeschillen", "anders"),
     "programma": (
         "KiVa",
@@ -114,7 +124,7 @@ DEFAULT_CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 # Lists that describe the law or the calendar rather than a board's preference.
-FIXED_LISTS = frozenset({"janee", "janee_onbekend", "maand"})
+FIXED_LISTS = frozenset({"janee", "janee_onbekend", "letsel_agressie", "maand"})
 
 
 def resolve_choices(overrides: Mapping[str, list[str]]) -> dict[str, tuple[str, ...]]:

@@ -17,6 +17,9 @@ from automation.forms.common import (
 from automation.forms.model import Condition, Field, FormDef, Kind, Register, ReportDuty, Section
 
 SGG = "seksueel grensoverschrijdend gedrag"
+# Everyone who works at the school, paid or not (DOMAIN.md §4.1): their sexual misconduct is the board's
+# to report to the confidential inspector.
+STAFF = ("personeel", "stagiair", "vrijwilliger", "externe medewerker")
 
 FORM = FormDef(
     id="incident",
@@ -41,14 +44,17 @@ FORM = FormDef(
     duties=(
         ReportDuty(
             to="vertrouwensinspecteur van de Inspectie van het Onderwijs",
-            when_all=(Condition("categorie", (SGG,)), Condition("dader_rol", ("personeel",))),
+            when_all=(Condition("categorie", (SGG,)), Condition("dader_rol", STAFF)),
             when_any=(),
             done=Condition("vertrouwensinspecteur_geraadpleegd", ("ja",)),
             action="Vertrouwensinspecteur raadplegen (seksueel grensoverschrijdend gedrag door personeel)",
             message=(
-                "bij seksueel grensoverschrijdend gedrag door personeel moet het bestuur de "
-                "vertrouwensinspecteur raadplegen; dat is nog niet gebeurd."
+                "bij seksueel grensoverschrijdend gedrag door iemand die op school werkt (ook een stagiair, "
+                "vrijwilliger of externe medewerker) raadpleegt het bestuur direct de vertrouwensinspecteur; "
+                "dat staat hier nog niet als gedaan. Elke medewerker meldt dit zelf direct aan het bestuur, "
+                "niet alleen aan de schoolleiding. Het bestuurskantoor ziet deze melding als eerste open actie."
             ),
+            priority=1,  # the most urgent of all: the board must act at once
         ),
     ),
     sections=(
@@ -108,7 +114,8 @@ FORM = FormDef(
                     "dader_rol",
                     "Dader",
                     Kind.CHOICE,
-                    "Wie was de (vermoedelijke) dader?",
+                    "Wie was de (vermoedelijke) dader? Iemand die op school werkt: personeel, stagiair, "
+                    "vrijwilliger of externe medewerker.",
                     required=True,
                     choices="dader_rol",
                 ),
@@ -154,12 +161,9 @@ FORM = FormDef(
                 janee(
                     "vertrouwensinspecteur_geraadpleegd",
                     "Vertrouwensinspecteur geraadpleegd",
-                    "Verplicht bij seksueel grensoverschrijdend gedrag door personeel: het bestuur "
-                    "moet dan de vertrouwensinspecteur van de Inspectie van het Onderwijs raadplegen.",
-                    required_when=(
-                        Condition("categorie", (SGG,)),
-                        Condition("dader_rol", ("personeel",)),
-                    ),
+                    "Niet verplicht. Seksueel grensoverschrijdend gedrag door iemand die op school werkt "
+                    "(ook stagiair, vrijwilliger of externe) meldt elke medewerker direct aan het "
+                    "bestuur, niet alleen aan de schoolleiding; het bestuur raadpleegt de vertrouwensinspecteur.",
                 ),
             ),
         ),

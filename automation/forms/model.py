@@ -60,6 +60,7 @@ class ReportDuty:
     done: Condition
     message: str  # to the sender, as a warning
     action: str  # to the office, as an open action
+    priority: int = 0  # among the legal duties, a higher one is listed first (the most urgent of all)
 
     def applies(self, record: Mapping[str, Any]) -> bool:
         return all(c.holds(record) for c in self.when_all) and (
@@ -94,6 +95,21 @@ class Register:
     colour: str  # in the charts, "#RRGGBB"
     kinds_heading: str = ""  # the heading of the column of kinds in the plan's table, e.g. "Soort incident"
     highlighted: tuple[str, ...] = ()  # kinds that always get their own Overzicht column (e.g. bullying)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An answer that leaves something to find out, e.g. permanent injury 'onbekend' after an accident
+    at work: an open action for the office until a correction gives the answer or the office closes the
+    case (a later hospital admission or permanent injury must then still be reported)."""
+
+    when_all: tuple[Condition, ...]
+    key: str  # the field the sender's warning stands at
+    message: str  # to the sender, as a warning
+    action: str  # to the office, as an open action
+
+    def open(self, record: Mapping[str, Any]) -> bool:
+        return all(c.holds(record) for c in self.when_all)
 
 
 CrossRule = Callable[[Mapping[str, Any], Callable[[str, str], None]], None]
@@ -132,6 +148,7 @@ class FormDef:
     event_date_key: str = "datum"
     duties: tuple[ReportDuty, ...] = field(default=())
     followups: tuple[FollowUp, ...] = field(default=())
+    pending: tuple[Pending, ...] = field(default=())  # answers that leave an open action (e.g. 'onbekend')
     counts: Register | None = None  # an event form: counted per school and school year
     cross_rules: tuple[CrossRule, ...] = field(default=())  # checks across fields: (record, add(key, message))
     choice_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the form's own dropdown lists: (name, choices)

@@ -14,7 +14,9 @@ from automation.forms.common import (
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FormDef, Kind, Register, ReportDuty, Section
+from automation.forms.model import Condition, Field, FormDef, Kind, Pending, Register, ReportDuty, Section
+
+AT_WORK = Condition("slachtoffer_type", ("medewerker", "stagiair/vrijwilliger"))  # under the employer's authority
 
 FORM = FormDef(
     id="ongeval",
@@ -24,7 +26,7 @@ FORM = FormDef(
         "Vul dit formulier in na een ongeval op school of tijdens een schoolactiviteit. "
         "Velden met * zijn verplicht. Een ongeval van een medewerker, stagiair of vrijwilliger "
         "met ziekenhuisopname, blijvend letsel of overlijden moet direct gemeld worden bij de "
-        "Nederlandse Arbeidsinspectie."
+        "Nederlandse Arbeidsinspectie (0800-5151); laat de plaats van het ongeval dan ongewijzigd."
     ),
     summary=("slachtoffer_type", "letsel_aard"),
     prefix="ONG",
@@ -39,14 +41,35 @@ FORM = FormDef(
     duties=(
         ReportDuty(
             to="Nederlandse Arbeidsinspectie",
-            when_all=(Condition("slachtoffer_type", ("medewerker", "stagiair/vrijwilliger")),),
-            when_any=(Condition("behandeling", ("ziekenhuisopname",)), Condition("blijvend_letsel", ("ja",))),
+            when_all=(AT_WORK,),
+            when_any=(
+                Condition("behandeling", ("ziekenhuisopname", "overleden")),
+                Condition("blijvend_letsel", ("ja",)),
+            ),
             done=Condition("arbeidsinspectie_gemeld", ("ja",)),
-            action="Melden bij de Nederlandse Arbeidsinspectie (ongeval van personeel met ziekenhuisopname of blijvend letsel)",
+            action=(
+                "Melden bij de Nederlandse Arbeidsinspectie (ongeval van personeel met ziekenhuisopname, "
+                "blijvend letsel of overlijden)"
+            ),
             message=(
-                "een ongeval van een medewerker, stagiair of vrijwilliger met ziekenhuisopname of "
-                "blijvend letsel moet de werkgever direct melden bij de Nederlandse Arbeidsinspectie; "
-                "dat staat hier nog niet als gemeld."
+                "een ongeval van een medewerker, stagiair of vrijwilliger met ziekenhuisopname, blijvend "
+                "letsel of overlijden moet de werkgever direct melden bij de Nederlandse Arbeidsinspectie "
+                "(0800-5151; laat de plaats van het ongeval ongewijzigd); dat staat hier nog niet als gemeld."
+            ),
+        ),
+    ),
+    pending=(
+        Pending(
+            when_all=(AT_WORK, Condition("blijvend_letsel", ("onbekend",))),
+            key="blijvend_letsel",
+            action=(
+                "Nagaan of er blijvend letsel is (nu 'onbekend'); blijvend letsel of een latere "
+                "ziekenhuisopname alsnog melden bij de Nederlandse Arbeidsinspectie"
+            ),
+            message=(
+                "blijvend letsel is nog onbekend: blijkt later dat er blijvend letsel is of volgt alsnog een "
+                "ziekenhuisopname, dan moet de werkgever dat direct melden bij de Nederlandse "
+                "Arbeidsinspectie. Het bestuurskantoor houdt dit als open actie bij."
             ),
         ),
     ),
@@ -108,7 +131,8 @@ FORM = FormDef(
                     "behandeling",
                     "Behandeling",
                     Kind.CHOICE,
-                    "De zwaarste behandeling die nodig was (een dagopname is ziekenhuisopname).",
+                    "De zwaarste behandeling die nodig was (een dagopname is ziekenhuisopname); "
+                    "'overleden' als het slachtoffer is overleden.",
                     required=True,
                     choices="behandeling",
                 ),
@@ -116,7 +140,7 @@ FORM = FormDef(
                     "blijvend_letsel",
                     "Blijvend letsel",
                     Kind.CHOICE,
-                    "Is er blijvend letsel?",
+                    "Is er blijvend letsel? Nog niet bekend: kies 'onbekend'; het bestuurskantoor volgt het op.",
                     choices="janee_onbekend",
                 ),
                 janee("ouders_geinformeerd", "Ouders geïnformeerd", "Bij een leerling: zijn de ouders ingelicht?"),
@@ -138,7 +162,7 @@ FORM = FormDef(
                     "Gemeld bij Arbeidsinspectie",
                     "Een ongeval van een medewerker, stagiair of vrijwilliger met ziekenhuisopname, "
                     "blijvend letsel of overlijden moet de werkgever direct melden bij de Nederlandse "
-                    "Arbeidsinspectie.",
+                    "Arbeidsinspectie: 0800-5151. Laat de plaats van het ongeval ongewijzigd.",
                 ),
                 ARBEIDSINSPECTIE_DATUM,
                 janee("verzekering_gemeld", "Gemeld bij verzekering", "Is het ongeval gemeld bij de verzekering?"),

@@ -95,8 +95,12 @@ def conduct(w: Writer) -> None:
             "je de deur open of zorg je dat een collega het weet.",
             "Je hebt geen privécontact met leerlingen via sociale media of berichtenapps.",
             "Je neemt geen geschenken van betekenis aan en geeft leerlingen geen voorkeursbehandeling.",
-            "Zie je gedrag van een collega dat over een grens gaat, dan bespreek je dat met de directeur. Bij "
-            "een vermoeden van seksueel misbruik meld je het direct (zie het veiligheidsplan, hoofdstuk 6).",
+            "Zie je gedrag van een collega dat over een grens gaat, dan bespreek je dat met de directeur.",
+            "Hoor of zie je dat iemand die op school werkt (ook een stagiair, vrijwilliger of externe) zich "
+            "mogelijk seksueel grensoverschrijdend gedraagt tegenover een leerling, dan meld je dat zelf direct "
+            "aan het bestuur ({{ bestuur }}), niet alleen aan de schoolleiding. Die plicht heeft elke "
+            "medewerker. Het bestuur raadpleegt de vertrouwensinspecteur (zie het veiligheidsplan, hoofdstuk 6); "
+            "registreer het ook met de Incidentenregistratie (bijlage 9).",
         ]
     )
     w.h2("Voor ouders")
@@ -196,8 +200,11 @@ def staff_care(w: Writer) -> None:
         [
             "De directeur of een door hem of haar aangewezen collega belt de medewerker.",
             "Het incident wordt geregistreerd met het Registratieformulier agressie en geweld (bijlage 7).",
-            "Bij een ziekenhuisopname, blijvend letsel of overlijden meldt de directeur het direct bij de "
-            "Nederlandse Arbeidsinspectie.",
+            "Bij een ziekenhuisopname (ook een dagopname), blijvend letsel of overlijden meldt de directeur het "
+            "direct bij de Nederlandse Arbeidsinspectie, telefoon 0800-5151. Laat de plaats van het ongeval "
+            "ongewijzigd tot de inspectie zegt dat dat niet meer nodig is.",
+            "Is nog onbekend of er blijvend letsel is, dan vult de directeur 'onbekend' in en volgt het op: blijkt "
+            "later alsnog blijvend letsel of volgt een ziekenhuisopname, dan meldt de directeur het alsnog direct.",
             "De directeur bespreekt met de medewerker of er aangifte wordt gedaan; de school ondersteunt "
             "daarbij en kan aangifte doen op het adres van de school.",
         ]

@@ -100,7 +100,7 @@ def _introduction(w: Writer) -> None:
             "maakt een risico-inventarisatie en -evaluatie (RI&E), wijst een preventiemedewerker aan en "
             "regelt bedrijfshulpverlening. Een arbeidsongeval met de dood, een ziekenhuisopname (ook een "
             "dagopname) of blijvend letsel tot gevolg meldt de werkgever direct bij de Nederlandse "
-            "Arbeidsinspectie.",
+            "Arbeidsinspectie (0800-5151); laat de plaats van het ongeval ongewijzigd.",
             "**De meld- en aangifteplicht bij zedendelicten** (artikel 4a WPO): elke medewerker die hoort dat "
             "iemand die op school werkt zich mogelijk schuldig maakt aan een zedendelict tegen een minderjarige "
             "leerling, zoals seksueel misbruik, meldt dat direct aan het bestuur. Die plicht heeft iedere "
@@ -365,8 +365,10 @@ def _incidents(w: Writer) -> None:
     w.bullets(
         [
             "**Nederlandse Arbeidsinspectie**: een ongeval of agressie waarbij een medewerker, stagiair of "
-            "vrijwilliger overlijdt, in het ziekenhuis wordt opgenomen of blijvend letsel oploopt, meldt de "
-            "directeur namens de werkgever direct.",
+            "vrijwilliger overlijdt, in het ziekenhuis wordt opgenomen (ook een dagopname) of blijvend letsel "
+            "oploopt, meldt de directeur namens de werkgever direct, telefoon 0800-5151. Laat de plaats van het "
+            "ongeval ongewijzigd tot de inspectie zegt dat dat niet meer nodig is. Is blijvend letsel nog "
+            "onbekend, dan volgt het bestuurskantoor dat op en wordt het alsnog gemeld als het later blijkt.",
             "**Bestuur, vertrouwensinspecteur en politie** (artikel 4a WPO): hoort een medewerker dat iemand die op "
             "school werkt zich mogelijk schuldig maakt aan een zedendelict tegen een leerling, zoals seksueel "
             "misbruik, dan meldt hij of zij dat direct zelf aan het bestuur. Die plicht geldt voor elke "
