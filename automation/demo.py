@@ -270,19 +270,67 @@ def _wrong_forms(rng: random.Random, today: dt.date) -> list[tuple[str, str, dic
     missing = incident(rng, today, "34CD") | {"omschrijving": None, "locatie": None}
     other = incident(rng, today, "56EF") | {"categorie": "anders", "categorie_toelichting": None}
     named = incident(rng, today, "12AB") | {"leerling_ref": "Daan Jansen"}
-    staff = incident(rng, today, "34CD") | {
-        "categorie": "seksueel grensoverschrijdend gedrag",
-        "dader_rol": "personeel",
-        "dader_groep": None,
-    }
     accident = ongeval(rng, today, "56EF") | {"behandeling": "gips", "slachtoffer_groep": "9"}
     return [
         ("incident", "incident toekomst.xlsx", future),
         ("incident", "incident onvolledig.xlsx", missing),
         ("incident", "incident anders.xlsx", other),
         ("incident", "incident met naam.xlsx", named),
-        ("incident", "incident personeel.xlsx", staff),
         ("ongeval", "ongeval groep 9.xlsx", accident),
+    ]
+
+
+def _reporting_duties(today: dt.date, *, seed: int) -> list[tuple[str, str, dict[str, Any]]]:
+    """Cases the board must act on at once (DOMAIN.md §4.1, §4.3), all accepted: sexual misconduct by a
+    volunteer (the first open action of all), an accident at work with permanent injury still unknown,
+    and a death at work already reported to the Labour Inspectorate."""
+    rng = random.Random(seed + 1)  # its own draws: the other demo forms stay as they were
+    staff = incident(rng, today, "34CD") | {
+        "categorie": "seksueel grensoverschrijdend gedrag",
+        "locatie": "klaslokaal",
+        "omschrijving": "Een vrijwilliger bij het overblijven maakte seksueel getinte opmerkingen tegen een "
+        "leerling en raakte haar ongepast aan.",
+        "dader_rol": "vrijwilliger",
+        "dader_groep": None,
+        "letsel": "nee",
+        "maatregelen": "Vrijwilliger direct buiten de school gehouden; de directeur heeft het bestuur gebeld.",
+    }
+    ladder = ongeval(rng, today, "56EF") | {
+        "slachtoffer_type": "medewerker",
+        "slachtoffer_groep": None,
+        "locatie": "gymzaal",
+        "activiteit": "lampen vervangen",
+        "toedracht": "De conciërge viel van een trap bij het vervangen van een lamp.",
+        "oorzaak": "val",
+        "letsel_aard": "botbreuk",
+        "lichaamsdeel": "been",
+        "behandeling": "ziekenhuisopname",
+        "blijvend_letsel": "onbekend",
+        "ouders_geinformeerd": None,
+        "arbeidsinspectie_gemeld": "nee",
+    }
+    day = today - dt.timedelta(days=60)
+    death = ongeval(rng, today, "56EF") | {
+        "datum": day,
+        "slachtoffer_type": "stagiair/vrijwilliger",
+        "slachtoffer_groep": None,
+        "locatie": "schoolreis/excursie",
+        "activiteit": "begeleiden van de schoolreis",
+        "toedracht": "Een vrijwilliger werd tijdens de schoolreis onwel na een val en overleed in het ziekenhuis.",
+        "oorzaak": "val",
+        "letsel_aard": "hoofdletsel",
+        "lichaamsdeel": "hoofd",
+        "behandeling": "overleden",
+        "blijvend_letsel": None,
+        "ouders_geinformeerd": None,
+        "arbeidsinspectie_gemeld": "ja",
+        "arbeidsinspectie_datum": day,
+        "datum_ingevuld": day,
+    }
+    return [
+        ("incident", "incident personeel.xlsx", staff),
+        ("ongeval", "ongeval conciërge trap.xlsx", ladder),
+        ("ongeval", "ongeval vrijwilliger overleden.xlsx", death),
     ]
 
 
@@ -351,7 +399,7 @@ def make_demo(folder: Path, *, today: dt.date, seed: int = 2026, log: Callable[[
     (inbox / "export onbekende leverancier.csv").write_text(
         "Leerlingnummer;Vraag 1;Vraag 2\n1001;3;4\n1002;2;4\n", encoding="utf-8"
     )
-    for form_id, name, values in _wrong_forms(rng, today):
+    for form_id, name, values in _reporting_duties(today, seed=seed) + _wrong_forms(rng, today):
         drop(form_id, name, values)
 
     # The same file twice (copied), and the same form saved again under another name.

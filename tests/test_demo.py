@@ -18,27 +18,35 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
         result = CliRunner().invoke(main, ["demo", str(folder)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Verwerkt: 46 geaccepteerd, 10 afgewezen, 2 dubbel, 1 genegeerd" in out
+    assert "Verwerkt: 49 geaccepteerd, 9 afgewezen, 2 dubbel, 1 genegeerd" in out
     assert f"Bestuursoverzicht:          {folder / 'outbox' / 'bestuursoverzicht.xlsx'}" in out
     assert f"Afgewezen, met uitleg:      {folder / 'outbox' / 'afgewezen'}" in out
     wb = openpyxl.load_workbook(folder / "outbox" / "bestuursoverzicht.xlsx", read_only=True)
     incidents = list(wb["Incidenten"].iter_rows(values_only=True))
-    assert len(incidents) == 1 + 24
+    assert len(incidents) == 1 + 25  # with the volunteer's sexual misconduct: accepted, never bounced
     regnr = out.split("Daarna een correctie van ")[1].split(":")[0]
     corrected = [row for row in incidents if row[0] == regnr]
     assert corrected and "online" in corrected[0]
     # the surveys: a typed-in ZIEN! survey meets the law; the action plan's four themes do not
     verdicts = {r[0]: r[6] for r in wb["Monitorcheck"].iter_rows(min_row=2, values_only=True)}
     assert verdicts == {"12AB": "voldoet niet", "34CD": "voldoet niet", "56EF": "voldoet"}
+    overzicht = list(wb["Overzicht"].iter_rows(values_only=True))
+    header = next(n for n, row in enumerate(overzicht) if row[:3] == ("BRIN", "School", "Registratienummer"))
+    first, *_ = overzicht[header + 1 :]
+    assert first[4] == "Vertrouwensinspecteur raadplegen (seksueel grensoverschrijdend gedrag door personeel)"
     wb.close()
     explanations = sorted(p.name for p in (folder / "outbox" / "afgewezen").glob("*/* - uitleg.txt"))
-    assert len(explanations) == 10 and "export onbekende leverancier - uitleg.txt" in explanations
+    assert len(explanations) == 9 and "export onbekende leverancier - uitleg.txt" in explanations
     assert [p.name for p in (folder / "inbox").iterdir()] == ["~$incident 01.xlsx"]
-    (warned,) = [
-        p for p in (folder / "outbox" / "bevestigingen").rglob("*.txt") if "Let op" in p.read_text("utf-8-sig")
-    ]
-    assert warned.name.endswith(" - agressie gymzaal.txt")
-    assert "Nederlandse Arbeidsinspectie" in warned.read_text("utf-8-sig")
+    warned = {
+        p.name.split(" - ", 1)[1]: p.read_text("utf-8-sig")
+        for p in (folder / "outbox" / "bevestigingen").rglob("*.txt")
+        if "Let op" in p.read_text("utf-8-sig")
+    }
+    assert sorted(warned) == ["agressie gymzaal.txt", "incident personeel.txt", "ongeval conciërge trap.txt"]
+    assert "Nederlandse Arbeidsinspectie" in warned["agressie gymzaal.txt"]
+    assert "vertrouwensinspecteur" in warned["incident personeel.txt"]
+    assert "blijvend letsel is nog onbekend" in warned["ongeval conciërge trap.txt"]
 
 
 def test_demo_refuses_to_overwrite_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
