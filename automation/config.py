@@ -89,30 +89,48 @@ class Voortgang(_Strict):
         return self.model_dump()
 
 
-# Suppliers on the inspectorate's list of accepted monitoring instruments (DOMAIN.md §1); a board
-# keeps its own copy of the list in the config.
-ACCEPTED_INSTRUMENTS = (
-    "ZIEN!",
-    "KiVa",
-    "Kanjertraining",
-    "KanVAS",
-    "WMK",
-    "Vensters",
-    "Scholen met Succes",
-    "Viseon",
-    "Cito",
-    "ResearchNed Veiligheidsmonitor",
-    "Kwaliteitscholen",
-)
+# Suppliers with a delivery agreement with the inspectorate (source: the inspectorate's list of
+# "leveranciers van monitoringsinstrumenten met een leveringsafspraak", DOMAIN.md §1): they can deliver
+# a school's monitor data to the inspectorate. It is NOT an approval of instruments: the school stays
+# responsible for a valid and reliable instrument. Per supplier the names its instruments go by; a
+# survey's instrument matches when it begins with one of them as whole words ('KiVa-monitor' is KiVa,
+# 'Cito LOVS rekenen-wiskunde' is no safety monitor). A board keeps its own copy in [monitor.leveranciers].
+SUPPLIERS: dict[str, tuple[str, ...]] = {
+    "ZIEN!": ("ZIEN!", "ZIEN! leerlingvragenlijst"),
+    "KiVa": ("KiVa", "KiVa-monitor"),
+    "Kanjertraining": ("Kanjertraining", "Kanjer", "KanVAS"),
+    "WMK": ("WMK", "Werken met Kwaliteit"),
+    "Vensters": ("Vensters",),
+    "Scholen met Succes": ("Scholen met Succes",),
+    "Viseon": ("Viseon",),
+    "Cito": ("Cito sociaal-emotionele ontwikkeling", "Cito SEO", "Cito Volgsysteem sociaal-emotionele ontwikkeling"),
+    "ResearchNed": ("ResearchNed Veiligheidsmonitor", "ResearchNed"),
+    "Kwaliteitscholen": ("Kwaliteitscholen",),
+    "SCOL": ("SCOL", "Sociale Competentie Observatie Lijst"),
+    "Hart & Ziel": ("Hart & Ziel", "Hart en Ziel"),
+    "Looqin": ("Looqin",),
+    "Wat Werkt Tegen Pesten": ("Wat Werkt Tegen Pesten", "WWTP"),
+}
 
 
 class Monitor(_Strict):
     """How the legal monitor check judges a school's surveys (issue 4)."""
 
     uiterlijk_maand: str = "april"  # no pupil survey yet before this month: 'aandacht', from it: 'voldoet niet'
-    respons_minimaal: Annotated[float, Field(gt=0, le=1)] = 0.7  # responses / pupils of groups 5-8
+    respons_minimaal: Annotated[float, Field(gt=0, le=1)] = (
+        0.7  # the board's norm (not the law): responses / pupils of groups 5-8
+    )
     groepen: Annotated[list[int], Field(min_length=1)] = [5, 6, 7, 8]  # the groups that must take part
-    erkende_instrumenten: Annotated[list[str], Field(min_length=1)] = list(ACCEPTED_INSTRUMENTS)
+    leveranciers: dict[str, list[str]] = {k: list(v) for k, v in SUPPLIERS.items()}
+    # an older name of the list, kept so existing configs work: each name counts as a supplier of its own
+    erkende_instrumenten: list[str] = []
+
+    def suppliers(self) -> dict[str, tuple[str, ...]]:
+        """Supplier -> the instrument names that count as theirs (the old list added as its own suppliers)."""
+        found = {name: tuple(names) or (name,) for name, names in self.leveranciers.items()}
+        for name in self.erkende_instrumenten:
+            found.setdefault(name, (name,))
+        return found
 
     @field_validator("uiterlijk_maand")
     @classmethod

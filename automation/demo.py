@@ -386,12 +386,16 @@ def make_demo(folder: Path, *, today: dt.date, seed: int = 2026, log: Callable[[
     for brin in brins:
         drop("school", f"schoolgegevens {brin}.xlsx", school_form(today, brin))
     drop("peiling", "peiling ZIEN 56EF.xlsx", peiling(today, "56EF"))
-    # Survey exports: the generic layout (12AB, too few pupils took part) and the action plan's
-    # four-theme survey as Dutch Excel saves CSV (34CD: no questions on safety itself).
+    # Survey exports: the generic layout naming 12AB's declared KiVa-monitor (fewer pupils took part
+    # than the board's norm asks: attention, not a legal failure) and the action plan's four-theme
+    # satisfaction survey as Dutch Excel saves CSV (34CD: it is not the declared KanVAS, which is still
+    # awaited; the survey has no questions on safety itself).
     year = schoolyear(today - dt.timedelta(days=30))
     taken = today - dt.timedelta(days=30)
     (inbox / "peiling 12AB export.csv").write_bytes(
-        samples.generic_csv(school="12AB", schooljaar=year, afname=taken, pupils=98, parents=60, seed=seed)
+        samples.generic_csv(
+            school="12AB", schooljaar=year, afname=taken, pupils=98, parents=60, seed=seed, instrument="KiVa-monitor"
+        )
     )
     (inbox / "tevredenheidspeiling Het Anker.csv").write_bytes(
         samples.plan_csv(schools=["34CD"], afname=taken, pupils=80, parents=40, seed=seed)

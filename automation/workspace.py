@@ -80,11 +80,15 @@ mijlpaal_5 = "juni"           # evaluatie en eindbesluiten
 
 [monitor]                     # de toets van de peilingen aan de wettelijke monitor (art. 4c WPO)
 uiterlijk_maand = "april"     # zonder peiling onder leerlingen vóór deze maand: 'aandacht', daarna 'voldoet niet'
-respons_minimaal = 0.7        # respons als deel van de leerlingen in de groepen hieronder (0.7 = 70%)
+respons_minimaal = 0.7        # bestuursnorm (geen eis van de wet): respons als deel van de leerlingen hieronder
 groepen = [5, 6, 7, 8]        # deze groepen moeten meedoen (representatief)
-# Instrumenten op de lijst van de inspectie; een ander instrument krijgt 'aandacht'.
-# erkende_instrumenten = ["ZIEN!", "KiVa", "Kanjertraining", "KanVAS", "WMK", "Vensters", "Scholen met Succes",
-#                         "Viseon", "Cito", "ResearchNed Veiligheidsmonitor", "Kwaliteitscholen"]
+# Leveranciers met een leveringsafspraak met de inspectie (geen keurmerk: de school blijft verantwoordelijk
+# voor een valide en betrouwbaar instrument). Een instrument van een andere leverancier krijgt 'aandacht'.
+# Per leverancier de namen van de instrumenten; ingebouwd: ZIEN!, KiVa, Kanjertraining/KanVAS, WMK, Vensters,
+# Scholen met Succes, Viseon, Cito (sociaal-emotioneel), ResearchNed, Kwaliteitscholen, SCOL, Hart & Ziel,
+# Looqin, Wat Werkt Tegen Pesten. Een eigen lijst vervangt de ingebouwde:
+# [monitor.leveranciers]
+# "ZIEN!" = ["ZIEN!"]
 
 [privacy]
 bewaartermijn_schooljaren = 5 # voor het verwijderen van persoonsgegevens (gebruikt door 'veiligheid purge')

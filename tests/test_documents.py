@@ -101,7 +101,7 @@ def test_the_plan_holds_the_schools_own_facts_and_figures(demo_folder: Settings)
     # the monitor check that fails says what is wrong and who acts
     assert (
         "de coördinator sociale veiligheid | zie 5.3; met nieuwe gegevens toetst het bestuurskantoor opnieuw | "
-        "Monitor – Representatief (voldoet niet): De respons is te laag:"
+        "Monitor – Minimale respons (bestuursnorm) (aandacht): De respons is lager dan de bestuursnorm:"
     ) in text
     # art. 4a WPO: every staff member informs the board; the board reports a reasonable suspicion to the police
     assert "Die plicht heeft iedere medewerker zelf, niet alleen de directeur." in text
@@ -592,17 +592,16 @@ def test_the_monitor_says_when_it_measured_what_fails_and_which_instrument(
     assert "meestal in de maand maart. De laatste meting was in oktober 2026." in text
     assert (
         "de coördinator sociale veiligheid en het bestuurskantoor | zie 5.3; met nieuwe gegevens toetst het "
-        "bestuurskantoor opnieuw | Monitor – Erkend instrument (aandacht): Eigen vragenlijst staat niet op de lijst"
+        "bestuurskantoor opnieuw | Monitor – Gestandaardiseerd, valide en betrouwbaar instrument (aandacht): Eigen "
+        "vragenlijst staat niet op de lijst van leveranciers met een leveringsafspraak met de inspectie."
     ) in text
     assert "Wie | Thema | Respondenten | Gemiddelde (schaal) | Positief" in text
     assert "Op dit moment heeft de school 6 BHV'ers." in text
-    # the export does not name its instrument: the school form's, else 'niet bekend'
+    # an export that does not name its instrument is shown as such, never credited as the school form's
     context = school_context(sample.sample_facts(instrument=""), sample.BRIN, with_charts=False)
-    assert context["monitor"]["meting_instrument"] == "ZIEN!"
-    assert {r["instrument"] for r in context["monitor"]["resultaten"]} == {"ZIEN!"}
-    facts = sample.sample_facts(instrument="", monitor_instrument=None)
-    context = school_context(facts, sample.BRIN, with_charts=False)
-    assert context["monitor"]["meting_instrument"] == "[niet bekend]"
+    assert context["monitor"]["meting_instrument"] == "[niet genoemd in de export]"
+    assert {r["instrument"] for r in context["monitor"]["resultaten"]} == {"[niet genoemd in de export]"}
+    assert context["school"]["monitor_instrument"] == "ZIEN!"
     facts = sample.sample_facts(monitor_maand="oktober")
     assert not school_context(facts, sample.BRIN, with_charts=False)["monitor"]["andere_maand"]
 
@@ -614,9 +613,10 @@ def test_a_school_that_meets_the_law_has_no_monitor_row() -> None:
     assert not [r for r in rows if r["wat"].startswith("Monitor")]
     rows = school_context(sample.sample_facts(missing=True), sample.BRIN, with_charts=False)["ontbreekt"]
     assert [r["wat"] for r in rows if r["wat"].startswith("Monitor")] == [
-        "Monitor – Erkend instrument (aandacht): Eigen vragenlijst staat niet op de lijst van erkende instrumenten. "
-        "Vraag de leverancier te bevestigen dat de inspectie het instrument heeft erkend en meld dat aan het "
-        "bestuurskantoor, of gebruik een erkend instrument."
+        "Monitor – Gemeten dit schooljaar (aandacht): Het monitorinstrument van de school is volgens het "
+        "schoolformulier ZIEN!; daarvan is voor 2026-2027 nog niets ontvangen. Wel ontvangen: Eigen vragenlijst, "
+        "afgenomen 01-10-2026, 300 leerlingen. Dat is niet het monitorinstrument en telt niet als de meting. Lever de "
+        "resultaten van ZIEN! in vóór april."
     ]
 
 
@@ -721,3 +721,24 @@ def test_a_block_tag_left_open_or_alone_is_named_with_its_place(remove: str, exp
     with pytest.raises(TemplateProblem) as caught:
         CompiledTemplate.from_bytes("Veiligheidsplan.docx", data, environment())
     assert caught.value.message == f"Sjabloon ‘Veiligheidsplan.docx’: {expected}"
+
+
+# --- the law's own words ----------------------------------------------------------------------------
+
+
+def test_no_output_or_template_speaks_of_an_erkend_instrument(demo_folder: Settings) -> None:
+    """The inspectorate lists suppliers with a delivery agreement; it approves no instruments."""
+    root = Path(__file__).parent.parent
+    texts: dict[str, str] = {}
+    made = [*(demo_folder.paths.outbox / "plannen").rglob("*.docx"), demo_folder.paths.master]
+    for path in [*PRODUCT_TEMPLATES.glob("*.docx"), *made]:
+        with zipfile.ZipFile(path) as z:  # every part: text, shared strings, headers, comments
+            texts[path.name] = " ".join(
+                z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml")
+            )
+    for path in (root / "automation").rglob("*.py"):
+        texts[str(path.relative_to(root))] = path.read_text(encoding="utf-8")
+    texts["README.md"] = (root / "README.md").read_text(encoding="utf-8")
+    assert len(made) == 3 * 13 + 1  # every school's documents and the master were scanned
+    found = sorted(name for name, text in texts.items() if re.search(r"erkend(e)? instrument", text, re.IGNORECASE))
+    assert found == []

@@ -9,12 +9,15 @@ from automation.checks.monitor import (
     ATTENTION,
     FAILS,
     MEETS,
+    RULES,
     MonitorCheck,
     PupilSurvey,
+    Source,
     check_school,
     groups_text,
-    on_list,
+    is_declared,
     pupil_surveys,
+    supplier_of,
 )
 from automation.config import Monitor
 from automation.store import ThemeScore
@@ -77,17 +80,20 @@ def test_a_school_that_does_everything_meets_every_requirement() -> None:
     assert [(r.key, r.title, r.verdict) for r in found.requirements] == [
         ("gemeten", "Gemeten dit schooljaar", MEETS),
         ("representatief", "Representatief", MEETS),
+        ("respons", "Minimale respons (bestuursnorm)", MEETS),
         ("onderdelen", "Veiligheidsbeleving, aantasting en welbevinden", MEETS),
-        ("instrument", "Erkend instrument", MEETS),
+        ("instrument", "Gestandaardiseerd, valide en betrouwbaar instrument", MEETS),
         ("coordinator", "Coördinator benoemd", MEETS),
     ]
+    assert [r.source for r in found.requirements] == [Source.LAW] * 2 + [Source.BOARD] + [Source.LAW] * 3
     assert verdicts([survey()])["gemeten"] == (MEETS, MEASURED)
 
 
 def test_the_overview_line_separates_what_fails_from_what_needs_attention() -> None:
     assert check([], {}).summary == "voldoet niet: geen coördinator · aandacht: nog geen peiling, geen instrument"
-    assert check([survey(respondents=120)]).summary == "voldoet niet: niet representatief"
-    assert check([survey(instrument="Tevredenheidspeiling")]).summary == "aandacht: instrument niet erkend"
+    assert check([survey(groepen=(5, 6, 7))]).summary == "voldoet niet: niet representatief"
+    assert check([survey(respondents=120)]).summary == "aandacht: respons onder de bestuursnorm"
+    assert check([survey(instrument="Tevredenheidspeiling")]).summary == "aandacht: instrument zonder leveringsafspraak"
 
 
 # --- gemeten: a pupil survey this school year, by the configured month ----------------------------------
@@ -134,10 +140,11 @@ def test_without_a_survey_the_survey_requirements_wait_with_the_same_verdict() -
 # --- representatief: groups 5 to 8, and enough of their pupils ---------------------------------------
 
 
-def test_enough_pupils_of_every_group_is_representative() -> None:
-    assert verdicts([survey()])["representatief"] == (
+def test_all_groups_taking_part_is_representative_in_law() -> None:
+    assert verdicts([survey()])["representatief"] == (MEETS, "Groep 5 tot en met 8 deed mee (180 leerlingen).")
+    assert verdicts([survey()])["respons"] == (
         MEETS,
-        f"Groep 5 tot en met 8 deed mee; {RESPONSE}, minimaal 70%.",
+        f"{RESPONSE}; de bestuursnorm is 70%; de wet noemt geen percentage.",
     )
 
 
@@ -149,48 +156,50 @@ def test_a_group_that_did_not_take_part_fails() -> None:
     )
 
 
-def test_too_few_respondents_fails_with_the_share_and_the_minimum() -> None:
-    assert verdicts([survey(respondents=120)])["representatief"] == (
-        FAILS,
-        "De respons is te laag: 120 van 200 leerlingen in groep 5-8 volgens het schoolformulier (60%), minimaal "
-        "70%. Laat meer leerlingen de vragenlijst invullen.",
+def test_a_response_below_the_board_norm_is_attention_never_a_legal_failure() -> None:
+    found = check([survey(respondents=120)])
+    assert verdicts([survey(respondents=120)])["respons"] == (
+        ATTENTION,
+        "De respons is lager dan de bestuursnorm: 120 van 200 leerlingen in groep 5-8 volgens het schoolformulier "
+        "(60%), de bestuursnorm is 70%; de wet noemt geen percentage. Dat is geen wettelijk gebrek, maar vraagt "
+        "aandacht: laat volgend jaar meer leerlingen de vragenlijst invullen.",
     )
-    assert verdicts([survey()], cfg=Monitor(respons_minimaal=0.95))["representatief"][0] == FAILS
+    assert found.overall == ATTENTION and found.legal_overall == MEETS  # Vensters may publish
+    assert RULES["respons"].source is Source.BOARD and "geen eis van de wet" in RULES["respons"].basis
+    assert check([survey()], cfg=Monitor(respons_minimaal=0.95)).overall == ATTENTION
 
 
 def test_without_the_pupil_count_the_response_cannot_be_judged() -> None:
     without_count = {k: v for k, v in FORM.items() if k != "leerlingen_groep_5_8"}
-    assert verdicts([survey()], without_count)["representatief"] == (
+    assert verdicts([survey()], without_count)["respons"] == (
         ATTENTION,
-        "Groep 5 tot en met 8 deed mee (180 leerlingen), maar het aantal leerlingen in groep 5-8 ontbreekt in het "
-        "schoolformulier: de respons is niet te berekenen. De directeur vult het in op het schoolformulier.",
+        "Het aantal leerlingen in groep 5-8 ontbreekt in het schoolformulier: de respons is niet te berekenen (de "
+        "bestuursnorm is 70%; de wet noemt geen percentage). De directeur vult het in op het schoolformulier.",
     )
-    assert verdicts([survey()], None)["representatief"] == (
-        ATTENTION,
-        "Groep 5 tot en met 8 deed mee (180 leerlingen), maar het aantal leerlingen in groep 5-8 is niet bekend: "
-        "het schoolformulier van de school ontbreekt nog: de respons is niet te berekenen. De directeur vult het in "
-        "op het schoolformulier.",
+    assert verdicts([survey()], None)["respons"][1].startswith(
+        "Het aantal leerlingen in groep 5-8 is niet bekend: het schoolformulier van de school ontbreekt nog"
     )
+    assert verdicts([survey()], without_count)["representatief"][0] == MEETS
 
 
 def test_without_the_pupil_count_the_invited_pupils_of_the_export_count() -> None:
-    assert verdicts([survey(invited=190)], None)["representatief"] == (
+    assert verdicts([survey(invited=190)], None)["respons"] == (
         MEETS,
-        "Groep 5 tot en met 8 deed mee; 180 van 190 uitgenodigde leerlingen (95%), minimaal 70%.",
+        "180 van 190 uitgenodigde leerlingen (95%); de bestuursnorm is 70%; de wet noemt geen percentage.",
     )
 
 
 def test_a_pupil_count_from_last_years_form_is_used_with_a_warning() -> None:
     last_year = FORM | {"datum_ingevuld": "2025-10-01"}
-    assert verdicts([survey()], last_year)["representatief"] == (
+    assert verdicts([survey()], last_year)["respons"] == (
         MEETS,
-        f"Groep 5 tot en met 8 deed mee; {RESPONSE}; let op: het schoolformulier is van een eerder schooljaar, "
-        "minimaal 70%.",
+        f"{RESPONSE}; let op: het schoolformulier is van een eerder schooljaar; de bestuursnorm is 70%; de wet noemt "
+        "geen percentage.",
     )
 
 
 def test_more_respondents_than_pupils_asks_to_check_the_count() -> None:
-    assert verdicts([survey(respondents=230)])["representatief"] == (
+    assert verdicts([survey(respondents=230)])["respons"] == (
         ATTENTION,
         "Meer respondenten dan leerlingen: 230 van 200 leerlingen in groep 5-8 volgens het schoolformulier (115%). "
         "Controleer het aantal leerlingen op het schoolformulier.",
@@ -243,47 +252,87 @@ def test_the_four_action_plan_themes_alone_do_not_cover_the_law_and_the_check_sa
     )
 
 
-# --- instrument: on the inspectorate's list ------------------------------------------------------------
+# --- instrument: suppliers with a delivery agreement, never 'erkend' ------------------------------------
 
 
-def test_an_instrument_on_the_list_meets_the_law_by_its_first_words() -> None:
-    assert verdicts([survey()])["instrument"] == (MEETS, "ZIEN! staat op de lijst van de inspectie.")
+def test_an_instrument_of_a_supplier_with_a_delivery_agreement_meets_and_the_school_stays_responsible() -> None:
+    responsible = (
+        ": de leverancier heeft een leveringsafspraak met de inspectie en kan de gegevens voor de school "
+        "aanleveren. De school blijft verantwoordelijk voor een gestandaardiseerd, valide en betrouwbaar instrument."
+    )
+    assert verdicts([survey()])["instrument"] == (MEETS, f"ZIEN!{responsible}")
     assert verdicts([survey(instrument="Zien leerlingvragenlijst")])["instrument"] == (
         MEETS,
-        "Zien leerlingvragenlijst (ZIEN!) staat op de lijst van de inspectie.",
+        f"Zien leerlingvragenlijst (ZIEN!){responsible}",
     )
     assert verdicts([survey(instrument="KiVa-monitor")])["instrument"][0] == MEETS
+    assert verdicts([survey(instrument="Looqin")])["instrument"][0] == MEETS  # the wider list
 
 
-def test_an_instrument_off_the_list_asks_for_the_suppliers_confirmation() -> None:
+def test_an_instrument_of_another_supplier_is_attention_and_never_asks_to_confirm_recognition() -> None:
     assert verdicts([survey(instrument="Tevredenheidspeiling")])["instrument"] == (
         ATTENTION,
-        "Tevredenheidspeiling staat niet op de lijst van erkende instrumenten. Vraag de leverancier te bevestigen "
-        "dat de inspectie het instrument heeft erkend en meld dat aan het bestuurskantoor, of gebruik een erkend "
-        "instrument.",
+        "Tevredenheidspeiling staat niet op de lijst van leveranciers met een leveringsafspraak met de inspectie. "
+        "Dat mag, maar dan laat de school zelf zien dat het instrument gestandaardiseerd, valide en betrouwbaar is "
+        "en veiligheidsbeleving, aantasting en welbevinden meet, en zorgt zij zelf dat de inspectie een samenvatting "
+        "van de gegevens krijgt. Meld het instrument aan het bestuurskantoor.",
     )
     assert verdicts([survey(instrument="Geen KiVa")])["instrument"][0] == ATTENTION
 
 
-def test_the_school_form_names_the_instrument_when_the_export_does_not() -> None:
-    assert verdicts([survey(instrument="")], FORM | {"monitor_instrument": "KiVa"})["instrument"] == (
-        MEETS,
-        "KiVa staat op de lijst van de inspectie (de export noemt geen instrument; dit staat op het schoolformulier).",
-    )
-    assert verdicts([survey(instrument="")])["instrument"] == (
+def test_a_subject_test_of_a_listed_supplier_is_not_a_safety_monitor() -> None:
+    assert verdicts([survey(instrument="Cito LOVS rekenen-wiskunde")])["instrument"][0] == ATTENTION
+    assert verdicts([survey(instrument="Cito SEO")])["instrument"][0] == MEETS
+
+
+def test_an_export_that_names_no_instrument_is_shown_as_not_named_never_as_the_declared_one() -> None:
+    assert verdicts([survey(instrument="")], FORM | {"monitor_instrument": "KiVa"}, today=dt.date(2027, 4, 2))[
+        "instrument"
+    ] == (
         ATTENTION,
-        "Geen instrument bekend: de export noemt het niet en het schoolformulier ook niet. De directeur vult het "
-        "monitorinstrument in op het schoolformulier.",
+        "Geen instrument bekend: de ontvangen peiling noemt geen instrument (het schoolformulier noemt KiVa, maar "
+        "dat is niet na te gaan). Laat de leverancier het instrument in de export opnemen, of vul het in op het "
+        "formulier Peilingresultaten.",
     )
 
 
 def test_before_a_survey_the_instrument_on_the_school_form_is_judged() -> None:
-    assert verdicts([], FORM | {"monitor_instrument": "Vragenlijst X"})["instrument"] == (
-        ATTENTION,
-        "Vragenlijst X staat niet op de lijst van erkende instrumenten (volgens het schoolformulier; nog geen "
-        "peiling ontvangen). Vraag de leverancier te bevestigen dat de inspectie het instrument heeft erkend en meld "
-        "dat aan het bestuurskantoor, of gebruik een erkend instrument.",
+    assert verdicts([], FORM | {"monitor_instrument": "Vragenlijst X"})["instrument"][1].startswith(
+        "Vragenlijst X staat niet op de lijst van leveranciers met een leveringsafspraak met de inspectie (volgens "
+        "het schoolformulier)."
     )
+
+
+# --- the declared monitor ---------------------------------------------------------------------------------
+
+
+def test_a_satisfaction_survey_before_the_declared_monitor_leaves_the_school_waiting_not_failing() -> None:
+    declared = FORM | {"monitor_instrument": "KanVAS"}
+    satisfaction = survey(instrument="Tevredenheidspeiling", themes=PLAN, afname=dt.date(2026, 12, 10))
+    found = check([satisfaction], declared, today=dt.date(2026, 12, 15))
+    assert found.overall == ATTENTION and found.legal_overall == ATTENTION and found.judged is None
+    assert found.summary == "aandacht: KanVAS nog niet ontvangen"
+    assert found.requirements[0].reason == (
+        "Het monitorinstrument van de school is volgens het schoolformulier KanVAS; daarvan is voor 2026-2027 nog "
+        "niets ontvangen. Wel ontvangen: Tevredenheidspeiling, afgenomen 10-12-2026, 180 leerlingen. Dat is niet het "
+        "monitorinstrument en telt niet als de meting. Lever de resultaten van KanVAS in vóór april."
+    )
+    # when it comes, it is the one judged; after the deadline without it, what there is is judged
+    kanvas = survey(instrument="KanVAS", afname=dt.date(2027, 3, 1))
+    assert check([satisfaction, kanvas], declared, today=dt.date(2027, 3, 5)).judged == kanvas
+    late = check([satisfaction], declared, today=dt.date(2027, 4, 2))
+    assert late.judged == satisfaction and late.overall == FAILS
+    assert late.requirements[0].reason.endswith(
+        "Het monitorinstrument volgens het schoolformulier, KanVAS, is niet ontvangen; beoordeeld is wat er wel is."
+    )
+
+
+def test_the_declared_monitor_is_recognised_by_its_words_or_its_supplier() -> None:
+    suppliers = CFG.suppliers()
+    assert is_declared("ZIEN! leerlingvragenlijst", "ZIEN!", suppliers)
+    assert is_declared("KanVAS", "Kanjertraining", suppliers)  # the same supplier
+    assert not is_declared("Tevredenheidspeiling", "KanVAS", suppliers)
+    assert not is_declared("", "KanVAS", suppliers)
 
 
 # --- coordinator: named on this year's school form -----------------------------------------------------
@@ -321,12 +370,13 @@ def test_no_coordinator_without_a_school_form_fails() -> None:
 def test_each_survey_is_judged_on_its_own_and_the_best_one_counts() -> None:
     satisfaction = survey(instrument="Tevredenheidspeiling", themes=PLAN)
     tiny_monitor = survey(respondents=3, groepen=(7,))
-    found = check([satisfaction, tiny_monitor])
+    found = check([satisfaction, tiny_monitor], {k: v for k, v in FORM.items()})
     # 3 pupils of one group do not make the satisfaction survey's 180 pupils measure safety
     assert found.judged == tiny_monitor
     assert {r.key: r.verdict for r in found.requirements} == {
         "gemeten": MEETS,
         "representatief": FAILS,
+        "respons": ATTENTION,
         "onderdelen": MEETS,
         "instrument": MEETS,
         "coordinator": MEETS,
@@ -393,9 +443,16 @@ def test_groups_are_written_the_dutch_way() -> None:
     ]
 
 
-def test_an_instrument_is_on_the_list_when_the_listed_name_begins_its_name() -> None:
-    accepted = CFG.erkende_instrumenten
-    assert on_list("ZIEN! leerlingvragenlijst", accepted) == "ZIEN!"
-    assert on_list("KiVa-monitor", accepted) == "KiVa"
-    assert on_list("Geen KiVa", accepted) is None
-    assert on_list("", accepted) is None
+def test_a_supplier_is_found_when_one_of_its_names_begins_the_instruments_name_as_whole_words() -> None:
+    suppliers = CFG.suppliers()
+    assert supplier_of("ZIEN! leerlingvragenlijst", suppliers) == "ZIEN!"
+    assert supplier_of("KiVa-monitor", suppliers) == "KiVa"
+    assert supplier_of("Hart en Ziel", suppliers) == "Hart & Ziel"
+    assert supplier_of("Geen KiVa", suppliers) is None
+    assert supplier_of("Cito LOVS rekenen-wiskunde", suppliers) is None
+    assert supplier_of("", suppliers) is None
+
+
+def test_an_old_config_list_of_instruments_still_counts_as_suppliers() -> None:
+    old = Monitor(erkende_instrumenten=["Eigen Monitor"])
+    assert supplier_of("Eigen Monitor 2026", old.suppliers()) == "Eigen Monitor"

@@ -29,6 +29,7 @@ from tests.conftest import Filler
 from tests.helpers import rows
 
 TODAY = dt.date.today()
+PLAN_SURVEY = "Tevredenheidspeiling (vier thema's)"  # the action plan's survey, as its profile names it
 YEAR = schoolyear(TODAY)
 TAKEN = TODAY - dt.timedelta(days=3) if schoolyear(TODAY - dt.timedelta(days=3)) == YEAR else TODAY
 
@@ -398,7 +399,13 @@ def test_vensters_writes_small_counts_as_less_than_5_and_no_contact_details() ->
 
 def test_the_master_shows_surveys_the_monitor_check_and_vensters(workspace: Settings, drop: Filler) -> None:
     drop(
-        "school", "s.xlsx", school="34CD", datum_ingevuld=TODAY, leerlingen_groep_5_8=90, coordinator_naam="Rik Mulder"
+        "school",
+        "s.xlsx",
+        school="34CD",
+        datum_ingevuld=TODAY,
+        leerlingen_groep_5_8=90,
+        coordinator_naam="Rik Mulder",
+        monitor_instrument=PLAN_SURVEY,
     )
     (workspace.paths.inbox / "plan.csv").write_bytes(samples.plan_csv(schools=["34CD"], afname=TAKEN, pupils=80))
     app.process(workspace)
@@ -407,15 +414,16 @@ def test_the_master_shows_surveys_the_monitor_check_and_vensters(workspace: Sett
     assert [(r[3], r[4]) for r in check] == [
         ("Gemeten dit schooljaar", "voldoet"),
         ("Representatief", "voldoet"),
+        ("Minimale respons (bestuursnorm)", "voldoet"),
         ("Veiligheidsbeleving, aantasting en welbevinden", "voldoet niet"),
-        ("Erkend instrument", "aandacht"),
+        ("Gestandaardiseerd, valide en betrouwbaar instrument", "aandacht"),
         ("Coördinator benoemd", "voldoet"),
     ]
     assert {r[6] for r in check} == {"voldoet niet"}
     overview = list(wb["Overzicht"].iter_rows(values_only=True))
     column = overview[3].index("Monitor (wettelijke eisen)")
     assert next(r for r in overview if r[0] == "34CD")[column] == (
-        "voldoet niet: niet alle drie onderdelen gemeten · aandacht: instrument niet erkend"
+        "voldoet niet: niet alle drie onderdelen gemeten · aandacht: instrument zonder leveringsafspraak"
     )
     results = [r for r in wb["Peilingen"].iter_rows(values_only=True) if r[0] == "34CD"]
     assert len(results) == 4 and {r[3] for r in results} == {"leerlingen"}
@@ -427,7 +435,9 @@ def test_the_master_shows_surveys_the_monitor_check_and_vensters(workspace: Sett
 
 
 def test_vensters_reports_one_survey_and_never_mixes_a_tiny_one_in(workspace: Settings, drop: Filler) -> None:
-    drop("school", "s.xlsx", school="34CD", datum_ingevuld=TODAY, leerlingen_groep_5_8=90)
+    drop(
+        "school", "s.xlsx", school="34CD", datum_ingevuld=TODAY, leerlingen_groep_5_8=90, monitor_instrument=PLAN_SURVEY
+    )
     (workspace.paths.inbox / "plan.csv").write_bytes(samples.plan_csv(schools=["34CD"], afname=TAKEN, pupils=80))
     tiny = samples.generic_csv(school="34CD", schooljaar=YEAR, afname=TAKEN, pupils=3)
     (workspace.paths.inbox / "klein.csv").write_bytes(tiny)
@@ -439,8 +449,11 @@ def test_vensters_reports_one_survey_and_never_mixes_a_tiny_one_in(workspace: Se
     assert "80 leerlingen mee" in text and "veiligheidsbeleving" not in text.split("Uitkomsten:")[1]
     assert "Niet publiceren zonder aanpassing" in caution and "publiceren" not in text  # beside, not in the text
     assert "hoe veilig leerlingen zich voelen" not in text  # the survey judged does not measure it
-    # judged on one survey: the tiny one is not representative, the big one misses two parts
-    assert "voldoet niet" in (verdict["Representatief"], verdict["Veiligheidsbeleving, aantasting en welbevinden"])
+    # judged on the declared survey alone (the tiny unnamed one is not it): it misses two parts
+    assert (verdict["Representatief"], verdict["Veiligheidsbeleving, aantasting en welbevinden"]) == (
+        "voldoet",
+        "voldoet niet",
+    )
 
 
 def test_a_profile_maps_the_suppliers_school_names() -> None:

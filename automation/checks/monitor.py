@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any, Literal
 
 from automation.config import Monitor
@@ -36,12 +37,83 @@ LEGAL_PARTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+class Source(StrEnum):
+    """Where a rule comes from: a board norm is never shown as law."""
+
+    LAW = "wet"
+    INSPECTORATE = "inspectie"
+    BOARD = "bestuursnorm"
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    title: str
+    source: Source
+    basis: str  # where exactly, in Dutch (the README's table of rules shows it)
+
+
+RULES: dict[str, Rule] = {
+    r.key: r
+    for r in (
+        Rule(
+            "gemeten",
+            "Elk schooljaar gemeten",
+            Source.LAW,
+            "art. 4c lid 1 onder b WPO: de school meet de veiligheid van leerlingen minstens één keer per schooljaar",
+        ),
+        Rule(
+            "representatief",
+            "Representatief",
+            Source.LAW,
+            "art. 4c WPO: een representatief deel van de leerlingen; de inspectie ziet in de praktijk alle leerlingen "
+            "van groep 5 tot en met 8",
+        ),
+        Rule(
+            "onderdelen",
+            "Veiligheidsbeleving, aantasting en welbevinden",
+            Source.LAW,
+            "art. 4c WPO: het instrument geeft zicht op veiligheidsbeleving, aantasting van de veiligheid en welbevinden",
+        ),
+        Rule(
+            "instrument",
+            "Gestandaardiseerd, valide en betrouwbaar instrument",
+            Source.LAW,
+            "art. 4c WPO; de inspectie houdt een lijst van leveranciers met een leveringsafspraak (geen keurmerk): "
+            "de school blijft verantwoordelijk voor het instrument",
+        ),
+        Rule(
+            "coordinator",
+            "Coördinator benoemd",
+            Source.LAW,
+            "art. 4c lid 1 onder c WPO: één persoon coördineert het beleid tegen pesten en is aanspreekpunt",
+        ),
+        Rule(
+            "respons",
+            "Minimale respons (bestuursnorm)",
+            Source.BOARD,
+            "norm van het bestuur ([monitor] respons_minimaal in veiligheid.toml), geen eis van de wet: een lagere "
+            "respons vraagt aandacht, het is geen wettelijk gebrek",
+        ),
+    )
+}
+
+
 @dataclass(frozen=True)
 class Requirement:
     key: str
     title: str
     verdict: Verdict
     reason: str
+    subject: str = ""  # what it is about, for the short text (the declared instrument that is awaited)
+
+    @property
+    def source(self) -> Source:
+        return RULES[self.key].source
+
+    @property
+    def legal(self) -> bool:
+        return self.source is not Source.BOARD
 
 
 @dataclass(frozen=True)
@@ -70,6 +142,11 @@ class MonitorCheck:
         """A pupil survey of the school year was received."""
         return any(r.key == "gemeten" and r.verdict == MEETS for r in self.requirements)
 
+    @property
+    def legal_overall(self) -> Verdict:
+        """The verdict on the law alone (a board norm never blocks publication)."""
+        return max((r.verdict for r in self.requirements if r.legal), key=lambda v: SEVERITY[v], default=MEETS)
+
     def open_points(self) -> list[Requirement]:
         """What is not met, in the check's order. Without a survey, representativeness and the three
         parts cannot be judged: 'no survey yet' says it."""
@@ -91,7 +168,7 @@ class MonitorCheck:
         return " · ".join(parts)
 
 
-SURVEY_ONLY = ("representatief", "onderdelen")  # not judged without a survey: 'nog geen peiling' says it
+SURVEY_ONLY = ("representatief", "onderdelen", "respons")  # not judged without a survey: 'nog geen peiling' says it
 
 
 def short(req: Requirement) -> str:
@@ -100,16 +177,17 @@ def short(req: Requirement) -> str:
         return ""
     attention = req.verdict == ATTENTION
     if req.key == "instrument":
-        return (
-            "instrument niet erkend"
-            if attention and not req.reason.startswith("Geen instrument")
-            else "geen instrument"
-        )
+        return "geen instrument" if req.reason.startswith("Geen instrument") else "instrument zonder leveringsafspraak"
+    if req.key == "gemeten" and attention and req.subject:
+        return f"{req.subject} nog niet ontvangen"
+    if req.key == "respons":
+        return "respons onder de bestuursnorm" if req.reason.startswith("De respons is lager") else "respons onbekend"
     return {
         "gemeten": "nog geen peiling" if attention else "geen peiling",
         "representatief": "representativiteit onbekend" if attention else "niet representatief",
         "onderdelen": "niet alle drie onderdelen gemeten",
         "coordinator": "coördinator niet bevestigd" if attention else "geen coördinator",
+        "respons": "respons onder de bestuursnorm",
     }[req.key]
 
 
@@ -151,23 +229,32 @@ def _percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
-def _simple(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", text.casefold())
-
-
 def _words(text: str) -> list[str]:
     return re.findall(r"[0-9a-z]+", text.casefold())
 
 
-def on_list(instrument: str, accepted: Sequence[str]) -> str | None:
-    """The accepted instrument this one is, or None: the accepted name's words begin the instrument's
-    name ('ZIEN!' = 'Zien' = 'ZIEN! leerlingvragenlijst'; 'KiVa-monitor' is KiVa; 'Geen KiVa' is not)."""
+def supplier_of(instrument: str, suppliers: Mapping[str, Sequence[str]]) -> str | None:
+    """The supplier with a delivery agreement whose instrument this is, or None: one of the supplier's
+    names begins the instrument's name as whole words ('ZIEN!' = 'Zien' = 'ZIEN! leerlingvragenlijst';
+    'KiVa-monitor' is KiVa's; 'Geen KiVa' is not, and 'Cito LOVS rekenen-wiskunde' is no safety monitor)."""
     mine = _words(instrument)
-    for name in accepted:
-        theirs = _words(name)
-        if theirs and mine[: len(theirs)] == theirs:
-            return name
+    for supplier, names in suppliers.items():
+        for name in names:
+            theirs = _words(name)
+            if theirs and mine[: len(theirs)] == theirs:
+                return supplier
     return None
+
+
+def is_declared(instrument: str, declared: str, suppliers: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a survey's instrument is the monitor the school declared (an unnamed one never is)."""
+    mine, theirs = _words(instrument), _words(declared)
+    if not mine or not theirs:
+        return False
+    if mine[: len(theirs)] == theirs or theirs[: len(mine)] == mine:
+        return True
+    supplier = supplier_of(instrument, suppliers)
+    return supplier is not None and supplier == supplier_of(declared, suppliers)
 
 
 def _deadline(cfg: Monitor, schooljaar: str) -> dt.date:
@@ -189,31 +276,56 @@ def check_school(
     """Judge one school's monitoring in one school year."""
     form = school_form or {}
     form_this_year = bool(school_form) and filled_in(form) == schooljaar
-    waiting = not surveys and today <= _deadline(cfg, schooljaar)
-    missing_verdict: Verdict = ATTENTION if waiting else FAILS
+    passed = today > _deadline(cfg, schooljaar)
     month = cfg.uiterlijk_maand
+    suppliers = cfg.suppliers()
+    # The school's declared monitor is judged: another survey (a satisfaction survey, an unnamed export)
+    # neither ends the wait for it nor stands in for it. After the deadline the surveys there are are judged.
+    declared = str(form.get("monitor_instrument") or "").strip()
+    candidates = list(surveys)
+    awaited = ""
+    if declared and surveys:
+        mine = [s for s in surveys if is_declared(s.instrument, declared, suppliers)]
+        if mine:
+            candidates = mine
+        elif not passed:
+            candidates, awaited = [], declared
+    missing_verdict: Verdict = FAILS if passed else ATTENTION
 
     def judged(chosen: Sequence[PupilSurvey]) -> list[Requirement]:
         return [
-            _representative(chosen, form, bool(school_form), form_this_year, cfg, missing_verdict),
+            _representative(chosen, cfg, missing_verdict),
+            _response(chosen, form, bool(school_form), form_this_year, cfg),
             _three_parts(chosen, missing_verdict),
-            _instrument(chosen, form, cfg, missing_verdict),
+            _instrument(chosen, form, suppliers, missing_verdict),
         ]
 
     # The law asks one instrument to show all of it: each survey is judged on its own, and the one
     # that meets the most is the school's (a satisfaction survey and a safety monitor are not added up).
     best = min(
-        surveys,
-        key=lambda s: (sum(SEVERITY[r.verdict] for r in judged([s])), -s.respondents),
+        candidates,
+        key=lambda s: (sum(SEVERITY[r.verdict] for r in judged([s]) if r.legal), -s.respondents),
         default=None,
     )
+    current = today <= month_end(schooljaar, 7)
     reqs = [
-        _measured(surveys, best, schooljaar, missing_verdict, month, current=today <= month_end(schooljaar, 7)),
+        _measured(surveys, best, schooljaar, missing_verdict, month, current=current, awaited=awaited),
         *judged([best] if best else []),
         _coordinator(form, form_this_year, schooljaar),
     ]
-    overall = max((r.verdict for r in reqs), key=lambda v: SEVERITY[v])
+    if declared and best is not None and not is_declared(best.instrument, declared, suppliers):
+        reqs[0] = replace(
+            reqs[0],
+            reason=f"{reqs[0].reason} Het monitorinstrument volgens het schoolformulier, {declared}, is niet "
+            f"ontvangen; beoordeeld is wat er wel is.",
+        )
+    # a board norm asks attention at most; it never makes the school fail the law
+    overall = max((r.verdict if r.legal else _at_most_attention(r.verdict) for r in reqs), key=lambda v: SEVERITY[v])
     return MonitorCheck(school, schooljaar, tuple(reqs), overall, best)
+
+
+def _at_most_attention(verdict: Verdict) -> Verdict:
+    return ATTENTION if verdict == FAILS else verdict
 
 
 def _survey_text(s: PupilSurvey) -> str:
@@ -229,8 +341,20 @@ def _measured(
     month: str,
     *,
     current: bool,
+    awaited: str = "",
 ) -> Requirement:
     title = "Gemeten dit schooljaar" if current else "Gemeten in het schooljaar"
+    if awaited:
+        received = "; ".join(_survey_text(s) for s in surveys)
+        return Requirement(
+            "gemeten",
+            title,
+            ATTENTION,
+            f"Het monitorinstrument van de school is volgens het schoolformulier {awaited}; daarvan is voor "
+            f"{schooljaar} nog niets ontvangen. Wel ontvangen: {received}. Dat is niet het monitorinstrument en telt "
+            f"niet als de meting. Lever de resultaten van {awaited} in vóór {month}.",
+            subject=awaited,
+        )
     if best is None:
         if missing == ATTENTION:
             reason = (
@@ -261,14 +385,8 @@ def _measured(
     )
 
 
-def _representative(
-    surveys: Sequence[PupilSurvey],
-    form: Mapping[str, Any],
-    has_form: bool,
-    form_this_year: bool,
-    cfg: Monitor,
-    missing: Verdict,
-) -> Requirement:
+def _representative(surveys: Sequence[PupilSurvey], cfg: Monitor, missing: Verdict) -> Requirement:
+    """The law: a representative part of the pupils; in practice all pupils of the groups in config."""
     title = "Representatief"
     wanted = groups_text(cfg.groepen)
     if not surveys:
@@ -297,6 +415,18 @@ def _representative(
             f"betekent in de praktijk: alle leerlingen van groep {wanted}.",
         )
     respondents = max(s.respondents for s in surveys)
+    return Requirement("representatief", title, MEETS, f"Groep {wanted} deed mee ({respondents} leerlingen).")
+
+
+def _response(
+    surveys: Sequence[PupilSurvey], form: Mapping[str, Any], has_form: bool, form_this_year: bool, cfg: Monitor
+) -> Requirement:
+    """The board's norm (not the law): the share of the pupils that answered. Attention at most."""
+    title = RULES["respons"].title
+    norm = f"de bestuursnorm is {_percent(cfg.respons_minimaal)}; de wet noemt geen percentage"
+    if not surveys:
+        return Requirement("respons", title, ATTENTION, f"Nog geen peiling om te beoordelen ({norm}).")
+    respondents = max(s.respondents for s in surveys)
     pupils = form.get("leerlingen_groep_5_8")
     basis = "leerlingen in groep 5-8 volgens het schoolformulier"
     if not pupils:
@@ -308,11 +438,11 @@ def _representative(
                 else "is niet bekend: het schoolformulier van de school ontbreekt nog"
             )
             return Requirement(
-                "representatief",
+                "respons",
                 title,
                 ATTENTION,
-                f"Groep {wanted} deed mee ({respondents} leerlingen), maar het aantal leerlingen in groep 5-8 "
-                f"{lacking}: de respons is niet te berekenen. De directeur vult het in op het schoolformulier.",
+                f"Het aantal leerlingen in groep 5-8 {lacking}: de respons is niet te berekenen ({norm}). De "
+                "directeur vult het in op het schoolformulier.",
             )
         pupils, basis = invited, "uitgenodigde leerlingen"
     share = respondents / float(pupils)
@@ -321,24 +451,19 @@ def _representative(
         counted += "; let op: het schoolformulier is van een eerder schooljaar"
     if share > 1.05:
         return Requirement(
-            "representatief",
+            "respons",
             title,
             ATTENTION,
             f"Meer respondenten dan leerlingen: {counted}. Controleer het aantal leerlingen op het schoolformulier.",
         )
     if share >= cfg.respons_minimaal:
-        return Requirement(
-            "representatief",
-            title,
-            MEETS,
-            f"Groep {wanted} deed mee; {counted}, minimaal {_percent(cfg.respons_minimaal)}.",
-        )
+        return Requirement("respons", title, MEETS, f"{counted}; {norm}.")
     return Requirement(
-        "representatief",
+        "respons",
         title,
-        FAILS,
-        f"De respons is te laag: {counted}, minimaal {_percent(cfg.respons_minimaal)}. Laat meer leerlingen "
-        "de vragenlijst invullen.",
+        ATTENTION,
+        f"De respons is lager dan de bestuursnorm: {counted}, {norm}. Dat is geen wettelijk gebrek, maar vraagt "
+        "aandacht: laat volgend jaar meer leerlingen de vragenlijst invullen.",
     )
 
 
@@ -376,36 +501,55 @@ def _three_parts(surveys: Sequence[PupilSurvey], missing: Verdict) -> Requiremen
     return Requirement("onderdelen", title, FAILS, reason)
 
 
-def _instrument(surveys: Sequence[PupilSurvey], form: Mapping[str, Any], cfg: Monitor, missing: Verdict) -> Requirement:
-    title = "Erkend instrument"
+def _instrument(
+    surveys: Sequence[PupilSurvey], form: Mapping[str, Any], suppliers: Mapping[str, Sequence[str]], missing: Verdict
+) -> Requirement:
+    """The law asks a standardised, valid and reliable instrument. Nobody approves instruments: the
+    inspectorate lists suppliers with a delivery agreement, and the school stays responsible."""
+    title = RULES["instrument"].title
     on_form = str(form.get("monitor_instrument") or "")
     named = sorted({s.instrument for s in surveys if s.instrument})
-    if surveys and not named and on_form:  # the export does not name it: the school form does
-        names, source = [on_form], " (de export noemt geen instrument; dit staat op het schoolformulier)"
-    elif named:
-        names, source = named, ""
-    else:
-        names, source = ([on_form] if on_form else []), " (volgens het schoolformulier; nog geen peiling ontvangen)"
-    if not names:
-        reason = (
-            "Geen instrument bekend: de export noemt het niet en het schoolformulier ook niet. De directeur vult het "
-            "monitorinstrument in op het schoolformulier."
-            if surveys
-            else "Geen instrument bekend: geen peiling ontvangen en geen monitorinstrument op het schoolformulier."
+    if surveys and not named:  # an unnamed instrument is shown as such, never credited as the declared one
+        return Requirement(
+            "instrument",
+            title,
+            ATTENTION,
+            "Geen instrument bekend: de ontvangen peiling noemt geen instrument"
+            + (f" (het schoolformulier noemt {on_form}, maar dat is niet na te gaan)" if on_form else "")
+            + ". Laat de leverancier het instrument in de export opnemen, of vul het in op het formulier "
+            "Peilingresultaten.",
         )
-        return Requirement("instrument", title, ATTENTION if surveys else missing, reason)
-    accepted = [(n, on_list(n, cfg.erkende_instrumenten)) for n in names]
-    good = [f"{n}" + (f" ({hit})" if _simple(hit) != _simple(n) else "") for n, hit in accepted if hit]
-    if good:
-        return Requirement("instrument", title, MEETS, f"{', '.join(good)} staat op de lijst van de inspectie{source}.")
+    names, source = (named, "") if named else (([on_form] if on_form else []), " (volgens het schoolformulier)")
+    if not names:
+        return Requirement(
+            "instrument",
+            title,
+            missing,
+            "Geen instrument bekend: geen peiling ontvangen en geen monitorinstrument op het schoolformulier. De "
+            "directeur vult het monitorinstrument in op het schoolformulier.",
+        )
+    found = [(n, supplier_of(n, suppliers)) for n in names]
+    listed = [
+        f"{n} ({supplier})" if supplier and _words(supplier) != _words(n) else n for n, supplier in found if supplier
+    ]
+    if listed:
+        return Requirement(
+            "instrument",
+            title,
+            MEETS,
+            f"{', '.join(listed)}{source}: de leverancier heeft een leveringsafspraak met de inspectie en kan de "
+            "gegevens voor de school aanleveren. De school blijft verantwoordelijk voor een gestandaardiseerd, valide "
+            "en betrouwbaar instrument.",
+        )
     verb = "staat" if len(names) == 1 else "staan"
     return Requirement(
         "instrument",
         title,
         ATTENTION,
-        f"{' en '.join(names)} {verb} niet op de lijst van erkende instrumenten{source}. Vraag de leverancier te "
-        "bevestigen dat de inspectie het instrument heeft erkend en meld dat aan het bestuurskantoor, of gebruik een "
-        "erkend instrument.",
+        f"{' en '.join(names)} {verb} niet op de lijst van leveranciers met een leveringsafspraak met de "
+        f"inspectie{source}. Dat mag, maar dan laat de school zelf zien dat het instrument gestandaardiseerd, valide "
+        "en betrouwbaar is en veiligheidsbeleving, aantasting en welbevinden meet, en zorgt zij zelf dat de inspectie "
+        "een samenvatting van de gegevens krijgt. Meld het instrument aan het bestuurskantoor.",
     )
 
 

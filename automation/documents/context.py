@@ -220,7 +220,7 @@ def _monitor(facts: BoardFacts, school: Mapping[str, Any], sf: SchoolFacts, miss
     }
 
 
-UNKNOWN_INSTRUMENT = "[niet bekend]"
+UNKNOWN_INSTRUMENT = "[niet genoemd in de export]"
 # How a theme is labelled in the results table where its name alone does not say which way is good.
 THEME_LABELS = {"aantasting_veiligheid": "Aantasting van de veiligheid (niet gepest of bedreigd; hoger is beter)"}
 
@@ -230,14 +230,16 @@ def _theme_label(theme: str, label: str) -> str:
 
 
 def _instrument(named: str, on_form: Any) -> str:
-    """The survey's instrument; when the export does not name it, the one on the school form."""
-    return named or (str(on_form) if on_form else UNKNOWN_INSTRUMENT)
+    """The survey's instrument as the export names it; one it does not name is shown as such, never
+    credited as the one on the school form."""
+    return named or UNKNOWN_INSTRUMENT
 
 
 # Who acts on a requirement of the monitor check that is not met.
 ACTS = {
     "gemeten": COORDINATOR,
     "representatief": COORDINATOR,
+    "respons": COORDINATOR,
     "onderdelen": COORDINATOR,
     "instrument": f"{COORDINATOR} en het bestuurskantoor",
     "coordinator": DIRECTOR,

@@ -76,6 +76,10 @@ def sample_facts(
     if missing:
         for key in ("adres", "telefoon", "aantal_bhv", "rie_datum", "visie", "leerlingen_groep_5_8"):
             form.pop(key)
+    if instrument:
+        form["monitor_instrument"] = instrument  # a survey named on purpose is the school's declared monitor
+    elif instrument is None:  # missing: a survey that is not the declared ZIEN!, so the monitor needs attention
+        instrument = "Eigen vragenlijst" if missing else "ZIEN!"
     form = {k: v for k, v in (form | changes).items() if v is not None}
     first, before = int(year[:4]), int(previous(year)[:4])
     tallies = (
@@ -91,8 +95,6 @@ def sample_facts(
             Tally("ongeval", BRIN, dt.date(before, 10, 1), "geen", 1),
         ]
     )
-    if instrument is None:
-        instrument = "Eigen vragenlijst" if missing else "ZIEN!"  # missing: the monitor needs attention
     surveys = [
         ThemeScore(BRIN, year, group, key, label, 300, 3.1, 1, 4, 0.81, instrument, dt.date(2026, 10, 1),
                    survey_respondents=300, groepen=(5, 6, 7, 8), invited=360, regnr=f"PEIL-2026-000{n}")

@@ -66,13 +66,24 @@ def to_csv(header: Sequence[str], rows: Iterator[list[str]] | Sequence[list[str]
 
 
 def generic_csv(
-    *, school: str, schooljaar: str, afname: dt.date, pupils: int, parents: int = 0, seed: int = 1
+    *,
+    school: str,
+    schooljaar: str,
+    afname: dt.date,
+    pupils: int,
+    parents: int = 0,
+    seed: int = 1,
+    instrument: str = "",
 ) -> bytes:
-    """The generic layout as Excel would save it 'CSV UTF-8': comma-separated, with a BOM."""
+    """The generic layout as Excel would save it 'CSV UTF-8': comma-separated, with a BOM; with
+    `instrument`, a column naming it (the layout allows one)."""
     rows = generic_rows(
         random.Random(seed), school=school, schooljaar=schooljaar, afname=afname, pupils=pupils, parents=parents
     )
-    return to_csv(generic_header(), rows).encode("utf-8-sig")
+    if not instrument:
+        return to_csv(generic_header(), rows).encode("utf-8-sig")
+    named = ([*row, instrument] for row in rows)
+    return to_csv([*generic_header(), "instrument"], named).encode("utf-8-sig")
 
 
 def plan_csv(*, schools: Sequence[str], afname: dt.date, pupils: int, parents: int = 0, seed: int = 2) -> bytes:
