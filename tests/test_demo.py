@@ -27,9 +27,13 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
     regnr = out.split("Daarna een correctie van ")[1].split(":")[0]
     corrected = [row for row in incidents if row[0] == regnr]
     assert corrected and "online" in corrected[0]
-    # the surveys: a typed-in ZIEN! survey meets the law; the action plan's four themes do not
-    verdicts = {r[0]: r[6] for r in wb["Monitorcheck"].iter_rows(min_row=2, values_only=True)}
-    assert verdicts == {"12AB": "voldoet niet", "34CD": "voldoet niet", "56EF": "voldoet"}
+    # the surveys: a typed-in ZIEN! survey meets the law; 12AB's KiVa-monitor reached fewer pupils than the
+    # board's norm (attention, not a legal failure); 34CD's satisfaction survey is not its declared KanVAS,
+    # which is awaited (attention, not 'voldoet niet')
+    checks = [r for r in wb["Monitorcheck"].iter_rows(min_row=2, values_only=True)]
+    assert {r[0]: r[6] for r in checks} == {"12AB": "aandacht", "34CD": "aandacht", "56EF": "voldoet"}
+    assert ("12AB", "Minimale respons (bestuursnorm)", "aandacht") in {(r[0], r[3], r[4]) for r in checks}
+    assert ("34CD", "Gemeten dit schooljaar", "aandacht") in {(r[0], r[3], r[4]) for r in checks}
     overzicht = list(wb["Overzicht"].iter_rows(values_only=True))
     header = next(n for n, row in enumerate(overzicht) if row[:3] == ("BRIN", "School", "Registratienummer"))
     first, *_ = overzicht[header + 1 :]
