@@ -121,6 +121,9 @@ class Monitor(_Strict):
         0.7  # the board's norm (not the law): responses / pupils of groups 5-8
     )
     groepen: Annotated[list[int], Field(min_length=1)] = [5, 6, 7, 8]  # the groups that must take part
+    # the inspectorate's deadline for the yearly summary of the monitor data (1 July in recent years)
+    levering_dag: Annotated[int, Field(ge=1, le=31)] = 1
+    levering_maand: str = "juli"
     leveranciers: dict[str, list[str]] = {k: list(v) for k, v in SUPPLIERS.items()}
     # an older name of the list, kept so existing configs work: each name counts as a supplier of its own
     erkende_instrumenten: list[str] = []
@@ -132,7 +135,7 @@ class Monitor(_Strict):
             found.setdefault(name, (name,))
         return found
 
-    @field_validator("uiterlijk_maand")
+    @field_validator("uiterlijk_maand", "levering_maand")
     @classmethod
     def _month(cls, value: str) -> str:
         return _month(value)

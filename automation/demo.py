@@ -231,6 +231,9 @@ def school_form(today: dt.date, brin: str) -> dict[str, Any]:
         "monitor_maand": "maart",
         "leerlingen_totaal": {"12AB": 312, "34CD": 188, "56EF": 421}[brin],
         "leerlingen_groep_5_8": {"12AB": 151, "34CD": 90, "56EF": 207}[brin],
+        # the inspectorate's summary: 56EF's supplier delivered it, 12AB consented and waits, 34CD did neither
+        "inspectie_toestemming": {"12AB": "ja", "34CD": None, "56EF": "ja"}[brin],
+        "inspectie_geleverd_datum": today - dt.timedelta(days=5) if brin == "56EF" else None,
         "dvp_account": "ja",
         "visie": "Op onze school voelt iedereen zich veilig en gezien. We spreken elkaar aan op gedrag, niet op de persoon.",
         "mijlpaal_1": today - dt.timedelta(days=40),

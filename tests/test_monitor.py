@@ -29,6 +29,8 @@ FORM = {
     "coordinator_naam": "Sanne de Wit",
     "coordinator_functie": "intern begeleider",
     "leerlingen_groep_5_8": 200,
+    "inspectie_toestemming": "ja",
+    "inspectie_geleverd_datum": "2026-11-20",
     "datum_ingevuld": "2026-10-01",
 }
 FULL = frozenset({"veiligheidsbeleving", "aantasting_veiligheid", "welbevinden"})
@@ -83,9 +85,10 @@ def test_a_school_that_does_everything_meets_every_requirement() -> None:
         ("respons", "Minimale respons (bestuursnorm)", MEETS),
         ("onderdelen", "Veiligheidsbeleving, aantasting en welbevinden", MEETS),
         ("instrument", "Gestandaardiseerd, valide en betrouwbaar instrument", MEETS),
+        ("levering", "Samenvatting naar de inspectie", MEETS),
         ("coordinator", "Coördinator benoemd", MEETS),
     ]
-    assert [r.source for r in found.requirements] == [Source.LAW] * 2 + [Source.BOARD] + [Source.LAW] * 3
+    assert [r.source for r in found.requirements] == [Source.LAW] * 2 + [Source.BOARD] + [Source.LAW] * 4
     assert verdicts([survey()])["gemeten"] == (MEETS, MEASURED)
 
 
@@ -379,6 +382,7 @@ def test_each_survey_is_judged_on_its_own_and_the_best_one_counts() -> None:
         "respons": ATTENTION,
         "onderdelen": MEETS,
         "instrument": MEETS,
+        "levering": MEETS,
         "coordinator": MEETS,
     }
     assert found.requirements[0].reason == (
@@ -456,3 +460,35 @@ def test_a_supplier_is_found_when_one_of_its_names_begins_the_instruments_name_a
 def test_an_old_config_list_of_instruments_still_counts_as_suppliers() -> None:
     old = Monitor(erkende_instrumenten=["Eigen Monitor"])
     assert supplier_of("Eigen Monitor 2026", old.suppliers()) == "Eigen Monitor"
+
+
+# --- the summary for the inspectorate ------------------------------------------------------------------
+
+
+def test_the_summary_must_reach_the_inspectorate_by_its_deadline() -> None:
+    waiting = FORM | {"inspectie_geleverd_datum": None}
+    assert verdicts([survey()])["levering"] == (MEETS, "Geleverd op 20-11-2026 (volgens het schoolformulier).")
+    assert verdicts([survey()], waiting)["levering"] == (
+        ATTENTION,
+        "De samenvatting van de monitorgegevens moet uiterlijk 01-07-2027 bij de inspectie zijn. De school gaf de "
+        "leverancier toestemming om te leveren; de levering is nog niet bevestigd. Vul de datum van levering in op "
+        "het schoolformulier.",
+    )
+    late = check([survey()], waiting | {"inspectie_toestemming": None}, today=dt.date(2027, 7, 2))
+    assert (late.requirements[-2].key, late.requirements[-2].verdict, late.overall) == ("levering", FAILS, FAILS)
+    assert late.requirements[-2].reason == (
+        "De inspectie had de samenvatting van de monitorgegevens uiterlijk 01-07-2027 moeten ontvangen; een "
+        "levering is niet bekend. Geef de leverancier toestemming om de samenvatting te leveren (op het "
+        "schoolformulier: toestemming levering aan inspectie), of lever haar zelf. Vul de datum van levering in op "
+        "het schoolformulier."
+    )
+    assert "samenvatting niet bij de inspectie" in late.summary
+    assert RULES["levering"].source is Source.LAW
+    assert verdicts([survey()], waiting, cfg=Monitor(levering_dag=15, levering_maand="juni"))["levering"][1].startswith(
+        "De samenvatting van de monitorgegevens moet uiterlijk 15-06-2027"
+    )
+
+
+def test_a_school_that_meets_everything_but_the_delivery_does_not_meet_the_law_yet() -> None:
+    found = check([survey()], FORM | {"inspectie_geleverd_datum": None})
+    assert (found.overall, found.summary) == (ATTENTION, "aandacht: samenvatting nog naar de inspectie")

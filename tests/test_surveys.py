@@ -417,13 +417,15 @@ def test_the_master_shows_surveys_the_monitor_check_and_vensters(workspace: Sett
         ("Minimale respons (bestuursnorm)", "voldoet"),
         ("Veiligheidsbeleving, aantasting en welbevinden", "voldoet niet"),
         ("Gestandaardiseerd, valide en betrouwbaar instrument", "aandacht"),
+        ("Samenvatting naar de inspectie", "aandacht"),
         ("Coördinator benoemd", "voldoet"),
     ]
     assert {r[6] for r in check} == {"voldoet niet"}
     overview = list(wb["Overzicht"].iter_rows(values_only=True))
     column = overview[3].index("Monitor (wettelijke eisen)")
     assert next(r for r in overview if r[0] == "34CD")[column] == (
-        "voldoet niet: niet alle drie onderdelen gemeten · aandacht: instrument zonder leveringsafspraak"
+        "voldoet niet: niet alle drie onderdelen gemeten · aandacht: instrument zonder leveringsafspraak, samenvatting "
+        "nog naar de inspectie"
     )
     results = [r for r in wb["Peilingen"].iter_rows(values_only=True) if r[0] == "34CD"]
     assert len(results) == 4 and {r[3] for r in results} == {"leerlingen"}

@@ -19,9 +19,9 @@ from typing import Any
 
 from automation.checks.actions import Action, Registration, actions_of, most_urgent_first
 from automation.checks.milestones import DONE, LATE, Milestone, milestones
-from automation.checks.monitor import MonitorCheck, check_school, pupil_surveys
+from automation.checks.monitor import MEETS, MonitorCheck, check_school, delivery_deadline, pupil_surveys
 from automation.checks.vensters import latest_scores, reported_surveys, vensters, warning
-from automation.config import BoardConfig
+from automation.config import BoardConfig, Monitor
 from automation.forms import FORMS, event_forms
 from automation.schoolyear import first_day, last_day, previous, schoolyear
 from automation.store import Record, Store, Tally, ThemeScore
@@ -331,16 +331,22 @@ def compute(
         if rec.form_id in registers:
             count_duty(duties, rec, schooljaar=schooljaar)
             found += actions_of(_registration(rec), today=today, open_days=board.overzicht.open_dagen)
-    actions = most_urgent_first(found)
     per_kind = frozenset(f for f in registers if _counted(f))
     forms = choose_school_forms(school_forms, schooljaar=schooljaar)
     last_forms = choose_school_forms(school_forms, schooljaar=previous(schooljaar), later=False)
     deadlines = board.voortgang.deadlines()
+    schools = sorted((s.brin, s.naam) for s in board.scholen)
+    checks = {
+        brin: _monitor(brin, schooljaar, surveys, forms[brin].data if brin in forms else {}, board, today)
+        for brin, _ in schools
+    }
+    found += [a for brin, check in checks.items() if (a := delivery_action(check, forms.get(brin), board.monitor))]
+    actions = most_urgent_first(found)
     facts: dict[str, SchoolFacts] = {}
-    for brin, name in sorted((s.brin, s.naam) for s in board.scholen):
+    for brin, name in schools:
         form = forms.get(brin)
         data = form.data if form else {}
-        check = _monitor(brin, schooljaar, surveys, data, board, today)
+        check = checks[brin]
         this_year = tuple(s for s in surveys if s.school == brin and s.schooljaar == schooljaar)
         last_form = last_forms.get(brin)
         facts[brin] = SchoolFacts(
@@ -387,6 +393,16 @@ def compute(
         deadlines=deadlines,
         choices={k: tuple(v) for k, v in choices.items()},
     )
+
+
+def delivery_action(check: MonitorCheck, form: SchoolForm | None, cfg: Monitor) -> Action | None:
+    """Once the survey is in, the summary for the inspectorate is an open action until it is delivered."""
+    delivery = next((r for r in check.requirements if r.key == "levering"), None)
+    if delivery is None or delivery.verdict == MEETS or not check.measured:
+        return None
+    deadline = delivery_deadline(cfg, check.schooljaar)
+    text = f"Samenvatting monitorgegevens naar de inspectie (uiterlijk {deadline:%d-%m-%Y})"
+    return Action(form.regnr if form else "", check.school, text, deadline, duty=True)
 
 
 def _counted(form_id: str) -> str | None:

@@ -83,6 +83,14 @@ RULES: dict[str, Rule] = {
             "de school blijft verantwoordelijk voor het instrument",
         ),
         Rule(
+            "levering",
+            "Samenvatting naar de inspectie",
+            Source.LAW,
+            "art. 4c WPO: de school zorgt dat de inspectie elk jaar een samenvatting van de monitorgegevens ontvangt "
+            "(in de praktijk levert de leverancier die, met toestemming van de school); de termijn is die van de "
+            "inspectie ([monitor] levering_dag en levering_maand, standaard 1 juli)",
+        ),
+        Rule(
             "coordinator",
             "Coördinator benoemd",
             Source.LAW,
@@ -147,6 +155,13 @@ class MonitorCheck:
         """The verdict on the law alone (a board norm never blocks publication)."""
         return max((r.verdict for r in self.requirements if r.legal), key=lambda v: SEVERITY[v], default=MEETS)
 
+    @property
+    def measurement_overall(self) -> Verdict:
+        """The law's verdict on the measurement itself, what the Vensters text states: the yearly delivery
+        to the inspectorate is a duty of its own, no reason to hold the text back."""
+        verdicts = (r.verdict for r in self.requirements if r.legal and r.key != "levering")
+        return max(verdicts, key=lambda v: SEVERITY[v], default=MEETS)
+
     def open_points(self) -> list[Requirement]:
         """What is not met, in the check's order. Without a survey, representativeness and the three
         parts cannot be judged: 'no survey yet' says it."""
@@ -168,7 +183,12 @@ class MonitorCheck:
         return " · ".join(parts)
 
 
-SURVEY_ONLY = ("representatief", "onderdelen", "respons")  # not judged without a survey: 'nog geen peiling' says it
+SURVEY_ONLY = (
+    "representatief",
+    "onderdelen",
+    "respons",
+    "levering",
+)  # not judged without a survey: 'nog geen peiling' says it
 
 
 def short(req: Requirement) -> str:
@@ -180,6 +200,8 @@ def short(req: Requirement) -> str:
         return "geen instrument" if req.reason.startswith("Geen instrument") else "instrument zonder leveringsafspraak"
     if req.key == "gemeten" and attention and req.subject:
         return f"{req.subject} nog niet ontvangen"
+    if req.key == "levering":
+        return "samenvatting nog naar de inspectie" if attention else "samenvatting niet bij de inspectie"
     if req.key == "respons":
         return "respons onder de bestuursnorm" if req.reason.startswith("De respons is lager") else "respons onbekend"
     return {
@@ -311,6 +333,7 @@ def check_school(
     reqs = [
         _measured(surveys, best, schooljaar, missing_verdict, month, current=current, awaited=awaited),
         *judged([best] if best else []),
+        _delivery(best, form, form_this_year, cfg, schooljaar, today),
         _coordinator(form, form_this_year, schooljaar),
     ]
     if declared and best is not None and not is_declared(best.instrument, declared, suppliers):
@@ -550,6 +573,57 @@ def _instrument(
         f"inspectie{source}. Dat mag, maar dan laat de school zelf zien dat het instrument gestandaardiseerd, valide "
         "en betrouwbaar is en veiligheidsbeleving, aantasting en welbevinden meet, en zorgt zij zelf dat de inspectie "
         "een samenvatting van de gegevens krijgt. Meld het instrument aan het bestuurskantoor.",
+    )
+
+
+def delivery_deadline(cfg: Monitor, schooljaar: str) -> dt.date:
+    """The inspectorate's deadline for the school year's summary (1 July by default)."""
+    month = MONTHS.index(cfg.levering_maand) + 1
+    last = month_end(schooljaar, month)
+    return last.replace(day=min(cfg.levering_dag, last.day))
+
+
+def _delivery(
+    best: PupilSurvey | None,
+    form: Mapping[str, Any],
+    form_this_year: bool,
+    cfg: Monitor,
+    schooljaar: str,
+    today: dt.date,
+) -> Requirement:
+    """The school makes sure the inspectorate receives a summary of the monitor data every year."""
+    title = RULES["levering"].title
+    deadline = delivery_deadline(cfg, schooljaar)
+    delivered = form.get("inspectie_geleverd_datum") if form_this_year else None
+    if delivered:
+        day = dt.date.fromisoformat(str(delivered)[:10])
+        return Requirement("levering", title, MEETS, f"Geleverd op {day:%d-%m-%Y} (volgens het schoolformulier).")
+    consent = form.get("inspectie_toestemming") if form_this_year else None
+    if consent == "ja":
+        how = "De school gaf de leverancier toestemming om te leveren; de levering is nog niet bevestigd."
+    else:
+        how = (
+            "Geef de leverancier toestemming om de samenvatting te leveren (op het schoolformulier: toestemming "
+            "levering aan inspectie), of lever haar zelf."
+        )
+    if best is None:
+        return Requirement(
+            "levering", title, FAILS if today > deadline else ATTENTION, f"Nog geen peiling om te leveren. {how}"
+        )
+    if today <= deadline:
+        return Requirement(
+            "levering",
+            title,
+            ATTENTION,
+            f"De samenvatting van de monitorgegevens moet uiterlijk {deadline:%d-%m-%Y} bij de inspectie zijn. {how} "
+            "Vul de datum van levering in op het schoolformulier.",
+        )
+    return Requirement(
+        "levering",
+        title,
+        FAILS,
+        f"De inspectie had de samenvatting van de monitorgegevens uiterlijk {deadline:%d-%m-%Y} moeten ontvangen; "
+        f"een levering is niet bekend. {how} Vul de datum van levering in op het schoolformulier.",
     )
 
 

@@ -121,7 +121,7 @@ def vensters(
     paragraphs.append(text)
     paragraphs.append(_monitoring(form, pupils))
     paragraphs.append(_results(scores, pupils, schooljaar))
-    if check is not None and check.legal_overall == MEETS:
+    if check is not None and check.measurement_overall == MEETS:
         paragraphs.append(
             "De school meet elk schooljaar, onder een representatief deel van de leerlingen, met een "
             "gestandaardiseerde vragenlijst hoe veilig leerlingen zich voelen, of hun veiligheid wordt aangetast en "
@@ -165,8 +165,8 @@ MEASURES = (
 
 def warning(check: MonitorCheck | None) -> str:
     """For the office, beside the text (never in it): why it should not be published as it is."""
-    if check is None or check.legal_overall == MEETS:
-        return ""  # a board norm (e.g. the minimum response) is no reason to hold the text back
+    if check is None or check.measurement_overall == MEETS:
+        return ""  # a board norm (e.g. the minimum response) or a pending delivery is no reason to hold it back
     return (
         f"Niet publiceren zonder aanpassing: de meting voldoet nog niet aan de wet ({check.summary}). Zie Monitorcheck."
     )

@@ -240,6 +240,7 @@ ACTS = {
     "gemeten": COORDINATOR,
     "representatief": COORDINATOR,
     "respons": COORDINATOR,
+    "levering": DIRECTOR,
     "onderdelen": COORDINATOR,
     "instrument": f"{COORDINATOR} en het bestuurskantoor",
     "coordinator": DIRECTOR,

@@ -66,6 +66,8 @@ def sample_facts(
         "monitor_maand": "maart",
         "leerlingen_totaal": 1234,
         "leerlingen_groep_5_8": 360,
+        "inspectie_toestemming": "ja",
+        "inspectie_geleverd_datum": "2026-11-01",
         "rie_datum": "2025-05-12",
         "ontruimingsoefening_datum": "2026-10-02",
         "dvp_account": "ja",

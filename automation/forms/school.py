@@ -151,6 +151,21 @@ FORM = FormDef(
                     choices="monitor_frequentie",
                 ),
                 Field("monitor_maand", "Maand van afname", Kind.CHOICE, "In welke maand meestal?", choices="maand"),
+                janee(
+                    "inspectie_toestemming",
+                    "Toestemming levering aan inspectie",
+                    "Heeft de school de leverancier van de monitor toestemming gegeven de samenvatting van de "
+                    "gegevens aan de Inspectie van het Onderwijs te leveren? De school moet zorgen dat de inspectie "
+                    "die elk jaar krijgt.",
+                ),
+                Field(
+                    "inspectie_geleverd_datum",
+                    "Datum levering aan inspectie",
+                    Kind.DATE,
+                    "De datum waarop de samenvatting van de monitorgegevens van dit schooljaar aan de inspectie is "
+                    "geleverd (door de leverancier of door de school). Laat leeg zolang dat nog niet is gebeurd.",
+                    not_future=True,
+                ),
                 Field(
                     "leerlingen_totaal",
                     "Aantal leerlingen",
