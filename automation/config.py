@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from automation.errors import ConfigError
+from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES, FIXED_LISTS, resolve_choices
 from automation.messages import dutch_error
 from automation.schoolyear import MONTHS
@@ -179,6 +180,19 @@ class BoardConfig(_Strict):
         return value
 
     @model_validator(mode="after")
+    def _rules_keep_their_choices(self) -> BoardConfig:
+        """A list a board replaces must keep the choices a legal rule looks for (e.g. 'overleden' and
+        'ziekenhuisopname' for the duty to report to the Labour Inspectorate): else the rule would
+        silently never fire."""
+        for list_name, value, why in rule_choices():
+            mine = self.keuzelijsten.get(list_name)
+            if mine is not None and value.casefold() not in {c.casefold() for c in mine}:
+                raise ValueError(
+                    f"de keuzelijst '{list_name}' moet de keuze '{value}' houden: {why} hangt ervan af"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _unique_schools(self) -> BoardConfig:
         seen: set[str] = set()
         for school in self.scholen:
@@ -186,6 +200,26 @@ class BoardConfig(_Strict):
                 raise ValueError(f"de school {school.brin} staat twee keer in [[scholen]]")
             seen.add(school.brin)
         return self
+
+
+def rule_choices() -> list[tuple[str, str, str]]:
+    """(choice list, choice, the rule that needs it) for every condition of the forms' duties, follow-ups
+    and conditional fields on a field with a choice list."""
+    found: list[tuple[str, str, str]] = []
+    for form in FORMS.values():
+        lists = {f.key: f.choices for f in form.fields if f.choices}
+        rules: list[tuple[Any, str]] = []
+        for duty in form.duties:
+            rules += [(c, f"de meldplicht aan de {duty.to}") for c in (*duty.when_all, *duty.when_any, duty.done)]
+        for pending in form.pending:
+            rules += [(c, f"de open actie '{pending.action}'") for c in pending.when_all]
+        for f in form.fields:
+            rules += [(c, f"het verplichte veld '{f.label}'") for c in f.required_when]
+        for condition, why in rules:
+            name = lists.get(condition.key)
+            if name:
+                found += [(name, value, f"{why} ({form.title})") for value in condition.values]
+    return found
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from automation import app
-from automation.config import Settings
+from automation.config import Settings, load_settings
 from automation.documents import build_templates
 from automation.documents.catalog import DOCUMENTS
 from automation.documents.render import CompiledTemplate, environment
 from automation.documents.sample import sample_context
+from automation.errors import ConfigError
 from automation.forms import FORMS
 from tests.conftest import Filler
 from tests.helpers import document_text, master_sheet, rows
@@ -205,3 +206,18 @@ def annex_text(number: int, folder: Path) -> str:
     target = folder / f"{spec.key}.docx"
     template.render(sample_context(), target, title="proef")
     return "\n".join(document_text(target))
+
+
+def test_a_board_list_that_drops_a_choice_a_reporting_duty_needs_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "veiligheid.toml"
+    config.write_text(
+        'bestuur = "Testbestuur"\n[[scholen]]\nbrin = "12AB"\nnaam = "De Regenboog"\n'
+        '[keuzelijsten]\nbehandeling = ["geen", "huisarts", "spoedeisende hulp"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as refused:
+        load_settings(config)
+    assert str(refused.value) == (
+        f"{config}: de keuzelijst 'behandeling' moet de keuze 'ziekenhuisopname' houden: de meldplicht aan de "
+        "Nederlandse Arbeidsinspectie (Ongevallenmeldingsformulier) hangt ervan af"
+    )
