@@ -349,7 +349,7 @@ def _check_dates(form: FormDef, result: Result, add: Any, *, today: dt.date) -> 
                 "datum_ingevuld",
                 f"de datum ingevuld ({dutch_date(filled)}) ligt vóór de datum van het voorval ({dutch_date(event)}). Verwacht: dezelfde dag of later.",
             )
-        for key in ("arbeidsinspectie_datum", "opvanggesprek_datum"):
+        for key in ("arbeidsinspectie_datum", "opvanggesprek_datum", "evaluatie_datum"):
             later = record.get(key)
             if isinstance(later, dt.date) and later < event:
                 add(

@@ -49,6 +49,8 @@ def actions_for(reg: Registration, *, today: dt.date, open_days: int) -> list[st
     found = [duty.action for duty in form.duties if duty.open(reg.data)]
     found += [step.action for step in form.pending if step.open(reg.data)]
     for step in form.followups:
+        if not step.applies(reg.data):
+            continue
         event, done = _date(reg.data.get(step.after)), _date(reg.data.get(step.done))
         if event and done is None and today > event + dt.timedelta(days=step.days):
             found.append(step.action)  # a late step that did happen is done: nothing to do

@@ -51,6 +51,7 @@ DEFAULT_CHOICES: dict[str, tuple[str, ...]] = {
         "derde",
         "onbekend",
     ),
+    "leerling_ref_rol": ("slachtoffer", "dader", "beide"),  # whose reference: counted apart
     "medewerker_functie": (
         "leerkracht",
         "onderwijsassistent",
@@ -124,7 +125,7 @@ DEFAULT_CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 # Lists that describe the law or the calendar rather than a board's preference.
-FIXED_LISTS = frozenset({"janee", "janee_onbekend", "letsel_agressie", "maand"})
+FIXED_LISTS = frozenset({"janee", "janee_onbekend", "letsel_agressie", "leerling_ref_rol", "maand"})
 
 
 def resolve_choices(overrides: Mapping[str, list[str]]) -> dict[str, tuple[str, ...]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from automation.forms.common import (
     DATUM,
     DATUM_INGEVULD,
@@ -14,12 +17,25 @@ from automation.forms.common import (
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FormDef, Kind, Register, ReportDuty, Section
+from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Register, ReportDuty, Section
 
 SGG = "seksueel grensoverschrijdend gedrag"
 # Everyone who works at the school, paid or not (DOMAIN.md §4.1): their sexual misconduct is the board's
 # to report to the confidential inspector.
 STAFF = ("personeel", "stagiair", "vrijwilliger", "externe medewerker")
+BULLYING = ("pesten", "digitaal pesten")
+
+
+def _pupil_role(record: Mapping[str, Any], add: Callable[[str, str], None]) -> None:
+    """A pupil's reference says whose it is, so repeated victimisation and repeated bullying are counted
+    apart (issue 11, point 13)."""
+    if record.get("leerling_ref") and not record.get("leerling_ref_rol"):
+        add(
+            "leerling_ref_rol",
+            "is verplicht omdat 'Leerlingnummer of initialen' is ingevuld, maar is leeg. "
+            "Kies of deze leerling het slachtoffer, de dader of beide is.",
+        )
+
 
 FORM = FormDef(
     id="incident",
@@ -41,6 +57,16 @@ FORM = FormDef(
         highlighted=("pesten", "digitaal pesten"),
     ),
     register="Incidenten",
+    cross_rules=(_pupil_role,),
+    followups=(
+        FollowUp(
+            after="datum",
+            done="evaluatie_datum",
+            days=14,
+            action="Geen evaluatie van het pesten na twee weken (pestprotocol)",
+            when=(Condition("categorie", BULLYING),),
+        ),
+    ),
     duties=(
         ReportDuty(
             to="vertrouwensinspecteur van de Inspectie van het Onderwijs",
@@ -134,6 +160,14 @@ FORM = FormDef(
                     "leerling zichtbaar wordt. Het bestuur ziet alleen een code.",
                     max_length=20,
                 ),
+                Field(
+                    "leerling_ref_rol",
+                    "Rol van deze leerling",
+                    Kind.CHOICE,
+                    "Verplicht als u een leerlingnummer of initialen invult: is deze leerling het slachtoffer, "
+                    "de dader of beide? Zo telt het bestuur herhaald slachtofferschap en herhaald pestgedrag apart.",
+                    choices="leerling_ref_rol",
+                ),
             ),
         ),
         Section(
@@ -157,6 +191,15 @@ FORM = FormDef(
                     Kind.LONGTEXT,
                     "Welke nazorg is geboden of afgesproken?",
                     max_length=2000,
+                ),
+                Field(
+                    "evaluatie_datum",
+                    "Datum evaluatie (pesten)",
+                    Kind.DATE,
+                    "Bij pesten en digitaal pesten: de datum waarop na ongeveer twee weken met de leerlingen "
+                    "(en zo nodig de ouders) is nagegaan of het pesten is gestopt (pestprotocol). Laat leeg "
+                    "zolang dat nog niet is gebeurd; na twee weken volgt het bestuurskantoor het op.",
+                    not_future=True,
                 ),
                 janee(
                     "vertrouwensinspecteur_geraadpleegd",

@@ -76,12 +76,17 @@ class FollowUp:
     """A step that must follow an event within a number of days, e.g. an aftercare talk within 72 hours.
 
     Open (an action for the office) when `days` have passed since the date in `after` and the date in
-    `done` is still empty; a late step that did happen is not an action any more."""
+    `done` is still empty; a late step that did happen is not an action any more. With `when`, only for
+    the registrations that meet all its conditions (e.g. the two-week evaluation of bullying)."""
 
     after: str  # key of the event's date
     done: str  # key of the date the step happened
     days: int
     action: str  # to the office, as an open action
+    when: tuple[Condition, ...] = ()  # all must hold; none: every registration of the form
+
+    def applies(self, record: Mapping[str, Any]) -> bool:
+        return all(c.holds(record) for c in self.when)
 
 
 @dataclass(frozen=True)
