@@ -157,6 +157,15 @@ FORM = FormDef(
                 ),
                 ARBEIDSINSPECTIE_DATUM,
                 janee("politie_aangifte", "Aangifte bij politie", "Is er aangifte gedaan?"),
+                janee("materiele_schade", "Materiële schade", "Is er iets kapot of gestolen (ook van de medewerker)?"),
+                Field(
+                    "schade_verhaald",
+                    "Schade verhaald",
+                    Kind.CHOICE,
+                    "Alleen bij materiële schade: is de schade verhaald op de dader (of diens ouders of "
+                    "verzekering)? Nog niet bekend: kies 'onbekend'.",
+                    choices="janee_onbekend",
+                ),
             ),
         ),
         Section(
