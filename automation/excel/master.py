@@ -99,12 +99,15 @@ SCHOOL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("coordinator_naam", "Coördinator sociale veiligheid"),
     ("coordinator_email", "E-mail coördinator"),
     ("contactpersoon_naam", "Interne contactpersoon"),
+    ("aandachtsfunctionaris_naam", "Aandachtsfunctionaris"),
     ("programma", "Programma"),
     ("monitor_instrument", "Monitorinstrument"),
     ("monitor_groepen", "Gemeten groepen"),
     ("leerlingen_totaal", "Leerlingen"),
     ("leerlingen_groep_5_8", "Leerlingen groep 5-8"),
     ("klachtencommissie", "Klachtencommissie"),
+    ("plan_vastgesteld_datum", "Veiligheidsplan vastgesteld"),
+    ("mr_instemming_datum", "Instemming MR"),
     ("datum_ingevuld", "Schoolformulier ingevuld"),
 )
 

@@ -30,6 +30,32 @@ def _text(
     return Field(key, label, Kind.TEXT, help, required=required, max_length=max_length, required_when=required_when)
 
 
+GOALS: tuple[tuple[str, str], ...] = tuple((f"doel_{n}", f"maatregel_{n}") for n in (1, 2, 3))
+
+
+def _goal_fields(goal: str, measure: str) -> tuple[Field, Field]:
+    """A goal and the measure that serves it, for the plan's chapter 'Doelen en maatregelen'."""
+    n = goal[-1]
+    return (
+        Field(
+            goal,
+            f"Doel {n}",
+            Kind.LONGTEXT,
+            "Wat wil de school bereiken, naar aanleiding van welke cijfers (monitor, incidenten, "
+            "evaluatie)? Bijvoorbeeld: minder leerlingen in groep 7 voelen zich gepest.",
+            max_length=1000,
+        ),
+        Field(
+            measure,
+            f"Maatregel bij doel {n}",
+            Kind.LONGTEXT,
+            "Wat doet de school, wie, wanneer? Bijvoorbeeld: de coördinator geeft vanaf januari "
+            "groepsgesprekken in groep 7.",
+            max_length=1000,
+        ),
+    )
+
+
 def _school_rules(record: Mapping[str, Any], add: Callable[[str, str], None]) -> None:
     branch = record.get("vestiging")
     if isinstance(branch, str) and not re.fullmatch(r"\d{2}", branch):
@@ -89,6 +115,11 @@ FORM = FormDef(
                 ),
                 _text("coordinator_telefoon", "Telefoon coördinator", "Optioneel.", max_length=30),
                 _text("contactpersoon_naam", "Interne contactpersoon", "Intern aanspreekpunt / vertrouwenspersoon."),
+                _text(
+                    "aandachtsfunctionaris_naam",
+                    "Aandachtsfunctionaris",
+                    "De aandachtsfunctionaris huiselijk geweld en kindermishandeling (Meldcode): naam.",
+                ),
                 _text("vertrouwenspersoon_extern_naam", "Externe vertrouwenspersoon", "Naam."),
                 _text(
                     "vertrouwenspersoon_extern_contact",
@@ -204,17 +235,35 @@ FORM = FormDef(
         ),
         Section(
             "Voortgang (datum gereed)",
-            tuple(
+            (
+                *(
+                    Field(
+                        key,
+                        f"Mijlpaal {key[-1]}: {label}",
+                        Kind.DATE,
+                        "Datum waarop dit gereed was; leeg als nog niet.",
+                        not_future=True,
+                    )
+                    for key, label in MILESTONES
+                ),
                 Field(
-                    key,
-                    f"Mijlpaal {key[-1]}: {label}",
+                    "plan_vastgesteld_datum",
+                    "Veiligheidsplan vastgesteld",
                     Kind.DATE,
-                    "Datum waarop dit gereed was; leeg als nog niet.",
+                    "Datum waarop de directie het veiligheidsplan van dit schooljaar heeft vastgesteld; "
+                    "leeg als nog niet.",
                     not_future=True,
-                )
-                for key, label in MILESTONES
+                ),
+                Field(
+                    "mr_instemming_datum",
+                    "Instemming MR",
+                    Kind.DATE,
+                    "Datum waarop de medezeggenschapsraad met het veiligheidsplan heeft ingestemd; leeg als nog niet.",
+                    not_future=True,
+                ),
             ),
         ),
+        Section("Doelen en maatregelen", tuple(f for goal, measure in GOALS for f in _goal_fields(goal, measure))),
         Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD)),
     ),
 )
