@@ -96,14 +96,24 @@ def incident(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
         "dader_rol": "leerling",
         "dader_groep": group,
         "leerling_ref": str(rng.randint(10000, 99999)),
+        "leerling_ref_rol": ("slachtoffer", "dader", "beide")[int(group) % 3],  # no extra draw: the demo stays
         "letsel": "ja" if category == "fysiek geweld" else "nee",
         "ouders_geinformeerd": "ja",
         "maatregelen": measures,
+        "evaluatie_datum": _evaluated(category, day, today=today, group=group),
         "ingevuld_door": rng.choice(
             ["M. de Vries, leerkracht groep 6", "A. Bakker, intern begeleider", "S. Yilmaz, leerkracht groep 8"]
         ),
         "datum_ingevuld": day + dt.timedelta(days=rng.randint(0, 1)),
     }
+
+
+def _evaluated(category: str, day: dt.date, *, today: dt.date, group: str) -> dt.date | None:
+    """The bullying protocol's check after two weeks: done in even groups, still open in odd ones (the
+    demo shows both)."""
+    check = day + dt.timedelta(days=14)
+    bullying = category in ("pesten", "digitaal pesten")
+    return check if bullying and check <= today and int(group) % 2 == 0 else None
 
 
 AGGRESSION: tuple[tuple[str, str, str, str, bool], ...] = (
@@ -153,6 +163,8 @@ def agressie(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
         "letsel": "ja" if hurt else "nee",
         "letsel_aard": "kneuzing aan de arm" if hurt else None,
         "ziekenhuisopname": "ja" if hurt else "nee",
+        "materiele_schade": "ja" if hurt else "nee",  # e.g. glasses broken in the struggle
+        "schade_verhaald": "onbekend" if hurt else None,
         "verzuim_dagen": 2 if hurt else 0,
         "arbeidsinspectie_gemeld": "nee",
         "opvanggesprek_datum": min(today, day + dt.timedelta(days=rng.choice([1, 2, 5]))),
@@ -210,6 +222,34 @@ def ongeval(rng: random.Random, today: dt.date, brin: str) -> dict[str, Any]:
     }
 
 
+GOALS_AND_MEASURES: dict[str, dict[str, str]] = {
+    "12AB": {
+        "doel_1": "Minder leerlingen voelen zich gepest: in de monitor van vorig jaar gaf 9% van groep 5-8 aan "
+        "gepest te worden; dit jaar minder dan 6%.",
+        "maatregel_1": "De coördinator geeft vanaf oktober in groep 6 en 7 de KiVa-groepsgesprekken; de "
+        "leerkrachten evalueren elk pestgeval na twee weken.",
+        "doel_2": "Digitaal pesten eerder zien: vorig jaar werden drie gevallen pas via ouders bekend.",
+        "maatregel_2": "Les mediawijsheid in groep 7 en 8 (november, leerkrachten); ouderavond over groepsapps "
+        "(januari, directeur).",
+    },
+    "34CD": {
+        "doel_1": "Een rustiger plein: de helft van de incidenten van vorig jaar gebeurde in de pauze op het "
+        "speelplein.",
+        "maatregel_1": "Vanaf september twee pleinwachten met vaste afspraken en een spelaanbod (team, "
+        "coördinator maakt het rooster).",
+    },
+    "56EF": {
+        "doel_1": "Meer leerlingen voelen zich veilig in de klas: de score 'veiligheid' daalde naar 3,1.",
+        "maatregel_1": "Groepsafspraken van De Vreedzame School in elke groep in de eerste zes weken "
+        "(leerkrachten, september-oktober).",
+        "doel_2": "Ouders weten waar ze met zorgen terechtkunnen: 30% kende de contactpersoon niet.",
+        "maatregel_2": "Contactpersoon stelt zich voor in de nieuwsbrief en op de informatieavond (september).",
+        "doel_3": "Minder verbale agressie van ouders tegen personeel: vier meldingen vorig jaar.",
+        "maatregel_3": "Gedragscode voor ouders in de schoolgids; de directeur spreekt ouders direct aan.",
+    },
+}
+
+
 def school_form(today: dt.date, brin: str) -> dict[str, Any]:
     name = EXAMPLE_SCHOOLS[brin]
     slug = name.split()[-1].lower()
@@ -223,6 +263,7 @@ def school_form(today: dt.date, brin: str) -> dict[str, Any]:
         "coordinator_functie": "intern begeleider",
         "coordinator_email": f"coordinator@{slug}.example.nl",
         "contactpersoon_naam": "Lisa Smit",
+        "aandachtsfunctionaris_naam": {"12AB": "Anouk Bakker", "34CD": "Ellen Vos", "56EF": "Sanne de Wit"}[brin],
         "klachtencommissie": "GCBO",
         "programma": {"12AB": "KiVa", "34CD": "Kanjertraining", "56EF": "De Vreedzame School"}[brin],
         "monitor_instrument": {"12AB": "KiVa-monitor", "34CD": "KanVAS", "56EF": "ZIEN!"}[brin],
@@ -237,6 +278,10 @@ def school_form(today: dt.date, brin: str) -> dict[str, Any]:
         "dvp_account": "ja",
         "visie": "Op onze school voelt iedereen zich veilig en gezien. We spreken elkaar aan op gedrag, niet op de persoon.",
         "mijlpaal_1": today - dt.timedelta(days=40),
+        # 56EF adopted its plan and the MR consented; 12AB adopted it and awaits the MR; 34CD neither yet
+        "plan_vastgesteld_datum": today - dt.timedelta(days=30) if brin != "34CD" else None,
+        "mr_instemming_datum": today - dt.timedelta(days=14) if brin == "56EF" else None,
+        **GOALS_AND_MEASURES[brin],
         "ingevuld_door": "de directeur",
         "datum_ingevuld": today - dt.timedelta(days=7),
     }
@@ -295,6 +340,7 @@ def _reporting_duties(today: dt.date, *, seed: int) -> list[tuple[str, str, dict
         "leerling en raakte haar ongepast aan.",
         "dader_rol": "vrijwilliger",
         "dader_groep": None,
+        "leerling_ref_rol": "slachtoffer",
         "letsel": "nee",
         "maatregelen": "Vrijwilliger direct buiten de school gehouden; de directeur heeft het bestuur gebeld.",
     }
