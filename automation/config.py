@@ -187,9 +187,7 @@ class BoardConfig(_Strict):
         for list_name, value, why in rule_choices():
             mine = self.keuzelijsten.get(list_name)
             if mine is not None and value.casefold() not in {c.casefold() for c in mine}:
-                raise ValueError(
-                    f"de keuzelijst '{list_name}' moet de keuze '{value}' houden: {why} hangt ervan af"
-                )
+                raise ValueError(f"de keuzelijst '{list_name}' moet de keuze '{value}' houden: {why} hangt ervan af")
         return self
 
     @model_validator(mode="after")
