@@ -13,6 +13,7 @@ import io
 import os
 import re
 import shutil
+import tomllib
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,8 @@ from automation import app, demo
 from automation.checks.board import BoardFacts
 from automation.cli import main
 from automation.config import Settings, load_settings
-from automation.documents import build_templates, formatting, lint, pdf, sample
-from automation.documents.catalog import ANNEXES, DOCUMENTS
+from automation.documents import build_templates, charts, formatting, lint, pdf, sample
+from automation.documents.catalog import ANNEXES, CHECKLIST, DOCUMENTS
 from automation.documents.context import school_context
 from automation.documents.generate import PRODUCT_TEMPLATES, plan_dates
 from automation.documents.refresh import PlanRefresher
@@ -60,6 +61,7 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory, blank_forms: Path) -> 
         "maatregelen": SECRET_STORY + " (maatregel)",
         "datum": TODAY - dt.timedelta(days=3),
         "datum_ingevuld": TODAY - dt.timedelta(days=3),
+        "evaluatie_datum": None,  # the demo's would lie before the date moved here
     }
     fill_form(blank_forms / form_file_name(FORMS["incident"]), values, settings.paths.inbox / "extra.xlsx")
     counts = app.process(settings)
@@ -76,7 +78,8 @@ def test_each_school_gets_the_plan_and_twelve_annexes_with_the_names_from_the_is
     for brin, name in demo_folder.schools.items():
         names = sorted(p.name for p in school_dir(demo_folder, brin).glob("*.docx"))
         assert names == sorted(
-            [f"Veiligheidsplan {name} {YEAR}.docx"] + [f"Bijlage {a.number:02d} - {a.title}.docx" for a in ANNEXES]
+            [f"Veiligheidsplan {name} {YEAR}.docx", f"Checklist {name} {YEAR}.docx"]
+            + [f"Bijlage {a.number:02d} - {a.title}.docx" for a in ANNEXES]
         )
     assert [a.title for a in ANNEXES][:3] == ["Internetgebruik", "Protocol gedragscode", "Pestprotocol"]
     assert set(plan_dates(demo_folder)) == set(demo_folder.schools)
@@ -95,14 +98,8 @@ def test_the_plan_holds_the_schools_own_facts_and_figures(demo_folder: Settings)
     assert re.search(r"Incidenten met leerlingen \| \d+ \| – \| –", text)
     assert "Over dezelfde periode van 2025-2026 zijn geen gegevens (de eerste registratie is van " in text
     assert "[afbeelding]" in text  # the chart of registrations per month
-    # what is missing says who supplies it, instead of an empty cell
+    # a missing fact is marked in place; the checklist says who supplies it
     assert "Adres | [nog aan te vullen door de directeur], Amersfoort" in text
-    assert "de directeur | op het formulier Schoolgegevens en veiligheidsbeleid | Adres, Telefoon" in text
-    # the monitor check that fails says what is wrong and who acts
-    assert (
-        "de coördinator sociale veiligheid | zie 5.3; met nieuwe gegevens toetst het bestuurskantoor opnieuw | "
-        "Monitor – Minimale respons (bestuursnorm) (aandacht): De respons is lager dan de bestuursnorm:"
-    ) in text
     # art. 4a WPO: every staff member informs the board; the board reports a reasonable suspicion to the police
     assert "Die plicht heeft iedere medewerker zelf, niet alleen de directeur." in text
     assert "dan moet het bestuur direct aangifte doen bij de politie" in text
@@ -120,6 +117,93 @@ def test_golden_text_of_the_plan_and_annexes_for_school_12ab(demo_folder: Settin
         if os.environ.get("UPDATE_GOLDEN"):
             golden.write_text(got, encoding="utf-8")
         assert got == golden.read_text(encoding="utf-8"), f"{spec.template_name} differs from {golden}"
+
+
+# --- the plan is a policy document (issue 11, points 10-12) -------------------------------------
+
+
+def _chapter(text: str, start: str, end: str) -> str:
+    return text[text.index(f"\n{start}\n") : text.index(f"\n{end}\n")]
+
+
+def test_the_plan_states_the_schools_goals_and_measures_next_to_the_figures_that_give_cause(
+    demo_folder: Settings,
+) -> None:
+    plan = _text_of(demo_folder, 0)
+    chapter = _chapter(plan, "9 Doelen en maatregelen", "10 Verantwoording")
+    assert plan.index("\n8 Registratie en evaluatie\n") < plan.index("\n9 Doelen en maatregelen\n")
+    # the figures: registrations per kind against last year, the monitor's themes with their share
+    assert "Registraties | 2026-2027 t/m 28-11-2026 | 2025-2026 t/m 28-11-2025 | Verschil" in chapter
+    assert re.search(r"\nIncidenten met leerlingen \| \d+ \| – \| –\n", chapter)
+    assert "Wie | Thema van de monitor | % gunstige antwoorden" in chapter
+    assert re.search(r"\nleerlingen \| Veiligheidsbeleving \| \d+%\n", chapter)
+    # the goals and measures from the school form, in order
+    (goal, measure), *_ = rows(
+        demo_folder,
+        "SELECT json_extract(data, '$.doel_1'), json_extract(data, '$.maatregel_1') FROM records "
+        "WHERE form_id = 'school' AND school = '12AB'",
+    )
+    assert f"# | Doel | Maatregel\n1 | {goal} | {measure}" in chapter
+
+
+def test_a_plan_without_goals_asks_the_director_to_write_them_and_a_goal_without_a_measure_asks_for_it(
+    plan_template: CompiledTemplate, tmp_path: Path
+) -> None:
+    none = _plan_text(plan_template, sample.sample_facts(doel_1=None, maatregel_1=None), tmp_path)
+    assert (
+        "\n[nog aan te vullen door de directeur: de doelen van de school voor 2026-2027 en de maatregelen daarbij, "
+        "naar aanleiding van de cijfers hierboven]\n"
+    ) in none
+    assert "# | Doel | Maatregel" not in none
+    context = school_context(sample.sample_facts(doel_1=None, maatregel_1=None), sample.BRIN, with_charts=False)
+    assert "Doelen en maatregelen" in context["ontbreekt"][0]["wat"]  # the checklist lists it
+    half = _plan_text(plan_template, sample.sample_facts(doel_2="Een rustiger plein.", maatregel_1=None), tmp_path)
+    assert (
+        "1 | Minder pesten in groep 7" in half
+        and "| [nog aan te vullen door de directeur: de maatregel bij dit doel]" in half
+    )
+    assert "2 | Een rustiger plein. | [nog aan te vullen door de directeur: de maatregel bij dit doel]" in half
+
+
+def test_the_plan_holds_no_internal_to_do_items_which_stand_in_the_schools_checklist(demo_folder: Settings) -> None:
+    plan, checklist = _text_of(demo_folder, 0), _text_of(demo_folder, len(DOCUMENTS) - 1)
+    for to_do in ("Nog aan te vullen", "Wie | Hoe | Wat ontbreekt", "Actie | Aantal", "direct.", "Monitor – "):
+        assert to_do not in plan, to_do
+    # the plan marks only what the director supplies, where it belongs; never who else acts or how
+    assert set(re.findall(r"\[nog aan te vullen door ([^\]:]*)", plan)) == {"de directeur"}
+    assert "Checklist\nDeze checklist is voor intern gebruik" in checklist
+    assert "\nWie | Hoe | Wat ontbreekt of moet beter\nde directeur | op het formulier Schoolgegevens" in checklist
+    assert (
+        "de coördinator sociale veiligheid | zie 5.3 van het plan; met nieuwe gegevens toetst het bestuurskantoor "
+        "opnieuw | Monitor – Minimale respons (bestuursnorm) (aandacht): De respons is lager dan de bestuursnorm:"
+    ) in checklist
+    assert (
+        "\n3 Openstaande acties\nOp 28 november 2026 staan voor deze school nog deze acties open:\nActie | Aantal"
+        in (checklist)
+    )
+
+
+def test_published_percentages_are_shares_of_favourable_answers_never_of_pupils(demo_folder: Settings) -> None:
+    plan_file = school_dir(demo_folder, "12AB") / f"Veiligheidsplan OBS De Regenboog {YEAR}.docx"
+    plan = "\n".join(document_text(plan_file))
+    assert "Wie | Thema | Respondenten | Gemiddelde (schaal) | % gunstige antwoorden" in plan
+    assert "niet het deel van de leerlingen" in plan
+    chart = charts.monitor_themes([("Veiligheidsbeleving", "leerlingen", 0.83)])
+    assert chart is not None and chart.description == "Monitor: % gunstige antwoorden per thema"
+    vensters = _chapter(plan, "10 Verantwoording", "11 Tijdpad en voortgang")
+    assert re.search(r"veiligheidsbeleving \d+% gunstige antwoorden", vensters)
+    for text in (plan, vensters):
+        assert not re.search(r"% (leerlingen|positie[fv])", text) and "| Positief" not in text
+
+
+def test_a_profile_names_its_instrument_as_it_may_be_published_without_internal_qualifiers() -> None:
+    """A profile's 'instrument' is published (plan, Vensters) when the export names none; its 'naam' is not."""
+    folder = Path(__file__).parent.parent / "automation" / "surveys" / "profielen"
+    for path in folder.glob("*.toml"):
+        profile = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert "(" not in profile["instrument"] and profile["instrument"] != profile["naam"], path.name
+    plan = tomllib.loads((folder / "actieplan-vier-themas.toml").read_text(encoding="utf-8"))
+    assert plan["instrument"] == "Tevredenheidspeiling"
 
 
 # --- the legal points the annexes must get right (DOMAIN.md §8) --------------------------------
@@ -195,7 +279,7 @@ def test_generating_twice_gives_the_same_text(demo_folder: Settings, tmp_path: P
     before = {p.name: document_text(p) for p in school_dir(settings, "34CD").glob("*.docx")}
     app.make_plans(settings, schools=["34cd"], schooljaar=YEAR, today=TODAY)
     after = {p.name: document_text(p) for p in school_dir(settings, "34CD").glob("*.docx")}
-    assert after == before and len(after) == 13
+    assert after == before and len(after) == 14
 
 
 def _all_text(path: Path) -> str:
@@ -210,7 +294,7 @@ def test_no_pupil_identity_or_incident_story_in_any_document(demo_folder: Settin
     # the pseudonyms as stored
     forbidden += [r[0] for r in rows(demo_folder, "SELECT json_extract(data, '$.leerling_ref') FROM records") if r[0]]
     documents = list((demo_folder.paths.outbox / "plannen").rglob("*.docx"))
-    assert len(documents) == 39
+    assert len(documents) == 42
     for path in documents:
         text = _all_text(path)
         for value in forbidden:
@@ -242,7 +326,7 @@ def test_every_template_renders_with_a_complete_example_and_with_missing_facts(t
         template = CompiledTemplate.from_bytes(spec.template_name, build_templates.build(spec), env)
         header = "[kop] Voorbeeldschool De Linde · Veiligheidsplan 2026-2027" + (
             f" · Bijlage {spec.number}" if spec.number else ""
-        )
+        )  # the checklist (number 0) has the plan's header
         texts = []
         for n, context in enumerate((sample_context(with_charts=True), sample_context(missing=True))):
             target = tmp_path / f"{spec.key}-{n}.docx"
@@ -253,11 +337,12 @@ def test_every_template_renders_with_a_complete_example_and_with_missing_facts(t
             texts.append("\n".join(lines))
         complete, missing = texts
         assert "[nog aan te vullen" not in complete, spec.template_name
-        if spec.number == 0:  # the plan names each missing fact in place, and who supplies it how
+        if spec.key == "plan":  # the plan marks each missing fact in place
             assert missing.count("[nog aan te vullen door de directeur]") == 6
+        elif spec.key == "checklist":  # the checklist says who supplies each missing fact, and how
             assert (
                 "de directeur | op het formulier Schoolgegevens en veiligheidsbeleid | Adres, Telefoon, "
-                "Aantal BHV'ers, Leerlingen groep 5 t/m 8, Datum RI&E, Visie op veiligheid"
+                "Aantal BHV'ers, Leerlingen groep 5 t/m 8, Datum RI&E, Visie op veiligheid, Doelen en maatregelen"
             ) in missing.splitlines()
         else:  # the annexes use no fact that can be missing
             assert missing == complete, spec.template_name
@@ -372,7 +457,7 @@ def test_plan_command_after_the_demo_and_its_errors(demo_folder: Settings, tmp_p
     runner = CliRunner()
     result = runner.invoke(main, ["--config", config, "plan", "--school", "56EF", "--schooljaar", YEAR])
     assert result.exit_code == 0, result.output
-    assert f"Veiligheidsplan en bijlagen voor {YEAR}: 1 school, 13 documenten." in result.stdout
+    assert f"Veiligheidsplan en bijlagen voor {YEAR}: 1 school, 14 documenten." in result.stdout
     assert f"  56EF IKC De Vlinder: {copy / 'outbox' / 'plannen' / '56EF IKC De Vlinder'}" in result.stdout
     wrong = runner.invoke(main, ["--config", config, "plan", "--schooljaar", "2026"])
     assert wrong.exit_code == 2
@@ -395,12 +480,12 @@ def test_templates_build_keeps_the_offices_own_and_check_reports_what_broke(
     own.write_bytes(_template_with("{{ school.coordinator_naam }} is de", "{{ school.coordinatr }} is de"))
     edited = own.read_bytes()
     again = runner.invoke(main, ["--config", config, "templates", "build"])
-    assert f"13 sjablonen stonden al in {copy / 'sjablonen'}: niet overschreven" in again.stdout
+    assert f"14 sjablonen stonden al in {copy / 'sjablonen'}: niet overschreven" in again.stdout
     assert own.read_bytes() == edited
     checked = runner.invoke(main, ["--config", config, "templates", "check"])
     assert checked.exit_code == 6
     assert "Veiligheidsplan.docx: fout: ‘school’ heeft geen gegeven ‘coordinatr’" in checked.stderr
-    assert checked.stdout.endswith("13 sjablonen gecontroleerd: 1 fout(en), 0 waarschuwing(en).\n")
+    assert checked.stdout.endswith("14 sjablonen gecontroleerd: 1 fout(en), 0 waarschuwing(en).\n")
     assert checked.stderr.endswith(
         "Fout: Herstel het sjabloon met fouten (Veiligheidsplan.docx) en controleer opnieuw met "
         "'veiligheid templates check'.\n"
@@ -545,29 +630,49 @@ def test_a_coming_year_has_no_registrations_yet(plan_template: CompiledTemplate,
     assert "het hele schooljaar 2026-2027" not in text  # last year is still running
 
 
+@pytest.fixture(scope="module")
+def checklist_template() -> CompiledTemplate:
+    return CompiledTemplate.from_bytes("Checklist.docx", build_templates.build(CHECKLIST), environment())
+
+
+ANY = "Arbeidsinspectie of de vertrouwensinspecteur."
+
+
 @pytest.mark.parametrize(
-    ("reportable", "reported", "expected"),
+    ("reportable", "reported", "in_plan", "in_checklist"),
     [
-        (0, 0, "was er geen geval dat gemeld moest worden bij de Arbeidsinspectie of de vertrouwensinspecteur."),
-        (1, 0, "was er 1 geval dat gemeld moest worden bij de Arbeidsinspectie of de vertrouwensinspecteur. "
-               "Het staat nog niet als gemeld geregistreerd: meld het direct."),
-        (1, 1, "was er 1 geval dat gemeld moest worden bij de Arbeidsinspectie of de vertrouwensinspecteur. "
-               "Het staat als gemeld geregistreerd."),
-        (3, 0, "waren er 3 gevallen die gemeld moesten worden bij de Arbeidsinspectie of de vertrouwensinspecteur. "
-               "Geen ervan staat als gemeld geregistreerd: meld ze direct."),
-        (3, 1, "1 ervan staat als gemeld geregistreerd, 2 nog niet: meld die direct."),
-        (3, 2, "2 ervan staan als gemeld geregistreerd, 1 nog niet: meld dat direct."),
-        (3, 3, "Ze staan alle 3 als gemeld geregistreerd."),
+        (0, 0, f"was er geen geval dat gemeld moest worden bij de {ANY}",
+               f"Er is geen geval dat gemeld moet worden bij de {ANY}"),
+        (1, 0, f"was er 1 geval dat gemeld moest worden bij de {ANY}",
+               f"Nog niet gemeld: het geval dat gemeld moet worden bij de {ANY} Meld het direct en zet de datum"),
+        (1, 1, f"was er 1 geval dat gemeld moest worden bij de {ANY}",
+               "Het geval dat gemeld moest worden, staat als gemeld geregistreerd."),
+        (3, 0, f"waren er 3 gevallen die gemeld moesten worden bij de {ANY}",
+               f"Nog niet gemeld: 3 van de 3 gevallen die gemeld moeten worden bij de {ANY} Meld ze direct"),
+        (3, 1, f"waren er 3 gevallen die gemeld moesten worden bij de {ANY}",
+               f"Nog niet gemeld: 2 van de 3 gevallen die gemeld moeten worden bij de {ANY} Meld ze direct"),
+        (3, 2, f"waren er 3 gevallen die gemeld moesten worden bij de {ANY}",
+               f"Nog niet gemeld: 1 van de 3 gevallen die gemeld moeten worden bij de {ANY} Meld het direct"),
+        (3, 3, f"waren er 3 gevallen die gemeld moesten worden bij de {ANY}",
+               "Alle 3 gevallen die gemeld moesten worden, staan als gemeld geregistreerd."),
     ],
 )  # fmt: skip
-def test_sentences_with_counts_agree_in_number(
-    plan_template: CompiledTemplate, tmp_path: Path, reportable: int, reported: int, expected: str
+def test_sentences_with_counts_agree_in_number_and_only_the_checklist_says_what_is_not_yet_reported(
+    plan_template: CompiledTemplate,
+    checklist_template: CompiledTemplate,
+    tmp_path: Path,
+    reportable: int,
+    reported: int,
+    in_plan: str,
+    in_checklist: str,
 ) -> None:
     day = dt.date(2026, 10, 5)
     cases = [sample.aggression(n, day, reported=n <= reported) for n in range(1, reportable + 1)]
     facts = sample.sample_facts(records=cases, tallies=[Tally("incident", sample.BRIN, day, "pesten", 1)])
     text = _plan_text(plan_template, facts, tmp_path)
-    assert expected in text
+    assert in_plan in text
+    assert "gemeld geregistreerd" not in text and "Meld het direct" not in text and "meld ze direct" not in text
+    assert in_checklist in _plan_text(checklist_template, facts, tmp_path)
     assert "is tot en met 28 november 2026 in totaal 1 registratie ontvangen" in text
     assert "onder 300 leerlingen:" in text
 
@@ -591,11 +696,10 @@ def test_the_monitor_says_when_it_measured_what_fails_and_which_instrument(
     text = _plan_text(plan_template, facts, tmp_path)
     assert "meestal in de maand maart. De laatste meting was in oktober 2026." in text
     assert (
-        "de coördinator sociale veiligheid en het bestuurskantoor | zie 5.3; met nieuwe gegevens toetst het "
-        "bestuurskantoor opnieuw | Monitor – Gestandaardiseerd, valide en betrouwbaar instrument (aandacht): Eigen "
-        "vragenlijst staat niet op de lijst van leveranciers met een leveringsafspraak met de inspectie."
-    ) in text
-    assert "Wie | Thema | Respondenten | Gemiddelde (schaal) | Positief" in text
+        "Gestandaardiseerd, valide en betrouwbaar instrument | aandacht | Eigen vragenlijst staat niet op de lijst "
+        "van leveranciers met een leveringsafspraak met de inspectie."
+    ) in text  # 5.3; who acts on it stands in the checklist
+    assert "Wie | Thema | Respondenten | Gemiddelde (schaal) | % gunstige antwoorden" in text
     assert "Op dit moment heeft de school 6 BHV'ers." in text
     # an export that does not name its instrument is shown as such, never credited as the school form's
     context = school_context(sample.sample_facts(instrument=""), sample.BRIN, with_charts=False)
@@ -635,7 +739,7 @@ def test_layout_rows_stay_whole_tables_are_as_wide_and_every_document_has_its_fo
         section = doc.sections[0]
         assert "pagina" in "".join(p.text for p in section.footer.paragraphs)
         first = "".join(p.text for p in section.first_page_footer.paragraphs)
-        assert ("pagina" in first) == (spec.number != 0), spec.template_name  # not on the plan's title page
+        assert ("pagina" in first) == (spec.key != "plan"), spec.template_name  # not on the plan's title page
     plan = Document(io.BytesIO(build_templates.build(DOCUMENTS[0])))
     compared = [
         t for t in plan.tables if t.cell(0, 0).text in ("Soort", "Soort incident", "Vorm van agressie",
@@ -685,7 +789,7 @@ def test_a_run_without_pdf_removes_the_old_pdf_of_each_document_it_made(demo_fol
     for pdf_file in [*old, kept]:
         pdf_file.write_bytes(b"%PDF-1.4 oud")
     app.make_plans(settings, schools=["34CD"], schooljaar=YEAR, today=TODAY)
-    assert len(old) == 13 and not any(p.exists() for p in old)
+    assert len(old) == 14 and not any(p.exists() for p in old)
     assert kept.exists()  # 12AB's documents were not made again
 
 
@@ -697,9 +801,9 @@ def test_a_run_without_pdf_removes_the_old_pdf_of_each_document_it_made(demo_fol
     [
         (
             "{%tr endfor %}",
-            "de tag {%tr for m in ontbreekt %} (onder de kop ‘1.4 Nog aan te vullen’, in de tabel die begint met "
-            "‘Wie’) wordt niet afgesloten vóór {%p endif %} (onder de kop ‘1.4 Nog aan te vullen’). Zet "
-            "{%tr endfor %} terug, in een eigen rij van die tabel, onder de rij(en) die ervan afhangen.",
+            "de tag {%tr for r in rollen %} (onder de kop ‘3 Organisatie en rollen’, in de tabel die begint met "
+            "‘Rol’) wordt nergens afgesloten. Zet {%tr endfor %} terug, in een eigen rij van die tabel, onder de "
+            "rij(en) die ervan afhangen.",
         ),
         (
             "{%p endif %}",
@@ -707,8 +811,8 @@ def test_a_run_without_pdf_removes_the_old_pdf_of_each_document_it_made(demo_fol
             "wordt nergens afgesloten. Zet {%p endif %} terug, in een eigen alinea, na de tekst die ervan afhangt.",
         ),
         (
-            "{%tr for m in ontbreekt %}",
-            "de tag {%tr endfor %} (onder de kop ‘1.4 Nog aan te vullen’, in de tabel die begint met ‘Wie’) sluit "
+            "{%tr for r in rollen %}",
+            "de tag {%tr endfor %} (onder de kop ‘3 Organisatie en rollen’, in de tabel die begint met ‘Rol’) sluit "
             "niets af: er staat geen for ervoor die nog open is. Verwijder deze tag, of zet de tag terug die hij "
             "afsluit.",
         ),
@@ -739,6 +843,6 @@ def test_no_output_or_template_speaks_of_an_erkend_instrument(demo_folder: Setti
     for path in (root / "automation").rglob("*.py"):
         texts[str(path.relative_to(root))] = path.read_text(encoding="utf-8")
     texts["README.md"] = (root / "README.md").read_text(encoding="utf-8")
-    assert len(made) == 3 * 13 + 1  # every school's documents and the master were scanned
+    assert len(made) == 3 * 14 + 1  # every school's documents and the master were scanned
     found = sorted(name for name, text in texts.items() if re.search(r"erkend(e)? instrument", text, re.IGNORECASE))
     assert found == []

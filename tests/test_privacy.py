@@ -65,7 +65,7 @@ def test_no_output_holds_a_plain_pupil_reference(workspace: Settings, drop: Fill
     app.process(workspace)
     run = app.make_plans(workspace, schools=["12AB"])
     documents = set(run.generation.files)
-    assert len(documents) == 13 and {p.suffix for p in documents} == {".docx"}  # the plan and twelve annexes
+    assert len(documents) == 14 and {p.suffix for p in documents} == {".docx"}  # the plan, twelve annexes, checklist
     app.process(workspace)  # the Overzicht with the plan's date
     written = outputs(workspace)
     assert documents | {workspace.paths.master} <= set(written)  # all of them are scanned below

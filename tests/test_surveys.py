@@ -29,7 +29,7 @@ from tests.conftest import Filler
 from tests.helpers import rows
 
 TODAY = dt.date.today()
-PLAN_SURVEY = "Tevredenheidspeiling (vier thema's)"  # the action plan's survey, as its profile names it
+PLAN_SURVEY = "Tevredenheidspeiling"  # the action plan's survey, as its profile names it
 YEAR = schoolyear(TODAY)
 TAKEN = TODAY - dt.timedelta(days=3) if schoolyear(TODAY - dt.timedelta(days=3)) == YEAR else TODAY
 
@@ -392,7 +392,7 @@ def test_vensters_writes_small_counts_as_less_than_5_and_no_contact_details() ->
     assert "@" not in text and "1234567" not in text and "12345678" not in text
     assert "Anouk Bakker" in text and "GCBO" in text
     many = vensters(school_name="X", schooljaar="2026-2027", form=form, scores=[score("welbevinden", 120, 0.75)])
-    assert "120 leerlingen" in many and "75% positief" in many
+    assert "120 leerlingen" in many and "75% gunstige antwoorden" in many
     empty = vensters(school_name="X", schooljaar="2026-2027", form={}, scores=[])
     assert "[nog niet bekend: de naam van de coördinator" in empty
 

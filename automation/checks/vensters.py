@@ -231,7 +231,7 @@ def _results(scores: Sequence[ThemeScore], pupils: list[ThemeScore], schooljaar:
         for r in rows:
             label = THEME_PHRASES.get(r.theme, r.theme_label.lower())
             if r.positive is not None:
-                parts.append(f"{label} {r.positive * 100:.0f}% positief")
+                parts.append(f"{label} {r.positive * 100:.0f}% gunstige antwoorden")
             elif r.mean is not None:
                 parts.append(f"{label} gemiddeld {_decimal(r.mean)} (schaal {r.scale_min:g}-{r.scale_max:g})")
         sentences.append(f"Aan de peiling onder {who}{when} deden {n} {who} mee. Uitkomsten: {'; '.join(parts)}.")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from automation.documents.catalog import DOCUMENTS, PLAN, DocSpec
+from automation.documents.catalog import CHECKLIST, DOCUMENTS, PLAN, DocSpec
 from automation.documents.texts.annexes import WRITERS
+from automation.documents.texts.checklist import write_checklist
 from automation.documents.texts.plan import write_plan
 from automation.documents.writer import Writer
 
@@ -21,15 +22,16 @@ FOOTER = "{{ bestuur }}"
 
 
 def build(spec: DocSpec) -> bytes:
-    title = "Veiligheidsplan" if spec is PLAN else f"Bijlage {spec.number}: {spec.title}"
     w = Writer(
-        title=title,
-        header=HEADER if spec is PLAN else f"{HEADER} · Bijlage {spec.number}",
+        title=spec.heading,
+        header=HEADER if spec.number == 0 else f"{HEADER} · Bijlage {spec.number}",
         footer=FOOTER,
         footer_on_first_page=spec is not PLAN,  # the plan's title page has neither header nor footer
     )
     if spec is PLAN:
         write_plan(w)
+    elif spec is CHECKLIST:
+        write_checklist(w)
     else:
         WRITERS[spec.number](w)
     return w.save()

@@ -93,10 +93,10 @@ def monitor_themes(results: Sequence[tuple[str, str, float | None]]) -> Chart | 
     ax.set_yticks([i + height * (len(groups) - 1) / 2 for i in range(len(themes))], themes)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% positieve antwoorden")
+    ax.set_xlabel("% gunstige antwoorden")
     ax.grid(axis="x", color="#D9D9D9", linewidth=0.6)
     ax.set_axisbelow(True)
     if len(groups) > 1:  # above the bars, never over them
         ax.legend(frameon=False, ncols=len(groups), loc="lower center", bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout()
-    return Chart(_save(fig, plt), 160, "Monitor: aandeel positieve antwoorden per thema")
+    return Chart(_save(fig, plt), 160, "Monitor: % gunstige antwoorden per thema")

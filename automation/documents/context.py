@@ -53,6 +53,9 @@ def school_context(facts: BoardFacts, brin: str, *, with_charts: bool = True) ->
     school = _school(facts, brin, form, missing)
     monitor = _monitor(facts, school, sf, missing)
     registrations = _registrations(facts, sf)
+    goals = _goals(form.data if form else {})
+    if not goals:
+        missing.append(Missing("Doelen en maatregelen", DIRECTOR, VIA_SCHOOL_FORM))
     context: dict[str, Any] = {
         "bestuur": facts.board,
         "schooljaar": facts.schooljaar,
@@ -65,6 +68,7 @@ def school_context(facts: BoardFacts, brin: str, *, with_charts: bool = True) ->
         "monitor": monitor,
         "registraties": registrations,
         "mijlpalen": _milestones(sf),
+        "doelen": goals,
         "vensters_tekst": sf.vensters,
         "bijlagen": [{"nummer": a.number, "titel": a.title} for a in ANNEXES],
         "formulieren": {a.form_id: printable_form(FORMS[a.form_id], facts, brin) for a in ANNEXES if a.form_id},
@@ -100,6 +104,22 @@ def _school(facts: BoardFacts, brin: str, form: SchoolForm | None, missing: list
         else school["programma"]
     )
     return school
+
+
+GOALS = 3  # the school form's doel_1/maatregel_1 … doel_3/maatregel_3
+NO_MEASURE = "[nog aan te vullen door de directeur: de maatregel bij dit doel]"
+
+
+def _goals(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The school's goals and measures from the school form, in order; a goal without a measure says the
+    director still writes it (a measure without a goal is shown with the measure only)."""
+    goals: list[dict[str, Any]] = []
+    for n in range(1, GOALS + 1):
+        goal = str(data.get(f"doel_{n}") or "").strip()
+        measure = str(data.get(f"maatregel_{n}") or "").strip()
+        if goal or measure:
+            goals.append({"nummer": len(goals) + 1, "doel": goal, "maatregel": measure or NO_MEASURE})
+    return goals
 
 
 def _grouped(missing: Sequence[Missing]) -> list[dict[str, Any]]:
@@ -245,7 +265,7 @@ ACTS = {
     "instrument": f"{COORDINATOR} en het bestuurskantoor",
     "coordinator": DIRECTOR,
 }
-SEE_CHECK = "zie 5.3; met nieuwe gegevens toetst het bestuurskantoor opnieuw"
+SEE_CHECK = "zie 5.3 van het plan; met nieuwe gegevens toetst het bestuurskantoor opnieuw"
 
 
 def _monitor_actions(check: MonitorCheck) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ import jinja2
 from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings
 from automation.documents.build_templates import build
-from automation.documents.catalog import DOCUMENTS, PLAN, DocSpec
+from automation.documents.catalog import DOCUMENTS, DocSpec
 from automation.documents.context import school_context
 from automation.documents.render import CompiledTemplate, environment
 from automation.errors import DocumentsError
@@ -200,8 +200,8 @@ def _remove_stale_pdf(document: Path) -> None:
 
 
 def _title(spec: DocSpec, school: str, year: str) -> str:
-    if spec is PLAN:
-        return f"Veiligheidsplan {school} {year}"
+    if spec.number == 0:  # the plan and its checklist
+        return f"{spec.title} {school} {year}"
     return f"Bijlage {spec.number}: {spec.title} — {school} {year}"
 
 

@@ -72,11 +72,22 @@ def sample_facts(
         "ontruimingsoefening_datum": "2026-10-02",
         "dvp_account": "ja",
         "visie": "Wij zijn een school waar iedereen zich veilig voelt & gezien wordt.",
+        "doel_1": "Minder pesten in groep 7: in de monitor voelde 80% zich veilig, het jaar ervoor 88%.",
+        "maatregel_1": "Groepsgesprekken in groep 7 vanaf oktober; evaluatie in maart (coördinator).",
         "mijlpaal_1": "2026-10-15",
         "datum_ingevuld": "2026-10-20",
     }
     if missing:
-        for key in ("adres", "telefoon", "aantal_bhv", "rie_datum", "visie", "leerlingen_groep_5_8"):
+        for key in (
+            "adres",
+            "telefoon",
+            "aantal_bhv",
+            "rie_datum",
+            "visie",
+            "leerlingen_groep_5_8",
+            "doel_1",
+            "maatregel_1",
+        ):
             form.pop(key)
     if instrument:
         form["monitor_instrument"] = instrument  # a survey named on purpose is the school's declared monitor

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from automation.documents.writer import Writer
 
-MISSING_NOTE = (
-    "Waar in dit plan ‘[nog aan te vullen door …]’ staat, ontbreekt een gegeven. De tabel hieronder zegt "
-    "wat er ontbreekt of nog niet in orde is, wie daarvoor zorgt en hoe; daarna wordt het plan opnieuw gemaakt."
-)
-
 
 def write_plan(w: Writer) -> None:
     _title_page(w)
@@ -23,6 +18,7 @@ def write_plan(w: Writer) -> None:
     _incidents(w)
     _physical(w)
     _registration(w)
+    _goals(w)
     _accountability(w)
     _timeline(w)
     _annexes(w)
@@ -148,18 +144,6 @@ def _introduction(w: Writer) -> None:
         "De directeur vult het in en zet het in de map voor meldingen; tot dan ontbreken de meeste "
         "gegevens in dit plan."
     )
-    w.tag("endif")
-    w.h2("1.4 Nog aan te vullen")
-    w.tag("if ontbreekt")
-    w.p(MISSING_NOTE)
-    w.loop_table(
-        ["Wie", "Hoe", "Wat ontbreekt of moet beter"],
-        "m in ontbreekt",
-        ["{{ m.wie }}", "{{ m.hoe }}", "{{ m.wat }}"],
-        widths=(3.6, 5.2, 7.4),
-    )
-    w.tag("else")
-    w.p("Alle gegevens die dit plan gebruikt, zijn aangeleverd.")
     w.tag("endif")
 
 
@@ -291,7 +275,7 @@ def _monitoring(w: Writer) -> None:
         "{% if monitor.respondenten %} onder {{ monitor.respondenten|telling('leerling', 'leerlingen') }}{% endif %}:"
     )
     w.loop_table(
-        ["Wie", "Thema", "Respondenten", "Gemiddelde (schaal)", "Positief"],
+        ["Wie", "Thema", "Respondenten", "Gemiddelde (schaal)", "% gunstige antwoorden"],
         "r in monitor.resultaten",
         [
             "{{ r.groep }}",
@@ -303,12 +287,13 @@ def _monitoring(w: Writer) -> None:
         widths=(2.4, 5.2, 2.6, 3.4, 2.6),
     )
     w.p(
-        "Bij elk thema is hoger beter. ‘Positief’ is het deel van de antwoorden dat gunstig is; bij aantasting van "
-        "de veiligheid: niet gepest, bedreigd, geslagen of gediscrimineerd.",
+        "Bij elk thema is hoger beter. ‘% gunstige antwoorden’ is het deel van alle antwoorden op de vragen van "
+        "het thema dat gunstig is, niet het deel van de leerlingen; bij aantasting van de veiligheid: niet gepest, "
+        "bedreigd, geslagen of gediscrimineerd.",
         style="Klein",
     )
     w.tag("if grafieken.themas")
-    w.figure("{{ grafieken.themas }}", "Aandeel positieve antwoorden per thema, schooljaar {{ schooljaar }}.")
+    w.figure("{{ grafieken.themas }}", "Percentage gunstige antwoorden per thema, schooljaar {{ schooljaar }}.")
     w.tag("endif")
     w.tag("else")
     w.note(
@@ -518,7 +503,7 @@ def _registration(w: Writer) -> None:
     w.p("{{ s.titel }}", keep_with_next=True)
     _kinds(w, "{{ s.kolom }}", "s.rijen", "is hiervan niets geregistreerd.")
     w.tag("endfor")
-    w.h2("8.4 Meldplichten en openstaande acties")
+    w.h2("8.4 Meldplichten")
     w.tag("if periode.toekomstig")
     w.p("Het schooljaar {{ schooljaar }} is nog niet begonnen; er zijn dus nog geen gevallen die gemeld moeten worden.")
     w.tag("elif not registraties.meldplichtig")
@@ -532,31 +517,8 @@ def _registration(w: Writer) -> None:
         "{% if registraties.meldplichtig == 1 %}was er 1 geval dat gemeld moest worden{% else %}waren er "
         "{{ registraties.meldplichtig|getal }} gevallen die gemeld moesten worden{% endif %} bij de "
         "Arbeidsinspectie of de vertrouwensinspecteur. "
-        "{% if not registraties.niet_gemeld %}{% if registraties.meldplichtig == 1 %}Het staat{% else %}Ze staan "
-        "alle {{ registraties.meldplichtig|getal }}{% endif %} als gemeld geregistreerd."
-        "{% elif not registraties.gemeld %}{% if registraties.meldplichtig == 1 %}Het staat nog niet als gemeld "
-        "geregistreerd: meld het direct.{% else %}Geen ervan staat als gemeld geregistreerd: meld ze direct."
-        "{% endif %}{% else %}{{ registraties.gemeld|getal }} ervan "
-        "{{ 'staat' if registraties.gemeld == 1 else 'staan' }} als gemeld geregistreerd, "
-        "{{ registraties.niet_gemeld|getal }} nog niet: meld {{ 'dat' if registraties.niet_gemeld == 1 else 'die' }} "
-        "direct.{% endif %}"
+        "Een geval dat gemeld moet worden, meldt de school direct; het bestuurskantoor ziet erop toe dat dat gebeurt."
     )
-    w.tag("endif")
-    w.tag("if registraties.open_acties")
-    w.p("Op {{ peildatum|datum }} staan voor deze school nog deze acties open:")
-    w.loop_table(
-        ["Actie", "Aantal"],
-        "a in registraties.open_acties",
-        ["{{ a.actie }}", "{{ a.aantal|getal }}"],
-        widths=(13.0, 3.2),
-        keep_together=True,
-    )
-    w.p(
-        "Het bestuurskantoor volgt deze acties in het bestuursoverzicht; de directeur zorgt dat ze worden afgehandeld.",
-        style="Klein",
-    )
-    w.tag("else")
-    w.p("Op {{ peildatum|datum }} staan er voor deze school geen acties open.")
     w.tag("endif")
     w.h2("8.5 Evaluatie")
     w.p(
@@ -566,8 +528,57 @@ def _registration(w: Writer) -> None:
     )
 
 
+def _goals(w: Writer) -> None:
+    w.h1("9 Doelen en maatregelen")
+    w.p(
+        "De school kijkt elk jaar wat haar cijfers zeggen en wat zij daaraan doet. De inspectie ziet erop toe dat "
+        "een school in actie komt als de uitkomsten van de monitor of de registraties daar aanleiding toe geven."
+    )
+    w.h2("9.1 De cijfers die aanleiding geven")
+    w.tag("if not periode.toekomstig")
+    w.loop_table(
+        ["Registraties", *COMPARE_HEADER],
+        "t in registraties.totalen",
+        ["{{ t.soort }}", "{{ t.dit_jaar|getal }}", "{{ t.vorig_jaar|getal }}", "{{ t.verschil }}"],
+        widths=COMPARE_WIDTHS,
+        keep_together=True,
+    )
+    w.tag("endif")
+    w.tag("if monitor.resultaten")
+    w.loop_table(
+        ["Wie", "Thema van de monitor", "% gunstige antwoorden"],
+        "r in monitor.resultaten",
+        ["{{ r.groep }}", "{{ r.thema }}", "{{ r.positief|procent }}"],
+        widths=(2.6, 10.0, 3.6),
+        keep_together=True,
+    )
+    w.tag("else")
+    w.p("Er zijn voor {{ schooljaar }} nog geen uitkomsten van de monitor.")
+    w.tag("endif")
+    w.p("Toelichting op de cijfers: hoofdstuk 5 (monitor) en hoofdstuk 8 (registraties).", style="Klein")
+    w.h2("9.2 Wat de school doet")
+    w.tag("if doelen")
+    w.loop_table(
+        ["#", "Doel", "Maatregel"],
+        "d in doelen",
+        ["{{ d.nummer }}", "{{ d.doel }}", "{{ d.maatregel }}"],
+        widths=(0.8, 7.2, 8.2),
+    )
+    w.tag("else")
+    w.p(
+        "[nog aan te vullen door de directeur: de doelen van de school voor {{ schooljaar }} en de maatregelen "
+        "daarbij, naar aanleiding van de cijfers hierboven]"
+    )
+    w.tag("endif")
+    w.p(
+        "In de evaluatie (8.5) kijken directie en coördinator of de maatregelen werken; het jaar daarop "
+        "stelt de school de doelen bij.",
+        style="Klein",
+    )
+
+
 def _accountability(w: Writer) -> None:
-    w.h1("9 Verantwoording")
+    w.h1("10 Verantwoording")
     w.p(
         "De school legt verantwoording af via Scholen op de kaart (Vensters), indicator ‘Veiligheid op school’. "
         "Daar staat:"
@@ -586,13 +597,13 @@ def _accountability(w: Writer) -> None:
     w.note("{{ vensters_tekst }}")
     w.tag("endif")
     w.p(
-        "Intern legt de directeur verantwoording af aan het bestuur, met de cijfers uit hoofdstuk 8 en de "
-        "voortgang van hoofdstuk 10. De medezeggenschapsraad wordt jaarlijks geïnformeerd."
+        "Intern legt de directeur verantwoording af aan het bestuur, met de cijfers uit hoofdstuk 8, de doelen "
+        "en maatregelen van hoofdstuk 9 en de voortgang van hoofdstuk 11. De medezeggenschapsraad wordt jaarlijks geïnformeerd."
     )
 
 
 def _timeline(w: Writer) -> None:
-    w.h1("10 Tijdpad en voortgang")
+    w.h1("11 Tijdpad en voortgang")
     w.p(
         "Het bestuur werkt met een vaste jaarcyclus van vijf mijlpalen. De stand voor {{ school.naam }} op "
         "{{ peildatum|datum }}:"
