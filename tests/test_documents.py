@@ -179,8 +179,12 @@ def test_the_plan_holds_no_internal_to_do_items_which_stand_in_the_schools_check
     ) in checklist
     assert (
         "\n3 Openstaande acties\nOp 28 november 2026 staan voor deze school nog deze acties open:\nActie | Aantal"
-        in (checklist)
+        in checklist
     )
+    # nor how the missing monitor results or school form are to be supplied, in any school's plan
+    for brin, name in demo_folder.schools.items():
+        text = "\n".join(document_text(school_dir(demo_folder, brin) / f"Veiligheidsplan {name} {YEAR}.docx"))
+        assert "levert ze aan" not in text and "plan bijgewerkt" not in text and "De directeur vult het in" not in text
 
 
 def test_published_percentages_are_shares_of_favourable_answers_never_of_pupils(demo_folder: Settings) -> None:

@@ -140,9 +140,8 @@ def _introduction(w: Writer) -> None:
     w.tag("endif")
     w.tag("if not schoolformulier.ontvangen")
     w.note(
-        "Let op: voor deze school is nog geen formulier Schoolgegevens en veiligheidsbeleid ontvangen. "
-        "De directeur vult het in en zet het in de map voor meldingen; tot dan ontbreken de meeste "
-        "gegevens in dit plan."
+        "Let op: voor deze school is nog geen formulier Schoolgegevens en veiligheidsbeleid ontvangen; daarom "
+        "ontbreken de meeste gegevens in dit plan."
     )
     w.tag("endif")
 
@@ -298,9 +297,7 @@ def _monitoring(w: Writer) -> None:
     w.tag("else")
     w.note(
         "Voor het schooljaar {{ schooljaar }} zijn {% if not periode.afgelopen %}nog {% endif %}geen resultaten "
-        "van de monitor onder leerlingen ontvangen. De coördinator sociale veiligheid levert ze aan, met het "
-        "formulier Peilingresultaten of als export van de leverancier in de map voor meldingen. Daarna wordt dit "
-        "plan bijgewerkt."
+        "van de monitor onder leerlingen ontvangen."
     )
     w.tag("endif")
     w.h2("5.3 Voldoet de monitor aan de wettelijke eisen?")
