@@ -296,7 +296,7 @@ def test_a_sheet_that_reaches_far_is_refused_before_calamine_allocates_it(drop: 
         ("ZZ200000", "ZZ200000"),
         ("A5000000", "C5000000"),  # the grid's corner: the form uses columns A to C
         ("xfd1048576", "XFD1048576"),  # calamine reads lower case too
-        ("AAAAAAAAA9", "AAAAAAAA37"),  # nine letters: at least the first eight count
+        ("AAAAAAAAA9", "AAAAAAAA39"),  # nine letters: at least the first eight count
     ):
         cell = f'<row r="9"><c r="{far}"><v>1</v></c></row></sheetData>'.encode()
         changed = with_text(form, SHEET, lambda x, cell=cell: x.replace(b"</sheetData>", cell))

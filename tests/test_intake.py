@@ -63,7 +63,7 @@ def test_master_registers_have_tables_frozen_headers_and_real_dates(workspace: S
     wb = openpyxl.load_workbook(workspace.paths.master)
     ws = wb["Incidenten"]
     assert list(ws.tables) == ["tbl_Incidenten"]
-    assert ws.tables["tbl_Incidenten"].ref == "A1:AG3"
+    assert ws.tables["tbl_Incidenten"].ref == "A1:AI3"
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
     dates = [ws.cell(row=r, column=header.index("Datum van het voorval") + 1).value for r in (2, 3)]
@@ -299,7 +299,7 @@ def test_a_correction_of_an_unknown_number_is_rejected(workspace: Settings, drop
     drop("incident", "correctie.xlsx", correctie_van="INC-2026-0999")
     app.process(workspace)
     assert (
-        "Correctie van registratienummer (cel B35): het registratienummer INC-2026-0999 is niet bekend."
+        "Correctie van registratienummer (cel B37): het registratienummer INC-2026-0999 is niet bekend."
         in explanation(workspace, "correctie")
     )
 
