@@ -3,6 +3,7 @@ new version waits beside it as a dated copy until the master can be replaced."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from collections.abc import Iterator
@@ -266,3 +267,56 @@ def test_the_watcher_keeps_what_the_office_typed_while_the_master_was_locked(
         assert store.office_notes()[regnr] == TYPED
     finally:
         store.close()
+
+
+def test_a_master_the_office_saves_between_our_reading_and_our_swap_is_read_again(
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
+) -> None:
+    """Excel saves and closes the master just after we read it and just before the copy takes its place:
+    what it saved is read before anything is replaced (this raced in the watcher test once)."""
+    master = workspace.paths.master
+    drop("incident", "eerste.xlsx", seed=1)
+    runner.process_once(master=publisher)
+    (regnr,) = incidents(master)
+    lock = ExcelLock(master)
+    publisher.replace = lock
+    drop("incident", "tweede.xlsx", seed=2)
+    runner.process_once(master=publisher)
+    assert len(dated_copies(master)) == 1
+    read_back = publisher.keep_office_notes
+
+    def then_the_office_saves(*, run_id: int | None) -> int:
+        taken = read_back(run_id=run_id)
+        if lock.locked:  # right after our reading: the office saves, and Excel lets go
+            type_in(master, regnr)
+            lock.locked = False
+        return taken
+
+    publisher.keep_office_notes = then_the_office_saves  # type: ignore[method-assign]
+    assert publisher.promote(run_id=None)
+    assert dated_copies(master) == [] and incidents(master)[regnr] == TYPED
+    assert runner.store.office_notes()[regnr] == TYPED
+
+
+def test_a_master_the_office_saves_while_we_write_the_new_one_is_read_before_it_is_replaced(
+    workspace: Settings, runner: Runner, publisher: MasterPublisher, drop: Filler
+) -> None:
+    master = workspace.paths.master
+    drop("incident", "eerste.xlsx", seed=1)
+    runner.process_once(master=publisher)
+    (regnr,) = incidents(master)
+    write = publisher.write
+    saved = []
+
+    def while_we_write(moment: dt.datetime) -> Path:
+        tmp = write(moment)
+        if not saved:  # the office saves the master while we write the new one
+            type_in(master, regnr)
+            saved.append(True)
+        return tmp
+
+    publisher.write = while_we_write
+    drop("incident", "tweede.xlsx", seed=2)
+    runner.process_once(master=publisher)
+    assert incidents(master)[regnr] == TYPED and len(incidents(master)) == 2
+    assert runner.store.office_notes()[regnr] == TYPED

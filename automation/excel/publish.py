@@ -163,6 +163,12 @@ class MasterPublisher:
             upto = self.store.last_submission_id()
             moment = self.now()
             tmp = self.write(moment)
+            for _ in range(SETTLE_TRIES):  # saved by the office while we wrote: take that too, write again
+                if not read_back or not self._unread_changes():
+                    break
+                tmp.unlink(missing_ok=True)
+                self.keep_office_notes(run_id=run_id)
+                tmp = self.write(moment)
             written = _digest(tmp)
             done = publish(
                 tmp, self.target, moment=moment, attempts=self.attempts, pause=self.pause, replace=self.replace
@@ -190,7 +196,7 @@ class MasterPublisher:
             self.pending = None
             return False
         try:
-            self.keep_office_notes(run_id=run_id)
+            self._read_until_settled(run_id=run_id)
             record = self._stamps().get(copy.name, {})
             ours = self._is_ours(copy, record)
             self.replace(copy, self.target)
@@ -218,6 +224,22 @@ class MasterPublisher:
         if behind:
             self.rebuild(run_id=run_id)
         return True
+
+    def _unread_changes(self) -> bool:
+        """The master or a dated copy holds bytes that were neither written nor read back by us (the
+        office saved it after we read it)."""
+        stamps = self._stamps()
+        files = [p for p in (self.target, *dated_copies(self.target)) if p.is_file()]
+        return any(not self._nothing_new(p, stamps.get(p.name, {})) for p in files)
+
+    def _read_until_settled(self, *, run_id: int | None) -> None:
+        """Read the office's typing back, again while a file was saved meanwhile, so nothing is replaced
+        that was not read (the office may save and close the workbook between our read and our replace)."""
+        self.keep_office_notes(run_id=run_id)
+        for _ in range(SETTLE_TRIES):
+            if not self._unread_changes():
+                return
+            self.keep_office_notes(run_id=run_id)
 
     def keep_office_notes(self, *, run_id: int | None) -> int:
         """Read what the office typed in the current master and in any dated copy beside it into
@@ -348,6 +370,9 @@ class MasterPublisher:
     def _nothing_new(cls, path: Path, record: Mapping[str, Any]) -> bool:
         """Byte for byte what we wrote, or what was read back already."""
         return cls._is_ours(path, record) or (bool(record.get("read")) and _digest(path) == record.get("read"))
+
+
+SETTLE_TRIES = 3  # rounds of reading back a workbook the office keeps saving, before we go on anyway
 
 
 def _upto(record: Mapping[str, Any]) -> int | None:
