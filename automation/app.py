@@ -79,6 +79,7 @@ def master_publisher(
         depends_on=(settings.paths.state / doc_generate.RECORD_NAME,),  # the master shows the plans' dates
     )
     publisher.warn_if_push_cannot_work()
+    publisher.clear_leftovers()  # temporary masters of a run that was killed
     return publisher
 
 

@@ -320,3 +320,19 @@ def test_a_master_the_office_saves_while_we_write_the_new_one_is_read_before_it_
     runner.process_once(master=publisher)
     assert incidents(master)[regnr] == TYPED and len(incidents(master)) == 2
     assert runner.store.office_notes()[regnr] == TYPED
+
+
+def test_temporary_masters_a_killed_run_left_behind_are_removed_at_the_next_start(
+    workspace: Settings, drop: Filler
+) -> None:
+    outbox = workspace.paths.outbox
+    outbox.mkdir(parents=True, exist_ok=True)
+    empty = outbox / ".bestuursoverzicht.99999991.tmp.xlsx"  # killed before writing anything
+    half = outbox / ".bestuursoverzicht.99999992.tmp.xlsx"  # killed half-way
+    empty.write_bytes(b"")
+    half.write_bytes(b"PK\x03\x04 half a workbook")
+    drop("incident", "a.xlsx")
+    assert app.process(workspace).accepted == 1
+    assert not empty.exists() and not half.exists()
+    assert sorted(p.name for p in outbox.iterdir() if p.name.startswith(".")) == []
+    assert workspace.paths.master.is_file()
