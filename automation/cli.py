@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 from datetime import datetime
@@ -14,7 +15,15 @@ import click
 from automation import __version__, app
 from automation.config import Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
-from automation.errors import FolderError, ProfileError, StoreError, SurveyRejected, TemplateProblem, VeiligheidError
+from automation.errors import (
+    FolderError,
+    ProfileError,
+    StoreError,
+    SurveyRejected,
+    TemplateProblem,
+    UsageProblem,
+    VeiligheidError,
+)
 from automation.forms import FORMS
 from automation.intake.purge import summary as purge_summary
 from automation.workspace import EXAMPLE_SCHOOLS, init_workspace, setup_logging
@@ -44,14 +53,69 @@ class Command(DutchHelp, click.Command):
     pass
 
 
+class DutchUsage(click.ClickException):
+    """A usage error as one Dutch line, with its own exit code (`UsageProblem`)."""
+
+    exit_code = UsageProblem.exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Fout: {self.message}", err=True)
+
+
+def dutch_usage(exc: click.UsageError) -> DutchUsage:
+    """Click's usage errors in Dutch, on one line, with where to look."""
+    path = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
+    command = " ".join(["veiligheid", *path])  # the name staff type, also under `python -m automation`
+    see = f" Zie '{command} --help'."
+    if isinstance(exc, click.NoSuchOption):
+        meant = f" (bedoelt u {' of '.join(sorted(exc.possibilities))}?)" if exc.possibilities else ""
+        return DutchUsage(f"onbekende optie '{exc.option_name}'{meant}.{see}")
+    if isinstance(exc, click.MissingParameter):
+        return DutchUsage(f"{_param(exc.param)} ontbreekt.{see}")
+    if isinstance(exc, click.BadParameter) and "does not exist" in exc.message:
+        quoted = re.search(r"'([^']*)'", exc.message)
+        return DutchUsage(f"'{quoted.group(1) if quoted else ''}' bestaat niet ({_param(exc.param)}).{see}")
+    if isinstance(exc, click.BadParameter):
+        quoted = re.search(r"'([^']*)'", exc.message)
+        value = f"'{quoted.group(1)}' " if quoted else ""
+        return DutchUsage(f"{value}is geen geldige waarde voor {_param(exc.param)}.{see}")
+    needs = re.match(r"Option '([^']*)' requires an argument", exc.message)
+    if needs:
+        return DutchUsage(f"de optie {needs.group(1)} heeft een waarde nodig.{see}")
+    unknown = re.match(r"No such command '([^']*)'", exc.message)
+    if unknown:
+        return DutchUsage(f"onbekende opdracht '{unknown.group(1)}'.{see}")
+    return DutchUsage(f"de opdracht klopt niet ({exc.message}).{see}")
+
+
+def _param(param: click.Parameter | None) -> str:
+    if param is None:
+        return "een waarde"
+    if isinstance(param, click.Option) and param.opts:
+        return f"de optie {max(param.opts, key=len)}"
+    return f"'{(param.name or '').upper()}'"
+
+
 class Group(DutchHelp, click.Group):
-    """Turns the product's own errors into a one-line message and their exit code."""
+    """Turns the product's own errors into a one-line message and their exit code; usage errors too."""
 
     command_class = Command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except DutchUsage:
+            raise
+        except click.UsageError as exc:
+            raise dutch_usage(exc) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except DutchUsage:
+            raise
+        except click.UsageError as exc:
+            raise dutch_usage(exc) from exc
         except sqlite3.DatabaseError as exc:  # damaged inside, found while reading it
             problem = StoreError(
                 f"De database is beschadigd ({exc}). Zet een reservekopie terug, of herbouw hem uit het archief met "

@@ -93,6 +93,12 @@ class ProfileError(VeiligheidError):
     exit_code = 1
 
 
+class UsageProblem(VeiligheidError):
+    """The command line itself is wrong: an unknown command or option, or a value of the wrong kind."""
+
+    exit_code = 64  # EX_USAGE, as sysexits.h has it
+
+
 class OptionProblem(VeiligheidError):
     """A command-line option has a value the product cannot use."""
 

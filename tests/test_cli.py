@@ -169,3 +169,24 @@ def test_a_refused_json_run_still_prints_json(workspace: Settings) -> None:
     code, out, _ = run("--config", str(workspace.paths.config), "process", "--json")
     assert code == 3
     assert json.loads(out)["exit_code"] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["process", "--jsn"], "Fout: onbekende optie '--jsn' (bedoelt u --json?). Zie 'veiligheid process --help'."),
+        (
+            ["watch", "--poll", "abc"],
+            "Fout: 'abc' is geen geldige waarde voor de optie --poll. Zie 'veiligheid watch --help'.",
+        ),
+        (["procss"], "Fout: onbekende opdracht 'procss'. Zie 'veiligheid --help'."),
+        (["--confg", "x", "status"], "Fout: onbekende optie '--confg' (bedoelt u --config?). Zie 'veiligheid --help'."),
+        (
+            ["profielen", "--test", "bestaatniet.csv"],
+            "Fout: 'bestaatniet.csv' bestaat niet (de optie --test). Zie 'veiligheid profielen --help'.",
+        ),
+    ],
+)
+def test_a_wrong_command_line_is_one_dutch_line_with_its_own_exit_code(args: list[str], message: str) -> None:
+    code, out, err = run(*args)
+    assert (code, out, err) == (64, "", message + "\n")
