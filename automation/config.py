@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from automation.errors import ConfigError
+from automation.errors import ConfigError, explain_os_error
 from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES, FIXED_LISTS, resolve_choices
 from automation.messages import dutch_error
@@ -321,8 +321,14 @@ def load_settings(explicit: Path | None = None, *, cwd: Path | None = None) -> S
     path = find_config(explicit, cwd=cwd or Path.cwd())
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: kan het bestand niet lezen ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}: regel {line} is niet opgeslagen als UTF-8 (bijvoorbeeld een é of ë uit een ander programma). "
+            "Open het bestand in Kladblok, kies 'Opslaan als' met codering UTF-8 en sla het opnieuw op."
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: kan het bestand niet lezen ({explain_os_error(exc)})") from exc
     board = parse_config(text, source=path)
     return Settings(board=board, paths=resolve_paths(board, path), choices=resolve_choices(board.keuzelijsten))
 

@@ -190,3 +190,14 @@ def test_a_refused_json_run_still_prints_json(workspace: Settings) -> None:
 def test_a_wrong_command_line_is_one_dutch_line_with_its_own_exit_code(args: list[str], message: str) -> None:
     code, out, err = run(*args)
     assert (code, out, err) == (64, "", message + "\n")
+
+
+def test_a_config_saved_in_windows_1252_says_in_dutch_how_to_save_it(tmp_path: Path) -> None:
+    config = tmp_path / "veiligheid.toml"
+    config.write_bytes('bestuur = "Stichting Sch\u00e9ol"\n[[scholen]]\nbrin = "12AB"\nnaam = "A"\n'.encode("cp1252"))
+    code, _, err = run("--config", str(config), "status")
+    assert (code, err) == (
+        2,
+        f"Fout: {config}: regel 1 is niet opgeslagen als UTF-8 (bijvoorbeeld een é of ë uit een ander programma). "
+        "Open het bestand in Kladblok, kies 'Opslaan als' met codering UTF-8 en sla het opnieuw op.\n",
+    )
