@@ -24,7 +24,7 @@ from automation.documents.build_templates import build
 from automation.documents.catalog import DOCUMENTS, DocSpec
 from automation.documents.context import school_context
 from automation.documents.render import CompiledTemplate, environment
-from automation.errors import DocumentsError
+from automation.errors import DocumentsError, OptionProblem
 from automation.filenames import school_folder_name
 from automation.store import Store
 
@@ -118,7 +118,7 @@ def choose_schools(settings: Settings, only: Iterable[str] | None) -> list[str]:
         brin = raw.strip().upper()
         if brin not in settings.schools:
             known = ", ".join(sorted(settings.schools))
-            raise DocumentsError(f"School {raw} staat niet in {settings.paths.config.name}; bekende scholen: {known}.")
+            raise OptionProblem(f"School {raw} staat niet in {settings.paths.config.name}; bekende scholen: {known}.")
         chosen.append(brin)
     return chosen
 
