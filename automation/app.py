@@ -290,7 +290,8 @@ def make_plans(
     """Each school's plan and annexes in outbox/plannen/ (and PDFs through LibreOffice)."""
     today = today or dt.date.today()
     year = _schooljaar_option(schooljaar) if schooljaar else schoolyear(today)
-    store = Store.open(settings.paths.database, create=False)
+    refuse_lost_database(settings)  # a database lost while the archive has files is refused, as everywhere
+    store = Store.open(settings.paths.database, create=True)  # nothing received yet: plans with what there is
     try:
         templates = doc_generate.TemplateSet.load(doc_generate.template_folders(settings))
         generation = doc_generate.generate(

@@ -201,3 +201,10 @@ def test_a_config_saved_in_windows_1252_says_in_dutch_how_to_save_it(tmp_path: P
         f"Fout: {config}: regel 1 is niet opgeslagen als UTF-8 (bijvoorbeeld een é of ë uit een ander programma). "
         "Open het bestand in Kladblok, kies 'Opslaan als' met codering UTF-8 en sla het opnieuw op.\n",
     )
+
+
+def test_plan_on_a_board_that_received_nothing_yet_writes_plans_with_what_it_has(workspace: Settings) -> None:
+    code, out, err = run("--config", str(workspace.paths.config), "plan")
+    assert (code, err) == (0, "") and out.startswith("Veiligheidsplan en bijlagen voor ")
+    written = sorted(p.parent.name for p in (workspace.paths.outbox / "plannen").rglob("Veiligheidsplan *.docx"))
+    assert written == ["12AB OBS De Regenboog", "34CD CBS Het Anker", "56EF IKC De Vlinder"]
