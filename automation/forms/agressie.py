@@ -12,6 +12,7 @@ from automation.forms.common import (
     SCHOOL,
     TIJD,
     correctie_van,
+    injury_unknown,
     janee,
     when,
 )
@@ -21,7 +22,6 @@ from automation.forms.model import (
     FollowUp,
     FormDef,
     Kind,
-    Pending,
     Register,
     ReportDuty,
     Section,
@@ -64,21 +64,7 @@ FORM = FormDef(
             ),
         ),
     ),
-    pending=(
-        Pending(
-            when_all=(Condition("blijvend_letsel", ("onbekend",)),),
-            key="blijvend_letsel",
-            action=(
-                "Nagaan of er blijvend letsel is (nu 'onbekend'); blijvend letsel of een latere "
-                "ziekenhuisopname alsnog melden bij de Nederlandse Arbeidsinspectie"
-            ),
-            message=(
-                "blijvend letsel is nog onbekend: blijkt later dat er blijvend letsel is of volgt alsnog een "
-                "ziekenhuisopname, dan moet de werkgever dat direct melden bij de Nederlandse "
-                "Arbeidsinspectie. Het bestuurskantoor houdt dit als open actie bij."
-            ),
-        ),
-    ),
+    pending=(injury_unknown(),),
     sections=(
         Section(
             "Wat is er gebeurd",

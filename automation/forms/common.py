@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from automation.forms.model import Condition, Field, Kind
+from automation.forms.model import Condition, Field, Kind, Pending
 
 
 def dutch_date(value: dt.date) -> str:
@@ -97,3 +97,22 @@ def correctie_van(prefix: str) -> Field:
 
 def janee(key: str, label: str, help: str, **kw: object) -> Field:
     return Field(key, label, Kind.CHOICE, help, choices="janee", **kw)  # type: ignore[arg-type]
+
+
+def injury_unknown(*when: Condition) -> Pending:
+    """Permanent injury 'onbekend' (DOMAIN.md §4.3): an open action until it is known, because permanent
+    injury or a later hospital admission must still be reported to the Labour Inspectorate. `when`: the
+    cases the duty concerns (on the accident form: a victim at work)."""
+    return Pending(
+        when_all=(*when, Condition("blijvend_letsel", ("onbekend",))),
+        key="blijvend_letsel",
+        action=(
+            "Nagaan of er blijvend letsel is (nu 'onbekend'); blijvend letsel of een latere "
+            "ziekenhuisopname alsnog melden bij de Nederlandse Arbeidsinspectie"
+        ),
+        message=(
+            "blijvend letsel is nog onbekend: blijkt later dat er blijvend letsel is of volgt alsnog een "
+            "ziekenhuisopname, dan moet de werkgever dat direct melden bij de Nederlandse "
+            "Arbeidsinspectie. Het bestuurskantoor houdt dit als open actie bij."
+        ),
+    )

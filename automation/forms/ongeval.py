@@ -11,10 +11,11 @@ from automation.forms.common import (
     TIJD,
     correctie_van,
     datum,
+    injury_unknown,
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FormDef, Kind, Pending, Register, ReportDuty, Section
+from automation.forms.model import Condition, Field, FormDef, Kind, Register, ReportDuty, Section
 
 AT_WORK = Condition("slachtoffer_type", ("medewerker", "stagiair/vrijwilliger"))  # under the employer's authority
 
@@ -58,21 +59,7 @@ FORM = FormDef(
             ),
         ),
     ),
-    pending=(
-        Pending(
-            when_all=(AT_WORK, Condition("blijvend_letsel", ("onbekend",))),
-            key="blijvend_letsel",
-            action=(
-                "Nagaan of er blijvend letsel is (nu 'onbekend'); blijvend letsel of een latere "
-                "ziekenhuisopname alsnog melden bij de Nederlandse Arbeidsinspectie"
-            ),
-            message=(
-                "blijvend letsel is nog onbekend: blijkt later dat er blijvend letsel is of volgt alsnog een "
-                "ziekenhuisopname, dan moet de werkgever dat direct melden bij de Nederlandse "
-                "Arbeidsinspectie. Het bestuurskantoor houdt dit als open actie bij."
-            ),
-        ),
-    ),
+    pending=(injury_unknown(AT_WORK),),
     sections=(
         Section(
             "Het ongeval",
