@@ -51,7 +51,7 @@ def school_context(facts: BoardFacts, brin: str, *, with_charts: bool = True) ->
     form = sf.school_form
     missing: list[Missing] = []
     school = _school(facts, brin, form, missing)
-    monitor = _monitor(facts, school, sf, missing)
+    monitor = _monitor(school, sf)
     registrations = _registrations(facts, sf)
     goals = _goals(form.data if form else {})
     if not goals:
@@ -193,7 +193,7 @@ def _roles(school: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _monitor(facts: BoardFacts, school: Mapping[str, Any], sf: SchoolFacts, missing: list[Missing]) -> dict[str, Any]:
+def _monitor(school: Mapping[str, Any], sf: SchoolFacts) -> dict[str, Any]:
     check = sf.monitor
     shown = [r for rows in sf.reported.values() for r in rows]  # one survey per group, as Vensters and status
     results = sorted(shown, key=lambda r: (_group_rank(r.groep), _theme_rank(r.theme), r.theme_label))
@@ -206,25 +206,17 @@ def _monitor(facts: BoardFacts, school: Mapping[str, Any], sf: SchoolFacts, miss
             "gemiddelde": r.mean if r.mean is not None else "",
             "schaal": f"{_num(r.scale_min)}–{_num(r.scale_max)}",
             "positief": r.positive if r.positive is not None else "",
-            "instrument": _instrument(r.instrument, on_form),
+            "instrument": _instrument(r.instrument),
         }
         for r in results
     ]
-    pupils = list(sf.reported.get("leerlingen", ()))
-    if not pupils and not check.requirements:  # with the check, its row in 'ontbreekt' says what to do
-        missing.append(
-            Missing(
-                f"de resultaten van de monitor onder leerlingen in {facts.schooljaar}",
-                COORDINATOR,
-                "met het formulier Peilingresultaten, of als export van de leverancier, in de map voor meldingen",
-            )
-        )
+    pupils = list(sf.reported.get("leerlingen", ()))  # missing results: the monitor check's row in 'ontbreekt'
     dates = [r.afname for r in pupils if r.afname]
     latest = max(dates) if dates else None
     usual = str(school["monitor_maand"] or "").strip().casefold()
     return {
         "instrument": on_form,
-        "meting_instrument": _instrument(pupils[0].instrument, on_form) if pupils else "",
+        "meting_instrument": _instrument(pupils[0].instrument) if pupils else "",
         "groepen": school["monitor_groepen"],
         "frequentie": school["monitor_frequentie"],
         "maand": school["monitor_maand"],
@@ -249,7 +241,7 @@ def _theme_label(theme: str, label: str) -> str:
     return THEME_LABELS.get(theme, label)
 
 
-def _instrument(named: str, on_form: Any) -> str:
+def _instrument(named: str) -> str:
     """The survey's instrument as the export names it; one it does not name is shown as such, never
     credited as the one on the school form."""
     return named or UNKNOWN_INSTRUMENT
