@@ -332,6 +332,9 @@ def compute(
             count_duty(duties, rec, schooljaar=schooljaar)
             found += actions_of(_registration(rec), today=today, open_days=board.overzicht.open_dagen)
     per_kind = frozenset(f for f in registers if _counted(f))
+    by_school: dict[str, list[Tally]] = {}
+    for t in tallies:  # once, not once per school
+        by_school.setdefault(t.school, []).append(t)
     forms = choose_school_forms(school_forms, schooljaar=schooljaar)
     last_forms = choose_school_forms(school_forms, schooljaar=previous(schooljaar), later=False)
     deadlines = board.voortgang.deadlines()
@@ -353,7 +356,7 @@ def compute(
             brin=brin,
             name=name,
             school_form=form,
-            registrations=count_registrations((t for t in tallies if t.school == brin), cmp, per_kind=per_kind),
+            registrations=count_registrations(by_school.get(brin, ()), cmp, per_kind=per_kind),
             actions=tuple(a for a in actions if a.school == brin),
             duties=duties.get(brin, DutyCount()),
             milestones=tuple(
