@@ -345,6 +345,9 @@ def compute(
     }
     found += [a for brin, check in checks.items() if (a := delivery_action(check, forms.get(brin), board.monitor))]
     actions = most_urgent_first(found)
+    actions_by_school: dict[str, list[Action]] = {}
+    for action in actions:  # keeps the order: most urgent first
+        actions_by_school.setdefault(action.school, []).append(action)
     facts: dict[str, SchoolFacts] = {}
     for brin, name in schools:
         form = forms.get(brin)
@@ -357,7 +360,7 @@ def compute(
             name=name,
             school_form=form,
             registrations=count_registrations(by_school.get(brin, ()), cmp, per_kind=per_kind),
-            actions=tuple(a for a in actions if a.school == brin),
+            actions=tuple(actions_by_school.get(brin, ())),
             duties=duties.get(brin, DutyCount()),
             milestones=tuple(
                 milestones(
