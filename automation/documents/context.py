@@ -350,7 +350,7 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
         "kop_dit_jaar": _header(cmp.this, cmp.this.until),
         "kop_vorig_jaar": _header(cmp.last, cmp.last_until),
         "per_soort": [
-            {"formulier": f, "titel": _label(f), "kolom": _kinds_heading(f), "rijen": per_kind[f]} for f in forms
+            {"formulier": f, "titel": _label(f), "kolom": FORMS[f].kinds_heading, "rijen": per_kind[f]} for f in forms
         ],
         "meldplichtig": sf.duties.reportable,
         "gemeld": sf.duties.reported,
@@ -368,14 +368,6 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
 def _label(form_id: str) -> str:
     register = FORMS[form_id].counts
     return register.label if register else FORMS[form_id].title
-
-
-def _kinds_heading(form_id: str) -> str:
-    """The heading of the column of kinds; '' for a register not counted per kind."""
-    register = FORMS[form_id].counts
-    if register is None or not register.counted:
-        return ""
-    return register.kinds_heading or FORMS[form_id].field(register.counted).label
 
 
 def _difference(this: int | str, last: int | str) -> str:

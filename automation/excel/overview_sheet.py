@@ -191,11 +191,6 @@ def _highlighted(form_id: str) -> tuple[str, ...]:
     return register.highlighted if register else ()
 
 
-def _kinds_heading(form_id: str) -> str:
-    register = FORMS[form_id].counts if form_id else None
-    return (register.kinds_heading if register else "") or "Soort"
-
-
 def _short(form_id: str) -> str:
     register = FORMS[form_id].counts
     return register.short if register else FORMS[form_id].register
@@ -243,7 +238,7 @@ def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, 
     # the register shown per kind (incidents)
     kinds = facts.this_year.kinds_of(first) if first else {}
     categories = sorted(kinds.items(), key=lambda kv: -kv[1]) or [(f"(nog geen {title.lower()})", 0)]
-    data.write_row(14, 0, [_kinds_heading(first), "Aantal"])
+    data.write_row(14, 0, [(FORMS[first].kinds_heading if first else "") or "Soort", "Aantal"])
     for i, (category, n) in enumerate(categories, start=15):
         data.write_string(i, 0, category)
         data.write_number(i, 1, n)

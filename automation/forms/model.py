@@ -165,6 +165,13 @@ class FormDef:
         return self.counts is not None
 
     @property
+    def kinds_heading(self) -> str:
+        """The heading of the kinds an event register is counted by ('' when it is not counted per kind)."""
+        if self.counts is None or not self.counts.counted:
+            return ""
+        return self.counts.kinds_heading or self.field(self.counts.counted).label
+
+    @property
     def receipt_keys(self) -> tuple[str, ...]:
         """The fields a confirmation shows, so a sender of several files can tell them apart."""
         if self.summary:
