@@ -234,6 +234,19 @@ class Paths:
     state: Path
     profiles: Path
 
+    def relative(self, path: Path) -> str:
+        """How the store keeps a path: relative to the working folder when it lies inside it (so a
+        working folder can be moved or copied), else absolute (an inbox on another share)."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def resolve(self, stored: str) -> Path:
+        """A path as the store keeps it (see `relative`; older databases hold absolute paths)."""
+        path = Path(stored)
+        return path if path.is_absolute() else self.root / path
+
     @property
     def staging(self) -> Path:
         """Files being processed: renamed here out of the inbox (same volume, hidden)."""
@@ -334,7 +347,7 @@ def load_settings(explicit: Path | None = None, *, cwd: Path | None = None) -> S
 
 
 def resolve_paths(board: BoardConfig, config_path: Path) -> Paths:
-    root = config_path.parent
+    root = config_path.parent.resolve()
     m = board.mappen
     outbox = (root / m.outbox).resolve()
     data = (root / m.data).resolve()

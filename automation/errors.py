@@ -40,6 +40,19 @@ class StoreError(VeiligheidError):
     exit_code = 5
 
 
+class ArchiveDamaged(VeiligheidError):
+    """An original in the archive no longer has the SHA-256 it was stored with (changed, damaged or
+    replaced after acceptance). Never turned into a rejection: the run stops on it, loudly."""
+
+    exit_code = 7
+
+    def __init__(self, message: str, *, path: str, expected: str, found: str | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.expected = expected
+        self.found = found  # None: the file is gone or cannot be read
+
+
 class ProblemKind(StrEnum):
     """Why a file cannot be read as a form: the stable code stored in `submissions.kind`."""
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from automation.errors import ArchiveDamaged
 from automation.filenames import MAX_NAME_BYTES, encoded, safe_name, shorten
 
 log = logging.getLogger(__name__)
@@ -176,6 +177,35 @@ def archive_path(archive: Path, sha256: str, original_name: str) -> Path:
 def sha256_of(path: Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def read_verified(path: Path, sha256: str, *, max_bytes: int | None = None) -> bytes | None:
+    """An archived original's bytes, after checking that they still have the hash they were stored
+    with; raises `ArchiveDamaged` otherwise (gone, unreadable, or other bytes). With `max_bytes`, a
+    larger file is checked by streaming and None is returned instead of its bytes."""
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            data, found = None, sha256_of(path)
+        else:
+            data = path.read_bytes()
+            found = hashlib.sha256(data).hexdigest()
+    except OSError as exc:
+        raise ArchiveDamaged(
+            f"Het origineel {path} staat niet (meer) leesbaar in het archief ({exc.strerror or exc}).",
+            path=str(path),
+            expected=sha256,
+            found=None,
+        ) from exc
+    if found != sha256:
+        raise ArchiveDamaged(
+            f"Het origineel {path} in het archief is veranderd sinds het werd ontvangen: SHA-256 "
+            f"{found[:12]}… in plaats van {sha256[:12]}…. Zet het terug uit een reservekopie.",
+            path=str(path),
+            expected=sha256,
+            found=found,
+        )
+    return data
 
 
 def keep_in_archive(
