@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -525,6 +526,66 @@ class Store:
                ON CONFLICT (prefix, year) DO UPDATE SET last = max(last, excluded.last)""",
             (prefix, int(year), int(number)),
         )
+
+    def number_taken(self, regnr: str) -> bool:
+        """Whether a registration or a submission holds this number already."""
+        return (
+            self._conn.execute(
+                "SELECT 1 FROM records WHERE regnr = ? UNION ALL SELECT 1 FROM submissions WHERE regnr = ? LIMIT 1",
+                (regnr, regnr),
+            ).fetchone()
+            is not None
+        )
+
+    def submission_number(self, submission_id: int) -> str | None:
+        row = self._conn.execute("SELECT regnr FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def names_by_number(self, numbers: set[str]) -> dict[str, set[str]]:
+        """For these registration numbers, the names of the files stored under each."""
+        found: dict[str, set[str]] = {}
+        for regnr, name in self._conn.execute("SELECT regnr, original_name FROM submissions WHERE regnr IS NOT NULL"):
+            if regnr in numbers:
+                found.setdefault(regnr, set()).add(name)
+        return found
+
+    def numbers(self) -> set[str]:
+        """Every registration number the database holds (registrations and the submissions naming them)."""
+        return {
+            row[0]
+            for row in self._conn.execute(
+                "SELECT regnr FROM records UNION SELECT regnr FROM submissions WHERE regnr IS NOT NULL"
+            )
+        }
+
+    def counters(self) -> dict[tuple[str, int], int]:
+        """The last number given in each series (prefix, year)."""
+        return {
+            (row[0], int(row[1])): int(row[2]) for row in self._conn.execute("SELECT prefix, year, last FROM counters")
+        }
+
+    def claim_numbers(self, highest: Mapping[tuple[str, int], int]) -> None:
+        """Numbers given out elsewhere (the archive's journal, the confirmations): later numbers follow them."""
+        self._conn.executemany(
+            """INSERT INTO counters (prefix, year, last) VALUES (?, ?, ?)
+               ON CONFLICT (prefix, year) DO UPDATE SET last = max(last, excluded.last)""",
+            [(prefix, year, last) for (prefix, year), last in highest.items()],
+        )
+
+    def relative_paths(self, root: Path) -> int:
+        """Turn the absolute paths older versions stored into paths relative to the working folder
+        `root` (where they lie inside it). Returns how many rows changed; 0 once done."""
+        prefix = str(root).rstrip("/\\") + os.sep
+        changed = 0
+        with self.transaction():
+            for column in ("inbox_path", "archive_path", "rejected_path"):
+                cur = self._conn.execute(
+                    f"UPDATE submissions SET {column} = replace(substr({column}, ?), ?, '/') "
+                    f"WHERE substr({column}, 1, ?) = ?",
+                    (len(prefix) + 1, os.sep, len(prefix), prefix),
+                )
+                changed += cur.rowcount
+        return changed
 
     def school_of(self, regnr: str) -> str | None:
         row = self._conn.execute("SELECT school FROM records WHERE regnr = ?", (regnr,)).fetchone()

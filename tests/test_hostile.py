@@ -388,10 +388,10 @@ def test_odd_file_names_are_accepted_or_handed_back_under_names_that_fit(workspa
     subs = rows(workspace, "SELECT * FROM submissions ORDER BY id")
     assert sorted({s["original_name"] for s in subs}) == sorted(ODD_NAMES)
     for sub in subs:
-        assert Path(sub["archive_path"]).is_file()
+        assert workspace.paths.resolve(sub["archive_path"]).is_file()
         if sub["outcome"] == "afgewezen":
-            back = Path(sub["rejected_path"])
-            assert back.read_bytes() == Path(sub["archive_path"]).read_bytes()
+            back = workspace.paths.resolve(sub["rejected_path"])
+            assert back.read_bytes() == workspace.paths.resolve(sub["archive_path"]).read_bytes()
             text = (back.parent / f"{back.name.removesuffix('.xlsx')} - uitleg.txt").read_text(encoding="utf-8-sig")
             assert f'Uw bestand "{sub["original_name"]}" is NIET verwerkt.' in text
             annotated = re.search(r'Open "(.+?)": de rode cellen', text)

@@ -51,7 +51,7 @@ def test_a_valid_form_is_accepted_archived_stored_and_shown(
     sub = only_submission(workspace)
     assert (sub["outcome"], sub["form_id"], sub["form_version"], sub["sha256"]) == ("geaccepteerd", form_id, 1, digest)
     assert sub["regnr"].startswith(f"{prefix}-") and sub["regnr"].endswith("-0001")
-    assert Path(sub["archive_path"]).read_bytes() == original
+    assert workspace.paths.resolve(sub["archive_path"]).read_bytes() == original
     shown = master_sheet(workspace, sheet)
     assert any(sub["regnr"] in row for row in shown)
 
@@ -138,7 +138,7 @@ def test_an_invalid_form_goes_back_with_an_annotated_copy_and_an_explanation(wor
     assert ws.protection.sheet is True  # still the same protected form, ready to correct
     assert wb.defined_names["locatie"] is not None
     assert only_submission(workspace)["outcome"] == "afgewezen"
-    assert Path(only_submission(workspace)["archive_path"]).read_bytes() == original
+    assert workspace.paths.resolve(only_submission(workspace)["archive_path"]).read_bytes() == original
 
 
 def test_rejected_files_never_overwrite_each_other(workspace: Settings, drop: Filler) -> None:
@@ -223,7 +223,7 @@ def test_files_that_are_not_forms_get_their_own_explanation(
     sub = only_submission(workspace)
     assert (sub["outcome"], sub["kind"]) == ("afgewezen", kind)
     assert (workspace.paths.rejected / "school onbekend" / name).read_bytes() == content
-    assert Path(sub["archive_path"]).read_bytes() == content
+    assert workspace.paths.resolve(sub["archive_path"]).read_bytes() == content
     assert expected in explanation(workspace, Path(name).stem)
 
 
@@ -252,7 +252,7 @@ def test_the_same_file_twice_is_counted_not_stored(workspace: Settings, drop: Fi
     assert len(rows(workspace, "SELECT * FROM records")) == 1
     dup = rows(workspace, "SELECT * FROM submissions WHERE outcome = 'dubbel'")[0]
     assert dup["kind"] == "zelfde-bestand" and dup["regnr"].startswith("INC-")
-    assert Path(dup["archive_path"]).read_bytes() == first.read_bytes() if first.exists() else True
+    assert workspace.paths.resolve(dup["archive_path"]).read_bytes() == first.read_bytes() if first.exists() else True
     assert not copy.exists()
 
 
@@ -270,7 +270,7 @@ def test_the_same_form_saved_again_is_a_duplicate(workspace: Settings, drop: Fil
     assert counts.duplicates == 1
     dup = rows(workspace, "SELECT * FROM submissions WHERE outcome = 'dubbel'")[0]
     assert dup["kind"] == "zelfde-inhoud"
-    assert Path(dup["archive_path"]).read_bytes() == saved
+    assert workspace.paths.resolve(dup["archive_path"]).read_bytes() == saved
     assert len(rows(workspace, "SELECT * FROM records")) == 1
 
 

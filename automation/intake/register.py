@@ -6,9 +6,11 @@ One place for the intake and the rebuild (`Intake.replay`), inside the caller's 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from automation.config import Paths
 from automation.intake.decide import Decision
 from automation.intake.outcome import DuplicateKind
 from automation.store import Outcome, Store, Submission, now_text
@@ -36,15 +38,30 @@ def register(
     received: dt.datetime,
     rejected: str | None,
     run_id: int | None,
+    paths: Paths | None = None,
+    number: str | None = None,
+    avoid: Collection[str] = (),
 ) -> Registered:
-    """Store the submission, its number and (when accepted) its record, in the open transaction."""
+    """Store the submission, its number and (when accepted) its record, in the open transaction.
+
+    Paths are kept relative to the working folder (`paths`), so the folder can move. `number` is
+    the number this file was given before (a rebuild replaying the archive): a new registration
+    gets it again instead of the next one, unless another registration holds it already; a new
+    number is never one of `avoid` (numbers a rebuild knows were given to other files)."""
+
+    def kept_as(path: str | Path | None) -> str | None:
+        if path is None or path == "" or paths is None:
+            return None if path is None else str(path)
+        return paths.relative(Path(path))
+
+    rejected = kept_as(rejected)
     sub = Submission(
         received_at=now_text(received),
         original_name=name,
-        inbox_path=inbox_path,
+        inbox_path=kept_as(inbox_path) or "",
         sha256=sha,
         size=size,
-        archive_path=str(kept),
+        archive_path=kept_as(kept) or "",
         form_id=decision.form.id if decision.form else None,
         form_version=decision.raw.version if decision.raw else None,
         outcome=decision.outcome,
@@ -54,7 +71,7 @@ def register(
         content_key=decision.content_key if decision.outcome is Outcome.ACCEPTED else None,
         rejected_path=rejected,
     )
-    regnr = _number(store, decision, received)
+    regnr = _number(store, decision, received, number, avoid)
     sub_id = store.add_submission(sub, run_id=run_id, regnr=regnr)
     if decision.outcome is Outcome.ACCEPTED and regnr is not None:
         _store_record(store, decision, sub_id=sub_id, regnr=regnr, received=received)
@@ -71,12 +88,22 @@ def reasons(decision: Decision) -> str:
     return " | ".join(WARNING + note.text if note.warning else note.text for note in decision.remarks())
 
 
-def _number(store: Store, decision: Decision, received: dt.datetime) -> str | None:
+def _number(
+    store: Store, decision: Decision, received: dt.datetime, given: str | None, avoid: Collection[str]
+) -> str | None:
     if decision.outcome is Outcome.DUPLICATE:
         return decision.duplicate_of
     if decision.outcome is not Outcome.ACCEPTED or decision.form is None:
         return None
-    return decision.correction_of or store.next_regnr(decision.form.prefix, received.year)
+    if decision.correction_of:
+        return decision.correction_of
+    if given and given.startswith(f"{decision.form.prefix}-") and not store.number_taken(given):
+        store.claim_regnr(given)
+        return given
+    while True:
+        regnr = store.next_regnr(decision.form.prefix, received.year)
+        if regnr not in avoid:
+            return regnr
 
 
 def _store_record(store: Store, decision: Decision, *, sub_id: int, regnr: str, received: dt.datetime) -> None:
