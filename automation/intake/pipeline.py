@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,13 +134,32 @@ class Intake:
         files.remove_if_empty(paths.staging)  # staff see no trace of our work
         return outcomes
 
-    def replay(self, kept: Path, *, name: str, received: dt.datetime, rejected: str | None) -> tuple[Outcome, int, str]:
+    def replay(
+        self,
+        kept: Path,
+        *,
+        name: str,
+        received: dt.datetime,
+        rejected: str | None,
+        sha256: str | None = None,
+        number: str | None = None,
+        avoid: Collection[str] = (),
+    ) -> tuple[Outcome, int, str]:
         """Store one archived original as if it arrived at `received` (for `veiligheid rebuild`):
         judged and stored like any file, inside the caller's transaction; nothing is moved and
-        nobody is told again. Returns the outcome, the submission's number and the hash."""
+        nobody is told again. Returns the outcome, the submission's number and the hash.
+
+        With `sha256` (the hash it was received with) the archived bytes are checked first: an
+        original changed since it arrived raises `ArchiveDamaged`, never becomes a rejection.
+        `number` and `avoid` go to `register` (the number it was given before; numbers given to
+        other files)."""
         size = kept.stat().st_size
-        data = kept.read_bytes() if size <= self.max_bytes else None
-        sha = hashlib.sha256(data).hexdigest() if data is not None else files.sha256_of(kept)
+        if sha256 is not None:
+            data = files.read_verified(kept, sha256, max_bytes=self.max_bytes)
+            sha = sha256
+        else:
+            data = kept.read_bytes() if size <= self.max_bytes else None
+            sha = hashlib.sha256(data).hexdigest() if data is not None else files.sha256_of(kept)
         try:
             decision = self._decide(data, sha=sha, name=name, received=received)
         except NotReady:
@@ -156,8 +175,11 @@ class Intake:
             received=received,
             rejected=rejected,
             run_id=self.run_id,
+            paths=self.settings.paths,
+            number=number,
+            avoid=avoid,
         )
-        self.store.mark_finished(registered.id, rejected_path=rejected)
+        self.store.mark_finished(registered.id, rejected_path=registered.submission.rejected_path)
         return decision.outcome, registered.id, sha
 
     def _store_one(self, path: Path, *, stable_for: float, claims: Claims) -> Stored | None:
