@@ -47,7 +47,9 @@ class Claims:
         files.unclaim(mine, self.paths.inbox)
 
     def keep(self, mine: Path, *, sha: str, name: str, data: bytes | None) -> Path:
-        """Keep the original in the archive (idempotent: the same bytes are kept once)."""
+        """Keep the original in the archive (idempotent: the same bytes are kept once). Not flushed
+        here: the intake flushes the group's copies at once (`files.make_durable`) before its commit,
+        and releases no inbox file before that commit."""
         kept, new = files.keep_in_archive(self.paths.archive, sha, name, mine, data, fsync=False)
         if new:
             self.fresh.append(kept)
@@ -55,8 +57,11 @@ class Claims:
 
     def undo(self) -> None:
         """After a rollback: nothing of the group was stored, so nothing of it may look kept."""
-        for entry in self.fresh:
-            entry.unlink(missing_ok=True)
+        for entry in self.fresh:  # read-only: removed the way any archive entry is
+            try:
+                files.remove_entry(entry)
+            except OSError:
+                log.exception("Kon de nieuwe archiefkopie %s niet verwijderen.", entry.name)
         for path in self.claimed:
             try:
                 if path.exists():
@@ -95,9 +100,10 @@ def recover(paths: Paths, store: Store, *, finish: Callable[[sqlite3.Row], None]
     if not paths.inbox.is_dir():
         return 0
     done = 0
-    referenced: set[str] = set()
+    referenced: set[Path] = set()
     for row in store.unfinished():
-        referenced.add(row["inbox_path"])
+        if row["inbox_path"]:
+            referenced.add(paths.resolve(row["inbox_path"]))  # stored relative to the working folder
         try:
             finish(row)
         except OSError as exc:  # e.g. disk full, read-only outbox: leave it for the next round
@@ -108,7 +114,7 @@ def recover(paths: Paths, store: Store, *, finish: Callable[[sqlite3.Row], None]
         done += 1
     staging = paths.staging
     for leftover in sorted(staging.iterdir()) if staging.is_dir() else []:
-        if str(leftover) in referenced or not leftover.is_file() or leftover.name.startswith("."):
+        if leftover in referenced or not leftover.is_file() or leftover.name.startswith("."):
             continue
         try:
             back = files.unclaim(leftover, paths.inbox)

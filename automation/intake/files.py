@@ -3,11 +3,13 @@ originals are kept (archive) or handed back (rejected folder) without ever overw
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import re
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +17,11 @@ from pathlib import Path
 
 from automation.errors import ArchiveDamaged
 from automation.filenames import MAX_NAME_BYTES, encoded, safe_name, shorten
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -152,17 +159,41 @@ def write_new(path: Path, data: bytes) -> bool:
 
 
 def make_durable(paths: Sequence[Path]) -> None:
-    """Flush these archive entries to disk: one `sync` on POSIX (cheap for a batch), else an
-    fsync per file."""
+    """Flush these files (archive entries, the journal) and their names to disk: one `sync` on POSIX
+    (cheap for a batch: it writes out the copies and the folder entries of the whole group at once),
+    else an fsync per file. Windows has no folder fsync (NTFS journals names itself); a read-only
+    archive entry gets write access for the moment of its fsync."""
     if hasattr(os, "sync"):
         os.sync()
         return
     for path in paths:  # Windows: FlushFileBuffers needs write access to the file
         try:
-            with open(path, "rb+") as handle:
-                os.fsync(handle.fileno())
-        except OSError as exc:  # e.g. read-only: the system writes it out a little later
+            _fsync_path(path)
+        except OSError as exc:  # e.g. a file we may not change: the system writes it out a little later
             log.warning("Kon %s niet direct naar schijf schrijven (%s).", path.name, exc)
+
+
+def _fsync_path(path: Path) -> None:
+    read_only = not os.access(path, os.W_OK)
+    if read_only:
+        path.chmod(stat.S_IREAD | stat.S_IWRITE)
+    try:
+        with open(path, "rb+") as handle:
+            os.fsync(handle.fileno())
+    finally:
+        if read_only:
+            path.chmod(READ_ONLY)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the names in `folder` durable (POSIX; a no-op where folders cannot be opened)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def archive_path(archive: Path, sha256: str, original_name: str) -> Path:
@@ -219,41 +250,172 @@ def keep_in_archive(
 ) -> tuple[Path, bool]:
     """Keep the original byte for byte in the archive; return where, and whether it is new.
 
-    `source` is the claimed file (see `claim`), which nobody else writes to any more. On the same
-    volume the archive entry is a hard link to it (one metadata operation, no copy); otherwise the
-    bytes are written (or, for a file too large to hold in memory, copied) and renamed into place.
-    An existing entry is trusted only if its content still has the hash in its name.
+    The entry is the archive's own file, never a link to the inbox file: a program that still holds
+    the dropped file open cannot change what was accepted through its handle, and the entry is owned
+    by the service account, read-only. `data` are the bytes that were judged: they are written as
+    they are (writing a form held in memory is cheaper than cloning the inbox file and reading the
+    clone back to prove it has these bytes, and the clone would share nothing for long: the inbox
+    file is removed after the commit). A file too large to hold (`data` None) is cloned where the
+    file system can (copy-on-write: no bytes copied), else copied, and in both cases checked against
+    `sha256` before it gets its name.
+
+    The copy goes to a temp name, is made read-only and renamed into place. With `fsync` the copy
+    is flushed before its rename and the folder after it, so the entry is on disk when this returns.
+    The intake passes `fsync=False` and flushes the whole group at once with `make_durable` before
+    its commit, so every copy is on disk before any inbox file is released (`pipeline.Intake`).
+
+    An existing entry is trusted only if its content still has the hash in its name; one that has
+    other bytes is evidence and is never deleted: it is set aside (`set_aside`) and logged, and the
+    good copy takes its place.
     """
     target = archive_path(archive, sha256, original_name)
     if target.exists():
         if sha256_of(target) == sha256:
             return target, False
-        target.unlink()  # an entry changed after a crash (see `unclaim`): replace it
+        set_aside(target, expected=sha256)
     _ensure_folder(target.parent)
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        return target, False
-    except OSError:
-        pass  # no hard links here (another volume, FAT, some shares): copy instead
-    else:
-        if fsync:
-            fd = os.open(target, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        return target, True
     if data is not None:
-        write_durably(target, data, fsync=fsync)
-        return target, True
+        new = write_read_only(target, data, fsync=fsync)
+    else:
+        new = _clone_or_copy(source, target, sha256=sha256, fsync=fsync)
+    if fsync and new:
+        sync_folder(target.parent)
+    return target, new
+
+
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH  # 0o444
+FICLONE = 0x40049409  # linux/fs.h: _IOW(0x94, 9, int)
+
+
+def write_read_only(target: Path, data: bytes, *, fsync: bool) -> bool:
+    """Create `target` with `data`, read-only (mode 0o444; on Windows the read-only attribute), via a
+    temp name that is flushed (with `fsync`) and made read-only before it is renamed: the file is never
+    writable or half written under its name. False when `target` appeared meanwhile (Windows)."""
+    tmp = _fresh_temp(target)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            _finish(fd, fsync=fsync)
+        finally:
+            os.close(fd)
+        return _name(tmp, target)
+    except BaseException:
+        remove_entry(tmp)
+        raise
+
+
+def _fresh_temp(target: Path) -> Path:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, tmp)
+    remove_entry(tmp)  # left by a killed run of a process with our number, perhaps read-only
+    return tmp
+
+
+def _finish(fd: int, *, fsync: bool) -> None:
+    """Flush (if asked) and make read-only through the open handle (POSIX)."""
     if fsync:
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-    os.replace(tmp, target)
-    return target, True
+        os.fsync(fd)
+    if os.name == "posix":
+        os.fchmod(fd, READ_ONLY)
+
+
+def _name(tmp: Path, target: Path) -> bool:
+    """Give the finished temp file its name. POSIX `rename` is atomic; on Windows it refuses an
+    existing name (then the entry is already there, by the content-addressed name: same bytes)."""
+    if os.name != "posix":
+        tmp.chmod(READ_ONLY)  # the read-only attribute
+    try:
+        tmp.rename(target)
+    except FileExistsError:
+        remove_entry(tmp)
+        return False
+    return True
+
+
+def _clone_or_copy(source: Path, target: Path, *, sha256: str, fsync: bool) -> bool:
+    """A read-only copy of `source` at `target` proven to have `sha256` (else `Changed`), through a
+    temp name like `write_read_only`; cloned where the file system can."""
+    tmp = _fresh_temp(target)
+    try:
+        with open(source, "rb") as src, open(tmp, "xb") as dst:
+            if _clone(src.fileno(), dst.fileno()):
+                found = sha256_of(tmp)
+            else:
+                digest = hashlib.sha256()
+                while chunk := src.read(1 << 20):
+                    digest.update(chunk)
+                    dst.write(chunk)
+                dst.flush()
+                found = digest.hexdigest()
+            _finish(dst.fileno(), fsync=fsync)
+        if found != sha256:
+            raise Changed(
+                errno.EBUSY,
+                f"{source.name} is veranderd nadat het werd gelezen; het wordt opnieuw ontvangen zodra het niet "
+                "meer verandert",
+            )
+        return _name(tmp, target)
+    except BaseException:
+        remove_entry(tmp)
+        raise
+
+
+class Changed(OSError):
+    """The claimed file was written to between being read and being archived (a program that still
+    had it open): the group is undone and the file tried again (the runner backs off on OSError)."""
+
+
+def _clone(src: int, dst: int) -> bool:
+    """A copy-on-write clone of `src` into the empty `dst` (btrfs, XFS, bcachefs, ...); False where
+    the file system or the platform offers none (then nothing was written)."""
+    if fcntl is None:
+        return False
+    try:
+        fcntl.ioctl(dst, FICLONE, src)
+    except OSError as exc:  # EOPNOTSUPP, EXDEV (another volume), EINVAL, ENOTTY, ...: copy instead
+        log.debug("Geen kopie-bij-schrijven mogelijk (%s); gewoon kopiëren.", exc)
+        return False
+    return True
+
+
+def set_aside(entry: Path, *, expected: str) -> Path:
+    """Move an archive entry whose bytes are not the ones its name promises out of the way, under a
+    hidden name beside it (`.<naam>.beschadigd-<tijd>`: a rebuild skips hidden names), and say so
+    loudly. It is evidence (of tampering, or of a power cut while it was written): never deleted."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    aside = entry.with_name(f".{entry.name}.beschadigd-{stamp}")
+    n = 2
+    while aside.exists():
+        aside = entry.with_name(f".{entry.name}.beschadigd-{stamp}-{n}")
+        n += 1
+    entry.rename(aside)
+    log.error(
+        "Het archief bevatte %s met andere inhoud dan bij ontvangst (SHA-256 had %s… moeten zijn): "
+        "apart gezet als %s en vervangen door het ontvangen origineel. Oorzaak: iemand heeft het archief "
+        "veranderd, of de stroom viel uit terwijl het werd opgeslagen; bekijk het apart gezette bestand.",
+        entry,
+        expected[:12],
+        aside.name,
+    )
+    return aside
+
+
+def remove_entry(path: Path) -> bool:
+    """Delete a file that may be read-only (an archive entry); True when it was there. On POSIX
+    deleting needs only write access to the folder; Windows refuses a file with the read-only
+    attribute, so that is cleared first."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except PermissionError:
+        if os.name == "posix" or not path.exists():
+            raise
+        path.chmod(stat.S_IREAD | stat.S_IWRITE)
+        path.unlink()
+    return True
 
 
 CLAIM_RE = re.compile(r"^[0-9a-f]+-\d+ ")

@@ -7,7 +7,9 @@ For a registration of an earlier school year (by the date of the event, else whe
 - the original file is removed from the archive, and a rejected file (with its annotated copy and
   explanation) from the rejected folder; the file's name in the store becomes "(verwijderd)".
 Files that were not stored as a registration (rejected files, survey exports) count by when they
-arrived. Survey aggregates hold no personal details and stay. Every purge is an event in the Logboek.
+arrived. Every original the purge would remove is first checked against the SHA-256 it was stored with:
+one that was changed or lost stops the purge before anything changes (`ArchiveDamaged`, exit code 7),
+and is written to the Logboek. Survey aggregates hold no personal details and stay. Every purge is an event in the Logboek.
 A dry run (`--proef`) says what would go and changes nothing.
 """
 
@@ -15,15 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from automation.config import Settings
+from automation.config import Paths, Settings
+from automation.errors import ArchiveDamaged, explain_os_error
 from automation.forms import FORMS, Kind
-from automation.intake import journal
+from automation.intake import files, journal
 from automation.schoolyear import start_year
 from automation.store import PURGED, Store, now_text
 
@@ -87,19 +91,12 @@ def purge(
     old_records = {rec.regnr: rec for rec in store.records_before(limit, unless_marked=MARK)}
     old_subs = store.submissions_before(limit, removed=REMOVED)
     old_ids = {row["id"] for row in old_subs}
-    kept_paths = {path for sub_id, path in store.archive_paths().items() if sub_id not in old_ids}
-    files: list[Path] = []
-    for sub in old_subs:
-        archived = Path(sub["archive_path"])
-        keep = sub["archive_path"] == REMOVED or sub["archive_path"] in kept_paths
-        if not keep and archived.is_file() and archived not in files:
-            files.append(archived)
-            report.archive_files += 1
-            report.archive_bytes += archived.stat().st_size
-        for path in _handed_back(Path(sub["rejected_path"] or "")):
-            if path.is_file() and path not in files:
-                files.append(path)
-                report.handed_back += 1
+    originals, handed = _files_of(settings.paths, store, old_subs, old_ids=old_ids)
+    report.handed_back = len(handed)
+    _verify(originals, store, at=now_text(now().replace(microsecond=0)), run_id=run_id)
+    for archived in originals:
+        report.archive_files += 1
+        report.archive_bytes += archived.stat().st_size
     for rec in old_records.values():
         report.records[rec.form_id] += 1
     report.submissions = len(old_subs)
@@ -140,13 +137,65 @@ def purge(
     for regnr in old_records:  # confirmations carry the original file name
         for receipt in settings.paths.receipts.glob(f"*/{regnr} - *.txt"):
             receipt.unlink(missing_ok=True)
-    for path in files:
+    for path in [*originals, *handed]:
         try:
-            path.unlink()
+            files.remove_entry(path)  # an archive entry is read-only
         except OSError as exc:
-            log.error("Kon %s niet verwijderen (%s); de volgende purge probeert het opnieuw.", path, exc)
+            log.error("Kon %s niet verwijderen (%s); verwijder het met de hand.", path, explain_os_error(exc))
     log.warning(summary(report))
     return report
+
+
+def _files_of(
+    paths: Paths, store: Store, old_subs: list[sqlite3.Row], *, old_ids: set[int]
+) -> tuple[dict[Path, sqlite3.Row], list[Path]]:
+    """The archive entries these submissions alone use (each with the first submission whose bytes it
+    holds), and the files handed back for them that are still in the rejected folder."""
+    kept = {paths.resolve(text) for sub_id, text in store.archive_paths().items() if sub_id not in old_ids and text}
+    originals: dict[Path, sqlite3.Row] = {}
+    handed: list[Path] = []
+    for sub in old_subs:
+        text = sub["archive_path"]
+        if text and text != REMOVED and paths.resolve(text) not in kept:
+            originals.setdefault(paths.resolve(text), sub)
+        rejected = sub["rejected_path"]
+        for path in _handed_back(paths.resolve(rejected)) if rejected else []:
+            if path.is_file() and path not in handed:
+                handed.append(path)
+    return originals, handed
+
+
+def _verify(originals: dict[Path, sqlite3.Row], store: Store, *, at: str, run_id: int | None) -> None:
+    """Every original the purge decides about must still have the SHA-256 it was stored with (or be
+    an empty file's). One that was changed, replaced or lost is never passed over: each is written to
+    the Logboek, and the purge stops with `ArchiveDamaged` (exit code 7) before it changes anything."""
+    damaged: list[ArchiveDamaged] = []
+    for path, sub in originals.items():
+        try:
+            files.read_verified(path, sub["sha256"], max_bytes=0)  # hashed in a stream, not held
+        except ArchiveDamaged as exc:
+            damaged.append(exc)
+            log.info("%s", exc.message)  # the file log; the console gets the one line that stops the purge
+            with store.transaction():
+                store.add_event(
+                    at=at,
+                    kind="archief-beschadigd",
+                    name=sub["original_name"],
+                    message=exc.message,
+                    sha256=sub["sha256"],
+                    run_id=run_id,
+                )
+    if damaged:
+        first = damaged[0]
+        raise ArchiveDamaged(
+            f"Opschonen gestopt: {_count(len(damaged), 'origineel', 'originelen')} in het archief "
+            f"{'is' if len(damaged) == 1 else 'zijn'} veranderd of weg sinds ontvangst (eerste: {first.path}); er is "
+            "niets verwijderd. Zet de originelen terug uit een reservekopie en schoon daarna opnieuw op; de "
+            "Logboek-tab noemt ze allemaal.",
+            path=first.path,
+            expected=first.expected,
+            found=first.found,
+        )
 
 
 def _skeletons(store: Store, ids: set[int]) -> dict[int, dict[str, Any]]:
