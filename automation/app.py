@@ -25,13 +25,22 @@ from automation.documents import pdf as doc_pdf
 from automation.documents.catalog import DOCUMENTS
 from automation.documents.refresh import PlanRefresher
 from automation.documents.sample import sample_context
-from automation.errors import ConfirmationNeeded, FolderError, OptionProblem, StoreError, SurveyRejected
+from automation.errors import (
+    ConfirmationNeeded,
+    FolderError,
+    OptionProblem,
+    StoreError,
+    SurveyRejected,
+    VeiligheidError,
+)
 from automation.excel.build_form import build_all
 from automation.excel.master import write_board_master
 from automation.excel.publish import MasterPublisher
 from automation.forms import FORMS, event_forms
 from automation.forms.choices import DEFAULT_CHOICES
+from automation.intake import leftovers
 from automation.intake.files import candidates
+from automation.intake.journal import refuse_lost_archive
 from automation.intake.pipeline import Counts
 from automation.intake.purge import PurgeReport
 from automation.intake.purge import purge as purge_store
@@ -59,7 +68,13 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
     """How the master is written: the board's facts of that moment, rendered (excel.master)."""
 
     def write(moment: dt.datetime) -> Path:
-        return write_board_master(store, settings, generated=moment, plans=doc_generate.plan_dates(settings))
+        return write_board_master(
+            store,
+            settings,
+            generated=moment,
+            plans=doc_generate.plan_dates(settings),
+            unhandled=leftovers.tell(settings, now=moment),  # the list of this moment, also when it changed alone
+        )
 
     return write
 
@@ -137,29 +152,68 @@ def write_forms(settings: Settings | None, out: Path) -> list[Path]:
 RECENT = 10  # the latest changes that `status` shows
 
 
-def status(settings: Settings) -> dict[str, Any]:
+def status(settings: Settings, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Everything `status` can say, also when something is wrong: each problem (a missing inbox or
+    archive, a lost or damaged database) is listed in `problems` as code and Dutch message, most
+    serious first (the database, then the archive, then the inbox), and the rest is still reported."""
+    moment = now or dt.datetime.now()
     paths = settings.paths
     report: dict[str, Any] = {"paths": paths.as_dict(), "inbox_waiting": 0, "counts": {}, "last_run": None}
+    problems: list[VeiligheidError] = []
     report["inbox_exists"] = paths.inbox.is_dir()
+    if not report["inbox_exists"]:
+        problems.append(
+            FolderError(f"De inbox {paths.inbox} bestaat niet of is geen map. Is de netwerkschijf verbonden?")
+        )
     report["inbox_waiting"] = sum(1 for _ in candidates(paths.inbox))
-    refuse_lost_database(settings)
-    if paths.database.exists():
-        store = Store.open(paths.database, create=False)
+    report["onbehandeld"] = [item.as_dict() for item in leftovers.tell(settings, now=moment)]
+    report["onbehandeld_na_minuten"] = settings.board.intake.onbehandeld_melden_na_minuten
+    for check in (refuse_lost_database, lambda s: refuse_lost_archive(s.paths)):
         try:
-            report["counts"] = store.outcome_counts()
-            report["last_run"] = store.last_run()
-            report["records"] = {form_id: store.count_records(form_id) for form_id in FORMS}
-            report["recent"] = [
-                {k: entry[k] for k in ("at", "name", "outcome", "regnr", "command", "sha256", "reasons")}
-                for entry in itertools.islice(store.iter_log(), RECENT)
-            ]
-            today = dt.date.today()
-            year = schoolyear(today)
-            facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=year, today=today)
-            report["schools"] = school_figures(facts)
-        finally:
-            store.close()
+            check(settings)
+        except (StoreError, FolderError) as exc:
+            problems.append(exc)
+        except sqlite3.DatabaseError as exc:
+            problems.append(damaged_database(exc))
+    if paths.database.exists():
+        try:
+            _store_figures(settings, report, today=moment.date())
+        except StoreError as exc:
+            problems.append(exc)
+        except sqlite3.DatabaseError as exc:
+            problems.append(damaged_database(exc))
+    problems.sort(key=lambda p: SEVERITY.index(p.exit_code) if p.exit_code in SEVERITY else len(SEVERITY))
+    report["problems"] = [{"code": p.exit_code, "message": p.message} for p in problems]
     return report
+
+
+SEVERITY = (StoreError.exit_code, FolderError.exit_code)  # the order `status` lists problems in
+
+
+def damaged_database(exc: sqlite3.DatabaseError) -> StoreError:
+    """SQLite's own error about a damaged database, as the product says it."""
+    return StoreError(
+        f"De database is beschadigd ({exc}). Zet een reservekopie terug, of herbouw hem uit het archief met "
+        "'veiligheid rebuild'."
+    )
+
+
+def _store_figures(settings: Settings, report: dict[str, Any], *, today: dt.date) -> None:
+    """What the database says, piece by piece into `report` (what was read before a failure stays)."""
+    store = Store.open(settings.paths.database, create=False)
+    try:
+        report["counts"] = store.outcome_counts()
+        report["last_run"] = store.last_run()
+        report["records"] = {form_id: store.count_records(form_id) for form_id in FORMS}
+        report["recent"] = [
+            {k: entry[k] for k in ("at", "name", "outcome", "regnr", "command", "sha256", "reasons")}
+            for entry in itertools.islice(store.iter_log(), RECENT)
+        ]
+        year = schoolyear(today)
+        facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=year, today=today)
+        report["schools"] = school_figures(facts)
+    finally:
+        store.close()
 
 
 def school_figures(facts: BoardFacts) -> dict[str, Any]:

@@ -16,9 +16,7 @@ from automation import __version__, app
 from automation.config import Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
 from automation.errors import (
-    FolderError,
     ProfileError,
-    StoreError,
     SurveyRejected,
     TemplateProblem,
     UsageProblem,
@@ -117,11 +115,7 @@ class Group(DutchHelp, click.Group):
         except click.UsageError as exc:
             raise dutch_usage(exc) from exc
         except sqlite3.DatabaseError as exc:  # damaged inside, found while reading it
-            problem = StoreError(
-                f"De database is beschadigd ({exc}). Zet een reservekopie terug, of herbouw hem uit het archief met "
-                "'veiligheid rebuild'."
-            )
-            self._refuse(ctx, problem)
+            self._refuse(ctx, app.damaged_database(exc))
         except VeiligheidError as exc:
             self._refuse(ctx, exc)
 
@@ -236,21 +230,26 @@ def watch(obj: Context, poll: float | None) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Als JSON.")
-@click.pass_obj
-def status(obj: Context, as_json: bool) -> None:
-    """Toon de mappen, de tellingen per formulier en uitkomst, en de laatste verwerking."""
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Toon de mappen, de tellingen per formulier en uitkomst, en de laatste verwerking.
+
+    Ook als er iets mis is (geen inbox, geen database) toont status alles wat het kan en stopt dan met
+    de code van het ernstigste probleem."""
+    obj: Context = ctx.obj
     obj.json = as_json
     report = app.status(obj.settings())
     if as_json:
         paths = report["paths"]
         click.echo(json.dumps(report | {k: paths[k] for k in ("inbox", "outbox", "archive", "database", "master")}))
-        return
-    for line in status_lines(report):
-        click.echo(line)
-    if not report["inbox_exists"]:
-        raise FolderError(
-            f"De inbox {report['paths']['inbox']} bestaat niet of is geen map. Is de netwerkschijf verbonden?"
-        )
+    else:
+        for line in status_lines(report):
+            click.echo(line)
+    problems = report["problems"]
+    for problem in problems:
+        click.echo(f"Fout: {problem['message']}", err=True)
+    if problems:
+        ctx.exit(problems[0]["code"])
 
 
 class ProgressDisplay:
@@ -318,9 +317,25 @@ def school_lines(figures: dict[str, Any]) -> list[str]:
     return lines
 
 
+def unhandled_lines(items: list[dict[str, Any]], *, minutes: float | None) -> list[str]:
+    """What stays in the inbox without being taken (intake.leftovers), each with why."""
+    if not items:
+        return []
+    lines = [
+        "",
+        f"Niet verwerkt in de inbox (langer dan {minutes:g} minuten; de afzender ziet een melding in afgewezen/):",
+    ]
+    for item in items:
+        since = datetime.fromisoformat(item["sinds"]).strftime("%d-%m-%Y %H:%M")
+        school = f", {item['school']}" if item["school"] else ""
+        lines.append(f"  {item['naam']} (sinds {since}{school}): {item['reden']}")
+    return lines
+
+
 def status_lines(report: dict[str, Any]) -> list[str]:
     lines = [f"{PATH_LABELS.get(key, key):18} {value}" for key, value in report["paths"].items()]
     lines.append(f"{'Wacht in de inbox':18} {report['inbox_waiting']}")
+    lines += unhandled_lines(report.get("onbehandeld") or [], minutes=report.get("onbehandeld_na_minuten"))
     records = report.get("records") or {}
     if records:
         lines.append("")

@@ -58,6 +58,9 @@ class Intake(_Strict):
     max_bestandsgrootte_mb: Annotated[float, Field(gt=0, le=1024)] = 25.0
     fsync: bool = True
     bevestigingen: bool = True
+    # an entry the intake does not take (lock file, hidden, temporary, link, folder) or a file that keeps
+    # waiting gets a word (status, Overzicht, a note in afgewezen/) once it stayed this long
+    onbehandeld_melden_na_minuten: Annotated[float, Field(ge=0, le=525600)] = 60.0
 
 
 class Overzicht(_Strict):

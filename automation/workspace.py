@@ -63,6 +63,10 @@ herscan_seconden = 60         # de watcher kijkt zo vaak de hele inbox na (ook z
 max_bestandsgrootte_mb = 25   # grotere bestanden zijn geen formulier
 fsync = true                  # schrijf veilig naar schijf (elk bestand direct vastgelegd)
 bevestigingen = true          # een bevestiging met registratienummer in outbox/bevestigingen/
+# Wat langer dan dit aantal minuten onverwerkt in de inbox staat (een vergrendelbestand ~$…, een verborgen
+# of tijdelijk bestand, een snelkoppeling, een map, of een bestand dat open blijft staan), wordt gemeld:
+# in 'veiligheid status', op het Overzicht en in "Niet verwerkt in de inbox.txt" in outbox/afgewezen/.
+onbehandeld_melden_na_minuten = 60
 
 [overzicht]
 open_dagen = 14               # een melding die langer 'open' staat, is een open actie

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from xlsxwriter.workbook import Workbook
 
 from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings
-from automation.excel.overview_sheet import write_overview, write_progress
+from automation.excel.overview_sheet import Unhandled, write_overview, write_progress
 from automation.excel.read_master import NOTE, STATUS
 from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
 from automation.excel.tables import Column, Formats, kind_of, start_table, table_name, write_value
@@ -162,17 +162,25 @@ def _write_log(wb: Workbook, store: Store, fmt: Formats) -> None:
 
 
 def write_board_master(
-    store: Store, settings: Settings, *, generated: dt.datetime, plans: Mapping[str, dt.datetime] | None = None
+    store: Store,
+    settings: Settings,
+    *,
+    generated: dt.datetime,
+    plans: Mapping[str, dt.datetime] | None = None,
+    unhandled: Sequence[Unhandled] = (),
 ) -> Path:
-    """The board's facts for today, written as the master beside `settings.paths.master` (a temporary file)."""
+    """The board's facts for today, written as the master beside `settings.paths.master` (a temporary
+    file); `unhandled`: what stays in the inbox without being taken (the Overzicht lists it)."""
     day = generated.date()
     facts = board_facts(
         store, settings.board, choices=settings.choices, schooljaar=schoolyear(day), today=day, plans=plans
     )
-    return render_master(facts, store, settings.paths.master, generated=generated)
+    return render_master(facts, store, settings.paths.master, generated=generated, unhandled=unhandled)
 
 
-def render_master(facts: BoardFacts, store: Store, target: Path, *, generated: dt.datetime) -> Path:
+def render_master(
+    facts: BoardFacts, store: Store, target: Path, *, generated: dt.datetime, unhandled: Sequence[Unhandled] = ()
+) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish). The
     summary sheets render `facts`; the registers and the Logboek stream the store's rows."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -184,7 +192,7 @@ def render_master(facts: BoardFacts, store: Store, target: Path, *, generated: d
     by_regnr: dict[str, list[str]] = {}
     for action in facts.actions:
         by_regnr.setdefault(action.regnr, []).append(action.text)
-    write_overview(wb, facts, generated=generated)
+    write_overview(wb, facts, generated=generated, unhandled=unhandled)
     for form_id in facts.registers:
         _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()})
     write_surveys(wb, facts.surveys, schools=schools, year=facts.schooljaar, fmt=fmt)

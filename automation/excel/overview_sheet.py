@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
@@ -42,7 +42,22 @@ def _formats(wb: Workbook) -> dict[str, Any]:
     }
 
 
-def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -> Worksheet:
+class Unhandled(Protocol):
+    """An entry left in the inbox that the product does not take (intake.leftovers.Leftover)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def since(self) -> dt.datetime: ...
+    @property
+    def school(self) -> str | None: ...
+    @property
+    def reason(self) -> str: ...
+
+
+def write_overview(
+    wb: Workbook, facts: BoardFacts, *, generated: dt.datetime, unhandled: Sequence[Unhandled] = ()
+) -> Worksheet:
     ws = wb.add_worksheet("Overzicht")
     chart_ws = wb.add_worksheet("Grafiekdata")
     f = _formats(wb)
@@ -165,6 +180,8 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
             end, 0, f"… en nog {len(actions) - len(shown)}: filter in de registers op de kolom 'Open actie'.", f["sub"]
         )
         end += 1
+    if unhandled:
+        end = _write_unhandled(ws, f, unhandled, schools=schools, at=end + 1)
 
     _charts(wb, ws, chart_ws, facts, anchor_row=end + 2)
     ws.set_landscape()
@@ -174,6 +191,32 @@ def write_overview(wb: Workbook, facts: BoardFacts, *, generated: dt.datetime) -
     ws.set_footer("&RPagina &P van &N")
     ws.activate()
     return ws
+
+
+UNHANDLED_TITLE = "Niet verwerkt in de inbox"
+
+
+def _write_unhandled(
+    ws: Worksheet, f: Mapping[str, Any], unhandled: Sequence[Unhandled], *, schools: Mapping[str, str], at: int
+) -> int:
+    """What has stayed in the inbox without being taken, and why; returns the first row below it."""
+    ws.write_string(at, 0, f"{UNHANDLED_TITLE} ({len(unhandled)})", f["section"])
+    for col, title in enumerate(("BRIN", "School", "Bestand", "Sinds", "Waarom niet")):
+        ws.write_string(at + 1, col, title, f["head_line"])
+    for col in range(5, 11):
+        ws.write_blank(at + 1, col, None, f["head_line"])
+    shown = list(unhandled)[:MAX_LISTED]
+    for i, item in enumerate(shown, start=at + 2):
+        ws.write_string(i, 0, item.school or "", f["cell"])
+        ws.write_string(i, 1, schools.get(item.school, "") if item.school else "", f["cell"])
+        ws.write_string(i, 2, item.name, f["cell"])
+        ws.write_datetime(i, 3, item.since, f["when"])
+        ws.write_string(i, 4, item.reason)  # runs on over the empty cells to its right
+    end = at + 2 + len(shown)
+    if len(unhandled) > len(shown):
+        ws.write_string(end, 0, f"… en nog {len(unhandled) - len(shown)}: zie 'veiligheid status'.", f["sub"])
+        end += 1
+    return end
 
 
 NO_DATA = "geen gegevens"

@@ -1,0 +1,327 @@
+"""What stays in the inbox that the product does not take, since when, and why — and a word about it.
+
+The intake leaves some entries alone on purpose (`files.is_ignored`, `files.candidates`): Office lock
+files, hidden files, temporary downloads, symbolic links, folders. A file it would take can also keep
+waiting: still being written, or locked by the program that has it open. Nobody would ever hear why.
+`tell` looks at the inbox, remembers when each such entry was **first seen** by the product, and once
+one has stayed longer than `[intake] onbehandeld_melden_na_minuten` it is reported: returned (for
+`status` and the Overzicht) and written in a short Dutch note, `Niet verwerkt in de inbox.txt`, in
+the school's rejected folder (`outbox/afgewezen/<BRIN> <school>/`) where the name ties it to a school,
+else in `outbox/afgewezen/school onbekend/`. The leftovers themselves are never touched.
+
+Age is the time since the product first saw the entry, kept in `.veiligheid/onbehandeld.json`; a
+file's mtime is not used (a copy keeps its source's mtime, a download sets whatever the server said).
+So an entry that was already there before the first look counts from that first look. The list that
+was last reported is kept in `.veiligheid/onbehandeld-gemeld.json`, rewritten only when it changes:
+the master depends on that file, so a changed list also refreshes the Overzicht.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from automation.config import STAGING_NAME, Settings
+from automation.errors import explain_os_error
+from automation.excel.read_form import read_form
+from automation.filenames import school_folder_name
+from automation.intake.files import IGNORED_NAMES, TEMP_SUFFIXES, is_ignored, readable_name, write_durably
+
+log = logging.getLogger(__name__)
+
+SEEN_NAME = "onbehandeld.json"  # in the state folder: when each entry was first seen
+REPORTED_NAME = "onbehandeld-gemeld.json"  # the list last reported (the master depends on it)
+NOTE_NAME = "Niet verwerkt in de inbox.txt"
+UNKNOWN_SCHOOL = "school onbekend"
+
+
+class Kind(StrEnum):
+    """Why an entry in the inbox is not taken: a stable code (`status --json`) with one Dutch phrase."""
+
+    LOCK = "vergrendelbestand"
+    HIDDEN = "verborgen"
+    TEMPORARY = "tijdelijk"
+    LINK = "koppeling"
+    FOLDER = "map"
+    SPECIAL = "geen-bestand"
+    WAITING = "wacht"
+
+
+REASONS: Mapping[Kind, str] = {
+    Kind.LOCK: "vergrendelbestand van Office: de werkmap is (of was) geopend in Excel of LibreOffice; sluit de "
+    "werkmap, blijft dit bestand daarna staan, dan mag het weg",
+    Kind.HIDDEN: "verborgen bestand (de naam begint met een punt): wordt niet verwerkt; geef het een gewone naam",
+    Kind.TEMPORARY: "tijdelijk bestand of onvoltooide download: wordt niet verwerkt; sla het formulier op als "
+    ".xlsx (zonder ~ aan het begin) en zet het opnieuw in de inbox",
+    Kind.LINK: "snelkoppeling (symbolische koppeling): wordt niet gevolgd; zet het bestand zelf in de inbox",
+    Kind.FOLDER: "map: mappen worden niet verwerkt; zet de bestanden zelf in de inbox, niet in een map",
+    Kind.SPECIAL: "geen gewoon bestand: wordt niet verwerkt",
+    Kind.WAITING: "wacht al lang: het wordt nog geschreven of is geopend (vergrendeld) in een ander programma; "
+    "sluit het bestand",
+}
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """One entry in the inbox that the product does not take."""
+
+    name: str  # as it stands in the inbox
+    kind: Kind
+    since: dt.datetime  # first seen by the product (not the file's mtime)
+    school: str | None  # the BRIN it can be tied to, if any
+    school_name: str = ""
+
+    @property
+    def reason(self) -> str:
+        return REASONS[self.kind]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "naam": self.name,
+            "soort": str(self.kind),
+            "reden": self.reason,
+            "sinds": self.since.isoformat(timespec="seconds"),
+            "school": self.school,
+        }
+
+
+def tell(settings: Settings, *, now: dt.datetime | None = None) -> list[Leftover]:
+    """Look at the inbox, note what is new, and report what has stayed longer than the configured
+    time: returned, oldest first, and written as a note per school folder (rewritten when the list
+    changes, removed when a folder's list is empty). Never raises for a disk problem (logged): the
+    runner, `status` and the master writer call it and must go on."""
+    moment = (now or dt.datetime.now()).replace(microsecond=0)
+    entries = scan(settings.paths.inbox)
+    try:
+        seen = _update_seen(settings.paths.state / SEEN_NAME, entries, moment)
+    except OSError as exc:
+        log.warning("Kon niet vastleggen wat er onverwerkt in de inbox staat (%s).", explain_os_error(exc))
+        seen = {name: moment for name in entries}
+    after = dt.timedelta(minutes=settings.board.intake.onbehandeld_melden_na_minuten)
+    due = [
+        _leftover(name, kind, seen[name], settings, inbox_names=list(entries))
+        for name, kind in entries.items()
+        if moment - seen[name] >= after
+    ]
+    due.sort(key=lambda item: (item.since, item.name))
+    try:
+        _remember_reported(settings.paths.state / REPORTED_NAME, due)
+        write_notes(settings, due)
+    except OSError as exc:
+        log.warning("Kon de melding over onverwerkte bestanden in de inbox niet schrijven (%s).", explain_os_error(exc))
+    return due
+
+
+def reported_record(settings: Settings) -> Path:
+    """The file that changes when the reported list changes (for the master's `depends_on`)."""
+    return settings.paths.state / REPORTED_NAME
+
+
+def scan(inbox: Path) -> dict[str, Kind]:
+    """What in the inbox the product does not take (now), by name. The staging folder and the
+    system's own clutter (Thumbs.db, desktop.ini, .DS_Store: nobody dropped those) are left out;
+    a file the intake would take counts as `WAITING` (it is reported only if it stays)."""
+    try:
+        with os.scandir(inbox) as listing:
+            entries = list(listing)
+    except OSError:  # no inbox (status says so), or a share that is briefly gone
+        return {}
+    found: dict[str, Kind] = {}
+    for entry in entries:
+        if entry.name == STAGING_NAME or entry.name.lower() in IGNORED_NAMES:
+            continue
+        kind = classify(entry)
+        if kind is not None:
+            found[readable_name(entry.name)] = kind
+    return found
+
+
+def classify(entry: os.DirEntry[str]) -> Kind | None:
+    """The kind of an inbox entry (None: gone meanwhile)."""
+    try:
+        if entry.is_symlink():
+            return Kind.LINK
+        if entry.is_dir(follow_symlinks=False):
+            return Kind.FOLDER
+        regular = entry.is_file(follow_symlinks=False)
+    except OSError:
+        return None
+    name = entry.name
+    if is_ignored(name):
+        return kind_of_name(name)
+    return Kind.WAITING if regular else Kind.SPECIAL
+
+
+def kind_of_name(name: str) -> Kind:
+    """Why `files.is_ignored` leaves this name alone."""
+    if name.startswith("~$") or name.startswith(".~lock."):
+        return Kind.LOCK
+    if name.lower().endswith(TEMP_SUFFIXES) or name.startswith("~"):
+        return Kind.TEMPORARY
+    return Kind.HIDDEN
+
+
+def locked_workbook(name: str) -> str | None:
+    """The workbook an Office lock file stands for: '~$melding.xlsx' -> 'melding.xlsx' (Word may drop
+    the first two characters of a long name: matched by its end), '.~lock.melding.xlsx#' -> 'melding.xlsx'."""
+    if name.startswith("~$"):
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return name[len(".~lock.") : -1]
+    return None
+
+
+def school_of(
+    name: str, schools: Mapping[str, str], *, inbox_names: Iterable[str] = (), inbox: Path | None = None
+) -> str | None:
+    """The school a name can be tied to: it holds the school's BRIN (as a word) or its name; a lock
+    file also through the workbook it locks, while that is in the inbox: by the workbook's name, or
+    (with `inbox`) by the school filled in on it. None when no school or more than one matches."""
+    texts = [name]
+    workbook = locked_workbook(name)
+    locked = [other for other in inbox_names if other != name and other.endswith(workbook)] if workbook else []
+    texts += locked
+    if inbox is not None:
+        texts += [school for other in locked if (school := school_on_form(inbox / other))]
+    for text in texts:
+        found = _schools_in(text, schools)
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
+_FORM_SCHOOLS: dict[tuple[Path, int, int], str | None] = {}  # (path, size, mtime) -> school on the form
+
+
+def school_on_form(path: Path, *, max_bytes: int = 25 << 20) -> str | None:
+    """The school filled in on a form in the inbox (read, not taken; a workbook open in Excel can
+    be read). None when it is no form of ours or cannot be read. Remembered while the file is unchanged."""
+    try:
+        st = path.stat()
+        key = (path, st.st_size, st.st_mtime_ns)
+        if key not in _FORM_SCHOOLS:
+            if len(_FORM_SCHOOLS) > 256:
+                _FORM_SCHOOLS.clear()
+            value = None
+            if st.st_size <= max_bytes:
+                value = read_form(path.read_bytes(), max_uncompressed=max_bytes * 20).values.get("school")
+            _FORM_SCHOOLS[key] = None if value is None else str(value)
+    except Exception:  # not a form, damaged, locked, gone: it just cannot be tied this way
+        return None
+    return _FORM_SCHOOLS[key]
+
+
+SCHOOL_TYPE = re.compile(r"^[A-Z]{2,5}\s+(?=\S.{3,})")  # 'OBS ', 'CBS ', 'IKC ', 'RKBS ' before the name itself
+
+
+def _schools_in(text: str, schools: Mapping[str, str]) -> set[str]:
+    """The schools whose BRIN (as a word) or name (with or without 'OBS', 'CBS', ...) is in `text`."""
+    folded = text.casefold()
+    found = {brin for brin in schools if re.search(rf"(?<![0-9a-z]){re.escape(brin.casefold())}(?![0-9a-z])", folded)}
+    for brin, school in schools.items():
+        if SCHOOL_TYPE.sub("", school).casefold() in folded:
+            found.add(brin)
+    return found
+
+
+def _leftover(name: str, kind: Kind, since: dt.datetime, settings: Settings, *, inbox_names: list[str]) -> Leftover:
+    schools = settings.schools
+    brin = school_of(name, schools, inbox_names=inbox_names, inbox=settings.paths.inbox)
+    return Leftover(name, kind, since, brin, schools.get(brin, "") if brin else "")
+
+
+# --- the state: first seen, last reported -------------------------------------------------------
+
+
+def _update_seen(path: Path, entries: Mapping[str, Kind], moment: dt.datetime) -> dict[str, dt.datetime]:
+    """When each current entry was first seen; entries gone are forgotten (one that comes back
+    counts from its return). The file is rewritten only when an entry came or went."""
+    old = _read_json(path)
+    seen: dict[str, dt.datetime] = {}
+    for name in entries:
+        try:
+            seen[name] = min(dt.datetime.fromisoformat(str(old[name])), moment)
+        except (KeyError, ValueError, TypeError):
+            seen[name] = moment
+    stored = {name: when.isoformat(timespec="seconds") for name, when in seen.items()}
+    if stored != old:
+        _write_json(path, stored)
+    return seen
+
+
+def _remember_reported(path: Path, due: list[Leftover]) -> None:
+    listed = [item.as_dict() for item in due]
+    if _read_json(path) != {"onbehandeld": listed}:
+        _write_json(path, {"onbehandeld": listed})
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+    write_durably(path, text.encode("utf-8"), fsync=False)
+
+
+# --- the notes -----------------------------------------------------------------------------------
+
+
+def note_folder(settings: Settings, item: Leftover) -> Path:
+    rejected = settings.paths.rejected
+    return rejected / (school_folder_name(item.school, item.school_name) if item.school else UNKNOWN_SCHOOL)
+
+
+def note_text(settings: Settings, items: list[Leftover]) -> str:
+    """The note for one folder: what stays in the inbox, since when, and why (no time of writing,
+    so the note only changes when its list does)."""
+    one = len(items) == 1
+    lines = [
+        f"{'Dit bestand staat' if one else 'Deze bestanden staan'} in de inbox ({settings.inbox_for_staff}), maar "
+        f"{'wordt' if one else 'worden'} niet verwerkt. Het programma laat {'het' if one else 'ze'} daar staan en "
+        f"raakt {'het' if one else 'ze'} niet aan; haal weg of pas aan wat hieronder staat.",
+        "",
+    ]
+    for item in items:
+        lines.append(f'- "{item.name}" (sinds {item.since:%d-%m-%Y %H:%M}): {item.reason}.')
+    lines += ["", "Dit bericht verdwijnt vanzelf zodra er niets meer blijft staan."]
+    return "\r\n".join(lines) + "\r\n"  # Notepad on older Windows shows bare LF as one line
+
+
+def write_notes(settings: Settings, due: list[Leftover]) -> list[Path]:
+    """One note per folder with leftovers (written when its text changes); notes in folders that
+    have none any more are removed. Never inside the inbox (the intake would take it)."""
+    by_folder: dict[Path, list[Leftover]] = {}
+    for item in due:
+        by_folder.setdefault(note_folder(settings, item), []).append(item)
+    written = []
+    for folder, items in by_folder.items():
+        if settings.paths.inbox in (folder, *folder.parents):
+            log.warning("De map %s ligt in de inbox: daar komt geen melding (de inbox zou hem verwerken).", folder)
+            continue
+        note = folder / NOTE_NAME
+        text = note_text(settings, items)
+        try:
+            current = note.read_text(encoding="utf-8-sig")
+        except OSError:
+            current = None
+        if current is not None and current.replace("\r\n", "\n") == text.replace("\r\n", "\n"):
+            continue
+        write_durably(note, ("\ufeff" + text).encode("utf-8"), fsync=False)  # with a BOM: Notepad reads it as UTF-8
+        written.append(note)
+    for old in settings.paths.rejected.glob(f"*/{NOTE_NAME}"):
+        if old.parent not in by_folder:
+            old.unlink(missing_ok=True)
+    return written
