@@ -100,6 +100,8 @@ def tell(settings: Settings, *, now: dt.datetime | None = None) -> list[Leftover
     runner, `status` and the master writer call it and must go on."""
     moment = (now or dt.datetime.now()).replace(microsecond=0)
     entries = scan(settings.paths.inbox)
+    if entries is None:  # no inbox now (a share that is not connected): change nothing, say nothing
+        return []
     try:
         seen = _update_seen(settings.paths.state / SEEN_NAME, entries, moment)
     except OSError as exc:
@@ -125,15 +127,16 @@ def reported_record(settings: Settings) -> Path:
     return settings.paths.state / REPORTED_NAME
 
 
-def scan(inbox: Path) -> dict[str, Kind]:
-    """What in the inbox the product does not take (now), by name. The staging folder and the
-    system's own clutter (Thumbs.db, desktop.ini, .DS_Store: nobody dropped those) are left out;
-    a file the intake would take counts as `WAITING` (it is reported only if it stays)."""
+def scan(inbox: Path) -> dict[str, Kind] | None:
+    """What in the inbox the product does not take (now), by name; None when the inbox cannot be
+    read. The staging folder and the system's own clutter (Thumbs.db, desktop.ini, .DS_Store: nobody
+    dropped those) are left out; a file the intake would take counts as `WAITING` (it is reported
+    only if it stays)."""
     try:
         with os.scandir(inbox) as listing:
             entries = list(listing)
     except OSError:  # no inbox (status says so), or a share that is briefly gone
-        return {}
+        return None
     found: dict[str, Kind] = {}
     for entry in entries:
         if entry.name == STAGING_NAME or entry.name.lower() in IGNORED_NAMES:
