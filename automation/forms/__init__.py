@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from automation.forms import agressie, incident, ongeval, peiling, school
 from automation.forms.choices import DEFAULT_CHOICES
-from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Register, ReportDuty, Section
+from automation.forms.model import (
+    Condition,
+    Confidential,
+    Field,
+    FollowUp,
+    FormDef,
+    Kind,
+    Register,
+    ReportDuty,
+    Section,
+)
 
 FORMS: dict[str, FormDef] = {}
 
@@ -45,6 +55,7 @@ def event_forms() -> tuple[str, ...]:
 __all__ = [
     "FORMS",
     "Condition",
+    "Confidential",
     "Field",
     "FollowUp",
     "FormDef",

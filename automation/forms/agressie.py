@@ -18,6 +18,7 @@ from automation.forms.common import (
 )
 from automation.forms.model import (
     Condition,
+    Confidential,
     Field,
     FollowUp,
     FormDef,
@@ -46,6 +47,9 @@ FORM = FormDef(
     ),
     followups=(FollowUp(after="datum", done="opvanggesprek_datum", days=3, action="Geen opvanggesprek binnen 72 uur"),),
     register="Agressie en geweld",
+    # Every report: aggression or violence against a staff member (perhaps by a colleague) is read by
+    # the board's office only, never by the school's staff.
+    confidential=(Confidential("agressie of geweld tegen personeel"),),
     duties=(
         ReportDuty(
             to="Nederlandse Arbeidsinspectie",

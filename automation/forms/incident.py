@@ -17,7 +17,17 @@ from automation.forms.common import (
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Register, ReportDuty, Section
+from automation.forms.model import (
+    Condition,
+    Confidential,
+    Field,
+    FollowUp,
+    FormDef,
+    Kind,
+    Register,
+    ReportDuty,
+    Section,
+)
 
 SGG = "seksueel grensoverschrijdend gedrag"
 # Everyone who works at the school, paid or not (DOMAIN.md §4.1): their sexual misconduct is the board's
@@ -58,6 +68,11 @@ FORM = FormDef(
     ),
     register="Incidenten",
     cross_rules=(_pupil_role,),
+    # Read by the board's office only, never by the school's staff (who may include the accused):
+    confidential=(
+        Confidential("seksueel grensoverschrijdend gedrag", (Condition("categorie", (SGG,)),)),
+        Confidential("iemand die op school werkt als (vermoedelijke) dader", (Condition("dader_rol", STAFF),)),
+    ),
     followups=(
         FollowUp(
             after="datum",

@@ -8,7 +8,7 @@ printable annexes. Adding a form is one module in `forms/` and one line in `form
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -117,6 +117,20 @@ class Pending:
         return all(c.holds(record) for c in self.when_all)
 
 
+@dataclass(frozen=True)
+class Confidential:
+    """When a report is for the board's office only: its rejection (explanation, annotated copy) and
+    its confirmation go to the office's own folder, and the school's folder gets a neutral notice
+    (issue 12, hole 7). Kept as data, like the reporting duties.
+
+    Applies when every condition may hold: a value that was read and is one of the condition's
+    values holds; a value that could not be read (empty, or not one of its list's choices) may be
+    anything, so the report goes to the office. No conditions: every report of the form."""
+
+    why: str  # for the office's log, in Dutch: "seksueel grensoverschrijdend gedrag"
+    when_all: tuple[Condition, ...] = ()
+
+
 CrossRule = Callable[[Mapping[str, Any], Callable[[str, str], None]], None]
 
 
@@ -159,6 +173,7 @@ class FormDef:
     choice_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the form's own dropdown lists: (name, choices)
     summary: tuple[str, ...] = ()  # what a confirmation names besides the date (default: the counted field)
     survey_results: bool = False  # a filled form is also a survey's results (the monitor reads them)
+    confidential: tuple[Confidential, ...] = ()  # reports only the board's office may read (see Confidential)
 
     @property
     def is_event(self) -> bool:
@@ -182,6 +197,24 @@ class FormDef:
     def pupil_keys(self) -> tuple[str, ...]:
         """The fields that hold a pupil's reference (stored as a pseudonym, never shown plainly)."""
         return tuple(f.key for f in self.fields if f.kind is Kind.PUPIL_REF)
+
+    def confidential_reason(
+        self, values: Mapping[str, Any], *, choices: Mapping[str, Sequence[str]] | None = None
+    ) -> str | None:
+        """Why a report with these values (as far as they could be read) is for the board's office
+        only, or None. `choices` (the board's lists) tell a value outside its list: not read."""
+        for rule in self.confidential:
+            if all(self._may_hold(c, values, choices or {}) for c in rule.when_all):
+                return rule.why
+        return None
+
+    def _may_hold(self, condition: Condition, values: Mapping[str, Any], choices: Mapping[str, Sequence[str]]) -> bool:
+        value = values.get(condition.key)
+        text = value.strip().casefold() if isinstance(value, str) else ""
+        if not text or text in {v.casefold() for v in condition.values}:
+            return True
+        listed = choices.get(self.field(condition.key).choices or "", ())
+        return bool(listed) and text not in {v.casefold() for v in listed}
 
     @property
     def fields(self) -> tuple[Field, ...]:
