@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import logging
+import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from automation.errors import NotReady, ProblemKind
-from automation.excel.read_form import RawForm, damaged
+from automation.excel.build_form import MARKER_FORM
+from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, RawForm, check_package, damaged
 from automation.forms import FORMS, FormDef
 from automation.intake.outcome import DuplicateKind, Kind, RejectKind
 from automation.store import Outcome, Store, dumps
@@ -68,6 +71,7 @@ class Decision:
     school: str | None = None
     survey: SurveyImport | None = None
     notes: list[Note] = field(default_factory=list)
+    confidential: str | None = None  # why only the board's office may read its rejection (FormDef.confidential)
 
     def remarks(self) -> list[Note]:
         """Everything said about the file besides a duplicate or a general rejection, in order."""
@@ -112,8 +116,51 @@ def content_key(form: FormDef, record: dict[str, Any]) -> str:
     return hashlib.sha256(f"{form.id}|{dumps(values)}".encode()).hexdigest()
 
 
-def decide(file: Dropped, recognisers: Sequence[Recogniser], *, store: Store) -> Decision:
-    """The decision for one file: a duplicate of accepted bytes, or the first recogniser's "mine"."""
+def decide(
+    file: Dropped,
+    recognisers: Sequence[Recogniser],
+    *,
+    store: Store,
+    choices: Mapping[str, Sequence[str]] | None = None,
+) -> Decision:
+    """The decision for one file: a duplicate of accepted bytes, or the first recogniser's "mine".
+    A rejection says whether only the board's office may read it (`confidential`, judged with the
+    board's choice lists)."""
+    decision = _decide(file, recognisers, store=store)
+    if decision.outcome is Outcome.REJECTED:
+        decision.confidential = confidential(decision, file.data, choices=choices)
+    return decision
+
+
+def confidential(decision: Decision, data: bytes, *, choices: Mapping[str, Sequence[str]] | None) -> str | None:
+    """Why a rejected file is for the board's office only (see `FormDef.confidential`), or None.
+
+    Judged on the values that could be read from it: a partly wrong form still has most of them. A
+    form whose kind is known (by its marker) but whose values could not be read at all (another
+    version, a changed layout, saved with macros) may hold anything; a file that is no form at all
+    is not confidential by its content."""
+    if decision.raw is not None:
+        return decision.raw.form.confidential_reason(decision.raw.values, choices=choices)
+    form = marked_form(data)
+    return form.confidential_reason({}, choices=choices) if form is not None else None
+
+
+MARKER_RE = re.compile(rb'<definedName\b[^>]*\bname="' + re.escape(MARKER_FORM.encode()) + rb'"[^>]*>([^<]*)<')
+
+
+def marked_form(data: bytes) -> FormDef | None:
+    """The board's form a workbook says it is (its hidden marker), whatever else is wrong with it."""
+    try:
+        package = check_package(data, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED)
+    except Exception:  # not a zip, damaged, too large, a panic in nothing: no form to tell
+        return None
+    match = MARKER_RE.search(package.workbook_xml or b"")
+    if match is None:
+        return None
+    return FORMS.get(html.unescape(match.group(1).decode("utf-8", "replace")).strip().strip('"'))
+
+
+def _decide(file: Dropped, recognisers: Sequence[Recogniser], *, store: Store) -> Decision:
     previous = store.accepted_with_bytes(file.sha)
     if previous is not None:
         return Decision(

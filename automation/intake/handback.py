@@ -1,8 +1,14 @@
 """What goes back to staff once a file is stored: the inbox file removed with a confirmation, or
 the original handed back in the rejected folder with its explanation (and an annotated copy).
 
-Every step is safe to repeat: after a crash, `finish_row` completes a stored submission from its
-row alone (the original then comes from the archive).
+Each school's staff read their own school's folder. A confidential report (sexual misconduct,
+aggression against staff, a staff member as perpetrator: `FormDef.confidential`) goes back to the
+office's own folder (`OFFICE_ONLY`) instead, and the school's folder gets only a neutral notice with
+the time it was handed in: no name, no pupil, no description.
+
+Every step is safe to repeat: after a crash, or when the outbox could not be written (read-only,
+full), `finish_row` completes a stored submission from its row alone, exactly as it would have been
+done at once (the original then comes from the archive, checked against its SHA-256).
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ import datetime as dt
 import glob
 import json
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from automation.config import Settings
 from automation.excel.annotate import annotate
@@ -24,8 +32,8 @@ from automation.forms import FORMS, FormDef, Kind
 from automation.intake import faults, files
 from automation.intake.decide import Decision
 from automation.intake.register import Registered, reasons
-from automation.intake.report import receipt_text, rejection_text
-from automation.store import Outcome, Store
+from automation.intake.report import notice_name, notice_text, receipt_text, rejection_text
+from automation.store import Outcome, Record, Store
 
 log = logging.getLogger(__name__)
 
@@ -44,36 +52,62 @@ class Stored:
     kept: Path
 
 
+OFFICE_ONLY = "kantoor (vertrouwelijk)"  # beside the schools' folders; only the board's office reads it
+
+
+class Judge(Protocol):
+    """How the intake decides about a file's bytes (`Intake.judge`): asked again when a rejected
+    file is handed back later, so the hand-back is the one it would have been at once."""
+
+    def __call__(self, data: bytes | None, *, sha: str, name: str, received: dt.datetime) -> Decision: ...
+
+
 class Handback:
-    def __init__(self, settings: Settings, store: Store, *, now: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        now: Callable[[], dt.datetime],
+        judge: Judge,
+        max_bytes: int,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.now = now
+        self.judge = judge
+        self.max_bytes = max_bytes
 
-    def folder(self, base: Path, school: str | None) -> Path:
-        """Per school, so each school's staff can be given only their own folder."""
+    def folder(self, base: Path, school: str | None, *, office_only: bool = False) -> Path:
+        """Per school, so each school's staff can be given only their own folder; a confidential
+        report's (see `FormDef.confidential`) in the office's own folder beside them."""
+        if office_only:
+            base = base / OFFICE_ONLY
         if school and school in self.settings.schools:
             return base / school_folder_name(school, self.settings.schools[school])
         return base / "school onbekend"
 
-    def rejected_target(self, name: str, school: str | None) -> Path:
+    def rejected_target(self, name: str, school: str | None, *, confidential: str | None = None) -> Path:
         """Where a rejected file will be handed back (chosen before it is stored)."""
-        return files.unique_target(self.folder(self.settings.paths.rejected, school), handback_name(name))
+        folder = self.folder(self.settings.paths.rejected, school, office_only=confidential is not None)
+        return files.unique_target(folder, handback_name(name))
 
     # --- after the commit ----------------------------------------------------------------------
     def finish(self, item: Stored) -> None:
-        """Remove the claimed file, or hand it back; tell the sender."""
+        """Remove the claimed file, or hand it back; tell the sender. An OSError (a read-only or
+        full outbox) leaves the submission unfinished for `finish_row`."""
         decision, sub, sub_id = item.decision, item.registered.submission, item.registered.id
         _log_outcome(item.name, decision, item.registered.regnr)
         if decision.outcome is Outcome.REJECTED:
+            assert sub.rejected_path is not None
             self.hand_back(
                 sub_id,
-                item.claimed,
+                claimed=item.claimed,
+                source=item.claimed,
                 original_name=item.name,
                 data=item.data,
                 sha256=item.sha,
-                target=Path(str(sub.rejected_path)),
-                archived=item.kept,
+                target=self.settings.paths.resolve(sub.rejected_path),
                 reasons=sub.reasons,
                 decision=decision,
                 received=item.received,
@@ -93,25 +127,35 @@ class Handback:
         self.store.mark_finished(sub_id)
 
     def finish_row(self, row: sqlite3.Row) -> None:
-        """Complete the last step for a stored submission after an interruption (idempotent)."""
-        claimed = Path(row["inbox_path"])
+        """Complete the last step for a stored submission after an interruption (idempotent), as it
+        would have been done at once: a rejected original is read back from the archive (its SHA-256
+        checked: `ArchiveDamaged` otherwise) and judged again, so its annotated copy is made too,
+        and the explanation gives the time it was received."""
+        paths = self.settings.paths
+        claimed = paths.resolve(row["inbox_path"]) if row["inbox_path"] else None
+        received = dt.datetime.fromisoformat(row["received_at"])
         log.info("Afmaken na onderbreking: %s (%s)", row["original_name"], row["outcome"])
         if row["outcome"] == Outcome.REJECTED:
+            archived = paths.resolve(row["archive_path"])
+            data = files.read_verified(archived, row["sha256"], max_bytes=self.max_bytes)
             self.hand_back(
                 row["id"],
-                claimed,
+                claimed=claimed,
+                source=archived,
                 original_name=row["original_name"],
-                data=None,
+                data=data,
                 sha256=row["sha256"],
-                target=Path(row["rejected_path"]),
-                archived=Path(row["archive_path"]),
+                target=paths.resolve(row["rejected_path"]),
                 reasons=row["reasons"],
+                decision=self._judged_again(row, data, received=received),
+                received=received,
             )
             return
-        claimed.unlink(missing_ok=True)
+        if claimed is not None:
+            claimed.unlink(missing_ok=True)
         self.receipt(
             original_name=row["original_name"],
-            received=dt.datetime.fromisoformat(row["received_at"]),
+            received=received,
             form_id=row["form_id"],
             regnr=row["regnr"],
             outcome=Outcome(row["outcome"]),
@@ -121,40 +165,50 @@ class Handback:
         )
         self.store.mark_finished(row["id"])
 
+    def _judged_again(self, row: sqlite3.Row, data: bytes | None, *, received: dt.datetime) -> Decision | None:
+        """The rejection decided again from the archived bytes, when it is the one that was stored;
+        None when it is not (the board's lists or profiles changed since): then the stored reasons
+        are explained, without an annotated copy."""
+        decision = self.judge(data, sha=row["sha256"], name=row["original_name"], received=received)
+        if decision.outcome is Outcome.REJECTED and reasons(decision) == row["reasons"]:
+            return decision
+        log.warning(
+            "%s wordt teruggegeven met de uitleg van bij ontvangst; opnieuw beoordeeld zou het anders uitvallen "
+            "(zijn keuzelijsten of profielen veranderd?).",
+            row["original_name"],
+        )
+        return None
+
     # --- rejected files go back ---------------------------------------------------------------
     def hand_back(
         self,
         sub_id: int,
-        claimed: Path,
         *,
+        claimed: Path | None,
+        source: Path,
         original_name: str,
         data: bytes | None,
         sha256: str,
         target: Path,
-        archived: Path,
         reasons: str,
-        decision: Decision | None = None,
-        received: dt.datetime | None = None,
+        decision: Decision | None,
+        received: dt.datetime,
     ) -> None:
-        """Hand the original back in the rejected folder with its explanation. Safe to repeat."""
+        """Hand the original back in the rejected folder with its explanation (and annotated copy);
+        a confidential one in the office's folder, with a neutral notice in the school's. Safe to
+        repeat. `data` are the original's bytes (None: too large to hold; copied from `source`)."""
         handed = _handed_back(target, sha256)
         if handed is None:
-            source = claimed if claimed.exists() else archived  # after a crash: the archive's copy
             handed = files.copy_no_overwrite(source, target, data)
         faults.point("handed_back")
-        claimed.unlink(missing_ok=True)
-        folder, stem = handed.parent, handed.stem
-        annotated_name = None
-        if decision is not None and decision.raw is not None and decision.problems and data is not None:
-            annotated = files.unique_target(folder, f"{stem} - met opmerkingen.xlsx")
-            warnings = decision.result.warnings if decision.result else []
-            if annotate(data, annotated, sheet=decision.raw.sheet, problems=decision.problems, warnings=warnings):
-                annotated_name = annotated.name
+        if claimed is not None:
+            claimed.unlink(missing_ok=True)
+        annotated_name = self._annotate(handed, data, decision)
         explanation = files.explanation_path(handed, original_name)
         if decision is not None or not explanation.exists():
             text = rejection_text(
                 original_name=original_name,
-                received=received or self.now(),
+                received=received,
                 form_title=decision.form.title if decision and decision.form else None,
                 problems=decision.problems if decision else [],
                 warnings=decision.result.warnings if decision and decision.result else [],
@@ -162,8 +216,37 @@ class Handback:
                 annotated_name=annotated_name,
                 inbox_hint=self.settings.inbox_for_staff,
             )
-            files.write_durably(explanation, text.replace("\n", "\r\n").encode("utf-8-sig"), fsync=False)
-        self.store.mark_finished(sub_id, rejected_path=str(handed))
+            files.write_durably(explanation, _for_notepad(text), fsync=False)
+        school_folder = self._school_folder_of_office_copy(handed)
+        if school_folder is not None:
+            notice = notice_text(received=received, outcome=Outcome.REJECTED)
+            files.write_new(school_folder / notice_name(received, Outcome.REJECTED), _for_notepad(notice))
+        self.store.mark_finished(sub_id, rejected_path=self.settings.paths.relative(handed))
+
+    def _annotate(self, handed: Path, data: bytes | None, decision: Decision | None) -> str | None:
+        """The annotated copy beside the handed-back original; its name, or None when there is none.
+
+        Made in the service's own folder first and then copied in, so a read-only or full outbox
+        raises (and the hand-back is finished later) instead of passing for an odd workbook."""
+        if decision is None or decision.raw is None or not decision.problems or data is None:
+            return None
+        scratch = self.settings.paths.state / f".met opmerkingen.{os.getpid()}.tmp.xlsx"
+        scratch.parent.mkdir(parents=True, exist_ok=True)
+        warnings = decision.result.warnings if decision.result else []
+        try:
+            if not annotate(data, scratch, sheet=decision.raw.sheet, problems=decision.problems, warnings=warnings):
+                return None
+            target = files.unique_target(handed.parent, f"{handed.stem} - met opmerkingen.xlsx")
+            return files.copy_no_overwrite(scratch, target, None).name
+        finally:
+            scratch.unlink(missing_ok=True)
+
+    def _school_folder_of_office_copy(self, handed: Path) -> Path | None:
+        """The school's own folder, when `handed` went to the office's folder instead."""
+        rejected = self.settings.paths.rejected
+        if handed.parent.parent == rejected / OFFICE_ONLY:
+            return rejected / handed.parent.name
+        return None
 
     # --- confirmations ------------------------------------------------------------------------
     def receipt(
@@ -178,13 +261,16 @@ class Handback:
         correction: bool,
         school: str | None,
     ) -> None:
+        """The confirmation with the registration number; a confidential report's goes to the office's
+        folder (it names the kind of report and its duties), with a neutral notice in the school's."""
         if not self.settings.board.intake.bevestigingen or regnr is None:
             return
         form = FORMS.get(form_id or "")
+        record = self.store.record(regnr) if form is not None else None
         surveys = self.store.surveys_of(regnr) if form and form.survey_results else []
         duplicate = outcome is Outcome.DUPLICATE
         text = receipt_text(
-            about=self._about(form, regnr) + self._survey_lines(surveys),
+            about=self._about(form, record) + self._survey_lines(surveys),
             export=any(s["source"].startswith("export") for s in surveys),
             original_name=original_name,
             received=received,
@@ -194,16 +280,22 @@ class Handback:
             notes=warnings,
             correction=correction and outcome is Outcome.ACCEPTED and not surveys,
         )
+        why = form.confidential_reason(record.data, choices=self.settings.choices) if form and record else None
         stem = Path(original_name).stem
-        folder = self.folder(self.settings.paths.receipts, school)
+        folder = self.folder(self.settings.paths.receipts, school, office_only=why is not None)
         if school is None and len({s["school"] for s in surveys}) > 1:
             folder = self.settings.paths.receipts / "meerdere scholen"  # an export for several schools
         name = f"{regnr} - {stem}{' (dubbel)' if duplicate else ''}.txt"
-        files.write_new(folder / safe_name(name), text.replace("\n", "\r\n").encode("utf-8-sig"))
+        files.write_new(folder / safe_name(name), _for_notepad(text))
+        if why is not None:
+            log.info("Bevestiging van %s alleen voor het bestuurskantoor (%s).", regnr, why)
+            notice = notice_text(received=received, outcome=outcome)
+            files.write_new(
+                self.folder(self.settings.paths.receipts, school) / notice_name(received, outcome), _for_notepad(notice)
+            )
 
-    def _about(self, form: FormDef | None, regnr: str) -> list[tuple[str, str]]:
+    def _about(self, form: FormDef | None, record: Record | None) -> list[tuple[str, str]]:
         """What the registration is about, so a sender of several 'melding.xlsx' files can tell."""
-        record = self.store.record(regnr)
         if form is None or record is None:
             return []
         data = record.data
@@ -225,6 +317,11 @@ class Handback:
             )
             for s in surveys
         ]
+
+
+def _for_notepad(text: str) -> bytes:
+    """CRLF and a BOM: Notepad on older Windows shows bare LF as one line and guesses the encoding."""
+    return text.replace("\n", "\r\n").encode("utf-8-sig")
 
 
 def _log_outcome(name: str, decision: Decision, regnr: str | None) -> None:

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from automation.config import STAGING_NAME, Settings
-from automation.errors import NotReady
+from automation.errors import NotReady, explain_os_error
 from automation.intake import claim, faults, files
 from automation.intake import journal as received_journal
 from automation.intake.claim import Claims
@@ -39,15 +40,22 @@ from automation.store import Outcome, Store
 
 __all__ = ["WAITING", "Counts", "Intake", "content_key", "scan_ignored"]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Counts:
+    """What a run did. A file counts by what was stored for it (accepted, rejected, duplicate) even
+    when what goes back to staff could not be written yet: `hand_back_pending` says how many stored
+    files still wait for their confirmation or their hand-back (the next run finishes them)."""
+
     accepted: int = 0
     rejected: int = 0
     duplicates: int = 0
     ignored: int = 0
     waiting: int = 0
     recovered: int = 0
+    hand_back_pending: int = 0
     master_failed: bool = False
 
     def add(self, outcome: str) -> None:
@@ -69,6 +77,7 @@ class Counts:
             "duplicates": self.duplicates,
             "ignored": self.ignored,
             "waiting": self.waiting,
+            "hand_back_pending": self.hand_back_pending,
         }
 
 
@@ -90,7 +99,8 @@ class Intake:
         self.damaged_after = cfg.beschadigd_na_seconden
         self.fsync = cfg.fsync
         self.recognisers = recognisers(settings, store, secret=secret, max_bytes=self.max_bytes)
-        self.handback = Handback(settings, store, now=now)
+        self.handback = Handback(settings, store, now=now, judge=self.judge, max_bytes=self.max_bytes)
+        self.not_handed_back: list[OSError] = []  # since the runner last asked (`take_not_handed_back`)
 
     def recover(self) -> int:
         """Finish what an interrupted run stored but did not complete; see `claim.recover`."""
@@ -128,11 +138,42 @@ class Intake:
             raise
         faults.point("committed")
         for index, item in stored:
-            self.handback.finish(item)
-            faults.point("finished")
-            outcomes[index] = item.decision.outcome
+            outcomes[index] = item.decision.outcome  # stored, whatever becomes of its hand-back
+            if self._finish(item):
+                faults.point("finished")
         files.remove_if_empty(paths.staging)  # staff see no trace of our work
         return outcomes
+
+    def _finish(self, item: Stored) -> bool:
+        """Hand back a stored file; on a disk or folder problem (a read-only or full outbox) it stays
+        unfinished, and `recover` finishes it in the next run exactly as it would have been now."""
+        try:
+            self.handback.finish(item)
+        except OSError as exc:
+            self.not_handed_back.append(exc)
+            log.info(
+                "Opgeslagen, maar nog niet teruggegeven: %s (%s, %s): %s (%r)",
+                item.name,
+                item.decision.outcome,
+                item.registered.regnr or "geen nummer",
+                explain_os_error(exc),
+                exc,
+            )
+            return False
+        return True
+
+    def take_not_handed_back(self) -> list[OSError]:
+        """The disk or folder problems that kept stored files from being handed back since the last call."""
+        taken, self.not_handed_back = self.not_handed_back, []
+        return taken
+
+    def judge(self, data: bytes | None, *, sha: str, name: str, received: dt.datetime) -> Decision:
+        """The decision for these bytes as if they arrived at `received` (a file that stays unreadable is
+        damaged): what the intake decided, and what a later hand-back decides again from the archive."""
+        try:
+            return self._decide(data, sha=sha, name=name, received=received)
+        except NotReady:
+            return damaged_file()
 
     def replay(
         self,
@@ -160,10 +201,7 @@ class Intake:
         else:
             data = kept.read_bytes() if size <= self.max_bytes else None
             sha = hashlib.sha256(data).hexdigest() if data is not None else files.sha256_of(kept)
-        try:
-            decision = self._decide(data, sha=sha, name=name, received=received)
-        except NotReady:
-            decision = damaged_file()
+        decision = self.judge(data, sha=sha, name=name, received=received)
         registered = register(
             self.store,
             decision,
@@ -207,7 +245,8 @@ class Intake:
         faults.point("archived")
         rejected = None
         if decision.outcome is Outcome.REJECTED:
-            rejected = str(self.handback.rejected_target(name, decision.school))
+            target = self.handback.rejected_target(name, decision.school, confidential=decision.confidential)
+            rejected = str(target)
         registered = register(
             self.store,
             decision,
@@ -219,6 +258,7 @@ class Intake:
             received=received,
             rejected=rejected,
             run_id=self.run_id,
+            paths=self.settings.paths,
         )
         faults.point("stored")
         return Stored(name, mine, data, sha, registered, decision, received, kept)
@@ -226,11 +266,14 @@ class Intake:
     def _decide(self, data: bytes | None, *, sha: str, name: str, received: dt.datetime) -> Decision:
         if data is None:
             return too_large(self.settings.board.intake.max_bestandsgrootte_mb)
-        return decide(Dropped(data, name, sha, received), self.recognisers, store=self.store)
+        return decide(
+            Dropped(data, name, sha, received), self.recognisers, store=self.store, choices=self.settings.choices
+        )
 
     def _journal_entry(self, item: Stored) -> received_journal.Entry:
+        """The archive's register line: also the number the file was given, so a rebuild gives it back."""
         sub = item.registered.submission
-        return claim.journal_entry(
+        entry = claim.journal_entry(
             self.settings.paths,
             sub_id=item.registered.id,
             at=sub.received_at,
@@ -239,6 +282,7 @@ class Intake:
             kept=item.kept,
             rejected=sub.rejected_path,
         )
+        return replace(entry, regnr=item.registered.regnr)
 
 
 def scan_ignored(inbox: Path) -> int:

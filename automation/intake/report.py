@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from automation.store import Outcome
 from automation.validation import Problem
 
 
@@ -106,5 +107,38 @@ def receipt_text(
             "",
             "Wilt u later iets verbeteren? Vul het formulier opnieuw in met de juiste gegevens, zet bij "
             f"'Correctie van registratienummer' {regnr} en lever het opnieuw in.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def notice_name(received: dt.datetime, outcome: Outcome) -> str:
+    """The neutral notice's file name in the school's folder: what became of it and when it was handed
+    in, never the file's own name (which may name someone)."""
+    what = {Outcome.REJECTED: "Niet verwerkt", Outcome.DUPLICATE: "Dubbel"}.get(outcome, "Verwerkt")
+    return f"{what} (ingeleverd {received:%d-%m-%Y om %H.%M.%S}).txt"
+
+
+def notice_text(*, received: dt.datetime, outcome: Outcome) -> str:
+    """What the school's folder says about a confidential report the office handles: only when it was
+    handed in and what became of it. No file name, no names, no pupil, no description."""
+    handed_in = f"Een formulier dat op {_stamp(received)} is ingeleverd"
+    if outcome is Outcome.REJECTED:
+        lines = [
+            f"{handed_in}, kon niet worden verwerkt.",
+            "",
+            "Het bestuurskantoor neemt contact op met wie het heeft ingeleverd.",
+        ]
+    elif outcome is Outcome.DUPLICATE:
+        lines = [
+            f"{handed_in}, was al eerder ingeleverd en is niet nog een keer opgeslagen.",
+            "",
+            "U hoeft niets te doen.",
+        ]
+    else:
+        lines = [
+            f"{handed_in}, is ontvangen en verwerkt.",
+            "",
+            "De bevestiging met het registratienummer staat bij het bestuurskantoor. Wilt u later iets "
+            "verbeteren? Vraag het registratienummer dan aan het bestuurskantoor.",
         ]
     return "\n".join(lines) + "\n"

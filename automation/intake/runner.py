@@ -108,6 +108,19 @@ class Runner:
     def close(self) -> None:
         self.store.close()
 
+    def hand_back_pending(self) -> int:
+        """How many stored files still wait for their confirmation or hand-back; when files of this
+        pass could not be handed back, one line says so (the details are in the log)."""
+        problems = self.intake.take_not_handed_back()
+        if problems:
+            log.error(
+                "%d opgeslagen bestand(en) nog niet teruggegeven aan de afzender (bevestiging, of afgewezen "
+                "bestand met uitleg): %s. Er is niets verloren; de volgende verwerking maakt het af.",
+                len(problems),
+                explain_os_error(problems[0]),
+            )
+        return len(self.store.unfinished())
+
     # --- one pass ----------------------------------------------------------------------------
     def handle_ready(
         self,
@@ -208,6 +221,7 @@ class Runner:
             pending = list(files.candidates(self.settings.paths.inbox))
         counts.waiting = len(pending)
         counts.ignored = scan_ignored(self.settings.paths.inbox)
+        counts.hand_back_pending = self.hand_back_pending()
         if master is not None:
             counts.master_failed = not master.refresh(run_id=run_id, changed=counts.changed)
         self.store.finish_run(run_id, at=now_text(self.now()), counts=counts.as_dict())
@@ -272,6 +286,7 @@ def watch(
                 # finish what failed earlier (disk full, share gone); a new day also needs a
                 # rebuild, because open actions and milestones depend on the date
                 recovered = runner.intake.recover()
+                total.hand_back_pending = runner.hand_back_pending()
                 if master is not None:
                     master.refresh(run_id=run_id, changed=recovered > 0)
                 pending.update(files.candidates(inbox))
@@ -287,6 +302,7 @@ def watch(
             if counts.changed:
                 for name in ("accepted", "rejected", "duplicates"):
                     setattr(total, name, getattr(total, name) + getattr(counts, name))
+                total.hand_back_pending = counts.hand_back_pending = runner.hand_back_pending()
                 runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
                 if on_pass is not None:
                     on_pass(counts)
@@ -297,6 +313,7 @@ def watch(
         observer.stop()
         observer.join(timeout=5)
         total.waiting = len(pending)
+        total.hand_back_pending = runner.hand_back_pending()
         runner.store.finish_run(run_id, at=now_text(runner.now()), counts=total.as_dict())
         log.info("Watcher gestopt.")
 
