@@ -60,8 +60,8 @@ class Claims:
         for entry in self.fresh:  # read-only: removed the way any archive entry is
             try:
                 files.remove_entry(entry)
-            except OSError:
-                log.exception("Kon de nieuwe archiefkopie %s niet verwijderen.", entry.name)
+            except OSError as exc:  # stays as an entry without a record: harmless, content-addressed
+                log.error("Kon de nieuwe archiefkopie %s niet verwijderen (%s).", entry.name, explain_os_error(exc))
         for path in self.claimed:
             try:
                 if path.exists():
