@@ -20,7 +20,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -68,13 +68,11 @@ class Handback:
         settings: Settings,
         store: Store,
         *,
-        now: Callable[[], dt.datetime],
         judge: Judge,
         max_bytes: int,
     ) -> None:
         self.settings = settings
         self.store = store
-        self.now = now
         self.judge = judge
         self.max_bytes = max_bytes
 
@@ -100,6 +98,8 @@ class Handback:
         _log_outcome(item.name, decision, item.registered.regnr)
         if decision.outcome is Outcome.REJECTED:
             assert sub.rejected_path is not None
+            if decision.confidential:
+                log.info("Vertrouwelijk, alleen voor het bestuurskantoor: %s (%s)", item.name, decision.confidential)
             self.hand_back(
                 sub_id,
                 claimed=item.claimed,

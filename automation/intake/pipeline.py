@@ -99,7 +99,7 @@ class Intake:
         self.damaged_after = cfg.beschadigd_na_seconden
         self.fsync = cfg.fsync
         self.recognisers = recognisers(settings, store, secret=secret, max_bytes=self.max_bytes)
-        self.handback = Handback(settings, store, now=now, judge=self.judge, max_bytes=self.max_bytes)
+        self.handback = Handback(settings, store, judge=self.judge, max_bytes=self.max_bytes)
         self.not_handed_back: list[OSError] = []  # since the runner last asked (`take_not_handed_back`)
 
     def recover(self) -> int:
