@@ -147,26 +147,29 @@ def test_a_read_only_outbox_counts_what_was_stored_and_says_so_in_one_dutch_line
 def test_a_hand_back_finished_later_is_the_one_it_would_have_been(
     workspace: Settings, drop: Filler, tmp_path: Path
 ) -> None:
+    good = drop("incident", "goed.xlsx", categorie="pesten").read_bytes()
     wrong = drop("incident", "fout.xlsx", seed=2, categorie="pesten", omschrijving=None, locatie=None).read_bytes()
-    other = second_workspace(tmp_path)  # the same file where the outbox could be written at once
+    other = second_workspace(tmp_path)  # the same files where the outbox could be written at once
+    (other.paths.inbox / "goed.xlsx").write_bytes(good)
     (other.paths.inbox / "fout.xlsx").write_bytes(wrong)
     process_at(other, NINE)
     blocked = block_outbox(workspace)
 
     counts = process_at(workspace, NINE)
 
-    assert (counts.rejected, counts.hand_back_pending) == (1, 1)
+    assert (counts.accepted, counts.rejected, counts.hand_back_pending) == (1, 1, 2)
     unblock(blocked)
     counts = process_at(workspace, HALF_TWELVE)
 
-    assert (counts.recovered, counts.hand_back_pending) == (1, 0)
+    assert (counts.recovered, counts.hand_back_pending) == (2, 0)
+    for folder in (workspace.paths.receipts / SCHOOL, workspace.paths.rejected / SCHOOL):
+        twin = other.paths.root / folder.relative_to(workspace.paths.root)
+        assert folder_content(folder, inbox=workspace.paths.inbox) == folder_content(twin, inbox=other.paths.inbox)
     later = folder_content(workspace.paths.rejected / SCHOOL, inbox=workspace.paths.inbox)
-    at_once = folder_content(other.paths.rejected / SCHOOL, inbox=other.paths.inbox)
-    assert later == at_once
     assert sorted(later) == ["fout - met opmerkingen.xlsx", "fout - uitleg.txt", "fout.xlsx"]
     assert later["fout.xlsx"] == wrong
     assert f"Ontvangen: {NINE:%d-%m-%Y} om 09:00\n" in later["fout - uitleg.txt"]  # not 11:30
-    (sub,) = rows(workspace, "SELECT rejected_path, finished FROM submissions")
+    (sub,) = rows(workspace, "SELECT rejected_path, finished FROM submissions WHERE outcome = 'afgewezen'")
     assert (sub["rejected_path"], sub["finished"]) == (f"outbox/afgewezen/{SCHOOL}/fout.xlsx", 1)
 
 
