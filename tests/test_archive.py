@@ -117,6 +117,19 @@ def test_a_purge_stops_on_a_changed_original_says_so_in_the_logboek_and_deletes_
     assert workspace.paths.journal.read_text(encoding="utf-8") == register
 
 
+def test_a_purge_stops_when_an_original_it_would_remove_is_gone(workspace: Settings, drop: Filler) -> None:
+    old_day = dt.date(dt.date.today().year - 6, 3, 10)
+    drop("incident", "oud.xlsx", seed=1, datum=old_day, datum_ingevuld=old_day)
+    app.process(workspace)
+    sub = only_submission(workspace)
+    files.remove_entry(workspace.paths.resolve(sub["archive_path"]))
+    with pytest.raises(ArchiveDamaged, match="er is niets verwijderd"):
+        app.purge(workspace, dry_run=False)
+    (event,) = rows(workspace, "SELECT * FROM events WHERE kind = 'archief-beschadigd'")
+    assert "niet (meer) leesbaar" in event["message"]
+    assert dict(only_submission(workspace)) == dict(sub)
+
+
 @POSIX
 def test_a_purge_removes_read_only_originals(workspace: Settings, drop: Filler) -> None:
     old_day = dt.date(dt.date.today().year - 6, 3, 10)

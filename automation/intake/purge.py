@@ -7,10 +7,11 @@ For a registration of an earlier school year (by the date of the event, else whe
 - the original file is removed from the archive, and a rejected file (with its annotated copy and
   explanation) from the rejected folder; the file's name in the store becomes "(verwijderd)".
 Files that were not stored as a registration (rejected files, survey exports) count by when they
-arrived. Every original the purge would remove is first checked against the SHA-256 it was stored with:
-one that was changed or lost stops the purge before anything changes (`ArchiveDamaged`, exit code 7),
-and is written to the Logboek. Survey aggregates hold no personal details and stay. Every purge is an event in the Logboek.
+arrived. Survey aggregates hold no personal details and stay. Every purge is an event in the Logboek.
 A dry run (`--proef`) says what would go and changes nothing.
+Every original the purge would remove is first checked against the SHA-256 it was stored with: one
+that was changed or is gone stops the purge, a dry run too, before anything changes (`ArchiveDamaged`,
+exit code 7), and each is written to the Logboek (*archief-beschadigd*).
 """
 
 from __future__ import annotations
