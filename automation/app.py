@@ -91,7 +91,10 @@ def master_publisher(
         registers=tuple(FORMS[form_id].register for form_id in event_forms()),
         now=now,
         push_into_excel=settings.board.overzicht.bijwerken_in_excel,
-        depends_on=(settings.paths.state / doc_generate.RECORD_NAME,),  # the master shows the plans' dates
+        depends_on=(  # the master shows the plans' dates and what stays in the inbox
+            settings.paths.state / doc_generate.RECORD_NAME,
+            leftovers.reported_record(settings),
+        ),
     )
     publisher.warn_if_push_cannot_work()
     publisher.clear_leftovers()  # temporary masters of a run that was killed

@@ -202,6 +202,7 @@ def process(obj: Context, as_json: bool) -> None:
     click.echo(
         f"Geaccepteerd: {counts.accepted}  Afgewezen: {counts.rejected}  Dubbel: {counts.duplicates}  "
         f"Genegeerd: {counts.ignored}  Wacht nog: {counts.waiting}"
+        + (f"  Nog terug te geven: {counts.hand_back_pending}" if counts.hand_back_pending else "")
     )
     click.echo(f"Bestuursoverzicht: {settings.paths.master}")
     if counts.master_failed:

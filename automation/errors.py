@@ -155,6 +155,8 @@ def explain_os_error(exc: BaseException) -> str:
         errno.EPERM: "geen toegang (schrijfrechten?)",
         errno.ENOENT: "de map of het bestand is er niet (meer)",
         errno.EIO: "een lees- of schrijffout van de schijf of het netwerk",
+        errno.ENOTDIR: "een map in het pad is een bestand",
+        errno.EEXIST: "er staat al een bestand met die naam",
     }
     meaning = known.get(code) if code is not None else None
     if meaning is None:

@@ -368,7 +368,7 @@ def account(settings: Settings) -> Accounting:
         staging=settings.paths.staging.exists(),
         master_files=set(names),
         master_numbers=numbers,
-        receipts=sum(1 for p in settings.paths.receipts.rglob("*.txt")),
+        receipts=sum(1 for p in settings.paths.receipts.rglob("* - *.txt")),  # not the neutral notices
         handed_back=handed_back,
     )
 

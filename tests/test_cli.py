@@ -161,7 +161,8 @@ def test_status_says_when_the_inbox_share_is_missing(workspace: Settings) -> Non
     assert code == 3
     assert "Inbox" in out and "bestaat niet of is geen map. Is de netwerkschijf verbonden?" in err
     code, out, _ = run("--config", str(workspace.paths.config), "status", "--json")
-    assert code == 0 and json.loads(out)["inbox_exists"] is False
+    report = json.loads(out)  # everything it can, then the problem's code (tests/test_exit_codes.py)
+    assert code == 3 and report["inbox_exists"] is False and [p["code"] for p in report["problems"]] == [3]
 
 
 def test_a_refused_json_run_still_prints_json(workspace: Settings) -> None:

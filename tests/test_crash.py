@@ -93,14 +93,22 @@ def test_sigkill_at_every_kind_of_moment_loses_nothing_and_stores_nothing_twice(
     assert [p.name for p in inbox.iterdir()] == []
     for sub in subs:
         assert sub["sha256"] == dropped[sub["original_name"]]
-        assert hashlib.sha256(Path(sub["archive_path"]).read_bytes()).hexdigest() == sub["sha256"]
+        archived = workspace.paths.resolve(sub["archive_path"])
+        assert hashlib.sha256(archived.read_bytes()).hexdigest() == sub["sha256"]
         if sub["outcome"] == "afgewezen":
-            assert hashlib.sha256(Path(sub["rejected_path"]).read_bytes()).hexdigest() == sub["sha256"]
+            handed = workspace.paths.resolve(sub["rejected_path"])
+            assert hashlib.sha256(handed.read_bytes()).hexdigest() == sub["sha256"]
     # No record stored twice: one per distinct valid form; copies counted as duplicates.
     assert len(records) == 450
     outcomes = [s["outcome"] for s in subs]
     assert (outcomes.count("geaccepteerd"), outcomes.count("dubbel"), outcomes.count("afgewezen")) == (450, 20, 31)
     assert len({r["regnr"] for r in records}) == 450
+    # No number was ever given to two different files: each number one content, and every number a
+    # confirmation told a sender is the number of that very file.
+    given = numbers_given(workspace)
+    assert all(len(shas) == 1 for shas in given.values()), [n for n, shas in given.items() if len(shas) > 1]
+    told = {receipt.name.split(" - ", 1)[0] for receipt in workspace.paths.receipts.rglob("*.txt")}
+    assert told <= set(given)
     # The master can be built from the store.
     assert workspace.paths.master.exists()
     # And the store can be rebuilt from the archive alone, killed 20 times or not: the same
@@ -120,6 +128,33 @@ def test_sigkill_at_every_kind_of_moment_loses_nothing_and_stores_nothing_twice(
     before = store_contents()
     app.rebuild(workspace, anyway=True)
     assert store_contents() == before
+    assert numbers_given(workspace) == given
+
+    # An original lost from the archive: the rebuild keeps every other number, and no number is
+    # given to a second file, then or later.
+    lost = next(s for s in subs if s["outcome"] == "geaccepteerd" and s["original_name"].startswith("melding"))
+    entry = workspace.paths.resolve(lost["archive_path"])
+    entry.chmod(0o644)
+    entry.unlink()
+    app.rebuild(workspace, anyway=True)
+    after = numbers_given(workspace)
+    assert after == {n: shas for n, shas in given.items() if n != lost["regnr"]}
+    (inbox / "nieuw.xlsx").write_bytes(next(iter(variants(good, marker=marker, count=1, prefix="NIEUW-"))))
+    assert run(workspace, kill_at=None)
+    newest = set(numbers_given(workspace)) - set(after)
+    assert len(newest) == 1 and not newest & set(given)
+
+
+def numbers_given(settings: Settings) -> dict[str, set[str]]:
+    """Registration number → the contents (SHA-256) of the accepted files that hold it."""
+    conn = sqlite3.connect(settings.paths.database)
+    try:
+        found: dict[str, set[str]] = {}
+        for regnr, sha in conn.execute("SELECT regnr, sha256 FROM submissions WHERE outcome = 'geaccepteerd'"):
+            found.setdefault(regnr, set()).add(sha)
+        return found
+    finally:
+        conn.close()
 
 
 def test_a_file_saved_again_over_the_inbox_name_while_we_work_is_not_lost(
@@ -163,7 +198,7 @@ def test_an_archive_entry_changed_after_a_crash_is_restored_from_the_real_bytes(
     (workspace.paths.inbox / "melding opnieuw.xlsx").write_bytes(original)
     assert run(workspace, kill_at=None)
     conn = sqlite3.connect(workspace.paths.database)
-    entries = {r[0]: Path(r[1]) for r in conn.execute("SELECT sha256, archive_path FROM submissions")}
+    entries = {r[0]: workspace.paths.resolve(r[1]) for r in conn.execute("SELECT sha256, archive_path FROM submissions")}
     conn.close()
     assert set(entries) == {digest, hashlib.sha256(other).hexdigest()}
     for sha, entry in entries.items():

@@ -41,7 +41,7 @@ def test_a_warning_is_stored_as_a_list_and_the_logboek_and_receipt_still_show_it
     assert sub["outcome"] == Outcome.ACCEPTED
     assert len(warnings) == 1 and warnings[0].startswith("Gemeld bij Arbeidsinspectie (cel ")
     assert sub["reasons"] == "Let op: " + warnings[0]  # what the Logboek shows, as before
-    (receipt,) = workspace.paths.receipts.rglob("*.txt")
+    (receipt,) = workspace.paths.receipts.rglob("AG-* - a.txt")
     assert f"- {warnings[0]}" in receipt.read_text(encoding="utf-8-sig")
 
 

@@ -265,11 +265,6 @@ def test_a_list_that_changes_without_a_new_registration_makes_the_master_out_of_
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs the lead's wiring: leftovers.tell in Runner.process_once and the reported record in "
-    "app.master_publisher's depends_on",
-)
 def test_process_refreshes_the_overzicht_when_only_the_list_changed(workspace: Settings) -> None:
     settings = with_minutes(workspace, 0)
     assert run(settings, "process")[0] == 0
@@ -281,11 +276,6 @@ def test_process_refreshes_the_overzicht_when_only_the_list_changed(workspace: S
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs the lead's wiring: leftovers.tell in the watcher's rescan and the reported record in "
-    "app.master_publisher's depends_on",
-)
 def test_the_watcher_names_a_leftover_on_the_overzicht_at_its_next_rescan(workspace: Settings) -> None:
     config = workspace.paths.config
     config.write_text(

@@ -25,7 +25,7 @@ from watchdog.observers.polling import PollingObserver
 
 from automation.config import Settings
 from automation.errors import AlreadyRunning, FolderError, StoreError, explain_os_error
-from automation.intake import files, journal
+from automation.intake import files, journal, leftovers, tidy
 from automation.intake.pipeline import WAITING, Counts, Intake, scan_ignored
 from automation.privacy import load_secret
 from automation.store import Store, now_text
@@ -69,10 +69,25 @@ def refuse_lost_database(settings: Settings) -> None:
         )
 
 
+def remember_numbers(settings: Settings, store: Store) -> None:
+    """Paths an older version stored absolute become relative to the working folder (once); a new
+    database numbers after every number the confirmations and the archive's register name, so a
+    database lost together with its archive never gives a number twice."""
+    store.relative_paths(settings.paths.root)
+    if store.last_submission_id() == 0:
+        given = {e.regnr for e in journal.read(settings.paths.journal) if e.regnr}
+        given |= set(journal.numbers_on_receipts(settings.paths.receipts))
+        if given:
+            with store.transaction():
+                store.claim_numbers(journal.high_water(given))
+
+
 def ensure_folders(settings: Settings) -> None:
     """The inbox must be there (it is often a network share: never create a stand-in for it);
-    the product's own folders are made when missing."""
+    the archive must be there when the database holds files (a share not connected: never start an
+    empty one); the product's own folders are made when missing."""
     p = settings.paths
+    journal.refuse_lost_archive(p)
     if not p.inbox.is_dir():
         raise FolderError(
             f"De inbox {p.inbox} bestaat niet of is geen map. Is de netwerkschijf verbonden? "
@@ -101,7 +116,13 @@ class Runner:
     def open(cls, settings: Settings, *, now: Callable[[], dt.datetime] = dt.datetime.now) -> Runner:
         ensure_folders(settings)
         refuse_lost_database(settings)
+        tidy.clear_half_written([settings.paths.outbox, settings.paths.state])  # under the lock: nobody's now
         store = Store.open(settings.paths.database, create=True, durable=settings.board.intake.fsync)
+        try:
+            remember_numbers(settings, store)
+        except BaseException:
+            store.close()
+            raise
         intake = Intake(settings, store, secret=load_secret(settings.paths.secret), now=now)
         return cls(settings, store, intake, now)
 
@@ -221,6 +242,7 @@ class Runner:
             pending = list(files.candidates(self.settings.paths.inbox))
         counts.waiting = len(pending)
         counts.ignored = scan_ignored(self.settings.paths.inbox)
+        leftovers.tell(self.settings, now=self.now())
         counts.hand_back_pending = self.hand_back_pending()
         if master is not None:
             counts.master_failed = not master.refresh(run_id=run_id, changed=counts.changed)
@@ -286,6 +308,7 @@ def watch(
                 # finish what failed earlier (disk full, share gone); a new day also needs a
                 # rebuild, because open actions and milestones depend on the date
                 recovered = runner.intake.recover()
+                leftovers.tell(settings, now=runner.now())
                 total.hand_back_pending = runner.hand_back_pending()
                 if master is not None:
                     master.refresh(run_id=run_id, changed=recovered > 0)

@@ -1,0 +1,194 @@
+"""No number given twice, and nothing lost when the archive or the database goes (issue 12, holes 2
+and 3): the archive's register keeps every number given out, the confirmations are a third record,
+a missing archive is refused like a missing inbox, and a working folder can move."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from automation import app
+from automation.cli import main
+from automation.config import Settings, load_settings
+from automation.intake import journal
+from tests.conftest import Filler
+from tests.helpers import rows
+
+
+def numbers(settings: Settings) -> dict[str, str]:
+    """Registration number → the name of the file that holds it (registrations only)."""
+    return {
+        r["regnr"]: r["original_name"]
+        for r in rows(
+            settings,
+            "SELECT s.regnr, s.original_name FROM records r JOIN submissions s ON s.id = r.submission_id",
+        )
+    }
+
+
+def cli(settings: Settings, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--config", str(settings.paths.config), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def three_incidents(settings: Settings, drop: Filler) -> dict[str, str]:
+    for seed, name in enumerate(("eerste.xlsx", "tweede.xlsx", "derde.xlsx"), start=1):
+        drop("incident", name, seed=seed)
+        app.process(settings)  # one at a time: numbers in this order
+    given = numbers(settings)
+    assert sorted(given.values()) == ["derde.xlsx", "eerste.xlsx", "tweede.xlsx"]
+    return given
+
+
+def archived(settings: Settings, name: str) -> Path:
+    (entry,) = [e for e in journal.read(settings.paths.journal) if e.name == name]
+    assert entry.regnr, "the archive's register keeps the number given"
+    return settings.paths.archive / entry.archive
+
+
+def test_the_archive_register_keeps_each_number_given(workspace: Settings, drop: Filler) -> None:
+    given = three_incidents(workspace, drop)
+    in_journal = {e.regnr: e.name for e in journal.read(workspace.paths.journal) if e.regnr}
+    assert in_journal == given
+
+
+def test_rebuild_from_an_incomplete_archive_keeps_numbers_and_says_what_it_could_not_restore(
+    workspace: Settings, drop: Filler
+) -> None:
+    given = three_incidents(workspace, drop)
+    by_name = {name: regnr for regnr, name in given.items()}
+    gone = archived(workspace, "tweede.xlsx")
+    gone.chmod(0o644)
+    gone.unlink()
+
+    code, _out, err = cli(workspace, "rebuild", "--toch")
+
+    assert code == 0, err
+    after = numbers(workspace)
+    assert after == {by_name["eerste.xlsx"]: "eerste.xlsx", by_name["derde.xlsx"]: "derde.xlsx"}
+    assert "tweede.xlsx" in err and by_name["tweede.xlsx"] in err, "the rebuild names what it could not restore"
+    logged = [r["message"] for r in rows(workspace, "SELECT message FROM events WHERE kind = 'niet-hersteld'")]
+    assert any(by_name["tweede.xlsx"] in m for m in logged)
+
+    # a new incident never gets the number the lost one had (nor any other given out)
+    drop("incident", "vierde.xlsx", seed=4)
+    app.process(workspace)
+    newest = {name: regnr for regnr, name in numbers(workspace).items()}["vierde.xlsx"]
+    assert newest not in given
+    assert newest > max(given)
+
+    # and a second rebuild still knows the gap
+    code, _, err = cli(workspace, "rebuild", "--toch")
+    assert code == 0 and by_name["tweede.xlsx"] in err
+    assert numbers(workspace)[newest] == "vierde.xlsx"
+
+
+def test_a_number_only_a_confirmation_still_knows_is_never_given_again(workspace: Settings, drop: Filler) -> None:
+    given = three_incidents(workspace, drop)
+    last = max(given)
+    # the archive's register lost its last line (restored from an older backup), the original too
+    entries = journal.read(workspace.paths.journal)
+    (lost,) = [e for e in entries if e.regnr == last]
+    (workspace.paths.archive / lost.archive).chmod(0o644)
+    (workspace.paths.archive / lost.archive).unlink()
+    journal.rewrite(workspace.paths.journal, [e for e in entries if e.regnr != last], keep_previous=False)
+    assert list(workspace.paths.receipts.rglob(f"{last} - *.txt")), "the confirmation names the number"
+
+    code, _, err = cli(workspace, "rebuild", "--toch")
+
+    assert code == 0
+    assert last in err and "bevestiging" in err
+    drop("incident", "nieuw.xlsx", seed=9)
+    app.process(workspace)
+    assert {name: regnr for regnr, name in numbers(workspace).items()}["nieuw.xlsx"] > last
+
+
+def test_a_changed_original_stops_the_rebuild_loudly_and_is_not_turned_into_a_rejection(
+    workspace: Settings, drop: Filler
+) -> None:
+    given = three_incidents(workspace, drop)
+    by_name = {name: regnr for regnr, name in given.items()}
+    changed = archived(workspace, "eerste.xlsx")
+    changed.chmod(0o644)
+    changed.write_bytes(changed.read_bytes() + b"anders")
+
+    code, out, err = cli(workspace, "rebuild", "--toch")
+
+    assert code == 7, (out, err)
+    assert err.count("\n") == 1 and "eerste.xlsx" in err and "veranderd" in err
+    assert rows(workspace, "SELECT count(*) AS n FROM submissions WHERE outcome = 'afgewezen'")[0]["n"] == 0
+    assert rows(workspace, "SELECT count(*) AS n FROM events WHERE kind = 'archief-beschadigd'")[0]["n"] == 1
+    after = numbers(workspace)
+    assert after == {by_name["tweede.xlsx"]: "tweede.xlsx", by_name["derde.xlsx"]: "derde.xlsx"}
+
+
+def test_a_missing_or_empty_archive_is_refused_like_a_missing_inbox(workspace: Settings, drop: Filler) -> None:
+    three_incidents(workspace, drop)
+    moved = workspace.paths.archive.with_name("archief-weg")
+    workspace.paths.archive.rename(moved)  # the share is not connected
+    drop("incident", "later.xlsx", seed=7)
+
+    for command in (["process"], ["process", "--json"]):
+        code, out, err = cli(workspace, *command)
+        assert code == 3, (out, err)
+        assert "archief" in (err + out).lower()
+    assert (workspace.paths.inbox / "later.xlsx").exists(), "nothing was taken"
+    assert not workspace.paths.archive.exists(), "no new, empty archive was made"
+
+    workspace.paths.archive.mkdir()  # an empty folder where the archive should be
+    code, _, err = cli(workspace, "process")
+    assert code == 3 and "leeg" in err
+    assert len(err.strip().splitlines()) == 1
+
+    workspace.paths.archive.rmdir()
+    moved.rename(workspace.paths.archive)
+    code, _, err = cli(workspace, "process")
+    assert code == 0, err
+    assert "later.xlsx" in numbers(workspace).values()
+
+
+def test_a_fresh_database_numbers_after_the_confirmations(workspace: Settings, drop: Filler) -> None:
+    """Database and archive both gone (a new server, only the outbox copied over): the confirmations
+    still say which numbers were given, and new ones follow them."""
+    given = three_incidents(workspace, drop)
+    shutil.rmtree(workspace.paths.archive)
+    for leftover in workspace.paths.data.iterdir():
+        leftover.unlink()
+    drop("incident", "nieuw.xlsx", seed=5)
+
+    code, _, err = cli(workspace, "process")
+
+    assert code == 0, err
+    assert {name: regnr for regnr, name in numbers(workspace).items()}["nieuw.xlsx"] > max(given)
+
+
+def test_the_working_folder_can_move(workspace: Settings, drop: Filler, tmp_path: Path) -> None:
+    three_incidents(workspace, drop)
+    drop("incident", "fout.xlsx", seed=4, omschrijving=None)  # a rejected one: its hand-back path is stored too
+    app.process(workspace)
+    stored = rows(workspace, "SELECT inbox_path, archive_path, rejected_path FROM submissions")
+    for row in stored:
+        for value in row:
+            assert value is None or value == "" or not Path(value).is_absolute(), value
+
+    target = tmp_path / "verhuisd"
+    shutil.move(str(workspace.paths.root), target)
+    moved = load_settings(target / "veiligheid.toml")
+
+    code, out, _ = cli(moved, "status", "--json")
+    assert code == 0
+    assert json.loads(out)["paths"]["inbox"].startswith(str(target))
+
+    drop_into = moved.paths.inbox / "na de verhuizing.xlsx"
+    shutil.copyfile(next(moved.paths.archive.rglob("* eerste.xlsx")), drop_into)  # the same file again
+    code, _, err = cli(moved, "process")
+    assert code == 0, err
+    assert not drop_into.exists()
+
+    code, _, err = cli(moved, "rebuild", "--toch")
+    assert code == 0, err
+    assert "ontbreken" not in err and "niet hersteld" not in err
+    assert sorted(numbers(moved).values()) == ["derde.xlsx", "eerste.xlsx", "tweede.xlsx"]
