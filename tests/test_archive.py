@@ -196,3 +196,26 @@ def test_a_file_too_large_to_hold_is_copied_and_checked_and_one_changed_meanwhil
     archived = settings.paths.resolve(sub["archive_path"])
     assert sub["sha256"] == sha(final) and archived.read_bytes() == final
     assert stat.S_IMODE(archived.stat().st_mode) == 0o444 and archived.stat().st_nlink == 1
+
+
+@POSIX
+def test_entries_kept_by_an_earlier_version_as_links_get_their_own_read_only_copy(
+    workspace: Settings, drop: Filler, tmp_path: Path
+) -> None:
+    drop("incident", "gelinkt.xlsx", seed=1)
+    drop("incident", "schrijfbaar.xlsx", seed=2)
+    app.process(workspace)
+    by_name = {p.name.split(" ", 1)[1]: p for p in entries(workspace)}
+    linked, writable = by_name["gelinkt.xlsx"], by_name["schrijfbaar.xlsx"]
+    kept = {p: p.read_bytes() for p in (linked, writable)}
+    for entry in (linked, writable):
+        entry.chmod(0o666)
+    dropped = tmp_path / "nog in de inbox.xlsx"
+    os.link(linked, dropped)  # as the earlier version kept it: one file, two names
+
+    assert files.seal_archive(workspace.paths.archive) == 2
+    assert files.seal_archive(workspace.paths.archive) == 0
+    for entry, data in kept.items():
+        st = entry.stat()
+        assert (stat.S_IMODE(st.st_mode), st.st_nlink, entry.read_bytes()) == (0o444, 1, data)
+    assert linked.stat().st_ino != dropped.stat().st_ino and dropped.read_bytes() == kept[linked]

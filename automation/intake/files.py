@@ -293,18 +293,24 @@ def write_read_only(target: Path, data: bytes, *, fsync: bool) -> bool:
     writable or half written under its name. False when `target` appeared meanwhile (Windows)."""
     tmp = _fresh_temp(target)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            _finish(fd, fsync=fsync)
-        finally:
-            os.close(fd)
+        _write_temp(tmp, data, fsync=fsync)
         return _name(tmp, target)
     except BaseException:
         remove_entry(tmp)
         raise
+
+
+def _write_temp(tmp: Path, data: bytes, *, fsync: bool) -> None:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        _finish(fd, fsync=fsync)
+    finally:
+        os.close(fd)
+    if os.name != "posix":
+        tmp.chmod(READ_ONLY)  # the read-only attribute
 
 
 def _fresh_temp(target: Path) -> Path:
@@ -324,8 +330,6 @@ def _finish(fd: int, *, fsync: bool) -> None:
 def _name(tmp: Path, target: Path) -> bool:
     """Give the finished temp file its name. POSIX `rename` is atomic; on Windows it refuses an
     existing name (then the entry is already there, by the content-addressed name: same bytes)."""
-    if os.name != "posix":
-        tmp.chmod(READ_ONLY)  # the read-only attribute
     try:
         tmp.rename(target)
     except FileExistsError:
@@ -350,6 +354,8 @@ def _clone_or_copy(source: Path, target: Path, *, sha256: str, fsync: bool) -> b
                 dst.flush()
                 found = digest.hexdigest()
             _finish(dst.fileno(), fsync=fsync)
+        if os.name != "posix":
+            tmp.chmod(READ_ONLY)  # the read-only attribute
         if found != sha256:
             raise Changed(
                 errno.EBUSY,
@@ -400,6 +406,46 @@ def set_aside(entry: Path, *, expected: str) -> Path:
         aside.name,
     )
     return aside
+
+
+def seal_archive(archive: Path) -> int:
+    """Bring entries kept by an earlier version up to this one: an entry that is still a hard link
+    (more than one name for its file) gets its own copy, and a writable one is made read-only.
+    Returns how many were changed; a second call changes nothing. Hidden names (temp files, entries
+    set aside) are left alone."""
+    changed = 0
+    for entry in sorted(archive.glob("*/*")):
+        if entry.name.startswith("."):
+            continue
+        try:
+            st = entry.lstat()
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if st.st_nlink > 1:
+                _detach(entry)
+            elif st.st_mode & 0o222:
+                entry.chmod(READ_ONLY)
+            else:
+                continue
+        except OSError as exc:
+            log.warning("Kon archiefbestand %s niet alleen-lezen maken (%s).", entry, exc)
+            continue
+        changed += 1
+    return changed
+
+
+def _detach(entry: Path) -> None:
+    """Replace a hard-linked entry by its own read-only copy of the same bytes (the other names keep
+    the old file)."""
+    tmp = _fresh_temp(entry)
+    try:
+        _write_temp(tmp, entry.read_bytes(), fsync=True)
+        if os.name != "posix":
+            entry.chmod(stat.S_IREAD | stat.S_IWRITE)  # Windows replaces no read-only file
+        os.replace(tmp, entry)
+    except BaseException:
+        remove_entry(tmp)
+        raise
 
 
 def remove_entry(path: Path) -> bool:
