@@ -189,7 +189,7 @@ def test_an_archive_entry_changed_after_a_crash_is_restored_from_the_real_bytes(
 ) -> None:
     original = drop("incident", "melding.xlsx").read_bytes()
     digest = hashlib.sha256(original).hexdigest()
-    assert not run(workspace, kill_at="archived:1")  # archived as a hard link, not committed
+    assert not run(workspace, kill_at="archived:1")  # archived, not committed
     (claimed,) = list(workspace.paths.staging.iterdir())
     other = drop("incident", "ander.xlsx", seed=9).read_bytes()
     (workspace.paths.inbox / "ander.xlsx").unlink()
@@ -198,7 +198,9 @@ def test_an_archive_entry_changed_after_a_crash_is_restored_from_the_real_bytes(
     (workspace.paths.inbox / "melding opnieuw.xlsx").write_bytes(original)
     assert run(workspace, kill_at=None)
     conn = sqlite3.connect(workspace.paths.database)
-    entries = {r[0]: workspace.paths.resolve(r[1]) for r in conn.execute("SELECT sha256, archive_path FROM submissions")}
+    entries = {
+        r[0]: workspace.paths.resolve(r[1]) for r in conn.execute("SELECT sha256, archive_path FROM submissions")
+    }
     conn.close()
     assert set(entries) == {digest, hashlib.sha256(other).hexdigest()}
     for sha, entry in entries.items():

@@ -38,8 +38,7 @@ def test_a_full_disk_keeps_the_file_in_the_inbox_says_so_and_recovers(
     workspace: Settings, drop: Filler, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     original = drop("incident", "a.xlsx").read_bytes()
-    monkeypatch.setattr(os, "link", full)  # the archive cannot take it
-    monkeypatch.setattr(files, "write_durably", full)
+    monkeypatch.setattr(files, "write_read_only", full)  # the archive cannot take it
     with caplog.at_level(logging.ERROR):
         counts = app.process(workspace, wait_limit=0)
     assert counts.accepted == 0 and counts.waiting == 1

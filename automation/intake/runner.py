@@ -69,6 +69,21 @@ def refuse_lost_database(settings: Settings) -> None:
         )
 
 
+SEALED = "archief-eigen-kopieen"  # marks that the archive's entries are its own read-only copies
+
+
+def seal_once(settings: Settings) -> None:
+    """Entries an earlier version kept as hard links to the dropped file get their own read-only
+    copy, once per working folder (a mark in `.veiligheid/` says it was done)."""
+    mark = settings.paths.state / SEALED
+    if mark.exists() or not settings.paths.archive.is_dir():
+        return
+    changed = files.seal_archive(settings.paths.archive)
+    if changed:
+        log.info("%d archiefbestand(en) van een eerdere versie kregen hun eigen alleen-lezen kopie.", changed)
+    mark.write_text("De archiefbestanden zijn eigen, alleen-lezen kopieën.\n", encoding="utf-8")
+
+
 def remember_numbers(settings: Settings, store: Store) -> None:
     """Paths an older version stored absolute become relative to the working folder (once); a new
     database numbers after every number the confirmations and the archive's register name, so a
@@ -116,7 +131,9 @@ class Runner:
     def open(cls, settings: Settings, *, now: Callable[[], dt.datetime] = dt.datetime.now) -> Runner:
         ensure_folders(settings)
         refuse_lost_database(settings)
-        tidy.clear_half_written([settings.paths.outbox, settings.paths.state])  # under the lock: nobody's now
+        paths = settings.paths
+        tidy.clear_half_written([paths.outbox, paths.archive, paths.state])  # under the lock: nobody's now
+        seal_once(settings)
         store = Store.open(settings.paths.database, create=True, durable=settings.board.intake.fsync)
         try:
             remember_numbers(settings, store)

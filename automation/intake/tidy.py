@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from automation.errors import explain_os_error
+from automation.intake import files
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,8 @@ def clear_half_written(folders: Iterable[Path]) -> list[Path]:
     removed = []
     for path in half_written(folders):
         try:
-            path.unlink()
-        except FileNotFoundError:
-            continue
+            if not files.remove_entry(path):  # a temporary archive entry is read-only already
+                continue
         except OSError as exc:
             log.warning("Kon het half geschreven bestand %s niet opruimen (%s).", path, explain_os_error(exc))
             continue
