@@ -26,6 +26,7 @@ from automation.documents.catalog import DOCUMENTS
 from automation.documents.refresh import PlanRefresher
 from automation.documents.sample import sample_context
 from automation.errors import (
+    ArchiveDamaged,
     ConfirmationNeeded,
     FolderError,
     OptionProblem,
@@ -109,7 +110,16 @@ def process(
 ) -> Counts:
     with open_runner(settings) as runner:
         master = master_publisher(settings, runner.store, now=runner.now)
-        return runner.process_once(wait_limit=wait_limit, progress=progress, master=master)
+        counts = runner.process_once(wait_limit=wait_limit, progress=progress, master=master)
+        if runner.intake.damaged:  # everything else is done; now say it loudly (exit code 7)
+            first = next(iter(runner.intake.damaged.values()))
+            raise ArchiveDamaged(
+                f"{len(runner.intake.damaged)} opgeslagen bestand(en) konden niet worden afgemaakt: {first.message}",
+                path=first.path,
+                expected=first.expected,
+                found=first.found,
+            )
+        return counts
 
 
 def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event | None = None) -> None:

@@ -183,12 +183,17 @@ def test_an_original_changed_in_the_archive_is_never_handed_back_as_another_reje
     entry.chmod(0o644)
     entry.write_bytes(b"andere inhoud")
     unblock(blocked)
+    drop("incident", "goed.xlsx", seed=3)  # the run still does everything else first
 
     with pytest.raises(ArchiveDamaged):
         app.process(workspace)
 
-    assert finished(workspace) == [("fout.xlsx", "afgewezen", 0)]  # still waiting, not handed back
-    assert not (workspace.paths.rejected / SCHOOL).exists()
+    assert finished(workspace) == [("fout.xlsx", "afgewezen", 0), ("goed.xlsx", "geaccepteerd", 1)]
+    assert not (workspace.paths.rejected / SCHOOL).exists()  # still waiting, not handed back
+    with pytest.raises(ArchiveDamaged):  # and every run says so again, with its exit code
+        app.process(workspace)
+    logged = rows(workspace, "SELECT name FROM events WHERE kind = 'archief-beschadigd'")
+    assert [r["name"] for r in logged] == ["fout.xlsx", "fout.xlsx"]  # once per run, in the Logboek
 
 
 # --- hole 7: confidential reports go to the office only --------------------------------------------
@@ -303,6 +308,10 @@ def test_the_confirmation_of_a_confidential_report_goes_to_the_office(workspace:
     ]
     notice = (school / f"Verwerkt (ingeleverd {NINE:%d-%m-%Y} om 09.00.05).txt").read_text(encoding="utf-8-sig")
     assert notice.startswith(f"Een formulier dat op {NINE:%d-%m-%Y} om 09:00 is ingeleverd, is ontvangen en verwerkt.")
+
+    # after the retention period the purge removes the office's confirmation too (it names the file)
+    app.purge(workspace, dry_run=False, today=NINE.date().replace(year=NINE.year + 20))
+    assert not (office / f"{agressie} - agressie juf Anna.txt").exists()
     for secret in (agressie, "Anna", "agressie", "Vorm"):
         assert secret not in notice
 

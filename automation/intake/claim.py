@@ -8,6 +8,7 @@ back what was claimed but not stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import sqlite3
@@ -15,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from automation.config import Paths
-from automation.errors import NotReady, explain_os_error
+from automation.errors import ArchiveDamaged, NotReady, explain_os_error
 from automation.intake import files
 from automation.intake.journal import Entry
-from automation.store import Store
+from automation.store import Store, now_text
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +92,22 @@ def journal_entry(
     return Entry(id=sub_id, at=at, name=name, sha256=sha, archive=archive, rejected=rejected)
 
 
-def recover(paths: Paths, store: Store, *, finish: Callable[[sqlite3.Row], None]) -> int:
+def recover(
+    paths: Paths,
+    store: Store,
+    *,
+    finish: Callable[[sqlite3.Row], None],
+    damaged: dict[int, ArchiveDamaged] | None = None,
+) -> int:
     """Finish what an interrupted run stored but did not complete (`finish` for each submission),
     and put files it had claimed but not stored back in the inbox. Returns how many were finished.
 
     Only acts on positive evidence: when the inbox itself is not there (a network share not yet
-    connected), nothing is touched and nothing is marked finished."""
+    connected), nothing is touched and nothing is marked finished.
+
+    A submission whose archived original no longer has its SHA-256 (needed to hand it back) is left
+    unfinished, logged, written to the Logboek once (`damaged` remembers it across rounds) and
+    collected in `damaged`; the other submissions are finished all the same."""
     if not paths.inbox.is_dir():
         return 0
     done = 0
@@ -106,6 +117,17 @@ def recover(paths: Paths, store: Store, *, finish: Callable[[sqlite3.Row], None]
             referenced.add(paths.resolve(row["inbox_path"]))  # stored relative to the working folder
         try:
             finish(row)
+        except ArchiveDamaged as exc:
+            log.error("Kan %s niet afmaken: %s", row["original_name"], exc.message)
+            if damaged is not None and row["id"] not in damaged:
+                damaged[row["id"]] = exc
+                store.add_event(
+                    at=now_text(dt.datetime.now()),
+                    kind="archief-beschadigd",
+                    name=row["original_name"],
+                    message=exc.message,
+                )
+            continue
         except OSError as exc:  # e.g. disk full, read-only outbox: leave it for the next round
             log.error(
                 "Kon %s nog niet afmaken: %s; de volgende ronde opnieuw.", row["original_name"], explain_os_error(exc)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from automation.config import STAGING_NAME, Settings
-from automation.errors import NotReady, explain_os_error
+from automation.errors import ArchiveDamaged, NotReady, explain_os_error
 from automation.intake import claim, faults, files
 from automation.intake import journal as received_journal
 from automation.intake.claim import Claims
@@ -99,12 +99,13 @@ class Intake:
         self.damaged_after = cfg.beschadigd_na_seconden
         self.fsync = cfg.fsync
         self.recognisers = recognisers(settings, store, secret=secret, max_bytes=self.max_bytes)
+        self.damaged: dict[int, ArchiveDamaged] = {}  # submissions that cannot be finished: archive changed
         self.handback = Handback(settings, store, judge=self.judge, max_bytes=self.max_bytes)
         self.not_handed_back: list[OSError] = []  # since the runner last asked (`take_not_handed_back`)
 
     def recover(self) -> int:
         """Finish what an interrupted run stored but did not complete; see `claim.recover`."""
-        return claim.recover(self.settings.paths, self.store, finish=self.handback.finish_row)
+        return claim.recover(self.settings.paths, self.store, finish=self.handback.finish_row, damaged=self.damaged)
 
     def handle(self, path: Path, *, stable_for: float) -> Handled:
         """Process one complete-looking file. Returns the outcome, or WAITING to retry later."""
