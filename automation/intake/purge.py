@@ -136,7 +136,7 @@ def purge(
         keep_previous=False,
     )
     for regnr in old_records:  # confirmations carry the original file name
-        for receipt in settings.paths.receipts.glob(f"*/{regnr} - *.txt"):
+        for receipt in settings.paths.receipts.glob(f"**/{regnr} - *.txt"):  # the office's own folder too
             receipt.unlink(missing_ok=True)
     for path in [*originals, *handed]:
         try:
