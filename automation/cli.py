@@ -443,10 +443,15 @@ def rebuild(obj: Context, toch: bool) -> None:
     )
     for path in report.moved_aside:
         click.echo(f"De vorige database staat ernaast: {path}")
-    if report.missing:
-        click.echo(f"Let op: {len(report.missing)} bestand(en) uit het register ontbreken in het archief:", err=True)
-        for line in report.missing[:20]:
-            click.echo(f"  {line}", err=True)
+    for heading, lines in (
+        ("origineel/originelen uit het register ontbreken in het archief", report.missing),
+        ("nummer(s) staan alleen nog op een bevestiging en zijn niet hersteld", report.only_receipt),
+        ("registratie(s) kregen een ander nummer dan de bevestiging noemt", report.renumbered),
+    ):
+        if lines:
+            click.echo(f"Let op: {len(lines)} {heading} (ook in het Logboek):", err=True)
+            for line in lines[:20]:
+                click.echo(f"  {line}", err=True)
     if report.unlisted:
         click.echo(f"{report.unlisted} bestand(en) in het archief zonder registerregel: verwerkt op bestandstijd.")
     click.echo(

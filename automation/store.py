@@ -544,8 +544,13 @@ class Store:
     def names_by_number(self, numbers: set[str]) -> dict[str, set[str]]:
         """For these registration numbers, the names of the files stored under each."""
         found: dict[str, set[str]] = {}
-        for regnr, name in self._conn.execute("SELECT regnr, original_name FROM submissions WHERE regnr IS NOT NULL"):
-            if regnr in numbers:
+        wanted = sorted(numbers)
+        for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for regnr, name in self._conn.execute(
+                f"SELECT regnr, original_name FROM submissions WHERE regnr IN ({marks})", chunk
+            ):
                 found.setdefault(regnr, set()).add(name)
         return found
 

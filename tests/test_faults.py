@@ -77,7 +77,14 @@ def test_a_read_only_outbox_keeps_everything_says_so_and_finishes_later(
     monkeypatch.setattr(files, "write_new", read_only)  # confirmations
     monkeypatch.setattr(files, "copy_no_overwrite", read_only)  # hand-backs
     monkeypatch.setattr(files, "write_durably", read_only)  # explanations
-    monkeypatch.setattr(os, "replace", read_only)  # the master
+    real_replace = os.replace
+
+    def outbox_read_only(source: object, target: object) -> None:  # the master; the archive stays writable
+        if str(target).startswith(str(workspace.paths.outbox)):
+            read_only()
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", outbox_read_only)
     with caplog.at_level(logging.ERROR):
         app.process(workspace, wait_limit=0)
     assert "alleen-lezen" in caplog.text

@@ -5,15 +5,21 @@ a missing archive is refused like a missing inbox, and a working folder can move
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from automation import app
 from automation.cli import main
 from automation.config import Settings, load_settings
 from automation.intake import journal
+from automation.intake.pipeline import Intake
 from tests.conftest import Filler
 from tests.helpers import rows
 
@@ -192,3 +198,92 @@ def test_the_working_folder_can_move(workspace: Settings, drop: Filler, tmp_path
     assert code == 0, err
     assert "ontbreken" not in err and "niet hersteld" not in err
     assert sorted(numbers(moved).values()) == ["derde.xlsx", "eerste.xlsx", "tweede.xlsx"]
+
+
+def test_a_database_put_back_from_an_older_backup_never_gives_a_number_again(workspace: Settings, drop: Filler) -> None:
+    given = three_incidents(workspace, drop)
+    backup = workspace.paths.data / "reservekopie.sqlite"
+    shutil.copyfile(workspace.paths.database, backup)
+    for seed, name in ((4, "vierde.xlsx"), (5, "vijfde.xlsx")):
+        drop("incident", name, seed=seed)
+        app.process(workspace)
+    later = numbers(workspace)
+    shutil.copyfile(backup, workspace.paths.database)  # the office puts back last week's backup
+    drop("incident", "zesde.xlsx", seed=6)
+
+    app.process(workspace)
+
+    sixth = {name: regnr for regnr, name in numbers(workspace).items()}["zesde.xlsx"]
+    assert sixth not in later and sixth > max(later)
+    # and a rebuild brings back all six, each under the number its sender was told
+    code, _, err = cli(workspace, "rebuild", "--toch")
+    assert code == 0, err
+    assert numbers(workspace) == later | {sixth: "zesde.xlsx"}
+    assert set(given) <= set(later)
+
+
+def test_register_lines_from_before_numbers_were_kept_get_their_number_from_the_confirmation(
+    workspace: Settings, drop: Filler
+) -> None:
+    given = three_incidents(workspace, drop)
+    by_name = {name: regnr for regnr, name in given.items()}
+    entries = journal.read(workspace.paths.journal)
+    journal.rewrite(workspace.paths.journal, [replace(e, regnr=None) for e in entries], keep_previous=False)
+    gone = archived_path(workspace, "tweede.xlsx")
+    gone.chmod(0o644)
+    gone.unlink()
+
+    code, _, err = cli(workspace, "rebuild", "--toch")
+
+    assert code == 0, err
+    assert numbers(workspace) == {by_name["eerste.xlsx"]: "eerste.xlsx", by_name["derde.xlsx"]: "derde.xlsx"}
+    assert by_name["tweede.xlsx"] in err
+
+
+def test_a_register_restored_from_an_older_backup_keeps_the_numbers_of_the_confirmations(
+    workspace: Settings, drop: Filler
+) -> None:
+    """Most lines lost, every original's file time the same (as a restore from backup leaves them):
+    the confirmations still decide the numbers."""
+    given = three_incidents(workspace, drop)
+    entries = journal.read(workspace.paths.journal)
+    journal.rewrite(workspace.paths.journal, entries[:1], keep_previous=False)
+    restored = time.time()
+    for entry in workspace.paths.archive.glob("*/*"):
+        os.utime(entry, (restored, restored))
+
+    code, _, err = cli(workspace, "rebuild", "--toch")
+
+    assert code == 0, err
+    assert numbers(workspace) == given
+
+
+def test_a_rebuild_that_is_interrupted_leaves_the_database_as_it_was(
+    workspace: Settings, drop: Filler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_incidents(workspace, drop)
+    before = workspace.paths.database.read_bytes()
+    calls = 0
+    replay = Intake.replay
+
+    def killed_midway(self: Intake, *args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt  # as Ctrl-C, or a kill, halfway
+        return replay(self, *args, **kwargs)
+
+    monkeypatch.setattr(Intake, "replay", killed_midway)
+    with pytest.raises(KeyboardInterrupt):
+        app.rebuild(workspace, anyway=True)
+
+    assert workspace.paths.database.read_bytes() == before
+    monkeypatch.undo()
+    drop("incident", "daarna.xlsx", seed=8)
+    app.process(workspace)
+    assert len(numbers(workspace)) == 4
+
+
+def archived_path(settings: Settings, name: str) -> Path:
+    (entry,) = [e for e in journal.read(settings.paths.journal) if e.name == name]
+    return settings.paths.archive / entry.archive

@@ -114,6 +114,9 @@ def test_a_healthy_database_is_only_rebuilt_when_asked_twice(workspace: Settings
 def test_the_journal_lists_every_received_file_once(workspace: Settings, drop: Filler) -> None:
     fill(workspace, drop)
     lines = [json.loads(line) for line in workspace.paths.journal.read_text(encoding="utf-8").splitlines()]
+    marks = [line for line in lines if "committed" in line]  # after each group's commit
+    lines = [line for line in lines if "committed" not in line]
+    assert sorted(n for mark in marks for n in mark["committed"]) == sorted(line["id"] for line in lines)
     assert [entry["name"] for entry in lines] == [
         "a.xlsx",
         "a kopie.xlsx",

@@ -47,19 +47,89 @@ def append(path: Path, entries: Sequence[Entry]) -> None:
         handle.write(text)
 
 
+def mark_committed(path: Path, ids: Sequence[int]) -> None:
+    """Note that the lines of these submissions are in a committed database (after the commit; not
+    synced: a mark lost in a crash only makes `read` fall back to 'the last line wins')."""
+    if ids:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"committed": list(ids)}) + "\n")
+
+
 def read(path: Path) -> list[Entry]:
-    """Entries by submission number; the last line for a number wins."""
-    found: dict[int, Entry] = {}
+    """The register's entries in the order they were written.
+
+    A group that was rolled back (or a run killed before its commit) leaves lines whose submission
+    number a later group uses again: such a line gives way to the later line for its number. A
+    line marked committed never does: when its number is used again, the database was replaced by
+    an older one (a backup put back) and both files were really received, so both are kept."""
+    lines: list[Entry | None] = []
+    latest: dict[int, tuple[int, bool]] = {}  # submission number -> (index in lines, committed)
     if not path.exists():
         return []
     with open(path, encoding="utf-8", errors="replace") as handle:
         for line in handle:
             try:
-                entry = Entry(**json.loads(line))
+                data = json.loads(line)
+                if isinstance(data, dict) and set(data) == {"committed"}:
+                    for sub_id in data["committed"]:
+                        if sub_id in latest:
+                            latest[sub_id] = (latest[sub_id][0], True)
+                    continue
+                entry = Entry(**data)
             except (ValueError, TypeError):
                 continue  # a line torn by a crash mid-write
-            found[entry.id] = entry
-    return [found[k] for k in sorted(found)]
+            earlier = latest.get(entry.id)
+            if earlier is not None and not earlier[1]:
+                lines[earlier[0]] = None  # never committed: the later line is the real one
+            latest[entry.id] = (len(lines), False)
+            lines.append(entry)
+    return [entry for entry in lines if entry is not None]
+
+
+NUMBERS_NAME = "nummers.json"
+
+
+def note_numbers(archive: Path, numbers: Iterable[str]) -> Path:
+    """Raise the archive's own record of the last number given in each series (`nummers.json`),
+    written with the group before its commit, so it survives the loss of the database. A group
+    rolled back afterwards leaves a number unused, never one given twice. Returns the file."""
+    path = archive / NUMBERS_NAME
+    known = read_numbers(archive)
+    merged = dict(known)
+    for series, last in high_water(numbers).items():
+        merged[series] = max(merged.get(series, 0), last)
+    if merged != known:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        text = json.dumps({f"{prefix}-{year}": last for (prefix, year), last in sorted(merged.items())}, indent=1)
+        tmp.write_text(text + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    return path
+
+
+def read_numbers(archive: Path) -> dict[tuple[str, int], int]:
+    """The archive's record of the last number given per series ({} when there is none yet)."""
+    try:
+        data = json.loads((archive / NUMBERS_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found: dict[tuple[str, int], int] = {}
+    for key, last in data.items() if isinstance(data, dict) else []:
+        prefix, _, year = str(key).rpartition("-")
+        if prefix and year.isdigit() and isinstance(last, int):
+            found[(prefix, int(year))] = last
+    return found
+
+
+def numbers_given(paths: Paths, entries: Sequence[Entry] | None = None) -> dict[str, set[str]]:
+    """Every registration number known to have been given out, outside the database: in the
+    register's lines (purged ones included) and on the confirmations (number -> the confirmations'
+    file names; an empty set for a number only the register knows)."""
+    found = {number: set(names) for number, names in numbers_on_receipts(paths.receipts).items()}
+    for entry in read(paths.journal) if entries is None else entries:
+        for number in (entry.regnr, (entry.purged or {}).get("regnr")):
+            if number:
+                found.setdefault(str(number), set())
+    return found
 
 
 Series = tuple[str, int]  # a number series: prefix and year, e.g. ("INC", 2026)
@@ -102,7 +172,7 @@ def refuse_lost_archive(paths: Paths) -> None:
     command that works on files refuses (exit code 3), like a missing inbox."""
     if not paths.database.exists():
         return
-    if paths.archive.is_dir() and has_entries(paths.journal):
+    if paths.archive.is_dir() and (has_entries(paths.journal) or _holds_originals(paths.archive)):
         return
     try:
         store = Store.open(paths.database, create=False)
@@ -121,6 +191,16 @@ def refuse_lost_archive(paths: Paths) -> None:
     )
 
 
+def _holds_originals(archive: Path) -> bool:
+    """Whether the archive holds at least one original (one from before the register existed)."""
+    return any(
+        folder.is_dir()
+        and not folder.name.startswith(".")
+        and any(not p.name.startswith(".") for p in folder.iterdir())
+        for folder in archive.iterdir()
+    )
+
+
 def has_entries(path: Path) -> bool:
     try:
         return path.stat().st_size > 0
@@ -131,7 +211,9 @@ def has_entries(path: Path) -> bool:
 def rewrite(path: Path, entries: Sequence[Entry], *, keep_previous: bool = True) -> None:
     """Replace the journal (after a rebuild: keeping the previous one beside it; after a purge: not)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
+    text = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in entries)
+    text += json.dumps({"committed": [e.id for e in entries]}) + "\n"  # a rewritten register is all real
+    tmp.write_text(text, encoding="utf-8")
     previous = path.with_name(f"{path.stem}.vorige{path.suffix}")
     if path.exists() and keep_previous:
         os.replace(path, previous)

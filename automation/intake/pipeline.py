@@ -131,13 +131,17 @@ class Intake:
                         stored.append((index, item))
                 if stored:
                     received_journal.append(paths.journal, [self._journal_entry(item) for _, item in stored])
+                    numbers = received_journal.note_numbers(
+                        paths.archive, [item.registered.regnr for _, item in stored if item.registered.regnr]
+                    )
                 if self.fsync and stored:
-                    files.make_durable([item.kept for _, item in stored] + [paths.journal])
+                    files.make_durable([item.kept for _, item in stored] + [paths.journal, numbers])
         except BaseException:
             claims.undo()
             files.remove_if_empty(paths.staging)  # no trace of our work in the staff's folder
             raise
         faults.point("committed")
+        received_journal.mark_committed(paths.journal, [item.registered.id for _, item in stored])
         for index, item in stored:
             outcomes[index] = item.decision.outcome  # stored, whatever becomes of its hand-back
             if self._finish(item):

@@ -20,7 +20,7 @@ from pathlib import Path
 from automation.config import Settings
 from automation.errors import ArchiveDamaged, FolderError
 from automation.filenames import safe_name
-from automation.intake import journal
+from automation.intake import files, journal
 from automation.intake.journal import Entry
 from automation.intake.pipeline import Intake
 from automation.privacy import load_secret
@@ -37,6 +37,7 @@ class RebuildReport:
     missing: list[str] = field(default_factory=list)  # what could not be restored, one line each
     unlisted: int = 0  # in the archive, not in the journal
     damaged: list[str] = field(default_factory=list)  # archived originals whose SHA-256 no longer matches
+    only_receipt: list[str] = field(default_factory=list)  # numbers only a confirmation still names
     renumbered: list[str] = field(default_factory=list)  # 'old → new': a number another registration holds
 
 
@@ -48,29 +49,73 @@ def _archived(archive: Path) -> list[Path]:
     ]
 
 
-def _plan(settings: Settings) -> tuple[list[tuple[Path | None, Entry]], list[Entry], int]:
+@dataclass(frozen=True)
+class Step:
+    """One line of the rebuild: an archived original to replay (`path`), or a purged one (None)."""
+
+    path: Path | None
+    entry: Entry
+    number: str | None  # the number it was given (from the register, else from its confirmation)
+
+
+def _plan(settings: Settings, entries: list[Entry], receipts: dict[str, set[str]]) -> tuple[list[Step], list[Step]]:
+    """What to replay, in the order received, and what the register knows but the archive lacks."""
     archive = settings.paths.archive
-    entries = journal.read(settings.paths.journal)
     known = {e.archive for e in entries}
-    plan: list[tuple[Path | None, Entry]] = []
-    missing: list[Entry] = []
+    first = _by_key(receipts)
+    lines: list[tuple[Path | None, Entry, bool]] = []  # path, entry, present
     for entry in entries:
         path = archive / entry.archive
-        if entry.purged is not None:  # its original went at a purge; the journal has what the store kept
-            plan.append((None, entry))
-        elif path.is_file():
-            plan.append((path, entry))
+        if entry.purged is not None:  # its original went at a purge; the register has what the store kept
+            lines.append((None, entry, True))
         else:
-            missing.append(entry)
+            lines.append((path, entry, path.is_file()))
     unlisted = sorted(
         (p for p in _archived(archive) if p.relative_to(archive).as_posix() not in known),
-        key=lambda p: (p.stat().st_mtime, p.name),
+        key=lambda p: (p.stat().st_mtime, first.get(_receipt_key(p.name.split(" ", 1)[1]), [""])[0], p.name),
     )
     for path in unlisted:
         at = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
         name = path.name.split(" ", 1)[1]
-        plan.append((path, Entry(0, now_text(at), name, "", path.relative_to(archive).as_posix())))
-    return plan, missing, len(unlisted)
+        lines.append((path, Entry(0, now_text(at), name, "", path.relative_to(archive).as_posix()), True))
+    numbers = _numbers_from_receipts([entry for _, entry, _ in lines], receipts)
+    plan = [Step(path, entry, numbers[i]) for i, (path, entry, present) in enumerate(lines) if present]
+    missing = [Step(path, entry, numbers[i]) for i, (path, entry, present) in enumerate(lines) if not present]
+    return plan, missing
+
+
+def _receipt_key(name: str) -> str:
+    """What a confirmation's name holds after '<nummer> - ' for a file of this name."""
+    return safe_name(f"INC-2026-0000 - {Path(name).stem}.txt")[len("INC-2026-0000 - ") :]
+
+
+def _by_key(receipts: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Confirmation key -> the numbers confirmed under it, lowest first (duplicates' ones left out)."""
+    found: dict[str, list[str]] = {}
+    for number, names in receipts.items():
+        for receipt in names:
+            rest = receipt[len(number) + 3 :]
+            if not rest.endswith(" (dubbel).txt"):
+                found.setdefault(rest, []).append(number)
+    return {key: sorted(set(numbers)) for key, numbers in found.items()}
+
+
+def _numbers_from_receipts(entries: list[Entry], receipts: dict[str, set[str]]) -> list[str | None]:
+    """Each line's number: the register's own, or for a line written before the register kept
+    numbers, the lowest not yet used number of a confirmation with its file's name (lines in the
+    order received, so files of the same name get their numbers in order)."""
+    queues = _by_key(receipts)
+    used = {e.regnr for e in entries if e.regnr}
+    numbers: list[str | None] = []
+    for entry in entries:
+        number = entry.regnr
+        if number is None and entry.purged is None and entry.rejected is None:
+            queue = [n for n in queues.get(_receipt_key(entry.name), []) if n not in used]
+            number = queue[0] if queue else None
+            if number:
+                used.add(number)
+        numbers.append(number)
+    return numbers
 
 
 def _restore(store: Store, entry: Entry, *, run_id: int | None) -> tuple[Outcome, int]:
@@ -127,7 +172,7 @@ def _receipts_disagree(store: Store, on_receipts: dict[str, set[str]]) -> list[s
     names = store.names_by_number(set(on_receipts))
     found = []
     for regnr, receipts in sorted(on_receipts.items()):
-        if regnr not in names:
+        if regnr not in names or not receipts:  # a number only the register knows: nothing to compare
             continue
         expected = {safe_name(f"{regnr} - {Path(n).stem}{d}.txt") for n in names[regnr] for d in ("", " (dubbel)")}
         if not receipts & expected:
@@ -137,9 +182,9 @@ def _receipts_disagree(store: Store, on_receipts: dict[str, set[str]]) -> list[s
     return found
 
 
-def _missing_line(entry: Entry) -> str:
-    number = f", nummer {entry.regnr}" if entry.regnr else ""
-    return f"{entry.name} (ontvangen {entry.at}{number}): het origineel ontbreekt in het archief"
+def _missing_line(step: Step) -> str:
+    number = f", nummer {step.number}" if step.number else ""
+    return f"{step.entry.name} (ontvangen {step.entry.at}{number}): het origineel ontbreekt in het archief"
 
 
 def rebuild(
@@ -149,47 +194,57 @@ def rebuild(
     progress: Callable[[int, int], None] | None = None,
 ) -> RebuildReport:
     """Replay the archive into a new database. Every number ever given out stays given: a replayed
-    registration gets its own number back (the journal keeps it), and numbers that cannot be
-    restored (their original is missing, or only a confirmation still names them) are never handed
-    out again. An original whose SHA-256 no longer matches is not replayed; the rebuild finishes
-    the rest, writes it to the Logboek and then stops with `ArchiveDamaged` (exit code 7)."""
+    registration gets its own number back (from the register, or for an older line from its
+    confirmation), and numbers that cannot be restored (their original is missing, or only a
+    confirmation still names them) are never handed out again. An original whose SHA-256 no longer
+    matches is not replayed; the rebuild finishes the rest, writes it to the Logboek and then stops
+    with `ArchiveDamaged` (exit code 7).
+
+    The new database is built under a temporary name and only takes the real one's place when it
+    is complete: a rebuild that is killed leaves the old state (or none, which every command then
+    refuses), never a half-built database that looks healthy."""
     paths = settings.paths
     if not paths.archive.is_dir():
         raise FolderError(
             f"Het archief {paths.archive} is er niet; zonder archief kan de database niet worden herbouwd."
         )
-    plan, missing, unlisted = _plan(settings)
-    given = {e.regnr for e in journal.read(paths.journal) if e.regnr}
-    given |= {str(e.purged["regnr"]) for e in journal.read(paths.journal) if e.purged and e.purged.get("regnr")}
-    on_receipts = journal.numbers_on_receipts(paths.receipts)
+    entries = journal.read(paths.journal)
+    given = journal.numbers_given(paths, entries)
+    plan, missing = _plan(settings, entries, given)
+    highest = journal.high_water(given)
+    for series, last in journal.read_numbers(paths.archive).items():
+        highest[series] = max(highest.get(series, 0), last)
     moment = now().replace(microsecond=0)
     report = RebuildReport(
-        moved_aside=_move_aside(paths.database, moment),
-        missing=[_missing_line(e) for e in missing],
-        unlisted=unlisted,
+        moved_aside=[],
+        missing=[_missing_line(step) for step in missing],
+        unlisted=sum(1 for s in plan if not s.entry.id),
     )
-    paths.master_stamp.unlink(missing_ok=True)  # read the office's notes back from the master next time
-    store = Store.open(paths.database, create=True, durable=False)
+    building = paths.database.with_name(f"{paths.database.name}.herbouw")
+    _remove_database(building)  # of a rebuild that was killed
+    store = Store.open(building, create=True, durable=False)
     try:
         intake = Intake(settings, store, secret=load_secret(paths.secret), now=now)
         intake.run_id = store.start_run("rebuild", now_text(moment))
         written: list[Entry] = []
+        set_aside: list[Entry] = [step.entry for step in missing]
         for start in range(0, len(plan), GROUP):
             with store.transaction():
-                for path, entry in plan[start : start + GROUP]:
-                    if path is None:
+                for step in plan[start : start + GROUP]:
+                    entry = step.entry
+                    if step.path is None:
                         outcome, sub_id = _restore(store, entry, run_id=intake.run_id)
                         sha = entry.sha256
                     else:
                         try:
                             outcome, sub_id, sha = intake.replay(
-                                path,
+                                step.path,
                                 name=entry.name,
                                 received=dt.datetime.fromisoformat(entry.at),
                                 rejected=entry.rejected,
-                                sha256=entry.sha256 or None,
-                                number=entry.regnr,
-                                avoid=given,
+                                sha256=entry.sha256 or _named_hash(step.path),
+                                number=step.number,
+                                avoid=given.keys(),
                             )
                         except ArchiveDamaged as damaged:
                             report.damaged.append(f"{entry.name} ({entry.at}): {damaged.message}")
@@ -200,41 +255,37 @@ def rebuild(
                                 message=damaged.message,
                                 run_id=intake.run_id,
                             )
-                            written.append(replace(entry, id=-abs(entry.id)))  # stays in the register
+                            set_aside.append(entry)  # stays in the register
                             continue
                     regnr = store.submission_number(sub_id)
-                    if entry.regnr and regnr and regnr != entry.regnr and outcome is Outcome.ACCEPTED:
-                        report.renumbered.append(f"{entry.regnr} → {regnr} ({entry.name})")
+                    if step.number and regnr and regnr != step.number and outcome is Outcome.ACCEPTED:
+                        report.renumbered.append(f"{step.number} → {regnr} ({entry.name})")
                     report.counts[outcome] = report.counts.get(outcome, 0) + 1
-                    written.append(replace(entry, id=sub_id, sha256=sha, regnr=regnr or entry.regnr))
+                    written.append(replace(entry, id=sub_id, sha256=sha, regnr=regnr or step.number))
             if progress:
                 progress(min(start + GROUP, len(plan)), len(plan))
         # numbers given out that this database does not hold: never given again
         held = store.numbers()
-        lost = sorted((given | set(on_receipts)) - held)
-        only_receipt = [n for n in lost if n not in {e.regnr for e in missing}]
-        report.missing += [f"{n}: alleen nog bekend uit een bevestiging; niet hersteld" for n in only_receipt]
-        report.renumbered += _receipts_disagree(store, on_receipts)
+        lost_with_original = {step.number for step in missing if step.number}
+        report.only_receipt = [n for n in sorted(set(given) - held) if n not in lost_with_original]
+        report.renumbered += _receipts_disagree(store, given)
         with store.transaction():
-            store.claim_numbers(journal.high_water(given | set(on_receipts)))
-        store.flush()
-        # lines whose original is missing stay in the register (with their number), under an id no
-        # submission uses, so a later rebuild still knows the number and still reports the gap
-        journal.rewrite(paths.journal, written + [replace(e, id=-abs(e.id)) for e in missing])
+            store.claim_numbers(highest)
         message = (
-            f"Database herbouwd uit het archief: {len(written) - len(report.damaged)} bestanden opnieuw verwerkt"
-            + (f"; {len(report.missing)} niet te herstellen" if report.missing else "")
+            f"Database herbouwd uit het archief: {len(written)} bestanden opnieuw verwerkt"
+            + (f"; {len(report.missing)} originelen ontbreken" if report.missing else "")
+            + (f"; {len(report.only_receipt)} nummers alleen nog op een bevestiging" if report.only_receipt else "")
             + (f"; {len(report.damaged)} originelen veranderd of onleesbaar" if report.damaged else "")
             + (f"; {len(report.renumbered)} met een ander nummer" if report.renumbered else "")
-            + (f"; {unlisted} zonder registerregel (op bestandstijd)" if unlisted else "")
-            + (
-                f". De oude database staat ernaast: {', '.join(p.name for p in report.moved_aside)}"
-                if report.moved_aside
-                else ""
-            )
+            + (f"; {report.unlisted} zonder registerregel (op bestandstijd)" if report.unlisted else "")
             + "."
         )
-        for line in report.missing + [f"ander nummer: {r}" for r in report.renumbered]:
+        lines = (
+            report.missing
+            + [f"{n}: alleen nog bekend uit een bevestiging; niet hersteld" for n in report.only_receipt]
+            + [f"ander nummer: {r}" for r in report.renumbered]
+        )
+        for line in lines:
             store.add_event(
                 at=now_text(moment), kind="niet-hersteld", name=paths.database.name, message=line, run_id=intake.run_id
             )
@@ -243,17 +294,43 @@ def rebuild(
         )
         store.finish_run(intake.run_id, at=now_text(now()), counts=report.counts)
         store.flush()
-        log.info(message)
     finally:
         store.close()
+    # complete: the new database takes the old one's place (kept aside), then the register follows
+    report.moved_aside = _move_aside(paths.database, moment)
+    os.replace(building, paths.database)
+    paths.master_stamp.unlink(missing_ok=True)  # read the office's notes back from the master next time
+    # lines whose original is missing or changed stay in the register (with their number) under ids
+    # no submission uses (-1, -2, ...), so a later rebuild still knows the number and the gap
+    journal.rewrite(paths.journal, written + [replace(e, id=-n) for n, e in enumerate(set_aside, start=1)])
+    log.info(message)
     if report.damaged:
-        first = report.damaged[0]
         raise ArchiveDamaged(
             f"{len(report.damaged)} origineel/originelen in het archief zijn veranderd sinds ontvangst en zijn niet "
-            f"opnieuw verwerkt (eerste: {first}). De rest is herbouwd; zet de originelen terug uit een reservekopie "
-            "en herbouw opnieuw.",
-            path=first,
+            f"opnieuw verwerkt (eerste: {report.damaged[0]}). De rest is herbouwd; zet de originelen terug uit een "
+            "reservekopie en herbouw opnieuw.",
+            path=str(paths.archive),
             expected="",
             found=None,
         )
     return report
+
+
+def _named_hash(path: Path) -> str:
+    """An original without a register line: the hash its name begins with (its first 24 hex digits)
+    must still be its own."""
+    prefix = path.name.split(" ", 1)[0]
+    actual = files.sha256_of(path)
+    if not actual.startswith(prefix):
+        raise ArchiveDamaged(
+            f"Het origineel {path} in het archief is veranderd: SHA-256 {actual[:12]}… in plaats van {prefix[:12]}….",
+            path=str(path),
+            expected=prefix,
+            found=actual,
+        )
+    return actual
+
+
+def _remove_database(database: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)

@@ -88,13 +88,24 @@ def remember_numbers(settings: Settings, store: Store) -> None:
     """Paths an older version stored absolute become relative to the working folder (once); a new
     database numbers after every number the confirmations and the archive's register name, so a
     database lost together with its archive never gives a number twice."""
-    store.relative_paths(settings.paths.root)
+    paths = settings.paths
+    converted = paths.state / PATHS_RELATIVE
+    if not converted.exists():
+        store.relative_paths(paths.root)
+        converted.write_text("De paden in de database zijn relatief aan de werkmap.\n", encoding="utf-8")
+    highest = journal.read_numbers(paths.archive)  # a database put back from an older backup
     if store.last_submission_id() == 0:
-        given = {e.regnr for e in journal.read(settings.paths.journal) if e.regnr}
-        given |= set(journal.numbers_on_receipts(settings.paths.receipts))
-        if given:
-            with store.transaction():
-                store.claim_numbers(journal.high_water(given))
+        highest = _merged(highest, journal.high_water(journal.numbers_given(paths)))
+    if any(store.counters().get(series, 0) < last for series, last in highest.items()):
+        with store.transaction():
+            store.claim_numbers(highest)
+
+
+PATHS_RELATIVE = "paden-relatief"  # marks that the database's paths were made relative (once)
+
+
+def _merged(a: dict[journal.Series, int], b: dict[journal.Series, int]) -> dict[journal.Series, int]:
+    return {series: max(a.get(series, 0), b.get(series, 0)) for series in a.keys() | b.keys()}
 
 
 def ensure_folders(settings: Settings) -> None:
