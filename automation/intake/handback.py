@@ -230,13 +230,15 @@ class Handback:
         raises (and the hand-back is finished later) instead of passing for an odd workbook."""
         if decision is None or decision.raw is None or not decision.problems or data is None:
             return None
+        target = annotated_copy(handed)
+        if target.is_file():  # made by an earlier attempt at this hand-back (a repeat): reused
+            return target.name
         scratch = self.settings.paths.state / f".met opmerkingen.{os.getpid()}.tmp.xlsx"
         scratch.parent.mkdir(parents=True, exist_ok=True)
         warnings = decision.result.warnings if decision.result else []
         try:
             if not annotate(data, scratch, sheet=decision.raw.sheet, problems=decision.problems, warnings=warnings):
                 return None
-            target = files.unique_target(handed.parent, f"{handed.stem} - met opmerkingen.xlsx")
             return files.copy_no_overwrite(scratch, target, None).name
         finally:
             scratch.unlink(missing_ok=True)
@@ -340,6 +342,13 @@ def _handed_back(target: Path, sha256: str) -> Path | None:
         if candidate.is_file() and files.sha256_of(candidate) == sha256:
             return candidate
     return None
+
+
+def annotated_copy(handed: Path) -> Path:
+    """The annotated copy of the file handed back as `handed`: '<naam> - met opmerkingen.xlsx' beside
+    it. Only this hand-back makes that name (a dropped file that carries it comes back under its plain
+    name, see `handback_name`), so a repeated hand-back finds and reuses it."""
+    return handed.with_name(safe_name(f"{handed.stem} - met opmerkingen.xlsx"))
 
 
 def handback_name(name: str) -> str:

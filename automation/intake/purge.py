@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from typing import Any
 
 from automation.config import Paths, Settings
 from automation.errors import ArchiveDamaged, explain_os_error
+from automation.filenames import safe_name
 from automation.forms import FORMS, Kind
 from automation.intake import files, journal
 from automation.schoolyear import start_year
@@ -65,13 +67,23 @@ def _personal_keys(form_id: str) -> set[str]:
 
 
 def _handed_back(path: Path) -> list[Path]:
-    """A rejected file and what was put beside it: '<naam> - met opmerkingen.xlsx', '<naam> - uitleg.txt'."""
+    """A rejected file and what was put beside it: '<naam> - met opmerkingen.xlsx' (an earlier version
+    made '<naam> - met opmerkingen (2).xlsx' and so on when a hand-back was repeated), '<naam> - uitleg.txt'.
+    Another file's copies are never among them: '<naam> (2).xlsx' has its own, and a file named
+    '<naam> - met opmerkingen van Jan.xlsx' is not one."""
     if not path.name:
         return []
     stem = path.stem
+    annotated = re.compile(rf"{re.escape(stem)} - met opmerkingen(?: \(\d+\))?\.xlsx")
+    try:
+        copies = sorted(p for p in path.parent.iterdir() if annotated.fullmatch(p.name))
+    except OSError:  # the folder is gone: nothing beside it
+        copies = []
+    shortened = path.with_name(safe_name(f"{stem} - met opmerkingen.xlsx"))  # a long name, as handback made it
     return [
         path,
-        path.with_name(f"{stem} - met opmerkingen.xlsx"),
+        *copies,
+        *([shortened] if shortened not in copies else []),
         path.with_name(f"{stem} - uitleg.txt"),
         path.with_name(f"{path.name} - uitleg.txt"),
     ]

@@ -1,0 +1,85 @@
+"""Defects a code review found, each reproduced on real files through `app.process` or the command line:
+a repeated hand-back, `status` writing shared state, a confidential report named in the school's
+folder, and confidentiality that a board's own choice lists could switch off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from click.testing import CliRunner
+
+from automation import app
+from automation.cli import main
+from automation.config import Settings, load_settings
+from tests.conftest import Filler
+from tests.helpers import rows
+
+SCHOOL = "12AB OBS De Regenboog"
+
+
+def cli(settings: Settings, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--config", str(settings.paths.config), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def with_minutes(settings: Settings, minutes: float) -> Settings:
+    """The working folder's config with leftovers reported after `minutes`."""
+    config = settings.paths.config
+    text = config.read_text(encoding="utf-8")
+    assert "onbehandeld_melden_na_minuten = 60" in text
+    config.write_text(
+        text.replace("onbehandeld_melden_na_minuten = 60", f"onbehandeld_melden_na_minuten = {minutes:g}")
+    )
+    return load_settings(config)
+
+
+def mark_unfinished(settings: Settings) -> None:
+    """As after a crash between the hand-back and marking it done."""
+    conn = sqlite3.connect(settings.paths.database)
+    try:
+        conn.execute("UPDATE submissions SET finished = 0")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+# --- 1. a repeated hand-back ----------------------------------------------------------------------
+
+
+def test_a_hand_back_done_again_reuses_its_annotated_copy(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "fout.xlsx", seed=2, categorie="pesten", dader_rol="leerling", omschrijving=None)
+    app.process(workspace)
+    folder = workspace.paths.rejected / SCHOOL
+    first = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert sorted(first) == ["fout - met opmerkingen.xlsx", "fout - uitleg.txt", "fout.xlsx"]
+
+    mark_unfinished(workspace)
+    app.process(workspace)
+
+    assert sorted(p.name for p in folder.iterdir()) == sorted(first), "no second annotated copy"
+    assert (folder / "fout - met opmerkingen.xlsx").read_bytes() == first["fout - met opmerkingen.xlsx"]
+    explanation = (folder / "fout - uitleg.txt").read_text(encoding="utf-8-sig")
+    assert '"fout - met opmerkingen.xlsx"' in explanation and "(2)" not in explanation
+    assert [r["finished"] for r in rows(workspace, "SELECT finished FROM submissions")] == [1]
+
+
+def test_the_purge_removes_every_annotated_copy_of_a_hand_back_and_no_other_files(
+    workspace: Settings, drop: Filler
+) -> None:
+    drop("incident", "fout.xlsx", seed=2, categorie="pesten", dader_rol="leerling", omschrijving=None)
+    app.process(workspace)
+    folder = workspace.paths.rejected / SCHOOL
+    copy = (folder / "fout - met opmerkingen.xlsx").read_bytes()
+    (folder / "fout - met opmerkingen (2).xlsx").write_bytes(copy)  # an earlier version's repeat
+    others = {  # someone else's files in the same folder
+        "fout (2).xlsx": b"een ander bestand",
+        "fout (2) - met opmerkingen.xlsx": b"zijn kopie",
+        "fout - met opmerkingen van Jan.xlsx": b"Jans eigen bestand",
+    }
+    for name, data in others.items():
+        (folder / name).write_bytes(data)
+
+    app.purge(workspace, dry_run=False, today=dt.date.today().replace(year=dt.date.today().year + 20))
+
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == others
