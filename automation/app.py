@@ -74,7 +74,7 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
             settings,
             generated=moment,
             plans=doc_generate.plan_dates(settings),
-            unhandled=leftovers.tell(settings, now=moment),  # the list of this moment, also when it changed alone
+            unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
         )
 
     return write
@@ -179,7 +179,7 @@ def status(settings: Settings, *, now: dt.datetime | None = None) -> dict[str, A
             FolderError(f"De inbox {paths.inbox} bestaat niet of is geen map. Is de netwerkschijf verbonden?")
         )
     report["inbox_waiting"] = sum(1 for _ in candidates(paths.inbox))
-    report["onbehandeld"] = [item.as_dict() for item in leftovers.tell(settings, now=moment)]
+    report["onbehandeld"] = [item.as_dict() for item in leftovers.look(settings, now=moment)]  # writes nothing
     report["onbehandeld_na_minuten"] = settings.board.intake.onbehandeld_melden_na_minuten
     for check in (refuse_lost_database, lambda s: refuse_lost_archive(s.paths)):
         try:

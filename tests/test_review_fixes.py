@@ -5,13 +5,17 @@ folder, and confidentiality that a board's own choice lists could switch off."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from automation import app
 from automation.cli import main
 from automation.config import Settings, load_settings
+from automation.intake import leftovers
+from automation.intake.leftovers import NOTE_NAME
 from tests.conftest import Filler
 from tests.helpers import rows
 
@@ -83,3 +87,44 @@ def test_the_purge_removes_every_annotated_copy_of_a_hand_back_and_no_other_file
     app.purge(workspace, dry_run=False, today=dt.date.today().replace(year=dt.date.today().year + 20))
 
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == others
+
+
+# --- 2. `status` reads, the runner tells ----------------------------------------------------------
+
+
+def working_folder_state(root: Path) -> dict[str, tuple[bytes, int] | None]:
+    """Every folder under the working folder, and every file with its bytes and modification time
+    (a folder's own time is left out: SQLite makes and removes its -wal file beside a database it reads)."""
+    return {
+        str(p.relative_to(root)): None if p.is_dir() else (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+    }
+
+
+def test_status_changes_nothing_in_the_working_folder(workspace: Settings, drop: Filler) -> None:
+    settings = with_minutes(workspace, 0)
+    drop("incident", "fout.xlsx", seed=2, categorie="pesten", dader_rol="leerling", omschrijving=None)
+    (settings.paths.inbox / "~$al gemeld.xlsx").write_bytes(b"lock")
+    assert cli(settings, "process")[0] == 0
+    (settings.paths.inbox / "~$nieuw 34CD.xlsx").write_bytes(b"lock")  # not seen by any runner yet
+    (settings.paths.inbox / "~$al gemeld.xlsx").unlink()  # gone since the runner told it
+    before = working_folder_state(settings.paths.root)
+
+    code, out, _ = cli(settings, "status")
+    json_code, json_out, _ = cli(settings, "status", "--json")
+
+    assert (code, json_code) == (0, 0)
+    assert "~$nieuw 34CD.xlsx" in out, "it says what it sees now (a new entry counts from now)"
+    assert [item["naam"] for item in json.loads(json_out)["onbehandeld"]] == ["~$nieuw 34CD.xlsx"]
+    assert working_folder_state(settings.paths.root) == before
+
+
+def test_the_overzicht_shows_the_list_the_runner_told(workspace: Settings) -> None:
+    settings = with_minutes(workspace, 0)
+    (settings.paths.inbox / "~$melding 34CD.xlsx").write_bytes(b"lock")
+    assert cli(settings, "process")[0] == 0
+    note = settings.paths.rejected / "34CD CBS Het Anker" / NOTE_NAME
+    assert '"~$melding 34CD.xlsx"' in note.read_text(encoding="utf-8-sig")
+    assert [(i.name, i.school, i.school_name) for i in leftovers.reported(settings)] == [
+        ("~$melding 34CD.xlsx", "34CD", "CBS Het Anker")
+    ]

@@ -4,10 +4,12 @@ The intake leaves some entries alone on purpose (`files.is_ignored`, `files.cand
 files, hidden files, temporary downloads, symbolic links, folders. A file it would take can also keep
 waiting: still being written, or locked by the program that has it open. Nobody would ever hear why.
 `tell` looks at the inbox, remembers when each such entry was **first seen** by the product, and once
-one has stayed longer than `[intake] onbehandeld_melden_na_minuten` it is reported: returned (for
-`status` and the Overzicht) and written in a short Dutch note, `Niet verwerkt in de inbox.txt`, in
-the school's rejected folder (`outbox/afgewezen/<BRIN> <school>/`) where the name ties it to a school,
-else in `outbox/afgewezen/school onbekend/`. The leftovers themselves are never touched.
+one has stayed longer than `[intake] onbehandeld_melden_na_minuten` it is reported: remembered (the
+Overzicht shows that list: `reported`) and written in a short Dutch note, `Niet verwerkt in de
+inbox.txt`, in the school's rejected folder (`outbox/afgewezen/<BRIN> <school>/`) where the name ties
+it to a school, else in `outbox/afgewezen/school onbekend/`. The leftovers themselves are never touched.
+Only the runner, which holds the working folder's lock, calls `tell` (once a round); `status` calls
+`look`, which says the same and writes nothing.
 
 Age is the time since the product first saw the entry, kept in `.veiligheid/onbehandeld.json`; a
 file's mtime is not used (a copy keeps its source's mtime, a download sets whatever the server said).
@@ -93,20 +95,68 @@ class Leftover:
         }
 
 
+def look(settings: Settings, *, now: dt.datetime | None = None) -> list[Leftover]:
+    """What stays in the inbox longer than the configured time, oldest first, as `tell` would report
+    it now: reads the inbox and the state, **writes nothing** (for `status`, which anyone may run, as
+    another account or beside the watcher, without the working folder's lock). An entry the runner
+    has not seen yet counts from now."""
+    moment = (now or dt.datetime.now()).replace(microsecond=0)
+    entries = scan(settings.paths.inbox)
+    if entries is None:  # no inbox now (a share that is not connected): nothing to say
+        return []
+    return _due(settings, entries, _seen(_read_json(settings.paths.state / SEEN_NAME), entries, moment), moment)
+
+
 def tell(settings: Settings, *, now: dt.datetime | None = None) -> list[Leftover]:
     """Look at the inbox, note what is new, and report what has stayed longer than the configured
-    time: returned, oldest first, and written as a note per school folder (rewritten when the list
-    changes, removed when a folder's list is empty). Never raises for a disk problem (logged): the
-    runner, `status` and the master writer call it and must go on."""
+    time: returned, oldest first, remembered (`reported`, for the Overzicht) and written as a note
+    per school folder (rewritten when the list changes, removed when a folder's list is empty).
+    Changes shared state: only the holder of the working folder's lock calls it, once a round (the
+    runner). Never raises for a disk problem (logged): the runner must go on."""
     moment = (now or dt.datetime.now()).replace(microsecond=0)
     entries = scan(settings.paths.inbox)
     if entries is None:  # no inbox now (a share that is not connected): change nothing, say nothing
         return []
+    seen_path = settings.paths.state / SEEN_NAME
+    old = _read_json(seen_path)
+    seen = _seen(old, entries, moment)
     try:
-        seen = _update_seen(settings.paths.state / SEEN_NAME, entries, moment)
+        _remember_seen(seen_path, seen, old=old)
     except OSError as exc:
         log.warning("Kon niet vastleggen wat er onverwerkt in de inbox staat (%s).", explain_os_error(exc))
-        seen = {name: moment for name in entries}
+    due = _due(settings, entries, seen, moment)
+    try:
+        _remember_reported(settings.paths.state / REPORTED_NAME, due)
+        write_notes(settings, due)
+    except OSError as exc:
+        log.warning("Kon de melding over onverwerkte bestanden in de inbox niet schrijven (%s).", explain_os_error(exc))
+    return due
+
+
+def reported(settings: Settings) -> list[Leftover]:
+    """The list `tell` reported last (what the notes say), read back without looking at the inbox:
+    what the Overzicht shows. Nothing is written; an unreadable record is an empty list."""
+    found = []
+    for item in _read_json(reported_record(settings)).get("onbehandeld", []):
+        try:
+            brin = item["school"]
+            found.append(
+                Leftover(
+                    name=str(item["naam"]),
+                    kind=Kind(item["soort"]),
+                    since=dt.datetime.fromisoformat(item["sinds"]),
+                    school=brin,
+                    school_name=settings.schools.get(brin, "") if brin else "",
+                )
+            )
+        except (KeyError, ValueError, TypeError):
+            continue
+    return found
+
+
+def _due(
+    settings: Settings, entries: Mapping[str, Kind], seen: Mapping[str, dt.datetime], moment: dt.datetime
+) -> list[Leftover]:
     after = dt.timedelta(minutes=settings.board.intake.onbehandeld_melden_na_minuten)
     due = [
         _leftover(name, kind, seen[name], settings, inbox_names=list(entries))
@@ -114,11 +164,6 @@ def tell(settings: Settings, *, now: dt.datetime | None = None) -> list[Leftover
         if moment - seen[name] >= after
     ]
     due.sort(key=lambda item: (item.since, item.name))
-    try:
-        _remember_reported(settings.paths.state / REPORTED_NAME, due)
-        write_notes(settings, due)
-    except OSError as exc:
-        log.warning("Kon de melding over onverwerkte bestanden in de inbox niet schrijven (%s).", explain_os_error(exc))
     return due
 
 
@@ -244,20 +289,23 @@ def _leftover(name: str, kind: Kind, since: dt.datetime, settings: Settings, *, 
 # --- the state: first seen, last reported -------------------------------------------------------
 
 
-def _update_seen(path: Path, entries: Mapping[str, Kind], moment: dt.datetime) -> dict[str, dt.datetime]:
-    """When each current entry was first seen; entries gone are forgotten (one that comes back
-    counts from its return). The file is rewritten only when an entry came or went."""
-    old = _read_json(path)
+def _seen(old: Mapping[str, Any], entries: Mapping[str, Kind], moment: dt.datetime) -> dict[str, dt.datetime]:
+    """When each current entry was first seen (by the record `old`); entries gone are forgotten (one
+    that comes back counts from its return), a new one counts from `moment`."""
     seen: dict[str, dt.datetime] = {}
     for name in entries:
         try:
             seen[name] = min(dt.datetime.fromisoformat(str(old[name])), moment)
         except (KeyError, ValueError, TypeError):
             seen[name] = moment
+    return seen
+
+
+def _remember_seen(path: Path, seen: Mapping[str, dt.datetime], *, old: Mapping[str, Any]) -> None:
+    """Rewritten only when an entry came or went."""
     stored = {name: when.isoformat(timespec="seconds") for name, when in seen.items()}
     if stored != old:
         _write_json(path, stored)
-    return seen
 
 
 def _remember_reported(path: Path, due: list[Leftover]) -> None:
