@@ -489,6 +489,13 @@ class Store:
             )
         return len(self._finished)
 
+    def count_unfinished(self) -> int:
+        """Stored submissions not yet handed back or confirmed (finished marks still held in memory,
+        to be written with the next commit, counted as finished), without a write."""
+        pending = {submission_id for submission_id, _ in self._finished}
+        ids = [row[0] for row in self._conn.execute("SELECT id FROM submissions WHERE finished = 0")]
+        return sum(1 for submission_id in ids if submission_id not in pending)
+
     def unfinished(self) -> list[sqlite3.Row]:
         self.flush()
         return list(self._conn.execute("SELECT * FROM submissions WHERE finished = 0 ORDER BY id"))

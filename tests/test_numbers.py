@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from automation import app
 from automation.cli import main
 from automation.config import Settings, load_settings
+from automation.errors import FolderError
 from automation.intake import journal
 from automation.intake.pipeline import Intake
 from tests.conftest import Filler
@@ -287,3 +288,20 @@ def test_a_rebuild_that_is_interrupted_leaves_the_database_as_it_was(
 def archived_path(settings: Settings, name: str) -> Path:
     (entry,) = [e for e in journal.read(settings.paths.journal) if e.name == name]
     return settings.paths.archive / entry.archive
+
+
+def test_an_archive_that_disappears_while_the_product_runs_is_not_replaced_by_a_new_one(
+    workspace: Settings, drop: Filler
+) -> None:
+    three_incidents(workspace, drop)
+    with app.open_runner(workspace) as runner:  # as the watcher: started while the archive was there
+        moved = workspace.paths.archive.with_name("archief-weg")
+        workspace.paths.archive.rename(moved)  # the share goes away
+        drop("incident", "tijdens.xlsx", seed=7)
+        with pytest.raises(FolderError, match="verdwenen"):
+            runner.process_once(wait_limit=0)
+    assert not workspace.paths.archive.exists()
+    assert (workspace.paths.inbox / "tijdens.xlsx").exists()
+    moved.rename(workspace.paths.archive)
+    app.process(workspace)
+    assert "tijdens.xlsx" in numbers(workspace).values()

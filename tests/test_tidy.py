@@ -23,6 +23,9 @@ def test_a_killed_runs_half_written_outputs_are_removed_at_start(workspace: Sett
         paths.rejected / "12AB OBS De Regenboog" / "notities.tmp",  # a staff member's own file
         paths.rejected / "12AB OBS De Regenboog" / ".verborgen",
         paths.outbox / "plannen" / "12AB" / ".~lock.Veiligheidsplan 12AB.docx#",
+        paths.outbox / ".bestuursoverzicht.kopie.tmp.xlsx",  # someone's own copy, not a pid
+        # a process that still runs (`plan` writes without the working folder's lock)
+        paths.outbox / "plannen" / "12AB" / f".Veiligheidsplan 12AB.{os.getppid()}.tmp.docx",
     ]
     for path in left + kept:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 
 from automation.checks.board import BoardFacts, board_facts
@@ -211,5 +212,13 @@ def render_master(
         warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
     )
     _write_log(wb, store, fmt)
-    wb.close()
+    try:
+        wb.close()
+    except FileCreateError as exc:  # a full disk or a read-only outbox: said as the disk problem it is
+        tmp.unlink(missing_ok=True)
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise cause from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never a half-written master left behind
+        raise
     return tmp

@@ -128,7 +128,8 @@ class MasterPublisher:
         mine = f".{self.target.stem}.{os.getpid()}.tmp{self.target.suffix}"
         removed = []
         for path in self.target.parent.glob(f".{glob.escape(self.target.stem)}.*.tmp{self.target.suffix}"):
-            if path.name == mine:
+            pid = path.name[len(self.target.stem) + 2 : -len(f".tmp{self.target.suffix}")]
+            if path.name == mine or not pid.isdigit():  # only ours: '.bestuursoverzicht.<pid>.tmp.xlsx'
                 continue
             try:
                 path.unlink()

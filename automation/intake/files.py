@@ -536,11 +536,11 @@ def copy_no_overwrite(source: Path, target: Path, data: bytes | None) -> Path:
     without hard links the name is taken by an exclusive create instead."""
     _ensure_folder(target.parent)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    if data is None:
-        shutil.copyfile(source, tmp)
-    else:
-        tmp.write_bytes(data)
     try:
+        if data is None:
+            shutil.copyfile(source, tmp)
+        else:
+            tmp.write_bytes(data)
         candidate = target
         while True:
             try:

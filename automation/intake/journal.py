@@ -165,11 +165,18 @@ def numbers_on_receipts(folder: Path) -> dict[str, set[str]]:
     return found
 
 
-def refuse_lost_archive(paths: Paths) -> None:
+def refuse_lost_archive(paths: Paths, *, running: bool = False) -> None:
     """A missing or empty archive while the database holds submissions: the archive's share is not
     connected, or the archive was deleted. Carrying on would start a new, empty archive beside a
     database that points into the old one, and a later rebuild would give numbers out again, so every
     command that works on files refuses (exit code 3), like a missing inbox."""
+    if running:  # during a run the archive was there at its start: only its folder is looked at (cheap)
+        if paths.archive.is_dir():
+            return
+        raise FolderError(
+            f"Het archief {paths.archive} is verdwenen terwijl het programma liep (is de netwerkschijf "
+            "losgekoppeld?). Er wordt niets meer verwerkt tot het archief er weer is; start daarna opnieuw."
+        )
     if not paths.database.exists():
         return
     if paths.archive.is_dir() and (has_entries(paths.journal) or _holds_originals(paths.archive)):
@@ -184,7 +191,7 @@ def refuse_lost_archive(paths: Paths) -> None:
         store.close()
     if not received:
         return
-    what = "is er niet" if not paths.archive.is_dir() else "is leeg (het register ontvangen.jsonl ontbreekt)"
+    what = "is er niet" if not paths.archive.is_dir() else "is leeg (geen originelen en geen register ontvangen.jsonl)"
     raise FolderError(
         f"Het archief {paths.archive} {what}, maar de database kent al {received} ontvangen bestanden. "
         "Is de netwerkschijf verbonden? Zet anders het archief terug uit een reservekopie; er wordt niets verwerkt."

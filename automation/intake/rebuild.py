@@ -20,7 +20,7 @@ from pathlib import Path
 from automation.config import Settings
 from automation.errors import ArchiveDamaged, FolderError
 from automation.filenames import safe_name
-from automation.intake import files, journal
+from automation.intake import files, journal, tidy
 from automation.intake.journal import Entry
 from automation.intake.pipeline import Intake
 from automation.privacy import load_secret
@@ -208,6 +208,7 @@ def rebuild(
         raise FolderError(
             f"Het archief {paths.archive} is er niet; zonder archief kan de database niet worden herbouwd."
         )
+    tidy.clear_half_written([paths.archive])  # temporary copies of a run that was killed
     entries = journal.read(paths.journal)
     given = journal.numbers_given(paths, entries)
     plan, missing = _plan(settings, entries, given)

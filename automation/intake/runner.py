@@ -143,7 +143,7 @@ class Runner:
         ensure_folders(settings)
         refuse_lost_database(settings)
         paths = settings.paths
-        tidy.clear_half_written([paths.outbox, paths.archive, paths.state])  # under the lock: nobody's now
+        tidy.clear_half_written([paths.outbox, paths.state])  # the archive's: at a rebuild (it walks it anyway)
         seal_once(settings)
         store = Store.open(settings.paths.database, create=True, durable=settings.board.intake.fsync)
         try:
@@ -168,7 +168,7 @@ class Runner:
                 len(problems),
                 explain_os_error(problems[0]),
             )
-        return len(self.store.unfinished())
+        return self.store.count_unfinished()
 
     # --- one pass ----------------------------------------------------------------------------
     def handle_ready(
@@ -185,6 +185,8 @@ class Runner:
         waiting = {p for p in paths if self.backoff.get(p, (0, 0.0))[1] > now or not tracker.observe(p)}
         pending = [p for p in paths if p in waiting]
         ready = [p for p in paths if p not in waiting]
+        if ready:
+            journal.refuse_lost_archive(self.settings.paths, running=True)  # a share gone while we run
         for start in range(0, len(ready), BATCH):
             group = ready[start : start + BATCH]
             for path, outcome in zip(group, self._handle_group(tracker, group), strict=True):
