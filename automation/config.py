@@ -246,9 +246,23 @@ class Paths:
             return str(path)
 
     def resolve(self, stored: str) -> Path:
-        """A path as the store keeps it (see `relative`; older databases hold absolute paths)."""
+        """A path as the store keeps it (see `relative`). Older databases hold absolute paths: one in
+        another working folder (this one was copied or moved before its paths were made relative)
+        is taken to the same place in this one, so nothing outside it is ever touched."""
         path = Path(stored)
-        return path if path.is_absolute() else self.root / path
+        if not path.is_absolute():
+            return self.root / path
+        if path.is_relative_to(self.root):
+            return path
+        for folder in (self.archive, self.outbox, self.inbox):
+            if not folder.is_relative_to(self.root):
+                continue  # a folder elsewhere (a share) does not move with the working folder
+            name = folder.relative_to(self.root).parts
+            parts = path.parts
+            for start in range(len(parts) - len(name), 0, -1):
+                if parts[start : start + len(name)] == name:
+                    return folder.joinpath(*parts[start + len(name) :])
+        return path
 
     @property
     def staging(self) -> Path:

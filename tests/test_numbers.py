@@ -4,9 +4,11 @@ a missing archive is refused like a missing inbox, and a working folder can move
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -305,3 +307,34 @@ def test_an_archive_that_disappears_while_the_product_runs_is_not_replaced_by_a_
     moved.rename(workspace.paths.archive)
     app.process(workspace)
     assert "tijdens.xlsx" in numbers(workspace).values()
+
+
+def test_a_copied_folder_with_an_older_database_only_touches_its_own_files(
+    workspace: Settings, drop: Filler, tmp_path: Path
+) -> None:
+    """A database from before paths were relative holds absolute paths; a copy of the working folder
+    (made before its first run of this version) must act on its own files, never the original's."""
+    three_incidents(workspace, drop)
+    drop("incident", "fout.xlsx", seed=4, omschrijving=None)
+    app.process(workspace)
+    root = str(workspace.paths.root)
+    with sqlite3.connect(workspace.paths.database) as conn:  # as an older version stored them
+        for column in ("archive_path", "rejected_path"):
+            conn.execute(f"UPDATE submissions SET {column} = ? || '/' || {column} WHERE {column} != ''", (root,))
+    (workspace.paths.state / "paden-relatief").unlink()
+    copy = tmp_path / "kopie"
+    shutil.copytree(workspace.paths.root, copy)
+    copied = load_settings(copy / "veiligheid.toml")
+    before = sorted(p.relative_to(workspace.paths.root) for p in workspace.paths.root.rglob("*") if p.is_file())
+
+    stored = rows(copied, "SELECT archive_path, rejected_path FROM submissions")
+    for row in stored:
+        assert copied.paths.resolve(row["archive_path"]).is_relative_to(copy)
+        if row["rejected_path"]:
+            assert copied.paths.resolve(row["rejected_path"]).is_relative_to(copy)
+    copy_files = len([p for p in copy.rglob("*") if p.is_file()])
+    app.purge(copied, dry_run=False, today=dt.date.today().replace(year=dt.date.today().year + 20))
+    assert len([p for p in copy.rglob("*") if p.is_file()]) < copy_files, "the copy's own old files went"
+    app.process(copied)
+    after = sorted(p.relative_to(workspace.paths.root) for p in workspace.paths.root.rglob("*") if p.is_file())
+    assert after == before, "the original working folder is untouched"
