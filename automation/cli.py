@@ -56,7 +56,13 @@ class DutchUsage(click.ClickException):
 
     exit_code = UsageProblem.exit_code
 
+    def __init__(self, message: str, *, help_text: str | None = None) -> None:
+        super().__init__(message)
+        self.help_text = help_text  # shown first when no command was given at all
+
     def show(self, file: Any = None) -> None:
+        if self.help_text:
+            click.echo(self.help_text)
         click.echo(f"Fout: {self.message}", err=True)
 
 
@@ -65,6 +71,10 @@ def dutch_usage(exc: click.UsageError) -> DutchUsage:
     path = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
     command = " ".join(["veiligheid", *path])  # the name staff type, also under `python -m automation`
     see = f" Zie '{command} --help'."
+    if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # `veiligheid` alone
+        names = sorted(getattr(exc.ctx.command, "commands", {})) or ["status"]
+        example = "status" if "status" in names else names[0]
+        return DutchUsage(f"geef een opdracht, bijvoorbeeld '{command} {example}'.{see}", help_text=exc.ctx.get_help())
     if isinstance(exc, click.NoSuchOption):
         meant = f" (bedoelt u {' of '.join(sorted(exc.possibilities))}?)" if exc.possibilities else ""
         return DutchUsage(f"onbekende optie '{exc.option_name}'{meant}.{see}")
@@ -74,9 +84,17 @@ def dutch_usage(exc: click.UsageError) -> DutchUsage:
         quoted = re.search(r"'([^']*)'", exc.message)
         return DutchUsage(f"'{quoted.group(1) if quoted else ''}' bestaat niet ({_param(exc.param)}).{see}")
     if isinstance(exc, click.BadParameter):
-        quoted = re.search(r"'([^']*)'", exc.message)
+        quoted = re.search(r"'([^']*)'", exc.message) or re.match(r"(\S+) is not in the range", exc.message)
         value = f"'{quoted.group(1)}' " if quoted else ""
-        return DutchUsage(f"{value}is geen geldige waarde voor {_param(exc.param)}.{see}")
+        limits = re.search(r"range (.+?)\.?$", exc.message)
+        wanted = f" (toegestaan: {limits.group(1)})" if limits else ""
+        return DutchUsage(f"{value}is geen geldige waarde voor {_param(exc.param)}{wanted}.{see}")
+    extra = re.match(r"Got unexpected extra arguments? \((.*)\)", exc.message)
+    if extra:
+        return DutchUsage(f"onverwacht extra argument '{extra.group(1)}'.{see}")
+    no_value = re.match(r"Option '([^']*)' does not take a value", exc.message)
+    if no_value:
+        return DutchUsage(f"de optie {no_value.group(1)} neemt geen waarde (laat '=…' weg).{see}")
     needs = re.match(r"Option '([^']*)' requires an argument", exc.message)
     if needs:
         return DutchUsage(f"de optie {needs.group(1)} heeft een waarde nodig.{see}")

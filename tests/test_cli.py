@@ -186,11 +186,24 @@ def test_a_refused_json_run_still_prints_json(workspace: Settings) -> None:
             ["profielen", "--test", "bestaatniet.csv"],
             "Fout: 'bestaatniet.csv' bestaat niet (de optie --test). Zie 'veiligheid profielen --help'.",
         ),
+        (["process", "extra"], "Fout: onverwacht extra argument 'extra'. Zie 'veiligheid process --help'."),
+        (
+            ["watch", "--poll", "-5"],
+            "Fout: '-5.0' is geen geldige waarde voor de optie --poll (toegestaan: x>=0.1). "
+            "Zie 'veiligheid watch --help'.",
+        ),
     ],
 )
 def test_a_wrong_command_line_is_one_dutch_line_with_its_own_exit_code(args: list[str], message: str) -> None:
     code, out, err = run(*args)
     assert (code, out, err) == (64, "", message + "\n")
+
+
+def test_no_command_at_all_shows_the_dutch_help_and_says_what_is_missing() -> None:
+    code, out, err = run()
+    assert code == 64
+    assert "Registratie en verantwoording van sociale veiligheid" in out and "process" in out
+    assert err == "Fout: geef een opdracht, bijvoorbeeld 'veiligheid status'. Zie 'veiligheid --help'.\n"
 
 
 def test_a_config_saved_in_windows_1252_says_in_dutch_how_to_save_it(tmp_path: Path) -> None:
