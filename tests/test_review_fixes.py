@@ -15,6 +15,7 @@ from automation import app
 from automation.cli import main
 from automation.config import Settings, load_settings
 from automation.intake import leftovers
+from automation.intake.handback import OFFICE_ONLY
 from automation.intake.leftovers import NOTE_NAME
 from tests.conftest import Filler
 from tests.helpers import rows
@@ -128,3 +129,69 @@ def test_the_overzicht_shows_the_list_the_runner_told(workspace: Settings) -> No
     assert [(i.name, i.school, i.school_name) for i in leftovers.reported(settings)] == [
         ("~$melding 34CD.xlsx", "34CD", "CBS Het Anker")
     ]
+
+
+# --- 3. a confidential report waiting in the inbox is named in the office's folder only -----------
+
+T0 = dt.datetime(2026, 12, 3, 9, 0)
+SGG = "seksueel grensoverschrijdend gedrag"
+
+
+def texts_under(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8-sig") for p in folder.rglob("*.txt")}
+
+
+def test_a_confidential_report_open_in_excel_is_named_only_in_the_offices_folder(
+    workspace: Settings, drop: Filler
+) -> None:
+    drop("incident", "melding meester Kees.xlsx", categorie=SGG, dader_rol="personeel", dader_groep=None)
+    inbox = workspace.paths.inbox
+    (inbox / "~$melding meester Kees.xlsx").write_bytes(b"lock")  # open in Excel for hours
+    (inbox / "~$rooster.xlsx").write_bytes(b"lock")  # something else, not a report
+    leftovers.tell(workspace, now=T0)  # as the runner does each round while the file stays locked
+
+    told = leftovers.tell(workspace, now=T0 + dt.timedelta(hours=2))
+
+    assert {i.name: (i.school, i.confidential is not None) for i in told} == {
+        "melding meester Kees.xlsx": ("12AB", True),
+        "~$melding meester Kees.xlsx": ("12AB", True),
+        "~$rooster.xlsx": (None, False),
+    }
+    rejected = workspace.paths.rejected
+    office = (rejected / OFFICE_ONLY / SCHOOL / NOTE_NAME).read_text(encoding="utf-8-sig")
+    assert '"melding meester Kees.xlsx" (sinds 03-12-2026 09:00): wacht al lang' in office
+    assert '"~$melding meester Kees.xlsx"' in office
+    school = (rejected / SCHOOL / NOTE_NAME).read_text(encoding="utf-8-sig")
+    assert "- een formulier (sinds 03-12-2026 09:00): het bestuurskantoor weet ervan." in school
+    outside_office = {k: v for k, v in texts_under(rejected).items() if not k.startswith(OFFICE_ONLY)}
+    assert set(outside_office) == {f"{SCHOOL}/{NOTE_NAME}", f"school onbekend/{NOTE_NAME}"}
+    for text in outside_office.values():
+        assert "Kees" not in text and "melding" not in text
+    assert '"~$rooster.xlsx"' in outside_office[f"school onbekend/{NOTE_NAME}"]
+
+    (inbox / "~$melding meester Kees.xlsx").unlink()  # closed and taken
+    (inbox / "melding meester Kees.xlsx").unlink()
+    leftovers.tell(workspace, now=T0 + dt.timedelta(hours=3))
+    assert not (rejected / OFFICE_ONLY / SCHOOL / NOTE_NAME).exists()
+    assert not (rejected / SCHOOL / NOTE_NAME).exists()
+
+
+def test_a_waiting_file_that_cannot_be_read_is_named_in_the_offices_folder(workspace: Settings) -> None:
+    (workspace.paths.inbox / "melding.xlsx").write_bytes(b"PK\x03\x04 half geschreven")  # may be any report
+    leftovers.tell(workspace, now=T0)
+    leftovers.tell(workspace, now=T0 + dt.timedelta(hours=2))
+
+    rejected = workspace.paths.rejected
+    assert '"melding.xlsx"' in (rejected / OFFICE_ONLY / "school onbekend" / NOTE_NAME).read_text(encoding="utf-8-sig")
+    assert "melding.xlsx" not in (rejected / "school onbekend" / NOTE_NAME).read_text(encoding="utf-8-sig")
+
+
+def test_a_waiting_form_that_is_not_confidential_is_named_where_it_was(workspace: Settings, drop: Filler) -> None:
+    drop("ongeval", "ongeval 34CD.xlsx", school="34CD")
+    leftovers.tell(workspace, now=T0)
+    leftovers.tell(workspace, now=T0 + dt.timedelta(hours=2))
+
+    assert '"ongeval 34CD.xlsx"' in (workspace.paths.rejected / "34CD CBS Het Anker" / NOTE_NAME).read_text(
+        encoding="utf-8-sig"
+    )
+    assert not (workspace.paths.rejected / OFFICE_ONLY).exists()

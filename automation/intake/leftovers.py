@@ -11,6 +11,12 @@ it to a school, else in `outbox/afgewezen/school onbekend/`. The leftovers thems
 Only the runner, which holds the working folder's lock, calls `tell` (once a round); `status` calls
 `look`, which says the same and writes nothing.
 
+An entry that may be a confidential report (`FormDef.confidential`, judged as its hand-back would be:
+a waiting, hidden or temporary file by its content, a lock file by the workbook it locks; a waiting file
+that cannot be read may be any report) is named only in the office's own folder
+(`afgewezen/kantoor (vertrouwelijk)/<BRIN> <school>/`); its school's note says without a name that a
+form waits.
+
 Age is the time since the product first saw the entry, kept in `.veiligheid/onbehandeld.json`; a
 file's mtime is not used (a copy keeps its source's mtime, a download sets whatever the server said).
 So an entry that was already there before the first look counts from that first look. The list that
@@ -25,7 +31,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -33,9 +39,12 @@ from typing import Any
 
 from automation.config import STAGING_NAME, Settings
 from automation.errors import explain_os_error
-from automation.excel.read_form import read_form
+from automation.excel.read_form import check_package, read_form
 from automation.filenames import school_folder_name
+from automation.forms import FormDef
+from automation.intake.decide import marked_form
 from automation.intake.files import IGNORED_NAMES, TEMP_SUFFIXES, is_ignored, readable_name, write_durably
+from automation.intake.handback import OFFICE_ONLY
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +89,7 @@ class Leftover:
     since: dt.datetime  # first seen by the product (not the file's mtime)
     school: str | None  # the BRIN it can be tied to, if any
     school_name: str = ""
+    confidential: str | None = None  # why only the board's office may read its name (see `confidential_on`)
 
     @property
     def reason(self) -> str:
@@ -92,6 +102,7 @@ class Leftover:
             "reden": self.reason,
             "sinds": self.since.isoformat(timespec="seconds"),
             "school": self.school,
+            "vertrouwelijk": self.confidential is not None,
         }
 
 
@@ -147,6 +158,7 @@ def reported(settings: Settings) -> list[Leftover]:
                     since=dt.datetime.fromisoformat(item["sinds"]),
                     school=brin,
                     school_name=settings.schools.get(brin, "") if brin else "",
+                    confidential="vertrouwelijk" if item.get("vertrouwelijk") else None,
                 )
             )
         except (KeyError, ValueError, TypeError):
@@ -246,25 +258,97 @@ def school_of(
     return None
 
 
-_FORM_SCHOOLS: dict[tuple[Path, int, int], str | None] = {}  # (path, size, mtime) -> school on the form
+@dataclass(frozen=True)
+class OnForm:
+    """What a workbook in the inbox says about itself, read without taking it."""
+
+    school: str | None  # the school filled in on it (None: no form of ours, or not filled in)
+    confidential: str | None  # why only the board's office may read its name, or None
 
 
-def school_on_form(path: Path, *, max_bytes: int = 25 << 20) -> str | None:
-    """The school filled in on a form in the inbox (read, not taken; a workbook open in Excel can
-    be read). None when it is no form of ours or cannot be read. Remembered while the file is unchanged."""
+DOUBT = "de inhoud kon niet worden gelezen; het kan een vertrouwelijke melding zijn"
+
+
+@dataclass(frozen=True)
+class _Read:
+    form: FormDef | None  # the form of ours it is (by its values, or by its marker), if any
+    values: Mapping[str, Any]  # what could be read ({}: nothing)
+    doubt: bool  # its content could not be told (locked, too large, gone, half written)
+
+
+_READ: dict[tuple[Path, int, int], _Read] = {}  # (path, size, mtime) -> what was read
+
+
+def read_on_form(
+    path: Path, *, choices: Mapping[str, Sequence[str]] | None = None, max_bytes: int = 25 << 20
+) -> OnForm:
+    """What a file in the inbox says (read, not taken; a workbook open in Excel can be read; what was
+    read is remembered while the file is unchanged). Confidential as a hand-back would be
+    (`decide.confidential`: a form of ours by its values, or by its marker when they cannot be read),
+    and **when in doubt**: a file that cannot be read (locked, too large, gone, half written) may be
+    any report. A complete workbook that is no form of ours is not confidential by its content."""
+    read = _read(path, max_bytes=max_bytes)
+    if read.doubt:
+        return OnForm(None, DOUBT)
+    if read.form is None:
+        return OnForm(None, None)
+    school = read.values.get("school")
+    return OnForm(None if school is None else str(school), read.form.confidential_reason(read.values, choices=choices))
+
+
+def _read(path: Path, *, max_bytes: int) -> _Read:
     try:
         st = path.stat()
         key = (path, st.st_size, st.st_mtime_ns)
-        if key not in _FORM_SCHOOLS:
-            if len(_FORM_SCHOOLS) > 256:
-                _FORM_SCHOOLS.clear()
-            value = None
-            if st.st_size <= max_bytes:
-                value = read_form(path.read_bytes(), max_uncompressed=max_bytes * 20).values.get("school")
-            _FORM_SCHOOLS[key] = None if value is None else str(value)
-    except Exception:  # not a form, damaged, locked, gone: it just cannot be tied this way
-        return None
-    return _FORM_SCHOOLS[key]
+        if key not in _READ:
+            if len(_READ) > 256:
+                _READ.clear()
+            _READ[key] = _Read(None, {}, doubt=True) if st.st_size > max_bytes else _parse(path.read_bytes(), max_bytes)
+    except OSError:
+        return _Read(None, {}, doubt=True)
+    return _READ[key]
+
+
+def _parse(data: bytes, max_bytes: int) -> _Read:
+    try:
+        raw = read_form(data, max_uncompressed=max_bytes * 20)
+    except Exception:  # not a form of ours, another version, damaged, half written
+        form = marked_form(data)
+        if form is not None:
+            return _Read(form, {}, doubt=False)
+        try:
+            check_package(data, max_uncompressed=max_bytes * 20)
+        except Exception:  # not a complete workbook: perhaps one still being written
+            return _Read(None, {}, doubt=True)
+        return _Read(None, {}, doubt=False)
+    return _Read(raw.form, raw.values, doubt=False)
+
+
+def school_on_form(path: Path, *, max_bytes: int = 25 << 20) -> str | None:
+    """The school filled in on a form in the inbox (see `read_on_form`). None when it is no form of
+    ours or cannot be read."""
+    return read_on_form(path, max_bytes=max_bytes).school
+
+
+def confidential_on(
+    name: str, kind: Kind, *, inbox: Path, inbox_names: Iterable[str], choices: Mapping[str, Sequence[str]]
+) -> str | None:
+    """Why only the board's office may read this entry's name (it may be, or lock, a confidential
+    report: `FormDef.confidential`, the hand-back's rule), or None. A waiting file and a hidden or
+    temporary file are judged by their content; a lock file by the workbook it locks, while that is in
+    the inbox; links, folders and the like are not read."""
+    if kind in (Kind.WAITING, Kind.HIDDEN, Kind.TEMPORARY):
+        judged = read_on_form(inbox / name, choices=choices)
+        if kind is not Kind.WAITING and judged.confidential == DOUBT:
+            return None  # a name the intake never takes, whose content tells nothing: not a report
+        return judged.confidential
+    workbook = locked_workbook(name) if kind is Kind.LOCK else None
+    for other in inbox_names:
+        if workbook and other != name and other.endswith(workbook):
+            why = read_on_form(inbox / other, choices=choices).confidential
+            if why is not None:
+                return why
+    return None
 
 
 SCHOOL_TYPE = re.compile(r"^[A-Z]{2,5}\s+(?=\S.{3,})")  # 'OBS ', 'CBS ', 'IKC ', 'RKBS ' before the name itself
@@ -281,9 +365,14 @@ def _schools_in(text: str, schools: Mapping[str, str]) -> set[str]:
 
 
 def _leftover(name: str, kind: Kind, since: dt.datetime, settings: Settings, *, inbox_names: list[str]) -> Leftover:
-    schools = settings.schools
-    brin = school_of(name, schools, inbox_names=inbox_names, inbox=settings.paths.inbox)
-    return Leftover(name, kind, since, brin, schools.get(brin, "") if brin else "")
+    schools, inbox = settings.schools, settings.paths.inbox
+    brin = school_of(name, schools, inbox_names=inbox_names, inbox=inbox)
+    why = confidential_on(name, kind, inbox=inbox, inbox_names=inbox_names, choices=settings.choices)
+    on_form = read_on_form(inbox / name).school if why is not None and brin is None and kind is Kind.WAITING else None
+    if on_form is not None:  # only the office's folder names it: the one of its school
+        found = _schools_in(on_form, schools)
+        brin = found.pop() if len(found) == 1 else None
+    return Leftover(name, kind, since, brin, schools.get(brin, "") if brin else "", confidential=why)
 
 
 # --- the state: first seen, last reported -------------------------------------------------------
@@ -330,15 +419,25 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
 # --- the notes -----------------------------------------------------------------------------------
 
 
-def note_folder(settings: Settings, item: Leftover) -> Path:
+def school_folder(settings: Settings, item: Leftover) -> Path:
+    """The rejected folder of the school the entry is tied to, else 'school onbekend'."""
     rejected = settings.paths.rejected
     return rejected / (school_folder_name(item.school, item.school_name) if item.school else UNKNOWN_SCHOOL)
 
 
-def note_text(settings: Settings, items: list[Leftover]) -> str:
+def note_folder(settings: Settings, item: Leftover) -> Path:
+    """Where the entry is named: its school's folder, or for one that may be a confidential report
+    (`Leftover.confidential`) the office's own folder (`handback.OFFICE_ONLY`), as its hand-back would."""
+    if item.confidential is None:
+        return school_folder(settings, item)
+    return settings.paths.rejected / OFFICE_ONLY / school_folder(settings, item).name
+
+
+def note_text(settings: Settings, items: Sequence[Leftover], *, unnamed: Sequence[Leftover] = ()) -> str:
     """The note for one folder: what stays in the inbox, since when, and why (no time of writing,
-    so the note only changes when its list does)."""
-    one = len(items) == 1
+    so the note only changes when its list does). `unnamed`: forms the office's own note names, said
+    here without name or reason (only that one waits, since when)."""
+    one = len(items) + len(unnamed) == 1
     lines = [
         f"{'Dit bestand staat' if one else 'Deze bestanden staan'} in de inbox ({settings.inbox_for_staff}), maar "
         f"{'wordt' if one else 'worden'} niet verwerkt. Het programma laat {'het' if one else 'ze'} daar staan en "
@@ -347,23 +446,33 @@ def note_text(settings: Settings, items: list[Leftover]) -> str:
     ]
     for item in items:
         lines.append(f'- "{item.name}" (sinds {item.since:%d-%m-%Y %H:%M}): {item.reason}.')
+    for item in unnamed:
+        lines.append(
+            f"- een formulier (sinds {item.since:%d-%m-%Y %H:%M}): het bestuurskantoor weet ervan. Heeft u een "
+            "formulier in de inbox open staan, sluit het dan."
+        )
     lines += ["", "Dit bericht verdwijnt vanzelf zodra er niets meer blijft staan."]
     return "\r\n".join(lines) + "\r\n"  # Notepad on older Windows shows bare LF as one line
 
 
 def write_notes(settings: Settings, due: list[Leftover]) -> list[Path]:
     """One note per folder with leftovers (written when its text changes); notes in folders that
-    have none any more are removed. Never inside the inbox (the intake would take it)."""
-    by_folder: dict[Path, list[Leftover]] = {}
+    have none any more are removed. Never inside the inbox (the intake would take it). An entry that
+    may be a confidential report is named only in the office's folder; its school's folder says
+    without a name that a form waits."""
+    named: dict[Path, list[Leftover]] = {}
+    unnamed: dict[Path, list[Leftover]] = {}
     for item in due:
-        by_folder.setdefault(note_folder(settings, item), []).append(item)
+        named.setdefault(note_folder(settings, item), []).append(item)
+        if item.confidential is not None:
+            unnamed.setdefault(school_folder(settings, item), []).append(item)
     written = []
-    for folder, items in by_folder.items():
+    for folder in {**named, **unnamed}:
         if settings.paths.inbox in (folder, *folder.parents):
             log.warning("De map %s ligt in de inbox: daar komt geen melding (de inbox zou hem verwerken).", folder)
             continue
         note = folder / NOTE_NAME
-        text = note_text(settings, items)
+        text = note_text(settings, named.get(folder, []), unnamed=unnamed.get(folder, []))
         try:
             current = note.read_text(encoding="utf-8-sig")
         except OSError:
@@ -372,7 +481,8 @@ def write_notes(settings: Settings, due: list[Leftover]) -> list[Path]:
             continue
         write_durably(note, ("\ufeff" + text).encode("utf-8"), fsync=False)  # with a BOM: Notepad reads it as UTF-8
         written.append(note)
-    for old in settings.paths.rejected.glob(f"*/{NOTE_NAME}"):
-        if old.parent not in by_folder:
+    rejected = settings.paths.rejected
+    for old in [*rejected.glob(f"*/{NOTE_NAME}"), *(rejected / OFFICE_ONLY).glob(f"*/{NOTE_NAME}")]:
+        if old.parent not in named and old.parent not in unnamed:
             old.unlink(missing_ok=True)
     return written
