@@ -107,8 +107,14 @@ def test_sigkill_at_every_kind_of_moment_loses_nothing_and_stores_nothing_twice(
     # confirmation told a sender is the number of that very file.
     given = numbers_given(workspace)
     assert all(len(shas) == 1 for shas in given.values()), [n for n, shas in given.items() if len(shas) > 1]
-    told = {receipt.name.split(" - ", 1)[0] for receipt in workspace.paths.receipts.rglob("*.txt")}
-    assert told <= set(given)
+    names_of: dict[str, set[str]] = {}
+    for sub in subs:
+        if sub["regnr"]:
+            names_of.setdefault(sub["regnr"], set()).add(Path(sub["original_name"]).stem)
+    for receipt in workspace.paths.receipts.rglob("* - *.txt"):
+        number, rest = receipt.name.split(" - ", 1)
+        assert number in given
+        assert rest.removesuffix(".txt").removesuffix(" (dubbel)") in names_of[number], receipt.name
     # The master can be built from the store.
     assert workspace.paths.master.exists()
     # And the store can be rebuilt from the archive alone, killed 20 times or not: the same
