@@ -183,6 +183,26 @@ class BoardConfig(_Strict):
         return value
 
     @model_validator(mode="after")
+    def _confidentiality_keeps_its_choices(self) -> BoardConfig:
+        """A list a board replaces must keep every choice a confidentiality rule names (a staff member
+        as perpetrator, sexual misconduct): else such a report would silently go to the school's
+        folder. Added choices are fine: a report with one goes to the office (`Confidential`)."""
+        for list_name, (values, whys) in confidential_choices().items():
+            mine = self.keuzelijsten.get(list_name)
+            if mine is None:
+                continue
+            missing = [v for v in values if v.casefold() not in {c.casefold() for c in mine}]
+            if missing:
+                raise ValueError(
+                    f"de keuzelijst '{list_name}' moet {_choices_text(missing)} houden: daaraan ziet het programma "
+                    f"welke meldingen alleen het bestuurskantoor mag lezen ({'; '.join(whys)}). Zonder "
+                    f"{'die keuze' if len(missing) == 1 else 'die keuzes'} komt zo'n melding in de map van de "
+                    f"school, waar ook de betrokkene kan meelezen. Zet {'hem' if len(missing) == 1 else 'ze'} terug "
+                    "in de lijst; eigen keuzes toevoegen mag"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _rules_keep_their_choices(self) -> BoardConfig:
         """A list a board replaces must keep the choices a legal rule looks for (e.g. 'overleden' and
         'ziekenhuisopname' for the duty to report to the Labour Inspectorate): else the rule would
@@ -201,6 +221,32 @@ class BoardConfig(_Strict):
                 raise ValueError(f"de school {school.brin} staat twee keer in [[scholen]]")
             seen.add(school.brin)
         return self
+
+
+def confidential_choices() -> dict[str, tuple[list[str], list[str]]]:
+    """Per choice list the choices the forms' confidentiality rules name (`FormDef.confidential`), and
+    the rules, as '<form>: <why>'."""
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for form in FORMS.values():
+        lists = {f.key: f.choices for f in form.fields if f.choices}
+        for rule in form.confidential:
+            for condition in rule.when_all:
+                name = lists.get(condition.key)
+                if name is None:
+                    continue
+                values, whys = found.setdefault(name, ([], []))
+                values += [v for v in condition.values if v not in values]
+                why = f"{form.title}: {rule.why}"
+                whys += [why] if why not in whys else []
+    return found
+
+
+def _choices_text(values: list[str]) -> str:
+    """In a message: de keuze 'a', or de keuzes 'a', 'b' en 'c'."""
+    quoted = [f"'{v}'" for v in values]
+    if len(quoted) == 1:
+        return f"de keuze {quoted[0]}"
+    return f"de keuzes {', '.join(quoted[:-1])} en {quoted[-1]}"
 
 
 def rule_choices() -> list[tuple[str, str, str]]:

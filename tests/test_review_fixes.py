@@ -195,3 +195,42 @@ def test_a_waiting_form_that_is_not_confidential_is_named_where_it_was(workspace
         encoding="utf-8-sig"
     )
     assert not (workspace.paths.rejected / OFFICE_ONLY).exists()
+
+
+# --- 4. confidentiality does not depend on the default choice lists -------------------------------
+
+
+def with_list(settings: Settings, name: str, values: list[str]) -> Path:
+    """The working folder's config with the board's own `[keuzelijsten]` list `name`."""
+    config = settings.paths.config
+    text = config.read_text(encoding="utf-8")
+    assert "\n[keuzelijsten]\n" in text
+    config.write_text(text.replace("\n[keuzelijsten]\n", f"\n[keuzelijsten]\n{name} = {json.dumps(values)}\n"))
+    return config
+
+
+def test_a_board_list_that_drops_a_choice_a_confidentiality_rule_names_is_refused(workspace: Settings) -> None:
+    config = with_list(workspace, "dader_rol", ["leerling", "personeel", "ouder", "derde", "onbekend"])
+
+    code, out, err = cli(workspace, "status")
+
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Fout: {config}: de keuzelijst 'dader_rol' moet de keuzes 'stagiair', 'vrijwilliger' en 'externe medewerker' "
+        "houden: daaraan ziet het programma welke meldingen alleen het bestuurskantoor mag lezen (Incidentregistratie: "
+        "iemand die op school werkt als (vermoedelijke) dader). Zonder die keuzes komt zo'n melding in de map van de "
+        "school, waar ook de betrokkene kan meelezen. Zet ze terug in de lijst; eigen keuzes toevoegen mag\n"
+    )
+
+
+def test_a_report_with_a_choice_the_board_added_goes_to_the_office(workspace: Settings, drop: Filler) -> None:
+    """'onderwijsassistent' works at the school, but no rule knows that choice: the office decides."""
+    roles = ["leerling", "personeel", "stagiair", "vrijwilliger", "externe medewerker", "onderwijsassistent", "ouder"]
+    settings = load_settings(with_list(workspace, "dader_rol", [*roles, "derde", "onbekend"]))
+    drop("incident", "melding juf.xlsx", categorie="pesten", dader_rol="onderwijsassistent", omschrijving=None)
+
+    assert cli(settings, "process")[0] == 0
+
+    assert (settings.paths.rejected / OFFICE_ONLY / SCHOOL / "melding juf.xlsx").exists()
+    (notice,) = (settings.paths.rejected / SCHOOL).iterdir()  # the school's folder: a neutral notice only
+    assert notice.name.startswith("Niet verwerkt (ingeleverd ")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from automation.forms.choices import DEFAULT_CHOICES
+
 
 class Kind(StrEnum):
     """What a field holds; decides the Excel cell type, the validation and the master column."""
@@ -125,7 +127,10 @@ class Confidential:
 
     Applies when every condition may hold: a value that was read and is one of the condition's
     values holds; a value that could not be read (empty, or not one of its list's choices) may be
-    anything, so the report goes to the office. No conditions: every report of the form."""
+    anything, so the report goes to the office. So does a choice a board added to the list in
+    `[keuzelijsten]`: the rule was written for the product's own choices and cannot know what a new
+    one means (a board may not drop the choices a rule names: `config.confidential_choices`). No
+    conditions: every report of the form."""
 
     why: str  # for the office's log, in Dutch: "seksueel grensoverschrijdend gedrag"
     when_all: tuple[Condition, ...] = ()
@@ -209,12 +214,18 @@ class FormDef:
         return None
 
     def _may_hold(self, condition: Condition, values: Mapping[str, Any], choices: Mapping[str, Sequence[str]]) -> bool:
+        """False only for a value that is known not to be one of the condition's: one of the product's
+        own choices of the field's list (and of the board's list, when given)."""
         value = values.get(condition.key)
         text = value.strip().casefold() if isinstance(value, str) else ""
         if not text or text in {v.casefold() for v in condition.values}:
             return True
-        listed = choices.get(self.field(condition.key).choices or "", ())
-        return bool(listed) and text not in {v.casefold() for v in listed}
+        list_name = self.field(condition.key).choices
+        if list_name is None:  # a field without a list: what was read is what it is
+            return False
+        own = DEFAULT_CHOICES.get(list_name) or dict(self.choice_lists).get(list_name, ())
+        board = choices.get(list_name, own)
+        return text not in {v.casefold() for v in own} or text not in {v.casefold() for v in board}
 
     @property
     def fields(self) -> tuple[Field, ...]:
