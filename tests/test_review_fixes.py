@@ -197,6 +197,23 @@ def test_a_waiting_form_that_is_not_confidential_is_named_where_it_was(workspace
     assert not (workspace.paths.rejected / OFFICE_ONLY).exists()
 
 
+def test_a_lock_left_behind_by_a_confidential_report_that_was_taken_is_named_only_in_the_offices_folder(
+    workspace: Settings, drop: Filler
+) -> None:
+    settings = with_minutes(workspace, 0)
+    drop("incident", "melding meester Kees.xlsx", categorie=SGG, dader_rol="personeel", dader_groep=None)
+    (settings.paths.inbox / "~$melding meester Kees.xlsx").write_bytes(b"lock")  # Excel crashed: it stays
+
+    assert cli(settings, "process")[0] == 0  # the report is taken; its confirmation goes to the office
+    assert cli(settings, "process")[0] == 0
+
+    rejected = settings.paths.rejected
+    office = (rejected / OFFICE_ONLY / "school onbekend" / NOTE_NAME).read_text(encoding="utf-8-sig")
+    assert '"~$melding meester Kees.xlsx"' in office
+    for path, text in texts_under(rejected).items():
+        assert path.startswith(OFFICE_ONLY) or "Kees" not in text, path
+
+
 # --- 4. confidentiality does not depend on the default choice lists -------------------------------
 
 

@@ -12,8 +12,8 @@ Only the runner, which holds the working folder's lock, calls `tell` (once a rou
 `look`, which says the same and writes nothing.
 
 An entry that may be a confidential report (`FormDef.confidential`, judged as its hand-back would be:
-a waiting, hidden or temporary file by its content, a lock file by the workbook it locks; a waiting file
-that cannot be read may be any report) is named only in the office's own folder
+a waiting, hidden or temporary file by its content, a lock file by the workbook it locks or, once that
+was taken, by the office's folders; a waiting file that cannot be read may be any report) is named only in the office's own folder
 (`afgewezen/kantoor (vertrouwelijk)/<BRIN> <school>/`); its school's note says without a name that a
 form waits.
 
@@ -27,6 +27,7 @@ the master depends on that file, so a changed list also refreshes the Overzicht.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
 import logging
 import os
@@ -330,25 +331,45 @@ def school_on_form(path: Path, *, max_bytes: int = 25 << 20) -> str | None:
     return read_on_form(path, max_bytes=max_bytes).school
 
 
-def confidential_on(
-    name: str, kind: Kind, *, inbox: Path, inbox_names: Iterable[str], choices: Mapping[str, Sequence[str]]
-) -> str | None:
+def confidential_on(name: str, kind: Kind, settings: Settings, *, inbox_names: Iterable[str]) -> str | None:
     """Why only the board's office may read this entry's name (it may be, or lock, a confidential
     report: `FormDef.confidential`, the hand-back's rule), or None. A waiting file and a hidden or
-    temporary file are judged by their content; a lock file by the workbook it locks, while that is in
-    the inbox; links, folders and the like are not read."""
+    temporary file are judged by their content; a lock file by the workbook it locks while that is in
+    the inbox, else by whether the office already holds a confidential report of that name (a lock
+    left behind by Excel after the report was taken); links, folders and the like are not read."""
+    inbox, choices = settings.paths.inbox, settings.choices
     if kind in (Kind.WAITING, Kind.HIDDEN, Kind.TEMPORARY):
         judged = read_on_form(inbox / name, choices=choices)
         if kind is not Kind.WAITING and judged.confidential == DOUBT:
             return None  # a name the intake never takes, whose content tells nothing: not a report
         return judged.confidential
     workbook = locked_workbook(name) if kind is Kind.LOCK else None
-    for other in inbox_names:
-        if workbook and other != name and other.endswith(workbook):
-            why = read_on_form(inbox / other, choices=choices).confidential
-            if why is not None:
-                return why
-    return None
+    if not workbook:
+        return None
+    locked = [other for other in inbox_names if other != name and other.endswith(workbook)]
+    for other in locked:
+        why = read_on_form(inbox / other, choices=choices).confidential
+        if why is not None:
+            return why
+    return OFFICE_HOLDS if not locked and _office_holds(settings, workbook) else None
+
+
+OFFICE_HOLDS = "het bestuurskantoor heeft een vertrouwelijke melding met deze naam"
+
+
+def _office_holds(settings: Settings, workbook: str) -> bool:
+    """Whether the office's own folders hold a confidential report of this name: handed back
+    ('<naam>', or its end: Word may drop the lock name's first characters), or confirmed
+    ('<nummer> - <naam zonder extensie>.txt')."""
+    stem = Path(workbook).stem
+    looks = (
+        (settings.paths.rejected / OFFICE_ONLY, f"*/*{glob.escape(workbook)}"),
+        (settings.paths.receipts / OFFICE_ONLY, f"*/* - *{glob.escape(stem)}*.txt"),
+    )
+    try:
+        return any(next(folder.glob(pattern), None) is not None for folder, pattern in looks if folder.is_dir())
+    except OSError:  # the office's folder cannot be read: it may hold one
+        return True
 
 
 SCHOOL_TYPE = re.compile(r"^[A-Z]{2,5}\s+(?=\S.{3,})")  # 'OBS ', 'CBS ', 'IKC ', 'RKBS ' before the name itself
@@ -367,7 +388,7 @@ def _schools_in(text: str, schools: Mapping[str, str]) -> set[str]:
 def _leftover(name: str, kind: Kind, since: dt.datetime, settings: Settings, *, inbox_names: list[str]) -> Leftover:
     schools, inbox = settings.schools, settings.paths.inbox
     brin = school_of(name, schools, inbox_names=inbox_names, inbox=inbox)
-    why = confidential_on(name, kind, inbox=inbox, inbox_names=inbox_names, choices=settings.choices)
+    why = confidential_on(name, kind, settings, inbox_names=inbox_names)
     on_form = read_on_form(inbox / name).school if why is not None and brin is None and kind is Kind.WAITING else None
     if on_form is not None:  # only the office's folder names it: the one of its school
         found = _schools_in(on_form, schools)
