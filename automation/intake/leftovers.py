@@ -13,9 +13,9 @@ Only the runner, which holds the working folder's lock, calls `tell` (once a rou
 
 An entry that may be a confidential report (`FormDef.confidential`, judged as its hand-back would be:
 a waiting, hidden or temporary file by its content, a lock file by the workbook it locks or, once that
-was taken, by the office's folders; a waiting file that cannot be read may be any report) is named only in the office's own folder
-(`afgewezen/kantoor (vertrouwelijk)/<BRIN> <school>/`); its school's note says without a name that a
-form waits.
+was taken, by the office's folders; a waiting file that cannot be read may be any report) is named
+only in the office's own folder (`afgewezen/kantoor (vertrouwelijk)/<BRIN> <school>/`); its school's
+note says without a name that a form waits.
 
 Age is the time since the product first saw the entry, kept in `.veiligheid/onbehandeld.json`; a
 file's mtime is not used (a copy keeps its source's mtime, a download sets whatever the server said).
