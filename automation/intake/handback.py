@@ -116,6 +116,7 @@ class Handback:
         item.claimed.unlink()
         self.receipt(
             original_name=item.name,
+            sha256=item.sha,
             received=item.received,
             form_id=sub.form_id,
             regnr=item.registered.regnr,
@@ -155,6 +156,7 @@ class Handback:
             claimed.unlink(missing_ok=True)
         self.receipt(
             original_name=row["original_name"],
+            sha256=row["sha256"],
             received=received,
             form_id=row["form_id"],
             regnr=row["regnr"],
@@ -220,7 +222,9 @@ class Handback:
         school_folder = self._school_folder_of_office_copy(handed)
         if school_folder is not None:
             notice = notice_text(received=received, outcome=Outcome.REJECTED)
-            files.write_new(school_folder / notice_name(received, Outcome.REJECTED), _for_notepad(notice))
+            files.write_new(
+                school_folder / notice_name(received, Outcome.REJECTED, sha256=sha256), _for_notepad(notice)
+            )
         self.store.mark_finished(sub_id, rejected_path=self.settings.paths.relative(handed))
 
     def _annotate(self, handed: Path, data: bytes | None, decision: Decision | None) -> str | None:
@@ -255,6 +259,7 @@ class Handback:
         self,
         *,
         original_name: str,
+        sha256: str = "",
         received: dt.datetime,
         form_id: str | None,
         regnr: str | None,
@@ -293,7 +298,8 @@ class Handback:
             log.info("Bevestiging van %s alleen voor het bestuurskantoor (%s).", regnr, why)
             notice = notice_text(received=received, outcome=outcome)
             files.write_new(
-                self.folder(self.settings.paths.receipts, school) / notice_name(received, outcome), _for_notepad(notice)
+                self.folder(self.settings.paths.receipts, school) / notice_name(received, outcome, sha256=sha256),
+                _for_notepad(notice),
             )
 
     def _about(self, form: FormDef | None, record: Record | None) -> list[tuple[str, str]]:

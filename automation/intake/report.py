@@ -111,11 +111,14 @@ def receipt_text(
     return "\n".join(lines) + "\n"
 
 
-def notice_name(received: dt.datetime, outcome: Outcome) -> str:
+def notice_name(received: dt.datetime, outcome: Outcome, *, sha256: str = "") -> str:
     """The neutral notice's file name in the school's folder: what became of it and when it was handed
-    in, never the file's own name (which may name someone)."""
+    in, never the file's own name (which may name someone). The first characters of the file's
+    SHA-256 tell apart several forms handed in within the same second (and the same file's notice,
+    written again after an interruption, keeps its name); they say nothing about the content."""
     what = {Outcome.REJECTED: "Niet verwerkt", Outcome.DUPLICATE: "Dubbel"}.get(outcome, "Verwerkt")
-    return f"{what} (ingeleverd {received:%d-%m-%Y om %H.%M.%S}).txt"
+    key = f", {sha256[:6]}" if sha256 else ""
+    return f"{what} (ingeleverd {received:%d-%m-%Y om %H.%M.%S}{key}).txt"
 
 
 def notice_text(*, received: dt.datetime, outcome: Outcome) -> str:

@@ -325,6 +325,7 @@ def watch(
     log.info("Watcher gestart op %s (%s)", inbox, f"polling elke {poll:g} s" if poll else "bestandsgebeurtenissen")
     if plans is not None:
         plans.notice(runner.store, today=runner.now().date())
+    leftovers.tell(settings, now=runner.now())  # the first Overzicht shows today's list
     if master is not None:
         master.refresh(run_id=run_id, changed=total.recovered > 0)
     try:
