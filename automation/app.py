@@ -174,10 +174,11 @@ def status(settings: Settings, *, now: dt.datetime | None = None) -> dict[str, A
     report: dict[str, Any] = {"paths": paths.as_dict(), "inbox_waiting": 0, "counts": {}, "last_run": None}
     problems: list[VeiligheidError] = []
     report["inbox_exists"] = paths.inbox.is_dir()
-    if not report["inbox_exists"]:
-        problems.append(
-            FolderError(f"De inbox {paths.inbox} bestaat niet of is geen map. Is de netwerkschijf verbonden?")
-        )
+    missing_inbox = (
+        None
+        if report["inbox_exists"]
+        else FolderError(f"De inbox {paths.inbox} bestaat niet of is geen map. Is de netwerkschijf verbonden?")
+    )
     report["inbox_waiting"] = sum(1 for _ in candidates(paths.inbox))
     report["onbehandeld"] = [item.as_dict() for item in leftovers.look(settings, now=moment)]  # writes nothing
     report["onbehandeld_na_minuten"] = settings.board.intake.onbehandeld_melden_na_minuten
@@ -188,6 +189,8 @@ def status(settings: Settings, *, now: dt.datetime | None = None) -> dict[str, A
             problems.append(exc)
         except sqlite3.DatabaseError as exc:
             problems.append(damaged_database(exc))
+    if missing_inbox is not None:  # after the archive's problem: the README's order (database, archive, inbox)
+        problems.append(missing_inbox)
     if paths.database.exists():
         try:
             _store_figures(settings, report, today=moment.date())

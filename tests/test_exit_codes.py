@@ -220,3 +220,15 @@ def test_status_lists_every_problem_most_serious_first_and_exits_with_that_code(
     assert code == 5
     assert [p["code"] for p in json.loads(out)["problems"]] == [5, 3]
     assert [line.split(" ")[1:3] for line in err.splitlines()] == [["De", "database"], ["De", "inbox"]]
+
+
+def test_status_names_a_missing_archive_before_a_missing_inbox(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "a.xlsx")
+    assert run(workspace, "process")[0] == 0
+    workspace.paths.archive.rename(workspace.paths.archive.with_name("archief-weg"))
+    workspace.paths.inbox.rename(workspace.paths.inbox.with_name("inbox-weg"))
+    code, out, _ = run(workspace, "status", "--json")
+    problems = json.loads(out)["problems"]
+    assert code == 3
+    assert ["archief" in p["message"].lower() for p in problems] == [True, False]
+    assert "inbox" in problems[1]["message"].lower()
