@@ -52,3 +52,20 @@ def test_the_readme_profile_example_is_a_valid_profile() -> None:
         "aantasting_veiligheid",
         "welbevinden",
     }
+
+
+def test_every_file_the_readme_names_is_in_the_repository() -> None:
+    """A newcomer follows the README in a clone: every repository file or folder it names in
+    backquotes (`docs/…`, `tests/…`, `bench/…`, `automation/…`, `*.md`) must be there."""
+    root = README.parent
+    named = set(
+        re.findall(
+            r"`((?:docs|tests|bench|automation|workbook_templates|doc_templates)/[^`\s:]*)",
+            README.read_text(encoding="utf-8"),
+        )
+    )
+    named |= {m for m in re.findall(r"\b([A-Z][A-Za-z_]*\.md)\b", README.read_text(encoding="utf-8"))}
+    missing = sorted(
+        name for name in named if "*" not in name and "<" not in name and not (root / name.split("::")[0]).exists()
+    )
+    assert missing == []
