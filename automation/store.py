@@ -736,6 +736,14 @@ class Store:
         ):
             yield row[0], row[1], row[2], int(row[3]), row[4]
 
+    def survey_versions(self) -> Iterator[tuple[str, str, str, str]]:
+        """(school, school year, group, when stored) of every survey result: a school's documents
+        show them, so they change when one of these does (an export is no registration)."""
+        for row in self._conn.execute(
+            "SELECT school, schooljaar, groep, updated_at FROM surveys ORDER BY school, schooljaar, groep, instrument"
+        ):
+            yield row[0], row[1], row[2], row[3]
+
     def last_received_per_school(self) -> dict[str, dt.datetime]:
         return {
             row[0]: dt.datetime.fromisoformat(row[1])

@@ -39,7 +39,10 @@ from automation.excel.build_form import form_file_name
 from automation.excel.fill import fill_form
 from automation.filenames import school_folder_name
 from automation.forms import FORMS
+from automation.schoolyear import schoolyear
 from automation.store import Store, Tally
+from automation.surveys import samples
+from tests.conftest import Filler
 from tests.helpers import document_text, element_text, rows
 
 TODAY = dt.date(2026, 11, 28)
@@ -545,6 +548,29 @@ def test_the_watcher_regenerates_a_school_once_its_burst_of_files_has_settled(
         clock[0] += 25
         assert plans.tick(store, today=TODAY, changed=False) == ["34CD"]
         assert plans.tick(store, today=TODAY, changed=True) == []  # nothing new
+    finally:
+        store.close()
+
+
+def test_a_survey_export_makes_the_schools_plan_due_again(workspace: Settings, drop: Filler) -> None:
+    """An export is no registration, but the plan shows its results: it makes the plan stale too."""
+    today = dt.date.today()
+    drop("school", "schoolformulier.xlsx")
+    app.process(workspace)
+    app.make_plans(workspace, schools=["12AB"], today=today)
+    plans = PlanRefresher(workspace, quiet=0, longest=0)
+    store = Store.open(workspace.paths.database, create=False)
+    try:
+        assert plans.notice(store, today=today) == []  # the documents are up to date
+    finally:
+        store.close()
+    (workspace.paths.inbox / "peiling.csv").write_bytes(
+        samples.generic_csv(school="12AB", schooljaar=schoolyear(today), afname=today, pupils=12)
+    )
+    assert app.process(workspace).accepted == 1
+    store = Store.open(workspace.paths.database, create=False)
+    try:
+        assert plans.notice(store, today=today) == ["12AB"]
     finally:
         store.close()
 

@@ -210,13 +210,19 @@ def _title(spec: DocSpec, school: str, year: str) -> str:
 
 def school_fingerprints(store: Store, *, schooljaar: str, templates: str) -> dict[str, str]:
     """Per school a hash of everything its documents are made from: every record's number and
-    version, the office's follow-up status, the school year and the templates."""
+    version, the office's follow-up status, every survey result (also those from an export), the
+    school year and the templates."""
     digests: dict[str, Any] = {}
+
+    def digest_of(school: str) -> Any:
+        if school not in digests:
+            digests[school] = hashlib.sha256(f"{schooljaar}|{templates}".encode())
+        return digests[school]
+
     for school, form_id, regnr, version, status in store.versions():
-        digest = digests.get(school)
-        if digest is None:
-            digest = digests[school] = hashlib.sha256(f"{schooljaar}|{templates}".encode())
-        digest.update(f"|{form_id}:{regnr}:{version}:{status}".encode())
+        digest_of(school).update(f"|{form_id}:{regnr}:{version}:{status}".encode())
+    for school, year, group, stored in store.survey_versions():  # survey exports are no registrations
+        digest_of(school).update(f"|peiling:{year}:{group}:{stored}".encode())
     return {school: digest.hexdigest()[:20] for school, digest in digests.items()}
 
 
