@@ -544,6 +544,10 @@ class Store:
             is not None
         )
 
+    def move_rejected(self, old: str, new: str) -> None:
+        """A handed-back file moved (a solved rejection): where the store finds it now."""
+        self._conn.execute("UPDATE submissions SET rejected_path = ? WHERE rejected_path = ?", (new, old))
+
     def submission_number(self, submission_id: int) -> str | None:
         row = self._conn.execute("SELECT regnr FROM submissions WHERE id = ?", (submission_id,)).fetchone()
         return None if row is None else row[0]

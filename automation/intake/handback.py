@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from automation.config import Settings
+from automation.errors import explain_os_error
 from automation.excel.annotate import annotate
 from automation.filenames import safe_name, school_folder_name
 from automation.forms import FORMS, FormDef, Kind
@@ -52,6 +53,7 @@ class Stored:
     kept: Path
 
 
+SOLVED = "opgelost"  # inside a school's rejected folder: rejections a later accepted form solved
 OFFICE_ONLY = "kantoor (vertrouwelijk)"  # beside the schools' folders; only the board's office reads it
 
 
@@ -114,6 +116,7 @@ class Handback:
             )
             return
         item.claimed.unlink()
+        self.solve_rejections(item.name, decision.school)
         self.receipt(
             original_name=item.name,
             sha256=item.sha,
@@ -126,6 +129,40 @@ class Handback:
             school=decision.school,
         )
         self.store.mark_finished(sub_id)
+
+    def solve_rejections(self, name: str, school: str | None) -> list[Path]:
+        """A form of this name was accepted for this school: the earlier rejections of a form of the
+        same name there (the original, its explanation, its annotated copy, also as 'naam (2)') are
+        solved and move into `opgelost/` beside them, so the school's folder shows what is still
+        open. Their place is updated in the store (a purge still finds them). Never raises: a file
+        that cannot be moved stays where it is, and the next accepted form tries again."""
+        if not school or school not in self.settings.schools:
+            return []
+        stem, suffix = os.path.splitext(handback_name(name))
+        same = re.compile(
+            rf"^{re.escape(stem)}(?: \(\d+\))?(?:{re.escape(suffix)}| - uitleg\.txt| - met opmerkingen(?: \(\d+\))?\.xlsx)$"
+        )
+        moved: list[Path] = []
+        paths = self.settings.paths
+        for office_only in (False, True):
+            folder = self.folder(paths.rejected, school, office_only=office_only)
+            try:
+                found = sorted(p for p in folder.iterdir() if p.is_file() and same.match(p.name))
+            except OSError:
+                continue  # no folder (nothing rejected there), or it cannot be read now
+            for path in found:
+                try:
+                    target = files.unique_target(folder / SOLVED, path.name)
+                    target.parent.mkdir(exist_ok=True)
+                    path.rename(target)  # never over a file: unique_target chose a free name
+                except OSError as exc:
+                    log.warning("Kon %s niet naar %s verplaatsen (%s).", path.name, SOLVED, explain_os_error(exc))
+                    continue
+                self.store.move_rejected(paths.relative(path), paths.relative(target))
+                moved.append(target)
+        if moved:
+            log.info("Opgelost: %d bestand(en) van eerdere afwijzingen van %s naar %s/.", len(moved), name, SOLVED)
+        return moved
 
     def finish_row(self, row: sqlite3.Row) -> None:
         """Complete the last step for a stored submission after an interruption (idempotent), as it
@@ -154,6 +191,8 @@ class Handback:
             return
         if claimed is not None:
             claimed.unlink(missing_ok=True)
+        if row["regnr"]:
+            self.solve_rejections(row["original_name"], self.store.school_of(row["regnr"]))
         self.receipt(
             original_name=row["original_name"],
             sha256=row["sha256"],
