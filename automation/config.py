@@ -41,6 +41,11 @@ class School(_Strict):
         return text
 
 
+def school_name_key(name: str) -> str:
+    """A school's name as it is compared: case, surrounding and repeated spaces do not count."""
+    return " ".join(name.split()).casefold()
+
+
 class Mappen(_Strict):
     inbox: str = "inbox"
     outbox: str = "outbox"
@@ -166,6 +171,24 @@ class BoardConfig(_Strict):
     voortgang: Voortgang = Voortgang()
     monitor: Monitor = Monitor()
     keuzelijsten: dict[str, list[str]] = {}
+
+    @field_validator("scholen")
+    @classmethod
+    def _distinct_school_names(cls, value: list[School]) -> list[School]:
+        """A form names its school by BRIN or by name: two schools with one name would send every form
+        naming it to the first. Names are compared the way a form's answer is matched, ignoring case,
+        surrounding spaces and repeated spaces."""
+        first: dict[str, School] = {}
+        for school in value:
+            key = school_name_key(school.naam)
+            other = first.setdefault(key, school)
+            if other is not school and other.brin != school.brin:  # the same BRIN twice: _unique_schools
+                raise ValueError(
+                    f"de scholen {other.brin} en {school.brin} heten allebei '{other.naam.strip()}'; geef een "
+                    "van beide een eigen naam (bijvoorbeeld met de plaats erbij), anders gaat elk formulier "
+                    f"met die naam naar {other.brin}"
+                )
+        return value
 
     @field_validator("keuzelijsten")
     @classmethod
