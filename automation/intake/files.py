@@ -69,7 +69,9 @@ def candidates(inbox: Path) -> Iterator[Path]:
 class _Seen:
     size: int
     mtime_ns: int
+    ctime_ns: int
     since: float
+    settled_ns: int = 0  # how long the file had been unchanged by the reference clock, once known
 
 
 class StabilityTracker:
@@ -77,11 +79,20 @@ class StabilityTracker:
 
     Uses a monotonic clock (injectable for tests). The file's own mtime is not trusted as a sign
     of age: copy tools keep the source's mtime while the copy is still growing.
+
+    With `settled_before` (the time, by the clock that stamps the inbox's files, at which a run
+    started: `filesystem_now`), a file that had already settled then is stable at its second look:
+    its size, mtime and ctime unchanged since the first look, and its newest timestamp
+    (`newest_stamp_ns`: mtime, and the ctime that no copy tool can set) at least `quiet` seconds
+    before `settled_before`. Any other file waits `quiet` seconds as before.
     """
 
-    def __init__(self, quiet: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, quiet: float, *, clock: Callable[[], float] = time.monotonic, settled_before: int | None = None
+    ) -> None:
         self.quiet = quiet
         self.clock = clock
+        self.settled_before = settled_before
         self._seen: dict[Path, _Seen] = {}
 
     def observe(self, path: Path) -> bool:
@@ -94,16 +105,52 @@ class StabilityTracker:
         now = self.clock()
         seen = self._seen.get(path)
         if seen is None or (seen.size, seen.mtime_ns) != (st.st_size, st.st_mtime_ns):
-            self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, now)
-            seen = self._seen[path]
-        return now - seen.since >= self.quiet
+            self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, st.st_ctime_ns, now)
+            return self.quiet <= 0
+        if now - seen.since >= self.quiet:
+            return True
+        if seen.ctime_ns != st.st_ctime_ns:  # touched since the last look (its mtime set back, say)
+            seen.ctime_ns, seen.settled_ns = st.st_ctime_ns, 0
+        elif self.settled_before is not None:
+            seen.settled_ns = max(0, self.settled_before - newest_stamp_ns(st))
+        return seen.settled_ns >= self.quiet * 1e9
 
     def stable_for(self, path: Path) -> float:
+        """Seconds the file has been seen unchanged, or had been unchanged before the run started."""
         seen = self._seen.get(path)
-        return 0.0 if seen is None else self.clock() - seen.since
+        return 0.0 if seen is None else max(self.clock() - seen.since, seen.settled_ns / 1e9)
 
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
+
+
+def newest_stamp_ns(st: os.stat_result) -> int:
+    """The last moment the file's metadata say it was touched: the newest of its mtime (which a copy
+    tool sets back to the source's), its ctime (POSIX: the last change of its data or metadata, which
+    no program can set, so a copy still being written, or whose mtime was just set back, is new; on
+    Windows: its creation time) and its birth time where the system keeps one."""
+    stamps = [st.st_mtime_ns, st.st_ctime_ns]
+    birth = getattr(st, "st_birthtime", None)
+    if birth is not None:
+        stamps.append(int(birth * 1e9))
+    return max(stamps)
+
+
+def filesystem_now(folder: Path) -> int | None:
+    """Now (ns) by the clock that stamps the files in `folder`: the mtime of a hidden, ignored file
+    made there and removed at once. A network share stamps files by the server's clock, which may
+    differ from this machine's. None when the folder takes no new file (then no file is taken early)."""
+    probe = folder / f".veiligheid-klok-{os.getpid()}.tmp"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            return os.fstat(fd).st_mtime_ns
+        finally:
+            os.close(fd)
+            probe.unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("Kon de klok van %s niet lezen (%s); nieuwe en oude bestanden wachten even lang.", folder, exc)
+        return None
 
 
 def explanation_path(handed: Path, original_name: str) -> Path:

@@ -244,16 +244,18 @@ class Runner:
         master: MasterPublisher | None = None,
     ) -> Counts:
         """Handle everything in the inbox, waiting (bounded) for files still being written; then,
-        with `master`, bring the master workbook up to date.
+        with `master`, bring the master workbook up to date. A file that had settled before the run
+        started is taken at its second look, a moment later (`files.StabilityTracker`).
 
         `progress(done, total)` is called after each file (for a progress display)."""
         cfg = self.settings.board.intake
         limit = wait_limit if wait_limit is not None else cfg.stabiel_seconden + cfg.beschadigd_na_seconden + 5
+        started = files.filesystem_now(self.settings.paths.inbox)  # files that settled before this: at once
         run_id = self.store.start_run(command, now_text(self.now()))
         self.intake.run_id = run_id
         counts = Counts()
         counts.recovered = self.intake.recover()
-        tracker = files.StabilityTracker(cfg.stabiel_seconden)
+        tracker = files.StabilityTracker(cfg.stabiel_seconden, settled_before=started)
         deadline = time.monotonic() + limit
         pending = list(files.candidates(self.settings.paths.inbox))
         done, total = 0, len(pending)
