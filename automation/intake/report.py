@@ -23,7 +23,9 @@ def rejection_text(
     general: str | None,
     annotated_name: str | None,
     inbox_hint: str,
+    export: bool = False,
 ) -> str:
+    """`export`: the file was recognised as a survey export (a supplier's file, not a form)."""
     lines = [
         f'Uw bestand "{original_name}" is NIET verwerkt.',
         f"Ontvangen: {_stamp(received)}",
@@ -51,6 +53,10 @@ def rejection_text(
         lines.append(
             f'Open uw bestand "{original_name}", verbeter de genoemde velden, sla het op en zet het opnieuw '
             f"in de map voor meldingen ({inbox_hint})."
+        )
+    elif export:
+        lines.append(
+            f"Volg de aanwijzing hierboven en zet daarna de export opnieuw in de map voor meldingen ({inbox_hint})."
         )
     else:
         lines.append(
@@ -109,6 +115,15 @@ def receipt_text(
             f"'Correctie van registratienummer' {regnr} en lever het opnieuw in.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def survey_line(
+    *, school: str, school_name: str, groep: str, schooljaar: str, respondents: int, instrument: str
+) -> str:
+    """One survey's results on the confirmation of an export: '12AB De Regenboog, leerlingen,
+    2026-2027: 70 respondenten (ZIEN!)'; without an instrument no empty brackets."""
+    named = f" ({instrument})" if instrument.strip() else ""
+    return f"{school} {school_name}".strip() + f", {groep}, {schooljaar}: {respondents} respondenten{named}"
 
 
 def notice_name(received: dt.datetime, outcome: Outcome, *, sha256: str = "") -> str:
