@@ -44,6 +44,7 @@ GROUP_WORDS = {
 MAX_LISTED = 5
 MAX_RESPONDENTS = 1_000_000  # an 'aantal' above this is not a count of respondents
 UNKNOWN_LIMIT = 0.05  # more unknown answers than this and the results would mislead: refused
+HEADER_SEARCH = 50  # 'kopregel_met': the rows searched for the header
 CHUNK = 500  # rows read at a time: small enough to stay in the CPU's cache while each theme is counted
 _MISSING = object()
 
@@ -88,6 +89,29 @@ class Table:
     header: list[str]
     rows: Iterator[Sequence[Any]]
     what: str  # 'CSV (;, Windows-1252)' for explanations
+    first_row: int = 2  # the row number of the first row after the header
+    no_header: str = ""  # why no header was found, for explanations
+
+
+def header_at(table: Table, *, row: int = 0, having: Sequence[str] = ()) -> Table:
+    """The table with its header at row number `row` (1 = the first row), or at the first of the first
+    HEADER_SEARCH rows that has all the columns `having`; the rows above it (a title, a date, blank
+    lines) are skipped. Without either, the table as read: the header is the first row."""
+    if row <= 1 and not having:
+        return table
+    rows = itertools.chain([table.header], table.rows)
+    wanted = {norm(c) for c in having}
+    for number, cells in enumerate(rows, start=1):
+        texts = [_cell_text(c) for c in cells]
+        if (row and number == row) or (wanted and wanted <= {norm(t) for t in texts}):
+            return Table(texts, rows, table.what, first_row=number + 1)
+        if (row and number > row) or (wanted and number >= HEADER_SEARCH):
+            break
+    if row:
+        why = f"{table.what}: het bestand heeft geen regel {row} (de kopregel volgens het profiel)"
+    else:
+        why = f"{table.what}: geen regel met de kolommen {', '.join(having)} in de eerste {HEADER_SEARCH} regels"
+    return Table([], iter(()), table.what, no_header=why)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -235,7 +259,7 @@ def recognise(
                 f"'{loaded.profile.herkenning.bestandsnaam}'"
             )
         elif not table.header:
-            what = table.what if "bestaat niet" in table.what else f"{table.what}: geen kopregel"
+            what = table.what if "bestaat niet" in table.what else table.no_header or f"{table.what}: geen kopregel"
             tried.append(f"- {loaded.profile.naam} ({loaded.source}): {what}")
         elif missing:
             tried.append(f"- {loaded.profile.naam} ({loaded.source}): kolom(men) ontbreken: {', '.join(missing)}")
@@ -265,20 +289,22 @@ def import_survey(
 ) -> SurveyImport:
     """Recognise and import one export; raise SurveyRejected with a Dutch explanation otherwise."""
     is_xlsx = data.startswith(ZIP_MAGIC)  # a CSV may begin with 'PK' (a column 'PKnummer')
-    headers: dict[str, Table] = {}
+    headers: dict[tuple[str, int, tuple[str, ...]], Table] = {}
 
-    def table(sheet: str) -> Table:
-        return read_xlsx(data, sheet) if is_xlsx else read_csv(data)
+    def where(loaded: LoadedProfile) -> tuple[str, int, tuple[str, ...]]:
+        found = loaded.profile.herkenning
+        return (found.blad if is_xlsx else "", found.kopregel, tuple(found.kopregel_met))
 
     def header_of(loaded: LoadedProfile) -> Table:
-        sheet = loaded.profile.herkenning.blad if is_xlsx else ""
-        if sheet not in headers:
-            headers[sheet] = table(sheet)
-        return headers[sheet]
+        key = where(loaded)
+        if key not in headers:
+            sheet, row, having = key
+            read = read_xlsx(data, sheet) if is_xlsx else read_csv(data)
+            headers[key] = header_at(read, row=row, having=having)
+        return headers[key]
 
     loaded = recognise(name, profiles, header_of)
-    sheet = loaded.profile.herkenning.blad if is_xlsx else ""
-    return _import(headers.pop(sheet), name, loaded, schools=schools, today=today)  # its rows are still unread
+    return _import(headers.pop(where(loaded)), name, loaded, schools=schools, today=today)  # rows still unread
 
 
 # --- importing --------------------------------------------------------------------------------------
@@ -315,6 +341,8 @@ class _Resolver:
         self.file_school = self._school_from_name(name) if profile.school.uit_bestandsnaam else None
         self.group_values = {norm(k): v for k, v in profile.respondent.waarden.items()}
         self.unknown_share = 0.0  # of the answers given, the share the profile does not know
+        self.bad_weights: Counter[str] = Counter()  # weight -> answers of a theme left out for it
+        self.without_year = 0  # rows with neither a school year nor a date, and no fixed year in the profile
 
     def _school_from_name(self, name: str) -> str | None:
         upper = name.upper()
@@ -360,7 +388,9 @@ class _Resolver:
             self._note("respondent", rows, value)
         return found  # type: ignore[no-any-return]
 
-    def year(self, year_value: Any, date: dt.date | None) -> str:
+    def year(self, year_value: Any, date: dt.date | None, rows: int) -> str:
+        """The school year from the year column, else from the date, else the profile's fixed one;
+        else the school year the export came in, with the rows counted: the import then warns."""
         if year_value is not None:
             key = ("jaar", year_value)
             found = self.cache.get(key, _MISSING)
@@ -369,7 +399,12 @@ class _Resolver:
                 self.cache[key] = found
             if found:
                 return found  # type: ignore[no-any-return]
-        return schoolyear(date or self.today)
+        if date is not None:
+            return schoolyear(date)
+        if self.profile.afname.schooljaar:
+            return self.profile.afname.schooljaar
+        self.without_year += rows
+        return schoolyear(self.today)
 
     def date(self, value: Any) -> dt.date | None:
         key = ("datum", value)
@@ -420,6 +455,7 @@ def _import(
         "datum": _index(positions, profile.afname.datum_kolom, missing=optional),
         "klas": _index(positions, profile.afname.groep_kolom, missing=optional),
         "instrument": _index(positions, profile.afname.instrument_kolom, missing=[]),
+        "gewicht": _index(positions, profile.respondent.gewicht_kolom, missing=missing),  # never left out
     }
     notes = [f"kolom(men) niet in de export en dus niet gebruikt: {', '.join(optional)}"] if optional else []
     if profile.soort == "per_vraag":
@@ -427,6 +463,7 @@ def _import(
         pv = profile.per_vraag
         ix["vraag"] = _index(positions, pv.vraag_kolom, missing=missing)
         ix["aantal"] = _index(positions, pv.aantal_kolom, missing=missing)
+        ix["thema"] = _index(positions, pv.thema_kolom, missing=missing)
         answers = [(_index(positions, col, missing=missing), value) for col, value in pv.antwoordkolommen.items()]
         if missing:
             raise _columns_missing(loaded, missing)
@@ -460,6 +497,12 @@ def _import(
             )
         warnings = notes + warnings
     problems = []
+    if resolver.bad_weights:
+        problems.append(
+            f"geen gewicht (een getal van 0 of meer) in de kolom '{profile.respondent.gewicht_kolom}': "
+            f"{_listed(resolver.bad_weights)}. Vul het gewicht in bij elke respondent, of haal 'gewicht_kolom' uit het "
+            "profiel als de export niet gewogen is"
+        )
     if resolver.unknown.get("school"):
         listed = _listed(resolver.unknown["school"])
         known = "; ".join(f"{b} {n}" for b, n in sorted(schools.items()))
@@ -482,6 +525,10 @@ def _import(
         )
     if resolver.unknown.get("klas"):
         warnings.append(f"groep van de leerling niet herkend (geen groep 1-8): {_listed(resolver.unknown['klas'])}")
+    said = [c for c in (profile.afname.schooljaar_kolom, profile.afname.datum_kolom) if c]
+    if resolver.without_year and accs and not (said and set(said) <= set(optional)):
+        # (when the export lacks every year column the profile names, the note above already says so)
+        warnings.append(_no_year(loaded, resolver.without_year, schoolyear(today)))
     results = tuple(_result(profile, key, acc) for key, acc in sorted(accs.items()))
     return SurveyImport(profile.naam, loaded.source, results, tuple(warnings))
 
@@ -490,6 +537,24 @@ def _listed(values: Counter[str]) -> str:
     shown = [f"'{v}' ({n} {'regel' if n == 1 else 'regels'})" for v, n in values.most_common(MAX_LISTED)]
     more = len(values) - MAX_LISTED
     return ", ".join(shown) + (f" en nog {more} andere" if more > 0 else "")
+
+
+def _no_year(loaded: LoadedProfile, rows: int, assumed: str) -> str:
+    afname = loaded.profile.afname
+    said = [f"'{c}'" for c in (afname.schooljaar_kolom, afname.datum_kolom) if c]
+    where = f" (de kolom {' of '.join(said)} ontbreekt of is leeg)" if said else ""
+    copy = (
+        " Een ingebouwd profiel past u niet aan: kopieer het naar de map 'profielen' en pas de kopie aan."
+        if loaded.source.startswith("ingebouwd")
+        else ""
+    )
+    return (
+        f"{rows} {'regel heeft' if rows == 1 else 'regels hebben'} geen schooljaar en geen afnamedatum{where}; "
+        f"de uitkomsten staan daarom in schooljaar {assumed}, het schooljaar waarin de export binnenkwam. "
+        "Is de peiling in een ander schooljaar afgenomen? Zet dan in het profiel onder [afname] het schooljaar "
+        'vast (schooljaar = "2026-2027"), of noem de kolom met het schooljaar (schooljaar_kolom) of met de '
+        f"afnamedatum (datum_kolom), en lever de export daarna opnieuw in.{copy}"
+    )
 
 
 def _columns_missing(loaded: LoadedProfile, missing: list[str]) -> SurveyRejected:
@@ -514,7 +579,9 @@ def _per_respondent(
     A respondent's theme score is the mean of their answers to its questions (reverse-scored items
     turned round); the theme's mean is the mean of those scores over the respondents who answered
     any of its questions; its positive share is the share of all its answers at or above
-    `positief_vanaf`."""
+    `positief_vanaf` (applied after reversing). With a weight column, a respondent's score and
+    answers count with their weight (a weighted mean and a weighted share); the number of
+    respondents stays a count of rows."""
     profile = resolver.profile
     lo, hi, from_ = profile.schaal.min, profile.schaal.max, profile.schaal.positief_vanaf
     labels: dict[str, float | None] = {norm(k): v for k, v in profile.antwoorden.items()}
@@ -522,10 +589,11 @@ def _per_respondent(
     present = [i for i in (ix[n] for n in ("school", "respondent", "jaar", "instrument")) if i is not None]
     extras = [i for i in (ix["datum"], ix["klas"]) if i is not None]  # vary per row: counted per run
     questions = sorted({i for _, cols in themes for i, _ in cols})
-    width = max([*present, *extras, *questions, 0]) + 1
+    width = max([*present, *extras, *questions, ix["gewicht"] or 0, 0]) + 1
     key_of = _getter(present)
     answers_of = _getter(questions)
-    getters = [_getter([i for i, _ in cols]) for _, cols in themes]
+    i_w = ix["gewicht"]
+    getters = [_getter([i for i, _ in cols] + ([i_w] if i_w is not None else [])) for _, cols in themes]
     key_ids: dict[Any, int] = {}
     patterns: list[dict[int, Counter[Any]]] = [{} for _ in themes]  # theme -> key -> answers -> n
     seen: dict[int, dict[int, Counter[Any]]] = {i: {} for i in extras}  # dates and groups per key
@@ -557,7 +625,7 @@ def _per_respondent(
         group = resolver.group(cell("respondent"), count)
         dates = [resolver.date(d) for d in seen[ix["datum"]].get(key_id, ())] if ix["datum"] is not None else []
         known = [d for d in dates if d is not None]
-        year = resolver.year(cell("jaar"), max(known) if known else None)
+        year = resolver.year(cell("jaar"), max(known) if known else None, count) if school and group else ""
         instrument = str(cell("instrument") or "").strip()
         if not (school and group and count):
             resolved[key_id] = (None, instrument)
@@ -579,18 +647,34 @@ def _per_respondent(
     outside: Counter[str] = Counter()  # numbers outside the scale
     given = 0  # answers that are not empty
     values: dict[Any, float | None] = {}
+    weights: dict[Any, float | None] = {}
+    bad_weights: Counter[str] = Counter()  # a weight that is empty, not a number or below 0
     for (theme, cols), per_key in zip(themes, patterns, strict=True):
         reverse = [r for _, r in cols]
         threshold = profile.themas[theme].positief_vanaf or from_
+        unweighted: Counter[str] = Counter()  # this theme's rows without a usable weight
         for key_id, counter in per_key.items():
             target = resolved[key_id][0]
             if target is None:
                 continue
             acc = accs[target]
             for pattern, count in counter.items():
+                given_cells: tuple[Any, ...] = pattern if len(cols) > 1 or i_w is not None else (pattern,)
+                weight = 1.0
+                if i_w is not None:
+                    given_cells, raw_weight = given_cells[:-1], given_cells[-1]
+                    if raw_weight not in weights:
+                        parsed = number(raw_weight)
+                        weights[raw_weight] = parsed if parsed is not None and parsed >= 0 else None
+                    w = weights[raw_weight]
+                    if w is None:
+                        if any(str(c).strip() for c in given_cells):
+                            unweighted[str(raw_weight).strip()[:40]] += count
+                        continue
+                    weight = w
                 total = 0.0
                 k = pos = 0
-                for raw, rev in zip(pattern if len(cols) > 1 else (pattern,), reverse, strict=True):
+                for raw, rev in zip(given_cells, reverse, strict=True):
                     if raw not in values:
                         values[raw] = _answer(raw, labels, lo, hi)
                     v = values[raw]
@@ -610,10 +694,12 @@ def _per_respondent(
                     continue
                 t = acc.themes.setdefault(theme, _ThemeAcc())
                 t.respondents += count
-                t.total += total / k * count
-                t.weight += count
-                t.positive += pos * count
-                t.items += k * count
+                t.total += total / k * count * weight
+                t.weight += count * weight
+                t.positive += pos * count * weight
+                t.items += k * count * weight
+        bad_weights |= unweighted  # a row counts once, however many themes it answered
+    resolver.bad_weights = bad_weights
     warnings = []
     if unknown:
         listed = ", ".join(f"'{v}'" for v, _ in unknown.most_common(MAX_LISTED))
@@ -652,12 +738,19 @@ def _per_question(
     ix: Mapping[str, int | None],
     answers: list[tuple[int, float]],
 ) -> tuple[dict[tuple[str, str, str], _Acc], list[str]]:
+    """Each row is one question: its theme is the theme that lists it under 'vragen', else the theme
+    whose 'categorie' is the row's value in the category column (`thema_kolom`)."""
     profile = resolver.profile
     from_ = profile.schaal.positief_vanaf
     questions: dict[str, str] = {}
+    categories: dict[str, str] = {}
     for key, definition in profile.themas.items():
         for q in definition.vragen:
             questions[norm(q)] = key
+        for category in definition.categories:
+            categories[category] = key
+    i_c = ix.get("thema")
+    seen_categories: set[str] = set()
     reverse = {norm(q) for definition in profile.themas.values() for q in definition.omgekeerd}
     lo, hi = profile.schaal.min, profile.schaal.max
     accs: dict[tuple[str, str, str], _Acc] = {}
@@ -667,14 +760,18 @@ def _per_question(
     seen_questions: set[str] = set()
     i_q, i_n = ix["vraag"], ix["aantal"]
     assert i_q is not None and i_n is not None
-    for number_, row in enumerate(table.rows, start=2):
+    for number_, row in enumerate(table.rows, start=table.first_row):
         row = list(row) + [""] * max(0, len(table.header) - len(row))
         if not any(str(c).strip() for c in row):
             continue
         question = norm(row[i_q])
         theme = questions.get(question)
+        if i_c is not None:
+            seen_categories.add(norm(row[i_c]))
+            theme = theme or categories.get(norm(row[i_c]))
         if theme is None:
             shown = str(row[i_q]).strip()[:60]
+            shown += f" (categorie: {str(row[i_c]).strip()[:40] or 'leeg'})" if i_c is not None else ""
             if question and shown not in not_mapped and len(not_mapped) < MAX_LISTED:
                 not_mapped.append(shown)
             continue
@@ -696,7 +793,7 @@ def _per_question(
         mean = sum(p * v for p, v in shares) / total
         positive = sum(p for p, v in shares if v >= (profile.themas[theme].positief_vanaf or from_)) / total
         date = resolver.date(row[ix["datum"]]) if ix["datum"] is not None else None
-        year = resolver.year(row[ix["jaar"]] if ix["jaar"] is not None else None, date)
+        year = resolver.year(row[ix["jaar"]] if ix["jaar"] is not None else None, date, 1)
         acc = accs.setdefault((school, year, group), _Acc())
         t = acc.themes.setdefault(theme, _ThemeAcc())
         t.respondents = max(t.respondents, int(n))
@@ -727,6 +824,13 @@ def _per_question(
     absent = [q for definition in profile.themas.values() for q in definition.vragen if norm(q) not in seen_questions]
     if absent:
         warnings.append(f"vragen uit het profiel die niet in de export staan: {', '.join(absent[:10])}")
+    unused = [
+        str(definition.categorie if isinstance(definition.categorie, str) else ", ".join(definition.categorie))
+        for definition in profile.themas.values()
+        if definition.categories and not set(definition.categories) & seen_categories
+    ]
+    if unused:
+        warnings.append(f"categorieën uit het profiel die niet in de export staan: {'; '.join(unused)}")
     return accs, warnings
 
 

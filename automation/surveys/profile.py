@@ -9,6 +9,20 @@ Two layouts:
 - `per_respondent`: one row per respondent, one column per question;
 - `per_vraag`: one row per question (per school and group), one column per answer with the
   percentage that gave it, and a column with the number of respondents.
+
+Which profile reads a file: the board's own profiles are tried first, in the order of their file
+names, then the built-in ones, in the order of theirs (see `all_profiles`); the first whose columns
+(in its header row) and file-name pattern match reads the file, and no later one is tried.
+
+Reversed questions (`omgekeerd`) are turned round first (on a 1-4 scale, 1 becomes 4), and
+`positief_vanaf` is applied after that, to the turned-round value: it always means 'this good or
+better', whichever way a question is asked.
+
+With a weight column (`[respondent] gewicht_kolom`), each respondent counts with their weight: a
+theme's mean is the weighted mean of the respondents' theme scores (the sum of weight times score
+over the sum of the weights), and its share of positive answers is the weighted share (the sum of
+weight times positive answers over the sum of weight times answers). The number of respondents stays
+a count of rows.
 """
 
 from __future__ import annotations
@@ -26,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from automation.errors import ProfileError
 from automation.forms.peiling import THEMES
 from automation.messages import dutch_error
+from automation.schoolyear import parse_schoolyear
 
 GROUPS = ("leerlingen", "ouders", "personeel")
 THEME_LABELS = dict(THEMES)
@@ -45,6 +60,14 @@ class Herkenning(_Strict):
     bestandsnaam: str = "*"  # a pattern on the file name, like '*zien*.csv'
     blad: str = ""  # xlsx: the sheet to read (default: the first)
     alle_vragen: bool = True  # false: a question column the export lacks is skipped (with a warning)
+    kopregel: Annotated[int, Field(ge=0)] = 0  # the header's row number (1 = the first row; 0: the first row)
+    kopregel_met: list[str] = []  # or: the header is the first row that has all these columns
+
+    @model_validator(mode="after")
+    def _one_header(self) -> Herkenning:
+        if self.kopregel and self.kopregel_met:
+            raise ValueError("[herkenning] heeft 'kopregel' of 'kopregel_met', niet allebei")
+        return self
 
 
 class SchoolBron(_Strict):
@@ -64,6 +87,7 @@ class RespondentBron(_Strict):
     kolom: str = ""  # the column that says pupil, parent or staff
     vast: Literal["", "leerlingen", "ouders", "personeel"] = ""  # or one fixed group for the whole file
     waarden: dict[str, Literal["leerlingen", "ouders", "personeel"]] = {}  # column value -> group
+    gewicht_kolom: str = ""  # a column with each respondent's weight (a number of 0 or more)
 
     @model_validator(mode="after")
     def _one_source(self) -> RespondentBron:
@@ -78,12 +102,20 @@ class Afname(_Strict):
     groep_kolom: str = ""  # the pupil's group (groep 1-8, '5/6', 'groep 7')
     groepen: str = ""  # or the groups that took part, fixed: '5-8'
     instrument_kolom: str = ""  # a column with the instrument's name
+    schooljaar: str = ""  # the school year, fixed: for exports with neither a year nor a date
+
+    @field_validator("schooljaar")
+    @classmethod
+    def _written_year(cls, value: str) -> str:
+        if value and parse_schoolyear(value) is None:
+            raise ValueError(f"'{value}' is geen schooljaar; schrijf het als 2026-2027")
+        return parse_schoolyear(value) or ""
 
 
 class Schaal(_Strict):
     min: float = 1
     max: float = 4
-    positief_vanaf: float  # an answer at or above this value counts as positive
+    positief_vanaf: float  # an answer at or above this value counts as positive (after reversing)
 
     @model_validator(mode="after")
     def _order(self) -> Schaal:
@@ -95,13 +127,23 @@ class Schaal(_Strict):
 
 
 class Thema(_Strict):
-    vragen: Annotated[list[str], Field(min_length=1)]  # question columns (per_respondent) or question texts/codes
+    vragen: list[str] = []  # question columns (per_respondent) or question texts/codes
+    categorie: str | list[str] = ""  # per_vraag: the value(s) of the category column for this theme
     omgekeerd: list[str] = []  # reverse-scored: a high answer is a bad sign
     naam: str = ""  # for a theme outside the standard list
     positief_vanaf: float | None = None  # this theme's own threshold (after turning reversed items round)
 
+    @property
+    def categories(self) -> tuple[str, ...]:
+        values = [self.categorie] if isinstance(self.categorie, str) else self.categorie
+        return tuple(norm(v) for v in values if str(v).strip())
+
     @model_validator(mode="after")
     def _reverse_in_questions(self) -> Thema:
+        if not self.vragen and not self.categories:
+            raise ValueError("een thema heeft 'vragen' of een 'categorie' nodig")
+        if self.categories:  # the category's questions are not listed: any of them may be reversed
+            return self
         unknown = {norm(q) for q in self.omgekeerd} - {norm(q) for q in self.vragen}
         if unknown:
             raise ValueError(f"'omgekeerd' noemt vragen die niet in 'vragen' staan: {', '.join(sorted(unknown))}")
@@ -112,6 +154,7 @@ class PerVraag(_Strict):
     vraag_kolom: str  # the column with the question's code or text
     aantal_kolom: str  # the number of respondents for that question
     antwoordkolommen: Annotated[dict[str, float], Field(min_length=2)]  # answer column -> value on the scale
+    thema_kolom: str = ""  # a column with each question's category: themes by 'categorie' instead of 'vragen'
 
 
 class Profile(_Strict):
@@ -142,6 +185,17 @@ class Profile(_Strict):
     def _layout(self) -> Profile:
         if self.soort == "per_vraag" and self.per_vraag is None:
             raise ValueError("een profiel met soort = 'per_vraag' heeft een tabel [per_vraag] nodig")
+        by_category = [key for key, theme in self.themas.items() if theme.categories]
+        if by_category and not (self.soort == "per_vraag" and self.per_vraag and self.per_vraag.thema_kolom):
+            raise ValueError(
+                f"thema '{by_category[0]}' heeft een 'categorie': dat kan alleen met soort = 'per_vraag' en "
+                "een 'thema_kolom' onder [per_vraag]"
+            )
+        if self.respondent.gewicht_kolom and self.soort != "per_respondent":
+            raise ValueError(
+                "[respondent] 'gewicht_kolom' kan alleen met soort = 'per_respondent' (een export met percentages "
+                "per vraag is al gewogen door de leverancier)"
+            )
         return self
 
     def theme_label(self, key: str) -> str:
@@ -197,6 +251,9 @@ def board_profiles(folder: Path) -> tuple[list[LoadedProfile], list[str]]:
 
 
 def all_profiles(folder: Path) -> tuple[list[LoadedProfile], list[str]]:
-    """The board's profiles first (a board's profile wins over a built-in one), then the built-in."""
+    """Every profile in the order they are tried on an export: the board's own profiles first, sorted
+    by file name (so '10-leverancier.toml' comes before '20-leverancier.toml'), then the built-in ones,
+    sorted by file name. The first profile that recognises a file reads it; so a board's profile wins
+    over a built-in one that would also match, and among the board's own the first file name wins."""
     own, errors = board_profiles(folder)
     return [*own, *builtin_profiles()], errors
