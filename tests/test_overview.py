@@ -9,6 +9,7 @@ import openpyxl
 
 from automation import app
 from automation.config import Settings
+from automation.forms.choices import DEFAULT_CHOICES
 from automation.schoolyear import schoolyear
 from tests.conftest import Filler
 
@@ -50,7 +51,8 @@ def test_overzicht_counts_per_school_lists_open_actions_and_has_native_charts(
     assert "aandacht: nog geen peiling" in by_school["56EF"]["Monitor (wettelijke eisen)"]
     assert rows[7][1] == "Totaal" and rows[7][header.index(f"Incidenten {year}")] == 2
     per_type = [h for h in header if str(h).startswith("waarvan ")]
-    assert per_type == ["waarvan pesten", "waarvan digitaal pesten", "waarvan discriminatie", "waarvan overig"]
+    # one column per kind of the board's list, in its order (not by frequency), then the kinds outside it
+    assert per_type == [*(f"waarvan {kind}" for kind in DEFAULT_CHOICES["incident_categorie"]), "waarvan overig"]
     for school in ("12AB", "34CD"):
         assert sum(by_school[school][h] for h in per_type) == by_school[school][f"Incidenten {year}"]
     listed = [r for r in rows if len(r) > 4 and str(r[4]).startswith("Melden bij de Nederlandse Arbeidsinspectie")]

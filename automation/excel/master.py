@@ -196,7 +196,12 @@ def render_master(
     write_overview(wb, facts, generated=generated, unhandled=unhandled)
     for form_id in facts.registers:
         _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()})
-    write_surveys(wb, facts.surveys, schools=schools, year=facts.schooljaar, fmt=fmt)
+    declared = {
+        brin: str(s.school_form.data.get("monitor_instrument") or "")
+        for brin, s in facts.schools.items()
+        if s.school_form is not None
+    }
+    write_surveys(wb, facts.surveys, schools=schools, year=facts.schooljaar, fmt=fmt, declared=declared)
     checks = [s.monitor for s in facts.schools.values()]
     # last school year: only the schools whose survey came in
     earlier = [s.monitor_last_year for s in facts.schools.values() if s.monitor_last_year.measured]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Protocol
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -14,13 +14,14 @@ from xlsxwriter.worksheet import Worksheet
 from automation.checks.board import BoardFacts, SchoolFacts
 from automation.checks.milestones import DONE, LATE
 from automation.checks.monitor import ATTENTION, FAILS, MEETS
+from automation.excel.tables import header_height, header_width, print_on_pages
 from automation.forms import FORMS
+from automation.forms.choices import DEFAULT_CHOICES
 from automation.forms.school import MILESTONES
 from automation.schoolyear import MONTHS, months, previous
 
 RED, AMBER, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
 MAX_LISTED = 100
-MAIN_CATEGORIES = 2  # beside the highlighted kinds (bullying), the most frequent kinds get a column each
 
 
 def _formats(wb: Workbook) -> dict[str, Any]:
@@ -65,19 +66,15 @@ def write_overview(
     last = previous(year)
     registers = facts.registers
     first = _by_kind(registers)
-    highlighted = _highlighted(first)
-    kinds = Counter(facts.this_year.kinds_of(first)) if first else Counter()
-    # the highlighted kinds (bullying) always have their own columns; then the most frequent others, and the rest
-    others = [name for name, _ in kinds.most_common() if name not in highlighted]
-    main_categories = [*highlighted, *others[:MAIN_CATEGORIES]]
-    rest = set(others[MAIN_CATEGORIES:])
+    main_categories = _categories(first, facts.choices)
+    listed = set(main_categories)
     # (title, width, value of a school row); numbers get a total
     columns: list[tuple[str, float, Callable[[SchoolFacts], Any]]] = [
         ("BRIN", 8, lambda r: r.brin),
         ("School", 26, lambda r: r.name),
         *((f"{_short(k)} {year}", 15 if k == first else 12, _this_year(k)) for k in registers),
-        *((f"waarvan {c}", 12, _kind(first, c)) for c in main_categories),
-        ("waarvan overig", 10, lambda r: sum(r.registrations.this_year.kind(first, c) for c in rest)),
+        *((f"waarvan {c}", 11, _kind(first, c)) for c in main_categories),
+        (OTHER_KINDS, 10, _other_kinds(first, listed)),
         *((f"{_short(k)} {last}", 12, _last_year(k)) for k in registers),
         ("Open acties", 10, lambda r: r.open_cases),
         (DONE_TITLE, 12, lambda r: r.milestones_done),
@@ -97,10 +94,10 @@ def write_overview(
         f["sub"],
     )
     top = 3
+    ws.set_row(top, header_height([(title, width) for title, width, _ in columns]))
     for col, (title, width, _) in enumerate(columns):
         ws.write_string(top, col, title, f["head"])
-        ws.set_column(col, col, width)
-    ws.set_row(top, 48)
+        ws.set_column(col, col, header_width(title, width))
     for i, row in enumerate(rows, start=top + 1):
         if len(row.monitor.summary) > 45:  # the verdict with what is missing wraps onto a second line
             ws.set_row(i, 30)
@@ -119,9 +116,9 @@ def write_overview(
     first_row, last_row = top + 1, top + len(rows)
     total_row = last_row + 1
     ws.write_string(total_row, 1, "Totaal", f["total"])
-    for col, (_, _, value_of) in enumerate(columns):
+    for col, (title, _, value_of) in enumerate(columns):
         values = [value_of(r) for r in rows]
-        if col > 1 and values and all(isinstance(v, int) for v in values):
+        if title not in NOT_SUMMED and col > 1 and values and all(isinstance(v, int) for v in values):
             cells = f"{xl_rowcol_to_cell(first_row, col)}:{xl_rowcol_to_cell(last_row, col)}"
             ws.write_formula(total_row, col, f"=SUM({cells})", f["total"], sum(values))
     # traffic lights
@@ -183,10 +180,9 @@ def write_overview(
     if unhandled:
         end = _write_unhandled(ws, f, unhandled, schools=schools, at=end + 1)
 
-    _charts(wb, ws, chart_ws, facts, anchor_row=end + 2)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    widths = [header_width(title, width) for title, width, _ in columns]
+    _charts(wb, ws, chart_ws, facts, anchor_row=end + 2, beside=_column_at(widths, pixels=PER_MONTH_WIDTH + 20))
+    print_on_pages(ws, header_rows=(top, top))
     ws.set_header(f'&L&"Calibri,Bold"Bestuursoverzicht {board}&R&D')
     ws.set_footer("&RPagina &P van &N")
     ws.activate()
@@ -221,6 +217,26 @@ def _write_unhandled(
 
 NO_DATA = "geen gegevens"
 DONE_TITLE = f"Mijlpalen gereed (van {len(MILESTONES)})"
+NOT_SUMMED = frozenset({DONE_TITLE})  # milestones done per school, added up across schools, mean nothing
+OTHER_KINDS = "waarvan overig"  # kinds outside the board's list: an answer left empty, a choice since removed
+
+
+def _categories(form_id: str, choices: Mapping[str, Sequence[str]]) -> list[str]:
+    """The kinds the Overzicht gives a column each: the highlighted ones (bullying), then every other
+    choice of the counted field's list, in the board's order ([keuzelijsten]), never in order of
+    frequency: the columns stay where they are, so the office's filters and formulas keep working."""
+    if not form_id:
+        return []
+    form = FORMS[form_id]
+    counted = form.counts.counted if form.counts else None
+    list_name = form.field(counted).choices if counted else None
+    listed = tuple(choices.get(list_name, DEFAULT_CHOICES.get(list_name, ()))) if list_name else ()
+    highlighted = _highlighted(form_id)
+    return [*highlighted, *(c for c in listed if c not in highlighted)]
+
+
+def _other_kinds(form_id: str, listed: Collection[str]) -> Callable[[SchoolFacts], int]:
+    return lambda r: sum(n for k, n in r.registrations.this_year.kinds_of(form_id).items() if k not in listed)
 
 
 def _by_kind(registers: tuple[str, ...]) -> str:
@@ -252,8 +268,29 @@ def _kind(form_id: str, kind: str) -> Callable[[SchoolFacts], int]:
     return lambda r: r.registrations.this_year.kind(form_id, kind)
 
 
-def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, anchor_row: int) -> None:
-    """Native Excel charts, fed from a small hidden data sheet."""
+PER_MONTH_WIDTH = 720  # pixels: the monthly chart at x_scale 1.5
+
+
+def _column_at(widths: Sequence[float], *, pixels: int) -> int:
+    """The first column that begins at least `pixels` from the left (Excel: 7 pixels a character, plus 5)."""
+    x = 0
+    for col, width in enumerate(widths):
+        if x >= pixels:
+            return col
+        x += int(width * 7 + 5)
+    return len(widths)
+
+
+def count_axis(largest: int) -> dict[str, Any]:
+    """A value axis of counts: whole numbers only (never a tick at 0.5), at most about ten ticks."""
+    step, factors = 1, itertools.cycle((2, 2.5, 2))  # 1, 2, 5, 10, 20, 50, ...
+    while largest > 10 * step:
+        step = round(step * next(factors))
+    return {"min": 0, "major_unit": step, "num_format": "0", "major_gridlines": {"visible": True}}
+
+
+def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, anchor_row: int, beside: int) -> None:
+    """Native Excel charts, fed from a small hidden data sheet; `beside`: the column of the second chart."""
     registers, year, rows = facts.registers, facts.schooljaar, list(facts.schools.values())
     first = _by_kind(registers)
     title = _short(first) if first else "Registraties"
@@ -275,7 +312,9 @@ def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, 
             }
         )
     per_month.set_title({"name": f"Registraties per maand, schooljaar {year}"})
-    per_month.set_y_axis({"name": "aantal", "major_gridlines": {"visible": True}})
+    most = max((n for counts in per_months.values() for n in counts.values()), default=0)
+    per_month.set_y_axis({"name": "aantal"} | count_axis(most))
+    per_month.set_legend({"position": "bottom"})  # said outright: LibreOffice shows no legend otherwise
     ws.insert_chart(anchor_row, 0, per_month, {"x_scale": 1.5, "y_scale": 1.1})
 
     # the register shown per kind (incidents)
@@ -295,7 +334,8 @@ def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, 
     )
     by_category.set_title({"name": f"{title} per soort, {year}"})
     by_category.set_legend({"none": True})
-    ws.insert_chart(anchor_row, 6, by_category, {"x_scale": 1.2, "y_scale": 1.1})
+    by_category.set_x_axis(count_axis(max((n for _, n in categories), default=0)))
+    ws.insert_chart(anchor_row, beside, by_category, {"x_scale": 1.2, "y_scale": 1.1})
 
     # per school side by side
     base = 16 + len(categories) + 1
@@ -314,6 +354,10 @@ def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, 
             }
         )
     per_school.set_title({"name": f"Registraties per school, {year}"})
+    per_school.set_y_axis(
+        {"name": "aantal"} | count_axis(max((r.registrations.this_year.total for r in rows), default=0))
+    )
+    per_school.set_legend({"position": "bottom"})
     ws.insert_chart(anchor_row + 17, 0, per_school, {"x_scale": 1.5, "y_scale": 1.1})
     data.hide()
 
@@ -323,10 +367,13 @@ def write_progress(wb: Workbook, facts: BoardFacts) -> Worksheet:
     year = facts.schooljaar
     f = _formats(wb)
     ws.write_string(0, 0, f"Voortgang per school, schooljaar {year}", f["title"])
-    headers = ["BRIN", "School", "Mijlpaal", "Uiterlijk", "Status", "Gereed op"]
-    for col, (title, width) in enumerate(zip(headers, [8, 26, 70, 12, 12, 12], strict=True)):
+    headers = list(
+        zip(["BRIN", "School", "Mijlpaal", "Uiterlijk", "Status", "Gereed op"], [8, 26, 70, 12, 12, 12], strict=True)
+    )
+    ws.set_row(2, header_height(headers, button=True))
+    for col, (title, width) in enumerate(headers):
         ws.write_string(2, col, title, f["head"])
-        ws.set_column(col, col, width)
+        ws.set_column(col, col, header_width(title, width, button=True))
     row = 3
     for brin, school in facts.schools.items():
         name = school.name
@@ -351,7 +398,5 @@ def write_progress(wb: Workbook, facts: BoardFacts) -> Worksheet:
         )
     ws.autofilter(2, 0, max(row - 1, 3), 5)
     ws.freeze_panes(3, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    print_on_pages(ws, header_rows=(2, 2))
     return ws

@@ -15,7 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.checks.monitor import ATTENTION, FAILS, MEETS, MonitorCheck
 from automation.excel.overview_sheet import AMBER, GREEN, RED
-from automation.excel.tables import Column, Formats, start_table, write_value
+from automation.excel.tables import Column, Formats, print_on_pages, start_table, write_value
 from automation.schoolyear import previous
 from automation.store import ThemeScore
 
@@ -66,8 +66,16 @@ def _lights(ws: Worksheet, first: int, last: int, col: int, wb: Workbook) -> Non
 
 
 def write_surveys(
-    wb: Workbook, scores: Sequence[ThemeScore], *, schools: Mapping[str, str], year: str, fmt: Formats
+    wb: Workbook,
+    scores: Sequence[ThemeScore],
+    *,
+    schools: Mapping[str, str],
+    year: str,
+    fmt: Formats,
+    declared: Mapping[str, str] | None = None,
 ) -> Worksheet:
+    """`declared`: per school the monitor instrument its school form names, shown (as the Monitorcheck
+    names it) where a survey does not say which instrument it was."""
     ws = wb.add_worksheet("Peilingen")
     data = wb.add_worksheet(CHART_DATA)
     start_table(ws, "tbl_Peilingen", SURVEY_COLUMNS, len(scores), fmt)
@@ -83,7 +91,7 @@ def write_surveys(
             f"{s.scale_min:g}-{s.scale_max:g}",
             s.respondents,
             s.survey_respondents,
-            s.instrument,
+            instrument_of(s, (declared or {}).get(s.school, "")),
             s.afname.isoformat() if s.afname else None,
             ", ".join(str(g) for g in s.groepen),
             s.regnr,
@@ -93,6 +101,17 @@ def write_surveys(
             write_value(ws, row, col, column.kind, value, fmt)
     _theme_charts(wb, ws, data, scores, schools=schools, year=year)
     return ws
+
+
+CHART_ROWS = 16  # rows a theme chart takes, with a row to spare
+CHART_COLUMNS = (0, 5)  # two charts side by side below the table, inside the printed width
+
+
+def instrument_of(score: ThemeScore, declared: str) -> str:
+    """The survey's own instrument; else the one the school form names, said as such (never credited)."""
+    if score.instrument or not declared:
+        return score.instrument
+    return f"niet genoemd in de peiling; schoolformulier: {declared}"
 
 
 def _theme_charts(
@@ -112,7 +131,7 @@ def _theme_charts(
         themes.setdefault(s.theme, s.theme_label)
     names = [schools[b] for b in sorted(schools)]
     at = 0
-    anchor_col = len(SURVEY_COLUMNS) + 1
+    below = len(scores) + 2  # the charts stand below the table, so they print on its pages
     for index, (theme, label) in enumerate(themes.items()):
         share: dict[tuple[str, str], float] = {}
         for s in pupils:
@@ -137,10 +156,13 @@ def _theme_charts(
         chart.set_title({"name": f"{label}: % positief (leerlingen)"})
         chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True}})
         chart.set_legend({"position": "bottom"})
-        ws.insert_chart(1 + index * 16, anchor_col, chart, {"x_scale": 1.1, "y_scale": 1.0})
+        row, col = below + (index // 2) * CHART_ROWS, CHART_COLUMNS[index % 2]
+        ws.insert_chart(row, col, chart, {"x_scale": 1.1, "y_scale": 1.0})
         at += len(schools) + 2
     if not themes:
-        ws.write_string(1, anchor_col, "Nog geen peilingen onder leerlingen: de grafieken per thema verschijnen hier.")
+        ws.write_string(below, 0, "Nog geen peilingen onder leerlingen: de grafieken per thema verschijnen hier.")
+    end = below + max(1, -(-len(themes) // 2) * CHART_ROWS)
+    ws.print_area(0, 0, end, len(SURVEY_COLUMNS) - 1)
     data.hide()
 
 
@@ -200,7 +222,5 @@ def write_vensters(
             ws.write_string(i, 3, (warnings or {})[brin], caution)
         ws.set_row(i, min(409, 15 * (2 + len(body) // 105 + body.count("\n"))))
     ws.freeze_panes(4, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    print_on_pages(ws, header_rows=(3, 3))
     return ws

@@ -57,6 +57,45 @@ class Formats:
         )
 
 
+FILTER_BUTTON = 3  # characters a filter button covers at the right of a header cell
+LINE_HEIGHT = 15  # points per line of a wrapped header
+
+
+def header_width(title: str, width: float, *, button: bool = False) -> float:
+    """A column at least as wide as the longest word of its header (beside the filter button), so a
+    wrapped header breaks between words and is shown whole: 'Status afhandeling', never 'afhandeling'."""
+    return max(width, max(len(word) for word in title.split()) + 1.5 + (FILTER_BUTTON if button else 0))
+
+
+def header_lines(title: str, width: float, *, button: bool = False) -> int:
+    """How many lines a header takes, wrapped at word boundaries in a column of `width` characters."""
+    room = width - 1 - (FILTER_BUTTON if button else 0)
+    lines, used = 1, 0.0
+    for word in title.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
+
+
+def header_height(headers: Sequence[tuple[str, float]], *, button: bool = False) -> float:
+    """The height of a header row whose every header shows whole (see `header_width`)."""
+    return LINE_HEIGHT * max(
+        (header_lines(t, header_width(t, w, button=button), button=button) for t, w in headers), default=1
+    )
+
+
+def print_on_pages(ws: Worksheet, *, header_rows: tuple[int, int]) -> None:
+    """Print landscape on A4, one page wide and as many pages high as needed, the header rows on every
+    page (gridlines stay off the paper: xlsxwriter's default)."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(*header_rows)
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+
+
 def table_name(title: str) -> str:
     return "tbl_" + re.sub(r"\W+", "_", title).strip("_")
 
@@ -91,10 +130,11 @@ def start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int, 
     for key in ("range", "a_range", "autofilter"):
         if table.get(key):
             table[key] = full
+    ws.set_row(0, header_height([(c.title, c.width) for c in columns], button=True))
     for col, c in enumerate(columns):
         office = c.kind.startswith("office_")
         ws.write_string(0, col, c.title, fmt.office_header if office else fmt.header)
-        ws.set_column(col, col, c.width)
+        ws.set_column(col, col, header_width(c.title, c.width, button=True))
         if c.kind == "office_status":
             ws.data_validation(
                 1,
@@ -123,10 +163,7 @@ def start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int, 
             },
         )
     ws.freeze_panes(1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.repeat_rows(0)  # wide registers print over several pages, each with the header row
-    ws.repeat_columns(0, 0)  # and the registration number
+    print_on_pages(ws, header_rows=(0, 0))  # one page wide, the header row on every page
     ws.set_header(f'&L&"Calibri,Bold"{ws.get_name()}&R&D')
     ws.set_footer("&RPagina &P van &N")
 
