@@ -65,6 +65,7 @@ def test_a_file_that_settled_before_the_run_is_taken_without_waiting_the_settle_
 
     assert (report["accepted"], report["waiting"]) == (1, 0)
     assert ended - started < settle / 2  # it used to wait the whole settle time first
+    assert list(settings.paths.inbox.iterdir()) == []  # the clock probe leaves no trace for staff
 
 
 def test_a_file_still_being_copied_with_its_old_mtime_waits_until_it_settles(tmp_path: Path, blank_forms: Path) -> None:
