@@ -341,7 +341,7 @@ class _Resolver:
         self.file_school = self._school_from_name(name) if profile.school.uit_bestandsnaam else None
         self.group_values = {norm(k): v for k, v in profile.respondent.waarden.items()}
         self.unknown_share = 0.0  # of the answers given, the share the profile does not know
-        self.bad_weights: Counter[str] = Counter()  # weight -> answers of a theme left out for it
+        self.bad_weights: Counter[str] = Counter()  # an unusable weight -> the rows that have it
         self.without_year = 0  # rows with neither a school year nor a date, and no fixed year in the profile
 
     def _school_from_name(self, name: str) -> str | None:
