@@ -16,7 +16,7 @@ from typing import Any
 
 from automation.checks.board import BoardFacts, board_facts
 from automation.checks.vensters import respondents
-from automation.config import Settings, load_settings
+from automation.config import ConfigFollower, Settings, load_settings
 from automation.demo import drop_correction, make_demo
 from automation.documents import build_templates as doc_builder
 from automation.documents import generate as doc_generate
@@ -130,9 +130,12 @@ def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event |
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, lambda *_: stop.set())
     try:
-        with open_runner(settings) as runner:
-            master = master_publisher(settings, runner.store, now=runner.now)
-            watch(runner, stop=stop, poll=poll, plans=PlanRefresher(settings), master=master)
+        follower = ConfigFollower(settings)
+        while not stop.is_set():  # again with the new settings each time the config changed
+            with open_runner(follower.settings) as runner:
+                master = master_publisher(follower.settings, runner.store, now=runner.now)
+                plans = PlanRefresher(follower.settings)
+                watch(runner, stop=stop, poll=poll, plans=plans, master=master, restart=follower.changed)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -5,6 +5,7 @@ Paths in the file are relative to the folder that holds it (the working folder).
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES, FIXED_LISTS, resolve_choices
 from automation.messages import dutch_error
 from automation.schoolyear import MONTHS
+
+log = logging.getLogger(__name__)
 
 CONFIG_NAME = "veiligheid.toml"
 STAGING_NAME = ".verwerking"  # inside the inbox: files being processed
@@ -450,3 +453,43 @@ def resolve_paths(board: BoardConfig, config_path: Path) -> Paths:
         state=root / ".veiligheid",
         profiles=(root / m.profielen).resolve(),
     )
+
+
+class ConfigFollower:
+    """Notices when the config file changed (its size or modification time, one `stat`), and whether
+    the new text is a valid config. A broken one is said once (log and `.veiligheid/config-fout.txt`,
+    which `status` and the Overzicht show) and the running settings stay in use."""
+
+    PROBLEM_NAME = "config-fout.txt"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.stamp = self._stamp()
+        self.problem = settings.paths.state / self.PROBLEM_NAME
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.settings.paths.config.stat()
+        except OSError:
+            return None
+        return st.st_size, st.st_mtime_ns
+
+    def changed(self) -> bool:
+        """True when the config changed into a valid one (then `settings` holds the new settings)."""
+        stamp = self._stamp()
+        if stamp == self.stamp or stamp is None:
+            return False
+        self.stamp = stamp
+        try:
+            new = load_settings(self.settings.paths.config)
+        except ConfigError as exc:
+            log.error("De gewijzigde config is fout; de watcher werkt door met de vorige. %s", exc.message)
+            try:
+                self.problem.write_text(exc.message + "\n", encoding="utf-8")
+            except OSError:
+                pass
+            return False
+        self.problem.unlink(missing_ok=True)
+        log.info("De config is gewijzigd en opnieuw ingelezen: %s", self.settings.paths.config)
+        self.settings = new
+        return True

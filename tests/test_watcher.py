@@ -192,3 +192,40 @@ def test_stability_needs_an_unchanged_file_for_the_quiet_time(tmp_path: Path) ->
 )
 def test_which_names_are_ignored(name: str, ignored: bool) -> None:
     assert is_ignored(name) is ignored
+
+
+@pytest.mark.slow
+def test_the_watcher_rereads_a_changed_config_and_keeps_the_old_one_when_the_new_is_broken(
+    slow_workspace: Settings, running_watcher: Callable[..., None], blank_forms: Path, tmp_path: Path
+) -> None:
+    config = slow_workspace.paths.config
+    running_watcher(poll=0.2)
+    # a school added while the watcher runs: its forms are taken at once, no restart
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[[scholen]]\nbrin = "99ZZ"\nnaam = "Nieuwe School"\n',
+        encoding="utf-8",
+    )
+    wait_for(lambda: "99ZZ" in load_settings(config).schools, what="the new config")
+    settings = load_settings(config)
+    new_forms = tmp_path / "nieuw"
+    app.write_forms(settings, new_forms)
+    fill_form(
+        new_forms / form_file_name(FORMS["incident"]),
+        valid_values("incident") | {"school": "99ZZ – Nieuwe School"},
+        slow_workspace.paths.inbox / "nieuwe school.xlsx",
+    )
+    wait_for(lambda: ("nieuwe school.xlsx", "geaccepteerd") in outcomes(slow_workspace), what="the new school's form")
+    # a config broken while it runs: said, and the watcher goes on with the last good one
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good + "\n[intake]\nstabiel_seconden = -1\n", encoding="utf-8")
+    problem = slow_workspace.paths.state / "config-fout.txt"
+    wait_for(problem.exists, what="the broken config to be said")
+    assert "veiligheid.toml" in problem.read_text(encoding="utf-8")
+    fill_form(
+        blank_forms / form_file_name(FORMS["incident"]),
+        valid_values("incident", seed=5),
+        slow_workspace.paths.inbox / "daarna.xlsx",
+    )
+    wait_for(lambda: ("daarna.xlsx", "geaccepteerd") in outcomes(slow_workspace), what="a form after the broken config")
+    config.write_text(good, encoding="utf-8")  # fixed again
+    wait_for(lambda: not problem.exists(), what="the problem to clear")

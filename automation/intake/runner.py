@@ -304,8 +304,10 @@ def watch(
     on_pass: Callable[[Counts], None] | None = None,
     plans: PlanRefresher | None = None,
     master: MasterPublisher | None = None,
+    restart: Callable[[], bool] | None = None,
 ) -> None:
-    """Watch the inbox until `stop` is set: events (or polling), plus a periodic full rescan.
+    """Watch the inbox until `stop` is set, or until `restart()` says to start again (the config
+    changed and is valid): events (or polling), plus a periodic full rescan.
     With `master`, the master workbook is rebuilt after every change (and a dated copy swapped in
     once Excel lets go of the master); with `plans`, a school's veiligheidsplan is made again once
     its data changed (debounced)."""
@@ -332,6 +334,8 @@ def watch(
         master.refresh(run_id=run_id, changed=total.recovered > 0)
     try:
         while not stop.is_set():
+            if restart is not None and restart():
+                break
             while True:
                 try:
                     pending.add(events.get_nowait())
