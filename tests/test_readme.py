@@ -36,7 +36,7 @@ def test_the_readme_snippet_fills_a_form_that_is_accepted(tmp_path: Path) -> Non
 def test_the_readme_config_example_is_a_valid_config(tmp_path: Path) -> None:
     from automation.config import parse_config
 
-    example, _profile = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    example, _profile, *_fragments = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
     board = parse_config(example, source=tmp_path / "veiligheid.toml")
     assert [s.brin for s in board.scholen] == ["12AB", "34CD"]
     assert board.mappen.inbox_voor_medewerkers == "S:\\Veiligheid\\Meldingen"
@@ -45,7 +45,7 @@ def test_the_readme_config_example_is_a_valid_config(tmp_path: Path) -> None:
 def test_the_readme_profile_example_is_a_valid_profile() -> None:
     from automation.surveys.profile import parse_profile
 
-    _config, example = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    _config, example, *_fragments = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
     profile = parse_profile(textwrap.dedent(example), source="README")
     assert profile.soort == "per_vraag" and set(profile.themas) == {
         "veiligheidsbeleving",

@@ -20,6 +20,7 @@ from automation.intake.report import rejection_text, survey_line
 from automation.schoolyear import schoolyear
 from automation.store import Store, ThemeScore
 from automation.surveys import samples
+from tests.helpers import rows
 
 TODAY = dt.date.today()
 YEAR = schoolyear(TODAY)
@@ -381,3 +382,25 @@ def test_a_rejected_survey_export_is_asked_back_as_an_export_not_as_a_filled_in_
     )
     assert "ingevulde formulier" not in text
     assert "Wat nu?\nVolg de aanwijzing hierboven en zet daarna de export opnieuw in de map voor meldingen" in text
+
+
+def test_a_refused_export_does_not_ask_for_a_filled_in_form(workspace: Settings) -> None:
+    """End to end: the explanation of a survey export that cannot be imported speaks of the export."""
+    (workspace.paths.inbox / "peiling onbekend.csv").write_bytes(
+        samples.generic_csv(school="99ZZ", schooljaar=schoolyear(dt.date.today()), afname=dt.date.today(), pupils=12)
+    )
+    counts = app.process(workspace)
+    assert counts.rejected == 1
+    assert [r["kind"] for r in rows(workspace, "SELECT kind FROM submissions")] == ["export-fout"]
+    (explanation,) = workspace.paths.rejected.rglob("peiling onbekend - uitleg.txt")
+    text = explanation.read_text(encoding="utf-8-sig")
+    assert "ingevulde formulier" not in text and "export" in text.lower()
+
+
+def test_the_confirmation_of_an_export_without_an_instrument_shows_no_empty_brackets(workspace: Settings) -> None:
+    (workspace.paths.inbox / "peiling.csv").write_bytes(
+        samples.generic_csv(school="12AB", schooljaar=schoolyear(dt.date.today()), afname=dt.date.today(), pupils=12)
+    )
+    assert app.process(workspace).accepted == 1
+    (receipt,) = workspace.paths.receipts.rglob("PEIL-* - peiling.txt")
+    assert "respondenten ()" not in receipt.read_text(encoding="utf-8-sig")

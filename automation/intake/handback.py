@@ -32,8 +32,9 @@ from automation.filenames import safe_name, school_folder_name
 from automation.forms import FORMS, FormDef, Kind
 from automation.intake import faults, files
 from automation.intake.decide import Decision
+from automation.intake.outcome import RejectKind
 from automation.intake.register import Registered, reasons
-from automation.intake.report import notice_name, notice_text, receipt_text, rejection_text
+from automation.intake.report import notice_name, notice_text, receipt_text, rejection_text, survey_line
 from automation.store import Outcome, Record, Store
 
 log = logging.getLogger(__name__)
@@ -256,6 +257,7 @@ class Handback:
                 general=(decision.general if decision else reasons.replace(" | ", "\n")) or None,
                 annotated_name=annotated_name,
                 inbox_hint=self.settings.inbox_for_staff,
+                export=decision is not None and decision.kind is RejectKind.EXPORT_ERROR,
             )
             files.write_durably(explanation, _for_notepad(text), fsync=False)
         school_folder = self._school_folder_of_office_copy(handed)
@@ -359,8 +361,14 @@ class Handback:
         return [
             (
                 "Resultaten",
-                f"{s['school']} {self.settings.schools.get(s['school'], '')}, {s['groep']}, {s['schooljaar']}: "
-                f"{s['respondents']} respondenten ({s['instrument']})",
+                survey_line(
+                    school=s["school"],
+                    school_name=self.settings.schools.get(s["school"], ""),
+                    groep=s["groep"],
+                    schooljaar=s["schooljaar"],
+                    respondents=s["respondents"],
+                    instrument=s["instrument"] or "",
+                ),
             )
             for s in surveys
         ]
