@@ -74,6 +74,9 @@ class Intake(_Strict):
 class Overzicht(_Strict):
     open_dagen: Annotated[int, Field(ge=1, le=3650)] = 14  # 'open' longer than this is an open action
     bijwerken_in_excel: bool = False  # master locked by Excel: push into the open workbook (needs [excel])
+    # the incident types that get a 'waarvan …' column of their own (the rest: 'waarvan overig');
+    # None: every type of the board's list `incident_categorie`
+    soorten_apart: list[str] | None = None
 
 
 def _month(value: str) -> str:
@@ -237,6 +240,22 @@ class BoardConfig(_Strict):
             mine = self.keuzelijsten.get(list_name)
             if mine is not None and value.casefold() not in {c.casefold() for c in mine}:
                 raise ValueError(f"de keuzelijst '{list_name}' moet de keuze '{value}' houden: {why} hangt ervan af")
+        return self
+
+    @model_validator(mode="after")
+    def _kind_columns_are_kinds(self) -> BoardConfig:
+        """`[overzicht] soorten_apart` names types of the board's own list (a typo would be an empty
+        column for ever)."""
+        chosen = self.overzicht.soorten_apart
+        if chosen is None:
+            return self
+        kinds: list[str] = list(resolve_choices(self.keuzelijsten).get("incident_categorie", []))
+        unknown = [k for k in chosen if k not in kinds]
+        if unknown:
+            raise ValueError(
+                f"overzicht.soorten_apart: {_choices_text(unknown)} {'staat' if len(unknown) == 1 else 'staan'} niet "
+                f"in de keuzelijst 'incident_categorie' ({', '.join(kinds)}); schrijf de soort precies zoals in die lijst"
+            )
         return self
 
     @model_validator(mode="after")

@@ -74,6 +74,9 @@ open_dagen = 14               # een melding die langer 'open' staat, is een open
 # vervangen), zet dan de nieuwe gegevens in het geopende bestand en sla het op, in plaats van een
 # kopie ernaast te maken. Werkt alleen met Excel (Windows of macOS) en pip install 'veiligheid[excel]'.
 bijwerken_in_excel = false
+# Alleen deze soorten incident krijgen op het Overzicht een eigen kolom 'waarvan …' (de rest telt onder
+# 'waarvan overig'); zonder deze regel krijgt elke soort uit de keuzelijst er een.
+# soorten_apart = ["pesten", "digitaal pesten", "fysiek geweld"]
 
 [voortgang]                   # in welke maand elke mijlpaal klaar moet zijn (binnen het schooljaar)
 mijlpaal_1 = "oktober"        # kaders en afspraken vastgesteld

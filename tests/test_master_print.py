@@ -9,10 +9,12 @@ import re
 import zipfile
 
 import openpyxl
+from click.testing import CliRunner
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation import app
+from automation.cli import main
 from automation.config import Settings, load_settings
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.schoolyear import schoolyear
@@ -187,6 +189,33 @@ def test_the_board_orders_the_overzicht_columns_by_its_own_list(workspace: Setti
         *(f"waarvan {kind}" for kind in own if kind not in ("pesten", "digitaal pesten")),
         "waarvan overig",
     ]
+
+
+def test_a_board_chooses_which_kinds_get_a_column(workspace: Settings, drop: Filler) -> None:
+    config = workspace.paths.config
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("\n[overzicht]\n", '\n[overzicht]\nsoorten_apart = ["fysiek geweld", "pesten"]\n'),
+        encoding="utf-8",
+    )
+    workspace = load_settings(config)
+    drop("incident", "a.xlsx", seed=1, datum=TODAY, datum_ingevuld=TODAY, categorie="pesten")
+    drop("incident", "b.xlsx", seed=2, datum=TODAY, datum_ingevuld=TODAY, categorie="bedreiging")
+    app.process(workspace)
+
+    rows = master_sheet(workspace, "Overzicht")
+    header = list(rows[3])
+    per_kind = [h for h in header if str(h).startswith("waarvan ")]
+    assert per_kind == ["waarvan pesten", "waarvan fysiek geweld", "waarvan overig"]  # in the list's order
+    school = next(r for r in rows[4:] if r[0] == "12AB")
+    assert school[header.index("waarvan overig")] == 1  # the threat
+
+    # a type that is not in the list is refused when the config is read
+    config.write_text(
+        text.replace("\n[overzicht]\n", '\n[overzicht]\nsoorten_apart = ["fysiek gewelt"]\n'), encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["--config", str(config), "status"])
+    assert result.exit_code == 2 and "fysiek gewelt" in result.stderr and "incident_categorie" in result.stderr
 
 
 def test_the_totals_row_adds_up_only_what_can_be_added(workspace: Settings, drop: Filler) -> None:

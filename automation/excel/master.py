@@ -176,11 +176,24 @@ def write_board_master(
     facts = board_facts(
         store, settings.board, choices=settings.choices, schooljaar=schoolyear(day), today=day, plans=plans
     )
-    return render_master(facts, store, settings.paths.master, generated=generated, unhandled=unhandled)
+    return render_master(
+        facts,
+        store,
+        settings.paths.master,
+        generated=generated,
+        unhandled=unhandled,
+        kind_columns=settings.board.overzicht.soorten_apart,
+    )
 
 
 def render_master(
-    facts: BoardFacts, store: Store, target: Path, *, generated: dt.datetime, unhandled: Sequence[Unhandled] = ()
+    facts: BoardFacts,
+    store: Store,
+    target: Path,
+    *,
+    generated: dt.datetime,
+    unhandled: Sequence[Unhandled] = (),
+    kind_columns: Sequence[str] | None = None,
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish). The
     summary sheets render `facts`; the registers and the Logboek stream the store's rows."""
@@ -193,7 +206,7 @@ def render_master(
     by_regnr: dict[str, list[str]] = {}
     for action in facts.actions:
         by_regnr.setdefault(action.regnr, []).append(action.text)
-    write_overview(wb, facts, generated=generated, unhandled=unhandled)
+    write_overview(wb, facts, generated=generated, unhandled=unhandled, kind_columns=kind_columns)
     for form_id in facts.registers:
         _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()})
     declared = {

@@ -57,7 +57,12 @@ class Unhandled(Protocol):
 
 
 def write_overview(
-    wb: Workbook, facts: BoardFacts, *, generated: dt.datetime, unhandled: Sequence[Unhandled] = ()
+    wb: Workbook,
+    facts: BoardFacts,
+    *,
+    generated: dt.datetime,
+    unhandled: Sequence[Unhandled] = (),
+    kind_columns: Sequence[str] | None = None,
 ) -> Worksheet:
     ws = wb.add_worksheet("Overzicht")
     chart_ws = wb.add_worksheet("Grafiekdata")
@@ -66,7 +71,7 @@ def write_overview(
     last = previous(year)
     registers = facts.registers
     first = _by_kind(registers)
-    main_categories = _categories(first, facts.choices)
+    main_categories = _categories(first, facts.choices, only=kind_columns)
     listed = set(main_categories)
     # (title, width, value of a school row); numbers get a total
     columns: list[tuple[str, float, Callable[[SchoolFacts], Any]]] = [
@@ -221,7 +226,7 @@ NOT_SUMMED = frozenset({DONE_TITLE})  # milestones done per school, added up acr
 OTHER_KINDS = "waarvan overig"  # kinds outside the board's list: an answer left empty, a choice since removed
 
 
-def _categories(form_id: str, choices: Mapping[str, Sequence[str]]) -> list[str]:
+def _categories(form_id: str, choices: Mapping[str, Sequence[str]], *, only: Sequence[str] | None = None) -> list[str]:
     """The kinds the Overzicht gives a column each: the highlighted ones (bullying), then every other
     choice of the counted field's list, in the board's order ([keuzelijsten]), never in order of
     frequency: the columns stay where they are, so the office's filters and formulas keep working."""
@@ -232,7 +237,10 @@ def _categories(form_id: str, choices: Mapping[str, Sequence[str]]) -> list[str]
     list_name = form.field(counted).choices if counted else None
     listed = tuple(choices.get(list_name, DEFAULT_CHOICES.get(list_name, ()))) if list_name else ()
     highlighted = _highlighted(form_id)
-    return [*highlighted, *(c for c in listed if c not in highlighted)]
+    ordered = [*highlighted, *(c for c in listed if c not in highlighted)]
+    if only is not None:  # the board's own choice ([overzicht] soorten_apart), still in the list's order
+        return [c for c in ordered if c in set(only)]
+    return ordered
 
 
 def _other_kinds(form_id: str, listed: Collection[str]) -> Callable[[SchoolFacts], int]:
