@@ -69,11 +69,16 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
     """How the master is written: the board's facts of that moment, rendered (excel.master)."""
 
     def write(moment: dt.datetime) -> Path:
+        fingerprints = doc_generate.school_fingerprints(
+            store, schooljaar=schoolyear(moment.date()), templates=doc_generate.template_stamp(settings)
+        )
+        stale = doc_generate.stale_schools(settings, fingerprints, with_school_form=store.schools_with("school"))
         return write_board_master(
             store,
             settings,
             generated=moment,
             plans=doc_generate.plan_dates(settings),
+            stale_plans=set(stale),
             unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
         )
 

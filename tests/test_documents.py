@@ -43,7 +43,7 @@ from automation.schoolyear import schoolyear
 from automation.store import Store, Tally
 from automation.surveys import samples
 from tests.conftest import Filler
-from tests.helpers import document_text, element_text, rows
+from tests.helpers import document_text, element_text, master_sheet, rows
 
 TODAY = dt.date(2026, 11, 28)
 YEAR = "2026-2027"
@@ -573,6 +573,26 @@ def test_a_survey_export_makes_the_schools_plan_due_again(workspace: Settings, d
         assert plans.notice(store, today=today) == ["12AB"]
     finally:
         store.close()
+
+
+def test_the_overzicht_says_when_a_plan_is_older_than_its_facts(workspace: Settings, drop: Filler) -> None:
+    today = dt.date.today()
+
+    def plan_current() -> object:
+        table = master_sheet(workspace, "Overzicht")
+        header = list(table[3])
+        row = next(r for r in table[4:] if r[0] == "12AB")
+        return row[header.index("Plan actueel")]
+
+    drop("school", "schoolformulier.xlsx")
+    app.process(workspace)
+    assert plan_current() in ("", None)  # no plan yet: 'Plan gemaakt' says 'nog niet'
+    app.make_plans(workspace, schools=["12AB"], today=today)
+    app.process(workspace)  # the master follows the plans' record
+    assert plan_current() == "ja"
+    drop("incident", "nieuw.xlsx", seed=3)
+    app.process(workspace)
+    assert plan_current() == "nee, verouderd"
 
 
 def _process_with(settings: Settings, store: Store) -> int:

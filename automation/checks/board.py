@@ -233,6 +233,7 @@ class SchoolFacts:
     vensters_warning: str  # for the office, beside the text: why not to publish it as it is
     last_received: dt.datetime | None
     plan_made: dt.datetime | None
+    plan_stale: bool = False  # made, but the facts it shows changed since (a new one is due)
 
     @property
     def open_cases(self) -> int:
@@ -291,8 +292,10 @@ def board_facts(
     schooljaar: str,
     today: dt.date,
     plans: Mapping[str, dt.datetime] | None = None,
+    stale_plans: Collection[str] = (),
 ) -> BoardFacts:
-    """Read what the outputs need from the store once, and work out the board's facts."""
+    """Read what the outputs need from the store once, and work out the board's facts. `plans`: when
+    each school's plan was made; `stale_plans`: the schools whose plan is older than its facts."""
     registers = event_forms()
     return compute(
         board,
@@ -306,6 +309,7 @@ def board_facts(
         surveys=store.survey_scores(),
         last_received=store.last_received_per_school(),
         plans=plans or {},
+        stale_plans=stale_plans,
     )
 
 
@@ -322,6 +326,7 @@ def compute(
     surveys: Sequence[ThemeScore],
     last_received: Mapping[str, dt.datetime],
     plans: Mapping[str, dt.datetime],
+    stale_plans: Collection[str] = (),
 ) -> BoardFacts:
     """The board's facts from what was read: a pure function."""
     cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in tallies), default=None))
@@ -386,6 +391,7 @@ def compute(
             vensters_warning=warning(check),
             last_received=last_received.get(brin),
             plan_made=plans.get(brin),
+            plan_stale=brin in stale_plans and brin in plans,
         )
     return BoardFacts(
         board=board.bestuur,

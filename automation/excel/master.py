@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -168,13 +168,20 @@ def write_board_master(
     *,
     generated: dt.datetime,
     plans: Mapping[str, dt.datetime] | None = None,
+    stale_plans: Collection[str] = (),
     unhandled: Sequence[Unhandled] = (),
 ) -> Path:
     """The board's facts for today, written as the master beside `settings.paths.master` (a temporary
     file); `unhandled`: what stays in the inbox without being taken (the Overzicht lists it)."""
     day = generated.date()
     facts = board_facts(
-        store, settings.board, choices=settings.choices, schooljaar=schoolyear(day), today=day, plans=plans
+        store,
+        settings.board,
+        choices=settings.choices,
+        schooljaar=schoolyear(day),
+        today=day,
+        plans=plans,
+        stale_plans=stale_plans,
     )
     return render_master(
         facts,

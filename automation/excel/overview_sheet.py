@@ -87,6 +87,7 @@ def write_overview(
         ("Monitor (wettelijke eisen)", 40, lambda r: r.monitor.summary),
         ("Laatste formulier ontvangen", 14, lambda r: r.last_received or "nog niets"),
         ("Plan gemaakt", 14, lambda r: r.plan_made or "nog niet"),
+        ("Plan actueel", 12, _plan_current),
     ]
     rows = list(facts.schools.values())
     col_of = {title: col for col, (title, _, _) in enumerate(columns)}
@@ -241,6 +242,14 @@ def _categories(form_id: str, choices: Mapping[str, Sequence[str]], *, only: Seq
     if only is not None:  # the board's own choice ([overzicht] soorten_apart), still in the list's order
         return [c for c in ordered if c in set(only)]
     return ordered
+
+
+def _plan_current(r: SchoolFacts) -> str:
+    """Whether the plan shows today's facts: 'nee' once a registration, a survey or the office's
+    status changed after it was made (the watcher makes it again; `veiligheid plan` does at once)."""
+    if r.plan_made is None:
+        return ""
+    return "nee, verouderd" if r.plan_stale else "ja"
 
 
 def _other_kinds(form_id: str, listed: Collection[str]) -> Callable[[SchoolFacts], int]:
