@@ -79,6 +79,7 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
             generated=moment,
             plans=doc_generate.plan_dates(settings),
             stale_plans=set(stale),
+            config_problem=ConfigFollower.problem_of(settings),
             unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
         )
 
@@ -97,8 +98,9 @@ def master_publisher(
         registers=tuple(FORMS[form_id].register for form_id in event_forms()),
         now=now,
         push_into_excel=settings.board.overzicht.bijwerken_in_excel,
-        depends_on=(  # the master shows the plans' dates and what stays in the inbox
+        depends_on=(  # the master shows the plans' dates, what stays in the inbox, a broken new config
             settings.paths.state / doc_generate.RECORD_NAME,
+            settings.paths.state / ConfigFollower.PROBLEM_NAME,
             leftovers.reported_record(settings),
         ),
     )

@@ -486,6 +486,14 @@ class ConfigFollower:
         self.stamp = self._stamp()
         self.problem = settings.paths.state / self.PROBLEM_NAME
 
+    @classmethod
+    def problem_of(cls, settings: Settings) -> str | None:
+        """What is wrong with a changed config the watcher could not use (None: nothing)."""
+        try:
+            return (settings.paths.state / cls.PROBLEM_NAME).read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+
     def _stamp(self) -> tuple[int, int] | None:
         try:
             st = self.settings.paths.config.stat()

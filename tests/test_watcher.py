@@ -23,7 +23,7 @@ from automation.forms import FORMS
 from automation.intake.files import StabilityTracker, is_ignored
 from automation.workspace import init_workspace
 from tests.conftest import valid_values
-from tests.helpers import wait_for
+from tests.helpers import master_sheet, wait_for
 
 
 def outcomes(settings: Settings) -> list[tuple[str, str]]:
@@ -227,5 +227,14 @@ def test_the_watcher_rereads_a_changed_config_and_keeps_the_old_one_when_the_new
         slow_workspace.paths.inbox / "daarna.xlsx",
     )
     wait_for(lambda: ("daarna.xlsx", "geaccepteerd") in outcomes(slow_workspace), what="a form after the broken config")
+
+    def overzicht_says_so() -> bool:
+        try:
+            rows = master_sheet(slow_workspace, "Overzicht")
+        except Exception:  # being replaced just now
+            return False
+        return any(str(r[0]).startswith("Let op: de gewijzigde veiligheid.toml is fout") for r in rows[:4] if r)
+
+    wait_for(overzicht_says_so, what="the Overzicht to say the config is broken")
     config.write_text(good, encoding="utf-8")  # fixed again
     wait_for(lambda: not problem.exists(), what="the problem to clear")

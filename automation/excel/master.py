@@ -170,6 +170,7 @@ def write_board_master(
     plans: Mapping[str, dt.datetime] | None = None,
     stale_plans: Collection[str] = (),
     unhandled: Sequence[Unhandled] = (),
+    config_problem: str | None = None,
 ) -> Path:
     """The board's facts for today, written as the master beside `settings.paths.master` (a temporary
     file); `unhandled`: what stays in the inbox without being taken (the Overzicht lists it)."""
@@ -190,6 +191,7 @@ def write_board_master(
         generated=generated,
         unhandled=unhandled,
         kind_columns=settings.board.overzicht.soorten_apart,
+        config_problem=config_problem,
     )
 
 
@@ -201,6 +203,7 @@ def render_master(
     generated: dt.datetime,
     unhandled: Sequence[Unhandled] = (),
     kind_columns: Sequence[str] | None = None,
+    config_problem: str | None = None,
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish). The
     summary sheets render `facts`; the registers and the Logboek stream the store's rows."""
@@ -213,7 +216,9 @@ def render_master(
     by_regnr: dict[str, list[str]] = {}
     for action in facts.actions:
         by_regnr.setdefault(action.regnr, []).append(action.text)
-    write_overview(wb, facts, generated=generated, unhandled=unhandled, kind_columns=kind_columns)
+    write_overview(
+        wb, facts, generated=generated, unhandled=unhandled, kind_columns=kind_columns, config_problem=config_problem
+    )
     for form_id in facts.registers:
         _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()})
     declared = {

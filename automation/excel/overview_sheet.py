@@ -63,6 +63,7 @@ def write_overview(
     generated: dt.datetime,
     unhandled: Sequence[Unhandled] = (),
     kind_columns: Sequence[str] | None = None,
+    config_problem: str | None = None,
 ) -> Worksheet:
     ws = wb.add_worksheet("Overzicht")
     chart_ws = wb.add_worksheet("Grafiekdata")
@@ -99,6 +100,13 @@ def write_overview(
         f"schooljaar ('{NO_DATA}': van toen is niets geregistreerd)",
         f["sub"],
     )
+    if config_problem:  # the watcher goes on with the last good config: say so where the office looks
+        ws.write_string(
+            2,
+            0,
+            f"Let op: de gewijzigde veiligheid.toml is fout; het programma werkt met de vorige. {config_problem}",
+            f["red"],
+        )
     top = 3
     ws.set_row(top, header_height([(title, width) for title, width, _ in columns]))
     for col, (title, width, _) in enumerate(columns):
