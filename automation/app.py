@@ -41,6 +41,7 @@ from automation.forms import FORMS, event_forms
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.intake import leftovers
 from automation.intake.files import candidates
+from automation.intake.handback import open_rejections
 from automation.intake.journal import refuse_lost_archive
 from automation.intake.pipeline import Counts
 from automation.intake.purge import PurgeReport
@@ -79,6 +80,7 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
             generated=moment,
             plans=doc_generate.plan_dates(settings),
             stale_plans=set(stale),
+            rejections=open_rejections(settings, store),
             config_problem=ConfigFollower.problem_of(settings),
             unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
         )

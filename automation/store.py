@@ -544,6 +544,15 @@ class Store:
             is not None
         )
 
+    def handed_back(self) -> Iterator[tuple[str, str]]:
+        """(time received, where it is handed back) of every rejected file (whether it is there: ask the disk)."""
+        for row in self._conn.execute(
+            "SELECT received_at, rejected_path FROM submissions WHERE outcome = ? "
+            "AND rejected_path IS NOT NULL AND rejected_path != ''",
+            (REJECTED,),
+        ):
+            yield row[0], row[1]
+
     def move_rejected(self, old: str, new: str) -> None:
         """A handed-back file moved (a solved rejection): where the store finds it now."""
         self._conn.execute("UPDATE submissions SET rejected_path = ? WHERE rejected_path = ?", (new, old))

@@ -8,9 +8,17 @@ import datetime as dt
 from automation import app
 from automation.config import Settings
 from tests.conftest import Filler
-from tests.helpers import rows
+from tests.helpers import master_sheet, rows
 
 SCHOOL = "12AB OBS De Regenboog"
+
+
+def open_rejections(settings: Settings) -> tuple[object, object]:
+    """The Overzicht's 'Open afwijzingen' and 'Oudste open afwijzing' for 12AB."""
+    table = master_sheet(settings, "Overzicht")
+    header = list(table[3])
+    row = next(r for r in table[4:] if r[0] == "12AB")
+    return row[header.index("Open afwijzingen")], row[header.index("Oudste open afwijzing")]
 
 
 def test_an_accepted_correction_moves_the_earlier_rejection_into_opgelost(workspace: Settings, drop: Filler) -> None:
@@ -19,10 +27,13 @@ def test_an_accepted_correction_moves_the_earlier_rejection_into_opgelost(worksp
     app.process(workspace)
     folder = workspace.paths.rejected / SCHOOL
     assert {p.name for p in folder.iterdir()} >= {"melding.xlsx", "melding - uitleg.txt", "ander.xlsx"}
+    assert open_rejections(workspace)[0] == 2
+    assert isinstance(open_rejections(workspace)[1], dt.datetime)
 
     drop("incident", "melding.xlsx", seed=1)  # corrected, under the same name
     assert app.process(workspace).accepted == 1
 
+    assert open_rejections(workspace)[0] == 1  # the Overzicht counts only what is still open
     left = sorted(p.name for p in folder.iterdir() if p.is_file())
     assert left == ["ander - met opmerkingen.xlsx", "ander - uitleg.txt", "ander.xlsx"]
     solved = sorted(p.name for p in (folder / "opgelost").iterdir())

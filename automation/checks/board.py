@@ -234,6 +234,7 @@ class SchoolFacts:
     last_received: dt.datetime | None
     plan_made: dt.datetime | None
     plan_stale: bool = False  # made, but the facts it shows changed since (a new one is due)
+    rejections: tuple[int, dt.datetime | None] = (0, None)  # rejected files not yet solved, the oldest's time
 
     @property
     def open_cases(self) -> int:
@@ -293,9 +294,11 @@ def board_facts(
     today: dt.date,
     plans: Mapping[str, dt.datetime] | None = None,
     stale_plans: Collection[str] = (),
+    rejections: Mapping[str, tuple[int, dt.datetime | None]] | None = None,
 ) -> BoardFacts:
     """Read what the outputs need from the store once, and work out the board's facts. `plans`: when
-    each school's plan was made; `stale_plans`: the schools whose plan is older than its facts."""
+    each school's plan was made; `stale_plans`: the schools whose plan is older than its facts;
+    `rejections`: per school its rejected files not yet solved by an accepted one, and the oldest's time."""
     registers = event_forms()
     return compute(
         board,
@@ -310,6 +313,7 @@ def board_facts(
         last_received=store.last_received_per_school(),
         plans=plans or {},
         stale_plans=stale_plans,
+        rejections=rejections or {},
     )
 
 
@@ -327,6 +331,7 @@ def compute(
     last_received: Mapping[str, dt.datetime],
     plans: Mapping[str, dt.datetime],
     stale_plans: Collection[str] = (),
+    rejections: Mapping[str, tuple[int, dt.datetime | None]] | None = None,
 ) -> BoardFacts:
     """The board's facts from what was read: a pure function."""
     cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in tallies), default=None))
@@ -392,6 +397,7 @@ def compute(
             last_received=last_received.get(brin),
             plan_made=plans.get(brin),
             plan_stale=brin in stale_plans and brin in plans,
+            rejections=(rejections or {}).get(brin, (0, None)),
         )
     return BoardFacts(
         board=board.bestuur,

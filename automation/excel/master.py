@@ -169,6 +169,7 @@ def write_board_master(
     generated: dt.datetime,
     plans: Mapping[str, dt.datetime] | None = None,
     stale_plans: Collection[str] = (),
+    rejections: Mapping[str, tuple[int, dt.datetime | None]] | None = None,
     unhandled: Sequence[Unhandled] = (),
     config_problem: str | None = None,
 ) -> Path:
@@ -183,6 +184,7 @@ def write_board_master(
         today=day,
         plans=plans,
         stale_plans=stale_plans,
+        rejections=rejections,
     )
     return render_master(
         facts,

@@ -83,6 +83,8 @@ def write_overview(
         (OTHER_KINDS, 10, _other_kinds(first, listed)),
         *((f"{_short(k)} {last}", 12, _last_year(k)) for k in registers),
         ("Open acties", 10, lambda r: r.open_cases),
+        ("Open afwijzingen", 11, lambda r: r.rejections[0]),
+        ("Oudste open afwijzing", 13, lambda r: r.rejections[1] or ""),
         (DONE_TITLE, 12, lambda r: r.milestones_done),
         ("Mijlpalen te laat", 11, lambda r: r.milestones_late),
         ("Monitor (wettelijke eisen)", 40, lambda r: r.monitor.summary),

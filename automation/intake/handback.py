@@ -374,6 +374,23 @@ class Handback:
         ]
 
 
+def open_rejections(settings: Settings, store: Store) -> dict[str, tuple[int, dt.datetime | None]]:
+    """Per school: how many handed-back files are still open (in the school's folder or the office's
+    one for it; not solved into `opgelost/`, not removed by staff or a purge) and when the oldest of
+    them was received. For the Overzicht."""
+    folders = {school_folder_name(brin, name): brin for brin, name in settings.schools.items()}
+    found: dict[str, tuple[int, dt.datetime | None]] = {}
+    for received, stored in store.handed_back():
+        path = settings.paths.resolve(stored)
+        brin = folders.get(path.parent.name)
+        if brin is None or SOLVED in path.parts or not path.exists():
+            continue
+        count, oldest = found.get(brin, (0, None))
+        when = dt.datetime.fromisoformat(received)
+        found[brin] = (count + 1, when if oldest is None or when < oldest else oldest)
+    return found
+
+
 def _for_notepad(text: str) -> bytes:
     """CRLF and a BOM: Notepad on older Windows shows bare LF as one line and guesses the encoding."""
     return text.replace("\n", "\r\n").encode("utf-8-sig")
