@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from automation.validation import Problem
 
@@ -50,6 +50,9 @@ def annotate(
         if problems and banner.value is None and not isinstance(banner, MergedCell):
             banner.value = "AFGEWEZEN: verbeter de rode velden (zie de opmerkingen) en lever opnieuw in."
             banner.font = Font(bold=True, color="C00000")
+            # the cell beside it is filled: wrap inside the cell instead of being cut at its edge
+            banner.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[1].height = max(ws.row_dimensions[1].height or 15, 48)
         wb.active = wb.sheetnames.index(sheet)
         target.parent.mkdir(parents=True, exist_ok=True)
         wb.save(target)

@@ -485,7 +485,7 @@ def complaints(w: Writer) -> None:
                 "geeft het bestuur advies. Contact: {{ school.klachtencommissie_contact }}.",
             ],
         ],
-        widths=(1.2, 5.8, 9.2),
+        widths=(1.6, 5.6, 9.0),  # 'Stap' whole on one line
     )
     w.h2("Bijzondere klachten")
     w.p(
