@@ -107,7 +107,6 @@ def master_publisher(
         ),
     )
     publisher.warn_if_push_cannot_work()
-    publisher.clear_leftovers()  # temporary masters of a run that was killed
     return publisher
 
 

@@ -121,28 +121,6 @@ class MasterPublisher:
     taken_since_copy: int = 0  # notes of the office stored after the pending copy was written
     next_try: float = 0.0
 
-    def clear_leftovers(self) -> list[Path]:
-        """Remove temporary masters that a killed or crashed run left behind (`.bestuursoverzicht.<pid>.tmp.xlsx`,
-        empty or half written). Only one run holds a working folder at a time (the working-folder lock), so
-        a temporary master of another process is nobody's any more. Returns what was removed."""
-        mine = f".{self.target.stem}.{os.getpid()}.tmp{self.target.suffix}"
-        removed = []
-        for path in self.target.parent.glob(f".{glob.escape(self.target.stem)}.*.tmp{self.target.suffix}"):
-            pid = path.name[len(self.target.stem) + 2 : -len(f".tmp{self.target.suffix}")]
-            if path.name == mine or not pid.isdigit():  # only ours: '.bestuursoverzicht.<pid>.tmp.xlsx'
-                continue
-            try:
-                path.unlink()
-            except OSError as exc:
-                log.warning(
-                    "Kon het achtergebleven tijdelijke bestand %s niet opruimen (%s).", path.name, explain_os_error(exc)
-                )
-                continue
-            removed.append(path)
-        if removed:
-            log.info("%d achtergebleven tijdelijk(e) bestuursoverzicht(en) opgeruimd.", len(removed))
-        return removed
-
     def warn_if_push_cannot_work(self) -> None:
         """Say once, at start, that `bijwerken_in_excel` is on but cannot work here."""
         warning = live.startup_warning(enabled=self.push_into_excel)

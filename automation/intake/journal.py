@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -95,9 +95,7 @@ def note_numbers(archive: Path, numbers: Iterable[str]) -> Path:
     rolled back afterwards leaves a number unused, never one given twice. Returns the file."""
     path = archive / NUMBERS_NAME
     known = read_numbers(archive)
-    merged = dict(known)
-    for series, last in high_water(numbers).items():
-        merged[series] = max(merged.get(series, 0), last)
+    merged = highest_of(known, high_water(numbers))
     if merged != known:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         text = json.dumps({f"{prefix}-{year}": last for (prefix, year), last in sorted(merged.items())}, indent=1)
@@ -145,6 +143,15 @@ def high_water(numbers: Iterable[str]) -> dict[Series, int]:
             series = (found.group(1), int(found.group(2)))
             highest[series] = max(highest.get(series, 0), int(found.group(3)))
     return highest
+
+
+def highest_of(*records: Mapping[Series, int]) -> dict[Series, int]:
+    """The highest number per series over several records of numbers given."""
+    merged: dict[Series, int] = {}
+    for record in records:
+        for series, last in record.items():
+            merged[series] = max(merged.get(series, 0), last)
+    return merged
 
 
 RECEIPT_NAME = re.compile(r"^(\S+) - .*\.txt$")

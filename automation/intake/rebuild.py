@@ -62,7 +62,7 @@ def _plan(settings: Settings, entries: list[Entry], receipts: dict[str, set[str]
     """What to replay, in the order received, and what the register knows but the archive lacks."""
     archive = settings.paths.archive
     known = {e.archive for e in entries}
-    first = _by_key(receipts)
+    confirmed = _by_key(receipts)
     lines: list[tuple[Path | None, Entry, bool]] = []  # path, entry, present
     for entry in entries:
         path = archive / entry.archive
@@ -72,13 +72,13 @@ def _plan(settings: Settings, entries: list[Entry], receipts: dict[str, set[str]
             lines.append((path, entry, path.is_file()))
     unlisted = sorted(
         (p for p in _archived(archive) if p.relative_to(archive).as_posix() not in known),
-        key=lambda p: (p.stat().st_mtime, first.get(_receipt_key(p.name.split(" ", 1)[1]), [""])[0], p.name),
+        key=lambda p: (p.stat().st_mtime, confirmed.get(_receipt_key(p.name.split(" ", 1)[1]), [""])[0], p.name),
     )
     for path in unlisted:
         at = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
         name = path.name.split(" ", 1)[1]
         lines.append((path, Entry(0, now_text(at), name, "", path.relative_to(archive).as_posix()), True))
-    numbers = _numbers_from_receipts([entry for _, entry, _ in lines], receipts)
+    numbers = _numbers_from_receipts([entry for _, entry, _ in lines], confirmed)
     plan = [Step(path, entry, numbers[i]) for i, (path, entry, present) in enumerate(lines) if present]
     missing = [Step(path, entry, numbers[i]) for i, (path, entry, present) in enumerate(lines) if not present]
     return plan, missing
@@ -100,11 +100,10 @@ def _by_key(receipts: dict[str, set[str]]) -> dict[str, list[str]]:
     return {key: sorted(set(numbers)) for key, numbers in found.items()}
 
 
-def _numbers_from_receipts(entries: list[Entry], receipts: dict[str, set[str]]) -> list[str | None]:
+def _numbers_from_receipts(entries: list[Entry], queues: dict[str, list[str]]) -> list[str | None]:
     """Each line's number: the register's own, or for a line written before the register kept
     numbers, the lowest not yet used number of a confirmation with its file's name (lines in the
     order received, so files of the same name get their numbers in order)."""
-    queues = _by_key(receipts)
     used = {e.regnr for e in entries if e.regnr}
     numbers: list[str | None] = []
     for entry in entries:
@@ -212,9 +211,7 @@ def rebuild(
     entries = journal.read(paths.journal)
     given = journal.numbers_given(paths, entries)
     plan, missing = _plan(settings, entries, given)
-    highest = journal.high_water(given)
-    for series, last in journal.read_numbers(paths.archive).items():
-        highest[series] = max(highest.get(series, 0), last)
+    highest = journal.highest_of(journal.high_water(given), journal.read_numbers(paths.archive))
     moment = now().replace(microsecond=0)
     report = RebuildReport(
         moved_aside=[],

@@ -95,17 +95,13 @@ def remember_numbers(settings: Settings, store: Store) -> None:
         converted.write_text("De paden in de database zijn relatief aan de werkmap.\n", encoding="utf-8")
     highest = journal.read_numbers(paths.archive)  # a database put back from an older backup
     if store.last_submission_id() == 0:
-        highest = _merged(highest, journal.high_water(journal.numbers_given(paths)))
+        highest = journal.highest_of(highest, journal.high_water(journal.numbers_given(paths)))
     if any(store.counters().get(series, 0) < last for series, last in highest.items()):
         with store.transaction():
             store.claim_numbers(highest)
 
 
 PATHS_RELATIVE = "paden-relatief"  # marks that the database's paths were made relative (once)
-
-
-def _merged(a: dict[journal.Series, int], b: dict[journal.Series, int]) -> dict[journal.Series, int]:
-    return {series: max(a.get(series, 0), b.get(series, 0)) for series in a.keys() | b.keys()}
 
 
 def ensure_folders(settings: Settings) -> None:
