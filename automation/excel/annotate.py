@@ -49,7 +49,9 @@ def annotate(
         banner = ws["C1"]
         if problems and banner.value is None and not isinstance(banner, MergedCell):
             banner.value = "AFGEWEZEN: verbeter de rode velden (zie de opmerkingen) en lever opnieuw in."
-            banner.font = Font(bold=True, color="C00000")
+            # in the cell's own font (the form's Calibri), not openpyxl's nameless default: LibreOffice
+            # prints that in a serif font
+            banner.font = Font(name=banner.font.name, size=banner.font.size, bold=True, color="C00000")
             # the cell beside it is filled: wrap inside the cell instead of being cut at its edge
             banner.alignment = Alignment(wrap_text=True, vertical="top")
             ws.row_dimensions[1].height = max(ws.row_dimensions[1].height or 15, 48)

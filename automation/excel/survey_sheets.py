@@ -15,7 +15,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.checks.monitor import ATTENTION, FAILS, MEETS, MonitorCheck
 from automation.excel.overview_sheet import AMBER, GREEN, RED
-from automation.excel.tables import Column, Formats, print_on_pages, start_table, write_value
+from automation.excel.tables import (
+    LINE_HEIGHT,
+    Column,
+    Formats,
+    header_lines,
+    print_on_pages,
+    start_table,
+    write_value,
+)
 from automation.schoolyear import previous
 from automation.store import ThemeScore
 
@@ -34,7 +42,7 @@ SURVEY_COLUMNS = (
     Column("Afgenomen", "date", 11),
     Column("Groepen", "text", 10),
     Column("Registratienummer", "text", 17),
-    Column("Bron", "text", 40),
+    Column("Bron", "text", 48),
 )
 MONITOR_COLUMNS = (
     Column("BRIN", "text", 8),
@@ -46,6 +54,15 @@ MONITOR_COLUMNS = (
     Column("Oordeel school", "text", 14),
 )
 CHART_DATA = "Grafiekdata peilingen"
+VENSTERS_TEXT_WIDTH, VENSTERS_WARNING_WIDTH = 120, 40
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column of `width` characters, each of its own lines
+    wrapped at word boundaries (on the safe side: a character per unit of width). A wrapped text's row
+    is given this height: LibreOffice keeps a streamed row at one line and prints the text over the
+    rows below."""
+    return sum(header_lines(line, width + 1) if line.strip() else 1 for line in text.split("\n"))
 
 
 def _lights(ws: Worksheet, first: int, last: int, col: int, wb: Workbook) -> None:
@@ -172,13 +189,17 @@ def write_monitor(
     ws = wb.add_worksheet("Monitorcheck")
     rows = [(c, r) for c in checks for r in c.requirements]
     start_table(ws, "tbl_Monitorcheck", MONITOR_COLUMNS, len(rows), fmt)
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    top = wb.add_format({"num_format": "@", "valign": "top"})
+    wrap = wb.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
+    requirement, reason = MONITOR_COLUMNS[3], MONITOR_COLUMNS[5]
     for row, (check, req) in enumerate(rows, start=1):
+        lines = max(text_lines(req.title, requirement.width), text_lines(req.reason, reason.width))
+        ws.set_row(row, LINE_HEIGHT * lines)
         values = [check.school, schools.get(check.school, ""), check.schooljaar, req.title, req.verdict]
         for col, value in enumerate(values):
-            write_value(ws, row, col, "text", value, fmt)
+            ws.write_string(row, col, value, wrap if col == 3 else top)
         ws.write_string(row, 5, req.reason, wrap)
-        ws.write_string(row, 6, check.overall, fmt.text)
+        ws.write_string(row, 6, check.overall, top)
     if rows:
         _lights(ws, 1, len(rows), 4, wb)
         _lights(ws, 1, len(rows), 6, wb)
@@ -210,17 +231,20 @@ def write_vensters(
     ws.write_row(3, 0, ["BRIN", "School", "Tekst", "Let op (voor het bestuurskantoor)"], head)
     ws.set_column(0, 0, 8)
     ws.set_column(1, 1, 24)
-    ws.set_column(2, 2, 120)
-    ws.set_column(3, 3, 40)
+    ws.set_column(2, 2, VENSTERS_TEXT_WIDTH)
+    ws.set_column(3, 3, VENSTERS_WARNING_WIDTH)
     caution = wb.add_format({"text_wrap": True, "valign": "top", "font_color": "#9C0006", "bold": True})
+    top = wb.add_format({"valign": "top"})  # the school beside the first line of its text
     for i, brin in enumerate(sorted(schools), start=4):
-        ws.write_string(i, 0, brin)
-        ws.write_string(i, 1, schools[brin])
+        ws.write_string(i, 0, brin, top)
+        ws.write_string(i, 1, schools[brin], top)
         body = texts.get(brin, "")
         ws.write_string(i, 2, body, text)
-        if (warnings or {}).get(brin):
-            ws.write_string(i, 3, (warnings or {})[brin], caution)
-        ws.set_row(i, min(409, 15 * (2 + len(body) // 105 + body.count("\n"))))
+        warning = (warnings or {}).get(brin, "")
+        if warning:
+            ws.write_string(i, 3, warning, caution)
+        lines = max(text_lines(body, VENSTERS_TEXT_WIDTH), text_lines(warning, VENSTERS_WARNING_WIDTH))
+        ws.set_row(i, min(409, LINE_HEIGHT * (lines + 1)))
     ws.freeze_panes(4, 0)
     print_on_pages(ws, header_rows=(3, 3))
     return ws
