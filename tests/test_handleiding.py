@@ -185,11 +185,6 @@ def test_every_link_and_picture_points_at_something_that_is_there() -> None:
     assert pictures == PICTURES  # every picture rendered for the handleiding is shown somewhere
 
 
-@pytest.mark.skip(
-    reason="docs/beelden/ (overzicht.png, register.png, formulier.png, afwijzing.png, plan.png, bijlage.png) is "
-    "being rendered from the demo by another helper (docs/render_pictures.py) and is not committed yet; "
-    "remove this skip when it is"
-)
 def test_the_pictures_are_there() -> None:
     missing = sorted(name for name in PICTURES if not (BEELDEN / name).is_file())
     assert missing == []
