@@ -7,6 +7,7 @@ import itertools
 import signal
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from automation.documents.catalog import DOCUMENTS
 from automation.documents.refresh import PlanRefresher
 from automation.documents.sample import sample_context
 from automation.errors import (
+    AlreadyRunning,
     ArchiveDamaged,
     ConfirmationNeeded,
     FolderError,
@@ -39,7 +41,7 @@ from automation.excel.master import write_board_master
 from automation.excel.publish import MasterPublisher
 from automation.forms import FORMS, event_forms
 from automation.forms.choices import DEFAULT_CHOICES
-from automation.intake import leftovers
+from automation.intake import leftovers, office
 from automation.intake.files import candidates
 from automation.intake.handback import open_rejections
 from automation.intake.journal import refuse_lost_archive
@@ -106,8 +108,72 @@ def master_publisher(
             leftovers.reported_record(settings),
         ),
     )
+    publisher.take_office = lambda rows, origin, run_id: office.take_from_master(
+        store,
+        settings,
+        rows,
+        origin=office.Origin(origin[0], origin[1], run_id),
+        now=publisher.now(),
+    )
     publisher.warn_if_push_cannot_work()
     return publisher
+
+
+@dataclass(frozen=True)
+class OfficeDone:
+    message: str
+    by_watcher: bool  # the running watcher did it (through its request folder)
+
+
+def office_action(
+    settings: Settings,
+    request: office.Request,
+    *,
+    wait: float = 60.0,
+    now: Callable[[], dt.datetime] = dt.datetime.now,
+) -> OfficeDone:
+    """Withdraw, move, merge or restore a registration (`veiligheid registratie …`). When no watcher
+    runs, done here and the master rebuilt at once; while one runs, left in its request folder and
+    its answer awaited (up to `wait` seconds; it goes on waiting there after that)."""
+    try:
+        with open_runner(settings) as runner:
+            run_id = runner.store.start_run(f"registratie {request.action.value}", now_text(now()))
+            master = master_publisher(settings, runner.store, now=now)
+            master.keep_office_notes(run_id=run_id)  # what the office typed first: the request goes after it
+            origin = office.Origin(f"opdracht registratie {request.action.value}", run_id=run_id)
+            try:
+                message = office.carry_out(runner.store, settings, request, origin, now=now())
+            finally:
+                runner.store.finish_run(run_id, at=now_text(now()), counts={})
+            master.rebuild(run_id=run_id, read_back=False)
+            return OfficeDone(message, by_watcher=False)
+    except AlreadyRunning:
+        pass
+    answer_file = office.ask(settings, request)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        answered = office.answer(answer_file)
+        if answered is not None:
+            done, message = answered
+            answer_file.unlink(missing_ok=True)
+            if not done:
+                raise office.Refused(message)
+            return OfficeDone(message, by_watcher=True)
+        time.sleep(0.2)
+    raise AlreadyRunning(
+        f"De watcher heeft het verzoek na {wait:g} seconden nog niet uitgevoerd; het blijft klaarstaan in "
+        f"{answer_file.parent} en wordt gedaan zodra de watcher eraan toekomt. Kijk daarna in het Logboek."
+    )
+
+
+def office_history(settings: Settings, regnr: str) -> list[str]:
+    """`veiligheid registratie toon`: a registration's school, state and what the office did with it."""
+    refuse_lost_database(settings)
+    store = Store.open(settings.paths.database, create=False)
+    try:
+        return office.history(store, settings, regnr)
+    finally:
+        store.close()
 
 
 def process(

@@ -23,6 +23,7 @@ from automation.errors import (
     VeiligheidError,
 )
 from automation.forms import FORMS
+from automation.intake import office
 from automation.intake.purge import summary as purge_summary
 from automation.workspace import EXAMPLE_SCHOOLS, init_workspace, setup_logging
 
@@ -465,6 +466,7 @@ def rebuild(obj: Context, toch: bool) -> None:
         ("origineel/originelen uit het register ontbreken in het archief", report.missing),
         ("nummer(s) staan alleen nog op een bevestiging en zijn niet hersteld", report.only_receipt),
         ("registratie(s) kregen een ander nummer dan de bevestiging noemt", report.renumbered),
+        ("actie(s) van het bestuurskantoor konden niet opnieuw worden gedaan", report.office_missing),
     ):
         if lines:
             click.echo(f"Let op: {len(lines)} {heading} (ook in het Logboek):", err=True)
@@ -588,3 +590,69 @@ def templates_check(obj: Context, folder: Path | None, voorbeeld: bool) -> None:
             "controleer opnieuw met 'veiligheid templates check'.",
             template=broken[0],
         )
+
+
+@main.group(cls=Group)
+def registratie() -> None:
+    """Een registratie intrekken, verplaatsen, samenvoegen of herstellen (het bestuurskantoor)."""
+
+
+NUMBER = click.argument("nummer")
+REASON = click.option("--reden", default="", help="Waarom (komt in het Logboek en in het bericht aan de school).")
+
+
+def _office(obj: Context, request: office.Request) -> None:
+    settings = obj.settings()
+    done = app.office_action(settings, request)
+    click.echo(done.message)
+    if done.by_watcher:
+        click.echo("(Gedaan door de draaiende watcher; het bestuursoverzicht volgt zo.)")
+    else:
+        click.echo(f"Het bestuursoverzicht is bijgewerkt: {settings.paths.master}")
+
+
+@registratie.command("intrekken")
+@NUMBER
+@click.option("--reden", required=True, help="Waarom (verplicht; komt in het Logboek en in het bericht aan de school).")
+@click.pass_obj
+def registratie_intrekken(obj: Context, nummer: str, reden: str) -> None:
+    """Trek een registratie in: ze blijft in het register staan maar telt nergens meer mee."""
+    _office(obj, office.Request(office.Action.WITHDRAW, nummer, reden))
+
+
+@registratie.command("verplaatsen")
+@NUMBER
+@click.option("--naar", required=True, help="De school (BRIN of naam) waar de melding hoort.")
+@REASON
+@click.pass_obj
+def registratie_verplaatsen(obj: Context, nummer: str, naar: str, reden: str) -> None:
+    """Zet een melding bij de school waar ze hoort; die school kan haar daarna verbeteren."""
+    _office(obj, office.Request(office.Action.MOVE, nummer, reden, to=naar))
+
+
+@registratie.command("samenvoegen")
+@NUMBER
+@click.option("--met", "met", required=True, help="Het nummer van de melding die blijft meetellen.")
+@REASON
+@click.pass_obj
+def registratie_samenvoegen(obj: Context, nummer: str, met: str, reden: str) -> None:
+    """Twee meldingen van hetzelfde voorval: NUMMER telt voortaan alleen mee via de melding --met."""
+    _office(obj, office.Request(office.Action.MERGE, nummer, reden, to=met))
+
+
+@registratie.command("herstellen")
+@NUMBER
+@click.option("--reden", required=True, help="Waarom (verplicht; komt in het Logboek).")
+@click.pass_obj
+def registratie_herstellen(obj: Context, nummer: str, reden: str) -> None:
+    """Draai de laatste actie van het bestuurskantoor op deze registratie terug."""
+    _office(obj, office.Request(office.Action.UNDO, nummer, reden))
+
+
+@registratie.command("toon")
+@NUMBER
+@click.pass_obj
+def registratie_toon(obj: Context, nummer: str) -> None:
+    """Toon een registratie: school, of ze meetelt, en alles wat het bestuurskantoor eraan deed."""
+    for line in app.office_history(obj.settings(), nummer):
+        click.echo(line)

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from automation.errors import StoreError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class Outcome(StrEnum):
@@ -92,6 +92,34 @@ CREATE TABLE survey_themes (
     PRIMARY KEY (survey_id, theme)
 );
 """
+
+# The board office's corrections of registrations (issue 13): withdraw, move to another school, merge
+# two reports of one event. `office_notes.same_as` is the report a merged one is counted with; a
+# withdrawn one has status 'ingetrokken'. Every change is a row of `office_actions`: which value of
+# which registration went from what to what, why, from which command or saved master, and which row
+# a later undo reversed (`undone`).
+OFFICE_ACTIONS = """
+ALTER TABLE office_notes ADD COLUMN same_as TEXT;
+CREATE TABLE office_actions (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    regnr TEXT NOT NULL,
+    field TEXT NOT NULL CHECK (field IN ('status', 'school', 'same_as')),
+    old TEXT,
+    new TEXT,
+    reason TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    sha256 TEXT,
+    run_id INTEGER,
+    undoes INTEGER,
+    undone INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX office_actions_regnr ON office_actions (regnr);
+"""
+WITHDRAWN = "ingetrokken"  # the office's status of a registration that is not counted any more
+# the registrations that are counted: not withdrawn, not merged into another (an alias `r` of records)
+NOT_COUNTED = f"SELECT regnr FROM office_notes WHERE status = '{WITHDRAWN}' OR same_as IS NOT NULL"
+COUNTED = f"r.regnr NOT IN ({NOT_COUNTED})"
 
 # The warnings given on intake (e.g. an unreported hospital admission), as a JSON list of texts
 # (issue 10). Before, they were only part of `reasons`, as "Let op: …" joined with " | ".
@@ -166,6 +194,7 @@ CREATE TABLE runs (
 );
 """
     + SUBMISSION_WARNINGS
+    + OFFICE_ACTIONS
 )
 
 
@@ -178,6 +207,7 @@ MIGRATIONS: dict[int, str] = {
     5: SURVEYS,
     6: EVENTS_AUDIT,
     7: SUBMISSION_WARNINGS,
+    8: OFFICE_ACTIONS,
 }
 OLD_WARNING = "Let op: "  # how a warning began inside `reasons` before version 7
 
@@ -675,7 +705,7 @@ class Store:
         """Current records of one form, newest event first, joined with their source file."""
         yield from self._conn.execute(
             """SELECT r.*, s.original_name, s.received_at, s.reasons, s.warnings,
-                      n.status AS office_status, n.note AS office_note
+                      n.status AS office_status, n.note AS office_note, n.same_as AS office_same_as
                FROM records r JOIN submissions s ON s.id = r.submission_id
                LEFT JOIN office_notes n ON n.regnr = r.regnr
                WHERE r.form_id = ?
@@ -684,29 +714,30 @@ class Store:
         )
 
     def records(self, form_ids: Sequence[str]) -> Iterator[Record]:
-        """The current registrations of these forms, with the office's status, in number order:
-        streamed, so memory stays flat however many there are."""
+        """The counted registrations of these forms (not withdrawn or merged by the office), with the
+        office's status, in number order: streamed, so memory stays flat however many there are."""
         marks = ",".join("?" * len(form_ids))
         for row in self._conn.execute(
             f"""SELECT r.*, n.status AS office_status FROM records r
                 LEFT JOIN office_notes n ON n.regnr = r.regnr
-                WHERE r.form_id IN ({marks}) ORDER BY r.regnr""",
+                WHERE r.form_id IN ({marks}) AND {COUNTED} ORDER BY r.regnr""",
             tuple(form_ids),
         ):
             yield Record.of(row)
 
     def filled_forms(self, form_id: str) -> list[Record]:
-        """Every registration of a form, oldest first (by its date, then when it was last changed):
-        the last one of a school is its latest."""
+        """Every counted registration of a form, oldest first (by its date, then when it was last
+        changed): the last one of a school is its latest."""
         return [
             Record.of(row)
             for row in self._conn.execute(
-                "SELECT * FROM records WHERE form_id = ? ORDER BY event_date, updated_at, regnr", (form_id,)
+                f"SELECT * FROM records r WHERE form_id = ? AND {COUNTED} ORDER BY event_date, updated_at, regnr",
+                (form_id,),
             )
         ]
 
     def tallies(self, counted: Mapping[str, str | None]) -> list[Tally]:
-        """Registrations per form, school, day and kind; `counted` names each form's field counted
+        """Counted registrations per form, school, day and kind; `counted` names each form's field counted
         per kind (None: not per kind). Days, so that any part of a school year can be counted."""
         forms = list(counted)
         if not forms:
@@ -722,7 +753,7 @@ class Store:
             for row in self._conn.execute(
                 f"""SELECT form_id, school, substr(event_date, 1, 10) AS day, CASE form_id {kind} END AS kind,
                            count(*) AS n
-                    FROM records WHERE form_id IN ({marks}) AND event_date IS NOT NULL
+                    FROM records r WHERE form_id IN ({marks}) AND event_date IS NOT NULL AND {COUNTED}
                     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""",
                 (*params, *forms),
             )
@@ -737,14 +768,20 @@ class Store:
         ]
 
     def schools_with(self, form_id: str) -> set[str]:
-        """The schools that sent at least one form of this kind."""
-        return {r[0] for r in self._conn.execute("SELECT DISTINCT school FROM records WHERE form_id = ?", (form_id,))}
+        """The schools that sent at least one counted form of this kind."""
+        return {
+            r[0]
+            for r in self._conn.execute(
+                f"SELECT DISTINCT school FROM records r WHERE form_id = ? AND {COUNTED}", (form_id,)
+            )
+        }
 
     def versions(self) -> Iterator[tuple[str, str, str, int, str]]:
         """(school, form, number, version, office status) of every registration, by school and number:
-        what a school's documents are made from changes when one of these does."""
+        what a school's documents are made from changes when one of these does (a merge too)."""
         for row in self._conn.execute(
-            """SELECT r.school, r.form_id, r.regnr, r.version, coalesce(n.status, '') AS status
+            """SELECT r.school, r.form_id, r.regnr, r.version,
+                      coalesce(n.status, '') || coalesce(' = ' || n.same_as, '') AS status
                FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr ORDER BY r.school, r.regnr"""
         ):
             yield row[0], row[1], row[2], int(row[3]), row[4]
@@ -761,8 +798,8 @@ class Store:
         return {
             row[0]: dt.datetime.fromisoformat(row[1])
             for row in self._conn.execute(
-                """SELECT r.school, max(s.received_at) FROM records r
-                   JOIN submissions s ON s.regnr = r.regnr GROUP BY r.school"""
+                f"""SELECT r.school, max(s.received_at) FROM records r
+                   JOIN submissions s ON s.regnr = r.regnr WHERE {COUNTED} GROUP BY r.school"""
             )
         }
 
@@ -825,11 +862,13 @@ class Store:
         return None if row is None else int(row[0])
 
     def iter_surveys(self, *, schooljaar: str | None = None, school: str | None = None) -> Iterator[sqlite3.Row]:
-        """Surveys with their themes: one row per theme, by school, year (newest first), group."""
+        """Surveys with their themes: one row per theme, by school, year (newest first), group; not
+        those of a registration the office withdrew."""
         yield from self._conn.execute(
-            """SELECT s.*, t.theme, t.label, t.respondents AS theme_respondents, t.mean, t.positive
+            f"""SELECT s.*, t.theme, t.label, t.respondents AS theme_respondents, t.mean, t.positive
                FROM surveys s JOIN survey_themes t ON t.survey_id = s.id
                WHERE (:year IS NULL OR s.schooljaar = :year) AND (:school IS NULL OR s.school = :school)
+                 AND s.regnr NOT IN ({NOT_COUNTED})
                ORDER BY s.school, s.schooljaar DESC, s.groep, s.instrument, s.id, t.rowid""",
             {"year": schooljaar, "school": school},
         )
@@ -871,6 +910,14 @@ class Store:
         """What the office typed in the registers (follow-up status, note), by registration number."""
         return {r["regnr"]: (r["status"], r["note"]) for r in self._conn.execute("SELECT * FROM office_notes")}
 
+    def office_rows(self) -> dict[str, tuple[str | None, str | None, None, str | None]]:
+        """What the master's office columns show, by registration number: (status, note, nothing to
+        move, the report a merged one is counted with)."""
+        return {
+            r["regnr"]: (r["status"], r["note"], None, r["same_as"])
+            for r in self._conn.execute("SELECT regnr, status, note, same_as FROM office_notes")
+        }
+
     def save_office_notes(
         self,
         notes: Mapping[str, tuple[str | None, str | None]],
@@ -910,6 +957,72 @@ class Store:
                     run_id=run_id,
                 )
         return len(changed)
+
+    # --- the office's corrections: withdraw, move, merge (automation.intake.office) ----------------
+    def office_values(self, regnr: str) -> dict[str, str | None]:
+        """The values an office action changes: the follow-up status, the school, the report a merged
+        one is counted with."""
+        row = self._conn.execute(
+            """SELECT n.status, r.school, n.same_as FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
+               WHERE r.regnr = ?""",
+            (regnr,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(regnr)
+        return {"status": row[0], "school": row[1], "same_as": row[2]}
+
+    def set_office_value(self, regnr: str, field: str, value: str | None, *, at: str) -> None:
+        """Set one value an office action changes (see `office_values`)."""
+        if field == "school":
+            self._conn.execute("UPDATE records SET school = ?, updated_at = ? WHERE regnr = ?", (value, at, regnr))
+            return
+        if field not in ("status", "same_as"):
+            raise ValueError(field)
+        self._conn.execute(
+            f"""INSERT INTO office_notes (regnr, {field}, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (regnr) DO UPDATE SET {field} = excluded.{field}, updated_at = excluded.updated_at""",
+            (regnr, value, at),
+        )
+
+    def add_office_action(
+        self,
+        *,
+        at: str,
+        regnr: str,
+        field: str,
+        old: str | None,
+        new: str | None,
+        reason: str,
+        source: str,
+        sha256: str | None = None,
+        run_id: int | None = None,
+        undoes: int | None = None,
+    ) -> int:
+        cur = self._conn.execute(
+            """INSERT INTO office_actions (at, regnr, field, old, new, reason, source, sha256, run_id, undoes)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (at, regnr, field, old, new, reason, source, sha256, run_id, undoes),
+        )
+        if undoes is not None:
+            self._conn.execute("UPDATE office_actions SET undone = 1 WHERE id = ?", (undoes,))
+        return int(cur.lastrowid or 0)
+
+    def office_actions(self, regnr: str) -> list[sqlite3.Row]:
+        """Every office action on a registration, oldest first, with the command that made it."""
+        return list(
+            self._conn.execute(
+                """SELECT a.*, ru.command FROM office_actions a LEFT JOIN runs ru ON ru.id = a.run_id
+                   WHERE a.regnr = ? ORDER BY a.id""",
+                (regnr,),
+            )
+        )
+
+    def merged_into(self, regnr: str) -> list[str]:
+        """The registrations the office merged into this one (counted with it)."""
+        return [
+            r[0]
+            for r in self._conn.execute("SELECT regnr FROM office_notes WHERE same_as = ? ORDER BY regnr", (regnr,))
+        ]
 
     def add_event(
         self,

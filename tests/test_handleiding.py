@@ -5,8 +5,7 @@ README's snippet.
   command line on one fresh demo working folder (built once for this module), from inside that
   folder and with `--config` pointing at it, and must end with the code the block names in its info
   string (```console code=1), else 0. The blocks marked `registratie` (```console registratie) are
-  the office's actions on a registration: they run in a test of their own, skipped while the product
-  has no `veiligheid registratie` yet.
+  the office's actions on a registration: they run in a test of their own, in order.
 - Every `veiligheid …` named inline is a real command with real options (its `--help` works and
   lists them).
 - Every relative link and picture points at a file that is there (and a heading that is there); the
@@ -107,10 +106,6 @@ def run(settings: Settings, command: Command, monkeypatch: pytest.MonkeyPatch) -
     return CliRunner().invoke(main, ["--config", str(settings.paths.config), *args[1:]], catch_exceptions=False)
 
 
-def registratie_exists() -> bool:
-    return CliRunner().invoke(main, ["registratie", "--help"]).exit_code == 0
-
-
 def test_the_handleidings_commands_run_on_the_demo(demo: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     commands = [c for c in handleiding_commands() if not c.registratie]
     assert len(commands) >= 6 and {c.line.split()[1] for c in commands} >= {"status", "process", "plan", "profielen"}
@@ -125,8 +120,6 @@ def test_the_handleidings_commands_run_on_the_demo(demo: Settings, monkeypatch: 
 def test_the_office_actions_of_the_handleiding_run_on_the_demo(demo: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     commands = [c for c in handleiding_commands() if c.registratie]
     assert {c.line.split()[2] for c in commands} == {"intrekken", "verplaatsen", "samenvoegen", "herstellen", "toon"}
-    if not registratie_exists():
-        pytest.skip("`veiligheid registratie` is not in the product yet (issue 13, item 1, being built)")
     for command in commands:
         result = run(demo, command, monkeypatch)
         assert result.exit_code == command.expected, (
@@ -139,7 +132,6 @@ def test_the_office_actions_of_the_handleiding_run_on_the_demo(demo: Settings, m
 
 
 def test_every_command_named_in_the_text_exists_with_the_options_it_is_given() -> None:
-    have_registratie = registratie_exists()
     named = {m for page in PAGES for m in INLINE.findall(without_code_blocks(page_text(page)))}
     assert "veiligheid status" in named
     for mention in sorted(named):
@@ -152,8 +144,6 @@ def test_every_command_named_in_the_text_exists_with_the_options_it_is_given() -
             if not re.fullmatch(r"[a-z]+", word):
                 break
             path.append(word)
-        if path[:1] == ["registratie"] and not have_registratie:
-            continue
         result = CliRunner().invoke(main, [*path, "--help"])
         assert result.exit_code == 0, f"`{mention}`: {result.stdout}{result.stderr}"
         for option in (w for w in words if w.startswith("--") and w != "--help"):

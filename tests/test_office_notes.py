@@ -9,6 +9,7 @@ import pytest
 
 from automation import app
 from automation.config import Settings
+from automation.excel.read_master import OfficeRow
 from tests.conftest import Filler
 from tests.helpers import office_columns, type_in_master
 
@@ -49,9 +50,16 @@ def test_only_the_office_columns_are_open_for_typing(workspace: Settings, drop: 
     assert ws.protection.autoFilter is False and ws.protection.sort is False  # False: allowed
     header = [c.value for c in ws[1]]
     unlocked = {header[c.column - 1] for c in ws[2] if c.protection.locked is False}
-    assert unlocked == {"Status afhandeling", "Notitie"}
-    (validation,) = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
-    assert validation.formula1 == '"open,in behandeling,afgesloten"'
+    assert unlocked == {"Status afhandeling", "Notitie", "Verplaatsen naar", "Zelfde melding als"}
+    status, school = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert status.formula1 == '"open,in behandeling,afgesloten,ingetrokken"'
+    assert school.formula1 == "Scholen_kiezen"  # the schools, listed on a hidden sheet
+    assert [c.value for c in wb["Keuzelijst"]["A"]] == [
+        "12AB OBS De Regenboog",
+        "34CD CBS Het Anker",
+        "56EF IKC De Vlinder",
+    ]
+    assert wb["Keuzelijst"].sheet_state == "hidden"
 
 
 def test_a_master_nobody_saved_is_not_read_back(
@@ -62,7 +70,7 @@ def test_a_master_nobody_saved_is_not_read_back(
     reads: list[Path] = []
     real = publish.read_office_notes
 
-    def counting(path: Path, sheets: object) -> dict[str, tuple[str | None, str | None]]:
+    def counting(path: Path, sheets: object) -> dict[str, OfficeRow]:
         reads.append(path)
         return real(path, sheets)  # type: ignore[arg-type]
 

@@ -63,6 +63,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
     from automation.store import (
         EVENTS,
         EVENTS_AUDIT,
+        OFFICE_ACTIONS,
         OFFICE_NOTES,
         SCHEMA,
         SCHEMA_VERSION,
@@ -78,6 +79,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
         .replace(OFFICE_NOTES, "")
         .replace(SURVEYS, "")
         .replace(SUBMISSION_WARNINGS, "")
+        .replace(OFFICE_ACTIONS, "")
         .replace(
             "CREATE INDEX records_order ON records (form_id, event_date, regnr);",
             "CREATE INDEX records_form ON records (form_id, event_date);",

@@ -16,14 +16,16 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 
 from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings
 from automation.excel.overview_sheet import Unhandled, write_overview, write_progress
-from automation.excel.read_master import NOTE, STATUS
+from automation.excel.read_master import MOVE, NOTE, SAME_AS, STATUS, WITHDRAWN
 from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
-from automation.excel.tables import Column, Formats, kind_of, start_table, table_name, write_value
+from automation.excel.tables import SCHOOL_CHOICES, Column, Formats, kind_of, start_table, table_name, write_value
+from automation.filenames import school_folder_name
 from automation.forms import FORMS, FormDef, Kind
 from automation.schoolyear import schoolyear
 from automation.store import Store
@@ -38,6 +40,8 @@ def register_columns(form: FormDef) -> list[Column]:
         Column("School", "text", 24),
         Column(STATUS, "office_status", 16),
         Column(NOTE, "office_note", 36),
+        Column(MOVE, "office_school", 22),
+        Column(SAME_AS, "office_regnr", 17),
         Column("Open actie", "text", 40),
     ]
     for f in form.fields:
@@ -81,6 +85,8 @@ def _write_register(
             schools.get(rec["school"], ""),
             rec["office_status"] or "open",
             rec["office_note"],
+            None,  # a school chosen here moves the registration; once moved, the School column says so
+            rec["office_same_as"],
             actions.get(rec["regnr"]),
         ]
         values += [data.get(k) for k in keys]
@@ -93,6 +99,35 @@ def _write_register(
         ]
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
             write_value(ws, row, col, column.kind, value, fmt)
+    _grey_when_not_counted(wb, ws, columns, rows=store.count_records(form.id))
+
+
+def _grey_when_not_counted(wb: Workbook, ws: Any, columns: Sequence[Column], *, rows: int) -> None:
+    """A withdrawn or merged registration stays in its register, greyed: it is counted nowhere. A
+    formula, so the office sees it change as it types (the counts follow at the next update)."""
+    titles = [c.title for c in columns]
+    status, same_as = (xl_col_to_name(titles.index(t)) for t in (STATUS, SAME_AS))
+    ws.conditional_format(
+        1,
+        0,
+        max(rows, 1),
+        len(columns) - 1,
+        {
+            "type": "formula",
+            "criteria": f'=OR(${status}2="{WITHDRAWN}",${same_as}2<>"")',
+            "format": wb.add_format({"font_color": "#808080", "italic": True}),
+        },
+    )
+
+
+def _write_school_choices(wb: Workbook, schools: Mapping[str, str]) -> None:
+    """A hidden list of the schools ('12AB OBS De Regenboog') for the 'Verplaatsen naar' dropdown
+    (a list typed into the validation itself may hold only 255 characters)."""
+    ws = wb.add_worksheet("Keuzelijst")
+    for row, (brin, name) in enumerate(schools.items()):
+        ws.write_string(row, 0, school_folder_name(brin, name))
+    ws.hide()
+    wb.define_name(SCHOOL_CHOICES, f"=Keuzelijst!$A$1:$A${max(len(schools), 1)}")
 
 
 SCHOOL_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -244,6 +279,7 @@ def render_master(
         warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
     )
     _write_log(wb, store, fmt)
+    _write_school_choices(wb, schools)
     try:
         wb.close()
     except FileCreateError as exc:  # a full disk or a read-only outbox: said as the disk problem it is

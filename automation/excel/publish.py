@@ -24,7 +24,7 @@ from typing import Any
 
 from automation.errors import explain_os_error
 from automation.excel import live
-from automation.excel.read_master import read_office_notes
+from automation.excel.read_master import UNTOUCHED, OfficeRow, read_office_notes
 from automation.store import Store, now_text
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,9 @@ def _remove(paths: list[Path]) -> None:
 # --- the master's whole life ---------------------------------------------------------------------
 
 Writer = Callable[[dt.datetime], Path]  # writes the master from the store to a temporary file
-UNTOUCHED = ("open", None)  # what a row shows that the office never typed in
+# keeps what the office typed (rows that differ from the store) from the named files (names, SHA-256
+# of the newest) in a run; returns how many rows changed (automation.intake.office.take_from_master)
+OfficeTaker = Callable[[Mapping[str, OfficeRow], tuple[str, str], int | None], int]
 
 
 @dataclass
@@ -111,6 +113,7 @@ class MasterPublisher:
     now: Callable[[], dt.datetime] = dt.datetime.now
     push_into_excel: bool = False  # [overzicht] bijwerken_in_excel
     depends_on: Sequence[Path] = ()  # files whose facts the master shows: newer than it, it is out of date
+    take_office: OfficeTaker | None = None  # None: only the status and the note are kept
     attempts: int = 5
     pause: float = 1.0
     replace: Replace = _default_replace
@@ -119,6 +122,7 @@ class MasterPublisher:
     stale: bool = False  # the last rebuild failed
     pending: Path | None = None  # a dated copy waiting to replace a locked master
     taken_since_copy: int = 0  # notes of the office stored after the pending copy was written
+    taken: int = 0  # rows of the office's columns stored, ever (the watcher's plans follow a change)
     next_try: float = 0.0
 
     def warn_if_push_cannot_work(self) -> None:
@@ -254,27 +258,33 @@ class MasterPublisher:
         if not sources:
             return 0
         sources.sort(key=lambda p: p.stat().st_mtime_ns)
-        known = self.store.office_notes()
-        notes: dict[str, tuple[str | None, str | None]] = {}
+        known = {regnr: OfficeRow(*values) for regnr, values in self.store.office_rows().items()}
+        notes: dict[str, OfficeRow] = {}
         read: dict[str, str] = {}
         for source in sources:
             read[source.name] = _digest(source)  # before reading: saved again meanwhile, read again next time
             typed = read_office_notes(source, self.registers).items()
-            notes.update((regnr, value) for regnr, value in typed if value != known.get(regnr, UNTOUCHED))
+            notes.update((regnr, row) for regnr, row in typed if row.differs_from(known.get(regnr, UNTOUCHED)))
         changed = 0
         if notes:
             origin = (", ".join(read), read[sources[-1].name])
-            changed = self.store.save_office_notes(notes, at=now_text(self.now()), source=origin, run_id=run_id)
+            if self.take_office is not None:
+                changed = self.take_office(notes, origin, run_id)
+            else:
+                plain = {regnr: (row.status, row.note) for regnr, row in notes.items()}
+                changed = self.store.save_office_notes(plain, at=now_text(self.now()), source=origin, run_id=run_id)
         if changed:
             log.info("%d notitie(s) of status(sen) van het bestuurskantoor bewaard.", changed)
             self.taken_since_copy += changed
+            self.taken += changed
         self._remember_read(read)
         return changed
 
     def out_of_date(self) -> bool:
         """Missing, waiting for a dated copy to replace it, lacking files received since it was
         written (a rebuild that failed, e.g. locked), made on an earlier day (open actions and
-        milestones depend on the date), or older than a file in `depends_on` (the plans' dates)."""
+        milestones depend on the date), older than a file in `depends_on` (the plans' dates), or saved by
+        the office since we wrote or read it (what it typed may withdraw, move or merge)."""
         if not self.target.is_file() or dated_copies(self.target):
             return True
         written = self.target.stat().st_mtime
@@ -283,7 +293,9 @@ class MasterPublisher:
         if any(p.is_file() and p.stat().st_mtime > written for p in self.depends_on):
             return True
         upto = _upto(self._stamps().get(self.target.name, {}))
-        return upto is None or self.store.last_submission_id() > upto  # None: not written by us
+        if upto is None or self.store.last_submission_id() > upto:  # None: not written by us
+            return True
+        return self._unread_changes()  # the office saved it: a withdrawal typed there shows at once
 
     def _out_of_date_or_unknown(self) -> bool:
         try:
@@ -327,7 +339,8 @@ class MasterPublisher:
             at=now_text(moment), kind="overzicht in Excel", name=self.target.name, message=message, run_id=run_id
         )
         self.keep_office_notes(run_id=run_id)  # what the office typed in the open workbook is saved in the file now
-        self._remember(self.target, written=None, upto=upto)  # Excel saved these bytes: current, but not ours
+        # Excel saved these bytes: current, not ours, and read back just now
+        self._remember(self.target, written=None, upto=upto, read=_digest(self.target))
         self.pending, self.stale = None, False
         return self.target
 

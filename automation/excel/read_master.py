@@ -1,14 +1,17 @@
 """Read back what the office typed in the master's registers before it is rebuilt.
 
-The master is rebuilt from the store after every change; the columns *Status afhandeling* and
-*Notitie* are the office's. They are read here (with python-calamine: fast, and it never changes
-the file) keyed by registration number, stored, and written again into the new master.
+The master is rebuilt from the store after every change; the columns *Status afhandeling*,
+*Notitie*, *Verplaatsen naar* and *Zelfde melding als* are the office's. They are read here (with
+python-calamine: fast, and it never changes the file) keyed by registration number, stored (a
+withdrawal, move or merge as an office action, see automation.intake.office), and written again into
+the new master.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,33 @@ log = logging.getLogger(__name__)
 NUMBER = "Registratienummer"
 STATUS = "Status afhandeling"
 NOTE = "Notitie"
-STATUSES = ("open", "in behandeling", "afgesloten")
+MOVE = "Verplaatsen naar"  # a school chosen here: the registration moves there
+SAME_AS = "Zelfde melding als"  # a registration number typed here: this report is counted with that one
+WITHDRAWN = "ingetrokken"
+STATUSES = ("open", "in behandeling", "afgesloten", WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class OfficeRow:
+    """What the office's columns of one register row hold. A master written before the columns
+    *Verplaatsen naar* and *Zelfde melding als* existed says nothing about a merge: `knows_same_as`."""
+
+    status: str | None
+    note: str | None
+    move_to: str | None = None
+    same_as: str | None = None
+    knows_same_as: bool = True
+
+    def differs_from(self, known: OfficeRow) -> bool:
+        """Typed by the office: other than what the store knows (and so was written), or a move asked."""
+        return (
+            (self.status, self.note) != (known.status, known.note)
+            or (self.knows_same_as and self.same_as != known.same_as)
+            or self.move_to is not None
+        )
+
+
+UNTOUCHED = OfficeRow("open", None)  # what a row shows that the office never typed in
 
 
 def _text(value: Any) -> str | None:
@@ -29,9 +58,9 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
-    """{registration number: (status, note)} from the register sheets of an existing master."""
-    notes: dict[str, tuple[str | None, str | None]] = {}
+def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, OfficeRow]:
+    """{registration number: what the office's columns hold} from the register sheets of an existing master."""
+    notes: dict[str, OfficeRow] = {}
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception:  # not there, damaged, or not a workbook: nothing to keep from it
@@ -49,11 +78,19 @@ def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, tuple[str 
             if not {NUMBER, STATUS, NOTE} <= set(header):
                 continue
             at_number, at_status, at_note = header.index(NUMBER), header.index(STATUS), header.index(NOTE)
+            at_move = header.index(MOVE) if MOVE in header else None
+            at_same = header.index(SAME_AS) if SAME_AS in header else None
             for row in rows:
                 cells = list(row) + [None] * (len(header) - len(row))
                 number = _text(cells[at_number])
                 if number:
-                    notes[number] = (_text(cells[at_status]), _text(cells[at_note]))
+                    notes[number] = OfficeRow(
+                        status=_text(cells[at_status]),
+                        note=_text(cells[at_note]),
+                        move_to=_text(cells[at_move]) if at_move is not None else None,
+                        same_as=_text(cells[at_same]) if at_same is not None else None,
+                        knows_same_as=at_same is not None,
+                    )
     finally:
         book.close()
     return notes

@@ -15,7 +15,7 @@ from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from automation.excel.read_master import STATUSES
+from automation.excel.read_master import MOVE, SAME_AS, STATUSES
 from automation.forms import Kind
 
 HEADER_FILL = "#1F4E79"
@@ -100,6 +100,9 @@ def table_name(title: str) -> str:
     return "tbl_" + re.sub(r"\W+", "_", title).strip("_")
 
 
+SCHOOL_CHOICES = "Scholen_kiezen"  # a defined name over the schools, for the 'Verplaatsen naar' dropdown
+
+
 def start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int, fmt: Formats) -> None:
     """Declare an Excel table (filters, banded rows) over the rows about to be streamed.
 
@@ -145,7 +148,40 @@ def start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int, 
                     "validate": "list",
                     "source": list(STATUSES),
                     "input_title": "Status afhandeling",
-                    "input_message": "Kies open, in behandeling of afgesloten. Blijft bewaard bij elke update.",
+                    "input_message": (
+                        "Kies open, in behandeling of afgesloten. 'ingetrokken': telt niet meer mee "
+                        "(de Notitie is de reden). Blijft bewaard bij elke update."
+                    ),
+                },
+            )
+        if c.kind == "office_school":
+            ws.data_validation(
+                1,
+                col,
+                last_row,
+                col,
+                {
+                    "validate": "list",
+                    "source": f"={SCHOOL_CHOICES}",
+                    "input_title": MOVE,
+                    "input_message": "Kies de school waar deze melding hoort. De Notitie is de reden.",
+                },
+            )
+        if c.kind == "office_regnr":
+            ws.data_validation(
+                1,
+                col,
+                last_row,
+                col,
+                {
+                    "validate": "length",
+                    "criteria": "<=",
+                    "value": 20,
+                    "input_title": SAME_AS,
+                    "input_message": (
+                        "Hetzelfde voorval twee keer gemeld? Typ het nummer van de melding die blijft "
+                        "meetellen, bijv. INC-2026-0007. Leeg maken = weer apart tellen."
+                    ),
                 },
             )
         if office:

@@ -259,13 +259,11 @@ class Handback:
                 inbox_hint=self.settings.inbox_for_staff,
                 export=decision is not None and decision.kind is RejectKind.EXPORT_ERROR,
             )
-            files.write_durably(explanation, _for_notepad(text), fsync=False)
+            files.write_durably(explanation, for_notepad(text), fsync=False)
         school_folder = self._school_folder_of_office_copy(handed)
         if school_folder is not None:
             notice = notice_text(received=received, outcome=Outcome.REJECTED)
-            files.write_new(
-                school_folder / notice_name(received, Outcome.REJECTED, sha256=sha256), _for_notepad(notice)
-            )
+            files.write_new(school_folder / notice_name(received, Outcome.REJECTED, sha256=sha256), for_notepad(notice))
         self.store.mark_finished(sub_id, rejected_path=self.settings.paths.relative(handed))
 
     def _annotate(self, handed: Path, data: bytes | None, decision: Decision | None) -> str | None:
@@ -334,13 +332,13 @@ class Handback:
         if school is None and len({s["school"] for s in surveys}) > 1:
             folder = self.settings.paths.receipts / "meerdere scholen"  # an export for several schools
         name = f"{regnr} - {stem}{' (dubbel)' if duplicate else ''}.txt"
-        files.write_new(folder / safe_name(name), _for_notepad(text))
+        files.write_new(folder / safe_name(name), for_notepad(text))
         if why is not None:
             log.info("Bevestiging van %s alleen voor het bestuurskantoor (%s).", regnr, why)
             notice = notice_text(received=received, outcome=outcome)
             files.write_new(
                 self.folder(self.settings.paths.receipts, school) / notice_name(received, outcome, sha256=sha256),
-                _for_notepad(notice),
+                for_notepad(notice),
             )
 
     def _about(self, form: FormDef | None, record: Record | None) -> list[tuple[str, str]]:
@@ -391,7 +389,7 @@ def open_rejections(settings: Settings, store: Store) -> dict[str, tuple[int, dt
     return found
 
 
-def _for_notepad(text: str) -> bytes:
+def for_notepad(text: str) -> bytes:
     """CRLF and a BOM: Notepad on older Windows shows bare LF as one line and guesses the encoding."""
     return text.replace("\n", "\r\n").encode("utf-8-sig")
 

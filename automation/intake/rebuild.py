@@ -20,7 +20,7 @@ from pathlib import Path
 from automation.config import Settings
 from automation.errors import ArchiveDamaged, FolderError
 from automation.filenames import safe_name
-from automation.intake import files, journal, tidy
+from automation.intake import files, journal, office, tidy
 from automation.intake.journal import Entry
 from automation.intake.pipeline import Intake
 from automation.privacy import load_secret
@@ -39,6 +39,7 @@ class RebuildReport:
     damaged: list[str] = field(default_factory=list)  # archived originals whose SHA-256 no longer matches
     only_receipt: list[str] = field(default_factory=list)  # numbers only a confirmation still names
     renumbered: list[str] = field(default_factory=list)  # 'old → new': a number another registration holds
+    office_missing: list[str] = field(default_factory=list)  # office actions on a registration not restored
 
 
 def _archived(archive: Path) -> list[Path]:
@@ -226,10 +227,16 @@ def rebuild(
         intake.run_id = store.start_run("rebuild", now_text(moment))
         written: list[Entry] = []
         set_aside: list[Entry] = [step.entry for step in missing]
+        actions = office.read_journal(settings)  # what the office did, replayed at its moment among the files
+        logged, renumbered = list(actions), {}
         for start in range(0, len(plan), GROUP):
             with store.transaction():
                 for step in plan[start : start + GROUP]:
                     entry = step.entry
+                    due = next((i for i, a in enumerate(actions) if not a.due_before(entry.id, entry.at)), len(actions))
+                    if due and entry.id > 0:
+                        report.office_missing += office.replay(store, actions[:due], run_id=intake.run_id)
+                        actions = actions[due:]
                     if step.path is None:
                         outcome, sub_id = _restore(store, entry, run_id=intake.run_id)
                         sha = entry.sha256
@@ -260,8 +267,12 @@ def rebuild(
                         report.renumbered.append(f"{step.number} → {regnr} ({entry.name})")
                     report.counts[outcome] = report.counts.get(outcome, 0) + 1
                     written.append(replace(entry, id=sub_id, sha256=sha, regnr=regnr or step.number))
+                    if entry.id > 0:
+                        renumbered[entry.id] = sub_id
             if progress:
                 progress(min(start + GROUP, len(plan)), len(plan))
+        with store.transaction():
+            report.office_missing += office.replay(store, actions, run_id=intake.run_id)
         # numbers given out that this database does not hold: never given again
         held = store.numbers()
         lost_with_original = {step.number for step in missing if step.number}
@@ -282,6 +293,7 @@ def rebuild(
             report.missing
             + [f"{n}: alleen nog bekend uit een bevestiging; niet hersteld" for n in report.only_receipt]
             + [f"ander nummer: {r}" for r in report.renumbered]
+            + report.office_missing
         )
         for line in lines:
             store.add_event(
@@ -301,6 +313,7 @@ def rebuild(
     # lines whose original is missing or changed stay in the register (with their number) under ids
     # no submission uses (-1, -2, ...), so a later rebuild still knows the number and the gap
     journal.rewrite(paths.journal, written + [replace(e, id=-n) for n, e in enumerate(set_aside, start=1)])
+    office.rewrite_journal(settings, logged, renumbered)
     log.info(message)
     if report.damaged:
         raise ArchiveDamaged(

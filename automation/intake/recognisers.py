@@ -108,6 +108,11 @@ class OurForms:
                 if f.kind in (Kind.TEXT, Kind.LONGTEXT) and isinstance(value, str):
                     record[f.key] = mention.sub(code, value)
 
+    def _moved_by_office(self, regnr: str) -> bool:
+        """The office moved this registration to the school it is at now (and did not move it back)."""
+        standing = [a for a in self.store.office_actions(regnr) if a["field"] == "school" and not a["undone"]]
+        return bool(standing) and standing[-1]["undoes"] is None
+
     def _check_correction(self, decision: Decision) -> None:
         assert decision.result is not None and decision.form is not None and decision.raw is not None
         target = decision.result.record.get("correctie_van")
@@ -124,6 +129,13 @@ class OurForms:
             why = (
                 f"{target} hoort bij een ander soort formulier. Verbeter een melding met hetzelfde "
                 f"formulier ({form.title})."
+            )
+        elif existing.school != decision.result.record.get("school") and self._moved_by_office(target):
+            why = (
+                f"{target} is door het bestuurskantoor verplaatst naar {existing.school} "
+                f"{self.settings.schools.get(existing.school, '')}".rstrip()
+                + "; alleen die school kan de melding nog verbeteren. Klopt dat niet, neem dan contact op met "
+                "het bestuurskantoor."
             )
         elif existing.school != decision.result.record.get("school"):
             why = (

@@ -25,7 +25,7 @@ from watchdog.observers.polling import PollingObserver
 
 from automation.config import Settings
 from automation.errors import AlreadyRunning, FolderError, StoreError, explain_os_error
-from automation.intake import files, journal, leftovers, tidy
+from automation.intake import files, journal, leftovers, office, tidy
 from automation.intake.pipeline import WAITING, Counts, Intake, scan_ignored
 from automation.privacy import load_secret
 from automation.store import Store, now_text
@@ -353,8 +353,12 @@ def watch(
             if pending:
                 still = runner.handle_ready(tracker, _oldest_first(pending), counts)
                 pending = {p for p in still if p.exists()}
+            # `veiligheid registratie …` while the watcher runs: the office's actions, from its request folder
+            office_changed = office.take_requests(runner.store, settings, run_id=run_id, now=runner.now) > 0
             if master is not None:
-                master.tick(run_id=run_id, changed=counts.changed)
+                taken = master.taken
+                master.tick(run_id=run_id, changed=counts.changed or office_changed)
+                office_changed = office_changed or master.taken > taken  # typed in the master: plans follow
             if counts.changed:
                 for name in ("accepted", "rejected", "duplicates"):
                     setattr(total, name, getattr(total, name) + getattr(counts, name))
@@ -363,7 +367,7 @@ def watch(
                 if on_pass is not None:
                     on_pass(counts)
             if plans is not None:
-                plans.tick(runner.store, today=runner.now().date(), changed=counts.changed)
+                plans.tick(runner.store, today=runner.now().date(), changed=counts.changed or office_changed)
             stop.wait(tick)
     finally:
         observer.stop()

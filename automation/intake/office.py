@@ -1,0 +1,588 @@
+"""The board office's corrections of a registration: withdraw it, move it to another school, merge two
+reports of one event into one count, and undo each (issue 13).
+
+A registration the office withdrew (status 'ingetrokken') or merged into another ('Zelfde melding
+als') stays in its register with what it said, but is counted nowhere: not in the Overzicht, the
+charts, the plans and annexes or Vensters (the store's counting queries leave it out). A moved one
+counts for its new school, and that school may correct it. Each action
+
+- is asked for in the master (the office's columns of a register, read back before every rebuild,
+  see `take_from_master`) or by a command (`veiligheid registratie …`; while the watcher runs,
+  through its request folder, see `ask` and `take_requests`);
+- is checked first (a known number; an event form for a move or a merge; a known school; a merge
+  keeps a report that is itself counted) and refused with a Dutch reason otherwise;
+- is written to the archive's own register of office actions (`archief/kantooracties.jsonl`,
+  synced before the database commit), so a rebuild replays it at its moment among the files;
+- is a row of `office_actions` (which value went from what to what, why, from which command or
+  saved master) and an event in the Logboek;
+- tells the school: `<nummer> - gewijzigd door het bestuurskantoor.txt` in its confirmations folder
+  (for a confidential report, in the office's own folder), with the registration's office history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from automation.config import Settings
+from automation.errors import OptionProblem
+from automation.excel.read_master import WITHDRAWN, OfficeRow
+from automation.filenames import safe_name, school_folder_name
+from automation.forms import FORMS
+from automation.intake import files
+from automation.intake.handback import OFFICE_ONLY, for_notepad
+from automation.store import Store, now_text
+
+log = logging.getLogger(__name__)
+
+JOURNAL_NAME = "kantooracties.jsonl"  # in the archive, beside the register of received files
+REQUESTS = "kantoor-verzoeken"  # in the working folder's .veiligheid/: commands waiting for the watcher
+NOTICE = "gewijzigd door het bestuurskantoor"
+
+
+class Action(StrEnum):
+    """What the office can ask of a registration; the values are the subcommands' names."""
+
+    WITHDRAW = "intrekken"
+    MOVE = "verplaatsen"
+    MERGE = "samenvoegen"
+    UNDO = "herstellen"
+
+
+@dataclass(frozen=True)
+class Request:
+    action: Action
+    regnr: str
+    reason: str = ""
+    to: str | None = None  # MOVE: the school (BRIN or name); MERGE: the registration that stays
+
+    def as_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Request:
+        raw = json.loads(text)
+        return cls(Action(raw["action"]), raw["regnr"], raw.get("reason") or "", raw.get("to"))
+
+
+class Refused(OptionProblem):
+    """An office action that cannot be done; the message says why in Dutch (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value of one registration, from old to new: `status` (withdrawn or not), `school`, or
+    `same_as` (the report a merged one is counted with)."""
+
+    regnr: str
+    field: str
+    old: str | None
+    new: str | None
+    reason: str
+    undoes: int | None = None  # the office action this one reverses
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an action came from: a command, or a saved master (its file name and SHA-256)."""
+
+    source: str
+    sha256: str | None = None
+    run_id: int | None = None
+
+
+def journal_path(settings: Settings) -> Path:
+    return settings.paths.archive / JOURNAL_NAME
+
+
+def requests_folder(settings: Settings) -> Path:
+    return settings.paths.state / REQUESTS
+
+
+# --- what a change means -----------------------------------------------------------------------------
+def describe(change: Change, schools: Mapping[str, str]) -> str:
+    """In Dutch, for the Logboek, the school's notice and `registratie toon`."""
+
+    def school(brin: str | None) -> str:
+        return f"{brin} {schools[brin]}" if brin is not None and brin in schools else str(brin)
+
+    if change.field == "school":
+        text = f"verplaatst van {school(change.old)} naar {school(change.new)}"
+    elif change.field == "same_as":
+        text = f"samengevoegd met {change.new}" if change.new else f"niet meer samengevoegd met {change.old}"
+    elif change.new == WITHDRAWN:
+        text = "ingetrokken"
+    else:
+        text = f"niet meer ingetrokken (status {change.new or 'open'})"
+    if change.undoes is not None:
+        text = f"teruggedraaid: {text}"
+    return text + (f"; reden: {change.reason}" if change.reason else "")
+
+
+def find_school(settings: Settings, typed: str) -> str | None:
+    """The BRIN of the school typed as its BRIN, its name, or both ('12AB OBS De Regenboog')."""
+    wanted = " ".join(typed.split()).casefold()
+    for brin, name in settings.schools.items():
+        if wanted in {
+            brin.casefold(),
+            name.casefold(),
+            f"{brin} {name}".casefold(),
+            school_folder_name(brin, name).casefold(),
+        }:
+            return brin
+    return None
+
+
+def _record_or_refuse(store: Store, regnr: str) -> Any:
+    record = store.record(regnr)
+    if record is None:
+        raise Refused(f"Registratienummer {regnr} is niet bekend. Kijk het nummer na in het overzicht.")
+    return record
+
+
+def _event_form_or_refuse(record: Any, what: str) -> None:
+    form = FORMS[record.form_id]
+    if not form.is_event:
+        raise Refused(
+            f"{record.regnr} ({form.title}) is geen melding: {what} kan alleen met een melding "
+            "(incident, agressie, ongeval). Trek het in, of laat de school een nieuw formulier sturen."
+        )
+
+
+def plan(store: Store, settings: Settings, request: Request) -> Change | None:
+    """The change a request asks for, checked; None when it is already so. Raises `Refused`."""
+    regnr = request.regnr.strip().upper()
+    record = _record_or_refuse(store, regnr)
+    values = store.office_values(regnr)
+    reason = " ".join(request.reason.split())
+    if request.action is Action.WITHDRAW:
+        if values["status"] == WITHDRAWN:
+            return None
+        merged = store.merged_into(regnr)
+        if merged:
+            raise Refused(
+                f"{regnr} kan niet worden ingetrokken: {', '.join(merged)} is ermee samengevoegd en telt via "
+                f"{regnr} mee. Maak die eerst los (of voeg ze samen met een andere melding)."
+            )
+        return Change(regnr, "status", values["status"], WITHDRAWN, reason)
+    if request.action is Action.MOVE:
+        _event_form_or_refuse(record, "verplaatsen")
+        brin = find_school(settings, request.to or "")
+        if brin is None:
+            known = ", ".join(f"{b} ({n})" for b, n in settings.schools.items())
+            raise Refused(f"De school '{request.to}' is niet bekend. Kies een van: {known}.")
+        return None if brin == values["school"] else Change(regnr, "school", values["school"], brin, reason)
+    if request.action is Action.MERGE:
+        _event_form_or_refuse(record, "samenvoegen")
+        target = (request.to or "").strip().upper()
+        if target == values["same_as"]:
+            return None
+        _check_merge(store, record, target)
+        return Change(regnr, "same_as", values["same_as"], target, reason)
+    return _undo(store, settings, regnr, values, reason)
+
+
+def _check_merge(store: Store, record: Any, target: str) -> None:
+    regnr = record.regnr
+    if target == regnr:
+        raise Refused(f"{regnr} kan niet met zichzelf worden samengevoegd.")
+    other = store.record(target)
+    if other is None:
+        raise Refused(f"{regnr} kan niet worden samengevoegd met {target}: dat nummer is niet bekend.")
+    if other.form_id != record.form_id:
+        raise Refused(
+            f"{regnr} kan niet worden samengevoegd met {target}: dat is een ander soort melding "
+            f"({FORMS[other.form_id].title}). Alleen meldingen van hetzelfde formulier gaan samen."
+        )
+    theirs = store.office_values(target)
+    if theirs["same_as"]:
+        raise Refused(
+            f"{target} is zelf al samengevoegd met {theirs['same_as']}; voeg {regnr} samen met {theirs['same_as']}."
+        )
+    if theirs["status"] == WITHDRAWN:
+        raise Refused(f"{target} is ingetrokken en telt niet mee; kies de melding die blijft meetellen.")
+    merged = store.merged_into(regnr)
+    if merged:
+        raise Refused(
+            f"{', '.join(merged)} is al samengevoegd met {regnr}. Voeg die eerst samen met {target}, dan {regnr} zelf."
+        )
+
+
+def _undo(store: Store, settings: Settings, regnr: str, values: Mapping[str, str | None], reason: str) -> Change:
+    """The change that reverses the last office action on `regnr` that is still in force."""
+    standing = [a for a in store.office_actions(regnr) if not a["undone"] and a["undoes"] is None]
+    if not standing:
+        raise Refused(f"Het bestuurskantoor heeft aan {regnr} niets veranderd; er is niets terug te draaien.")
+    last = standing[-1]
+    field, back = last["field"], last["old"]
+    if field == "school" and back not in settings.schools:
+        raise Refused(f"{regnr} kan niet terug naar school {back}: die staat niet meer in veiligheid.toml.")
+    if field == "same_as" and back:
+        record = store.record(regnr)
+        _check_merge(store, record, back)
+    if field == "status" and back != WITHDRAWN and store.merged_into(regnr):
+        raise Refused(
+            f"{regnr} kan niet opnieuw worden ingetrokken: {', '.join(store.merged_into(regnr))} telt via haar mee."
+        )
+    return Change(regnr, field, values[field], back, reason, undoes=int(last["id"]))
+
+
+# --- doing it ------------------------------------------------------------------------------------------
+def commit(
+    store: Store, settings: Settings, changes: Sequence[Change], origin: Origin, *, now: dt.datetime
+) -> list[str]:
+    """Write the changes to the archive's register (synced), then to the store with the Logboek
+    events, in one transaction; then tell the schools. Returns the descriptions."""
+    if not changes:
+        return []
+    at = now_text(now)
+    after = store.last_submission_id()  # a rebuild replays it after this file (times may tie)
+    lines = [
+        json.dumps(
+            {"at": at, "after": after, **asdict(c), "source": origin.source, "sha256": origin.sha256},
+            ensure_ascii=False,
+        )
+        for c in changes
+    ]
+    path = journal_path(settings)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("".join(line + "\n" for line in lines))
+        handle.flush()
+        os.fsync(handle.fileno())
+    told: list[tuple[str, str | None]] = []
+    texts = []
+    with store.transaction():
+        for change in changes:
+            _apply(store, change, at=at, origin=origin)
+            text = f"{change.regnr} {describe(change, settings.schools)}"
+            store.add_event(
+                at=at,
+                kind="kantooractie",
+                name=origin.source,
+                message=text,
+                sha256=origin.sha256,
+                run_id=origin.run_id,
+            )
+            log.info("Bestuurskantoor: %s", text)
+            texts.append(text)
+            told.append((change.regnr, change.old if change.field == "school" else None))
+    for regnr, old_school in dict(told).items():
+        try:
+            tell(store, settings, regnr, also=old_school)
+        except OSError as exc:  # a read-only or full outbox: the action stands, the notice follows next time
+            log.error("Kon de school niet laten weten dat %s is gewijzigd: %s", regnr, exc)
+    return texts
+
+
+def _apply(store: Store, change: Change, *, at: str, origin: Origin) -> None:
+    store.set_office_value(change.regnr, change.field, change.new, at=at)
+    store.add_office_action(
+        at=at,
+        regnr=change.regnr,
+        field=change.field,
+        old=change.old,
+        new=change.new,
+        reason=change.reason,
+        source=origin.source,
+        sha256=origin.sha256,
+        run_id=origin.run_id,
+        undoes=change.undoes,
+    )
+
+
+def carry_out(store: Store, settings: Settings, request: Request, origin: Origin, *, now: dt.datetime) -> str:
+    """Check and do one request; returns what was done (or that nothing needed doing), in Dutch."""
+    change = plan(store, settings, request)
+    regnr = request.regnr.strip().upper()
+    if change is None:
+        return f"{regnr}: niets te doen, het is al zo."
+    if request.action in (Action.WITHDRAW, Action.UNDO) and not change.reason:
+        raise Refused('Geef een reden op (--reden "…"): die komt in het logboek en in het bericht aan de school.')
+    (text,) = commit(store, settings, [change], origin, now=now)
+    return text
+
+
+def history(store: Store, settings: Settings, regnr: str) -> list[str]:
+    """A registration in a few lines: its form, school, whether it counts, and every office action."""
+    regnr = regnr.strip().upper()
+    record = _record_or_refuse(store, regnr)
+    values = store.office_values(regnr)
+    school = values["school"] or ""
+    if values["status"] == WITHDRAWN:
+        counts = "nee, ingetrokken"
+    elif values["same_as"]:
+        counts = f"nee, samengevoegd met {values['same_as']}"
+    else:
+        counts = "ja"
+    lines = [
+        f"{regnr}: {FORMS[record.form_id].title}, {school} {settings.schools.get(school, '')}".rstrip(),
+        f"Telt mee: {counts}",
+        f"Status afhandeling: {values['status'] or 'open'}",
+    ]
+    merged = store.merged_into(regnr)
+    if merged:
+        lines.append(f"Samengevoegd hiermee: {', '.join(merged)}")
+    actions = store.office_actions(regnr)
+    lines.append("Acties van het bestuurskantoor:" if actions else "Het bestuurskantoor heeft er niets aan veranderd.")
+    for row in actions:
+        change = Change(regnr, row["field"], row["old"], row["new"], row["reason"], row["undoes"])
+        lines.append(
+            f"  {row['at'][:16].replace('T', ' ')}  {describe(change, settings.schools)}"
+            f"  (via {row['source']}{', teruggedraaid' if row['undone'] else ''})"
+        )
+    return lines
+
+
+# --- the school is told ---------------------------------------------------------------------------------
+def notice_text(store: Store, settings: Settings, regnr: str) -> str:
+    record = store.record(regnr)
+    assert record is not None
+    values = store.office_values(regnr)
+    form = FORMS[record.form_id]
+    if values["status"] == WITHDRAWN:
+        now = "Deze registratie is ingetrokken: ze telt niet meer mee in de overzichten en het veiligheidsplan."
+    elif values["same_as"]:
+        now = (
+            f"Deze melding is samengevoegd met {values['same_as']} (hetzelfde voorval): ze telt alleen via "
+            f"{values['same_as']} mee."
+        )
+    else:
+        school = values["school"] or ""
+        now = f"Deze registratie telt mee voor {school} {settings.schools.get(school, '')}".rstrip() + "."
+    history = [
+        f"- {row['at'][:16].replace('T', ' ')}: "
+        + describe(Change(regnr, row["field"], row["old"], row["new"], row["reason"], row["undoes"]), settings.schools)
+        for row in store.office_actions(regnr)
+    ]
+    return (
+        f"Registratie {regnr} ({form.title})\n\n"
+        f"Het bestuurskantoor heeft deze registratie gewijzigd.\n{now}\n\n"
+        "Wat het bestuurskantoor deed:\n" + "\n".join(history) + "\n\n"
+        "Vragen? Neem contact op met het bestuurskantoor. Je hoeft niets opnieuw in te leveren.\n"
+    )
+
+
+def tell(store: Store, settings: Settings, regnr: str, *, also: str | None = None) -> list[Path]:
+    """Write (again) the school's notice of what the office did with a registration: in the folder of
+    the school it counts for now, and of the one it was moved from (`also`)."""
+    if not settings.board.intake.bevestigingen:
+        return []
+    record = store.record(regnr)
+    if record is None:
+        return []
+    why = FORMS[record.form_id].confidential_reason(record.data, choices=settings.choices)
+    data = for_notepad(notice_text(store, settings, regnr))
+    written = []
+    for brin in dict.fromkeys(b for b in (record.school, also) if b):
+        base = settings.paths.receipts / OFFICE_ONLY if why else settings.paths.receipts
+        folder = base / (
+            school_folder_name(brin, settings.schools[brin]) if brin in settings.schools else "school onbekend"
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / safe_name(f"{regnr} - {NOTICE}.txt")
+        files.write_durably(target, data, fsync=False)
+        written.append(target)
+    return written
+
+
+# --- from the master ------------------------------------------------------------------------------------
+def take_from_master(
+    store: Store,
+    settings: Settings,
+    rows: Mapping[str, OfficeRow],
+    *,
+    origin: Origin,
+    now: dt.datetime,
+) -> int:
+    """What the office typed in a register's columns: notes and follow-up statuses are kept as they
+    are; a withdrawal, a school chosen under 'Verplaatsen naar' and a number under 'Zelfde melding
+    als' become office actions (the Notitie is the reason). One that cannot be done is refused in
+    the Logboek and shown as it was at the next master. Returns how many rows changed."""
+    notes: dict[str, tuple[str | None, str | None]] = {}
+    changes: list[Change] = []
+    at = now_text(now)
+    for regnr, row in rows.items():
+        if store.record(regnr) is None:
+            continue
+        values = store.office_values(regnr)
+        typed_status = row.status or "open"
+        withdraw_changes = (values["status"] == WITHDRAWN) != (typed_status == WITHDRAWN)
+        notes[regnr] = (values["status"] if withdraw_changes else row.status, row.note)
+        reason = row.note or ""
+        asked: list[Request | Change] = []
+        if withdraw_changes:
+            if typed_status == WITHDRAWN:
+                asked.append(Request(Action.WITHDRAW, regnr, reason))
+            else:
+                asked.append(Change(regnr, "status", WITHDRAWN, row.status, reason))
+        if row.knows_same_as and (row.same_as or None) != values["same_as"]:
+            if row.same_as:
+                asked.append(Request(Action.MERGE, regnr, reason, to=row.same_as))
+            else:
+                asked.append(Change(regnr, "same_as", values["same_as"], None, reason))
+        if row.move_to:
+            asked.append(Request(Action.MOVE, regnr, reason, to=row.move_to))
+        for item in asked:
+            try:
+                change = plan(store, settings, item) if isinstance(item, Request) else item
+            except Refused as refused:
+                store.add_event(
+                    at=at,
+                    kind="kantooractie geweigerd",
+                    name=origin.source,
+                    message=refused.message,
+                    sha256=origin.sha256,
+                    run_id=origin.run_id,
+                )
+                log.warning("Niet gedaan (uit het bestuursoverzicht): %s", refused.message)
+                continue
+            if change is not None:
+                changes.append(change)
+    changed = store.save_office_notes(notes, at=at, source=(origin.source, origin.sha256 or ""), run_id=origin.run_id)
+    commit(store, settings, _one_per_value(changes), origin, now=now)
+    return changed + len(changes)
+
+
+def _one_per_value(changes: Sequence[Change]) -> list[Change]:
+    """A row read from two files asks the same change twice: once is enough."""
+    return list(dict.fromkeys(changes))
+
+
+# --- while the watcher runs: a request folder ----------------------------------------------------------
+def ask(settings: Settings, request: Request) -> Path:
+    """Leave a request for the running watcher; returns the file its answer will be written to."""
+    folder = requests_folder(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
+    files.write_durably(folder / f"{name}.json", request.as_json().encode("utf-8"), fsync=True)
+    return folder / f"{name}.antwoord.json"
+
+
+def answer(path: Path) -> tuple[bool, str] | None:
+    """The watcher's answer to a request (done?, message), or None while there is none."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return bool(raw["gedaan"]), str(raw["bericht"])
+
+
+def take_requests(store: Store, settings: Settings, *, run_id: int | None, now: Callable[[], dt.datetime]) -> int:
+    """The watcher's turn: carry out the requests commands left, oldest first, and answer each.
+    Returns how many changed something."""
+    folder = requests_folder(settings)
+    if not folder.is_dir():
+        return 0
+    done = 0
+    for path in sorted(p for p in folder.glob("*.json") if not p.name.endswith(".antwoord.json")):
+        target = path.with_name(path.name.removesuffix(".json") + ".antwoord.json")
+        try:
+            request = Request.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError) as exc:
+            reply: dict[str, Any] = {"gedaan": False, "bericht": f"Onleesbaar verzoek ({exc})."}
+        else:
+            try:
+                origin = Origin(f"opdracht registratie {request.action.value}", run_id=run_id)
+                message = carry_out(store, settings, request, origin, now=now())
+                reply = {"gedaan": True, "bericht": message}
+                done += not message.endswith("het is al zo.")
+            except Refused as refused:
+                reply = {"gedaan": False, "bericht": refused.message}
+        files.write_durably(target, json.dumps(reply, ensure_ascii=False).encode("utf-8"), fsync=False)
+        path.unlink(missing_ok=True)
+    for old in folder.glob("*.antwoord.json"):  # answers nobody waited for, after a day
+        try:
+            if old.stat().st_mtime < now().timestamp() - 86400:
+                old.unlink()
+        except OSError:
+            pass
+    return done
+
+
+# --- a rebuild replays them ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Logged:
+    at: str
+    change: Change
+    origin: Origin
+    after: int | None  # the last received file's number when it was done (None: unknown)
+
+    def due_before(self, file_id: int, received: str) -> bool:
+        """Done before the file with this number (received then) came in."""
+        return self.after < file_id if self.after is not None else self.at <= received
+
+    def as_line(self, *, after: int | None) -> str:
+        raw = {"at": self.at, "after": after, **asdict(self.change)}
+        return json.dumps(raw | {"source": self.origin.source, "sha256": self.origin.sha256}, ensure_ascii=False)
+
+
+def read_journal(settings: Settings) -> list[Logged]:
+    """The archive's register of office actions, in the order they were done (a torn last line is skipped)."""
+    path = journal_path(settings)
+    if not path.is_file():
+        return []
+    logged = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            raw = json.loads(line)
+            change = Change(
+                raw["regnr"], raw["field"], raw["old"], raw["new"], raw.get("reason", ""), raw.get("undoes")
+            )
+        except (ValueError, KeyError, TypeError):
+            continue
+        origin = Origin(raw.get("source", ""), raw.get("sha256"))
+        logged.append(Logged(raw["at"], change, origin, raw.get("after")))
+    return logged
+
+
+def rewrite_journal(settings: Settings, logged: Sequence[Logged], renumbered: Mapping[int, int]) -> None:
+    """After a rebuild the files have new numbers (`renumbered`: old to new): so has each action's
+    'after'. The previous register stays beside it."""
+    path = journal_path(settings)
+    if not logged or not path.is_file():
+        return
+    old_ids = sorted(renumbered)
+
+    def new_after(after: int | None) -> int | None:
+        if after is None:
+            return None
+        earlier = [i for i in old_ids if i <= after]
+        return renumbered[earlier[-1]] if earlier else 0
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text("".join(item.as_line(after=new_after(item.after)) + "\n" for item in logged), encoding="utf-8")
+    os.replace(path, path.with_name(f"{path.stem}.vorige{path.suffix}"))
+    os.replace(tmp, path)
+
+
+def replay(store: Store, logged: Sequence[Logged], *, run_id: int | None) -> list[str]:
+    """Do again, in a rebuilt database, what the office did (a registration that is not there is
+    skipped and named in the returned lines). An undo reverses the last standing action of its value."""
+    missing = []
+    for item in logged:
+        change = item.change
+        if store.record(change.regnr) is None:
+            missing.append(f"kantooractie op {change.regnr} ({item.at}): de registratie is er niet")
+            continue
+        if change.field == "school" and store.office_values(change.regnr)["school"] == change.new:
+            continue
+        undoes = None
+        if change.undoes is not None:  # the number of the action it reversed then; here it may differ
+            undoes = next(
+                (
+                    int(a["id"])
+                    for a in reversed(store.office_actions(change.regnr))
+                    if a["field"] == change.field and not a["undone"] and a["undoes"] is None
+                ),
+                None,
+            )
+        _apply(store, replace(change, undoes=undoes), at=item.at, origin=replace(item.origin, run_id=run_id))
+    return missing

@@ -1,0 +1,253 @@
+"""The office withdraws, moves and merges registrations, and undoes it (issue 13, item 1): by command
+and in the master's office columns; audited, reversible, counted nowhere once withdrawn or merged,
+the school told, replayed by a rebuild, and taken by a running watcher."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from automation import app
+from automation.cli import main
+from automation.config import Settings, load_settings
+from automation.forms.incident import SGG
+from automation.schoolyear import schoolyear
+from automation.workspace import init_workspace
+from tests.conftest import Filler
+from tests.helpers import master_sheet, rows, type_in_master, wait_for
+
+TODAY = dt.date.today()
+YEAR = schoolyear(TODAY)
+
+
+def veiligheid(settings: Settings, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--config", str(settings.paths.config), *args])
+
+
+def incidents_per_school(settings: Settings) -> dict[str, int]:
+    """The Overzicht's 'Incidenten <year>' column, per BRIN, as the office reads it."""
+    wb = openpyxl.load_workbook(settings.paths.master, read_only=True, data_only=True)
+    try:
+        table = [tuple(r) for r in wb["Overzicht"].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    header = list(table[3])
+    at = header.index(f"Incidenten {YEAR}")
+    return {str(r[0]): int(r[at] or 0) for r in table[4:] if r[0] in settings.schools}
+
+
+def register(settings: Settings) -> dict[str, dict[str, object]]:
+    table = master_sheet(settings, "Incidenten")
+    return {str(r[0]): dict(zip(table[0], r, strict=False)) for r in table[1:] if r[0]}
+
+
+def logboek(settings: Settings) -> list[str]:
+    return [
+        str(r[6]) for r in master_sheet(settings, "Logboek")[1:] if r[4] in ("kantooractie", "kantooractie geweigerd")
+    ]
+
+
+def notice(settings: Settings, folder: str, regnr: str) -> str:
+    path = settings.paths.receipts / folder / f"{regnr} - gewijzigd door het bestuurskantoor.txt"
+    return path.read_text(encoding="utf-8-sig")
+
+
+@pytest.fixture
+def three_incidents(workspace: Settings, drop: Filler) -> list[str]:
+    """Two incidents of 12AB and one of 34CD, this school year."""
+    for seed, school in ((1, "12AB"), (2, "12AB"), (3, "34CD")):
+        drop("incident", f"i{seed}.xlsx", seed=seed, school=school, datum=TODAY, datum_ingevuld=TODAY)
+    app.process(workspace)
+    numbers = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records ORDER BY regnr")]
+    assert incidents_per_school(workspace) == {"12AB": 2, "34CD": 1, "56EF": 0}
+    return numbers
+
+
+def test_a_withdrawn_registration_stays_in_its_register_but_counts_nowhere_and_can_be_restored(
+    workspace: Settings, three_incidents: list[str]
+) -> None:
+    first = three_incidents[0]
+    result = veiligheid(workspace, "registratie", "intrekken", first, "--reden", "testbestand van de ICT'er")
+    assert result.exit_code == 0, result.output
+    assert f"{first} ingetrokken; reden: testbestand van de ICT'er" in result.output
+    assert incidents_per_school(workspace) == {"12AB": 1, "34CD": 1, "56EF": 0}
+    row = register(workspace)[first]
+    assert row["Status afhandeling"] == "ingetrokken" and row["School"] == "OBS De Regenboog"
+    assert logboek(workspace) == [f"{first} ingetrokken; reden: testbestand van de ICT'er"]
+    told = notice(workspace, "12AB OBS De Regenboog", first)
+    assert "ingetrokken" in told and "testbestand" in told
+    shown = veiligheid(workspace, "registratie", "toon", first).output
+    assert "Telt mee: nee, ingetrokken" in shown and "via opdracht registratie intrekken" in shown
+
+    result = veiligheid(workspace, "registratie", "herstellen", first, "--reden", "toch een echte melding")
+    assert result.exit_code == 0, result.output
+    assert incidents_per_school(workspace) == {"12AB": 2, "34CD": 1, "56EF": 0}
+    assert register(workspace)[first]["Status afhandeling"] == "open"
+    assert "Telt mee: ja" in veiligheid(workspace, "registratie", "toon", first).output
+    assert "teruggedraaid" in notice(workspace, "12AB OBS De Regenboog", first)
+    again = veiligheid(workspace, "registratie", "herstellen", first, "--reden", "nog eens")
+    assert again.exit_code == 2 and "niets terug te draaien" in again.output  # an undo is not undone
+    assert register(workspace)[first]["Status afhandeling"] == "open"
+
+
+def test_a_moved_registration_counts_for_its_new_school_which_may_then_correct_it(
+    workspace: Settings, three_incidents: list[str], drop: Filler
+) -> None:
+    moved = three_incidents[2]  # of 34CD
+    result = veiligheid(workspace, "registratie", "verplaatsen", moved, "--naar", "obs de regenboog")
+    assert result.exit_code == 0, result.output
+    assert incidents_per_school(workspace) == {"12AB": 3, "34CD": 0, "56EF": 0}
+    assert register(workspace)[moved]["BRIN"] == "12AB"
+    for folder in ("12AB OBS De Regenboog", "34CD CBS Het Anker"):  # the new school and the sender's
+        assert "verplaatst van 34CD CBS Het Anker naar 12AB OBS De Regenboog" in notice(workspace, folder, moved)
+    drop("incident", "correctie.xlsx", seed=3, school="12AB", datum=TODAY, datum_ingevuld=TODAY, correctie_van=moved)
+    drop("incident", "oud.xlsx", seed=3, school="34CD", datum=TODAY, datum_ingevuld=TODAY, correctie_van=moved)
+    counts = app.process(workspace)
+    assert (counts.accepted, counts.rejected) == (1, 1)
+    outcome = {r["original_name"]: r for r in rows(workspace, "SELECT * FROM submissions")}
+    assert outcome["correctie.xlsx"]["outcome"] == "geaccepteerd"
+    assert "verplaatst naar 12AB" in outcome["oud.xlsx"]["reasons"]
+
+
+def test_refused_requests_say_why_and_change_nothing(
+    workspace: Settings, three_incidents: list[str], drop: Filler
+) -> None:
+    first, second, third = three_incidents
+    drop("school", "school.xlsx", school="12AB", datum_ingevuld=TODAY)
+    app.process(workspace)
+    (school_form,) = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records WHERE form_id = 'school'")]
+    cases = [
+        (["intrekken", "INC-1999-0001", "--reden", "x"], "INC-1999-0001 is niet bekend"),
+        (["verplaatsen", first, "--naar", "99ZZ"], "Kies een van: 12AB (OBS De Regenboog)"),
+        (["verplaatsen", school_form, "--naar", "34CD"], "is geen melding"),
+        (["samenvoegen", first, "--met", first], "met zichzelf"),
+        (["samenvoegen", first, "--met", school_form], "ander soort melding"),
+        (["herstellen", second, "--reden", "x"], "niets terug te draaien"),
+    ]
+    for args, said in cases:
+        result = veiligheid(workspace, "registratie", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert said in result.output, (args, result.output)
+    assert veiligheid(workspace, "registratie", "intrekken", first).exit_code == 64  # --reden is required
+    assert rows(workspace, "SELECT count(*) AS n FROM office_actions")[0]["n"] == 0
+    assert incidents_per_school(workspace) == {"12AB": 2, "34CD": 1, "56EF": 0}
+    assert third  # untouched
+
+
+def test_the_office_merges_withdraws_and_moves_in_the_master_and_undoes_it_there(
+    workspace: Settings, three_incidents: list[str], drop: Filler
+) -> None:
+    first, second, third = three_incidents
+    master = workspace.paths.master
+    type_in_master(master, "Incidenten", second, Zelfde_melding_als=first.lower(), Notitie="zelfde ruzie, twee melders")
+    type_in_master(master, "Incidenten", third, Status_afhandeling="ingetrokken", Notitie="oefenformulier")
+    app.process(workspace)  # the master is read back before it is rebuilt
+    assert incidents_per_school(workspace) == {"12AB": 1, "34CD": 0, "56EF": 0}
+    shown = register(workspace)
+    assert shown[second]["Zelfde melding als"] == first and shown[second]["Notitie"] == "zelfde ruzie, twee melders"
+    assert shown[third]["Status afhandeling"] == "ingetrokken"
+    assert sorted(logboek(workspace)) == sorted(
+        [
+            f"{second} samengevoegd met {first}; reden: zelfde ruzie, twee melders",
+            f"{third} ingetrokken; reden: oefenformulier",
+        ]
+    )
+    actions = rows(workspace, "SELECT source, sha256 FROM office_actions")
+    assert {a["source"] for a in actions} == {"bestuursoverzicht.xlsx"} and all(a["sha256"] for a in actions)
+    assert f"samengevoegd met {first}" in notice(workspace, "12AB OBS De Regenboog", second)
+
+    # a merge the product cannot do (into a merged one) is refused in the Logboek and not shown
+    type_in_master(master, "Incidenten", first, Zelfde_melding_als=second)
+    app.process(workspace)
+    assert register(workspace)[first]["Zelfde melding als"] is None
+    assert any("is zelf al samengevoegd met" in line for line in logboek(workspace))
+
+    # undone in the master: the number emptied, the status set back, a school chosen
+    type_in_master(master, "Incidenten", second, Zelfde_melding_als=None)
+    type_in_master(
+        master, "Incidenten", third, Status_afhandeling="in behandeling", Verplaatsen_naar="56EF IKC De Vlinder"
+    )
+    app.process(workspace)
+    assert incidents_per_school(workspace) == {"12AB": 2, "34CD": 0, "56EF": 1}
+    shown = register(workspace)
+    assert shown[second]["Zelfde melding als"] is None
+    assert (shown[third]["Status afhandeling"], shown[third]["BRIN"]) == ("in behandeling", "56EF")
+    assert shown[third]["Verplaatsen naar"] is None  # done: the School column says where it is now
+
+
+def test_a_rebuild_replays_the_office_actions_at_their_moment(
+    workspace: Settings, three_incidents: list[str], drop: Filler
+) -> None:
+    first, second, third = three_incidents
+    assert veiligheid(workspace, "registratie", "verplaatsen", third, "--naar", "12AB").exit_code == 0
+    drop("incident", "correctie.xlsx", seed=3, school="12AB", datum=TODAY, datum_ingevuld=TODAY, correctie_van=third)
+    app.process(workspace)  # a correction the new school may send only after the move
+    assert veiligheid(workspace, "registratie", "samenvoegen", second, "--met", first).exit_code == 0
+    assert veiligheid(workspace, "registratie", "intrekken", first, "--reden", "x").exit_code == 2  # merged into it
+    before = [tuple(r) for r in rows(workspace, "SELECT regnr, school, version FROM records ORDER BY regnr")]
+    result = veiligheid(workspace, "rebuild", "--toch")
+    assert result.exit_code == 0, result.output
+    assert [tuple(r) for r in rows(workspace, "SELECT regnr, school, version FROM records ORDER BY regnr")] == before
+    assert incidents_per_school(workspace) == {"12AB": 2, "34CD": 0, "56EF": 0}
+    assert [
+        (r["regnr"], r["same_as"]) for r in rows(workspace, "SELECT * FROM office_notes WHERE same_as IS NOT NULL")
+    ] == [(second, first)]
+    assert "Telt mee: nee, samengevoegd met" in veiligheid(workspace, "registratie", "toon", second).output
+
+
+@pytest.fixture
+def watching(tmp_path: Path) -> Iterator[Settings]:
+    settings, _ = init_workspace(tmp_path / "werkmap", board="Testbestuur", stable_seconds=0.2, damaged_after=30)
+    yield load_settings(settings.paths.config)
+
+
+def test_a_command_while_the_watcher_runs_is_done_by_the_watcher(watching: Settings, blank_forms: Path) -> None:
+    from automation.excel.build_form import form_file_name
+    from automation.excel.fill import fill_form
+    from automation.forms import FORMS
+    from tests.conftest import valid_values
+
+    fill_form(
+        blank_forms / form_file_name(FORMS["incident"]),
+        valid_values("incident") | {"datum": TODAY, "datum_ingevuld": TODAY},
+        watching.paths.inbox / "a.xlsx",
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=app.run_watch, args=(watching,), kwargs={"poll": 0.1, "stop": stop})
+    thread.start()
+    try:
+        wait_for(
+            lambda: watching.paths.database.exists() and bool(rows(watching, "SELECT * FROM records")), what="intake"
+        )
+        (regnr,) = [r["regnr"] for r in rows(watching, "SELECT regnr FROM records")]
+        result = veiligheid(watching, "registratie", "intrekken", regnr, "--reden", "dubbel ingevoerd")
+        assert result.exit_code == 0, result.output
+        assert "watcher" in result.output
+        wait_for(
+            lambda: register(watching).get(regnr, {}).get("Status afhandeling") == "ingetrokken", what="the master"
+        )
+        refused = veiligheid(watching, "registratie", "verplaatsen", regnr, "--naar", "00XX")
+        assert refused.exit_code == 2 and "niet bekend" in refused.output
+        assert list((watching.paths.state / "kantoor-verzoeken").iterdir()) == []
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+    assert not thread.is_alive()
+
+
+def test_a_confidential_report_is_told_in_the_offices_folder_only(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "sgg.xlsx", datum=TODAY, datum_ingevuld=TODAY, categorie=SGG)
+    app.process(workspace)
+    (regnr,) = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records")]
+    assert veiligheid(workspace, "registratie", "intrekken", regnr, "--reden", "dubbel").exit_code == 0
+    office_folder = workspace.paths.receipts / "kantoor (vertrouwelijk)" / "12AB OBS De Regenboog"
+    assert (office_folder / f"{regnr} - gewijzigd door het bestuurskantoor.txt").is_file()
+    assert not (
+        workspace.paths.receipts / "12AB OBS De Regenboog" / f"{regnr} - gewijzigd door het bestuurskantoor.txt"
+    ).exists()
