@@ -1,10 +1,11 @@
 """The demo on paper (issue 13, item 6): printed with LibreOffice, each register of the master takes at
 most 2 pages and every sheet prints one page wide; the annotated copy of a rejected form prints one
-page wide like the form; no table of the plan or its annexes is wider than the page. And the pictures
-the handleiding shows (docs/beelden/, made by docs/render_pictures.py) are there.
+page wide like the form. Read from the files: no table of the plan or its annexes is wider than the
+page, wrapped texts get rows high enough. And the pictures the handleiding shows (docs/beelden/, made
+by docs/render_pictures.py) are there.
 
-The printing tests need LibreOffice and are skipped where it is not installed (CI has none). They
-print the way docs/render_pictures.py does, with the same functions."""
+The printing tests need LibreOffice and are skipped where it is not installed. They print the way
+docs/render_pictures.py does, with the same functions."""
 
 from __future__ import annotations
 
@@ -115,12 +116,11 @@ def test_the_annotated_copy_prints_one_page_wide_like_the_form_with_its_banner_w
     assert "Kies uw school uit de lijst." in rejected[0]
 
 
-@needs_libreoffice
 @pytest.mark.slow
-@pytest.mark.timeout(600)
-def test_no_table_of_the_plan_or_its_annexes_is_wider_than_the_page(printed: Printed) -> None:
-    documents = [printed.files.plan, *printed.files.annexes]
-    assert len(printed.files.annexes) == 12
+def test_no_table_of_the_plan_or_its_annexes_is_wider_than_the_page(demo: DemoFiles) -> None:
+    """Read from the documents (their table grids against the page), so it needs no LibreOffice."""
+    documents = [demo.plan, *demo.annexes]
+    assert len(demo.annexes) == 12
     for path in documents:
         document = Document(str(path))
         section = document.sections[0]
@@ -146,6 +146,14 @@ def test_wrapped_texts_get_rows_high_enough_and_start_at_the_top(demo: DemoFiles
     for row in vensters.iter_rows(min_row=5):
         assert row[0].alignment.vertical == row[1].alignment.vertical == "top"
         assert (vensters.row_dimensions[row[0].row].height or 15) >= 15 * str(row[2].value).count("\n")
+
+
+@pytest.mark.slow
+def test_the_overzicht_lists_registratienummer_in_a_column_wide_enough_for_it(demo: DemoFiles) -> None:
+    sheet = openpyxl.load_workbook(demo.master)["Overzicht"]
+    header = next(row for row in sheet.iter_rows(min_row=5) if row[0].value == "BRIN")  # 'Open acties'
+    assert header[2].value == "Registratienummer"
+    assert sheet.column_dimensions["C"].width >= len("Registratienummer") + 1  # not printed over 'Datum'
 
 
 @pytest.mark.slow

@@ -78,7 +78,10 @@ def write_overview(
     columns: list[tuple[str, float, Callable[[SchoolFacts], Any]]] = [
         ("BRIN", 8, lambda r: r.brin),
         ("School", 26, lambda r: r.name),
-        *((f"{_short(k)} {year}", 15 if k == first else 12, _this_year(k)) for k in registers),
+        *(
+            (f"{_short(k)} {year}", _register_width(k, first=first, registers=registers), _this_year(k))
+            for k in registers
+        ),
         *((f"waarvan {c}", 11, _kind(first, c)) for c in main_categories),
         (OTHER_KINDS, 10, _other_kinds(first, listed)),
         *((f"{_short(k)} {last}", 12, _last_year(k)) for k in registers),
@@ -252,6 +255,16 @@ def _categories(form_id: str, choices: Mapping[str, Sequence[str]], *, only: Seq
     if only is not None:  # the board's own choice ([overzicht] soorten_apart), still in the list's order
         return [c for c in ordered if c in set(only)]
     return ordered
+
+
+REGNR_WIDTH = 18  # 'Registratienummer' in bold, the header of the third column of the lists below the table
+
+
+def _register_width(form_id: str, *, first: str, registers: Sequence[str]) -> float:
+    """The register shown per kind a little wider; the third column (the first register's) also wide
+    enough for the lists' 'Registratienummer', which would otherwise print over 'Datum' beside it."""
+    width = 15 if form_id == first else 12
+    return max(width, REGNR_WIDTH) if form_id == registers[0] else width
 
 
 def _plan_current(r: SchoolFacts) -> str:
