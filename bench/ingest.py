@@ -1,20 +1,23 @@
 """Intake throughput against its floors, measured in one run, interleaved, on the same disk.
 
-    python bench/ingest.py [--n 300] [--rounds 5] [--no-fsync] [--dir /path/on/the/disk]
+    python bench/ingest.py [--n 300] [--rounds 5] [--no-fsync] [--dir /path/on/the/disk] [--json FILE]
 
-Each round drops N distinct, valid incident forms in a fresh working folder and times `process` as a
+Each run drops N distinct, valid incident forms in a fresh working folder and times `process` as a
 user runs it (recognise, read, validate, archive, store, confirm, remove from the inbox, write the
-master). In the same round, on the same disk and on fresh copies of the same files, it times:
+master). Interleaved with it (bench/harness.py: the order rotates per round), on the same disk and
+on fresh copies of the same files, it times:
 - the bare read: python-calamine opening each file and reading its form sheet;
 - the file-system floor of the intake's design, without any Python form work: per file the claim's
   rename, reading the bytes, the archive's own copy (temp file, chmod 0444, rename into its hashed
   sub-folder), removing the claimed file and creating a small confirmation; per group of `BATCH`
   files one `sync` (as `files.make_durable` does, when fsync is on). Three variants:
   `copy` (this design), `copy + fsync` (an fsync of each copy and its folder besides the group's
-  sync) and `link` (the design before: a hard link to the claimed file instead of a copy).
-The order of the measurements rotates per round, and the disk is synced (untimed) before each, so
-none pays for writing out what was prepared or measured before it. Printed: the first (cold) round and the median of
-all rounds, per measurement; nothing is subtracted from anything.
+  sync) and `link` (the design before: a hard link to the claimed file instead of a copy);
+- `read + floor: copy`: the floor with the bare read of each claimed file inside it, in one timed
+  loop: the baseline of the issue's goal (process ≤ 1.3x the read plus the file-system work).
+Each measurement's files are prepared before its clock starts and the disk is synced (untimed) first,
+so none pays for writing out what was prepared or done before it. Printed: the first (cold) run and
+the median of each, and ratios of medians and of first runs; nothing is subtracted from anything.
 """
 
 from __future__ import annotations
@@ -25,11 +28,11 @@ import hashlib
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -45,6 +48,7 @@ from automation.excel.fill import fill_form, variants  # noqa: E402
 from automation.forms import FORMS  # noqa: E402
 from automation.intake.runner import BATCH  # noqa: E402
 from automation.workspace import init_workspace  # noqa: E402
+from bench.harness import Goal, Report, Run, add_options, compare, interleave  # noqa: E402
 
 MARKER = "BENCH-000000"
 FLOORS = ("copy", "copy + fsync", "link")
@@ -91,14 +95,19 @@ def timed_process(settings: Settings, n: int) -> float:
 def bare_read(paths: list[Path]) -> float:
     start = time.perf_counter()
     for path in paths:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        book.get_sheet_by_name("Formulier").to_python()
-        book.close()
+        read_form_sheet(path)
     return time.perf_counter() - start
 
 
-def floor(folder: Path, paths: list[Path], prefixes: list[str], *, keep: str, fsync: bool) -> float:
-    """The intake's file-system work for these files, nothing else (see the module docstring)."""
+def read_form_sheet(path: Path) -> None:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    book.get_sheet_by_name("Formulier").to_python()
+    book.close()
+
+
+def floor(folder: Path, paths: list[Path], prefixes: list[str], *, keep: str, fsync: bool, read: bool = False) -> float:
+    """The intake's file-system work for these files, nothing else (see the module docstring);
+    with `read`, each claimed file's form sheet is also read with python-calamine."""
     staging = paths[0].parent / ".verwerking"
     archive = folder / "archief"
     receipts = folder / "bevestigingen"
@@ -113,6 +122,8 @@ def floor(folder: Path, paths: list[Path], prefixes: list[str], *, keep: str, fs
             mine = staging / path.name
             path.rename(mine)  # the claim
             data = mine.read_bytes()
+            if read:
+                read_form_sheet(mine)
             sub = archive / prefix
             if sub not in made:
                 sub.mkdir(exist_ok=True)
@@ -152,60 +163,75 @@ def keep_copy(target: Path, data: bytes, *, fsync_each: bool) -> None:
             os.close(dir_fd)
 
 
-def one_round(base: Path, forms: list[bytes], prefixes: list[str], *, index: int, fsync: bool) -> dict[str, float]:
-    """Every measurement once, each on its own fresh copies of the forms, in an order that rotates."""
-    round_dir = base / f"ronde {index}"
-    settings, n = working_folder(round_dir / "werkmap", forms, fsync=fsync)
-    read_paths = put(round_dir / "lezen", forms)
-    floor_paths = {name: put(round_dir / f"vloer {i}" / "inbox", forms) for i, name in enumerate(FLOORS)}
-    steps: list[tuple[str, Callable[[], float]]] = [
-        ("process", lambda: timed_process(settings, n)),
-        ("bare read", lambda: bare_read(read_paths)),
-    ]
-    for i, name in enumerate(FLOORS):
-        run = partial(floor, round_dir / f"vloer {i}", floor_paths[name], prefixes, keep=name, fsync=fsync)
-        steps.append((f"floor: {name}", run))
-    shift = index % len(steps)
-    figures = {}
-    for label, run in steps[shift:] + steps[:shift]:
-        os.sync()  # untimed: no step pays for writing out what was prepared or done before it
-        figures[label] = run()
-    shutil.rmtree(round_dir)
-    return figures
+def sides(base: Path, forms: list[bytes], prefixes: list[str], *, fsync: bool) -> dict[str, Callable[[], Run]]:
+    """Each measurement on its own fresh copies of the forms, made before the clock starts, and the
+    disk synced (untimed) so no step pays for writing out what was prepared or done before it."""
+    counter = iter(range(10**9))
+
+    def fresh(kind: str) -> Path:
+        folder = base / f"{kind} {next(counter)}"
+        folder.mkdir(parents=True)
+        return folder
+
+    def process() -> Run:
+        folder = fresh("werkmap")
+        settings, n = working_folder(folder, forms, fsync=fsync)
+        os.sync()
+        run = Run(timed_process(settings, n))
+        shutil.rmtree(folder)
+        return run
+
+    def read() -> Run:
+        folder = fresh("lezen")
+        paths = put(folder, forms)
+        os.sync()
+        run = Run(bare_read(paths))
+        shutil.rmtree(folder)
+        return run
+
+    def the_floor(keep: str, *, with_read: bool = False) -> Run:
+        folder = fresh("vloer")
+        paths = put(folder / "inbox", forms)
+        os.sync()
+        run = Run(floor(folder, paths, prefixes, keep=keep, fsync=fsync, read=with_read))
+        shutil.rmtree(folder)
+        return run
+
+    found: dict[str, Callable[[], Run]] = {"process": process, "bare read": read}
+    found["read + floor: copy"] = partial(the_floor, "copy", with_read=True)
+    for name in FLOORS:
+        found[f"floor: {name}"] = partial(the_floor, name)
+    return found
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=300, help="forms per round")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds; the first is reported on its own too")
+    parser.add_argument("--n", type=int, default=300, help="forms per run")
     parser.add_argument("--no-fsync", action="store_true", help="turn fsync off (less safe on power loss)")
     parser.add_argument("--dir", type=Path, default=None, help="where to work (the disk measured)")
-    args = parser.parse_args()
+    add_options(parser, rounds=5)
+    args = parser.parse_args(argv)
     fsync = not args.no_fsync
+    where = args.dir or Path(tempfile.gettempdir())
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         base = Path(tmp)
         forms = make_forms(base / "zaad", args.n)
         prefixes = [hashlib.sha256(data).hexdigest()[:2] for data in forms]
-        rounds = [one_round(base, forms, prefixes, index=i, fsync=fsync) for i in range(args.rounds)]
-    report(rounds, n=args.n, fsync=fsync, where=args.dir or Path(tempfile.gettempdir()))
-
-
-def report(rounds: list[dict[str, float]], *, n: int, fsync: bool, where: Path) -> None:
-    first = rounds[0]
-    median = {label: statistics.median(r[label] for r in rounds) for label in first}
-    print(f"{n} forms per round, {len(rounds)} rounds, fsync {'on' if fsync else 'off'}, in {where}")
-    print(f"{'':32}{'first round':>20}{f'median of {len(rounds)}':>22}")
-    for label in ("bare read", "process", *(f"floor: {name}" for name in FLOORS)):
-        cold, mid = first[label], median[label]
-        print(f"{label:32}{cold:8.3f} s {cold / n * 1e3:6.3f} ms/form{mid:8.3f} s {mid / n * 1e3:6.3f} ms/form")
-    print("ratios (median; first round in brackets):")
-    for top, bottom in (
-        ("process", "bare read"),
-        ("floor: copy", "floor: link"),
-        ("floor: copy + fsync", "floor: copy"),
-        ("process", "floor: copy"),
-    ):
-        print(f"  {top + ' / ' + bottom:40}{median[top] / median[bottom]:6.2f}x  ({first[top] / first[bottom]:.2f}x)")
+        found = interleave(sides(base / "runs", forms, prefixes, fsync=fsync), rounds=args.rounds)
+    n = args.n
+    report = Report(f"Intake: {n} forms per run, fsync {'on' if fsync else 'off'}, in {where}")
+    rows = (
+        ("intake per form", "process", "read + floor: copy", Goal(ratio=1.3, text="≤ 1.3x (read + floor)")),
+        ("intake against the bare read", "process", "bare read", Goal(text="(for scale)")),
+        ("intake against the file-system floor", "process", "floor: copy", Goal(text="(for scale)")),
+        ("floor: archive copy against hard link", "floor: copy", "floor: link", Goal(text="(the design's price)")),
+        ("floor: fsync each copy against one sync", "floor: copy + fsync", "floor: copy", Goal(text="(for scale)")),
+    )
+    for work, ours, base_label, goal in rows:
+        report.add(compare(work, found, ours, base_label, goal=goal))
+    per_form = ", ".join(f"{label} {series.median / n * 1e3:.2f} ms" for label, series in found.items())
+    report.rows[0] = replace(report.rows[0], note=f"per form (medians): {per_form}")
+    report.finish(args.json, extra={"forms": n, "fsync": fsync})
 
 
 if __name__ == "__main__":

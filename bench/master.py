@@ -1,13 +1,23 @@
-"""Master rebuild time and peak memory at 10k, 50k and 100k registrations, against xlsxwriter's
-constant_memory mode writing the same rows, in the same run.
+"""The master workbook: a full rebuild at 10k, 50k and 100k registrations against bare xlsxwriter
+(constant_memory) writing the same rows, with peak memory; and writing one new row at 50k
+incrementally against a full rebuild. Both sides in the same run, interleaved, each run a fresh process.
 
-    python bench/master.py [--sizes 10000 50000 100000]
+    python bench/master.py rebuild [--sizes 10000 50000 100000] [--rounds 3] [--json FILE]
+    python bench/master.py incremental [--stored 50000] [--rounds 5] [--json FILE]
 
-For each size a store is filled with generated incident registrations (straight into SQLite: the
-intake is not what is measured here). Each writer then runs in its own process so its peak memory
-(ru_maxrss) is its own: `ours` is the board's facts plus `render_master` (all sheets, tables, formats, typed cells);
-`baseline` streams the same rows (register and log) from the same queries with bare `write_row`
-calls: no formats, no typed cells, no table.
+The boards come from bench/boards.py (generated registrations in the store, kept in a cache).
+Each run is its own process, so its peak memory (VmHWM) is its own and every run pays its imports
+and a cold store; the child times only the write and prints seconds and peak memory.
+
+`rebuild`: `ours` is `write_board_master` (the board's facts, every sheet, tables, formats, typed
+cells: what every master write does today); `xlsxwriter` streams the same rows (the registers and
+the Logboek) from the same store queries with bare `write_row` calls in constant_memory mode: no
+formats, no typed cells, no table, no summary sheets.
+
+`incremental`: before each run (untimed) a fresh copy of the board and its master, and one new
+registration added to the store; then `full rebuild` (as above) or `incremental` (`write_incremental`
+below: the seam for the product's incremental writer). Until the product has one, the seam falls back
+on the full rebuild and the row says STUB.
 """
 
 from __future__ import annotations
@@ -16,125 +26,161 @@ import argparse
 import datetime as dt
 import json
 import random
-import resource
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-
-import xlsxwriter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from automation import demo  # noqa: E402
-from automation.checks.board import board_facts  # noqa: E402
-from automation.config import BoardConfig, School  # noqa: E402
-from automation.excel.master import render_master  # noqa: E402
-from automation.forms.choices import DEFAULT_CHOICES  # noqa: E402
-from automation.schoolyear import schoolyear  # noqa: E402
+from automation.config import Settings, load_settings  # noqa: E402
+from automation.excel import master as excel_master  # noqa: E402
 from automation.store import ACCEPTED, Store, Submission  # noqa: E402
-from automation.workspace import EXAMPLE_SCHOOLS  # noqa: E402
+from bench import boards  # noqa: E402
+from bench.harness import Goal, Report, Row, Run, add_options, child, child_report, interleave  # noqa: E402
 
-BRINS = sorted(EXAMPLE_SCHOOLS)
+MOMENT = dt.datetime(2026, 11, 28, 12, 0)
+INCREMENTAL = "update_board_master"  # the product's incremental writer, once it exists (see write_incremental)
 
 
-def fill_store(path: Path, n: int) -> None:
-    store = Store.open(path, create=True, durable=False)
-    rng = random.Random(n)
-    today = dt.date(2026, 11, 28)
-    subs, recs = [], []
-    for i in range(1, n + 1):
-        brin = BRINS[i % 3]
-        data = demo.incident(rng, today, brin) | {"school": brin, "leerling_ref": f"LL-{i:010X}"}
-        data["tijd"] = data["tijd"].strftime("%H:%M")  # as validation stores it
-        regnr = f"INC-2026-{i:06d}"
-        at = f"2026-11-{1 + i % 28:02d}T10:00:00"
-        subs.append(
-            (i, at, f"melding {i}.xlsx", f"/inbox/{i}", f"{i:064x}", 9000, "incident", 1, ACCEPTED, regnr, "/a")
-        )
-        recs.append((regnr, "incident", brin, data["datum"].isoformat(), 1, data, i, at, at))
-    with store.transaction():  # through the store's own methods, as the intake stores them
-        for (_, at, name, inbox, sha, size, form_id, version, outcome, regnr, archive), rec in zip(
-            subs, recs, strict=True
-        ):
-            sub_id = store.add_submission(
-                Submission(at, name, inbox, sha, size, archive, form_id=form_id, form_version=version, outcome=outcome),
-                run_id=None,
-                regnr=regnr,
-            )
+def write_incremental(store: Store, settings: Settings, *, generated: dt.datetime) -> Path:
+    """THE SEAM for item 1 of issue 14. The product's incremental writer, called as the watcher would
+    after one new registration: the store holds it, the previous master (without it) is at
+    settings.paths.master; returns the new master as a temporary file beside it, like
+    `write_board_master`. Until automation.excel.master has `update_board_master`, this is the full
+    rebuild (the table says STUB)."""
+    update: Callable[..., Path] | None = getattr(excel_master, INCREMENTAL, None)
+    if update is None:
+        return excel_master.write_board_master(store, settings, generated=generated)
+    return update(store, settings, generated=generated, previous=settings.paths.master)
+
+
+def bare_xlsxwriter(store: Store, out: Path) -> Path:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    ws = wb.add_worksheet("Incidenten")
+    for row, rec in enumerate(store.iter_records("incident")):
+        data = json.loads(rec["data"])
+        ws.write_row(row, 0, [rec["regnr"], rec["school"], *(str(v) if v is not None else "" for v in data.values())])
+    log = wb.add_worksheet("Logboek")  # the master's log has a row per file too
+    for row, entry in enumerate(store.iter_log()):
+        log.write_row(row, 0, [str(v) if v is not None else "" for v in dict(entry).values()])
+    wb.close()
+    return out
+
+
+def add_one(settings: Settings) -> None:
+    """One new incident registration, as the intake would have stored it."""
+    store = Store.open(settings.paths.database, create=False, durable=False)
+    try:
+        with store.transaction():
+            brin = sorted(settings.schools)[0]
+            data = demo.incident(random.Random(0), boards.TODAY, brin) | {"school": brin, "leerling_ref": "LL-NIEUW"}
+            data["tijd"] = data["tijd"].strftime("%H:%M")
+            regnr, at = store.next_regnr("INC", 2026), "2026-11-28T11:59:00"
+            sub = Submission(
+                at, "nieuw.xlsx", "inbox/nieuw.xlsx", "f" * 64, 9000, "archief/x/y",
+                form_id="incident", form_version=1, outcome=ACCEPTED,
+            )  # fmt: skip
+            sub_id = store.add_submission(sub, run_id=None, regnr=regnr)
             store.insert_record(
-                regnr=regnr, form_id=rec[1], school=rec[2], event_date=rec[3], data=rec[5], submission_id=sub_id, at=at
-            )
-    store.close()
+                regnr=regnr, form_id="incident", school=brin, event_date=data["datum"].isoformat(),
+                data=data, submission_id=sub_id, at=at,
+            )  # fmt: skip
+    finally:
+        store.close()
 
 
-def child(mode: str, db: Path, out: Path) -> None:
-    """Runs in its own process; prints seconds and peak RSS in MB as JSON."""
-    start = time.perf_counter()
-    store = Store.open(db, create=False, durable=False)
-    if mode == "ours":
-        day = dt.datetime(2026, 11, 28)
-        board = BoardConfig(bestuur="Bench", scholen=[School(brin=b, naam=n) for b, n in EXAMPLE_SCHOOLS.items()])
-        facts = board_facts(store, board, choices=DEFAULT_CHOICES, schooljaar=schoolyear(day.date()), today=day.date())
-        tmp = render_master(facts, store, out, generated=day)
-        tmp.replace(out)
-    else:
-        wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
-        ws = wb.add_worksheet("Incidenten")
-        for row, rec in enumerate(store.iter_records("incident")):
-            data = json.loads(rec["data"])
-            ws.write_row(
-                row, 0, [rec["regnr"], rec["school"], *(str(v) if v is not None else "" for v in data.values())]
-            )
-        log = wb.add_worksheet("Logboek")  # the master's log has a row per file too
-        for row, entry in enumerate(store.iter_log()):
-            log.write_row(row, 0, [str(v) if v is not None else "" for v in dict(entry).values()])
-        wb.close()
-    store.close()
-    seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_memory_mb()}))
+def run_child(mode: str, config: Path) -> None:
+    """In its own process: one write, timed; prints seconds and peak memory as JSON."""
+    settings = load_settings(config)
+    store = Store.open(settings.paths.database, create=False, durable=False)
+    try:
+        start = time.perf_counter()
+        if mode == "xlsxwriter":
+            out = bare_xlsxwriter(store, settings.paths.master.with_name("kaal.xlsx"))
+        elif mode == "incremental":
+            out = write_incremental(store, settings, generated=MOMENT)
+        else:
+            out = excel_master.write_board_master(store, settings, generated=MOMENT)
+        seconds = time.perf_counter() - start
+    finally:
+        store.close()
+    out.unlink()
+    print(child_report(seconds))
 
 
-def peak_memory_mb() -> float:
-    """This process's peak resident memory. VmHWM, because ru_maxrss survives exec on Linux and
-    would report the (large) benchmark parent's memory at fork time."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def writer(mode: str, settings: Settings) -> Run:
+    return child([sys.executable, __file__, "--child", mode, str(settings.paths.config)])
 
 
-def measure(mode: str, db: Path, out: Path) -> dict[str, float]:
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", mode, str(db), str(out)], capture_output=True, text=True, check=True
+def rebuild(sizes: Sequence[int], *, rounds: int, work: Path, report: Report) -> None:
+    for n in sizes:
+        settings = boards.copy_board(n, work / f"board-{n}")  # read only by the writers
+        found = interleave(
+            {"ours": partial(writer, "full", settings), "xlsxwriter": partial(writer, "xlsxwriter", settings)},
+            rounds=rounds,
+        )
+        goal = Goal(ratio=1.5, peak_mb=200, text="≤ 1.5x, peak < 200 MB")
+        report.add(Row(f"full rebuild, {n} stored", found["ours"], found["xlsxwriter"], goal))
+        shutil.rmtree(settings.paths.root)
+
+
+def incremental(stored: int, *, rounds: int, work: Path, report: Report) -> None:
+    def fresh_then(mode: str) -> Run:
+        settings = boards.copy_board(stored, work / "board")  # untimed: a fresh copy and one new row
+        add_one(settings)
+        return writer(mode, settings)
+
+    found = interleave(
+        {"incremental": lambda: fresh_then("incremental"), "full rebuild": lambda: fresh_then("full")}, rounds=rounds
     )
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    stub = not hasattr(excel_master, INCREMENTAL)
+    report.add(
+        Row(
+            f"master: one new row at {stored}" + (" (STUB)" if stub else ""),
+            found["incremental"],
+            found["full rebuild"],
+            Goal(ratio=0.1, text="≤ 0.1x a full rebuild"),
+            note=(
+                f"STUB: automation.excel.master has no {INCREMENTAL} yet, so 'incremental' is the full rebuild"
+                if stub
+                else f"incremental: automation.excel.master.{INCREMENTAL}"
+            ),
+        )
+    )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
-    parser.add_argument("--child", nargs=3, metavar=("MODE", "DB", "OUT"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "CONFIG"), help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command")
+    full = commands.add_parser("rebuild", help="full rebuild against bare xlsxwriter")
+    full.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
+    add_options(full, rounds=3)
+    one = commands.add_parser("incremental", help="one new row: incremental against full rebuild")
+    one.add_argument("--stored", type=int, default=50_000)
+    add_options(one, rounds=5)
+    args = parser.parse_args(argv)
     if args.child:
-        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        run_child(args.child[0], Path(args.child[1]))
         return
-    print(f"{'rows':>8} | {'ours s':>7} {'MB':>6} | {'xlsxwriter s':>12} {'MB':>6} | {'time ratio':>10}")
+    if args.command is None:
+        parser.error("say which: rebuild or incremental")
     with tempfile.TemporaryDirectory() as tmp:
-        for n in args.sizes:
-            db = Path(tmp) / f"bench-{n}.sqlite"
-            fill_store(db, n)
-            ours = measure("ours", db, Path(tmp) / "ours.xlsx")
-            base = measure("baseline", db, Path(tmp) / "base.xlsx")
-            ratio = ours["seconds"] / base["seconds"]
-            print(
-                f"{n:>8} | {ours['seconds']:7.2f} {ours['peak_mb']:6.0f} | {base['seconds']:12.2f} "
-                f"{base['peak_mb']:6.0f} | {ratio:9.2f}x"
-            )
+        if args.command == "rebuild":
+            report = Report("Master: full rebuild against bare xlsxwriter (constant_memory), fresh processes")
+            rebuild(args.sizes, rounds=args.rounds, work=Path(tmp), report=report)
+        else:
+            report = Report("Master: one new row, incremental against a full rebuild, fresh processes")
+            incremental(args.stored, rounds=args.rounds, work=Path(tmp), report=report)
+    report.finish(args.json)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
-"""Survey import time and peak memory for a 50,000-respondent export, against the bare read of the
-same file in the same run.
+"""Survey import of a 50,000-respondent export against the bare read of the same file, cold: every
+run a fresh process, the runs interleaved, in the same run of this bench.
 
-    python bench/survey.py [--respondents 50000] [--repeat 3]
+    python bench/survey.py [--respondents 50000] [--rounds 5] [--json FILE]
 
 Two exports of the generic layout (21 questions, 7 themes, answers as words): a CSV (UTF-8 with BOM,
-as Excel saves 'CSV UTF-8') and an .xlsx. Each measurement runs in its own process so its peak memory
-(ru_maxrss) is its own; time is the best of --repeat runs.
+as Excel saves 'CSV UTF-8') and an .xlsx. Each run is its own process, which times from before its
+first import of what it needs (the product's modules, or csv or python-calamine) to the end, with
+the file's bytes already read: a cold run every time, imports and the profiles' package check
+included. Its peak memory (VmHWM) is its own. Sides, interleaved (bench/harness.py):
 
 - `ours`: `import_survey` — recognise the profile, read every answer, score and aggregate per school,
   group and theme;
@@ -19,21 +21,19 @@ as Excel saves 'CSV UTF-8') and an .xlsx. Each measurement runs in its own proce
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import io
-import json
-import resource
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from automation.surveys import samples  # noqa: E402
+from bench.harness import Goal, Report, Run, add_options, child, child_report, compare, interleave  # noqa: E402
 
 TODAY = dt.date(2026, 11, 28)
 SCHOOLS = {"12AB": "OBS De Regenboog", "34CD": "CBS Het Anker", "56EF": "IKC De Vlinder"}
@@ -43,6 +43,8 @@ def make_files(folder: Path, respondents: int) -> tuple[Path, Path]:
     import random
 
     import xlsxwriter
+
+    from automation.surveys import samples
 
     per_school = respondents // len(SCHOOLS)
     rows = []
@@ -63,70 +65,79 @@ def make_files(folder: Path, respondents: int) -> tuple[Path, Path]:
     return csv_path, xlsx_path
 
 
-def run_one(kind: str, path: Path, repeat: int) -> dict[str, float]:
-    """In a child process: time the best of `repeat` runs and report the peak memory."""
+def run_one(kind: str, path: Path) -> float:
+    """In a fresh process: one run, cold, its own imports included; the seconds it took."""
     data = path.read_bytes()
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        if kind == "ours":
-            from automation.surveys.importer import import_survey
-            from automation.surveys.profile import builtin_profiles
+    start = time.perf_counter()
+    if kind == "ours":
+        from automation.surveys.importer import import_survey
+        from automation.surveys.profile import builtin_profiles
 
-            result = import_survey(data, path.name, builtin_profiles(), schools=SCHOOLS, today=TODAY)
-            assert sum(r.respondents for r in result.results) > 0
-        elif path.suffix == ".csv":
-            reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-            rows = list(reader) if kind == "bare" else [sum(1 for _ in reader)]
-            assert rows
-        else:
-            from python_calamine import CalamineWorkbook
+        result = import_survey(data, path.name, builtin_profiles(), schools=SCHOOLS, today=TODAY)
+        assert sum(r.respondents for r in result.results) > 0
+    elif path.suffix == ".csv":
+        import csv
 
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = book.get_sheet_by_name(book.sheet_names[0])
-            rows = sheet.to_python() if kind == "bare" else [sum(1 for _ in sheet.iter_rows())]
-            assert rows
-        best = min(best, time.perf_counter() - start)
-        rows = []  # free before the next round
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": best, "peak_mb": peak_kb / 1024}
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        rows = list(reader) if kind == "bare" else [sum(1 for _ in reader)]
+        assert rows
+    else:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_name(book.sheet_names[0])
+        values = sheet.to_python() if kind == "bare" else [sum(1 for _ in sheet.iter_rows())]
+        assert values
+    return time.perf_counter() - start
 
 
-def measure(kind: str, path: Path, repeat: int) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(path), "--repeat", str(repeat)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)  # type: ignore[no-any-return]
+def cold(kind: str, path: Path) -> Run:
+    return child([sys.executable, __file__, "--child", kind, str(path)])
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--respondents", type=int, default=50_000)
-    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    add_options(parser, rounds=5)
+    args = parser.parse_args(argv)
     if args.child:
         kind, path = args.child
-        print(json.dumps(run_one(kind, Path(path), args.repeat)))
+        print(child_report(run_one(kind, Path(path))))
         return
+    report = Report(f"Survey import, {args.respondents} respondents, 21 questions; every run a fresh process")
     with tempfile.TemporaryDirectory() as tmp:
         csv_path, xlsx_path = make_files(Path(tmp), args.respondents)
-        print(f"{args.respondents} respondents, 21 questions; best of {args.repeat}")
-        print(f"{'file':<6} {'':>10} {'ours':>8} {'bare read':>10} {'ratio':>6} {'bare stream':>12} {'ratio':>6}")
-        for path, bare in ((csv_path, "csv"), (xlsx_path, "calamine")):
-            ours = measure("ours", path, args.repeat)
-            base = measure("bare", path, args.repeat)
-            stream = measure("stream", path, args.repeat)
+        for path, bare, goal in ((csv_path, "csv module", 1.3), (xlsx_path, "calamine", 1.6)):
             size = path.stat().st_size / 1e6
-            for label, key, digits in (("time (s)", "seconds", 2), ("peak (MB)", "peak_mb", 0)):
-                print(
-                    f"{path.suffix[1:] if key == 'seconds' else '':<6} {label:>10} {ours[key]:8.{digits}f} "
-                    f"{base[key]:10.{digits}f} {ours[key] / base[key]:5.2f}x {stream[key]:12.{digits}f} "
-                    f"{ours[key] / stream[key]:5.2f}x" + (f"   ({size:.1f} MB, {bare})" if key == "seconds" else "")
+            sides = {
+                "ours": partial(cold, "ours", path),
+                f"{bare}: read": partial(cold, "bare", path),
+                f"{bare}: stream": partial(cold, "stream", path),
+            }
+            found = interleave(sides, rounds=args.rounds)
+            kind = path.suffix[1:]
+            note = f"{size:.1f} MB"
+            report.add(
+                compare(
+                    f"survey import, {kind}",
+                    found,
+                    "ours",
+                    f"{bare}: read",
+                    goal=Goal(ratio=goal, text=f"≤ {goal:g}x {bare}, cold"),
+                    note=note,
                 )
+            )
+            report.add(
+                compare(
+                    f"survey import, {kind}, against streaming",
+                    found,
+                    "ours",
+                    f"{bare}: stream",
+                    goal=Goal(text="(for scale)"),
+                )
+            )
+    report.finish(args.json, extra={"respondents": args.respondents})
 
 
 if __name__ == "__main__":
