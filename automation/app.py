@@ -39,6 +39,7 @@ from automation.errors import (
 from automation.excel.build_form import build_all
 from automation.excel.master import write_board_master
 from automation.excel.publish import MasterPublisher
+from automation.excel.rowcache import RowCache
 from automation.forms import FORMS, event_forms
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.intake import leftovers, office
@@ -85,9 +86,21 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
             rejections=open_rejections(settings, store),
             config_problem=ConfigFollower.problem_of(settings),
             unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
+            # the rows that did not change are not written again; the first write of a day writes all
+            rows=RowCache(settings.paths.state / ROWS_FOLDER, fresh=not _written_on(settings.paths.master, moment)),
         )
 
     return write
+
+
+ROWS_FOLDER = "overzicht-rijen"  # in .veiligheid/: the master's rows as last written (excel.rowcache)
+
+
+def _written_on(master: Path, moment: dt.datetime) -> bool:
+    try:
+        return dt.datetime.fromtimestamp(master.stat().st_mtime).date() == moment.date()
+    except OSError:
+        return False
 
 
 def master_publisher(

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Collection, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings
 from automation.excel.overview_sheet import Unhandled, write_overview, write_progress
 from automation.excel.read_master import MOVE, NOTE, SAME_AS, STATUS, WITHDRAWN
+from automation.excel.rowcache import RowCache, RowWriter, layout_of, stamp
 from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
 from automation.excel.tables import SCHOOL_CHOICES, Column, Formats, kind_of, start_table, table_name, write_value
 from automation.filenames import school_folder_name
@@ -31,6 +33,7 @@ from automation.schoolyear import schoolyear
 from automation.store import Store
 
 HIDDEN_KEYS = frozenset({"school", "correctie_van"})
+ROWS_VERSION = 1  # raise when a register or Logboek row is written differently: the kept rows start afresh
 
 
 def register_columns(form: FormDef) -> list[Column]:
@@ -72,12 +75,16 @@ def _write_register(
     schools: Mapping[str, str],
     fmt: Formats,
     actions: Mapping[str, str],
+    cache: RowCache | None,
 ) -> None:
     ws = wb.add_worksheet(form.register)
     columns = register_columns(form)
     start_table(ws, table_name(form.register), columns, store.count_records(form.id), fmt)
     keys = [f.key for f in form.fields if f.key not in HIDDEN_KEYS]
-    for row, rec in enumerate(store.iter_records(form.id), start=1):
+    layout = layout_of(ROWS_VERSION, xlsxwriter.__version__, [(c.title, c.kind) for c in columns], keys)
+    writer = RowWriter(ws, cache.sheet(layout) if cache else None, last_col=len(columns) - 1)
+
+    def write(row: int, rec: Any) -> None:
         data = json.loads(rec["data"])
         values: list[Any] = [
             rec["regnr"],
@@ -99,6 +106,25 @@ def _write_register(
         ]
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
             write_value(ws, row, col, column.kind, value, fmt)
+
+    for row, rec in enumerate(store.iter_records(form.id), start=1):
+        regnr = rec["regnr"]
+        shown = (
+            regnr,
+            rec["school"],
+            schools.get(rec["school"], ""),
+            rec["office_status"],
+            rec["office_note"],
+            rec["office_same_as"],
+            actions.get(regnr),
+            rec["data"],
+            rec["warnings"],
+            rec["version"],
+            rec["original_name"],
+            rec["received_at"],
+            rec["created_at"],
+        )
+        writer.row(row, regnr, stamp(shown), partial(write, row, rec))
     _grey_when_not_counted(wb, ws, columns, rows=store.count_records(form.id))
 
 
@@ -177,9 +203,16 @@ LOG_COLUMNS = (
 COMMANDS = {"process": "process", "watch": "watch (watcher)", "rebuild": "rebuild", "purge": "purge"}
 
 
-def _write_log(wb: Workbook, store: Store, fmt: Formats) -> None:
+def _write_log(wb: Workbook, store: Store, fmt: Formats, cache: RowCache | None) -> None:
     ws = wb.add_worksheet("Logboek")
     start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_log(), fmt)
+    layout = layout_of(ROWS_VERSION, xlsxwriter.__version__, [(c.title, c.kind) for c in LOG_COLUMNS])
+    writer = RowWriter(ws, cache.sheet(layout) if cache else None, last_col=len(LOG_COLUMNS) - 1)
+
+    def write(row: int, values: Sequence[Any]) -> None:
+        for col, (column, value) in enumerate(zip(LOG_COLUMNS, values, strict=True)):
+            write_value(ws, row, col, column.kind, value, fmt)
+
     for row, sub in enumerate(store.iter_log(), start=1):
         form = FORMS.get(sub["form_id"] or "")
         values = [
@@ -193,8 +226,8 @@ def _write_log(wb: Workbook, store: Store, fmt: Formats) -> None:
             COMMANDS.get(sub["command"] or "", sub["command"]),
             sub["sha256"],
         ]
-        for col, (column, value) in enumerate(zip(LOG_COLUMNS, values, strict=True)):
-            write_value(ws, row, col, column.kind, value, fmt)
+        key = stamp(values)  # a Logboek line is what it shows: the same line anywhere is the same XML
+        writer.row(row, key, key, partial(write, row, values))
 
 
 def write_board_master(
@@ -207,9 +240,11 @@ def write_board_master(
     rejections: Mapping[str, tuple[int, dt.datetime | None]] | None = None,
     unhandled: Sequence[Unhandled] = (),
     config_problem: str | None = None,
+    rows: RowCache | None = None,
 ) -> Path:
     """The board's facts for today, written as the master beside `settings.paths.master` (a temporary
-    file); `unhandled`: what stays in the inbox without being taken (the Overzicht lists it)."""
+    file); `unhandled`: what stays in the inbox without being taken (the Overzicht lists it); `rows`:
+    the rows kept from the last write (see excel.rowcache)."""
     day = generated.date()
     facts = board_facts(
         store,
@@ -229,6 +264,7 @@ def write_board_master(
         unhandled=unhandled,
         kind_columns=settings.board.overzicht.soorten_apart,
         config_problem=config_problem,
+        rows=rows,
     )
 
 
@@ -241,9 +277,32 @@ def render_master(
     unhandled: Sequence[Unhandled] = (),
     kind_columns: Sequence[str] | None = None,
     config_problem: str | None = None,
+    rows: RowCache | None = None,
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish). The
-    summary sheets render `facts`; the registers and the Logboek stream the store's rows."""
+    summary sheets render `facts`; the registers and the Logboek stream the store's rows, those that
+    did not change since the last write straight from `rows` (see excel.rowcache)."""
+    try:
+        tmp = _render(facts, store, target, generated, unhandled, kind_columns, config_problem, rows)
+    except BaseException:
+        if rows is not None:
+            rows.close()  # the kept rows stay those of the last complete master
+        raise
+    if rows is not None:
+        rows.save()
+    return tmp
+
+
+def _render(
+    facts: BoardFacts,
+    store: Store,
+    target: Path,
+    generated: dt.datetime,
+    unhandled: Sequence[Unhandled],
+    kind_columns: Sequence[str] | None,
+    config_problem: str | None,
+    rows: RowCache | None,
+) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
@@ -257,7 +316,7 @@ def render_master(
         wb, facts, generated=generated, unhandled=unhandled, kind_columns=kind_columns, config_problem=config_problem
     )
     for form_id in facts.registers:
-        _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()})
+        _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()}, rows)
     declared = {
         brin: str(s.school_form.data.get("monitor_instrument") or "")
         for brin, s in facts.schools.items()
@@ -278,7 +337,7 @@ def render_master(
         generated=generated,
         warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
     )
-    _write_log(wb, store, fmt)
+    _write_log(wb, store, fmt, rows)
     _write_school_choices(wb, schools)
     try:
         wb.close()

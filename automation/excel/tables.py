@@ -55,6 +55,12 @@ class Formats:
         self.office_header = wb.add_format(
             {"bold": True, "font_color": "white", "bg_color": OFFICE_HEADER_FILL, "text_wrap": True}
         )
+        # style numbers fixed now, in this order, whatever is written first: a register row kept from
+        # the last write (excel.rowcache) names its style by number
+        for kept in (self.header, self.text, self.date, self.datetime, self.time, self.int, self.number):
+            kept._get_xf_index()
+        for kept in (self.percent, self.title, self.office, self.office_header):
+            kept._get_xf_index()
 
 
 FILTER_BUTTON = 3  # characters a filter button covers at the right of a header cell

@@ -1,0 +1,210 @@
+"""The master written from the rows kept since the last write is the master a full write gives, part
+for part (issue 14, item 1): after office notes, corrections, withdrawals and a purge in between,
+with a damaged cache, and on a generated board of 20,000 registrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from automation import app, demo
+from automation.cli import main
+from automation.config import Settings
+from automation.excel.master import write_board_master
+from automation.excel.rowcache import RowCache
+from automation.store import ACCEPTED, Store, Submission
+from tests.conftest import Filler
+from tests.helpers import rows, type_in_master
+
+TODAY = dt.date.today()
+MOMENT = dt.datetime.combine(TODAY, dt.time(12, 0))
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist()}
+
+
+def assert_incremental_is_full(settings: Settings, cache: Path) -> tuple[int, int]:
+    """Write the master from the kept rows and in full, at the same moment: every part the same.
+    Returns (rows reused, rows written) of the incremental write."""
+    store = Store.open(settings.paths.database, create=False)
+    try:
+        kept = RowCache(cache)
+        incremental = write_board_master(store, settings, generated=MOMENT, rows=kept)
+        incremental = incremental.rename(incremental.with_name("incremental.xlsx"))
+        full = write_board_master(store, settings, generated=MOMENT)
+    finally:
+        store.close()
+    mine, theirs = parts(incremental), parts(full)
+    assert list(mine) == list(theirs)
+    different = [name for name in mine if mine[name] != theirs[name]]
+    assert different == []
+    incremental.unlink()
+    full.unlink()
+    return kept.reused, kept.written
+
+
+def test_the_master_from_kept_rows_is_the_full_master_through_a_boards_changes(
+    workspace: Settings, drop: Filler, tmp_path: Path
+) -> None:
+    cache = tmp_path / "rijen"
+    long_ago = TODAY.replace(year=TODAY.year - 6)
+    for seed in range(1, 7):
+        drop(
+            "incident", f"i{seed}.xlsx", seed=seed, school=("12AB", "34CD")[seed % 2], datum=TODAY, datum_ingevuld=TODAY
+        )
+    drop("incident", "oud.xlsx", seed=9, datum=long_ago, datum_ingevuld=long_ago)
+    drop("ongeval", "o.xlsx", seed=3)
+    app.process(workspace)
+    assert assert_incremental_is_full(workspace, cache)[0] == 0  # the first: nothing kept yet
+    reused, written = assert_incremental_is_full(workspace, cache)
+    assert written == 0 and reused > 8  # nothing changed: every row as kept
+
+    numbers = [
+        r["regnr"] for r in rows(workspace, "SELECT regnr FROM records WHERE form_id = 'incident' ORDER BY regnr")
+    ]
+    type_in_master(
+        workspace.paths.master, "Incidenten", numbers[0], Notitie="Ouders gebeld", Status_afhandeling="in behandeling"
+    )
+    drop(
+        "incident",
+        "correctie.xlsx",
+        seed=2,
+        school="34CD",
+        datum=TODAY,
+        datum_ingevuld=TODAY,
+        correctie_van=numbers[1],
+        maatregelen="Gesprek",
+    )
+    app.process(workspace)
+    assert (
+        CliRunner()
+        .invoke(
+            main, ["--config", str(workspace.paths.config), "registratie", "intrekken", numbers[2], "--reden", "test"]
+        )
+        .exit_code
+        == 0
+    )
+    reused, written = assert_incremental_is_full(workspace, cache)
+    assert 0 < written < reused  # the changed rows (and the Logboek's new lines) only
+
+    report = app.purge(workspace, dry_run=False, today=TODAY)
+    assert not report.nothing  # the incident of six years ago lost its personal details
+    reused, written = assert_incremental_is_full(workspace, cache)
+    assert written >= 1
+
+
+def test_a_damaged_or_foreign_cache_only_makes_a_full_write(workspace: Settings, drop: Filler, tmp_path: Path) -> None:
+    cache = tmp_path / "rijen"
+    for seed in range(1, 4):
+        drop("incident", f"i{seed}.xlsx", seed=seed)
+    app.process(workspace)
+    assert_incremental_is_full(workspace, cache)
+    (data,) = [p for p in cache.glob("0.*.xml")]
+    data.write_bytes(data.read_bytes()[:-10])  # cut short (a full disk, a crash in an older version)
+    reused, written = assert_incremental_is_full(workspace, cache)
+    assert (reused, written) == (3, 3)  # the Logboek's three lines kept; the incidents written again
+    index = cache / "0.json"
+    index.write_text(json.dumps(json.loads(index.read_text()) | {"layout": "een andere versie"}))
+    assert assert_incremental_is_full(workspace, cache) == (3, 3)
+    index.write_text("{ kapot")
+    assert assert_incremental_is_full(workspace, cache) == (3, 3)
+
+
+def test_the_watcher_and_process_write_the_master_from_kept_rows(workspace: Settings, drop: Filler) -> None:
+    for seed in range(1, 4):
+        drop("incident", f"i{seed}.xlsx", seed=seed)
+    app.process(workspace)
+    folder = workspace.paths.state / app.ROWS_FOLDER
+    assert (folder / "0.json").is_file()
+    kept = json.loads((folder / "0.json").read_text())["rows"]
+    assert len(kept) == 3  # the three incidents, kept for the next write
+    drop("incident", "i4.xlsx", seed=4)
+    app.process(workspace)
+    assert len(json.loads((folder / "0.json").read_text())["rows"]) == 4
+
+
+def generated_board(settings: Settings, n: int) -> None:
+    """`n` incident registrations of this school year, straight into the store (the intake is not
+    what is tested here), as the intake stores them."""
+    store = Store.open(settings.paths.database, create=True, durable=False)
+    rng = random.Random(n)
+    brins = list(settings.schools)
+    try:
+        with store.transaction():
+            for i in range(1, n + 1):
+                brin = brins[i % len(brins)]
+                day = TODAY - dt.timedelta(days=i % 60)
+                data = demo.incident(rng, day, brin) | {"school": brin, "leerling_ref": f"LL-{i:010X}"}
+                data["tijd"] = data["tijd"].strftime("%H:%M")
+                regnr = f"INC-{TODAY.year}-{i:06d}"
+                at = f"{day.isoformat()}T10:00:00"
+                sub_id = store.add_submission(
+                    Submission(
+                        at,
+                        f"melding {i}.xlsx",
+                        "",
+                        f"{i:064x}",
+                        9000,
+                        "/a",
+                        form_id="incident",
+                        form_version=1,
+                        outcome=ACCEPTED,
+                    ),
+                    run_id=None,
+                    regnr=regnr,
+                )
+                store.insert_record(
+                    regnr=regnr,
+                    form_id="incident",
+                    school=brin,
+                    event_date=day.isoformat(),
+                    data=data,
+                    submission_id=sub_id,
+                    at=at,
+                )
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_a_board_of_20000_registrations_gets_the_same_master_either_way(workspace: Settings, tmp_path: Path) -> None:
+    from automation.intake import office
+
+    generated_board(workspace, 20_000)
+    cache = tmp_path / "rijen"
+    assert_incremental_is_full(workspace, cache)  # fills the cache
+    store = Store.open(workspace.paths.database, create=False)
+    try:
+        at = MOMENT.isoformat()
+        store.save_office_notes({f"INC-{TODAY.year}-000010": ("afgesloten", "Gebeld")}, at=at)
+        record = store.record(f"INC-{TODAY.year}-000020")
+        assert record is not None
+        with store.transaction():
+            store.replace_record(
+                regnr=record.regnr,
+                school=record.school,
+                event_date=record.event_date.isoformat() if record.event_date else None,
+                data=dict(record.data) | {"maatregelen": "Gesprek met ouders"},
+                submission_id=record.submission_id,
+                at=at,
+            )
+        workspace.paths.archive.mkdir(parents=True, exist_ok=True)
+        office.commit(
+            store,
+            workspace,
+            [office.Change(f"INC-{TODAY.year}-000030", "status", None, "ingetrokken", "test")],
+            office.Origin("test"),
+            now=MOMENT,
+        )
+    finally:
+        store.close()
+    reused, written = assert_incremental_is_full(workspace, cache)
+    assert written <= 5 and reused >= 39_990
