@@ -69,10 +69,10 @@ def open_runner(settings: Settings) -> Iterator[Runner]:
             runner.close()
 
 
-def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], Path]:
+def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime, str], Path]:
     """How the master is written: the board's facts of that moment, rendered (excel.master)."""
 
-    def write(moment: dt.datetime) -> Path:
+    def write(moment: dt.datetime, version: str) -> Path:
         fingerprints = doc_generate.school_fingerprints(
             store, schooljaar=schoolyear(moment.date()), templates=doc_generate.template_stamp(settings)
         )
@@ -88,6 +88,7 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
             unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
             # the rows that did not change are not written again; the first write of a day writes all
             rows=RowCache(settings.paths.state / ROWS_FOLDER, fresh=not _written_on(settings.paths.master, moment)),
+            version=version,
         )
 
     return write
@@ -136,6 +137,7 @@ def master_publisher(
 class OfficeDone:
     message: str
     by_watcher: bool  # the running watcher did it (through its request folder)
+    changed: bool = True
 
 
 def office_action(
@@ -155,28 +157,33 @@ def office_action(
             master.keep_office_notes(run_id=run_id)  # what the office typed first: the request goes after it
             origin = office.Origin(f"opdracht registratie {request.action.value}", run_id=run_id)
             try:
-                message = office.carry_out(runner.store, settings, request, origin, now=now())
+                done = office.carry_out(runner.store, settings, request, origin, now=now())
             finally:
                 runner.store.finish_run(run_id, at=now_text(now()), counts={})
-            master.rebuild(run_id=run_id, read_back=False)
-            return OfficeDone(message, by_watcher=False)
+            if done.changed:
+                master.rebuild(run_id=run_id, read_back=False)
+            return OfficeDone(done.message, by_watcher=False, changed=done.changed)
     except AlreadyRunning:
-        pass
-    answer_file = office.ask(settings, request)
+        if not office.watcher_takes_requests(settings):  # `process`, `plan`, `rebuild` … is busy: not for long
+            raise AlreadyRunning(
+                "Er draait nu een verwerking in deze werkmap (process, plan, rebuild of purge). Probeer het over "
+                "een minuut opnieuw; er is niets veranderd."
+            ) from None
+    request_file = office.ask(settings, request)
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        answered = office.answer(answer_file)
+    while True:
+        answered = office.answer(request_file)
         if answered is not None:
-            done, message = answered
-            answer_file.unlink(missing_ok=True)
-            if not done:
+            taken, message = answered
+            if not taken:
                 raise office.Refused(message)
             return OfficeDone(message, by_watcher=True)
-        time.sleep(0.2)
-    raise AlreadyRunning(
-        f"De watcher heeft het verzoek na {wait:g} seconden nog niet uitgevoerd; het blijft klaarstaan in "
-        f"{answer_file.parent} en wordt gedaan zodra de watcher eraan toekomt. Kijk daarna in het Logboek."
-    )
+        if time.monotonic() >= deadline and office.withdraw(request_file):  # not taken: nothing happens
+            raise AlreadyRunning(
+                f"De watcher heeft het verzoek in {wait:g} seconden niet opgepakt (is hij bezig of vastgelopen?). "
+                "Het verzoek is ingetrokken; er is niets veranderd. Probeer het later opnieuw."
+            )
+        time.sleep(0.2)  # taken: the answer comes once it is done
 
 
 def office_history(settings: Settings, regnr: str) -> list[str]:
@@ -311,6 +318,10 @@ def _store_figures(settings: Settings, report: dict[str, Any], *, today: dt.date
         report["counts"] = store.outcome_counts()
         report["last_run"] = store.last_run()
         report["records"] = {form_id: store.count_records(form_id) for form_id in FORMS}
+        # withdrawn and merged by the office: in their register, counted nowhere
+        report["not_counted"] = {
+            form_id: store.not_counted(form_id) for form_id in FORMS if any(store.not_counted(form_id))
+        }
         report["recent"] = [
             {k: entry[k] for k in ("at", "name", "outcome", "regnr", "command", "sha256", "reasons")}
             for entry in itertools.islice(store.iter_log(), RECENT)

@@ -360,6 +360,9 @@ def status_lines(report: dict[str, Any]) -> list[str]:
     if records:
         lines.append("")
         lines.append("Registraties (na correcties): " + ", ".join(f"{FORMS[k].title} {n}" for k, n in records.items()))
+        for form_id, (withdrawn, merged) in (report.get("not_counted") or {}).items():
+            gone = [f"{withdrawn} ingetrokken"] * bool(withdrawn) + [f"{merged} samengevoegd"] * bool(merged)
+            lines.append(f"  waarvan {FORMS[form_id].title}: {' en '.join(gone)} (tellen niet mee)")
     lines += school_lines(report.get("schools") or {})
     lines.append("")
     lines.append("Ontvangen bestanden:")
@@ -598,7 +601,10 @@ def registratie() -> None:
 
 
 NUMBER = click.argument("nummer")
-REASON = click.option("--reden", default="", help="Waarom (komt in het Logboek en in het bericht aan de school).")
+REASON = click.option("--reden", default="", help="Waarom (komt in het Logboek).")
+ANYWAY = click.option(
+    "--toch", is_flag=True, help="Ook als de registratie een wettelijke meldplicht heeft die nog open staat."
+)
 
 
 def _office(obj: Context, request: office.Request) -> None:
@@ -606,18 +612,19 @@ def _office(obj: Context, request: office.Request) -> None:
     done = app.office_action(settings, request)
     click.echo(done.message)
     if done.by_watcher:
-        click.echo("(Gedaan door de draaiende watcher; het bestuursoverzicht volgt zo.)")
-    else:
+        click.echo("(Door de draaiende watcher; het bestuursoverzicht volgt zo.)")
+    elif done.changed:
         click.echo(f"Het bestuursoverzicht is bijgewerkt: {settings.paths.master}")
 
 
 @registratie.command("intrekken")
 @NUMBER
-@click.option("--reden", required=True, help="Waarom (verplicht; komt in het Logboek en in het bericht aan de school).")
+@click.option("--reden", required=True, help="Waarom (verplicht; komt in het Logboek).")
+@ANYWAY
 @click.pass_obj
-def registratie_intrekken(obj: Context, nummer: str, reden: str) -> None:
+def registratie_intrekken(obj: Context, nummer: str, reden: str, toch: bool) -> None:
     """Trek een registratie in: ze blijft in het register staan maar telt nergens meer mee."""
-    _office(obj, office.Request(office.Action.WITHDRAW, nummer, reden))
+    _office(obj, office.Request(office.Action.WITHDRAW, nummer, reden, anyway=toch))
 
 
 @registratie.command("verplaatsen")
@@ -634,10 +641,11 @@ def registratie_verplaatsen(obj: Context, nummer: str, naar: str, reden: str) ->
 @NUMBER
 @click.option("--met", "met", required=True, help="Het nummer van de melding die blijft meetellen.")
 @REASON
+@ANYWAY
 @click.pass_obj
-def registratie_samenvoegen(obj: Context, nummer: str, met: str, reden: str) -> None:
+def registratie_samenvoegen(obj: Context, nummer: str, met: str, reden: str, toch: bool) -> None:
     """Twee meldingen van hetzelfde voorval: NUMMER telt voortaan alleen mee via de melding --met."""
-    _office(obj, office.Request(office.Action.MERGE, nummer, reden, to=met))
+    _office(obj, office.Request(office.Action.MERGE, nummer, reden, to=met, anyway=toch))
 
 
 @registratie.command("herstellen")

@@ -100,6 +100,7 @@ CREATE TABLE survey_themes (
 # a later undo reversed (`undone`).
 OFFICE_ACTIONS = """
 ALTER TABLE office_notes ADD COLUMN same_as TEXT;
+ALTER TABLE events ADD COLUMN regnr TEXT;
 CREATE TABLE office_actions (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
@@ -118,8 +119,8 @@ CREATE INDEX office_actions_regnr ON office_actions (regnr);
 """
 WITHDRAWN = "ingetrokken"  # the office's status of a registration that is not counted any more
 # the registrations that are counted: not withdrawn, not merged into another (an alias `r` of records)
-NOT_COUNTED = f"SELECT regnr FROM office_notes WHERE status = '{WITHDRAWN}' OR same_as IS NOT NULL"
-COUNTED = f"r.regnr NOT IN ({NOT_COUNTED})"
+NOT_COUNTED = f"(o.status = '{WITHDRAWN}' OR o.same_as IS NOT NULL)"
+COUNTED = f"NOT EXISTS (SELECT 1 FROM office_notes o WHERE o.regnr = r.regnr AND {NOT_COUNTED})"
 
 # The warnings given on intake (e.g. an unreported hospital admission), as a JSON list of texts
 # (issue 10). Before, they were only part of `reasons`, as "Let op: …" joined with " | ".
@@ -768,13 +769,9 @@ class Store:
         ]
 
     def schools_with(self, form_id: str) -> set[str]:
-        """The schools that sent at least one counted form of this kind."""
-        return {
-            r[0]
-            for r in self._conn.execute(
-                f"SELECT DISTINCT school FROM records r WHERE form_id = ? AND {COUNTED}", (form_id,)
-            )
-        }
+        """The schools that sent at least one form of this kind (counted or not: a school whose form the
+        office withdrew still has a plan, which must follow)."""
+        return {r[0] for r in self._conn.execute("SELECT DISTINCT school FROM records WHERE form_id = ?", (form_id,))}
 
     def versions(self) -> Iterator[tuple[str, str, str, int, str]]:
         """(school, form, number, version, office status) of every registration, by school and number:
@@ -868,7 +865,7 @@ class Store:
             f"""SELECT s.*, t.theme, t.label, t.respondents AS theme_respondents, t.mean, t.positive
                FROM surveys s JOIN survey_themes t ON t.survey_id = s.id
                WHERE (:year IS NULL OR s.schooljaar = :year) AND (:school IS NULL OR s.school = :school)
-                 AND s.regnr NOT IN ({NOT_COUNTED})
+                 AND NOT EXISTS (SELECT 1 FROM office_notes o WHERE o.regnr = s.regnr AND {NOT_COUNTED})
                ORDER BY s.school, s.schooljaar DESC, s.groep, s.instrument, s.id, t.rowid""",
             {"year": schooljaar, "school": school},
         )
@@ -910,11 +907,11 @@ class Store:
         """What the office typed in the registers (follow-up status, note), by registration number."""
         return {r["regnr"]: (r["status"], r["note"]) for r in self._conn.execute("SELECT * FROM office_notes")}
 
-    def office_rows(self) -> dict[str, tuple[str | None, str | None, None, str | None]]:
-        """What the master's office columns show, by registration number: (status, note, nothing to
-        move, the report a merged one is counted with)."""
+    def office_rows(self) -> dict[str, tuple[str, str | None, str | None]]:
+        """What the master's office columns show, by registration number: (status, note, the report a
+        merged one is counted with); a registration not listed shows ('open', None, None)."""
         return {
-            r["regnr"]: (r["status"], r["note"], None, r["same_as"])
+            r["regnr"]: (r["status"] or "open", r["note"], r["same_as"])
             for r in self._conn.execute("SELECT regnr, status, note, same_as FROM office_notes")
         }
 
@@ -1017,6 +1014,30 @@ class Store:
             )
         )
 
+    def standing_actions(self, regnr: str, field: str | None = None) -> list[sqlite3.Row]:
+        """The office actions on a registration (on one of its values) still in force, oldest first: not
+        undone, and not themselves an undo. An undo reverses the last."""
+        return list(
+            self._conn.execute(
+                """SELECT * FROM office_actions WHERE regnr = :regnr AND (:field IS NULL OR field = :field)
+                   AND undone = 0 AND undoes IS NULL ORDER BY id""",
+                {"regnr": regnr, "field": field},
+            )
+        )
+
+    def standing_action(self, regnr: str, field: str) -> sqlite3.Row | None:
+        standing = self.standing_actions(regnr, field)
+        return standing[-1] if standing else None
+
+    def not_counted(self, form_id: str) -> tuple[int, int]:
+        """(withdrawn, merged) registrations of a form: in its register, counted nowhere."""
+        row = self._conn.execute(
+            f"""SELECT sum(o.status = '{WITHDRAWN}'), sum(o.status IS NOT '{WITHDRAWN}' AND o.same_as IS NOT NULL)
+                FROM office_notes o JOIN records r ON r.regnr = o.regnr WHERE r.form_id = ?""",
+            (form_id,),
+        ).fetchone()
+        return int(row[0] or 0), int(row[1] or 0)
+
     def merged_into(self, regnr: str) -> list[str]:
         """The registrations the office merged into this one (counted with it)."""
         return [
@@ -1033,12 +1054,13 @@ class Store:
         message: str,
         sha256: str | None = None,
         run_id: int | None = None,
+        regnr: str | None = None,
     ) -> None:
         """Something that changed the store or the master other than a received file, with the file
-        it came from (if any) and the run that did it."""
+        it came from (if any), the run that did it, and the registration it is about (if one)."""
         self._conn.execute(
-            "INSERT INTO events (at, kind, name, message, sha256, run_id) VALUES (?, ?, ?, ?, ?, ?)",
-            (at, kind, name, message, sha256, run_id),
+            "INSERT INTO events (at, kind, name, message, sha256, run_id, regnr) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (at, kind, name, message, sha256, run_id, regnr),
         )
 
     def count_log(self) -> int:
@@ -1054,19 +1076,19 @@ class Store:
             {
                 "at": e["at"],
                 "name": e["name"],
-                "form_id": None,
+                "form_id": e["form_id"],
                 "kind": None,
-                "school": None,
+                "school": e["school"],
                 "outcome": e["kind"],
-                "regnr": None,
+                "regnr": e["regnr"],
                 "reasons": e["message"],
                 "warnings": "[]",
                 "sha256": e["sha256"],
                 "command": e["command"],
             }
             for e in self._conn.execute(
-                """SELECT e.*, ru.command FROM events e LEFT JOIN runs ru ON ru.id = e.run_id
-                   ORDER BY e.at DESC, e.id DESC"""
+                """SELECT e.*, ru.command, r.form_id, r.school FROM events e LEFT JOIN runs ru ON ru.id = e.run_id
+                   LEFT JOIN records r ON r.regnr = e.regnr ORDER BY e.at DESC, e.id DESC"""
             )
         ]
         for sub in self._conn.execute(
@@ -1150,10 +1172,16 @@ class Store:
 
     def strip_record(self, regnr: str, data: Mapping[str, Any]) -> None:
         """Replace a registration's data by `data` (personal details removed), and forget its earlier
-        versions and the office's note about it."""
+        versions, the office's note about it and the reasons it gave for its actions on it (whether
+        it was withdrawn, moved or merged stays: that is what it counts as)."""
         self._conn.execute("UPDATE records SET data = ? WHERE regnr = ?", (dumps(data), regnr))
         self._conn.execute("DELETE FROM record_history WHERE regnr = ?", (regnr,))
-        self._conn.execute("DELETE FROM office_notes WHERE regnr = ? AND note IS NOT NULL", (regnr,))
+        self._conn.execute("UPDATE office_notes SET note = NULL WHERE regnr = ?", (regnr,))
+        self._conn.execute("UPDATE office_actions SET reason = '' WHERE regnr = ? AND reason != ''", (regnr,))
+        self._conn.execute(
+            "UPDATE events SET message = ? WHERE kind IN ('kantooractie', 'kantooractie geweigerd') AND message LIKE ?",
+            (f"{regnr}: actie van het bestuurskantoor (de reden is verwijderd na de bewaartermijn).", f"{regnr} %"),
+        )
 
     def forget_submission(self, submission_id: int, *, removed: str, reason: str) -> None:
         """Forget a received file's name and where its copies were; what became of it stays."""

@@ -5,6 +5,7 @@ the school told, replayed by a rebuild, and taken by a running watcher."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +41,14 @@ def incidents_per_school(settings: Settings) -> dict[str, int]:
     header = list(table[3])
     at = header.index(f"Incidenten {YEAR}")
     return {str(r[0]): int(r[at] or 0) for r in table[4:] if r[0] in settings.schools}
+
+
+def registrations(settings: Settings) -> list[str]:
+    """The registration numbers stored so far (none while the watcher is still making its database)."""
+    try:
+        return [r["regnr"] for r in rows(settings, "SELECT regnr FROM records ORDER BY regnr")]
+    except sqlite3.OperationalError:
+        return []
 
 
 def register(settings: Settings) -> dict[str, dict[str, object]]:
@@ -81,7 +90,7 @@ def test_a_withdrawn_registration_stays_in_its_register_but_counts_nowhere_and_c
     assert row["Status afhandeling"] == "ingetrokken" and row["School"] == "OBS De Regenboog"
     assert logboek(workspace) == [f"{first} ingetrokken; reden: testbestand van de ICT'er"]
     told = notice(workspace, "12AB OBS De Regenboog", first)
-    assert "ingetrokken" in told and "testbestand" in told
+    assert "Deze registratie is ingetrokken" in told and "testbestand" not in told  # the reason stays with the office
     shown = veiligheid(workspace, "registratie", "toon", first).output
     assert "Telt mee: nee, ingetrokken" in shown and "via opdracht registratie intrekken" in shown
 
@@ -166,7 +175,9 @@ def test_the_office_merges_withdraws_and_moves_in_the_master_and_undoes_it_there
     type_in_master(master, "Incidenten", first, Zelfde_melding_als=second)
     app.process(workspace)
     assert register(workspace)[first]["Zelfde melding als"] is None
-    assert any("is zelf al samengevoegd met" in line for line in logboek(workspace))
+    assert f"{first}: {second} is al samengevoegd met {first}: ze tellen al als één melding (via {first})." in logboek(
+        workspace
+    )
 
     # undone in the master: the number emptied, the status set back, a school chosen
     type_in_master(master, "Incidenten", second, Zelfde_melding_als=None)
@@ -199,6 +210,111 @@ def test_a_rebuild_replays_the_office_actions_at_their_moment(
         (r["regnr"], r["same_as"]) for r in rows(workspace, "SELECT * FROM office_notes WHERE same_as IS NOT NULL")
     ] == [(second, first)]
     assert "Telt mee: nee, samengevoegd met" in veiligheid(workspace, "registratie", "toon", second).output
+    replayed = [line for line in logboek(workspace) if line.endswith("(opnieuw gedaan bij het herbouwen)")]
+    assert len(replayed) == 2  # the Logboek keeps the office's actions through a rebuild
+    (row,) = [r for r in master_sheet(workspace, "Logboek")[1:] if str(r[6]).startswith(f"{second} samengevoegd")]
+    assert (row[3], row[5]) == ("12AB", second)  # filterable on BRIN and number
+
+
+def test_a_master_saved_with_old_rows_does_not_undo_what_a_command_did(
+    workspace: Settings, three_incidents: list[str], tmp_path: Path
+) -> None:
+    first, second, third = three_incidents
+    open_in_excel = tmp_path / "open in Excel.xlsx"
+    open_in_excel.write_bytes(workspace.paths.master.read_bytes())  # the office has it open
+    assert veiligheid(workspace, "registratie", "intrekken", first, "--reden", "test").exit_code == 0
+    assert veiligheid(workspace, "registratie", "samenvoegen", third, "--met", second).exit_code == 0
+    type_in_master(open_in_excel, "Incidenten", second, Notitie="ouders gebeld")  # typed in the old rows
+    workspace.paths.master.write_bytes(open_in_excel.read_bytes())  # …and saved over the new master
+    app.process(workspace)
+    shown = register(workspace)
+    assert shown[first]["Status afhandeling"] == "ingetrokken" and shown[third]["Zelfde melding als"] == second
+    assert shown[second]["Notitie"] == "ouders gebeld"  # what the office did type is kept
+    assert rows(workspace, "SELECT count(*) AS n FROM office_actions")[0]["n"] == 2
+
+
+def test_one_save_cannot_merge_two_reports_into_each_other(workspace: Settings, three_incidents: list[str]) -> None:
+    first, second, _third = three_incidents
+    type_in_master(workspace.paths.master, "Incidenten", first, Zelfde_melding_als=second)
+    type_in_master(workspace.paths.master, "Incidenten", second, Zelfde_melding_als=first)
+    app.process(workspace)
+    merged = rows(workspace, "SELECT regnr, same_as FROM office_notes WHERE same_as IS NOT NULL")
+    assert len(merged) == 1  # the second row is checked against the first: refused
+    assert incidents_per_school(workspace) == {"12AB": 1, "34CD": 1, "56EF": 0}
+    assert any("kantooractie" in str(r[4]) and "geweigerd" in str(r[4]) for r in master_sheet(workspace, "Logboek"))
+
+
+def test_a_value_put_back_in_the_master_is_an_undo(workspace: Settings, three_incidents: list[str]) -> None:
+    first, second, _third = three_incidents
+    type_in_master(workspace.paths.master, "Incidenten", first, Status_afhandeling="Ingetrokken ", Notitie="test")
+    app.process(workspace)  # a capital and a space typed past the dropdown: still the dropdown's word
+    assert register(workspace)[first]["Status afhandeling"] == "ingetrokken"
+    type_in_master(workspace.paths.master, "Incidenten", first, Status_afhandeling="open")
+    app.process(workspace)
+    assert veiligheid(workspace, "registratie", "samenvoegen", second, "--met", first).exit_code == 0
+    undo = veiligheid(workspace, "registratie", "herstellen", first, "--reden", "x")
+    assert undo.exit_code == 2 and "alle acties van het bestuurskantoor zijn al teruggedraaid" in undo.output
+    assert incidents_per_school(workspace) == {"12AB": 1, "34CD": 1, "56EF": 0}  # first counts, with second
+
+
+def test_an_open_legal_duty_is_not_withdrawn_or_merged_away_without_toch(workspace: Settings, drop: Filler) -> None:
+    for seed in (3, 4):
+        drop(
+            "agressie",
+            f"ag{seed}.xlsx",
+            seed=seed,
+            datum=TODAY,
+            datum_ingevuld=TODAY,
+            ziekenhuisopname="ja",
+            letsel="ja",
+            letsel_aard="kneuzing",
+            opvanggesprek_datum=TODAY,
+        )
+    app.process(workspace)
+    first, second = registrations(workspace)
+    refused = veiligheid(workspace, "registratie", "intrekken", first, "--reden", "dubbel")
+    assert refused.exit_code == 2 and "meldplicht die nog open staat (Nederlandse Arbeidsinspectie)" in refused.output
+    assert veiligheid(workspace, "registratie", "samenvoegen", first, "--met", second).exit_code == 2
+    assert veiligheid(workspace, "registratie", "samenvoegen", first, "--met", second, "--toch").exit_code == 0
+
+
+def test_a_command_while_another_run_works_changes_nothing_and_says_so(
+    workspace: Settings, three_incidents: list[str]
+) -> None:
+    from automation.intake.runner import working_folder_lock
+
+    with working_folder_lock(workspace):  # `process` or `plan` at work, no watcher
+        result = veiligheid(workspace, "registratie", "intrekken", three_incidents[0], "--reden", "x")
+    assert result.exit_code == 4 and "Probeer het over een minuut opnieuw" in result.output
+    assert not (workspace.paths.state / "kantoor-verzoeken").exists()  # no request left for a watcher
+    assert rows(workspace, "SELECT count(*) AS n FROM office_actions")[0]["n"] == 0
+
+
+def test_a_purge_keeps_what_counts_and_forgets_the_offices_reasons(workspace: Settings, drop: Filler) -> None:
+    long_ago = TODAY.replace(year=TODAY.year - 6)
+    drop("incident", "oud.xlsx", seed=5, datum=long_ago, datum_ingevuld=long_ago)
+    app.process(workspace)
+    (regnr,) = registrations(workspace)
+    type_in_master(workspace.paths.master, "Incidenten", regnr, Status_afhandeling="ingetrokken", Notitie="Jan belde")
+    app.process(workspace)
+    assert not app.purge(workspace, dry_run=False, today=TODAY).nothing
+    (note,) = rows(workspace, "SELECT status, note FROM office_notes")
+    assert (note["status"], note["note"]) == ("ingetrokken", None)  # still withdrawn; the note gone
+    assert [r["reason"] for r in rows(workspace, "SELECT reason FROM office_actions")] == [""]
+    journal = (workspace.paths.archive / "kantooracties.jsonl").read_text(encoding="utf-8")
+    assert "Jan belde" not in journal and not (workspace.paths.archive / "kantooracties.vorige.jsonl").exists()
+    assert not any("Jan belde" in str(r[6]) for r in master_sheet(workspace, "Logboek"))
+
+
+def test_a_correction_of_a_withdrawn_registration_is_told_it_does_not_count(
+    workspace: Settings, three_incidents: list[str], drop: Filler
+) -> None:
+    first = three_incidents[0]
+    assert veiligheid(workspace, "registratie", "intrekken", first, "--reden", "test").exit_code == 0
+    drop("incident", "correctie.xlsx", seed=1, datum=TODAY, datum_ingevuld=TODAY, correctie_van=first, maatregelen="x")
+    assert app.process(workspace).accepted == 1
+    (receipt,) = (workspace.paths.receipts / "12AB OBS De Regenboog").glob(f"{first} - correctie.txt")
+    assert "ingetrokken: de verbetering is bewaard, maar telt niet mee" in receipt.read_text(encoding="utf-8-sig")
 
 
 @pytest.fixture
@@ -222,19 +338,20 @@ def test_a_command_while_the_watcher_runs_is_done_by_the_watcher(watching: Setti
     thread = threading.Thread(target=app.run_watch, args=(watching,), kwargs={"poll": 0.1, "stop": stop})
     thread.start()
     try:
-        wait_for(
-            lambda: watching.paths.database.exists() and bool(rows(watching, "SELECT * FROM records")), what="intake"
-        )
-        (regnr,) = [r["regnr"] for r in rows(watching, "SELECT regnr FROM records")]
+        wait_for(lambda: bool(registrations(watching)), what="intake")
+        (regnr,) = registrations(watching)
         result = veiligheid(watching, "registratie", "intrekken", regnr, "--reden", "dubbel ingevoerd")
         assert result.exit_code == 0, result.output
         assert "watcher" in result.output
         wait_for(
             lambda: register(watching).get(regnr, {}).get("Status afhandeling") == "ingetrokken", what="the master"
         )
+        # the office sets it back in the master: taken when saved, not at the next rescan (a minute)
+        type_in_master(watching.paths.master, "Incidenten", regnr, Status_afhandeling="open")
+        wait_for(lambda: register(watching).get(regnr, {}).get("Status afhandeling") == "open", what="the save")
         refused = veiligheid(watching, "registratie", "verplaatsen", regnr, "--naar", "00XX")
         assert refused.exit_code == 2 and "niet bekend" in refused.output
-        assert list((watching.paths.state / "kantoor-verzoeken").iterdir()) == []
+        assert [p.name for p in (watching.paths.state / "kantoor-verzoeken").iterdir()] == ["watcher"]
     finally:
         stop.set()
         thread.join(timeout=15)

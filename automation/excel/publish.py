@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +87,8 @@ def _remove(paths: list[Path]) -> None:
 
 # --- the master's whole life ---------------------------------------------------------------------
 
-Writer = Callable[[dt.datetime], Path]  # writes the master from the store to a temporary file
+Writer = Callable[[dt.datetime, str], Path]  # writes the master (moment, version) from the store to a temporary file
+VERSIONS_KEPT = 50  # writes whose office columns are remembered (a master saved from an older one: read as now)
 # keeps what the office typed (rows that differ from the store) from the named files (names, SHA-256
 # of the newest) in a run; returns how many rows changed (automation.intake.office.take_from_master)
 OfficeTaker = Callable[[Mapping[str, OfficeRow], tuple[str, str], int | None], int]
@@ -123,6 +125,7 @@ class MasterPublisher:
     pending: Path | None = None  # a dated copy waiting to replace a locked master
     taken_since_copy: int = 0  # notes of the office stored after the pending copy was written
     taken: int = 0  # rows of the office's columns stored, ever (the watcher's plans follow a change)
+    seen: tuple[int, int] | None = None  # the master's (mtime, size) when last looked at (`saved_since`)
     next_try: float = 0.0
 
     def warn_if_push_cannot_work(self) -> None:
@@ -143,10 +146,10 @@ class MasterPublisher:
         return True
 
     def tick(self, *, run_id: int | None, changed: bool) -> None:
-        """The watcher's turn after each pass: rebuild after a change; every `retry_every` seconds
+        """The watcher's turn after each pass: rebuild after a change or a save by the office; every `retry_every` seconds
         retry a failed rebuild, or try to swap a waiting dated copy in (Excel closed the master?)."""
         now = self.clock()
-        if changed or (self.stale and now >= self.next_try):
+        if changed or (self.stale and now >= self.next_try) or self.saved_since():
             self.rebuild(run_id=run_id)
         elif self.pending is not None and now >= self.next_try:
             self.promote(run_id=run_id)
@@ -166,13 +169,13 @@ class MasterPublisher:
                 self.keep_office_notes(run_id=run_id)
             upto = self.store.last_submission_id()
             moment = self.now()
-            tmp = self.write(moment)
+            tmp = self._write(moment)
             for _ in range(SETTLE_TRIES):  # saved by the office while we wrote: take that too, write again
                 if not read_back or not self._unread_changes():
                     break
                 tmp.unlink(missing_ok=True)
                 self.keep_office_notes(run_id=run_id)
-                tmp = self.write(moment)
+                tmp = self._write(moment)
             written = _digest(tmp)
             done = publish(
                 tmp, self.target, moment=moment, attempts=self.attempts, pause=self.pause, replace=self.replace
@@ -229,6 +232,21 @@ class MasterPublisher:
             self.rebuild(run_id=run_id)
         return True
 
+    def saved_since(self) -> bool:
+        """The office saved the master since we last looked (what it typed is taken at once, not at
+        the next rescan): a change of its time or size, then bytes we neither wrote nor read."""
+        try:
+            st = self.target.stat()
+        except OSError:
+            return False
+        seen, self.seen = self.seen, (st.st_mtime_ns, st.st_size)
+        if seen is None or seen == self.seen:
+            return False
+        try:
+            return self._unread_changes()
+        except OSError:
+            return False
+
     def _unread_changes(self) -> bool:
         """The master or a dated copy holds bytes that were neither written nor read back by us (the
         office saved it after we read it)."""
@@ -258,13 +276,22 @@ class MasterPublisher:
         if not sources:
             return 0
         sources.sort(key=lambda p: p.stat().st_mtime_ns)
-        known = {regnr: OfficeRow(*values) for regnr, values in self.store.office_rows().items()}
+        current = self.store.office_rows()
+        versions = self._versions()
         notes: dict[str, OfficeRow] = {}
         read: dict[str, str] = {}
         for source in sources:
             read[source.name] = _digest(source)  # before reading: saved again meanwhile, read again next time
-            typed = read_office_notes(source, self.registers).items()
-            notes.update((regnr, row) for regnr, row in typed if row.differs_from(known.get(regnr, UNTOUCHED)))
+            typed, version = read_office_notes(source, self.registers)
+            # what the office typed is what differs from what its version was written with (a master
+            # saved with old rows does not undo what a command did since); unknown: the store now
+            shown = versions.get(version or "", current)
+            written = {
+                regnr: OfficeRow(status, note, same_as=same_as) for regnr, (status, note, same_as) in shown.items()
+            }
+            notes.update(
+                (regnr, row) for regnr, row in typed.items() if row.differs_from(written.get(regnr, UNTOUCHED))
+            )
         changed = 0
         if notes:
             origin = (", ".join(read), read[sources[-1].name])
@@ -321,7 +348,7 @@ class MasterPublisher:
         self.store.add_event(
             at=now_text(moment), kind="overzicht in kopie", name=copy.name, message=message, run_id=run_id
         )
-        again = self.write(moment)  # the copy's own Logboek says why it exists
+        again = self._write(moment)  # the copy's own Logboek says why it exists
         written = _digest(again)
         self.replace(again, copy)
         self._remember(copy, written=written, upto=upto)
@@ -345,6 +372,30 @@ class MasterPublisher:
         return self.target
 
     # --- what we wrote -----------------------------------------------------------------------
+    def _write(self, moment: dt.datetime) -> Path:
+        """Write the master from the store as it is now, marked with a new version whose office
+        columns are remembered: a file saved later from this version is read against them."""
+        version = uuid.uuid4().hex[:12]
+        versions = self._versions()
+        versions[version] = self.store.office_rows()
+        kept = dict(list(versions.items())[-VERSIONS_KEPT:])
+        path = self._versions_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        return self.write(moment, version)
+
+    @property
+    def _versions_path(self) -> Path:
+        return self.stamps.with_name("overzicht-versies.json")
+
+    def _versions(self) -> dict[str, dict[str, Any]]:
+        """{version: what its office columns were written with (`store.office_rows`)} of the last writes."""
+        try:
+            data = json.loads(self._versions_path.read_text(encoding="utf-8"))
+            return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict)}
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
+
     def _stamps(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self.stamps.read_text(encoding="utf-8"))

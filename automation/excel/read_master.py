@@ -17,6 +17,8 @@ from typing import Any
 
 import python_calamine
 
+from automation.store import WITHDRAWN
+
 log = logging.getLogger(__name__)
 
 NUMBER = "Registratienummer"
@@ -24,7 +26,6 @@ STATUS = "Status afhandeling"
 NOTE = "Notitie"
 MOVE = "Verplaatsen naar"  # a school chosen here: the registration moves there
 SAME_AS = "Zelfde melding als"  # a registration number typed here: this report is counted with that one
-WITHDRAWN = "ingetrokken"
 STATUSES = ("open", "in behandeling", "afgesloten", WITHDRAWN)
 
 
@@ -39,16 +40,24 @@ class OfficeRow:
     same_as: str | None = None
     knows_same_as: bool = True
 
-    def differs_from(self, known: OfficeRow) -> bool:
-        """Typed by the office: other than what the store knows (and so was written), or a move asked."""
+    def differs_from(self, written: OfficeRow) -> bool:
+        """Typed by the office: other than what the file was written with, or a move asked."""
         return (
-            (self.status, self.note) != (known.status, known.note)
-            or (self.knows_same_as and self.same_as != known.same_as)
+            (self.status or "open", self.note) != (written.status or "open", written.note)
+            or (self.knows_same_as and self.same_as != written.same_as)
             or self.move_to is not None
         )
 
 
 UNTOUCHED = OfficeRow("open", None)  # what a row shows that the office never typed in
+
+
+def _status(value: Any) -> str | None:
+    """A status as typed ('Ingetrokken ', pasted past the dropdown) as the dropdown's own word."""
+    text = _text(value)
+    if text is None:
+        return None
+    return next((s for s in STATUSES if s == text.casefold()), text)
 
 
 def _text(value: Any) -> str | None:
@@ -58,15 +67,23 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, OfficeRow]:
-    """{registration number: what the office's columns hold} from the register sheets of an existing master."""
+VERSION_SHEET = "Keuzelijst"  # its cell B1 names the write a master comes from (excel.publish)
+
+
+def read_office_notes(path: Path, sheets: Iterable[str]) -> tuple[dict[str, OfficeRow], str | None]:
+    """{registration number: what the office's columns hold} from the register sheets of an existing
+    master, and the version it was written as (None: unknown)."""
     notes: dict[str, OfficeRow] = {}
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception:  # not there, damaged, or not a workbook: nothing to keep from it
         log.warning("Kon de notities uit %s niet lezen; er wordt niets overschreven.", path.name, exc_info=True)
-        return notes
+        return notes, None
+    version = None
     try:
+        if VERSION_SHEET in book.sheet_names:
+            mark = next(iter(book.get_sheet_by_name(VERSION_SHEET).iter_rows()), [])
+            version = _text(mark[1]) if len(mark) > 1 else None
         for sheet in sheets:
             if sheet not in book.sheet_names:
                 continue
@@ -85,7 +102,7 @@ def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, OfficeRow]
                 number = _text(cells[at_number])
                 if number:
                     notes[number] = OfficeRow(
-                        status=_text(cells[at_status]),
+                        status=_status(cells[at_status]),
                         note=_text(cells[at_note]),
                         move_to=_text(cells[at_move]) if at_move is not None else None,
                         same_as=_text(cells[at_same]) if at_same is not None else None,
@@ -93,4 +110,4 @@ def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, OfficeRow]
                     )
     finally:
         book.close()
-    return notes
+    return notes, version

@@ -35,7 +35,7 @@ from automation.intake.decide import Decision
 from automation.intake.outcome import RejectKind
 from automation.intake.register import Registered, reasons
 from automation.intake.report import notice_name, notice_text, receipt_text, rejection_text, survey_line
-from automation.store import Outcome, Record, Store
+from automation.store import WITHDRAWN, Outcome, Record, Store
 
 log = logging.getLogger(__name__)
 
@@ -315,6 +315,8 @@ class Handback:
         record = self.store.record(regnr) if form is not None else None
         surveys = self.store.surveys_of(regnr) if form and form.survey_results else []
         duplicate = outcome is Outcome.DUPLICATE
+        if record is not None and correction:
+            warnings = [*warnings, *_not_counted(self.store, regnr)]
         text = receipt_text(
             about=self._about(form, record) + self._survey_lines(surveys),
             export=any(s["source"].startswith("export") for s in surveys),
@@ -387,6 +389,17 @@ def open_rejections(settings: Settings, store: Store) -> dict[str, tuple[int, dt
         when = dt.datetime.fromisoformat(received)
         found[brin] = (count + 1, when if oldest is None or when < oldest else oldest)
     return found
+
+
+def _not_counted(store: Store, regnr: str) -> list[str]:
+    """A correction of a registration the office withdrew or merged (automation.intake.office) is
+    kept, but the sender is told it does not count."""
+    values = store.office_values(regnr)
+    if values["status"] == WITHDRAWN:
+        return [f"het bestuurskantoor heeft {regnr} ingetrokken: de verbetering is bewaard, maar telt niet mee."]
+    if values["same_as"]:
+        return [f"{regnr} telt alleen mee via {values['same_as']} (samengevoegd door het bestuurskantoor)."]
+    return []
 
 
 def for_notepad(text: str) -> bytes:

@@ -25,8 +25,9 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -34,12 +35,12 @@ from typing import Any
 
 from automation.config import Settings
 from automation.errors import OptionProblem
-from automation.excel.read_master import WITHDRAWN, OfficeRow
+from automation.excel.read_master import OfficeRow
 from automation.filenames import safe_name, school_folder_name
 from automation.forms import FORMS
 from automation.intake import files
 from automation.intake.handback import OFFICE_ONLY, for_notepad
-from automation.store import Store, now_text
+from automation.store import WITHDRAWN, Store, now_text
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class Request:
     regnr: str
     reason: str = ""
     to: str | None = None  # MOVE: the school (BRIN or name); MERGE: the registration that stays
+    anyway: bool = False  # also when it takes an open legal duty out of the counts (--toch)
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -70,7 +72,7 @@ class Request:
     @classmethod
     def from_json(cls, text: str) -> Request:
         raw = json.loads(text)
-        return cls(Action(raw["action"]), raw["regnr"], raw.get("reason") or "", raw.get("to"))
+        return cls(Action(raw["action"]), raw["regnr"], raw.get("reason") or "", raw.get("to"), bool(raw.get("anyway")))
 
 
 class Refused(OptionProblem):
@@ -108,8 +110,9 @@ def requests_folder(settings: Settings) -> Path:
 
 
 # --- what a change means -----------------------------------------------------------------------------
-def describe(change: Change, schools: Mapping[str, str]) -> str:
-    """In Dutch, for the Logboek, the school's notice and `registratie toon`."""
+def describe(change: Change, schools: Mapping[str, str], *, reason: bool = True) -> str:
+    """In Dutch, for the Logboek, the school's notice (without the office's reason: that may say
+    more than the school should read) and `registratie toon`."""
 
     def school(brin: str | None) -> str:
         return f"{brin} {schools[brin]}" if brin is not None and brin in schools else str(brin)
@@ -124,12 +127,17 @@ def describe(change: Change, schools: Mapping[str, str]) -> str:
         text = f"niet meer ingetrokken (status {change.new or 'open'})"
     if change.undoes is not None:
         text = f"teruggedraaid: {text}"
-    return text + (f"; reden: {change.reason}" if change.reason else "")
+    return text + (f"; reden: {change.reason}" if change.reason and reason else "")
+
+
+def when(at: str) -> str:
+    """'2026-12-03T14:29:07' as the confirmations write a moment: '03-12-2026 14.29'."""
+    return f"{at[8:10]}-{at[5:7]}-{at[:4]} {at[11:13]}.{at[14:16]}"
 
 
 def find_school(settings: Settings, typed: str) -> str | None:
     """The BRIN of the school typed as its BRIN, its name, or both ('12AB OBS De Regenboog')."""
-    wanted = " ".join(typed.split()).casefold()
+    wanted = " ".join(re.sub(r"[-–—:]", " ", typed).split()).casefold()  # '12AB – OBS De Regenboog' too
     for brin, name in settings.schools.items():
         if wanted in {
             brin.casefold(),
@@ -159,6 +167,11 @@ def _event_form_or_refuse(record: Any, what: str) -> None:
 
 def plan(store: Store, settings: Settings, request: Request) -> Change | None:
     """The change a request asks for, checked; None when it is already so. Raises `Refused`."""
+    change = _plan(store, settings, request)
+    return _as_undo(store, change) if change is not None and change.undoes is None else change
+
+
+def _plan(store: Store, settings: Settings, request: Request) -> Change | None:
     regnr = request.regnr.strip().upper()
     record = _record_or_refuse(store, regnr)
     values = store.office_values(regnr)
@@ -166,6 +179,8 @@ def plan(store: Store, settings: Settings, request: Request) -> Change | None:
     if request.action is Action.WITHDRAW:
         if values["status"] == WITHDRAWN:
             return None
+        if not request.anyway:
+            _refuse_open_duties(record, "intrekken")
         merged = store.merged_into(regnr)
         if merged:
             raise Refused(
@@ -186,8 +201,22 @@ def plan(store: Store, settings: Settings, request: Request) -> Change | None:
         if target == values["same_as"]:
             return None
         _check_merge(store, record, target)
+        if not request.anyway:
+            _refuse_open_duties(record, f"samenvoegen met {target}")
         return Change(regnr, "same_as", values["same_as"], target, reason)
     return _undo(store, settings, regnr, values, reason)
+
+
+def _refuse_open_duties(record: Any, what: str) -> None:
+    """A registration with a legal reporting duty not yet done (e.g. the Arbeidsinspectie) would
+    take that duty out of the office's open actions: refused, unless asked for anyway (--toch)."""
+    duties = [duty.to for duty in FORMS[record.form_id].duties if duty.open(record.data)]
+    if duties:
+        raise Refused(
+            f"{record.regnr} heeft een wettelijke meldplicht die nog open staat ({', '.join(duties)}). Na "
+            f"{what} staat die niet meer bij de open acties. Meld eerst (en verbeter de melding), of gebruik "
+            "--toch als de melding echt niet meetelt."
+        )
 
 
 def _check_merge(store: Store, record: Any, target: str) -> None:
@@ -203,6 +232,8 @@ def _check_merge(store: Store, record: Any, target: str) -> None:
             f"({FORMS[other.form_id].title}). Alleen meldingen van hetzelfde formulier gaan samen."
         )
     theirs = store.office_values(target)
+    if theirs["same_as"] == regnr:
+        raise Refused(f"{target} is al samengevoegd met {regnr}: ze tellen al als één melding (via {regnr}).")
     if theirs["same_as"]:
         raise Refused(
             f"{target} is zelf al samengevoegd met {theirs['same_as']}; voeg {regnr} samen met {theirs['same_as']}."
@@ -218,68 +249,76 @@ def _check_merge(store: Store, record: Any, target: str) -> None:
 
 def _undo(store: Store, settings: Settings, regnr: str, values: Mapping[str, str | None], reason: str) -> Change:
     """The change that reverses the last office action on `regnr` that is still in force."""
-    standing = [a for a in store.office_actions(regnr) if not a["undone"] and a["undoes"] is None]
+    standing = store.standing_actions(regnr)
     if not standing:
-        raise Refused(f"Het bestuurskantoor heeft aan {regnr} niets veranderd; er is niets terug te draaien.")
+        done = "alle acties van het bestuurskantoor zijn al teruggedraaid" if store.office_actions(regnr) else (
+            "het bestuurskantoor heeft er niets aan veranderd"
+        )
+        raise Refused(f"{regnr}: {done}; er is niets terug te draaien.")
     last = standing[-1]
     field, back = last["field"], last["old"]
     if field == "school" and back not in settings.schools:
         raise Refused(f"{regnr} kan niet terug naar school {back}: die staat niet meer in veiligheid.toml.")
     if field == "same_as" and back:
-        record = store.record(regnr)
-        _check_merge(store, record, back)
-    if field == "status" and back != WITHDRAWN and store.merged_into(regnr):
+        _check_merge(store, store.record(regnr), back)
+    if field == "status" and back == WITHDRAWN and store.merged_into(regnr):
         raise Refused(
-            f"{regnr} kan niet opnieuw worden ingetrokken: {', '.join(store.merged_into(regnr))} telt via haar mee."
+            f"{regnr} kan niet opnieuw worden ingetrokken: {', '.join(store.merged_into(regnr))} telt via deze "
+            "melding mee. Maak die eerst los."
         )
     return Change(regnr, field, values[field], back, reason, undoes=int(last["id"]))
 
 
+def _as_undo(store: Store, change: Change) -> Change:
+    """A change that puts a value back to what it was before the office's last action on it (the
+    status set back, the old school chosen again, the number emptied) is that action's undo."""
+    last = store.standing_action(change.regnr, change.field)
+
+    def same(a: str | None, b: str | None) -> bool:  # no status is 'open'
+        return (a or "open") == (b or "open") if change.field == "status" else a == b
+
+    if last is not None and same(last["new"], change.old) and same(last["old"], change.new):
+        return replace(change, undoes=int(last["id"]))
+    return change
+
+
+def change_of(row: Any) -> Change:
+    """A stored office action (a row of `office_actions`) as a change."""
+    return Change(row["regnr"], row["field"], row["old"], row["new"], row["reason"], row["undoes"])
+
+
 # --- doing it ------------------------------------------------------------------------------------------
-def commit(
-    store: Store, settings: Settings, changes: Sequence[Change], origin: Origin, *, now: dt.datetime
-) -> list[str]:
-    """Write the changes to the archive's register (synced), then to the store with the Logboek
-    events, in one transaction; then tell the schools. Returns the descriptions."""
-    if not changes:
-        return []
+def commit(store: Store, settings: Settings, change: Change, origin: Origin, *, now: dt.datetime) -> str:
+    """Write the change to the archive's register (synced), then to the store with its Logboek event,
+    in one transaction; then tell the schools. Returns its description."""
     at = now_text(now)
-    after = store.last_submission_id()  # a rebuild replays it after this file (times may tie)
-    lines = [
-        json.dumps(
-            {"at": at, "after": after, **asdict(c), "source": origin.source, "sha256": origin.sha256},
-            ensure_ascii=False,
-        )
-        for c in changes
-    ]
-    path = journal_path(settings)
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write("".join(line + "\n" for line in lines))
+    line = json.dumps(
+        {"at": at, "after": store.last_submission_id(), **asdict(change)}  # replayed after that file
+        | {"source": origin.source, "sha256": origin.sha256},
+        ensure_ascii=False,
+    )
+    with open(journal_path(settings), "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
         handle.flush()
         os.fsync(handle.fileno())
-    told: list[tuple[str, str | None]] = []
-    texts = []
+    text = f"{change.regnr} {describe(change, settings.schools)}"
     with store.transaction():
-        for change in changes:
-            _apply(store, change, at=at, origin=origin)
-            text = f"{change.regnr} {describe(change, settings.schools)}"
-            store.add_event(
-                at=at,
-                kind="kantooractie",
-                name=origin.source,
-                message=text,
-                sha256=origin.sha256,
-                run_id=origin.run_id,
-            )
-            log.info("Bestuurskantoor: %s", text)
-            texts.append(text)
-            told.append((change.regnr, change.old if change.field == "school" else None))
-    for regnr, old_school in dict(told).items():
-        try:
-            tell(store, settings, regnr, also=old_school)
-        except OSError as exc:  # a read-only or full outbox: the action stands, the notice follows next time
-            log.error("Kon de school niet laten weten dat %s is gewijzigd: %s", regnr, exc)
-    return texts
+        _apply(store, change, at=at, origin=origin)
+        store.add_event(
+            at=at,
+            kind="kantooractie",
+            name=origin.source,
+            message=text,
+            sha256=origin.sha256,
+            run_id=origin.run_id,
+            regnr=change.regnr,
+        )
+    log.info("Bestuurskantoor: %s", text)
+    try:
+        tell(store, settings, change.regnr, also=change.old if change.field == "school" else None)
+    except OSError as exc:  # a read-only or full outbox: the action stands; the next action on it tells again
+        log.error("Kon de school niet laten weten dat %s is gewijzigd: %s", change.regnr, exc)
+    return text
 
 
 def _apply(store: Store, change: Change, *, at: str, origin: Origin) -> None:
@@ -298,16 +337,27 @@ def _apply(store: Store, change: Change, *, at: str, origin: Origin) -> None:
     )
 
 
-def carry_out(store: Store, settings: Settings, request: Request, origin: Origin, *, now: dt.datetime) -> str:
-    """Check and do one request; returns what was done (or that nothing needed doing), in Dutch."""
+@dataclass(frozen=True)
+class Done:
+    changed: bool
+    message: str
+
+
+def carry_out(store: Store, settings: Settings, request: Request, origin: Origin, *, now: dt.datetime) -> Done:
+    """Check and do one request; says what was done (or that nothing needed doing), in Dutch."""
     change = plan(store, settings, request)
     regnr = request.regnr.strip().upper()
     if change is None:
-        return f"{regnr}: niets te doen, het is al zo."
+        values = store.office_values(regnr)
+        already = {
+            Action.WITHDRAW: "is al ingetrokken",
+            Action.MOVE: f"staat al bij {values['school']} {settings.schools.get(values['school'] or '', '')}".rstrip(),
+            Action.MERGE: f"is al samengevoegd met {values['same_as']}",
+        }
+        return Done(False, f"{regnr} {already.get(request.action, 'is al zo')}: er is niets veranderd.")
     if request.action in (Action.WITHDRAW, Action.UNDO) and not change.reason:
         raise Refused('Geef een reden op (--reden "…"): die komt in het logboek en in het bericht aan de school.')
-    (text,) = commit(store, settings, [change], origin, now=now)
-    return text
+    return Done(True, commit(store, settings, change, origin, now=now))
 
 
 def history(store: Store, settings: Settings, regnr: str) -> list[str]:
@@ -316,15 +366,9 @@ def history(store: Store, settings: Settings, regnr: str) -> list[str]:
     record = _record_or_refuse(store, regnr)
     values = store.office_values(regnr)
     school = values["school"] or ""
-    if values["status"] == WITHDRAWN:
-        counts = "nee, ingetrokken"
-    elif values["same_as"]:
-        counts = f"nee, samengevoegd met {values['same_as']}"
-    else:
-        counts = "ja"
     lines = [
         f"{regnr}: {FORMS[record.form_id].title}, {school} {settings.schools.get(school, '')}".rstrip(),
-        f"Telt mee: {counts}",
+        f"Telt mee: {_counts(values)}",
         f"Status afhandeling: {values['status'] or 'open'}",
     ]
     merged = store.merged_into(regnr)
@@ -333,12 +377,19 @@ def history(store: Store, settings: Settings, regnr: str) -> list[str]:
     actions = store.office_actions(regnr)
     lines.append("Acties van het bestuurskantoor:" if actions else "Het bestuurskantoor heeft er niets aan veranderd.")
     for row in actions:
-        change = Change(regnr, row["field"], row["old"], row["new"], row["reason"], row["undoes"])
         lines.append(
-            f"  {row['at'][:16].replace('T', ' ')}  {describe(change, settings.schools)}"
+            f"  {when(row['at'])}  {describe(change_of(row), settings.schools)}"
             f"  (via {row['source']}{', teruggedraaid' if row['undone'] else ''})"
         )
     return lines
+
+
+def _counts(values: Mapping[str, str | None]) -> str:
+    if values["status"] == WITHDRAWN:
+        return "nee, ingetrokken"
+    if values["same_as"]:
+        return f"nee, samengevoegd met {values['same_as']}"
+    return "ja"
 
 
 # --- the school is told ---------------------------------------------------------------------------------
@@ -358,8 +409,7 @@ def notice_text(store: Store, settings: Settings, regnr: str) -> str:
         school = values["school"] or ""
         now = f"Deze registratie telt mee voor {school} {settings.schools.get(school, '')}".rstrip() + "."
     history = [
-        f"- {row['at'][:16].replace('T', ' ')}: "
-        + describe(Change(regnr, row["field"], row["old"], row["new"], row["reason"], row["undoes"]), settings.schools)
+        f"- {when(row['at'])}: " + describe(change_of(row), settings.schools, reason=False)
         for row in store.office_actions(regnr)
     ]
     return (
@@ -404,100 +454,138 @@ def take_from_master(
 ) -> int:
     """What the office typed in a register's columns: notes and follow-up statuses are kept as they
     are; a withdrawal, a school chosen under 'Verplaatsen naar' and a number under 'Zelfde melding
-    als' become office actions (the Notitie is the reason). One that cannot be done is refused in
-    the Logboek and shown as it was at the next master. Returns how many rows changed."""
-    notes: dict[str, tuple[str | None, str | None]] = {}
-    changes: list[Change] = []
+    als' become office actions (the Notitie is the reason; a value put back is the undo of the action
+    that set it). The rows are done one after another, so each is checked against the ones before
+    it. One that cannot be done is refused in the Logboek and shown as it was at the next master.
+    Returns how many rows changed."""
     at = now_text(now)
-    for regnr, row in rows.items():
-        if store.record(regnr) is None:
-            continue
-        values = store.office_values(regnr)
-        typed_status = row.status or "open"
-        withdraw_changes = (values["status"] == WITHDRAWN) != (typed_status == WITHDRAWN)
-        notes[regnr] = (values["status"] if withdraw_changes else row.status, row.note)
-        reason = row.note or ""
-        asked: list[Request | Change] = []
-        if withdraw_changes:
-            if typed_status == WITHDRAWN:
-                asked.append(Request(Action.WITHDRAW, regnr, reason))
-            else:
-                asked.append(Change(regnr, "status", WITHDRAWN, row.status, reason))
-        if row.knows_same_as and (row.same_as or None) != values["same_as"]:
-            if row.same_as:
-                asked.append(Request(Action.MERGE, regnr, reason, to=row.same_as))
-            else:
-                asked.append(Change(regnr, "same_as", values["same_as"], None, reason))
-        if row.move_to:
-            asked.append(Request(Action.MOVE, regnr, reason, to=row.move_to))
-        for item in asked:
+    known = {regnr: row for regnr, row in rows.items() if store.record(regnr) is not None}
+    # first the notes and follow-up statuses as typed (a withdrawal's status is the action's to set)
+    notes: dict[str, tuple[str | None, str | None]] = {}
+    for regnr, row in known.items():
+        status = store.office_values(regnr)["status"]
+        withdrawal = (status == WITHDRAWN) != ((row.status or "open") == WITHDRAWN)
+        notes[regnr] = (status if withdrawal else row.status, row.note)
+    changed = store.save_office_notes(notes, at=at, source=(origin.source, origin.sha256 or ""), run_id=origin.run_id)
+    # then the actions, one after another: each checked against the store the ones before left
+    for regnr, row in known.items():
+        for item in _asked(store, regnr, row):
             try:
-                change = plan(store, settings, item) if isinstance(item, Request) else item
+                change = plan(store, settings, item) if isinstance(item, Request) else _as_undo(store, item)
             except Refused as refused:
+                message = refused.message if refused.message.startswith(regnr) else f"{regnr}: {refused.message}"
                 store.add_event(
                     at=at,
                     kind="kantooractie geweigerd",
                     name=origin.source,
-                    message=refused.message,
+                    message=message,
                     sha256=origin.sha256,
                     run_id=origin.run_id,
+                    regnr=regnr,
                 )
                 log.warning("Niet gedaan (uit het bestuursoverzicht): %s", refused.message)
                 continue
             if change is not None:
-                changes.append(change)
-    changed = store.save_office_notes(notes, at=at, source=(origin.source, origin.sha256 or ""), run_id=origin.run_id)
-    commit(store, settings, _one_per_value(changes), origin, now=now)
-    return changed + len(changes)
+                commit(store, settings, change, origin, now=now)
+                changed += 1
+    return changed
 
 
-def _one_per_value(changes: Sequence[Change]) -> list[Change]:
-    """A row read from two files asks the same change twice: once is enough."""
-    return list(dict.fromkeys(changes))
+def _asked(store: Store, regnr: str, row: OfficeRow) -> list[Request | Change]:
+    """The office actions a register row asks for, against the registration as the store has it now."""
+    values = store.office_values(regnr)
+    reason = row.note or ""
+    asked: list[Request | Change] = []
+    typed = row.status or "open"
+    if (values["status"] == WITHDRAWN) != (typed == WITHDRAWN):
+        if typed == WITHDRAWN:
+            asked.append(Request(Action.WITHDRAW, regnr, reason or "ingetrokken in het bestuursoverzicht"))
+        else:
+            asked.append(Change(regnr, "status", WITHDRAWN, row.status, "teruggezet in het bestuursoverzicht"))
+    if row.knows_same_as and (row.same_as or None) != values["same_as"]:
+        if row.same_as:
+            asked.append(Request(Action.MERGE, regnr, reason, to=row.same_as))
+        else:
+            asked.append(Change(regnr, "same_as", values["same_as"], None, "losgemaakt in het bestuursoverzicht"))
+    if row.move_to:
+        asked.append(Request(Action.MOVE, regnr, reason, to=row.move_to))
+    return asked
 
 
 # --- while the watcher runs: a request folder ----------------------------------------------------------
-def ask(settings: Settings, request: Request) -> Path:
-    """Leave a request for the running watcher; returns the file its answer will be written to."""
+WATCHER_MARK = "watcher"  # in the request folder while a watcher runs (and takes requests)
+
+
+def watcher_started(settings: Settings) -> None:
     folder = requests_folder(settings)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
-    files.write_durably(folder / f"{name}.json", request.as_json().encode("utf-8"), fsync=True)
-    return folder / f"{name}.antwoord.json"
+    (folder / WATCHER_MARK).write_text(str(os.getpid()), encoding="utf-8")
 
 
-def answer(path: Path) -> tuple[bool, str] | None:
+def watcher_stopped(settings: Settings) -> None:
+    (requests_folder(settings) / WATCHER_MARK).unlink(missing_ok=True)
+
+
+def watcher_takes_requests(settings: Settings) -> bool:
+    return (requests_folder(settings) / WATCHER_MARK).is_file()
+
+
+def ask(settings: Settings, request: Request) -> Path:
+    """Leave a request for the running watcher; returns the request's file (see `answer`, `withdraw`)."""
+    folder = requests_folder(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.json"
+    files.write_durably(folder / name, request.as_json().encode("utf-8"), fsync=True)
+    return folder / name
+
+
+def _answer_path(request_file: Path) -> Path:
+    return request_file.with_name(request_file.name.removesuffix(".json") + ".antwoord.json")
+
+
+def answer(request_file: Path) -> tuple[bool, str] | None:
     """The watcher's answer to a request (done?, message), or None while there is none."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(_answer_path(request_file).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    _answer_path(request_file).unlink(missing_ok=True)
     return bool(raw["gedaan"]), str(raw["bericht"])
+
+
+def withdraw(request_file: Path) -> bool:
+    """Take back a request the watcher has not taken yet; False when it already took it."""
+    try:
+        request_file.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def take_requests(store: Store, settings: Settings, *, run_id: int | None, now: Callable[[], dt.datetime]) -> int:
     """The watcher's turn: carry out the requests commands left, oldest first, and answer each.
-    Returns how many changed something."""
+    Returns how many changed something. A request that fails is answered with why, never retried."""
     folder = requests_folder(settings)
     if not folder.is_dir():
         return 0
     done = 0
     for path in sorted(p for p in folder.glob("*.json") if not p.name.endswith(".antwoord.json")):
-        target = path.with_name(path.name.removesuffix(".json") + ".antwoord.json")
         try:
             request = Request.from_json(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError) as exc:
-            reply: dict[str, Any] = {"gedaan": False, "bericht": f"Onleesbaar verzoek ({exc})."}
-        else:
-            try:
-                origin = Origin(f"opdracht registratie {request.action.value}", run_id=run_id)
-                message = carry_out(store, settings, request, origin, now=now())
-                reply = {"gedaan": True, "bericht": message}
-                done += not message.endswith("het is al zo.")
-            except Refused as refused:
-                reply = {"gedaan": False, "bericht": refused.message}
-        files.write_durably(target, json.dumps(reply, ensure_ascii=False).encode("utf-8"), fsync=False)
-        path.unlink(missing_ok=True)
+            origin = Origin(f"opdracht registratie {request.action.value}", run_id=run_id)
+            result = carry_out(store, settings, request, origin, now=now())
+            reply: dict[str, Any] = {"gedaan": True, "bericht": result.message}
+            done += result.changed
+        except Refused as refused:
+            reply = {"gedaan": False, "bericht": refused.message}
+        except Exception as exc:  # a damaged request, a full disk, a bug: answered, never the watcher's end
+            log.exception("Verzoek %s van het bestuurskantoor mislukt.", path.name)
+            reply = {"gedaan": False, "bericht": f"Het verzoek is mislukt ({exc}); zie het logbestand."}
+        try:
+            files.write_durably(_answer_path(path), json.dumps(reply, ensure_ascii=False).encode("utf-8"), fsync=False)
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.error("Kon verzoek %s niet beantwoorden: %s", path.name, exc)
     for old in folder.glob("*.antwoord.json"):  # answers nobody waited for, after a day
         try:
             if old.stat().st_mtime < now().timestamp() - 86400:
@@ -515,9 +603,9 @@ class Logged:
     origin: Origin
     after: int | None  # the last received file's number when it was done (None: unknown)
 
-    def due_before(self, file_id: int, received: str) -> bool:
-        """Done before the file with this number (received then) came in."""
-        return self.after < file_id if self.after is not None else self.at <= received
+    def due_before(self, file_id: int) -> bool:
+        """Done before the file with this number came in."""
+        return self.after is None or self.after < file_id
 
     def as_line(self, *, after: int | None) -> str:
         raw = {"at": self.at, "after": after, **asdict(self.change)}
@@ -546,9 +634,6 @@ def read_journal(settings: Settings) -> list[Logged]:
 def rewrite_journal(settings: Settings, logged: Sequence[Logged], renumbered: Mapping[int, int]) -> None:
     """After a rebuild the files have new numbers (`renumbered`: old to new): so has each action's
     'after'. The previous register stays beside it."""
-    path = journal_path(settings)
-    if not logged or not path.is_file():
-        return
     old_ids = sorted(renumbered)
 
     def new_after(after: int | None) -> int | None:
@@ -557,32 +642,58 @@ def rewrite_journal(settings: Settings, logged: Sequence[Logged], renumbered: Ma
         earlier = [i for i in old_ids if i <= after]
         return renumbered[earlier[-1]] if earlier else 0
 
+    _write_journal(settings, [replace(item, after=new_after(item.after)) for item in logged], keep_previous=True)
+
+
+def forget_reasons(settings: Settings, regnrs: Collection[str]) -> None:
+    """After the retention (purge): the reasons the office gave for its actions on these registrations
+    leave the archive's register too (what was done stays; the previous register goes)."""
+    logged = read_journal(settings)
+    if not regnrs or not any(item.change.regnr in regnrs and item.change.reason for item in logged):
+        return
+    kept = [
+        replace(item, change=replace(item.change, reason="")) if item.change.regnr in regnrs else item
+        for item in logged
+    ]
+    _write_journal(settings, kept, keep_previous=False)
+
+
+def _write_journal(settings: Settings, logged: Sequence[Logged], *, keep_previous: bool) -> None:
+    path = journal_path(settings)
+    if not logged or not path.is_file():
+        return
+    previous = path.with_name(f"{path.stem}.vorige{path.suffix}")
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("".join(item.as_line(after=new_after(item.after)) + "\n" for item in logged), encoding="utf-8")
-    os.replace(path, path.with_name(f"{path.stem}.vorige{path.suffix}"))
+    tmp.write_text("".join(item.as_line(after=item.after) + "\n" for item in logged), encoding="utf-8")
+    if keep_previous:
+        os.replace(path, previous)
+    else:
+        previous.unlink(missing_ok=True)
     os.replace(tmp, path)
 
 
-def replay(store: Store, logged: Sequence[Logged], *, run_id: int | None) -> list[str]:
-    """Do again, in a rebuilt database, what the office did (a registration that is not there is
-    skipped and named in the returned lines). An undo reverses the last standing action of its value."""
+def replay(store: Store, settings: Settings, logged: Sequence[Logged], *, run_id: int | None) -> list[str]:
+    """Do again, in a rebuilt database, what the office did, with its Logboek line (a registration
+    that is not there is skipped and named in the returned lines). An undo reverses the last action
+    of its value still in force (its number then may not be its number here)."""
     missing = []
     for item in logged:
         change = item.change
         if store.record(change.regnr) is None:
             missing.append(f"kantooractie op {change.regnr} ({item.at}): de registratie is er niet")
             continue
-        if change.field == "school" and store.office_values(change.regnr)["school"] == change.new:
-            continue
-        undoes = None
-        if change.undoes is not None:  # the number of the action it reversed then; here it may differ
-            undoes = next(
-                (
-                    int(a["id"])
-                    for a in reversed(store.office_actions(change.regnr))
-                    if a["field"] == change.field and not a["undone"] and a["undoes"] is None
-                ),
-                None,
-            )
-        _apply(store, replace(change, undoes=undoes), at=item.at, origin=replace(item.origin, run_id=run_id))
+        if change.undoes is not None:
+            last = store.standing_action(change.regnr, change.field)
+            change = replace(change, undoes=int(last["id"]) if last is not None else None)
+        origin = replace(item.origin, run_id=run_id)
+        _apply(store, change, at=item.at, origin=origin)
+        store.add_event(
+            at=item.at,
+            kind="kantooractie",
+            name=origin.source,
+            message=f"{change.regnr} {describe(change, settings.schools)} (opnieuw gedaan bij het herbouwen)",
+            sha256=origin.sha256,
+            run_id=run_id,
+            regnr=change.regnr,
+        )
     return missing

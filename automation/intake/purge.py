@@ -30,7 +30,7 @@ from automation.config import Paths, Settings
 from automation.errors import ArchiveDamaged, explain_os_error
 from automation.filenames import safe_name
 from automation.forms import FORMS, Kind
-from automation.intake import files, journal
+from automation.intake import files, journal, office
 from automation.schoolyear import start_year
 from automation.store import PURGED, Store, now_text
 
@@ -147,6 +147,7 @@ def purge(
         ],
         keep_previous=False,
     )
+    office.forget_reasons(settings, set(old_records))  # the office's reasons for its actions on them
     for regnr in old_records:  # confirmations carry the original file name
         for receipt in settings.paths.receipts.glob(f"**/{regnr} - *.txt"):  # the office's own folder too
             receipt.unlink(missing_ok=True)

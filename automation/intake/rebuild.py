@@ -233,9 +233,9 @@ def rebuild(
             with store.transaction():
                 for step in plan[start : start + GROUP]:
                     entry = step.entry
-                    due = next((i for i, a in enumerate(actions) if not a.due_before(entry.id, entry.at)), len(actions))
+                    due = next((i for i, a in enumerate(actions) if not a.due_before(entry.id)), len(actions))
                     if due and entry.id > 0:
-                        report.office_missing += office.replay(store, actions[:due], run_id=intake.run_id)
+                        report.office_missing += office.replay(store, settings, actions[:due], run_id=intake.run_id)
                         actions = actions[due:]
                     if step.path is None:
                         outcome, sub_id = _restore(store, entry, run_id=intake.run_id)
@@ -272,7 +272,7 @@ def rebuild(
             if progress:
                 progress(min(start + GROUP, len(plan)), len(plan))
         with store.transaction():
-            report.office_missing += office.replay(store, actions, run_id=intake.run_id)
+            report.office_missing += office.replay(store, settings, actions, run_id=intake.run_id)
         # numbers given out that this database does not hold: never given again
         held = store.numbers()
         lost_with_original = {step.number for step in missing if step.number}

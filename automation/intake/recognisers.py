@@ -110,8 +110,7 @@ class OurForms:
 
     def _moved_by_office(self, regnr: str) -> bool:
         """The office moved this registration to the school it is at now (and did not move it back)."""
-        standing = [a for a in self.store.office_actions(regnr) if a["field"] == "school" and not a["undone"]]
-        return bool(standing) and standing[-1]["undoes"] is None
+        return self.store.standing_action(regnr, "school") is not None
 
     def _check_correction(self, decision: Decision) -> None:
         assert decision.result is not None and decision.form is not None and decision.raw is not None

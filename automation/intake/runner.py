@@ -325,6 +325,7 @@ def watch(
     log.info("Watcher gestart op %s (%s)", inbox, f"polling elke {poll:g} s" if poll else "bestandsgebeurtenissen")
     if plans is not None:
         plans.notice(runner.store, today=runner.now().date())
+    office.watcher_started(settings)  # `veiligheid registratie …` may leave its requests now
     leftovers.tell(settings, now=runner.now())  # the first Overzicht shows today's list
     if master is not None:
         master.refresh(run_id=run_id, changed=total.recovered > 0)
@@ -370,6 +371,7 @@ def watch(
                 plans.tick(runner.store, today=runner.now().date(), changed=counts.changed or office_changed)
             stop.wait(tick)
     finally:
+        office.watcher_stopped(settings)
         observer.stop()
         observer.join(timeout=5)
         total.waiting = len(pending)
