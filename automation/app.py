@@ -38,7 +38,7 @@ from automation.errors import (
 )
 from automation.excel.build_form import build_all
 from automation.excel.master import write_board_master
-from automation.excel.publish import MasterPublisher
+from automation.excel.publish import BackgroundMaster, MasterPublisher
 from automation.excel.rowcache import RowCache
 from automation.forms import FORMS, event_forms
 from automation.forms.choices import DEFAULT_CHOICES
@@ -131,6 +131,16 @@ def master_publisher(
     )
     publisher.warn_if_push_cannot_work()
     return publisher
+
+
+def background_master(settings: Settings, *, now: Callable[[], dt.datetime]) -> BackgroundMaster:
+    """The watcher's master, written in a thread of its own with its own store connection: the
+    watcher goes on taking files while it is written (issue 14, item 2)."""
+
+    def make() -> MasterPublisher:
+        return master_publisher(settings, Store.open(settings.paths.database, create=False), now=now)
+
+    return BackgroundMaster(make, close=lambda publisher: publisher.store.close())
 
 
 @dataclass(frozen=True)
@@ -227,9 +237,12 @@ def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event |
         follower = ConfigFollower(settings)
         while not stop.is_set():  # again with the new settings each time the config changed
             with open_runner(follower.settings) as runner:
-                master = master_publisher(follower.settings, runner.store, now=runner.now)
+                master = background_master(follower.settings, now=runner.now).start()
                 plans = PlanRefresher(follower.settings)
-                watch(runner, stop=stop, poll=poll, plans=plans, master=master, restart=follower.changed)
+                try:
+                    watch(runner, stop=stop, poll=poll, plans=plans, master=master, restart=follower.changed)
+                finally:
+                    master.stop()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

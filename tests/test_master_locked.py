@@ -29,10 +29,12 @@ class ExcelLock:
         self.master = master
         self.locked = True
         self.refused = 0
+        self.swaps_refused = 0  # of those: a dated copy that was to take the master's place
 
     def __call__(self, source: Path, target: Path) -> None:
         if self.locked and target == self.master:
             self.refused += 1
+            self.swaps_refused += "(bijgewerkt " in source.name
             raise PermissionError(13, "Het proces heeft geen toegang tot het bestand", str(target))
         os.replace(source, target)
 
@@ -222,6 +224,13 @@ def test_what_the_office_typed_in_both_survives_more_files_while_the_master_stay
     assert runner.store.office_notes() == {first: TYPED, second: IN_COPY}
 
 
+def drop_whole(drop: Filler, name: str, *, seed: int) -> None:
+    """Into the inbox of a running watcher (which takes files at once in these tests) in one rename,
+    the way a file copied in is seen whole: never half-written."""
+    hidden = drop("incident", f".{name}", seed=seed)  # a hidden name: not taken
+    os.replace(hidden, hidden.with_name(name))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("typed_in", ["master", "copy"])
 def test_the_watcher_keeps_what_the_office_typed_while_the_master_was_locked(
@@ -242,12 +251,13 @@ def test_the_watcher_keeps_what_the_office_typed_while_the_master_was_locked(
     watcher = threading.Thread(target=app.run_watch, args=(workspace,), kwargs={"poll": 0.1, "stop": stop})
     watcher.start()
     try:
-        drop("incident", "eerste.xlsx", seed=1)
+        drop_whole(drop, "eerste.xlsx", seed=1)
         wait_for(lambda: len(incidents(master)) == 1, what="the master")
         (regnr,) = incidents(master)
         lock.locked = True  # the office opens the master in Excel
-        drop("incident", "tweede.xlsx", seed=2)
-        wait_for(lambda: lock.refused > 2, what="a dated copy, then a first try to swap it in")
+        drop_whole(drop, "tweede.xlsx", seed=2)
+        # the master is written in a thread of its own: once it tries to swap the copy in, it is done writing
+        wait_for(lambda: lock.swaps_refused > 0, what="a dated copy, then a first try to swap it in")
         (copy,) = dated_copies(master)
         type_in(master if typed_in == "master" else copy, regnr)
         lock.locked = False  # Excel is closed
@@ -255,7 +265,7 @@ def test_the_watcher_keeps_what_the_office_typed_while_the_master_was_locked(
             lambda: dated_copies(master) == [] and incidents(master).get(regnr) == TYPED,
             what="the copy swapped in, with what the office typed",
         )
-        drop("incident", "derde.xlsx", seed=3)
+        drop_whole(drop, "derde.xlsx", seed=3)
         wait_for(lambda: len(incidents(master)) == 3, what="the next rebuild")
     finally:
         stop.set()

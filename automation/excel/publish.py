@@ -16,12 +16,13 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from automation.errors import explain_os_error
 from automation.excel import live
@@ -349,6 +350,12 @@ class MasterPublisher:
             at=now_text(moment), kind="overzicht in kopie", name=copy.name, message=message, run_id=run_id
         )
         again = self._write(moment)  # the copy's own Logboek says why it exists
+        for _ in range(SETTLE_TRIES):  # the office saved the copy while we wrote: take that first
+            if not self._unread_changes():
+                break
+            again.unlink(missing_ok=True)
+            self.keep_office_notes(run_id=run_id)
+            again = self._write(moment)
         written = _digest(again)
         self.replace(again, copy)
         self._remember(copy, written=written, upto=upto)
@@ -451,3 +458,89 @@ def _upto(record: Mapping[str, Any]) -> int | None:
 def _digest(path: Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class MasterKeeper(Protocol):
+    """What the intake asks of whoever keeps the master: a `MasterPublisher`, or a `BackgroundMaster`."""
+
+    taken: int
+
+    def refresh(self, *, run_id: int | None, changed: bool = False) -> bool: ...
+
+    def tick(self, *, run_id: int | None, changed: bool) -> None: ...
+
+
+class BackgroundMaster:
+    """The master written in a thread of its own (issue 14, item 2), so the watcher goes on taking
+    files while a master is written. At most one write is in flight; whatever changes meanwhile is
+    coalesced into the next write. The thread makes its own publisher (`make`: with its own store
+    connection, since a SQLite connection stays in its thread) and closes it (`close`) when stopped,
+    after one last write if a change is still waiting."""
+
+    def __init__(self, make: Callable[[], MasterPublisher], close: Callable[[MasterPublisher], None]) -> None:
+        self._make = make
+        self._close = close
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._changed = False
+        self._refresh = False
+        self._run_id: int | None = None
+        self.taken = 0
+        self.writes = 0  # rebuilds asked of the publisher (for tests: coalesced changes make fewer)
+        self._thread = threading.Thread(target=self._run, name="bestuursoverzicht", daemon=True)
+
+    def start(self) -> BackgroundMaster:
+        self._thread.start()
+        return self
+
+    def refresh(self, *, run_id: int | None, changed: bool = False) -> bool:
+        with self._lock:
+            self._refresh, self._changed, self._run_id = True, self._changed or changed, run_id
+        self._wake.set()
+        return True  # a failed write is retried by the thread, and said in the log
+
+    def tick(self, *, run_id: int | None, changed: bool) -> None:
+        if not changed:
+            return  # the thread looks for retries, waiting copies and saves by the office itself
+        with self._lock:
+            self._changed, self._run_id = True, run_id
+        self._wake.set()
+
+    def stop(self, *, timeout: float = 120.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        self._thread.join(timeout=timeout)
+
+    @property
+    def busy(self) -> bool:
+        """Something is waiting to be written."""
+        with self._lock:
+            return self._changed or self._refresh
+
+    def _run(self) -> None:
+        publisher = self._make()
+        try:
+            while True:
+                self._wake.wait(timeout=0.5)
+                self._wake.clear()
+                stopping = self._stopping.is_set()
+                with self._lock:  # taken now: what comes in during the write is for the next turn
+                    changed, refresh, run_id = self._changed, self._refresh, self._run_id
+                    self._changed = self._refresh = False
+                self._write(publisher, changed=changed, refresh=refresh, run_id=run_id)
+                if stopping and not self.busy:  # and when something came in while stopping: once more
+                    return
+        finally:
+            self._close(publisher)
+
+    def _write(self, publisher: MasterPublisher, *, changed: bool, refresh: bool, run_id: int | None) -> None:
+        try:
+            if refresh:
+                publisher.refresh(run_id=run_id, changed=changed)
+            else:
+                publisher.tick(run_id=run_id, changed=changed)
+            self.writes += changed or refresh
+        except Exception:  # a bug must not stop the master for good: said, and tried at the next turn
+            log.exception("Fout bij het bijwerken van het bestuursoverzicht.")
+        self.taken = publisher.taken

@@ -32,7 +32,7 @@ from automation.store import Store, now_text
 
 if TYPE_CHECKING:
     from automation.documents.refresh import PlanRefresher
-    from automation.excel.publish import MasterPublisher
+    from automation.excel.publish import MasterKeeper, MasterPublisher
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +299,7 @@ def watch(
     poll: float | None = None,
     on_pass: Callable[[Counts], None] | None = None,
     plans: PlanRefresher | None = None,
-    master: MasterPublisher | None = None,
+    master: MasterKeeper | None = None,
     restart: Callable[[], bool] | None = None,
 ) -> None:
     """Watch the inbox until `stop` is set, or until `restart()` says to start again (the config
@@ -329,6 +329,7 @@ def watch(
     leftovers.tell(settings, now=runner.now())  # the first Overzicht shows today's list
     if master is not None:
         master.refresh(run_id=run_id, changed=total.recovered > 0)
+    taken = master.taken if master is not None else 0
     try:
         while not stop.is_set():
             if restart is not None and restart():
@@ -357,9 +358,9 @@ def watch(
             # `veiligheid registratie …` while the watcher runs: the office's actions, from its request folder
             office_changed = office.take_requests(runner.store, settings, run_id=run_id, now=runner.now) > 0
             if master is not None:
-                taken = master.taken
                 master.tick(run_id=run_id, changed=counts.changed or office_changed)
-                office_changed = office_changed or master.taken > taken  # typed in the master: plans follow
+                if master.taken != taken:  # typed in the master (read back, also in another thread): plans follow
+                    office_changed, taken = True, master.taken
             if counts.changed:
                 for name in ("accepted", "rejected", "duplicates"):
                     setattr(total, name, getattr(total, name) + getattr(counts, name))
