@@ -1,17 +1,22 @@
-"""Time per document for the veiligheidsplan and its twelve annexes of 30 schools, side by side
-with the floor measured in the same run.
+"""The veiligheidsplan, its twelve annexes and the checklist for one school and for 40, against the
+floor measured in the same process, interleaved.
 
-    python bench/documents.py [--schools 30] [--repeat 3]
+    python bench/documents.py [--schools 1 40] [--repeat 5]
 
-A working folder with N schools is filled straight into SQLite (a school form, about 15
-registrations and a typed-in pupil survey per school; the intake is not what is measured). Then:
+Each board size runs in a fresh process (so its first run is really cold). A working folder with N
+schools is filled straight into SQLite (a school form, about 15 registrations and a typed-in pupil
+survey per school, each school with its own figures, so no two schools share a chart; the intake is
+not what is measured). Then, each round in a turning order:
 
-- `full`: what `veiligheid plan` does: open the store, read and compile the 13 templates, read the
-  facts, build each school's data with its two charts, render and save 13 documents per school;
-- `floor`: the templates compiled once and every school's data (charts included) made beforehand,
-  outside the clock; only rendering and saving the same 13 x N documents is timed.
+- `plan`: what `veiligheid plan` does (`app.make_plans`): open the store, read and compile the
+  templates, read the facts, draw each school's two charts, render and save the documents. Charts
+  and compressed parts remembered by an earlier run are forgotten first: a new process has none;
+- `watcher`: what the running watcher does when every school's figures changed: the templates
+  compiled once and kept (`TemplateCache`, as `PlanRefresher` keeps them), the charts drawn again;
+- `floor`: python-docx open + save of the same templates, once per school, into a folder per school.
 
-Prints the median of the repeats, per document.
+Prints the first (cold) run and the median of each, wall clock and CPU, and each one's ratio to the
+floor's. Nothing is subtracted.
 """
 
 from __future__ import annotations
@@ -20,21 +25,24 @@ import argparse
 import datetime as dt
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from docx import Document  # noqa: E402
+
 from automation import app, demo  # noqa: E402
-from automation.checks.board import board_facts  # noqa: E402
 from automation.config import Settings, load_settings  # noqa: E402
+from automation.documents import charts, package  # noqa: E402
 from automation.documents.catalog import DOCUMENTS  # noqa: E402
-from automation.documents.context import school_context  # noqa: E402
-from automation.documents.generate import TemplateSet, template_folders  # noqa: E402
+from automation.documents.generate import TemplateCache, generate, template_files, template_folders  # noqa: E402
 from automation.store import ACCEPTED, Store, Submission  # noqa: E402
 from automation.workspace import init_workspace  # noqa: E402
 
@@ -53,6 +61,7 @@ def make_board(folder: Path, n: int) -> Settings:
         form = demo.school_form(TODAY, "12AB") | {"school": brin, "schoolnaam": schools[brin]}
         rows.append(("school", "SCH", brin, form["datum_ingevuld"].isoformat(), form))
         survey = demo.peiling(TODAY, "12AB") | {"school": brin}
+        survey |= {key: round(rng.uniform(0.6, 0.98), 2) for key in survey if key.startswith("positief_")}
         rows.append(("peiling", "PEIL", brin, survey["afname_datum"].isoformat(), survey))
         for make, form_id, prefix, count in (
             (demo.incident, "incident", "INC", 10),
@@ -80,48 +89,85 @@ def make_board(folder: Path, n: int) -> Settings:
     return settings
 
 
-def full(settings: Settings) -> float:
-    start = time.perf_counter()
+def plan(settings: Settings) -> None:
+    charts.forget_drawn()
+    package.forget_compressed()
     app.make_plans(settings, schooljaar=YEAR, today=TODAY)
-    return time.perf_counter() - start
 
 
-def floor(settings: Settings, out: Path) -> float:
-    templates = TemplateSet.load(template_folders(settings))
+def watcher(settings: Settings, cache: TemplateCache) -> None:
+    charts.forget_drawn()
     store = Store.open(settings.paths.database, create=False)
     try:
-        facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=YEAR, today=TODAY)
+        templates = cache.load(template_folders(settings))
+        generate(settings, store, schooljaar=YEAR, today=TODAY, templates=templates)
     finally:
         store.close()
-    contexts = {brin: school_context(facts, brin) for brin in sorted(settings.schools)}
-    start = time.perf_counter()
-    for brin, context in contexts.items():
+
+
+def floor(settings: Settings, out: Path) -> None:
+    paths = [path for _, path in template_files(template_folders(settings)) if path is not None]
+    assert len(paths) == len(DOCUMENTS), "the floor opens the template files; every template needs its file"
+    for brin in sorted(settings.schools):
         folder = out / brin
         folder.mkdir(parents=True, exist_ok=True)
-        for spec in DOCUMENTS:
-            templates.compiled[spec.key].render(context, folder / spec.template_name, title="bench")
-    return time.perf_counter() - start
+        for path in paths:
+            Document(str(path)).save(str(folder / path.name))
+
+
+def timed(work: Callable[[], None]) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def run(schools: int, repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = make_board(Path(tmp) / "werkmap", schools)
+        cache = TemplateCache()
+        works: dict[str, Callable[[], None]] = {
+            "plan": lambda: plan(settings),
+            "watcher": lambda: watcher(settings, cache),
+            "floor": lambda: floor(settings, Path(tmp) / "vloer"),
+        }
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in works}
+        names = list(works)
+        for n in range(repeat):
+            for name in names[n % len(names) :] + names[: n % len(names)]:
+                times[name].append(timed(works[name]))
+    report(schools, repeat, times)
+
+
+def report(schools: int, repeat: int, times: dict[str, list[tuple[float, float]]]) -> None:
+    documents = schools * len(DOCUMENTS)
+
+    def median(name: str, i: int) -> float:
+        return statistics.median(t[i] for t in times[name])
+
+    print(f"{schools} {'school' if schools == 1 else 'scholen'}, {documents} documenten; {repeat} rondes, afwisselend")
+    print(f"{'':10}{'koud (s)':>10}{'mediaan (s)':>13}{'cpu (s)':>10}{'x vloer koud':>14}{'x vloer':>9}{'x cpu':>8}")
+    cold_floor, wall_floor, cpu_floor = times["floor"][0][0], median("floor", 0), median("floor", 1)
+    for name in times:
+        cold, wall, cpu = times[name][0][0], median(name, 0), median(name, 1)
+        print(
+            f"{name:10}{cold:10.3f}{wall:13.3f}{cpu:10.3f}{cold / cold_floor:14.2f}{wall / wall_floor:9.2f}"
+            f"{cpu / cpu_floor:8.2f}"
+        )
+    print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--schools", type=int, default=30)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--schools", type=int, nargs="+", default=[1, 40])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--here", action="store_true", help=argparse.SUPPRESS)  # one size, in this process
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = make_board(Path(tmp) / "werkmap", args.schools)
-        documents = args.schools * len(DOCUMENTS)
-        full(settings)  # warm up: imports, matplotlib's font cache
-        fulls, floors = [], []
-        for n in range(args.repeat):
-            fulls.append(full(settings))
-            floors.append(floor(settings, Path(tmp) / f"vloer{n}"))
-    f, b = statistics.median(fulls), statistics.median(floors)
-    print(f"{args.schools} scholen, {documents} documenten (mediaan van {args.repeat})")
-    print(f"{'':28}{'totaal (s)':>12}{'per document (ms)':>20}")
-    print(f"{'veiligheid plan (alles)':28}{f:12.2f}{1000 * f / documents:20.1f}")
-    print(f"{'vloer (alleen render+save)':28}{b:12.2f}{1000 * b / documents:20.1f}")
-    print(f"verhouding: {f / b:.2f}x")
+    if args.here:
+        run(args.schools[0], args.repeat)
+        return
+    for schools in args.schools:  # each size in a fresh process: its first run is cold
+        command = [sys.executable, __file__, "--here", "--schools", str(schools), "--repeat", str(args.repeat)]
+        subprocess.run(command, check=True)
 
 
 if __name__ == "__main__":

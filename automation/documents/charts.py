@@ -1,11 +1,13 @@
 """Charts for the plan as PNG pictures (matplotlib, Agg). Same data, same bytes: fixed size, fonts
-and no metadata that changes per run."""
+and no metadata that changes per run; so a chart is drawn once per set of figures and remembered
+(schools with the same figures, a watcher making a school's plan again)."""
 
 from __future__ import annotations
 
 import io
+import threading
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,27 @@ class Chart:
     png: bytes
     width_mm: float
     description: str
+
+
+# Charts already drawn, by what they show (the last KEPT).
+_DRAWN: dict[Hashable, Chart | None] = {}
+KEPT = 64
+_LOCK = threading.Lock()  # also: matplotlib draws one figure at a time
+
+
+def _remembered(key: Hashable, draw: Callable[[], Chart | None]) -> Chart | None:
+    with _LOCK:
+        if key not in _DRAWN:
+            if len(_DRAWN) >= KEPT:
+                del _DRAWN[next(iter(_DRAWN))]
+            _DRAWN[key] = draw()
+        return _DRAWN[key]
+
+
+def forget_drawn() -> None:
+    """Start without remembered charts, as a new process does (for the benchmark)."""
+    with _LOCK:
+        _DRAWN.clear()
 
 
 def _pyplot() -> Any:
@@ -52,6 +75,11 @@ def _save(fig: Any, plt: Any) -> bytes:
 
 def registrations_per_month(per_month: Mapping[str, Counter[str]], *, year: str) -> Chart | None:
     """Stacked bars per month of the school year (August to July), one colour per form."""
+    figures = tuple(sorted((month, tuple(sorted(counts.items()))) for month, counts in per_month.items()))
+    return _remembered(("per maand", year, figures), lambda: _per_month(per_month, year=year))
+
+
+def _per_month(per_month: Mapping[str, Counter[str]], *, year: str) -> Chart | None:
     if not any(sum(c.values()) for c in per_month.values()):
         return None
     plt = _pyplot()
@@ -77,6 +105,10 @@ def registrations_per_month(per_month: Mapping[str, Counter[str]], *, year: str)
 
 def monitor_themes(results: Sequence[tuple[str, str, float | None]]) -> Chart | None:
     """Horizontal bars: share of positive answers per theme and respondent group."""
+    return _remembered(("monitor", tuple(tuple(r) for r in results)), lambda: _themes(results))
+
+
+def _themes(results: Sequence[tuple[str, str, float | None]]) -> Chart | None:
     rows = [(theme, group, share) for theme, group, share in results if share is not None]
     if not rows:
         return None

@@ -52,21 +52,61 @@ class TemplateSet:
     stamp: str  # changes when any template file changes
 
     @classmethod
-    def load(cls, folders: Iterable[Path], *, env: jinja2.Environment | None = None) -> TemplateSet:
-        env = env or environment()
-        compiled, origin, stamps = {}, {}, []
-        for spec in DOCUMENTS:
-            path = next((f / spec.template_name for f in folders if (f / spec.template_name).is_file()), None)
-            if path is None:
-                compiled[spec.key] = CompiledTemplate.from_bytes(spec.template_name, build(spec), env)
-                origin[spec.key] = "ingebouwd"
-                stamps.append(f"{spec.key}:ingebouwd")
-            else:
-                compiled[spec.key] = CompiledTemplate.load(path, env)
-                origin[spec.key] = str(path)
-                stat = path.stat()
-                stamps.append(f"{spec.key}:{path}:{stat.st_mtime_ns}:{stat.st_size}")
-        return cls(compiled, origin, hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16])
+    def load(
+        cls, folders: Iterable[Path], *, env: jinja2.Environment | None = None, cache: TemplateCache | None = None
+    ) -> TemplateSet:
+        """Compile the templates found in `folders` (the first folder that has one wins), or take
+        them from `cache` where a template's file is unchanged."""
+        cache = cache or TemplateCache(env or environment())
+        files = template_files(folders)
+        compiled, origin = {}, {}
+        for spec, path in files:
+            compiled[spec.key] = cache.compiled(spec, path)
+            origin[spec.key] = "ingebouwd" if path is None else str(path)
+        return cls(compiled, origin, _stamp_of(files))
+
+
+@dataclass
+class TemplateCache:
+    """Compiled templates kept between runs (the watcher keeps one): a template is compiled again
+    only when its file's content changed (an edit saved in Word), or another file took its place."""
+
+    env: jinja2.Environment = field(default_factory=environment)
+    entries: dict[str, tuple[tuple[str, str], CompiledTemplate]] = field(default_factory=dict)
+
+    def load(self, folders: Iterable[Path]) -> TemplateSet:
+        return TemplateSet.load(folders, cache=self)
+
+    def compiled(self, spec: DocSpec, path: Path | None) -> CompiledTemplate:
+        """The template of `spec` from `path` (None: the built-in one, the same for the whole run)."""
+        data = None if path is None else path.read_bytes()
+        key = ("ingebouwd", "") if data is None else (str(path), hashlib.sha256(data).hexdigest())
+        entry = self.entries.get(spec.key)
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        template = CompiledTemplate.from_bytes(spec.template_name, build(spec) if data is None else data, self.env)
+        self.entries[spec.key] = (key, template)
+        return template
+
+
+def template_files(folders: Iterable[Path]) -> list[tuple[DocSpec, Path | None]]:
+    """Each document's template file: the first of `folders` that has it; None for the built-in one."""
+    folders = list(folders)
+    return [
+        (spec, next((f / spec.template_name for f in folders if (f / spec.template_name).is_file()), None))
+        for spec in DOCUMENTS
+    ]
+
+
+def _stamp_of(files: Iterable[tuple[DocSpec, Path | None]]) -> str:
+    parts = []
+    for spec, path in files:
+        if path is None:
+            parts.append(f"{spec.key}:ingebouwd")
+        else:
+            stat = path.stat()
+            parts.append(f"{spec.key}:{path}:{stat.st_mtime_ns}:{stat.st_size}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def template_folders(settings: Settings | None) -> list[Path]:
@@ -76,17 +116,7 @@ def template_folders(settings: Settings | None) -> list[Path]:
 
 def template_stamp(settings: Settings) -> str:
     """Changes when a template file that generation would use changes (cheap: no compiling)."""
-    parts = []
-    for spec in DOCUMENTS:
-        for folder in template_folders(settings):
-            path = folder / spec.template_name
-            if path.is_file():
-                stat = path.stat()
-                parts.append(f"{spec.key}:{path}:{stat.st_mtime_ns}:{stat.st_size}")
-                break
-        else:
-            parts.append(f"{spec.key}:ingebouwd")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return _stamp_of(template_files(template_folders(settings)))
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,13 @@ def unclosed_blocks(data: bytes) -> list[str]:
     return problems
 
 
+def has_unclosed_blocks(doc: Any) -> bool:
+    """Whether `unclosed_blocks` finds anything, quickly: without the places (so without reading
+    the styles), on a python-docx Document already read."""
+    parts = [doc.element.body, *(element for _, element in _headers_footers(doc))]
+    return any(_check_part(_tags_in(element, fixed="")) for element in parts)
+
+
 def _check_part(tags: Iterable[BlockTag]) -> list[str]:
     problems: list[str] = []
     stack: list[BlockTag] = []

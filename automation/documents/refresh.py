@@ -4,7 +4,8 @@ once a burst of files has settled (debounced), never on every file of the burst.
 `PlanRefresher.notice` compares each school's fingerprint (its records, the office's follow-up
 status, the school year and the templates) with the one its documents were made from; a changed
 school is due `quiet` seconds after its last change, or at the latest `longest` seconds after the
-first. `run_due` makes the due schools' documents. Neither ever raises: a problem is logged (in
+first. `run_due` makes the due schools' documents, with the templates compiled once and kept (a
+template is compiled again when its file changes). Neither ever raises: a problem is logged (in
 Dutch, naming the template and the tag) and tried again when the data or a template changes.
 """
 
@@ -34,6 +35,7 @@ class PlanRefresher:
     due: dict[str, tuple[float, float]] = field(default_factory=dict)  # school -> (first change, due at)
     seen: dict[str, str] = field(default_factory=dict)  # school -> fingerprint last noticed
     failed: dict[str, str] = field(default_factory=dict)  # school -> fingerprint that failed
+    templates: gen.TemplateCache = field(default_factory=gen.TemplateCache)  # compiled, kept between runs
 
     def notice(self, store: Store, *, today: dt.date) -> list[str]:
         """Look for schools whose data changed; returns those newly or again scheduled."""
@@ -67,7 +69,10 @@ class PlanRefresher:
         for brin in ready:
             del self.due[brin]
         try:
-            done = gen.generate(self.settings, store, schooljaar=schoolyear(today), today=today, schools=ready)
+            templates = self.templates.load(gen.template_folders(self.settings))  # only changed ones compile
+            done = gen.generate(
+                self.settings, store, schooljaar=schoolyear(today), today=today, schools=ready, templates=templates
+            )
         except VeiligheidError as exc:
             log.error("Veiligheidsplannen niet bijgewerkt (%s): %s", ", ".join(ready), exc.message)
             self.failed.update({brin: self.seen.get(brin, "") for brin in ready})

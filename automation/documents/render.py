@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,24 @@ from markupsafe import escape
 
 from automation.documents.charts import Chart
 from automation.documents.formatting import FILTERS
-from automation.documents.places import all_keys, heading_above, short, suggestion, unclosed_blocks, under_heading
+from automation.documents.package import PristinePackage
+from automation.documents.places import (
+    all_keys,
+    has_unclosed_blocks,
+    heading_above,
+    short,
+    suggestion,
+    unclosed_blocks,
+    under_heading,
+)
 from automation.errors import DocumentsError, TemplateProblem
 
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 XML_TAG_RE = re.compile(r"<[^>]+>")
+
+# How often each template (by file name) was compiled in this process: what the tests of the
+# template cache count.
+compilations: Counter[str] = Counter()
 
 
 def environment() -> jinja2.Environment:
@@ -55,12 +69,16 @@ def paragraph_text(xml: str) -> str:
 
 
 class CompiledTemplate:
-    """One .docx template, read and compiled once; `render` makes a document from it."""
+    """One .docx template, read and compiled once; `render` makes a document from it.
 
-    def __init__(self, name: str, data: bytes, parts: list[Part]) -> None:
+    The Word package is parsed once too (`PristinePackage`): each rendering works on a copy of it
+    and writes the parts it did not change without compressing them again."""
+
+    def __init__(self, name: str, data: bytes, parts: list[Part], package: PristinePackage) -> None:
         self.name = name
         self.data = data
         self.parts = parts
+        self.package = package
 
     @classmethod
     def load(cls, path: Path, env: jinja2.Environment) -> CompiledTemplate:
@@ -68,16 +86,19 @@ class CompiledTemplate:
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes, env: jinja2.Environment) -> CompiledTemplate:
-        unclosed = unclosed_blocks(data)
+        package = _read(data, name=name)
+        unclosed = unclosed_blocks(data) if has_unclosed_blocks(package.document) else []
         if unclosed:  # said here, with the tag and its place; Jinja would point at the end of the template
             raise TemplateProblem(f"Sjabloon ‘{name}’: {unclosed[0]}", template=name)
         parts = []
-        for key, source in patched_sources(data, name=name):
+        for key, source in _sources(package.document):
             try:
                 parts.append(Part(key, source, env.from_string(source)))
             except jinja2.TemplateSyntaxError as exc:
                 raise _syntax_problem(name, source, exc) from exc
-        return cls(name, data, parts)
+        package.freeze()
+        compilations[name] += 1
+        return cls(name, data, parts, package)
 
     def render(
         self,
@@ -93,6 +114,7 @@ class CompiledTemplate:
         properties (File > Info in Word) get `title`, `subject`, `author` (also as the company) and
         `at` as the time it was made; the template's own description is cleared."""
         tpl = DocxTemplate(io.BytesIO(self.data))
+        tpl.docx = self.package.fork()  # docxtpl renders into this copy instead of reading the file again
         tpl.render_init()
         bound = _bind_images(context, tpl)
         for part in self.parts:
@@ -108,7 +130,7 @@ class CompiledTemplate:
         _set_properties(tpl, title=title, subject=subject, author=author, at=at)
         tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.docx")
         try:
-            tpl.save(str(tmp))
+            self.package.save(tpl.docx, tmp, when=at or dt.datetime.now())
             tmp.replace(target)
         finally:
             tmp.unlink(missing_ok=True)
@@ -155,16 +177,24 @@ def _with_company(xml: str, company: str) -> str:
     return xml if found else xml.replace("</Properties>", element + "</Properties>", 1)
 
 
-def patched_sources(data: bytes, *, name: str) -> Iterator[tuple[str, str]]:
-    """The body and each header and footer as Jinja source (docxtpl's clean-up of Word's XML,
-    one paragraph per line)."""
-    tpl = DocxTemplate(io.BytesIO(data))
+def _read(data: bytes, *, name: str) -> PristinePackage:
     try:
-        tpl.init_docx()
+        return PristinePackage(data)
     except Exception as exc:  # not a Word document, or damaged
         raise DocumentsError(
             f"Sjabloon ‘{name}’ is geen leesbaar Word-document ({exc}). Sla het in Word op als .docx."
         ) from exc
+
+
+def patched_sources(data: bytes, *, name: str) -> Iterator[tuple[str, str]]:
+    """The body and each header and footer as Jinja source (docxtpl's clean-up of Word's XML,
+    one paragraph per line)."""
+    return _sources(_read(data, name=name).document)
+
+
+def _sources(document: Any) -> Iterator[tuple[str, str]]:
+    tpl = DocxTemplate(io.BytesIO(b""))
+    tpl.docx = document
     yield "body", _lines(tpl.patch_xml(tpl.get_xml()))
     for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
         for key, part in tpl.get_headers_footers(uri):
