@@ -13,19 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from automation.checks.board import BoardFacts, board_facts
 from automation.checks.vensters import respondents
 from automation.config import ConfigFollower, Settings, load_settings
-from automation.demo import drop_correction, make_demo
-from automation.documents import build_templates as doc_builder
-from automation.documents import generate as doc_generate
-from automation.documents import lint as doc_lint
-from automation.documents import pdf as doc_pdf
 from automation.documents.catalog import DOCUMENTS
-from automation.documents.refresh import PlanRefresher
-from automation.documents.sample import sample_context
 from automation.errors import (
     AlreadyRunning,
     ArchiveDamaged,
@@ -36,10 +29,7 @@ from automation.errors import (
     SurveyRejected,
     VeiligheidError,
 )
-from automation.excel.build_form import build_all
-from automation.excel.master import write_board_master
 from automation.excel.publish import BackgroundMaster, MasterPublisher
-from automation.excel.rowcache import RowCache
 from automation.forms import FORMS, event_forms
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.intake import leftovers, office
@@ -47,16 +37,18 @@ from automation.intake.files import candidates
 from automation.intake.handback import open_rejections
 from automation.intake.journal import refuse_lost_archive
 from automation.intake.pipeline import Counts
-from automation.intake.purge import PurgeReport
-from automation.intake.purge import purge as purge_store
-from automation.intake.rebuild import RebuildReport
-from automation.intake.rebuild import rebuild as rebuild_store
 from automation.intake.runner import Runner, ensure_folders, refuse_lost_database, watch, working_folder_lock
 from automation.schoolyear import parse_schoolyear, schoolyear
 from automation.store import Store, now_text
-from automation.surveys.importer import import_survey
-from automation.surveys.profile import all_profiles
-from automation.workspace import EXAMPLE_SCHOOLS
+
+# The demo, the Word and master writers and what one command alone uses are imported by the functions
+# that use them, so that `status` does not load them (issue 14, item 3; tests/test_quick_cli.py).
+if TYPE_CHECKING:
+    from automation.documents import generate as doc_generate
+    from automation.documents import lint as doc_lint
+    from automation.documents import pdf as doc_pdf
+    from automation.intake.purge import PurgeReport
+    from automation.intake.rebuild import RebuildReport
 
 
 @contextmanager
@@ -73,6 +65,10 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime, s
     """How the master is written: the board's facts of that moment, rendered (excel.master)."""
 
     def write(moment: dt.datetime, version: str) -> Path:
+        from automation.documents import generate as doc_generate
+        from automation.excel.master import write_board_master
+        from automation.excel.rowcache import RowCache
+
         fingerprints = doc_generate.school_fingerprints(
             store, schooljaar=schoolyear(moment.date()), templates=doc_generate.template_stamp(settings)
         )
@@ -108,6 +104,8 @@ def master_publisher(
     settings: Settings, store: Store, *, now: Callable[[], dt.datetime] = dt.datetime.now
 ) -> MasterPublisher:
     """The master workbook's keeper for one command; says once if `bijwerken_in_excel` cannot work here."""
+    from automation.documents import generate as doc_generate
+
     publisher = MasterPublisher(
         target=settings.paths.master,
         store=store,
@@ -228,6 +226,8 @@ def process(
 
 def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event | None = None) -> None:
     """Watch until Ctrl-C or SIGTERM (or `stop` is set, for tests)."""
+    from automation.documents.refresh import PlanRefresher
+
     stop = stop or threading.Event()
     previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
@@ -255,6 +255,9 @@ def check_folders(settings: Settings) -> None:
 
 def write_forms(settings: Settings | None, out: Path) -> list[Path]:
     """The five blank forms; without settings, with the example schools (workbook_templates/)."""
+    from automation.excel.build_form import build_all
+    from automation.workspace import EXAMPLE_SCHOOLS
+
     if settings is None:
         return build_all(
             out,
@@ -381,6 +384,8 @@ class DemoResult:
 
 
 def demo(folder: Path, *, today: dt.date | None = None, log: Callable[[str], None] = print) -> DemoResult:
+    from automation.demo import drop_correction, make_demo
+
     today = today or dt.date.today()
     made = make_demo(folder, today=today, log=log)
     settings = load_settings(made.settings.paths.config)
@@ -408,6 +413,9 @@ class ProfilesReport:
 def profiles(settings: Settings, *, test_file: Path | None = None, today: dt.date | None = None) -> ProfilesReport:
     """List the survey profiles (the board's own first) and optionally try one export with them,
     without storing anything: how a board checks a new profile."""
+    from automation.surveys.importer import import_survey
+    from automation.surveys.profile import all_profiles
+
     loaded, broken = all_profiles(settings.paths.profiles)
     lines: list[str] = []
     ok: bool | None = None
@@ -472,6 +480,9 @@ def make_plans(
     progress: Callable[[int, int], None] | None = None,
 ) -> PlanRun:
     """Each school's plan and annexes in outbox/plannen/ (and PDFs through LibreOffice)."""
+    from automation.documents import generate as doc_generate
+    from automation.documents import pdf as doc_pdf
+
     today = today or dt.date.today()
     year = _schooljaar_option(schooljaar) if schooljaar else schoolyear(today)
     refuse_lost_database(settings)  # a database lost while the archive has files is refused, as everywhere
@@ -497,6 +508,9 @@ def _schooljaar_option(text: str) -> str:
 def build_templates(settings: Settings | None, *, out: Path | None, overwrite: bool) -> tuple[Path, list[Path]]:
     """The product's templates: into the working folder's sjablonen/ (never over the office's own
     files unless `overwrite`), or without settings into doc_templates/."""
+    from automation.documents import build_templates as doc_builder
+    from automation.documents import generate as doc_generate
+
     if settings is None:
         target = out or doc_generate.PRODUCT_TEMPLATES
         return target, doc_builder.write_templates(target, overwrite=True)
@@ -509,6 +523,11 @@ def check_templates(
 ) -> tuple[dict[str, str], list[doc_lint.Finding]]:
     """Check the templates generation would use (or those in `folder`) against an example school
     and, when there is a database, every school's own data. Returns (where each came from, findings)."""
+    from automation.documents import build_templates as doc_builder
+    from automation.documents import generate as doc_generate
+    from automation.documents import lint as doc_lint
+    from automation.documents.sample import sample_context
+
     folders = [folder] if folder else doc_generate.template_folders(settings)
     found: dict[str, bytes] = {}
     origin: dict[str, str] = {}
@@ -534,6 +553,8 @@ def rebuild(
     settings: Settings, *, anyway: bool = False, progress: Callable[[int, int], None] | None = None
 ) -> tuple[RebuildReport, Counts]:
     """Rebuild the database from the archive, then process the inbox and rebuild the master."""
+    from automation.intake.rebuild import rebuild as rebuild_store
+
     if settings.paths.database.exists() and not anyway:
         try:
             store = Store.open(settings.paths.database, create=False)
@@ -558,6 +579,8 @@ def purge(settings: Settings, *, dry_run: bool, today: dt.date | None = None) ->
     """Remove personal details older than the retention period; then rebuild the master. What the
     office typed in the master is read into the store first, so the purge removes the old notes
     there too and the new master does not bring them back."""
+    from automation.intake.purge import purge as purge_store
+
     day = today or dt.date.today()
     with open_runner(settings) as runner:
         if dry_run:

@@ -8,13 +8,11 @@ import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from automation import __version__, app
-from automation.config import Settings, load_settings
-from automation.documents.catalog import DOCUMENTS
+from automation import __version__
 from automation.errors import (
     ProfileError,
     SurveyRejected,
@@ -22,10 +20,12 @@ from automation.errors import (
     UsageProblem,
     VeiligheidError,
 )
-from automation.forms import FORMS
-from automation.intake import office
-from automation.intake.purge import summary as purge_summary
-from automation.workspace import EXAMPLE_SCHOOLS, init_workspace, setup_logging
+
+# A command imports `automation.app` and what else it needs when it runs, so that `--help` and
+# `status` do not load the spreadsheet and Word libraries (issue 14, item 3; tests/test_quick_cli.py).
+if TYPE_CHECKING:
+    from automation.config import Settings
+    from automation.intake import office
 
 
 class Context:
@@ -35,6 +35,9 @@ class Context:
         self.json = False
 
     def settings(self, *, console_info: bool = False) -> Settings:
+        from automation.config import load_settings
+        from automation.workspace import setup_logging
+
         settings = load_settings(self.config)
         setup_logging(settings, verbose=self.verbose, console_info=console_info)
         return settings
@@ -134,6 +137,8 @@ class Group(DutchHelp, click.Group):
         except click.UsageError as exc:
             raise dutch_usage(exc) from exc
         except sqlite3.DatabaseError as exc:  # damaged inside, found while reading it
+            from automation import app
+
             self._refuse(ctx, app.damaged_database(exc))
         except VeiligheidError as exc:
             self._refuse(ctx, exc)
@@ -166,6 +171,8 @@ def main(ctx: click.Context, config: Path | None, verbose: bool) -> None:
 @click.option("--bestuur", default="Stichting Voorbeeld Primair Onderwijs", help="Naam van het bestuur.")
 def init(folder: Path, bestuur: str) -> None:
     """Maak een werkmap: veiligheid.toml (met uitleg), de mappen en het geheim voor pseudoniemen."""
+    from automation.workspace import init_workspace
+
     settings, created = init_workspace(folder, board=bestuur)
     if created:
         click.echo(f"Configuratie gemaakt: {settings.paths.config}")
@@ -188,6 +195,9 @@ def init(folder: Path, bestuur: str) -> None:
 @click.pass_obj
 def forms(obj: Context, out: Path | None, voorbeeld: bool) -> None:
     """Schrijf de vijf lege formulieren (incident, agressie, ongeval, school, peiling)."""
+    from automation import app
+    from automation.workspace import EXAMPLE_SCHOOLS
+
     settings = None if voorbeeld else obj.settings()
     if settings is not None and settings.schools == dict(EXAMPLE_SCHOOLS):
         click.echo(
@@ -205,6 +215,8 @@ def forms(obj: Context, out: Path | None, voorbeeld: bool) -> None:
 @click.pass_obj
 def process(obj: Context, as_json: bool) -> None:
     """Verwerk alles wat nu in de inbox staat, werk het bestuursoverzicht bij en stop."""
+    from automation import app
+
     obj.json = as_json
     settings = obj.settings()
     show = not as_json and sys.stderr.isatty()
@@ -241,6 +253,8 @@ def process(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def watch(obj: Context, poll: float | None) -> None:
     """Blijf de inbox bewaken en verwerk nieuwe bestanden zodra ze compleet zijn (Ctrl-C stopt)."""
+    from automation import app
+
     settings = obj.settings(console_info=True)
     app.check_folders(settings)
     click.echo(f"Bewaakt {settings.paths.inbox} — stop met Ctrl-C.")
@@ -256,6 +270,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
     Ook als er iets mis is (geen inbox, geen database) toont status alles wat het kan en stopt dan met
     de code van het ernstigste probleem."""
+    from automation import app
+
     obj: Context = ctx.obj
     obj.json = as_json
     report = app.status(obj.settings())
@@ -353,6 +369,8 @@ def unhandled_lines(items: list[dict[str, Any]], *, minutes: float | None) -> li
 
 
 def status_lines(report: dict[str, Any]) -> list[str]:
+    from automation.forms import FORMS
+
     lines = [f"{PATH_LABELS.get(key, key):18} {value}" for key, value in report["paths"].items()]
     lines.append(f"{'Wacht in de inbox':18} {report['inbox_waiting']}")
     lines += unhandled_lines(report.get("onbehandeld") or [], minutes=report.get("onbehandeld_na_minuten"))
@@ -400,6 +418,9 @@ def status_lines(report: dict[str, Any]) -> list[str]:
 @click.pass_obj
 def demo(obj: Context, folder: Path) -> None:
     """Maak een demo-werkmap met drie scholen, vul formulieren in (ook foute) en verwerk ze."""
+    from automation import app
+    from automation.workspace import setup_logging
+
     setup_logging(None, verbose=obj.verbose)
     result = app.demo(folder.resolve(), log=click.echo)
     paths = result.settings.paths
@@ -429,6 +450,8 @@ def demo(obj: Context, folder: Path) -> None:
 @click.pass_obj
 def profielen(obj: Context, test_file: Path | None) -> None:
     """Toon de profielen voor exports van peilingen, en test een export (--test BESTAND)."""
+    from automation import app
+
     report = app.profiles(obj.settings(), test_file=test_file)
     click.echo(f"Profielen voor exports van peilingen (eigen profielen in {report.folder}):")
     for name, source in report.profiles:
@@ -455,6 +478,8 @@ def profielen(obj: Context, test_file: Path | None) -> None:
 @click.pass_obj
 def rebuild(obj: Context, toch: bool) -> None:
     """Herbouw de database uit het archief (als hij ontbreekt of beschadigd is)."""
+    from automation import app
+
     settings = obj.settings()
     with ProgressDisplay(enabled=sys.stderr.isatty(), label="Herbouwen") as progress:
         report, counts = app.rebuild(settings, anyway=toch, progress=progress)
@@ -487,6 +512,9 @@ def rebuild(obj: Context, toch: bool) -> None:
 @click.pass_obj
 def purge(obj: Context, dry_run: bool) -> None:
     """Verwijder persoonsgegevens die ouder zijn dan de bewaartermijn ([privacy] in de instellingen)."""
+    from automation import app
+    from automation.intake.purge import summary as purge_summary
+
     settings = obj.settings()
     report = app.purge(settings, dry_run=dry_run)
     years = settings.board.privacy.bewaartermijn_schooljaren
@@ -518,6 +546,8 @@ def _self_command() -> str:
 @click.pass_obj
 def plan(obj: Context, schools: tuple[str, ...], schooljaar: str | None, pdf: bool) -> None:
     """Maak per school het veiligheidsplan en de twaalf bijlagen in outbox/plannen/."""
+    from automation import app
+
     settings = obj.settings()
     with ProgressDisplay(enabled=sys.stderr.isatty(), label="Plannen maken") as progress:
         run = app.make_plans(settings, schools=list(schools) or None, schooljaar=schooljaar, pdf=pdf, progress=progress)
@@ -556,6 +586,9 @@ def templates() -> None:
 @click.pass_obj
 def templates_build(obj: Context, out: Path | None, opnieuw: bool, voorbeeld: bool) -> None:
     """Zet de sjablonen in sjablonen/ van de werkmap, om ze in Word aan te passen."""
+    from automation import app
+    from automation.documents.catalog import DOCUMENTS
+
     settings = None if voorbeeld else obj.settings()
     target, written = app.build_templates(settings, out=out, overwrite=opnieuw)
     for path in written:
@@ -579,6 +612,8 @@ def templates_build(obj: Context, out: Path | None, opnieuw: bool, voorbeeld: bo
 @click.pass_obj
 def templates_check(obj: Context, folder: Path | None, voorbeeld: bool) -> None:
     """Controleer elk sjabloon: tags, gegevens die niet bestaan, door Word opgesplitste tags."""
+    from automation import app
+
     settings = None if voorbeeld else obj.settings()
     origin, findings = app.check_templates(settings, folder=folder)
     for finding in findings:
@@ -608,6 +643,8 @@ ANYWAY = click.option(
 
 
 def _office(obj: Context, request: office.Request) -> None:
+    from automation import app
+
     settings = obj.settings()
     done = app.office_action(settings, request)
     click.echo(done.message)
@@ -624,6 +661,8 @@ def _office(obj: Context, request: office.Request) -> None:
 @click.pass_obj
 def registratie_intrekken(obj: Context, nummer: str, reden: str, toch: bool) -> None:
     """Trek een registratie in: ze blijft in het register staan maar telt nergens meer mee."""
+    from automation.intake import office
+
     _office(obj, office.Request(office.Action.WITHDRAW, nummer, reden, anyway=toch))
 
 
@@ -634,6 +673,8 @@ def registratie_intrekken(obj: Context, nummer: str, reden: str, toch: bool) -> 
 @click.pass_obj
 def registratie_verplaatsen(obj: Context, nummer: str, naar: str, reden: str) -> None:
     """Zet een melding bij de school waar ze hoort; die school kan haar daarna verbeteren."""
+    from automation.intake import office
+
     _office(obj, office.Request(office.Action.MOVE, nummer, reden, to=naar))
 
 
@@ -645,6 +686,8 @@ def registratie_verplaatsen(obj: Context, nummer: str, naar: str, reden: str) ->
 @click.pass_obj
 def registratie_samenvoegen(obj: Context, nummer: str, met: str, reden: str, toch: bool) -> None:
     """Twee meldingen van hetzelfde voorval: NUMMER telt voortaan alleen mee via de melding --met."""
+    from automation.intake import office
+
     _office(obj, office.Request(office.Action.MERGE, nummer, reden, to=met, anyway=toch))
 
 
@@ -654,6 +697,8 @@ def registratie_samenvoegen(obj: Context, nummer: str, met: str, reden: str, toc
 @click.pass_obj
 def registratie_herstellen(obj: Context, nummer: str, reden: str) -> None:
     """Draai de laatste actie van het bestuurskantoor op deze registratie terug."""
+    from automation.intake import office
+
     _office(obj, office.Request(office.Action.UNDO, nummer, reden))
 
 
@@ -662,5 +707,7 @@ def registratie_herstellen(obj: Context, nummer: str, reden: str) -> None:
 @click.pass_obj
 def registratie_toon(obj: Context, nummer: str) -> None:
     """Toon een registratie: school, of ze meetelt, en alles wat het bestuurskantoor eraan deed."""
+    from automation import app
+
     for line in app.office_history(obj.settings(), nummer):
         click.echo(line)
