@@ -52,7 +52,7 @@ Run = tuple[str, set[str]]  # standard output, top-level packages loaded
 # where it is used, the test says so and the line goes).
 ANNOTATE = "excel/annotate.py imports openpyxl on import (intake.leftovers and pipeline -> handback -> annotate)"
 GENERATE = "documents/generate.py imports render and build_templates on import (app.master_publisher)"
-PENDING = {
+PENDING: dict[tuple[str, str], str] = {
     ("status", "openpyxl"): ANNOTATE,
     ("status", "numpy"): ANNOTATE,
     ("process", "openpyxl"): ANNOTATE,
