@@ -200,7 +200,7 @@ def test_a_board_of_20000_registrations_gets_the_same_master_either_way(workspac
         office.commit(
             store,
             workspace,
-            [office.Change(f"INC-{TODAY.year}-000030", "status", None, "ingetrokken", "test")],
+            office.Change(f"INC-{TODAY.year}-000030", "status", None, "ingetrokken", "test"),
             office.Origin("test"),
             now=MOMENT,
         )
