@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,6 @@ from automation.errors import (
     SurveyRejected,
     VeiligheidError,
 )
-from automation.excel.publish import BackgroundMaster, MasterPublisher
 from automation.forms import FORMS, event_forms
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.intake import leftovers, office
@@ -47,6 +45,7 @@ if TYPE_CHECKING:
     from automation.documents import generate as doc_generate
     from automation.documents import lint as doc_lint
     from automation.documents import pdf as doc_pdf
+    from automation.excel.publish import BackgroundMaster, MasterPublisher
     from automation.intake.purge import PurgeReport
     from automation.intake.rebuild import RebuildReport
 
@@ -105,6 +104,7 @@ def master_publisher(
 ) -> MasterPublisher:
     """The master workbook's keeper for one command; says once if `bijwerken_in_excel` cannot work here."""
     from automation.documents import generate as doc_generate
+    from automation.excel.publish import MasterPublisher
 
     publisher = MasterPublisher(
         target=settings.paths.master,
@@ -134,6 +134,7 @@ def master_publisher(
 def background_master(settings: Settings, *, now: Callable[[], dt.datetime]) -> BackgroundMaster:
     """The watcher's master, written in a thread of its own with its own store connection: the
     watcher goes on taking files while it is written (issue 14, item 2)."""
+    from automation.excel.publish import BackgroundMaster
 
     def make() -> MasterPublisher:
         return master_publisher(settings, Store.open(settings.paths.database, create=False), now=now)
@@ -413,6 +414,8 @@ class ProfilesReport:
 def profiles(settings: Settings, *, test_file: Path | None = None, today: dt.date | None = None) -> ProfilesReport:
     """List the survey profiles (the board's own first) and optionally try one export with them,
     without storing anything: how a board checks a new profile."""
+    from importlib import resources
+
     from automation.surveys.importer import import_survey
     from automation.surveys.profile import all_profiles
 
