@@ -251,8 +251,10 @@ def _undo(store: Store, settings: Settings, regnr: str, values: Mapping[str, str
     """The change that reverses the last office action on `regnr` that is still in force."""
     standing = store.standing_actions(regnr)
     if not standing:
-        done = "alle acties van het bestuurskantoor zijn al teruggedraaid" if store.office_actions(regnr) else (
-            "het bestuurskantoor heeft er niets aan veranderd"
+        done = (
+            "alle acties van het bestuurskantoor zijn al teruggedraaid"
+            if store.office_actions(regnr)
+            else ("het bestuurskantoor heeft er niets aan veranderd")
         )
         raise Refused(f"{regnr}: {done}; er is niets terug te draaien.")
     last = standing[-1]
@@ -304,21 +306,20 @@ def commit(store: Store, settings: Settings, change: Change, origin: Origin, *, 
     text = f"{change.regnr} {describe(change, settings.schools)}"
     with store.transaction():
         _apply(store, change, at=at, origin=origin)
-        store.add_event(
-            at=at,
-            kind="kantooractie",
-            name=origin.source,
-            message=text,
-            sha256=origin.sha256,
-            run_id=origin.run_id,
-            regnr=change.regnr,
-        )
+        _log(store, origin, at=at, kind="kantooractie", regnr=change.regnr, message=text)
     log.info("Bestuurskantoor: %s", text)
     try:
         tell(store, settings, change.regnr, also=change.old if change.field == "school" else None)
     except OSError as exc:  # a read-only or full outbox: the action stands; the next action on it tells again
         log.error("Kon de school niet laten weten dat %s is gewijzigd: %s", change.regnr, exc)
     return text
+
+
+def _log(store: Store, origin: Origin, *, at: str, kind: str, regnr: str, message: str) -> None:
+    """An office action (or its refusal) in the Logboek, with where it came from."""
+    store.add_event(
+        at=at, kind=kind, name=origin.source, message=message, sha256=origin.sha256, run_id=origin.run_id, regnr=regnr
+    )
 
 
 def _apply(store: Store, change: Change, *, at: str, origin: Origin) -> None:
@@ -474,15 +475,7 @@ def take_from_master(
                 change = plan(store, settings, item) if isinstance(item, Request) else _as_undo(store, item)
             except Refused as refused:
                 message = refused.message if refused.message.startswith(regnr) else f"{regnr}: {refused.message}"
-                store.add_event(
-                    at=at,
-                    kind="kantooractie geweigerd",
-                    name=origin.source,
-                    message=message,
-                    sha256=origin.sha256,
-                    run_id=origin.run_id,
-                    regnr=regnr,
-                )
+                _log(store, origin, at=at, kind="kantooractie geweigerd", regnr=regnr, message=message)
                 log.warning("Niet gedaan (uit het bestuursoverzicht): %s", refused.message)
                 continue
             if change is not None:
@@ -687,13 +680,6 @@ def replay(store: Store, settings: Settings, logged: Sequence[Logged], *, run_id
             change = replace(change, undoes=int(last["id"]) if last is not None else None)
         origin = replace(item.origin, run_id=run_id)
         _apply(store, change, at=item.at, origin=origin)
-        store.add_event(
-            at=item.at,
-            kind="kantooractie",
-            name=origin.source,
-            message=f"{change.regnr} {describe(change, settings.schools)} (opnieuw gedaan bij het herbouwen)",
-            sha256=origin.sha256,
-            run_id=run_id,
-            regnr=change.regnr,
-        )
+        text = f"{change.regnr} {describe(change, settings.schools)} (opnieuw gedaan bij het herbouwen)"
+        _log(store, origin, at=item.at, kind="kantooractie", regnr=change.regnr, message=text)
     return missing
