@@ -122,6 +122,7 @@ def test_a_moved_registration_counts_for_its_new_school_which_may_then_correct_i
     outcome = {r["original_name"]: r for r in rows(workspace, "SELECT * FROM submissions")}
     assert outcome["correctie.xlsx"]["outcome"] == "geaccepteerd"
     assert "verplaatst naar 12AB" in outcome["oud.xlsx"]["reasons"]
+    assert outcome["oud.xlsx"]["reasons"].startswith("School (cel")  # the cell that no longer fits
 
 
 def test_refused_requests_say_why_and_change_nothing(

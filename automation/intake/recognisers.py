@@ -119,6 +119,7 @@ class OurForms:
             return
         form = decision.form
         existing = self.store.record(target)
+        at = "correctie_van"  # the field the explanation and the annotated copy point at
         if existing is None:
             why = (
                 f"het registratienummer {target} is niet bekend. Controleer het nummer in de "
@@ -130,6 +131,7 @@ class OurForms:
                 f"formulier ({form.title})."
             )
         elif existing.school != decision.result.record.get("school") and self._moved_by_office(target):
+            at = "school"  # the school the form names is what no longer fits
             why = (
                 f"{target} is door het bestuurskantoor verplaatst naar {existing.school} "
                 f"{self.settings.schools.get(existing.school, '')}".rstrip()
@@ -145,8 +147,8 @@ class OurForms:
         else:
             decision.correction_of = target
             return
-        cell = decision.raw.cells.get("correctie_van", "?")
-        decision.result.problems.append(Problem("correctie_van", form.field("correctie_van").label, cell, why))
+        cell = decision.raw.cells.get(at, "?")
+        decision.result.problems.append(Problem(at, form.field(at).label, cell, why))
 
 
 class SurveyExports:
