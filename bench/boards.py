@@ -26,7 +26,7 @@ from automation.config import CONFIG_NAME, Settings, load_settings  # noqa: E402
 from automation.excel.build_form import form_file_name  # noqa: E402
 from automation.excel.fill import fill_form, variants  # noqa: E402
 from automation.forms import FORMS  # noqa: E402
-from automation.store import ACCEPTED, Store, Submission  # noqa: E402
+from automation.store import ACCEPTED, SCHEMA_VERSION, Store, Submission  # noqa: E402
 from automation.workspace import init_workspace  # noqa: E402
 
 VERSION = 1  # raise when the way a board is made changes
@@ -61,7 +61,7 @@ def cache() -> Path:
 
 def board(stored: int) -> Path:
     """The cached working folder of a board with `stored` registrations; made if missing."""
-    folder = cache() / f"board-{stored}-v{VERSION}"
+    folder = cache() / f"board-{stored}-v{VERSION}-schema{SCHEMA_VERSION}"  # a new schema: new boards
     done = folder / "klaar"
     if done.exists():
         return folder / "werkmap"

@@ -124,6 +124,9 @@ class Row:
             "ratio_of_medians": self.ratio,
             "ratio_of_first_runs": self.cold_ratio,
             "goal": self.goal.text,
+            "goal_ratio": self.goal.ratio,
+            "goal_seconds": self.goal.seconds,
+            "goal_stat": self.goal.stat,
             "goal_met": self.met,
             "note": self.note,
         }
