@@ -784,10 +784,13 @@ class Store:
             yield row[0], row[1], row[2], int(row[3]), row[4]
 
     def survey_versions(self) -> Iterator[tuple[str, str, str, str]]:
-        """(school, school year, group, when stored) of every survey result: a school's documents
-        show them, so they change when one of these does (an export is no registration)."""
+        """(school, school year, group, when stored, and whether the office withdrew it) of every survey
+        result: a school's documents show them, so they change when one of these does (an export is no
+        registration)."""
         for row in self._conn.execute(
-            "SELECT school, schooljaar, groep, updated_at FROM surveys ORDER BY school, schooljaar, groep, instrument"
+            """SELECT s.school, s.schooljaar, s.groep, s.updated_at || coalesce(' ' || n.status, '')
+               FROM surveys s LEFT JOIN office_notes n ON n.regnr = s.regnr
+               ORDER BY s.school, s.schooljaar, s.groep, s.instrument"""
         ):
             yield row[0], row[1], row[2], row[3]
 
@@ -958,13 +961,15 @@ class Store:
     # --- the office's corrections: withdraw, move, merge (automation.intake.office) ----------------
     def office_values(self, regnr: str) -> dict[str, str | None]:
         """The values an office action changes: the follow-up status, the school, the report a merged
-        one is counted with."""
+        one is counted with. A survey export's number (its results, no registration) has no school."""
         row = self._conn.execute(
-            """SELECT n.status, r.school, n.same_as FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
-               WHERE r.regnr = ?""",
+            """SELECT n.status, r.school, n.same_as, r.regnr IS NOT NULL OR EXISTS (SELECT 1 FROM surveys s
+                   WHERE s.regnr = k.regnr)
+               FROM (SELECT ? AS regnr) k LEFT JOIN records r ON r.regnr = k.regnr
+               LEFT JOIN office_notes n ON n.regnr = k.regnr""",
             (regnr,),
         ).fetchone()
-        if row is None:
+        if not row[3]:
             raise KeyError(regnr)
         return {"status": row[0], "school": row[1], "same_as": row[2]}
 

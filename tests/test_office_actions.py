@@ -369,3 +369,24 @@ def test_a_confidential_report_is_told_in_the_offices_folder_only(workspace: Set
     assert not (
         workspace.paths.receipts / "12AB OBS De Regenboog" / f"{regnr} - gewijzigd door het bestuurskantoor.txt"
     ).exists()
+
+
+def test_a_survey_export_can_be_withdrawn_and_restored(workspace: Settings) -> None:
+    from automation.surveys import samples
+
+    export = samples.generic_csv(school="12AB", schooljaar=YEAR, afname=TODAY, pupils=30, seed=1)
+    (workspace.paths.inbox / "peiling.csv").write_bytes(export)
+    app.process(workspace)
+    (regnr,) = [r["regnr"] for r in rows(workspace, "SELECT DISTINCT regnr FROM surveys")]
+    assert len(master_sheet(workspace, "Peilingen")) > 1
+    moved = veiligheid(workspace, "registratie", "verplaatsen", regnr, "--naar", "34CD")
+    assert moved.exit_code == 2 and "export van een peiling: die kun je alleen intrekken" in moved.output
+    assert veiligheid(workspace, "registratie", "intrekken", regnr, "--reden", "verkeerde export").exit_code == 0
+    shown = veiligheid(workspace, "registratie", "toon", regnr).output
+    assert f"{regnr}: Export van een peiling, 12AB OBS De Regenboog" in shown and "Telt mee: nee, ingetrokken" in shown
+    rows_shown = [r for r in master_sheet(workspace, "Peilingen")[1:] if any(r)]
+    assert [str(r[0]) for r in rows_shown] == [
+        "Nog geen peilingen onder leerlingen: de grafieken per thema verschijnen hier."
+    ]
+    assert veiligheid(workspace, "registratie", "herstellen", regnr, "--reden", "toch goed").exit_code == 0
+    assert len(master_sheet(workspace, "Peilingen")) > 1

@@ -150,10 +150,14 @@ def find_school(settings: Settings, typed: str) -> str | None:
 
 
 def _record_or_refuse(store: Store, regnr: str) -> Any:
+    """The registration, or None for a survey export's number (its results are kept, it has no form)."""
     record = store.record(regnr)
-    if record is None:
+    if record is None and not store.surveys_of(regnr):
         raise Refused(f"Registratienummer {regnr} is niet bekend. Kijk het nummer na in het overzicht.")
     return record
+
+
+EXPORT = "Export van een peiling"
 
 
 def _event_form_or_refuse(record: Any, what: str) -> None:
@@ -176,10 +180,15 @@ def _plan(store: Store, settings: Settings, request: Request) -> Change | None:
     record = _record_or_refuse(store, regnr)
     values = store.office_values(regnr)
     reason = " ".join(request.reason.split())
+    if record is None and request.action not in (Action.WITHDRAW, Action.UNDO):
+        raise Refused(
+            f"{regnr} is een export van een peiling: die kun je alleen intrekken (en dat terugdraaien). Hoort ze "
+            "bij een andere school, trek haar dan in en lever de export opnieuw in met de juiste school."
+        )
     if request.action is Action.WITHDRAW:
         if values["status"] == WITHDRAWN:
             return None
-        if not request.anyway:
+        if not request.anyway and record is not None:
             _refuse_open_duties(record, "intrekken")
         merged = store.merged_into(regnr)
         if merged:
@@ -366,9 +375,17 @@ def history(store: Store, settings: Settings, regnr: str) -> list[str]:
     regnr = regnr.strip().upper()
     record = _record_or_refuse(store, regnr)
     values = store.office_values(regnr)
-    school = values["school"] or ""
+    if record is None:
+        named = [
+            f"{b} {settings.schools.get(b, '')}".rstrip()
+            for b in sorted({s["school"] for s in store.surveys_of(regnr)})
+        ]
+        what = f"{EXPORT}, {', '.join(named)}"
+    else:
+        school = values["school"] or ""
+        what = f"{FORMS[record.form_id].title}, {school} {settings.schools.get(school, '')}".rstrip()
     lines = [
-        f"{regnr}: {FORMS[record.form_id].title}, {school} {settings.schools.get(school, '')}".rstrip(),
+        f"{regnr}: {what}",
         f"Telt mee: {_counts(values)}",
         f"Status afhandeling: {values['status'] or 'open'}",
     ]
