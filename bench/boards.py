@@ -10,6 +10,7 @@ the master written once. Each bench works on a copy (`copy_board`), never on the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import random
 import re
@@ -22,11 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from automation import app, demo  # noqa: E402
+from automation import store as product_store  # noqa: E402
 from automation.config import CONFIG_NAME, Settings, load_settings  # noqa: E402
 from automation.excel.build_form import form_file_name  # noqa: E402
 from automation.excel.fill import fill_form, variants  # noqa: E402
 from automation.forms import FORMS  # noqa: E402
-from automation.store import ACCEPTED, SCHEMA_VERSION, Store, Submission  # noqa: E402
+from automation.store import ACCEPTED, Store, Submission  # noqa: E402
 from automation.workspace import init_workspace  # noqa: E402
 
 VERSION = 1  # raise when the way a board is made changes
@@ -59,9 +61,16 @@ def cache() -> Path:
     return Path(os.environ.get("BENCH_CACHE") or Path(tempfile.gettempdir()) / "bench-cache")
 
 
+def schema_stamp() -> str:
+    """The store's schema version and a hash of its SQL (the schema and the migrations): a board made
+    under another schema is made again, even when a column was added without a new version."""
+    sql = sorted((k, repr(v)) for k, v in vars(product_store).items() if k.isupper() and isinstance(v, str | dict))
+    return f"schema{product_store.SCHEMA_VERSION}-{hashlib.sha256(repr(sql).encode()).hexdigest()[:8]}"
+
+
 def board(stored: int) -> Path:
     """The cached working folder of a board with `stored` registrations; made if missing."""
-    folder = cache() / f"board-{stored}-v{VERSION}-schema{SCHEMA_VERSION}"  # a new schema: new boards
+    folder = cache() / f"board-{stored}-v{VERSION}-{schema_stamp()}"
     done = folder / "klaar"
     if done.exists():
         return folder / "werkmap"

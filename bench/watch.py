@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from automation.config import Settings  # noqa: E402
 from bench import boards, master  # noqa: E402
-from bench.harness import Goal, Report, Row, Run, Series, add_options  # noqa: E402
+from bench.harness import Goal, Report, Row, Run, Series  # noqa: E402
 from bench.soak import SoakFailed, read_master, stop_watcher  # noqa: E402
 
 GOALS = {20_000: 1.5, 50_000: 2.5}
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--files", type=int, default=20, help="forms dropped and measured per size")
     parser.add_argument("--stable", type=float, default=0.5, help="the board's stabiel_seconden")
     parser.add_argument("--poll", type=float, default=None, help="the watcher's --poll (default: file events)")
-    add_options(parser, rounds=1)
+    parser.add_argument("--json", type=Path, help="also write the rows, every run included, to this JSON file")
     args = parser.parse_args(argv)
     how = f"--poll {args.poll:g}" if args.poll else "file events"
     report = Report(f"Drop → visible in the master, `veiligheid watch` ({how}, stabiel_seconden {args.stable:g})")
