@@ -64,7 +64,11 @@ def cache() -> Path:
 def schema_stamp() -> str:
     """The store's schema version and a hash of its SQL (the schema and the migrations): a board made
     under another schema is made again, even when a column was added without a new version."""
-    sql = sorted((k, repr(v)) for k, v in vars(product_store).items() if k.isupper() and isinstance(v, str | dict))
+    sql = sorted(
+        (k, repr(sorted(v.items())) if isinstance(v, dict) else v)
+        for k, v in vars(product_store).items()
+        if k.isupper() and (isinstance(v, str) or (isinstance(v, dict) and all(isinstance(x, str) for x in v.values())))
+    )
     return f"schema{product_store.SCHEMA_VERSION}-{hashlib.sha256(repr(sql).encode()).hexdigest()[:8]}"
 
 
