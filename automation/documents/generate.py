@@ -14,19 +14,22 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings
-from automation.documents.build_templates import build
 from automation.documents.catalog import DOCUMENTS, DocSpec
 from automation.documents.context import school_context
-from automation.documents.render import CompiledTemplate, environment
 from automation.errors import DocumentsError, OptionProblem
 from automation.filenames import school_folder_name
 from automation.store import Store
+
+# Word (python-docx, docxtpl, jinja2) is loaded when templates are compiled, not on import: `process`
+# and the watcher need only the plans' fingerprints and dates from here (issue 14, item 3).
+if TYPE_CHECKING:
+    import jinja2
+
+    from automation.documents.render import CompiledTemplate
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,12 @@ def plans_folder(settings: Settings) -> Path:
     return settings.paths.outbox / "plannen"
 
 
+def _environment() -> jinja2.Environment:
+    from automation.documents.render import environment
+
+    return environment()
+
+
 @dataclass
 class TemplateSet:
     """The 13 templates, compiled once; `origin` says where each came from."""
@@ -57,7 +66,7 @@ class TemplateSet:
     ) -> TemplateSet:
         """Compile the templates found in `folders` (the first folder that has one wins), or take
         them from `cache` where a template's file is unchanged."""
-        cache = cache or TemplateCache(env or environment())
+        cache = cache or TemplateCache(env or _environment())
         files = template_files(folders)
         compiled, origin = {}, {}
         for spec, path in files:
@@ -71,7 +80,7 @@ class TemplateCache:
     """Compiled templates kept between runs (the watcher keeps one): a template is compiled again
     only when its file's content changed (an edit saved in Word), or another file took its place."""
 
-    env: jinja2.Environment = field(default_factory=environment)
+    env: jinja2.Environment = field(default_factory=_environment)
     entries: dict[str, tuple[tuple[str, str], CompiledTemplate]] = field(default_factory=dict)
 
     def load(self, folders: Iterable[Path]) -> TemplateSet:
@@ -84,6 +93,9 @@ class TemplateCache:
         entry = self.entries.get(spec.key)
         if entry is not None and entry[0] == key:
             return entry[1]
+        from automation.documents.build_templates import build
+        from automation.documents.render import CompiledTemplate
+
         template = CompiledTemplate.from_bytes(spec.template_name, build(spec) if data is None else data, self.env)
         self.entries[spec.key] = (key, template)
         return template

@@ -11,17 +11,12 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-import openpyxl
-from openpyxl.cell.cell import MergedCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from automation.validation import Problem
 
 log = logging.getLogger(__name__)
 
-ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
-WARNING_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
+ERROR_COLOUR = "FFC7CE"
+WARNING_COLOUR = "FFEB9C"
 
 
 def annotate(
@@ -33,10 +28,18 @@ def annotate(
     warnings: Sequence[Problem] = (),
 ) -> bool:
     """Write the annotated copy to `target`; False (and a log line) if the workbook cannot be loaded."""
+    # openpyxl (with numpy) is loaded here, when a form is rejected, not when the intake is imported:
+    # `status` and `process` start without it (issue 14, item 3; tests/test_quick_cli.py)
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data))
         ws = wb[sheet]
-        for items, fill in ((warnings, WARNING_FILL), (problems, ERROR_FILL)):
+        for items, colour in ((warnings, WARNING_COLOUR), (problems, ERROR_COLOUR)):
+            fill = PatternFill("solid", start_color=colour, end_color=colour)
             for problem in items:
                 if problem.cell == "?":
                     continue
