@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from automation.errors import StoreError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class Outcome(StrEnum):
@@ -100,7 +100,6 @@ CREATE TABLE survey_themes (
 # a later undo reversed (`undone`).
 OFFICE_ACTIONS = """
 ALTER TABLE office_notes ADD COLUMN same_as TEXT;
-ALTER TABLE events ADD COLUMN regnr TEXT;
 CREATE TABLE office_actions (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
@@ -117,6 +116,7 @@ CREATE TABLE office_actions (
 );
 CREATE INDEX office_actions_regnr ON office_actions (regnr);
 """
+EVENTS_REGNR = "ALTER TABLE events ADD COLUMN regnr TEXT;"  # version 9 (see _events_name_their_registration)
 WITHDRAWN = "ingetrokken"  # the office's status of a registration that is not counted any more
 # the registrations that are counted: not withdrawn, not merged into another (an alias `r` of records)
 NOT_COUNTED = f"(o.status = '{WITHDRAWN}' OR o.same_as IS NOT NULL)"
@@ -196,6 +196,7 @@ CREATE TABLE runs (
 """
     + SUBMISSION_WARNINGS
     + OFFICE_ACTIONS
+    + EVENTS_REGNR
 )
 
 
@@ -209,6 +210,7 @@ MIGRATIONS: dict[int, str] = {
     6: EVENTS_AUDIT,
     7: SUBMISSION_WARNINGS,
     8: OFFICE_ACTIONS,
+    9: "",
 }
 OLD_WARNING = "Let op: "  # how a warning began inside `reasons` before version 7
 
@@ -224,8 +226,18 @@ def _warnings_from_reasons(conn: sqlite3.Connection) -> None:
             conn.execute("UPDATE submissions SET warnings = ? WHERE id = ?", (text, sub_id))
 
 
+def _events_name_their_registration(conn: sqlite3.Connection) -> None:
+    """Version 9: an event says which registration it is about (an office action). A database made
+    at version 8 by an early build has the column already."""
+    if "regnr" not in {row[1] for row in conn.execute("PRAGMA table_info(events)")}:
+        conn.execute("ALTER TABLE events ADD COLUMN regnr TEXT")
+
+
 # What a schema version does in Python after its SQL, in the same transaction.
-CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {7: _warnings_from_reasons}
+CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    7: _warnings_from_reasons,
+    9: _events_name_their_registration,
+}
 
 
 def _json_default(value: Any) -> Any:

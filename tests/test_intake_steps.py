@@ -17,7 +17,7 @@ from automation.excel import read_form
 from automation.intake.decide import Decision, Dropped, NotMine, decide
 from automation.intake.outcome import RejectKind
 from automation.intake.recognisers import recognisers
-from automation.store import OFFICE_ACTIONS, SCHEMA, SUBMISSION_WARNINGS, Outcome, Store
+from automation.store import EVENTS_REGNR, OFFICE_ACTIONS, SCHEMA, SUBMISSION_WARNINGS, Outcome, Store
 from tests.conftest import Filler
 from tests.helpers import query
 
@@ -48,7 +48,10 @@ def test_a_warning_is_stored_as_a_list_and_the_logboek_and_receipt_still_show_it
 def test_a_version_6_database_gets_its_warnings_read_out_of_the_reasons_once(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     conn = sqlite3.connect(path)
-    conn.executescript(SCHEMA.replace(SUBMISSION_WARNINGS, "").replace(OFFICE_ACTIONS, "") + "PRAGMA user_version = 6;")
+    conn.executescript(
+        SCHEMA.replace(SUBMISSION_WARNINGS, "").replace(OFFICE_ACTIONS, "").replace(EVENTS_REGNR, "")
+        + "PRAGMA user_version = 6;"
+    )
     insert = (
         "INSERT INTO submissions (received_at, original_name, inbox_path, sha256, size, outcome, reasons, "
         "archive_path) VALUES ('2026-11-01T10:00:00', ?, '/i', 'ab', 1, ?, ?, '/a')"

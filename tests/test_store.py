@@ -63,6 +63,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
     from automation.store import (
         EVENTS,
         EVENTS_AUDIT,
+        EVENTS_REGNR,
         OFFICE_ACTIONS,
         OFFICE_NOTES,
         SCHEMA,
@@ -80,6 +81,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
         .replace(SURVEYS, "")
         .replace(SUBMISSION_WARNINGS, "")
         .replace(OFFICE_ACTIONS, "")
+        .replace(EVENTS_REGNR, "")
         .replace(
             "CREATE INDEX records_order ON records (form_id, event_date, regnr);",
             "CREATE INDEX records_form ON records (form_id, event_date);",
@@ -340,3 +342,20 @@ def test_a_note_read_back_for_a_registration_past_the_retention_stays_out() -> N
     notes = {"INC-2019-0001": ("afgesloten", "Moeder van Daan gebeld"), "INC-2026-0001": ("open", "Gebeld")}
     assert store.save_office_notes(notes, at=AT) == 2
     assert store.office_notes() == {"INC-2019-0001": ("afgesloten", None), "INC-2026-0001": ("open", "Gebeld")}
+
+
+@pytest.mark.parametrize("with_regnr", [False, True])
+def test_a_version_8_database_gets_the_events_registration_column_once(tmp_path: Path, with_regnr: bool) -> None:
+    """Version 8 was built in two steps: a database of either build opens at version 9."""
+    from automation.store import EVENTS_REGNR, SCHEMA
+
+    path = tmp_path / "db.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript((SCHEMA if with_regnr else SCHEMA.replace(EVENTS_REGNR, "")) + "PRAGMA user_version = 8;")
+    conn.close()
+    store = Store.open(path, create=False)
+    try:
+        assert store.schema_version() == 9
+        store.add_event(at="2026-12-03T10:00:00", kind="kantooractie", name="test", message="m", regnr="INC-2026-0001")
+    finally:
+        store.close()
