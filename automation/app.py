@@ -60,10 +60,10 @@ def open_runner(settings: Settings) -> Iterator[Runner]:
             runner.close()
 
 
-def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime, str], Path]:
+def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], Path]:
     """How the master is written: the board's facts of that moment, rendered (excel.master)."""
 
-    def write(moment: dt.datetime, version: str) -> Path:
+    def write(moment: dt.datetime) -> Path:
         from automation.documents import generate as doc_generate
         from automation.excel.master import write_board_master
         from automation.excel.rowcache import RowCache
@@ -83,7 +83,6 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime, s
             unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
             # the rows that did not change are not written again; the first write of a day writes all
             rows=RowCache(settings.paths.state / ROWS_FOLDER, fresh=not _written_on(settings.paths.master, moment)),
-            version=version,
         )
 
     return write

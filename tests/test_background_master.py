@@ -44,10 +44,10 @@ def test_files_are_taken_while_the_master_is_written_and_the_writes_coalesce(
         publisher = made(settings, store, **options)
         write = publisher.write
 
-        def held(moment: dt.datetime, version: str) -> Path:
+        def held(moment: dt.datetime) -> Path:
             writing.set()
             assert gate.wait(timeout=60)
-            return write(moment, version)
+            return write(moment)
 
         publisher.write = held
         return publisher

@@ -247,7 +247,7 @@ def test_a_list_that_changes_without_a_new_registration_makes_the_master_out_of_
         publisher = MasterPublisher(
             target=settings.paths.master,
             store=store,
-            write=lambda moment, version: Path(),  # not called
+            write=lambda moment: Path(),  # not called
             stamps=settings.paths.master_stamp,
             registers=(),
             depends_on=(leftovers.reported_record(settings),),

@@ -318,8 +318,8 @@ def test_a_master_the_office_saves_while_we_write_the_new_one_is_read_before_it_
     write = publisher.write
     saved = []
 
-    def while_we_write(moment: dt.datetime, version: str) -> Path:
-        tmp = write(moment, version)
+    def while_we_write(moment: dt.datetime) -> Path:
+        tmp = write(moment)
         if not saved:  # the office saves the master while we write the new one
             type_in(master, regnr)
             saved.append(True)

@@ -23,10 +23,19 @@ from xlsxwriter.workbook import Workbook
 from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings
 from automation.excel.overview_sheet import Unhandled, write_overview, write_progress
-from automation.excel.read_master import MOVE, NOTE, SAME_AS, STATUS, VERSION_SHEET
+from automation.excel.read_master import MARK, MOVE, NOTE, SAME_AS, STATUS, office_mark
 from automation.excel.rowcache import RowCache, RowWriter, layout_of, stamp
 from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
-from automation.excel.tables import SCHOOL_CHOICES, Column, Formats, kind_of, start_table, table_name, write_value
+from automation.excel.tables import (
+    SCHOOL_CHOICES,
+    Column,
+    Formats,
+    header_width,
+    kind_of,
+    start_table,
+    table_name,
+    write_value,
+)
 from automation.filenames import school_folder_name
 from automation.forms import FORMS, FormDef, Kind
 from automation.schoolyear import schoolyear
@@ -59,6 +68,7 @@ def register_columns(form: FormDef) -> list[Column]:
         Column("Bronbestand", "text", 30),
         Column("Ontvangen", "datetime", 17),
         Column("Eerst ontvangen", "datetime", 17),
+        Column(MARK, "text", 14),  # hidden (see read_master.office_mark)
     ]
     return cols
 
@@ -103,10 +113,13 @@ def _write_register(
             rec["original_name"],
             rec["received_at"],
             rec["created_at"],
+            office_mark(rec["office_status"], rec["office_note"], rec["office_same_as"]),
         ]
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
             write_value(ws, row, col, column.kind, value, fmt)
 
+    last = len(columns) - 1  # the mark: hidden, as wide as its header should it be shown
+    ws.set_column(last, last, header_width(MARK, columns[last].width, button=True), None, {"hidden": True})
     for row, rec in enumerate(store.iter_records(form.id), start=1):
         regnr = rec["regnr"]
         shown = (
@@ -146,17 +159,12 @@ def _grey_when_not_counted(wb: Workbook, ws: Any, columns: Sequence[Column], *, 
     )
 
 
-def _write_school_choices(wb: Workbook, schools: Mapping[str, str], version: str) -> None:
+def _write_school_choices(wb: Workbook, schools: Mapping[str, str]) -> None:
     """A hidden list of the schools ('12AB OBS De Regenboog') for the 'Verplaatsen naar' dropdown
-    (a list typed into the validation itself may hold only 255 characters), and in B1 the version of
-    this write (excel.publish reads a saved master against what that version showed)."""
-    ws = wb.add_worksheet(VERSION_SHEET)
+    (a list typed into the validation itself may hold only 255 characters)."""
+    ws = wb.add_worksheet("Keuzelijst")
     for row, (brin, name) in enumerate(schools.items()):
         ws.write_string(row, 0, school_folder_name(brin, name))
-        if row == 0 and version:
-            ws.write_string(0, 1, version)
-    if not schools and version:
-        ws.write_string(0, 1, version)
     ws.hide()
     wb.define_name(SCHOOL_CHOICES, f"=Keuzelijst!$A$1:$A${max(len(schools), 1)}")
 
@@ -246,11 +254,10 @@ def write_board_master(
     unhandled: Sequence[Unhandled] = (),
     config_problem: str | None = None,
     rows: RowCache | None = None,
-    version: str = "",
 ) -> Path:
     """The board's facts for today, written as the master beside `settings.paths.master` (a temporary
     file); `unhandled`: what stays in the inbox without being taken (the Overzicht lists it); `rows`:
-    the rows kept from the last write (see excel.rowcache); `version`: this write's mark."""
+    the rows kept from the last write (see excel.rowcache)."""
     day = generated.date()
     facts = board_facts(
         store,
@@ -271,7 +278,6 @@ def write_board_master(
         kind_columns=settings.board.overzicht.soorten_apart,
         config_problem=config_problem,
         rows=rows,
-        version=version,
     )
 
 
@@ -285,13 +291,12 @@ def render_master(
     kind_columns: Sequence[str] | None = None,
     config_problem: str | None = None,
     rows: RowCache | None = None,
-    version: str = "",
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish). The
     summary sheets render `facts`; the registers and the Logboek stream the store's rows, those that
     did not change since the last write straight from `rows` (see excel.rowcache)."""
     try:
-        tmp = _render(facts, store, target, generated, unhandled, kind_columns, config_problem, rows, version)
+        tmp = _render(facts, store, target, generated, unhandled, kind_columns, config_problem, rows)
     except BaseException:
         if rows is not None:
             rows.close()  # the kept rows stay those of the last complete master
@@ -310,7 +315,6 @@ def _render(
     kind_columns: Sequence[str] | None,
     config_problem: str | None,
     rows: RowCache | None,
-    version: str,
 ) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
@@ -347,7 +351,7 @@ def _render(
         warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
     )
     _write_log(wb, store, fmt, rows)
-    _write_school_choices(wb, schools, version)
+    _write_school_choices(wb, schools)
     try:
         wb.close()
     except FileCreateError as exc:  # a full disk or a read-only outbox: said as the disk problem it is

@@ -18,7 +18,6 @@ import logging
 import os
 import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,8 +87,7 @@ def _remove(paths: list[Path]) -> None:
 
 # --- the master's whole life ---------------------------------------------------------------------
 
-Writer = Callable[[dt.datetime, str], Path]  # writes the master (moment, version) from the store to a temporary file
-VERSIONS_KEPT = 50  # writes whose office columns are remembered (a master saved from an older one: read as now)
+Writer = Callable[[dt.datetime], Path]  # writes the master from the store to a temporary file
 # keeps what the office typed (rows that differ from the store) from the named files (names, SHA-256
 # of the newest) in a run; returns how many rows changed (automation.intake.office.take_from_master)
 OfficeTaker = Callable[[Mapping[str, OfficeRow], tuple[str, str], int | None], int]
@@ -170,13 +168,13 @@ class MasterPublisher:
                 self.keep_office_notes(run_id=run_id)
             upto = self.store.last_submission_id()
             moment = self.now()
-            tmp = self._write(moment)
+            tmp = self.write(moment)
             for _ in range(SETTLE_TRIES):  # saved by the office while we wrote: take that too, write again
                 if not read_back or not self._unread_changes():
                     break
                 tmp.unlink(missing_ok=True)
                 self.keep_office_notes(run_id=run_id)
-                tmp = self._write(moment)
+                tmp = self.write(moment)
             written = _digest(tmp)
             done = publish(
                 tmp, self.target, moment=moment, attempts=self.attempts, pause=self.pause, replace=self.replace
@@ -277,22 +275,16 @@ class MasterPublisher:
         if not sources:
             return 0
         sources.sort(key=lambda p: p.stat().st_mtime_ns)
-        current = self.store.office_rows()
-        versions = self._versions()
+        known = {
+            regnr: OfficeRow(status, note, same_as=same_as)
+            for regnr, (status, note, same_as) in self.store.office_rows().items()
+        }
         notes: dict[str, OfficeRow] = {}
         read: dict[str, str] = {}
         for source in sources:
             read[source.name] = _digest(source)  # before reading: saved again meanwhile, read again next time
-            typed, version = read_office_notes(source, self.registers)
-            # what the office typed is what differs from what its version was written with (a master
-            # saved with old rows does not undo what a command did since); unknown: the store now
-            shown = versions.get(version or "", current)
-            written = {
-                regnr: OfficeRow(status, note, same_as=same_as) for regnr, (status, note, same_as) in shown.items()
-            }
-            notes.update(
-                (regnr, row) for regnr, row in typed.items() if row.differs_from(written.get(regnr, UNTOUCHED))
-            )
+            typed = read_office_notes(source, self.registers)
+            notes.update((regnr, row) for regnr, row in typed.items() if row.typed(known.get(regnr, UNTOUCHED)))
         changed = 0
         if notes:
             origin = (", ".join(read), read[sources[-1].name])
@@ -349,13 +341,13 @@ class MasterPublisher:
         self.store.add_event(
             at=now_text(moment), kind="overzicht in kopie", name=copy.name, message=message, run_id=run_id
         )
-        again = self._write(moment)  # the copy's own Logboek says why it exists
+        again = self.write(moment)  # the copy's own Logboek says why it exists
         for _ in range(SETTLE_TRIES):  # the office saved the copy while we wrote: take that first
             if not self._unread_changes():
                 break
             again.unlink(missing_ok=True)
             self.keep_office_notes(run_id=run_id)
-            again = self._write(moment)
+            again = self.write(moment)
         written = _digest(again)
         self.replace(again, copy)
         self._remember(copy, written=written, upto=upto)
@@ -379,30 +371,6 @@ class MasterPublisher:
         return self.target
 
     # --- what we wrote -----------------------------------------------------------------------
-    def _write(self, moment: dt.datetime) -> Path:
-        """Write the master from the store as it is now, marked with a new version whose office
-        columns are remembered: a file saved later from this version is read against them."""
-        version = uuid.uuid4().hex[:12]
-        versions = self._versions()
-        versions[version] = self.store.office_rows()
-        kept = dict(list(versions.items())[-VERSIONS_KEPT:])
-        path = self._versions_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
-        return self.write(moment, version)
-
-    @property
-    def _versions_path(self) -> Path:
-        return self.stamps.with_name("overzicht-versies.json")
-
-    def _versions(self) -> dict[str, dict[str, Any]]:
-        """{version: what its office columns were written with (`store.office_rows`)} of the last writes."""
-        try:
-            data = json.loads(self._versions_path.read_text(encoding="utf-8"))
-            return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict)}
-        except (OSError, ValueError, AttributeError, TypeError):
-            return {}
-
     def _stamps(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self.stamps.read_text(encoding="utf-8"))

@@ -9,6 +9,8 @@ the new master.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +28,16 @@ STATUS = "Status afhandeling"
 NOTE = "Notitie"
 MOVE = "Verplaatsen naar"  # a school chosen here: the registration moves there
 SAME_AS = "Zelfde melding als"  # a registration number typed here: this report is counted with that one
+MARK = "Controle kantoor"  # hidden: what the office columns held when the product wrote the row
 STATUSES = ("open", "in behandeling", "afgesloten", WITHDRAWN)
+
+
+def office_mark(status: str | None, note: str | None, same_as: str | None) -> str:
+    """A short hash of a row's office columns as written, kept in the hidden column `MARK`: a row
+    whose columns no longer match it was typed in by the office. So a master saved from an older
+    write (open in Excel while a command withdrew a registration) does not undo what came since."""
+    text = json.dumps([status or "open", note, same_as], ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -39,13 +50,17 @@ class OfficeRow:
     move_to: str | None = None
     same_as: str | None = None
     knows_same_as: bool = True
+    mark: str | None = None  # the hidden `MARK` of the row (None: a master written before it existed)
 
-    def differs_from(self, written: OfficeRow) -> bool:
-        """Typed by the office: other than what the file was written with, or a move asked."""
-        return (
-            (self.status or "open", self.note) != (written.status or "open", written.note)
-            or (self.knows_same_as and self.same_as != written.same_as)
-            or self.move_to is not None
+    def typed(self, known: OfficeRow) -> bool:
+        """The office typed in this row: its columns differ from what the row was written with (its
+        mark), or, in an older master without marks, from what the store knows now (`known`)."""
+        if self.move_to is not None:
+            return True
+        if self.mark is not None:
+            return self.mark != office_mark(self.status, self.note, self.same_as)
+        return (self.status or "open", self.note) != (known.status or "open", known.note) or (
+            self.knows_same_as and self.same_as != known.same_as
         )
 
 
@@ -67,23 +82,15 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-VERSION_SHEET = "Keuzelijst"  # its cell B1 names the write a master comes from (excel.publish)
-
-
-def read_office_notes(path: Path, sheets: Iterable[str]) -> tuple[dict[str, OfficeRow], str | None]:
-    """{registration number: what the office's columns hold} from the register sheets of an existing
-    master, and the version it was written as (None: unknown)."""
+def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, OfficeRow]:
+    """{registration number: what the office's columns hold} from the register sheets of an existing master."""
     notes: dict[str, OfficeRow] = {}
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception:  # not there, damaged, or not a workbook: nothing to keep from it
         log.warning("Kon de notities uit %s niet lezen; er wordt niets overschreven.", path.name, exc_info=True)
-        return notes, None
-    version = None
+        return notes
     try:
-        if VERSION_SHEET in book.sheet_names:
-            mark = next(iter(book.get_sheet_by_name(VERSION_SHEET).iter_rows()), [])
-            version = _text(mark[1]) if len(mark) > 1 else None
         for sheet in sheets:
             if sheet not in book.sheet_names:
                 continue
@@ -97,6 +104,7 @@ def read_office_notes(path: Path, sheets: Iterable[str]) -> tuple[dict[str, Offi
             at_number, at_status, at_note = header.index(NUMBER), header.index(STATUS), header.index(NOTE)
             at_move = header.index(MOVE) if MOVE in header else None
             at_same = header.index(SAME_AS) if SAME_AS in header else None
+            at_mark = header.index(MARK) if MARK in header else None
             for row in rows:
                 cells = list(row) + [None] * (len(header) - len(row))
                 number = _text(cells[at_number])
@@ -107,7 +115,8 @@ def read_office_notes(path: Path, sheets: Iterable[str]) -> tuple[dict[str, Offi
                         move_to=_text(cells[at_move]) if at_move is not None else None,
                         same_as=_text(cells[at_same]) if at_same is not None else None,
                         knows_same_as=at_same is not None,
+                        mark=_text(cells[at_mark]) if at_mark is not None else None,
                     )
     finally:
         book.close()
-    return notes, version
+    return notes
