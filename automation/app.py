@@ -68,22 +68,25 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
         from automation.excel.master import write_board_master
         from automation.excel.rowcache import RowCache
 
-        fingerprints = doc_generate.school_fingerprints(
-            store, schooljaar=schoolyear(moment.date()), templates=doc_generate.template_stamp(settings)
-        )
-        stale = doc_generate.stale_schools(settings, fingerprints, with_school_form=store.schools_with("school"))
-        return write_board_master(
-            store,
-            settings,
-            generated=moment,
-            plans=doc_generate.plan_dates(settings),
-            stale_plans=set(stale),
-            rejections=open_rejections(settings, store),
-            config_problem=ConfigFollower.problem_of(settings),
-            unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
-            # the rows that did not change are not written again; the first write of a day writes all
-            rows=RowCache(settings.paths.state / ROWS_FOLDER, fresh=not _written_on(settings.paths.master, moment)),
-        )
+        rows = settings.paths.state / ROWS_FOLDER
+        with store.reading():  # one view of the store: the counts, the registers and the Overzicht agree
+            fingerprints = doc_generate.school_fingerprints(
+                store, schooljaar=schoolyear(moment.date()), templates=doc_generate.template_stamp(settings)
+            )
+            stale = doc_generate.stale_schools(settings, fingerprints, with_school_form=store.schools_with("school"))
+            return write_board_master(
+                store,
+                settings,
+                generated=moment,
+                plans=doc_generate.plan_dates(settings),
+                stale_plans=set(stale),
+                rejections=open_rejections(settings, store),
+                config_problem=ConfigFollower.problem_of(settings),
+                unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
+                # the rows that did not change are not written again; the first write of a day (by the
+                # kept rows' date, not the master's: Excel may hold that one for days) writes all
+                rows=RowCache(rows, fresh=not _written_on(rows / "Logboek.json", moment)),
+            )
 
     return write
 
@@ -132,13 +135,17 @@ def master_publisher(
 
 def background_master(settings: Settings, *, now: Callable[[], dt.datetime]) -> BackgroundMaster:
     """The watcher's master, written in a thread of its own with its own store connection: the
-    watcher goes on taking files while it is written (issue 14, item 2)."""
+    watcher goes on taking files while it is written (issue 14, item 2). The same thread carries out
+    the office's actions, asked in the master or by a command, one after another."""
     from automation.excel.publish import BackgroundMaster
 
     def make() -> MasterPublisher:
         return master_publisher(settings, Store.open(settings.paths.database, create=False), now=now)
 
-    return BackgroundMaster(make, close=lambda publisher: publisher.store.close())
+    def requests(publisher: MasterPublisher, run_id: int | None) -> int:
+        return office.take_requests(publisher.store, settings, run_id=run_id, now=now)
+
+    return BackgroundMaster(make, close=lambda publisher: publisher.store.close(), between=requests)
 
 
 @dataclass(frozen=True)

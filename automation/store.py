@@ -469,6 +469,19 @@ class Store:
         self._conn.close()
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent view of the store for the block, however many queries it makes (a read
+        transaction: with WAL, what others commit meanwhile is not seen); joined if one is open."""
+        if self._conn.in_transaction:
+            yield
+            return
+        self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._conn.execute("COMMIT")
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         """One transaction around the block (joined if one is open); the connection stays private."""
         if self._conn.in_transaction:

@@ -107,14 +107,17 @@ def test_a_damaged_or_foreign_cache_only_makes_a_full_write(workspace: Settings,
         drop("incident", f"i{seed}.xlsx", seed=seed)
     app.process(workspace)
     assert_incremental_is_full(workspace, cache)
-    (data,) = [p for p in cache.glob("0.*.xml")]
+    (data,) = [p for p in cache.glob("Incidenten.*.xml")]
     data.write_bytes(data.read_bytes()[:-10])  # cut short (a full disk, a crash in an older version)
     reused, written = assert_incremental_is_full(workspace, cache)
     assert (reused, written) == (3, 3)  # the Logboek's three lines kept; the incidents written again
-    index = cache / "0.json"
+    index = cache / "Incidenten.json"
     index.write_text(json.dumps(json.loads(index.read_text()) | {"layout": "een andere versie"}))
     assert assert_incremental_is_full(workspace, cache) == (3, 3)
     index.write_text("{ kapot")
+    assert assert_incremental_is_full(workspace, cache) == (3, 3)
+    (data,) = [p for p in cache.glob("Incidenten.*.xml")]
+    data.write_bytes(bytes(data.stat().st_size))  # the same size, all zeros (what a power cut can leave)
     assert assert_incremental_is_full(workspace, cache) == (3, 3)
 
 
@@ -123,12 +126,12 @@ def test_the_watcher_and_process_write_the_master_from_kept_rows(workspace: Sett
         drop("incident", f"i{seed}.xlsx", seed=seed)
     app.process(workspace)
     folder = workspace.paths.state / app.ROWS_FOLDER
-    assert (folder / "0.json").is_file()
-    kept = json.loads((folder / "0.json").read_text())["rows"]
+    assert (folder / "Incidenten.json").is_file()
+    kept = json.loads((folder / "Incidenten.json").read_text())["rows"]
     assert len(kept) == 3  # the three incidents, kept for the next write
     drop("incident", "i4.xlsx", seed=4)
     app.process(workspace)
-    assert len(json.loads((folder / "0.json").read_text())["rows"]) == 4
+    assert len(json.loads((folder / "Incidenten.json").read_text())["rows"]) == 4
 
 
 def generated_board(settings: Settings, n: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import uuid
 from collections.abc import Collection, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -91,8 +92,10 @@ def _write_register(
     columns = register_columns(form)
     start_table(ws, table_name(form.register), columns, store.count_records(form.id), fmt)
     keys = [f.key for f in form.fields if f.key not in HIDDEN_KEYS]
-    layout = layout_of(ROWS_VERSION, xlsxwriter.__version__, [(c.title, c.kind) for c in columns], keys)
-    writer = RowWriter(ws, cache.sheet(layout) if cache else None, last_col=len(columns) - 1)
+    layout = layout_of(
+        ROWS_VERSION, xlsxwriter.__version__, fmt.signature(), [(c.title, c.kind) for c in columns], keys
+    )
+    writer = RowWriter(ws, cache.sheet(form.register, layout) if cache else None, last_col=len(columns) - 1)
 
     def write(row: int, rec: Any) -> None:
         data = json.loads(rec["data"])
@@ -219,8 +222,8 @@ COMMANDS = {"process": "process", "watch": "watch (watcher)", "rebuild": "rebuil
 def _write_log(wb: Workbook, store: Store, fmt: Formats, cache: RowCache | None) -> None:
     ws = wb.add_worksheet("Logboek")
     start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_log(), fmt)
-    layout = layout_of(ROWS_VERSION, xlsxwriter.__version__, [(c.title, c.kind) for c in LOG_COLUMNS])
-    writer = RowWriter(ws, cache.sheet(layout) if cache else None, last_col=len(LOG_COLUMNS) - 1)
+    layout = layout_of(ROWS_VERSION, xlsxwriter.__version__, fmt.signature(), [(c.title, c.kind) for c in LOG_COLUMNS])
+    writer = RowWriter(ws, cache.sheet("Logboek", layout) if cache else None, last_col=len(LOG_COLUMNS) - 1)
 
     def write(row: int, values: Sequence[Any]) -> None:
         for col, (column, value) in enumerate(zip(LOG_COLUMNS, values, strict=True)):
@@ -306,6 +309,17 @@ def render_master(
     return tmp
 
 
+def _drop_row_files(wb: Workbook) -> None:
+    """xlsxwriter's constant-memory mode keeps each sheet's rows in a temporary file until `close`."""
+    for ws in wb.worksheets():
+        handle = getattr(ws, "row_data_fh", None)
+        name = getattr(ws, "row_data_filename", None)
+        if handle is not None:
+            handle.close()
+        if name:
+            Path(name).unlink(missing_ok=True)
+
+
 def _render(
     facts: BoardFacts,
     store: Store,
@@ -317,41 +331,53 @@ def _render(
     rows: RowCache | None,
 ) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xlsx")
+    # its own name (two writers of one process never share it), the process number last (intake/tidy)
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.{os.getpid()}.tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
     wb.set_properties({"title": f"Bestuursoverzicht sociale veiligheid — {facts.board}", "created": generated})
-    fmt = Formats(wb)
-    schools = facts.names
-    by_regnr: dict[str, list[str]] = {}
-    for action in facts.actions:
-        by_regnr.setdefault(action.regnr, []).append(action.text)
-    write_overview(
-        wb, facts, generated=generated, unhandled=unhandled, kind_columns=kind_columns, config_problem=config_problem
-    )
-    for form_id in facts.registers:
-        _write_register(wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()}, rows)
-    declared = {
-        brin: str(s.school_form.data.get("monitor_instrument") or "")
-        for brin, s in facts.schools.items()
-        if s.school_form is not None
-    }
-    write_surveys(wb, facts.surveys, schools=schools, year=facts.schooljaar, fmt=fmt, declared=declared)
-    checks = [s.monitor for s in facts.schools.values()]
-    # last school year: only the schools whose survey came in
-    earlier = [s.monitor_last_year for s in facts.schools.values() if s.monitor_last_year.measured]
-    write_monitor(wb, [*checks, *earlier], schools=schools, fmt=fmt)
-    write_progress(wb, facts)
-    _write_schools(wb, facts, fmt)
-    write_vensters(
-        wb,
-        {brin: s.vensters for brin, s in facts.schools.items()},
-        schools=schools,
-        year=facts.schooljaar,
-        generated=generated,
-        warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
-    )
-    _write_log(wb, store, fmt, rows)
-    _write_school_choices(wb, schools)
+    try:
+        fmt = Formats(wb)
+        schools = facts.names
+        by_regnr: dict[str, list[str]] = {}
+        for action in facts.actions:
+            by_regnr.setdefault(action.regnr, []).append(action.text)
+        write_overview(
+            wb,
+            facts,
+            generated=generated,
+            unhandled=unhandled,
+            kind_columns=kind_columns,
+            config_problem=config_problem,
+        )
+        for form_id in facts.registers:
+            _write_register(
+                wb, store, FORMS[form_id], schools, fmt, {k: "; ".join(v) for k, v in by_regnr.items()}, rows
+            )
+        declared = {
+            brin: str(s.school_form.data.get("monitor_instrument") or "")
+            for brin, s in facts.schools.items()
+            if s.school_form is not None
+        }
+        write_surveys(wb, facts.surveys, schools=schools, year=facts.schooljaar, fmt=fmt, declared=declared)
+        checks = [s.monitor for s in facts.schools.values()]
+        # last school year: only the schools whose survey came in
+        earlier = [s.monitor_last_year for s in facts.schools.values() if s.monitor_last_year.measured]
+        write_monitor(wb, [*checks, *earlier], schools=schools, fmt=fmt)
+        write_progress(wb, facts)
+        _write_schools(wb, facts, fmt)
+        write_vensters(
+            wb,
+            {brin: s.vensters for brin, s in facts.schools.items()},
+            schools=schools,
+            year=facts.schooljaar,
+            generated=generated,
+            warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
+        )
+        _write_log(wb, store, fmt, rows)
+        _write_school_choices(wb, schools)
+    except BaseException:
+        _drop_row_files(wb)  # the sheets' temporary row files: never left behind by a failed write
+        raise
     try:
         wb.close()
     except FileCreateError as exc:  # a full disk or a read-only outbox: said as the disk problem it is

@@ -124,6 +124,7 @@ class MasterPublisher:
     pending: Path | None = None  # a dated copy waiting to replace a locked master
     taken_since_copy: int = 0  # notes of the office stored after the pending copy was written
     taken: int = 0  # rows of the office's columns stored, ever (the watcher's plans follow a change)
+    takes_requests = False  # the office's requests are the watcher's to take (see BackgroundMaster)
     seen: tuple[int, int] | None = None  # the master's (mtime, size) when last looked at (`saved_since`)
     next_try: float = 0.0
 
@@ -432,6 +433,7 @@ class MasterKeeper(Protocol):
     """What the intake asks of whoever keeps the master: a `MasterPublisher`, or a `BackgroundMaster`."""
 
     taken: int
+    takes_requests: bool  # it also carries out the office's requests (automation.intake.office)
 
     def refresh(self, *, run_id: int | None, changed: bool = False) -> bool: ...
 
@@ -445,16 +447,26 @@ class BackgroundMaster:
     connection, since a SQLite connection stays in its thread) and closes it (`close`) when stopped,
     after one last write if a change is still waiting."""
 
-    def __init__(self, make: Callable[[], MasterPublisher], close: Callable[[MasterPublisher], None]) -> None:
+    RETRY = 30.0  # seconds before a publisher that could not be made (a share gone) is made again
+
+    def __init__(
+        self,
+        make: Callable[[], MasterPublisher],
+        close: Callable[[MasterPublisher], None],
+        between: Callable[[MasterPublisher, int | None], int] | None = None,
+    ) -> None:
         self._make = make
         self._close = close
+        self._between = between  # each turn, before the master: the office's requests (how many changed)
+        self.takes_requests = between is not None
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._changed = False
         self._refresh = False
         self._run_id: int | None = None
-        self.taken = 0
+        self.taken = 0  # rows the office typed, and requests it made, carried out (the watcher's plans follow)
+        self._requests_done = 0
         self.writes = 0  # rebuilds asked of the publisher (for tests: coalesced changes make fewer)
         self._thread = threading.Thread(target=self._run, name="bestuursoverzicht", daemon=True)
 
@@ -475,10 +487,12 @@ class BackgroundMaster:
             self._changed, self._run_id = True, run_id
         self._wake.set()
 
-    def stop(self, *, timeout: float = 120.0) -> None:
+    def stop(self) -> None:
+        """After the write in flight, and one more for what is still waiting: a new watcher (the
+        config changed) starts only when this one's master is written."""
         self._stopping.set()
         self._wake.set()
-        self._thread.join(timeout=timeout)
+        self._thread.join()
 
     @property
     def busy(self) -> bool:
@@ -487,12 +501,24 @@ class BackgroundMaster:
             return self._changed or self._refresh
 
     def _run(self) -> None:
-        publisher = self._make()
+        publisher: MasterPublisher | None = None
         try:
             while True:
                 self._wake.wait(timeout=0.5)
                 self._wake.clear()
                 stopping = self._stopping.is_set()
+                if publisher is None:
+                    try:
+                        publisher = self._make()
+                    except Exception:  # the database on a share that went away: said, and tried again
+                        log.exception("Kon het bestuursoverzicht niet voorbereiden; over %.0f s opnieuw.", self.RETRY)
+                        if stopping or self._stopping.wait(self.RETRY):
+                            return
+                        continue
+                with self._lock:
+                    run_id = self._run_id
+                if self._between is not None:
+                    self._requests(publisher, run_id)
                 with self._lock:  # taken now: what comes in during the write is for the next turn
                     changed, refresh, run_id = self._changed, self._refresh, self._run_id
                     self._changed = self._refresh = False
@@ -500,7 +526,20 @@ class BackgroundMaster:
                 if stopping and not self.busy:  # and when something came in while stopping: once more
                     return
         finally:
-            self._close(publisher)
+            if publisher is not None:
+                self._close(publisher)
+
+    def _requests(self, publisher: MasterPublisher, run_id: int | None) -> None:
+        assert self._between is not None
+        try:
+            done = self._between(publisher, run_id)
+        except Exception:  # a bug must not stop the master: said, and the requests wait for the next turn
+            log.exception("Fout bij de verzoeken van het bestuurskantoor.")
+            return
+        if done:
+            self._requests_done += done
+            with self._lock:
+                self._changed = True
 
     def _write(self, publisher: MasterPublisher, *, changed: bool, refresh: bool, run_id: int | None) -> None:
         try:
@@ -511,4 +550,4 @@ class BackgroundMaster:
             self.writes += changed or refresh
         except Exception:  # a bug must not stop the master for good: said, and tried at the next turn
             log.exception("Fout bij het bijwerken van het bestuursoverzicht.")
-        self.taken = publisher.taken
+        self.taken = publisher.taken + self._requests_done

@@ -28,11 +28,14 @@ import mmap
 import os
 import re
 import uuid
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
+
+from automation.filenames import safe_name
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +44,8 @@ _CELL = re.compile(r'(<c r="[A-Z]{1,3})(\d+)"')
 
 
 def stamp(values: Iterable[Any]) -> str:
-    """A row's stamp: a hash of everything it shows."""
-    text = "\x1f".join("" if v is None else str(v) for v in values)
+    """A row's stamp: a hash of everything it shows (as JSON: no two different rows join alike)."""
+    text = json.dumps([None if v is None else str(v) for v in values], ensure_ascii=False)
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -53,9 +56,9 @@ def layout_of(*parts: Any) -> str:
 class SheetRows:
     """One big sheet's kept rows: read from the last write, and gathered anew during this one."""
 
-    def __init__(self, folder: Path, number: int, layout: str) -> None:
+    def __init__(self, folder: Path, name: str, layout: str) -> None:
         self.folder = folder
-        self.number = number
+        self.number = name  # the file names' stem: the sheet's name, made safe
         self.layout = layout
         self.old: dict[str, list[Any]] = {}
         self._data: mmap.mmap | None = None
@@ -64,6 +67,7 @@ class SheetRows:
         self.token = uuid.uuid4().hex[:12]
         self._out: Any = None  # the new data file, written as the rows come (memory stays flat)
         self._offset = 0
+        self._crc = 0
         self.reused = 0
         self.written = 0
         self._load()
@@ -86,8 +90,13 @@ class SheetRows:
             self._file = open(path, "rb")  # noqa: SIM115 - kept open for the mmap until `close`
             if index["size"]:
                 self._data = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
+                if zlib.crc32(self._data) != index["crc32"]:  # damaged (a power cut): written again
+                    log.warning("De bewaarde rijen van %s zijn beschadigd; alles wordt opnieuw geschreven.", path.name)
+                    self.close()
+                    return
             self.old = index["rows"]
         except (OSError, ValueError, KeyError, TypeError):
+            self.close()
             self.old = {}
 
     def kept(self, key: str, row_stamp: str) -> str | None:
@@ -96,7 +105,11 @@ class SheetRows:
         if entry is None or entry[0] != row_stamp or self._data is None:
             return None
         start, length = entry[1], entry[2]
-        return self._data[start : start + length].decode("utf-8")
+        try:
+            template = self._data[start : start + length].decode("utf-8")
+        except (UnicodeDecodeError, TypeError, ValueError):
+            return None
+        return template if template.startswith(f'<row r="{MARK}"') and template.endswith("</row>") else None
 
     def keep(self, key: str, row_stamp: str, template: str) -> None:
         data = template.encode("utf-8")
@@ -106,6 +119,7 @@ class SheetRows:
         self._out.write(data)
         self.new[key] = [row_stamp, self._offset, len(data)]
         self._offset += len(data)
+        self._crc = zlib.crc32(data, self._crc)
 
     def save(self) -> None:
         """Make this write's rows the cache for the next (only once the master is complete)."""
@@ -113,11 +127,16 @@ class SheetRows:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._data_path(self.token).write_bytes(b"")
         else:
+            self._out.flush()
+            os.fsync(self._out.fileno())  # on disk before the index names it
             self._out.close()
             self._out = None
-        index = {"layout": self.layout, "token": self.token, "size": self._offset, "rows": self.new}
+        index = {"layout": self.layout, "token": self.token, "size": self._offset, "crc32": self._crc, "rows": self.new}
         tmp = self.index_path.with_name(f".{self.index_path.name}.tmp")
-        tmp.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(index, separators=(",", ":")))
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, self.index_path)
         for old in self.folder.glob(f"{self.number}.*.xml"):
             if old.name != self._data_path(self.token).name:
@@ -144,10 +163,12 @@ class RowCache:
         self.fresh = fresh  # a full write: read nothing, keep what it writes
         self.sheets: list[SheetRows] = []
 
-    def sheet(self, layout: str) -> SheetRows | None:
+    def sheet(self, name: str, layout: str) -> SheetRows | None:
+        """The kept rows of the sheet `name` (files named after it: a register that comes or goes
+        leaves the others' rows as they are)."""
         if self.folder is None:
             return None
-        rows = SheetRows(self.folder, len(self.sheets), layout)
+        rows = SheetRows(self.folder, safe_name(name, fallback="blad"), layout)
         if self.fresh:
             rows.close()
             rows.old = {}

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -57,10 +58,28 @@ class Formats:
         )
         # style numbers fixed now, in this order, whatever is written first: a register row kept from
         # the last write (excel.rowcache) names its style by number
-        for kept in (self.header, self.text, self.date, self.datetime, self.time, self.int, self.number):
+        for kept in self._all():
             kept._get_xf_index()
-        for kept in (self.percent, self.title, self.office, self.office_header):
-            kept._get_xf_index()
+
+    def _all(self) -> tuple[Format, ...]:
+        return (
+            self.header,
+            self.text,
+            self.date,
+            self.datetime,
+            self.time,
+            self.int,
+            self.number,
+            self.percent,
+            self.title,
+            self.office,
+            self.office_header,
+        )
+
+    def signature(self) -> list[tuple[str, int]]:
+        """Each format's properties and style number: kept rows name styles by number, so a change in
+        the formats starts them afresh (excel.rowcache)."""
+        return [(str(f._get_format_key()), f._get_xf_index()) for f in self._all()]
 
 
 FILTER_BUTTON = 3  # characters a filter button covers at the right of a header cell

@@ -356,7 +356,10 @@ def watch(
                 still = runner.handle_ready(tracker, _oldest_first(pending), counts)
                 pending = {p for p in still if p.exists()}
             # `veiligheid registratie …` while the watcher runs: the office's actions, from its request folder
-            office_changed = office.take_requests(runner.store, settings, run_id=run_id, now=runner.now) > 0
+            # (by the master's own thread when it has one: all office actions in one thread, one by one)
+            office_changed = False
+            if master is None or not master.takes_requests:
+                office_changed = office.take_requests(runner.store, settings, run_id=run_id, now=runner.now) > 0
             if master is not None:
                 master.tick(run_id=run_id, changed=counts.changed or office_changed)
                 if master.taken != taken:  # typed in the master (read back, also in another thread): plans follow
