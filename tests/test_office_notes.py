@@ -11,7 +11,7 @@ from automation import app
 from automation.config import Settings
 from automation.excel.read_master import OfficeRow
 from tests.conftest import Filler
-from tests.helpers import office_columns, type_in_master
+from tests.helpers import master_sheet, office_columns, type_in_master
 
 
 def test_status_and_notes_survive_a_rebuild_and_follow_a_correction(workspace: Settings, drop: Filler) -> None:
@@ -70,7 +70,7 @@ def test_a_master_nobody_saved_is_not_read_back(
     reads: list[Path] = []
     real = publish.read_office_notes
 
-    def counting(path: Path, sheets: object) -> dict[str, OfficeRow]:
+    def counting(path: Path, sheets: object) -> dict[str, OfficeRow] | None:
         reads.append(path)
         return real(path, sheets)  # type: ignore[arg-type]
 
@@ -86,3 +86,18 @@ def test_a_master_nobody_saved_is_not_read_back(
     app.process(workspace)
     assert reads == [workspace.paths.master]
     assert office_columns(workspace.paths.master, "Incidenten")[regnr][1] == "gezien"
+
+
+def test_a_master_saved_in_a_form_that_cannot_be_read_is_kept_aside_not_lost(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "a.xlsx", seed=1)
+    app.process(workspace)
+    master = workspace.paths.master
+    locked = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)  # how Excel stores a workbook with a password
+    master.write_bytes(locked)
+    drop("incident", "b.xlsx", seed=2)
+    app.process(workspace)
+    (kept,) = master.parent.glob("bestuursoverzicht (niet gelezen *).xlsx")
+    assert kept.read_bytes() == locked  # what the office saved is there, byte for byte
+    assert len(office_columns(master, "Incidenten")) == 2  # the master is current again
+    log = [r for r in master_sheet(workspace, "Logboek") if r[4] == "overzicht niet gelezen"]
+    assert len(log) == 1 and "met een wachtwoord" in str(log[0][6])

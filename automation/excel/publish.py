@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -285,6 +286,9 @@ class MasterPublisher:
         for source in sources:
             read[source.name] = _digest(source)  # before reading: saved again meanwhile, read again next time
             typed = read_office_notes(source, self.registers)
+            if typed is None:
+                self._keep_unreadable(source, run_id=run_id)
+                continue
             notes.update((regnr, row) for regnr, row in typed.items() if row.typed(known.get(regnr, UNTOUCHED)))
         changed = 0
         if notes:
@@ -300,6 +304,26 @@ class MasterPublisher:
             self.taken += changed
         self._remember_read(read)
         return changed
+
+    def _keep_unreadable(self, source: Path, *, run_id: int | None) -> None:
+        """A master the office saved in a form we cannot read (with a password, damaged) is about to
+        be replaced: it is kept beside it first, and the office is told, so nothing it typed is lost."""
+        moment = self.now()
+        kept = source.with_name(f"{self.target.stem} (niet gelezen {moment:%d-%m-%Y %H.%M.%S}){self.target.suffix}")
+        try:
+            shutil.copy2(source, kept)
+        except OSError as exc:
+            log.error("Kon het onleesbare %s niet apart zetten (%s).", source.name, explain_os_error(exc))
+            raise
+        message = (
+            f"{source.name} kon niet worden gelezen (met een wachtwoord opgeslagen of beschadigd?). Wat erin "
+            f"getypt is, is niet overgenomen; het bestand staat apart als {kept.name}. Typ het over in het "
+            "nieuwe bestuursoverzicht (sla het op zonder wachtwoord)."
+        )
+        log.warning(message)
+        self.store.add_event(
+            at=now_text(moment), kind="overzicht niet gelezen", name=kept.name, message=message, run_id=run_id
+        )
 
     def out_of_date(self) -> bool:
         """Missing, waiting for a dated copy to replace it, lacking files received since it was

@@ -82,14 +82,15 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, OfficeRow]:
-    """{registration number: what the office's columns hold} from the register sheets of an existing master."""
+def read_office_notes(path: Path, sheets: Iterable[str]) -> dict[str, OfficeRow] | None:
+    """{registration number: what the office's columns hold} from the register sheets of an existing
+    master; None when it cannot be read (damaged, saved with a password, not a workbook)."""
     notes: dict[str, OfficeRow] = {}
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception:  # not there, damaged, or not a workbook: nothing to keep from it
-        log.warning("Kon de notities uit %s niet lezen; er wordt niets overschreven.", path.name, exc_info=True)
-        return notes
+    except Exception:
+        log.warning("Kon de notities uit %s niet lezen.", path.name, exc_info=True)
+        return None
     try:
         for sheet in sheets:
             if sheet not in book.sheet_names:
