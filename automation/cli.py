@@ -14,6 +14,7 @@ import click
 
 from automation import __version__
 from automation.errors import (
+    Interrupted,
     ProfileError,
     SurveyRejected,
     TemplateProblem,
@@ -142,6 +143,8 @@ class Group(DutchHelp, click.Group):
             self._refuse(ctx, app.damaged_database(exc))
         except VeiligheidError as exc:
             self._refuse(ctx, exc)
+        except KeyboardInterrupt:  # one Dutch line, not click's 'Aborted!' with exit code 1
+            self._refuse(ctx, Interrupted())
 
     @staticmethod
     def _refuse(ctx: click.Context, exc: VeiligheidError) -> None:

@@ -112,6 +112,18 @@ class UsageProblem(VeiligheidError):
     exit_code = 64  # EX_USAGE, as sysexits.h has it
 
 
+class Interrupted(VeiligheidError):
+    """Ctrl-C (or SIGINT) stopped a command half-way; what was stored stays stored."""
+
+    exit_code = 130  # 128 + SIGINT, as shells report it
+
+    def __init__(self) -> None:
+        super().__init__(
+            "afgebroken (Ctrl-C). Wat al klaar was, is bewaard; wat nog niet klaar was, gebeurt bij de volgende "
+            "verwerking. Kijk met 'veiligheid status' hoe het ervoor staat."
+        )
+
+
 class OptionProblem(VeiligheidError):
     """A command-line option has a value the product cannot use."""
 

@@ -125,6 +125,20 @@ def archive_damaged(settings: Settings, drop: Filler, tmp_path: Path) -> list[tu
     return [run(settings, "rebuild", "--toch")]
 
 
+def interrupted(settings: Settings, drop: Filler, tmp_path: Path) -> list[tuple[int, str, str]]:
+    from automation import app
+
+    def ctrl_c(*args: object, **options: object) -> None:
+        raise KeyboardInterrupt  # as Python raises it when the user presses Ctrl-C
+
+    original = app.process
+    app.process = ctrl_c  # type: ignore[assignment]
+    try:
+        return [run(settings, "process")]
+    finally:
+        app.process = original  # type: ignore[assignment]
+
+
 def usage(settings: Settings, drop: Filler, tmp_path: Path) -> list[tuple[int, str, str]]:
     return [run(settings, "process", "--jsn"), run(settings, "watch", "--poll", "abc")]
 
@@ -140,6 +154,7 @@ TRIGGERS: dict[int, Trigger] = {
     6: template,
     7: archive_damaged,
     64: usage,
+    130: interrupted,
 }
 
 
