@@ -17,6 +17,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,11 +49,14 @@ def forms(settings: Settings, folder: Path, count: int, *, prefix: str = "B-") -
     return list(variants(seed, marker=MARKER, count=count, prefix=prefix))
 
 
-def settled(path: Path, data: bytes) -> Path:
-    """Write a file as if it had been there a minute already (an mtime before the run starts)."""
+def settled(path: Path, data: bytes, *, quiet: float) -> Path:
+    """Write a file and wait (untimed) until it has been unchanged for `quiet` seconds: a file that
+    settled before the run starts. Its ctime counts too (no copy tool can set it back), so the
+    time is waited, not faked with utime."""
     path.write_bytes(data)
-    old = path.stat().st_mtime - 60
-    os.utime(path, (old, old))
+    written = path.stat()
+    newest = max(written.st_mtime_ns, written.st_ctime_ns) / 1e9
+    time.sleep(max(0.0, newest + quiet + 0.1 - time.time()))
     return path
 
 
@@ -82,7 +86,7 @@ def board(stored: int) -> Path:
         shutil.rmtree(folder)
     print(f"(making a board of {stored} registrations in {folder}; kept for later runs)", file=sys.stderr)
     settings, _ = init_workspace(folder / "werkmap", stable_seconds=0)  # the default (2 s) set back below
-    settled(settings.paths.inbox / "melding 000000.xlsx", forms(settings, folder, 1, prefix="SEED-")[0])
+    settled(settings.paths.inbox / "melding 000000.xlsx", forms(settings, folder, 1, prefix="SEED-")[0], quiet=0)
     counts = app.process(settings)
     assert counts.accepted == 1, counts
     add_registrations(settings, stored - 1)
