@@ -9,8 +9,10 @@ from outside, interpreter start included; `child` takes the seconds and peak mem
 prints as its last line of JSON). Nothing is ever subtracted from either side: a ratio is the median
 of one side's runs over the median of the other's, and the cold ratio is first run over first run.
 
-    rows = [compare("work", ours, base, goal=Goal(ratio=1.5))]
-    print_table(rows, title="…"); write_json(rows, path)
+    found = interleave({"ours": run_ours, "bare": run_bare}, rounds=5)
+    report = Report("title")
+    report.add(compare("work", found, "ours", "bare", goal=Goal(ratio=1.5, text="≤ 1.5x")))
+    report.finish(json_path)  # the table, and the JSON when asked
 """
 
 from __future__ import annotations
