@@ -17,6 +17,7 @@ import pypdf
 import pytest
 from docx import Document
 from docx.shared import Cm
+from openpyxl.utils import get_column_letter
 
 from docs.render_pictures import NAMES, PICTURES, DemoFiles, make_demo, only_sheet, soffice, to_pdf
 
@@ -61,13 +62,19 @@ def visible(files: DemoFiles) -> list[str]:
 
 
 def header_words(files: DemoFiles, sheet: str) -> tuple[str, str]:
-    """The longest word of the first and of the last header of a sheet's header row."""
-    wb = openpyxl.load_workbook(files.master, read_only=True)
-    try:
-        row = HEADER_ROW.get(sheet, 1)
-        cells = [str(c) for c in next(wb[sheet].iter_rows(min_row=row, max_row=row, values_only=True)) if c]
-    finally:
-        wb.close()
+    """The longest word of the first and of the last printed header of a sheet's header row (a hidden
+    column, like the registers' 'Controle kantoor', is not printed)."""
+    wb = openpyxl.load_workbook(files.master)
+    ws = wb[sheet]
+    row = HEADER_ROW.get(sheet, 1)
+    hidden = {
+        get_column_letter(col)
+        for dim in ws.column_dimensions.values()
+        if dim.hidden
+        for col in range(dim.min or 1, (dim.max or dim.min or 1) + 1)
+    }
+    cells = [str(c.value) for c in ws[row] if c.value and c.column_letter not in hidden]
+    wb.close()
     first, last = cells[0], cells[-1]
     return max(first.split(), key=len), max(last.split(), key=len)
 
