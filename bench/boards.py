@@ -103,22 +103,28 @@ def add_registrations(settings: Settings, n: int) -> None:
     try:
         with store.transaction():  # through the store's own methods, as the intake stores them
             for i in range(1, n + 1):
-                brin = brins[i % len(brins)]
-                data = demo.incident(rng, TODAY, brin) | {"school": brin, "leerling_ref": f"LL-{i:010X}"}
-                data["tijd"] = data["tijd"].strftime("%H:%M")  # as validation stores it
-                regnr = store.next_regnr("INC", 2026)
                 at = f"2026-11-{1 + i % 28:02d}T10:00:00"
-                sub = Submission(
-                    at, f"melding {i}.xlsx", f"inbox/melding {i}.xlsx", f"{i:064x}", 9000, "archief/x/x",
-                    form_id="incident", form_version=1, outcome=ACCEPTED,
-                )  # fmt: skip
-                sub_id = store.add_submission(sub, run_id=None, regnr=regnr)
-                store.insert_record(
-                    regnr=regnr, form_id="incident", school=brin, event_date=data["datum"].isoformat(),
-                    data=data, submission_id=sub_id, at=at,
-                )  # fmt: skip
+                store_incident(store, rng, brins[i % len(brins)], name=f"melding {i}", ref=f"LL-{i:010X}", at=at)
     finally:
         store.close()
+
+
+def store_incident(store: Store, rng: random.Random, brin: str, *, name: str, ref: str, at: str) -> str:
+    """One incident registration of `brin`, stored as the intake stores it (in an open transaction)."""
+    data = demo.incident(rng, TODAY, brin) | {"school": brin, "leerling_ref": ref}
+    data["tijd"] = data["tijd"].strftime("%H:%M")  # as validation stores it
+    regnr = store.next_regnr("INC", 2026)
+    sha = hashlib.sha256(f"{name} {at}".encode()).hexdigest()
+    sub = Submission(
+        at, f"{name}.xlsx", f"inbox/{name}.xlsx", sha, 9000, "archief/x/x",
+        form_id="incident", form_version=1, outcome=ACCEPTED,
+    )  # fmt: skip
+    sub_id = store.add_submission(sub, run_id=None, regnr=regnr)
+    store.insert_record(
+        regnr=regnr, form_id="incident", school=brin, event_date=data["datum"].isoformat(),
+        data=data, submission_id=sub_id, at=at,
+    )  # fmt: skip
+    return regnr
 
 
 def copy_board(stored: int, into: Path, *, stable: float | None = None) -> Settings:

@@ -40,10 +40,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from automation import demo  # noqa: E402
 from automation.config import Settings, load_settings  # noqa: E402
 from automation.excel import master as excel_master  # noqa: E402
-from automation.store import ACCEPTED, Store, Submission  # noqa: E402
+from automation.store import Store  # noqa: E402
 from bench import boards  # noqa: E402
 from bench.harness import Goal, Report, Row, Run, add_options, child, child_report, interleave  # noqa: E402
 
@@ -96,18 +95,7 @@ def add_one(settings: Settings) -> None:
     try:
         with store.transaction():
             brin = sorted(settings.schools)[0]
-            data = demo.incident(random.Random(0), boards.TODAY, brin) | {"school": brin, "leerling_ref": "LL-NIEUW"}
-            data["tijd"] = data["tijd"].strftime("%H:%M")
-            regnr, at = store.next_regnr("INC", 2026), "2026-11-28T11:59:00"
-            sub = Submission(
-                at, "nieuw.xlsx", "inbox/nieuw.xlsx", "f" * 64, 9000, "archief/x/y",
-                form_id="incident", form_version=1, outcome=ACCEPTED,
-            )  # fmt: skip
-            sub_id = store.add_submission(sub, run_id=None, regnr=regnr)
-            store.insert_record(
-                regnr=regnr, form_id="incident", school=brin, event_date=data["datum"].isoformat(),
-                data=data, submission_id=sub_id, at=at,
-            )  # fmt: skip
+            boards.store_incident(store, random.Random(0), brin, name="nieuw", ref="LL-NIEUW", at="2026-11-28T11:59:00")
     finally:
         store.close()
 
