@@ -511,12 +511,15 @@ class BackgroundMaster:
             self._changed, self._run_id = True, run_id
         self._wake.set()
 
-    def stop(self) -> None:
-        """After the write in flight, and one more for what is still waiting: a new watcher (the
-        config changed) starts only when this one's master is written."""
+    def stop(self, *, timeout: float = 120.0) -> None:
+        """After the write in flight, and one more for what is still waiting (a write that hangs, on a
+        share gone away, is given `timeout` seconds: its temporary file has its own name, and the
+        next start clears what it left)."""
         self._stopping.set()
         self._wake.set()
-        self._thread.join()
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.warning("Het bestuursoverzicht werd na %.0f s nog geschreven; de watcher stopt toch.", timeout)
 
     @property
     def busy(self) -> bool:
