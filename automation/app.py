@@ -345,6 +345,10 @@ def _store_figures(settings: Settings, report: dict[str, Any], *, today: dt.date
         report["not_counted"] = {
             form_id: store.not_counted(form_id) for form_id in FORMS if any(store.not_counted(form_id))
         }
+        # a school taken out of veiligheid.toml while registrations (one moved there) still name it
+        report["unknown_schools"] = {
+            brin: n for brin, n in store.registrations_per_school().items() if brin not in settings.schools
+        }
         report["recent"] = [
             {k: entry[k] for k in ("at", "name", "outcome", "regnr", "command", "sha256", "reasons")}
             for entry in itertools.islice(store.iter_log(), RECENT)

@@ -384,6 +384,11 @@ def status_lines(report: dict[str, Any]) -> list[str]:
         for form_id, (withdrawn, merged) in (report.get("not_counted") or {}).items():
             gone = [f"{withdrawn} ingetrokken"] * bool(withdrawn) + [f"{merged} samengevoegd"] * bool(merged)
             lines.append(f"  waarvan {FORMS[form_id].title}: {' en '.join(gone)} (tellen niet mee)")
+        for brin, n in (report.get("unknown_schools") or {}).items():
+            lines.append(
+                f"  Let op: {n} registratie(s) van school {brin}, die niet (meer) in veiligheid.toml staat. Zet de "
+                f"school terug, of verplaats ze: veiligheid registratie verplaatsen NUMMER --naar …"
+            )
     lines += school_lines(report.get("schools") or {})
     lines.append("")
     lines.append("Ontvangen bestanden:")

@@ -1059,6 +1059,10 @@ class Store:
         standing = self.standing_actions(regnr, field)
         return standing[-1] if standing else None
 
+    def registrations_per_school(self) -> dict[str, int]:
+        """How many registrations each school has (any school a registration names, configured or not)."""
+        return {r[0]: int(r[1]) for r in self._conn.execute("SELECT school, count(*) FROM records GROUP BY school")}
+
     def not_counted(self, form_id: str) -> tuple[int, int]:
         """(withdrawn, merged) registrations of a form: in its register, counted nowhere."""
         row = self._conn.execute(

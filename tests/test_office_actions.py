@@ -5,6 +5,7 @@ the school told, replayed by a rebuild, and taken by a running watcher."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -390,3 +391,17 @@ def test_a_survey_export_can_be_withdrawn_and_restored(workspace: Settings) -> N
     ]
     assert veiligheid(workspace, "registratie", "herstellen", regnr, "--reden", "toch goed").exit_code == 0
     assert len(master_sheet(workspace, "Peilingen")) > 1
+
+
+def test_status_says_when_registrations_name_a_school_no_longer_in_the_config(
+    workspace: Settings, three_incidents: list[str]
+) -> None:
+    assert veiligheid(workspace, "registratie", "verplaatsen", three_incidents[0], "--naar", "56EF").exit_code == 0
+    config = workspace.paths.config
+    text = config.read_text(encoding="utf-8")
+    block = '[[scholen]]\nbrin = "56EF"\nnaam = "IKC De Vlinder"\n'
+    assert block in text
+    config.write_text(text.replace(block, ""), encoding="utf-8")  # the school leaves the board
+    shown = veiligheid(workspace, "status")
+    assert "Let op: 1 registratie(s) van school 56EF, die niet (meer) in veiligheid.toml staat" in shown.output
+    assert json.loads(veiligheid(workspace, "status", "--json").stdout)["unknown_schools"] == {"56EF": 1}
