@@ -224,13 +224,19 @@ def has_entries(path: Path) -> bool:
 
 def rewrite(path: Path, entries: Sequence[Entry], *, keep_previous: bool = True) -> None:
     """Replace the journal (after a rebuild: keeping the previous one beside it; after a purge: not)."""
-    tmp = path.with_name(f".{path.name}.tmp")
     text = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in entries)
     text += json.dumps({"committed": [e.id for e in entries]}) + "\n"  # a rewritten register is all real
+    replace_lines(path, text, keep_previous=keep_previous)
+
+
+def replace_lines(path: Path, text: str, *, keep_previous: bool) -> None:
+    """Put `text` in place of an archive register (written aside, then renamed), keeping the previous
+    one beside it as `<naam>.vorige.jsonl`, or removing that one (after a purge it holds what went)."""
+    tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     previous = path.with_name(f"{path.stem}.vorige{path.suffix}")
     if path.exists() and keep_previous:
         os.replace(path, previous)
     elif not keep_previous:
-        previous.unlink(missing_ok=True)  # it holds the names a purge removes
+        previous.unlink(missing_ok=True)
     os.replace(tmp, path)

@@ -38,7 +38,7 @@ from automation.errors import OptionProblem
 from automation.excel.read_master import OfficeRow
 from automation.filenames import safe_name, school_folder_name
 from automation.forms import FORMS
-from automation.intake import files
+from automation.intake import files, journal
 from automation.intake.handback import OFFICE_ONLY, for_notepad
 from automation.store import WITHDRAWN, Store, now_text
 
@@ -303,11 +303,7 @@ def commit(store: Store, settings: Settings, change: Change, origin: Origin, *, 
     """Write the change to the archive's register (synced), then to the store with its Logboek event,
     in one transaction; then tell the schools. Returns its description."""
     at = now_text(now)
-    line = json.dumps(
-        {"at": at, "after": store.last_submission_id(), **asdict(change)}  # replayed after that file
-        | {"source": origin.source, "sha256": origin.sha256},
-        ensure_ascii=False,
-    )
+    line = Logged(at, change, origin, after=store.last_submission_id()).as_line()  # replayed after that file
     with open(journal_path(settings), "a", encoding="utf-8") as handle:
         handle.write(line + "\n")
         handle.flush()
@@ -617,8 +613,9 @@ class Logged:
         """Done before the file with this number came in."""
         return self.after is None or self.after < file_id
 
-    def as_line(self, *, after: int | None) -> str:
-        raw = {"at": self.at, "after": after, **asdict(self.change)}
+    def as_line(self) -> str:
+        """The line of the archive's register of office actions (see `read_journal`)."""
+        raw = {"at": self.at, "after": self.after, **asdict(self.change)}
         return json.dumps(raw | {"source": self.origin.source, "sha256": self.origin.sha256}, ensure_ascii=False)
 
 
@@ -670,16 +667,8 @@ def forget_reasons(settings: Settings, regnrs: Collection[str]) -> None:
 
 def _write_journal(settings: Settings, logged: Sequence[Logged], *, keep_previous: bool) -> None:
     path = journal_path(settings)
-    if not logged or not path.is_file():
-        return
-    previous = path.with_name(f"{path.stem}.vorige{path.suffix}")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("".join(item.as_line(after=item.after) + "\n" for item in logged), encoding="utf-8")
-    if keep_previous:
-        os.replace(path, previous)
-    else:
-        previous.unlink(missing_ok=True)
-    os.replace(tmp, path)
+    if logged and path.is_file():
+        journal.replace_lines(path, "".join(item.as_line() + "\n" for item in logged), keep_previous=keep_previous)
 
 
 def replay(store: Store, settings: Settings, logged: Sequence[Logged], *, run_id: int | None) -> list[str]:
