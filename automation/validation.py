@@ -165,7 +165,9 @@ def _as_choice(value: Any, options: Sequence[str]) -> str:
     raise Invalid(f"'{_shown(value)}' staat niet in de keuzelijst. Kies uit: {listed}.")
 
 
-def _as_school(value: Any, schools: Mapping[str, str]) -> str:
+def school_of(value: Any, schools: Mapping[str, str]) -> str | None:
+    """The BRIN of the school `value` names: its BRIN first (as the forms' list shows it, '12AB – OBS De
+    Regenboog', or the master's, '12AB OBS De Regenboog'), or its name; None when it names none."""
     text = _as_text(value)
     match = BRIN_IN_TEXT.match(text)
     if match and match.group(1).upper() in schools:
@@ -173,7 +175,14 @@ def _as_school(value: Any, schools: Mapping[str, str]) -> str:
     for brin, name in schools.items():
         if name.casefold() == text.casefold():
             return brin
-    raise Invalid(f"'{_shown(value)}' is geen school van dit bestuur. Kies uw school uit de keuzelijst.")
+    return None
+
+
+def _as_school(value: Any, schools: Mapping[str, str]) -> str:
+    brin = school_of(value, schools)
+    if brin is None:
+        raise Invalid(f"'{_shown(value)}' is geen school van dit bestuur. Kies uw school uit de keuzelijst.")
+    return brin
 
 
 def _as_group(value: Any) -> str:

@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -41,6 +40,7 @@ from automation.forms import FORMS
 from automation.intake import files, journal
 from automation.intake.handback import OFFICE_ONLY, for_notepad
 from automation.store import WITHDRAWN, Store, now_text
+from automation.validation import school_of
 
 log = logging.getLogger(__name__)
 
@@ -135,20 +135,6 @@ def when(at: str) -> str:
     return f"{at[8:10]}-{at[5:7]}-{at[:4]} {at[11:13]}.{at[14:16]}"
 
 
-def find_school(settings: Settings, typed: str) -> str | None:
-    """The BRIN of the school typed as its BRIN, its name, or both ('12AB OBS De Regenboog')."""
-    wanted = " ".join(re.sub(r"[-–—:]", " ", typed).split()).casefold()  # '12AB – OBS De Regenboog' too
-    for brin, name in settings.schools.items():
-        if wanted in {
-            brin.casefold(),
-            name.casefold(),
-            f"{brin} {name}".casefold(),
-            school_folder_name(brin, name).casefold(),
-        }:
-            return brin
-    return None
-
-
 def _record_or_refuse(store: Store, regnr: str) -> Any:
     """The registration, or None for a survey export's number (its results are kept, it has no form)."""
     record = store.record(regnr)
@@ -199,7 +185,7 @@ def _plan(store: Store, settings: Settings, request: Request) -> Change | None:
         return Change(regnr, "status", values["status"], WITHDRAWN, reason)
     if request.action is Action.MOVE:
         _event_form_or_refuse(record, "verplaatsen")
-        brin = find_school(settings, request.to or "")
+        brin = school_of(request.to or "", settings.schools)
         if brin is None:
             known = ", ".join(f"{b} ({n})" for b, n in settings.schools.items())
             raise Refused(f"De school '{request.to}' is niet bekend. Kies een van: {known}.")
