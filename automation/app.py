@@ -342,9 +342,8 @@ def _store_figures(settings: Settings, report: dict[str, Any], *, today: dt.date
         report["last_run"] = store.last_run()
         report["records"] = {form_id: store.count_records(form_id) for form_id in FORMS}
         # withdrawn and merged by the office: in their register, counted nowhere
-        report["not_counted"] = {
-            form_id: store.not_counted(form_id) for form_id in FORMS if any(store.not_counted(form_id))
-        }
+        gone = {form_id: store.not_counted(form_id) for form_id in FORMS}
+        report["not_counted"] = {form_id: n for form_id, n in gone.items() if any(n)}
         # a school taken out of veiligheid.toml while registrations (one moved there) still name it
         report["unknown_schools"] = {
             brin: n for brin, n in store.registrations_per_school().items() if brin not in settings.schools

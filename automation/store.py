@@ -118,9 +118,18 @@ CREATE INDEX office_actions_regnr ON office_actions (regnr);
 """
 EVENTS_REGNR = "ALTER TABLE events ADD COLUMN regnr TEXT;"  # version 9 (see _events_name_their_registration)
 WITHDRAWN = "ingetrokken"  # the office's status of a registration that is not counted any more
-# the registrations that are counted: not withdrawn, not merged into another (an alias `r` of records)
-NOT_COUNTED = f"(o.status = '{WITHDRAWN}' OR o.same_as IS NOT NULL)"
-COUNTED = f"NOT EXISTS (SELECT 1 FROM office_notes o WHERE o.regnr = r.regnr AND {NOT_COUNTED})"
+
+
+def _counted(regnr: str) -> str:
+    """The SQL condition 'the registration `regnr` (a column) counts': the office did not withdraw it
+    or merge it into another."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM office_notes o WHERE o.regnr = {regnr} "
+        f"AND (o.status = '{WITHDRAWN}' OR o.same_as IS NOT NULL))"
+    )
+
+
+COUNTED = _counted("r.regnr")  # for queries on `records r`
 
 # The warnings given on intake (e.g. an unreported hospital admission), as a JSON list of texts
 # (issue 10). Before, they were only part of `reasons`, as "Let op: …" joined with " | ".
@@ -893,7 +902,7 @@ class Store:
             f"""SELECT s.*, t.theme, t.label, t.respondents AS theme_respondents, t.mean, t.positive
                FROM surveys s JOIN survey_themes t ON t.survey_id = s.id
                WHERE (:year IS NULL OR s.schooljaar = :year) AND (:school IS NULL OR s.school = :school)
-                 AND NOT EXISTS (SELECT 1 FROM office_notes o WHERE o.regnr = s.regnr AND {NOT_COUNTED})
+                 AND {_counted("s.regnr")}
                ORDER BY s.school, s.schooljaar DESC, s.groep, s.instrument, s.id, t.rowid""",
             {"year": schooljaar, "school": school},
         )

@@ -90,7 +90,8 @@ def _write_register(
 ) -> None:
     ws = wb.add_worksheet(form.register)
     columns = register_columns(form)
-    start_table(ws, table_name(form.register), columns, store.count_records(form.id), fmt)
+    count = store.count_records(form.id)
+    start_table(ws, table_name(form.register), columns, count, fmt)
     keys = [f.key for f in form.fields if f.key not in HIDDEN_KEYS]
     layout = layout_of(
         ROWS_VERSION, xlsxwriter.__version__, fmt.signature(), [(c.title, c.kind) for c in columns], keys
@@ -141,7 +142,7 @@ def _write_register(
             rec["created_at"],
         )
         writer.row(row, regnr, stamp(shown), partial(write, row, rec))
-    _grey_when_not_counted(wb, ws, columns, rows=store.count_records(form.id))
+    _grey_when_not_counted(wb, ws, columns, rows=count)
 
 
 def _grey_when_not_counted(wb: Workbook, ws: Any, columns: Sequence[Column], *, rows: int) -> None:
