@@ -26,7 +26,6 @@ from automation.errors import (
 # `status` do not load the spreadsheet and Word libraries (issue 14, item 3; tests/test_quick_cli.py).
 if TYPE_CHECKING:
     from automation.config import Settings
-    from automation.intake import office
 
 
 class Context:
@@ -650,11 +649,13 @@ ANYWAY = click.option(
 )
 
 
-def _office(obj: Context, request: office.Request) -> None:
+def _office(obj: Context, action: str, nummer: str, reden: str, **extra: Any) -> None:
+    """Carry out one office action (`action`: the subcommand's name, see office.Action) and say how."""
     from automation import app
+    from automation.intake import office
 
     settings = obj.settings()
-    done = app.office_action(settings, request)
+    done = app.office_action(settings, office.Request(office.Action(action), nummer, reden, **extra))
     click.echo(done.message)
     if done.by_watcher:
         click.echo("(Door de draaiende watcher; het bestuursoverzicht volgt zo.)")
@@ -669,9 +670,7 @@ def _office(obj: Context, request: office.Request) -> None:
 @click.pass_obj
 def registratie_intrekken(obj: Context, nummer: str, reden: str, toch: bool) -> None:
     """Trek een registratie in: ze blijft in het register staan maar telt nergens meer mee."""
-    from automation.intake import office
-
-    _office(obj, office.Request(office.Action.WITHDRAW, nummer, reden, anyway=toch))
+    _office(obj, "intrekken", nummer, reden, anyway=toch)
 
 
 @registratie.command("verplaatsen")
@@ -681,9 +680,7 @@ def registratie_intrekken(obj: Context, nummer: str, reden: str, toch: bool) -> 
 @click.pass_obj
 def registratie_verplaatsen(obj: Context, nummer: str, naar: str, reden: str) -> None:
     """Zet een melding bij de school waar ze hoort; die school kan haar daarna verbeteren."""
-    from automation.intake import office
-
-    _office(obj, office.Request(office.Action.MOVE, nummer, reden, to=naar))
+    _office(obj, "verplaatsen", nummer, reden, to=naar)
 
 
 @registratie.command("samenvoegen")
@@ -694,9 +691,7 @@ def registratie_verplaatsen(obj: Context, nummer: str, naar: str, reden: str) ->
 @click.pass_obj
 def registratie_samenvoegen(obj: Context, nummer: str, met: str, reden: str, toch: bool) -> None:
     """Twee meldingen van hetzelfde voorval: NUMMER telt voortaan alleen mee via de melding --met."""
-    from automation.intake import office
-
-    _office(obj, office.Request(office.Action.MERGE, nummer, reden, to=met, anyway=toch))
+    _office(obj, "samenvoegen", nummer, reden, to=met, anyway=toch)
 
 
 @registratie.command("herstellen")
@@ -705,9 +700,7 @@ def registratie_samenvoegen(obj: Context, nummer: str, met: str, reden: str, toc
 @click.pass_obj
 def registratie_herstellen(obj: Context, nummer: str, reden: str) -> None:
     """Draai de laatste actie van het bestuurskantoor op deze registratie terug."""
-    from automation.intake import office
-
-    _office(obj, office.Request(office.Action.UNDO, nummer, reden))
+    _office(obj, "herstellen", nummer, reden)
 
 
 @registratie.command("toon")

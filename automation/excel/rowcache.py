@@ -9,13 +9,14 @@ and lets xlsxwriter write only new and changed rows, which are kept for the time
 
 The result is the workbook a full write gives, cell for cell (tests/test_incremental_master.py):
 the kept XML is xlsxwriter's own, the formats' style numbers are fixed before anything is written
-(`fix_style_numbers`), and a change in the columns, the formats or the xlsxwriter version (`layout`)
-starts the cache afresh. A lost or damaged cache only makes one write a full one.
+(`tables.Formats`), and a change in the columns, the formats or the xlsxwriter version (`layout`)
+starts the cache afresh. A lost or damaged cache (its CRC, or a row that does not look like one)
+only makes one write a full one.
 
-On disk, per sheet, in the working folder's `.veiligheid/overzicht-rijen/`: `<n>.<token>.xml` (the
-rows one after another) and `<n>.json` (the layout, the token, and per key its stamp, offset and
-length). A write makes new files and replaces the index last, so a crash leaves the old cache or
-the new, never a mix.
+On disk, per sheet, in the working folder's `.veiligheid/overzicht-rijen/`: `<blad>.<token>.xml`
+(the rows one after another, synced) and `<blad>.json` (the layout, the token, the size and CRC, and
+per key its stamp, offset and length). A write makes new files and replaces the index last, so a
+crash leaves the old cache or the new, never a mix.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class SheetRows:
 
     def __init__(self, folder: Path, name: str, layout: str) -> None:
         self.folder = folder
-        self.number = name  # the file names' stem: the sheet's name, made safe
+        self.stem = name  # the file names' stem: the sheet's name, made safe
         self.layout = layout
         self.old: dict[str, list[Any]] = {}
         self._data: mmap.mmap | None = None
@@ -74,10 +75,10 @@ class SheetRows:
 
     @property
     def index_path(self) -> Path:
-        return self.folder / f"{self.number}.json"
+        return self.folder / f"{self.stem}.json"
 
     def _data_path(self, token: str) -> Path:
-        return self.folder / f"{self.number}.{token}.xml"
+        return self.folder / f"{self.stem}.{token}.xml"
 
     def _load(self) -> None:
         try:
@@ -138,7 +139,7 @@ class SheetRows:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.index_path)
-        for old in self.folder.glob(f"{self.number}.*.xml"):
+        for old in self.folder.glob(f"{self.stem}.*.xml"):
             if old.name != self._data_path(self.token).name:
                 old.unlink(missing_ok=True)
 
