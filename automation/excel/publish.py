@@ -170,13 +170,7 @@ class MasterPublisher:
                 self.keep_office_notes(run_id=run_id)
             upto = self.store.last_submission_id()
             moment = self.now()
-            tmp = self.write(moment)
-            for _ in range(SETTLE_TRIES):  # saved by the office while we wrote: take that too, write again
-                if not read_back or not self._unread_changes():
-                    break
-                tmp.unlink(missing_ok=True)
-                self.keep_office_notes(run_id=run_id)
-                tmp = self.write(moment)
+            tmp = self._write_settled(moment, run_id=run_id, read_back=read_back)
             written = _digest(tmp)
             done = publish(
                 tmp, self.target, moment=moment, attempts=self.attempts, pause=self.pause, replace=self.replace
@@ -254,6 +248,18 @@ class MasterPublisher:
         stamps = self._stamps()
         files = [p for p in (self.target, *dated_copies(self.target)) if p.is_file()]
         return any(not self._nothing_new(p, stamps.get(p.name, {})) for p in files)
+
+    def _write_settled(self, moment: dt.datetime, *, run_id: int | None, read_back: bool = True) -> Path:
+        """Write the master to a temporary file; when the office saved the master or a copy while we
+        wrote, take that first and write again (a few rounds), so nothing is replaced unread."""
+        tmp = self.write(moment)
+        for _ in range(SETTLE_TRIES):
+            if not read_back or not self._unread_changes():
+                break
+            tmp.unlink(missing_ok=True)
+            self.keep_office_notes(run_id=run_id)
+            tmp = self.write(moment)
+        return tmp
 
     def _read_until_settled(self, *, run_id: int | None) -> None:
         """Read the office's typing back, again while a file was saved meanwhile, so nothing is replaced
@@ -366,13 +372,7 @@ class MasterPublisher:
         self.store.add_event(
             at=now_text(moment), kind="overzicht in kopie", name=copy.name, message=message, run_id=run_id
         )
-        again = self.write(moment)  # the copy's own Logboek says why it exists
-        for _ in range(SETTLE_TRIES):  # the office saved the copy while we wrote: take that first
-            if not self._unread_changes():
-                break
-            again.unlink(missing_ok=True)
-            self.keep_office_notes(run_id=run_id)
-            again = self.write(moment)
+        again = self._write_settled(moment, run_id=run_id)  # the copy's own Logboek says why it exists
         written = _digest(again)
         self.replace(again, copy)
         self._remember(copy, written=written, upto=upto)
