@@ -416,7 +416,7 @@ def notice_text(store: Store, settings: Settings, regnr: str) -> str:
         f"Registratie {regnr} ({form.title})\n\n"
         f"Het bestuurskantoor heeft deze registratie gewijzigd.\n{now}\n\n"
         "Wat het bestuurskantoor deed:\n" + "\n".join(history) + "\n\n"
-        "Vragen? Neem contact op met het bestuurskantoor. Je hoeft niets opnieuw in te leveren.\n"
+        "Vragen? Neem contact op met het bestuurskantoor. U hoeft niets opnieuw in te leveren.\n"
     )
 
 
