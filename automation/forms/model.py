@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from automation.forms.choices import DEFAULT_CHOICES
@@ -227,16 +228,21 @@ class FormDef:
         board = choices.get(list_name, own)
         return text not in {v.casefold() for v in own} or text not in {v.casefold() for v in board}
 
-    @property
+    # Worked out once per form (the sections never change): the intake asks for them many times a file.
+    @cached_property
     def fields(self) -> tuple[Field, ...]:
         return tuple(f for s in self.sections for f in s.fields)
 
     def field(self, key: str) -> Field:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(key)
+        return self._by_key[key]
 
-    @property
+    @cached_property
+    def _by_key(self) -> dict[str, Field]:
+        by_key: dict[str, Field] = {}
+        for f in self.fields:
+            by_key.setdefault(f.key, f)  # the first with a key, as a search in order finds it
+        return by_key
+
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields)
