@@ -19,10 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from python_calamine import CalamineError, CalamineWorkbook
-
 from automation.errors import FileProblem, SurveyRejected
-from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, ZIP_MAGIC, check_package, is_panic
 from automation.schoolyear import parse_schoolyear, schoolyear
 from automation.surveys.profile import GROUPS, LoadedProfile, Profile, norm
 
@@ -44,6 +41,7 @@ GROUP_WORDS = {
 MAX_LISTED = 5
 MAX_RESPONDENTS = 1_000_000  # an 'aantal' above this is not a count of respondents
 UNKNOWN_LIMIT = 0.05  # more unknown answers than this and the results would mislead: refused
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx (a zip) begins so (as excel.read_form.ZIP_MAGIC)
 HEADER_SEARCH = 50  # 'kopregel_met': the rows searched for the header
 CHUNK = 500  # rows read at a time: small enough to stay in the CPU's cache while each theme is counted
 _MISSING = object()
@@ -117,7 +115,7 @@ def header_at(table: Table, *, row: int = 0, having: Sequence[str] = ()) -> Tabl
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding's name: UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 met BOM"
+        return str(memoryview(data)[3:], "utf-8", "replace"), "UTF-8 met BOM"  # (no copy of the bytes)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "UTF-16"
     try:
@@ -134,12 +132,39 @@ def _delimiter(first_line: str) -> str:
 
 def read_csv(data: bytes) -> Table:
     text, encoding = decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = _delimiter(first)
-    reader = _csv_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    end = text.find("\n")
+    delimiter = _delimiter(text if end < 0 else text[:end])
+    reader = _plain_rows(text, delimiter)
+    if reader is None:
+        reader = _csv_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     header = next(reader, [])
     shown = {";": ";", ",": ",", "\t": "tab"}[delimiter]
     return Table([str(h).strip() for h in header], reader, f"CSV ({shown}, {encoding})")
+
+
+def _plain_rows(text: str, delimiter: str) -> Iterator[list[str]] | None:
+    """The rows as the csv module reads them, for a text without quotes (most exports): then a row
+    is its line split at the delimiter, an empty line is [], and a line ends at CR LF, CR or LF, as
+    with csv.reader(io.StringIO(text, newline="")). Splitting is some twice as quick as the csv
+    module's parser. None when the text has a quote, or a line longer than the csv module's field
+    limit (the csv module then reads it, and refuses what it cannot read)."""
+    if '"' in text:
+        return None
+    if "\r" not in text:
+        lines = text.split("\n")
+    else:
+        lines = text.split("\r\n")  # as Excel and most programs end a line
+        if any(map(operator.contains, lines, itertools.repeat("\r"))) or any(
+            map(operator.contains, lines, itertools.repeat("\n"))
+        ):  # a line ended by CR or LF alone
+            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not lines[-1]:
+        lines.pop()  # after the end of the last line, or an empty text
+    if lines and max(map(len, lines)) > csv.field_size_limit():
+        return None
+    if "" in lines:
+        return (line.split(delimiter) if line else [] for line in lines)
+    return map(str.split, lines, itertools.repeat(delimiter))
 
 
 def _csv_rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
@@ -156,6 +181,11 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
 
 
 def read_xlsx(data: bytes, sheet: str = "") -> Table:
+    # only an .xlsx needs these: a CSV is read without them (and without their import time)
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, check_package, is_panic
+
     try:
         check_package(data, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED)  # before calamine sees it
     except FileProblem as problem:
@@ -594,18 +624,18 @@ def _per_respondent(
     answers_of = _getter(questions)
     i_w = ix["gewicht"]
     getters = [_getter([i for i, _ in cols] + ([i_w] if i_w is not None else [])) for _, cols in themes]
+    # a row answered something when any of its question cells is set (one question: that cell)
+    any_answer: Callable[[Any], bool] = bool if len(questions) == 1 else any
     key_ids: dict[Any, int] = {}
     patterns: list[dict[int, Counter[Any]]] = [{} for _ in themes]  # theme -> key -> answers -> n
     seen: dict[int, dict[int, Counter[Any]]] = {i: {} for i in extras}  # dates and groups per key
     answered: Counter[int] = Counter()
     rows = iter(table.rows)
     while chunk := list(itertools.islice(rows, CHUNK)):
-        chunk = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in chunk]
-        ids = [key_ids.setdefault(k, len(key_ids)) for k in map(key_of, chunk)]
-        runs = [j for j in range(1, len(ids)) if ids[j] != ids[j - 1]]
-        for start, end in zip([0, *runs], [*runs, len(ids)], strict=True):
-            key_id, run = ids[start], chunk[start:end]
-            answered[key_id] += sum(1 for cells in map(answers_of, run) if any(cells))
+        if min(map(len, chunk)) < width:  # a short row (a blank line, a cut-off export): padded
+            chunk = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in chunk]
+        for key_id, run in _runs(chunk, key_of, key_ids):
+            answered[key_id] += sum(map(any_answer, map(answers_of, run)))
             for getter, per_key in zip(getters, patterns, strict=True):
                 per_key.setdefault(key_id, Counter()).update(map(getter, run))
             for i, per_key in seen.items():
@@ -715,6 +745,21 @@ def _per_respondent(
         )
     resolver.unknown_share = (sum(unknown.values()) + sum(outside.values())) / given if given else 0.0
     return accs, warnings
+
+
+def _runs(
+    chunk: list[Sequence[Any]], key_of: Callable[[Sequence[Any]], Any], key_ids: dict[Any, int]
+) -> Iterator[tuple[int, list[Sequence[Any]]]]:
+    """The chunk's runs of rows with the same key, each with its key's number (in the order keys are
+    first seen). An export lists one school and group after another: most chunks are one run."""
+    keys = list(map(key_of, chunk))
+    if keys.count(keys[0]) == len(keys):
+        yield key_ids.setdefault(keys[0], len(key_ids)), chunk
+        return
+    ids = [key_ids.setdefault(k, len(key_ids)) for k in keys]
+    starts = [j for j in range(1, len(ids)) if ids[j] != ids[j - 1]]
+    for start, end in zip([0, *starts], [*starts, len(ids)], strict=True):
+        yield ids[start], chunk[start:end]
 
 
 def _getter(indexes: Sequence[int]) -> Callable[[Sequence[Any]], Any]:
