@@ -120,9 +120,13 @@ EVENTS_REGNR = "ALTER TABLE events ADD COLUMN regnr TEXT;"  # version 9 (see _ev
 WITHDRAWN = "ingetrokken"  # the office's status of a registration that is not counted any more
 
 
-def _counted(regnr: str) -> str:
+def _counted(regnr: str, *, note: str | None = None) -> str:
     """The SQL condition 'the registration `regnr` (a column) counts': the office did not withdraw it
-    or merge it into another."""
+    or merge it into another. With `note`: the same, said of the registration's office_notes row that
+    the query already joins (LEFT JOIN office_notes {note} ON {note}.regnr = …; one row at most per
+    number), which spares a lookup per row."""
+    if note is not None:
+        return f"NOT ({note}.status IS '{WITHDRAWN}' OR {note}.same_as IS NOT NULL)"
     return (
         f"NOT EXISTS (SELECT 1 FROM office_notes o WHERE o.regnr = {regnr} "
         f"AND (o.status = '{WITHDRAWN}' OR o.same_as IS NOT NULL))"
@@ -351,6 +355,27 @@ class Record:
             updated_at=row["updated_at"],
             office_status=row["office_status"] if "office_status" in keys else None,
         )
+
+    @classmethod
+    def of_raw(cls, raw: RawRecord) -> Record:
+        regnr, form_id, school, event_date, version, submission_id, created_at, updated_at, status, data = raw
+        return cls(
+            regnr=regnr,
+            form_id=form_id,
+            school=school,
+            event_date=_date(event_date),
+            version=int(version),
+            data=json.loads(data),
+            submission_id=int(submission_id),
+            created_at=created_at,
+            updated_at=updated_at,
+            office_status=status,
+        )
+
+
+# A registration as `Store.raw_records` gives it: regnr, form_id, school, event_date, version,
+# submission_id, created_at, updated_at, the office's status, and the data as stored (JSON text).
+RawRecord = tuple[str, str, str, str | None, int, int, str, str, str | None, str]
 
 
 @dataclass(frozen=True)
@@ -751,14 +776,24 @@ class Store:
     def records(self, form_ids: Sequence[str]) -> Iterator[Record]:
         """The counted registrations of these forms (not withdrawn or merged by the office), with the
         office's status, in number order: streamed, so memory stays flat however many there are."""
+        for raw in self.raw_records(form_ids, in_order=True):
+            yield Record.of_raw(raw)
+
+    def raw_records(self, form_ids: Sequence[str], *, in_order: bool = False) -> Iterator[RawRecord]:
+        """`records` as plain tuples, the data not decoded (`Record.of_raw` decodes one), in number
+        order only if asked (a sort less): for a caller that keeps what it derived from each
+        registration and decodes only the ones that changed."""
         marks = ",".join("?" * len(form_ids))
-        for row in self._conn.execute(
-            f"""SELECT r.*, n.status AS office_status FROM records r
-                LEFT JOIN office_notes n ON n.regnr = r.regnr
-                WHERE r.form_id IN ({marks}) AND {COUNTED} ORDER BY r.regnr""",
+        cursor = self._conn.cursor()
+        cursor.row_factory = None  # tuples: quicker than rows by name, 50,000 times over
+        yield from cursor.execute(
+            f"""SELECT r.regnr, r.form_id, r.school, r.event_date, r.version, r.submission_id, r.created_at,
+                       r.updated_at, n.status, r.data
+                FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
+                WHERE r.form_id IN ({marks}) AND {_counted("r.regnr", note="n")}
+                {"ORDER BY r.regnr" if in_order else ""}""",
             tuple(form_ids),
-        ):
-            yield Record.of(row)
+        )
 
     def filled_forms(self, form_id: str) -> list[Record]:
         """Every counted registration of a form, oldest first (by its date, then when it was last

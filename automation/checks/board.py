@@ -17,7 +17,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.checks.actions import Action, Registration, actions_of, most_urgent_first
+from automation.checks.actions import Action, most_urgent_first
+from automation.checks.kept import KeptFacts, RecordFacts, record_facts
 from automation.checks.milestones import DONE, LATE, Milestone, milestones
 from automation.checks.monitor import MEETS, MonitorCheck, check_school, delivery_deadline, pupil_surveys
 from automation.checks.vensters import latest_scores, reported_surveys, vensters, warning
@@ -167,16 +168,6 @@ class DutyCount:
         return self.reportable - self.reported
 
 
-def count_duty(duties: dict[str, DutyCount], rec: Record, *, schooljaar: str) -> None:
-    """Count a registration of `schooljaar` a reporting duty applies to (and whether it was reported)."""
-    if rec.event_date is None or schoolyear(rec.event_date) != schooljaar:
-        return
-    for duty in FORMS[rec.form_id].duties:
-        if duty.applies(rec.data):
-            old = duties.get(rec.school, DutyCount())
-            duties[rec.school] = DutyCount(old.reportable + 1, old.reported + duty.done.holds(rec.data))
-
-
 # --- the school form -------------------------------------------------------------------------
 
 
@@ -295,19 +286,35 @@ def board_facts(
     plans: Mapping[str, dt.datetime] | None = None,
     stale_plans: Collection[str] = (),
     rejections: Mapping[str, tuple[int, dt.datetime | None]] | None = None,
+    kept: KeptFacts | None = None,
 ) -> BoardFacts:
     """Read what the outputs need from the store once, and work out the board's facts. `plans`: when
     each school's plan was made; `stale_plans`: the schools whose plan is older than its facts;
-    `rejections`: per school its rejected files not yet solved by an accepted one, and the oldest's time."""
+    `rejections`: per school its rejected files not yet solved by an accepted one, and the oldest's time;
+    `kept`: what the last call derived from each registration (a caller that asks again and again
+    holds one): an unchanged registration is then not decoded or worked out again."""
     registers = event_forms()
-    return compute(
+    open_days = board.overzicht.open_dagen
+    counted = {f: _counted(f) for f in registers}
+    if kept is None:
+        derived: Iterable[RecordFacts] = (
+            record_facts(rec, today=today, schooljaar=schooljaar, open_days=open_days)
+            for rec in store.records(registers)
+        )
+        tallies = store.tallies(counted)
+    else:
+        kept.refresh(store.raw_records(registers), today=today, schooljaar=schooljaar, open_days=open_days)
+        derived = kept.registrations
+        from_kept = kept.tallies()
+        tallies = store.tallies(counted) if from_kept is None else from_kept
+    return _compute(
         board,
         choices=choices,
         schooljaar=schooljaar,
         today=today,
         registers=registers,
-        records=store.records(registers),
-        tallies=store.tallies({f: _counted(f) for f in registers}),
+        registrations=derived,
+        tallies=tallies,
         school_forms=store.filled_forms("school"),
         surveys=store.survey_scores(),
         last_received=store.last_received_per_school(),
@@ -334,13 +341,52 @@ def compute(
     rejections: Mapping[str, tuple[int, dt.datetime | None]] | None = None,
 ) -> BoardFacts:
     """The board's facts from what was read: a pure function."""
+    open_days = board.overzicht.open_dagen
+    return _compute(
+        board,
+        choices=choices,
+        schooljaar=schooljaar,
+        today=today,
+        registers=registers,
+        registrations=(
+            record_facts(rec, today=today, schooljaar=schooljaar, open_days=open_days)
+            for rec in records
+            if rec.form_id in registers
+        ),
+        tallies=tallies,
+        school_forms=school_forms,
+        surveys=surveys,
+        last_received=last_received,
+        plans=plans,
+        stale_plans=stale_plans,
+        rejections=rejections,
+    )
+
+
+def _compute(
+    board: BoardConfig,
+    *,
+    choices: Mapping[str, Sequence[str]],
+    schooljaar: str,
+    today: dt.date,
+    registers: tuple[str, ...],
+    registrations: Iterable[RecordFacts],
+    tallies: Sequence[Tally],
+    school_forms: Sequence[Record],
+    surveys: Sequence[ThemeScore],
+    last_received: Mapping[str, dt.datetime],
+    plans: Mapping[str, dt.datetime],
+    stale_plans: Collection[str] = (),
+    rejections: Mapping[str, tuple[int, dt.datetime | None]] | None = None,
+) -> BoardFacts:
     cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in tallies), default=None))
     duties: dict[str, DutyCount] = {}
     found: list[Action] = []
-    for rec in records:  # one pass, nothing kept but what is found: memory stays flat
-        if rec.form_id in registers:
-            count_duty(duties, rec, schooljaar=schooljaar)
-            found += actions_of(_registration(rec), today=today, open_days=board.overzicht.open_dagen)
+    for reg in registrations:  # one pass, nothing kept but what is found: memory stays flat
+        if reg.reportable:
+            old = duties.get(reg.school, DutyCount())
+            duties[reg.school] = DutyCount(old.reportable + reg.reportable, old.reported + reg.reported)
+        found += reg.actions
     per_kind = frozenset(f for f in registers if _counted(f))
     by_school: dict[str, list[Tally]] = {}
     for t in tallies:  # once, not once per school
@@ -426,18 +472,6 @@ def delivery_action(check: MonitorCheck, form: SchoolForm | None, cfg: Monitor) 
 def _counted(form_id: str) -> str | None:
     register = FORMS[form_id].counts
     return register.counted if register else None
-
-
-def _registration(rec: Record) -> Registration:
-    return Registration(
-        form_id=rec.form_id,
-        regnr=rec.regnr,
-        school=rec.school,
-        data=rec.data,
-        status=rec.office_status,
-        received=dt.date.fromisoformat(rec.created_at[:10]),
-        event_date=rec.event_date,
-    )
 
 
 def _monitor(

@@ -1,0 +1,137 @@
+"""What the board's facts take from each registration, and keeping it between runs (issue 14).
+
+`board_facts` derives from every registration its open actions and what it adds to its school's
+reporting duties (`RecordFacts`). A caller that asks for the facts again and again (the watcher writes
+the master after every change) holds one `KeptFacts` and passes it in: a registration whose row did
+not change since the last call is then neither decoded nor worked out again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from automation.checks.actions import Action, Registration, actions_of
+from automation.forms import FORMS
+from automation.schoolyear import schoolyear
+from automation.store import RawRecord, Record, Tally
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFacts:
+    """What one registration adds to the board's facts on a day, in a school year."""
+
+    regnr: str
+    school: str
+    reportable: int  # its reporting duties that apply in the school year (by its event date)
+    reported: int  # of those, the ones it says were done
+    actions: tuple[Action, ...]  # its open actions, in the order `actions_of` gives them
+
+
+def record_facts(rec: Record, *, today: dt.date, schooljaar: str, open_days: int) -> RecordFacts:
+    reportable = reported = 0
+    if rec.event_date is not None and schoolyear(rec.event_date) == schooljaar:
+        for duty in FORMS[rec.form_id].duties:
+            if duty.applies(rec.data):
+                reportable += 1
+                reported += duty.done.holds(rec.data)
+    registration = Registration(
+        form_id=rec.form_id,
+        regnr=rec.regnr,
+        school=rec.school,
+        data=rec.data,
+        status=rec.office_status,
+        received=dt.date.fromisoformat(rec.created_at[:10]),
+        event_date=rec.event_date,
+    )
+    actions = tuple(actions_of(registration, today=today, open_days=open_days))
+    return RecordFacts(rec.regnr, rec.school, reportable, reported, actions)
+
+
+# Everything of a stored row a registration's facts are derived from: the row without its data (form,
+# school, event date, version, submission, when it came and changed, the office's status), and the
+# data text by length and hash, so that 50,000 registrations do not keep their data twice (a purge
+# changes the data without a new version).
+Stamp = tuple[tuple[Any, ...], int, int]
+
+
+def stamp(raw: RawRecord) -> Stamp:
+    data = raw[-1]
+    return raw[1:-1], len(data), hash(data)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    stamp: Stamp
+    facts: RecordFacts
+    day: str | None  # as `Store.tallies` counts it: the first ten characters of the stored event date
+    kind: Any  # the value of the form's counted field (None: the form has none, or it is empty)
+
+
+class KeptFacts:
+    """Each registration's facts from the last call, by number with the stamp of the row they came
+    from. What holds for every registration alike (the day, the school year, the board's `open_dagen`)
+    is the basis: another basis starts afresh. One caller at a time (the master's own thread).
+
+    `refresh` reads the rows (`Store.raw_records`) and works out only the new and changed ones; then
+    `registrations` are every registration's facts and `tallies` count them as
+    `Store.tallies` does, from the same read."""
+
+    def __init__(self) -> None:
+        self._basis: tuple[dt.date, str, int] | None = None
+        self._kept: dict[str, _Kept] = {}
+        self.derived = 0  # registrations worked out in the last refresh (the rest were kept): for tests
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def refresh(self, rows: Iterable[RawRecord], *, today: dt.date, schooljaar: str, open_days: int) -> None:
+        """Keep exactly these rows' facts (a registration gone from the rows is forgotten)."""
+        basis = (today, schooljaar, open_days)
+        old = self._kept if basis == self._basis else {}
+        new: dict[str, _Kept] = {}
+        derived = 0
+        for raw in rows:
+            now = stamp(raw)
+            kept = old.get(raw[0])
+            if kept is None or kept.stamp != now:
+                rec = Record.of_raw(raw)
+                counts = FORMS[rec.form_id].counts
+                kept = _Kept(
+                    now,
+                    record_facts(rec, today=today, schooljaar=schooljaar, open_days=open_days),
+                    None if raw[3] is None else raw[3][:10],
+                    rec.data.get(counts.counted) if counts and counts.counted else None,
+                )
+                derived += 1
+            new[raw[0]] = kept
+        self._basis, self._kept, self.derived = basis, new, derived
+
+    @property
+    def registrations(self) -> Iterator[RecordFacts]:
+        return (kept.facts for kept in self._kept.values())
+
+    def tallies(self) -> list[Tally] | None:
+        """`Store.tallies` of the forms read, counted per kind by each form's counted field; None when a
+        kind is no text (SQLite and Python might order or group it otherwise: ask the store)."""
+        counts: Counter[tuple[str, str, str, str | None]] = Counter()
+        for kept in self._kept.values():
+            if kept.day is None:
+                continue
+            if kept.kind is not None and not isinstance(kept.kind, str):
+                return None
+            form_id, school = kept.stamp[0][0], kept.stamp[0][1]
+            counts[(form_id, school, kept.day, kept.kind)] += 1
+        return [
+            Tally(form_id, school, dt.date.fromisoformat(day), kind, n)
+            for (form_id, school, day, kind), n in sorted(counts.items(), key=_sql_order)
+        ]
+
+
+def _sql_order(item: tuple[tuple[str, str, str, str | None], int]) -> tuple[str, str, str, bool, str]:
+    """SQLite's ORDER BY of (form, school, day, kind): texts by code point, NULL first."""
+    (form_id, school, day, kind), _ = item
+    return form_id, school, day, kind is not None, kind or ""
