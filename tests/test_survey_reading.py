@@ -109,3 +109,17 @@ def test_an_xlsx_with_one_question_and_numbers_as_answers_is_read() -> None:
 
 def test_the_importer_knows_an_xlsx_as_the_form_reader_does() -> None:
     assert importer.ZIP_MAGIC == read_form.ZIP_MAGIC
+
+
+def test_a_respondent_is_whoever_answered_any_question_not_only_the_first() -> None:
+    header = ["school", "respondent", "veiligheidsbeleving_1", "veiligheidsbeleving_2", "welbevinden_1"]
+    rows = [
+        ["12AB", "leerling", "mee eens", "mee eens", "mee eens"],
+        ["12AB", "leerling", "", "", "mee eens"],  # skipped the first questions
+        ["12AB", "leerling", "", "", ""],  # answered nothing: not a respondent
+        ["12AB", "leerling", "", "niet mee eens", ""],
+    ]
+    data = samples.to_csv(header, rows).encode()
+    (survey,) = import_survey(data, "x.csv", builtin_profiles(), schools=SCHOOLS, today=TODAY).results
+    assert survey.respondents == 3
+    assert {t.key: t.respondents for t in survey.themes} == {"veiligheidsbeleving": 2, "welbevinden": 2}

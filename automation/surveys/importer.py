@@ -624,8 +624,6 @@ def _per_respondent(
     answers_of = _getter(questions)
     i_w = ix["gewicht"]
     getters = [_getter([i for i, _ in cols] + ([i_w] if i_w is not None else [])) for _, cols in themes]
-    # a row answered something when any of its question cells is set (one question: that cell)
-    any_answer: Callable[[Any], bool] = bool if len(questions) == 1 else any
     key_ids: dict[Any, int] = {}
     patterns: list[dict[int, Counter[Any]]] = [{} for _ in themes]  # theme -> key -> answers -> n
     seen: dict[int, dict[int, Counter[Any]]] = {i: {} for i in extras}  # dates and groups per key
@@ -635,7 +633,7 @@ def _per_respondent(
         if min(map(len, chunk)) < width:  # a short row (a blank line, a cut-off export): padded
             chunk = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in chunk]
         for key_id, run in _runs(chunk, key_of, key_ids):
-            answered[key_id] += sum(map(any_answer, map(answers_of, run)))
+            answered[key_id] += _answered(run, questions, answers_of)
             for getter, per_key in zip(getters, patterns, strict=True):
                 per_key.setdefault(key_id, Counter()).update(map(getter, run))
             for i, per_key in seen.items():
@@ -760,6 +758,19 @@ def _runs(
     starts = [j for j in range(1, len(ids)) if ids[j] != ids[j - 1]]
     for start, end in zip([0, *starts], [*starts, len(ids)], strict=True):
         yield ids[start], chunk[start:end]
+
+
+def _answered(run: list[Sequence[Any]], questions: Sequence[int], answers_of: Callable[[Sequence[Any]], Any]) -> int:
+    """How many rows answered something: a question cell that is set (not empty, not 0). Most rows
+    answer the first question; only the others are looked at whole."""
+    if not questions:
+        return 0
+    first = list(map(operator.truth, map(operator.itemgetter(questions[0]), run)))
+    found = first.count(True)
+    if found < len(run) and len(questions) > 1:
+        rest = itertools.compress(run, map(operator.not_, first))
+        found += sum(map(any, map(answers_of, rest)))
+    return found
 
 
 def _getter(indexes: Sequence[int]) -> Callable[[Sequence[Any]], Any]:
