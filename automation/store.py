@@ -7,6 +7,7 @@ record's data and moves the previous version to `record_history`.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import os
@@ -762,14 +763,15 @@ class Store:
         return int(self._conn.execute("SELECT count(*) FROM records WHERE form_id = ?", (form_id,)).fetchone()[0])
 
     def iter_records(self, form_id: str) -> Iterator[sqlite3.Row]:
-        """Current records of one form, newest event first, joined with their source file."""
+        """Current records of one form in the order they came in (a new one is last, so the rows
+        before it keep their place in the master: excel.rowcache), joined with their source file."""
         yield from self._conn.execute(
             """SELECT r.*, s.original_name, s.received_at, s.reasons, s.warnings,
                       n.status AS office_status, n.note AS office_note, n.same_as AS office_same_as
                FROM records r JOIN submissions s ON s.id = r.submission_id
                LEFT JOIN office_notes n ON n.regnr = r.regnr
                WHERE r.form_id = ?
-               ORDER BY r.event_date DESC, r.regnr DESC""",
+               ORDER BY r.created_at, r.rowid""",
             (form_id,),
         )
 
@@ -1145,12 +1147,15 @@ class Store:
         row = self._conn.execute("SELECT (SELECT count(*) FROM submissions) + (SELECT count(*) FROM events)").fetchone()
         return int(row[0])
 
-    def iter_log(self) -> Iterator[Mapping[str, Any]]:
-        """Every file received and every event, newest first; files with their registration's school.
+    def iter_log(self, *, oldest_first: bool = False) -> Iterator[Mapping[str, Any]]:
+        """Every file received and every event, newest first (`status`) or oldest first (the master's
+        Logboek: a new line is last, so the lines before it keep their place); files with their
+        registration's school.
 
         Streams the submissions in id order (no sort in memory however many there are) and slips
         the few events in between at their time."""
-        events = [
+        order = "ASC" if oldest_first else "DESC"
+        events = collections.deque(
             {
                 "at": e["at"],
                 "name": e["name"],
@@ -1165,19 +1170,21 @@ class Store:
                 "command": e["command"],
             }
             for e in self._conn.execute(
-                """SELECT e.*, ru.command, r.form_id, r.school FROM events e LEFT JOIN runs ru ON ru.id = e.run_id
-                   LEFT JOIN records r ON r.regnr = e.regnr ORDER BY e.at DESC, e.id DESC"""
+                f"""SELECT e.*, ru.command, r.form_id, r.school FROM events e LEFT JOIN runs ru ON ru.id = e.run_id
+                   LEFT JOIN records r ON r.regnr = e.regnr ORDER BY e.at {order}, e.id {order}"""
             )
-        ]
+        )
         for sub in self._conn.execute(
-            """SELECT s.received_at AS at, s.original_name AS name, s.form_id, s.kind, r.school, s.outcome,
+            f"""SELECT s.received_at AS at, s.original_name AS name, s.form_id, s.kind, r.school, s.outcome,
                       s.regnr, s.reasons, s.warnings, s.sha256, ru.command
                FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
                     LEFT JOIN runs ru ON ru.id = s.run_id
-               ORDER BY s.id DESC"""
+               ORDER BY s.id {order}"""
         ):
-            while events and events[0]["at"] > sub["at"]:
-                yield events.pop(0)
+            # the same places either way round: an event comes before a file of its very moment
+            # when oldest first, after it when newest first
+            while events and (events[0]["at"] <= sub["at"] if oldest_first else events[0]["at"] > sub["at"]):
+                yield events.popleft()
             yield sub
         yield from events
 

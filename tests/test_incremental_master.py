@@ -4,9 +4,11 @@ with a damaged cache, and on a generated board of 20,000 registrations."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import random
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from automation import app, demo
 from automation.cli import main
 from automation.config import Settings
 from automation.excel.master import write_board_master
+from automation.excel import rowcache
 from automation.excel.rowcache import RowCache
 from automation.store import ACCEPTED, Store, Submission
 from tests.conftest import Filler
@@ -31,12 +34,12 @@ def parts(path: Path) -> dict[str, bytes]:
         return {name: book.read(name) for name in book.namelist()}
 
 
-def assert_incremental_is_full(settings: Settings, cache: Path) -> tuple[int, int]:
+def assert_incremental_is_full(settings: Settings, cache: Path, *, kept: RowCache | None = None) -> tuple[int, int]:
     """Write the master from the kept rows and in full, at the same moment: every part the same.
     Returns (rows reused, rows written) of the incremental write."""
     store = Store.open(settings.paths.database, create=False)
     try:
-        kept = RowCache(cache)
+        kept = kept or RowCache(cache)
         incremental = write_board_master(store, settings, generated=MOMENT, rows=kept)
         incremental = incremental.rename(incremental.with_name("incremental.xlsx"))
         full = write_board_master(store, settings, generated=MOMENT)
@@ -107,7 +110,7 @@ def test_a_damaged_or_foreign_cache_only_makes_a_full_write(workspace: Settings,
         drop("incident", f"i{seed}.xlsx", seed=seed)
     app.process(workspace)
     assert_incremental_is_full(workspace, cache)
-    (data,) = [p for p in cache.glob("Incidenten.*.xml")]
+    (data,) = [p for p in cache.glob("Incidenten.*.blok")]
     data.write_bytes(data.read_bytes()[:-10])  # cut short (a full disk, a crash in an older version)
     reused, written = assert_incremental_is_full(workspace, cache)
     assert (reused, written) == (3, 3)  # the Logboek's three lines kept; the incidents written again
@@ -116,7 +119,7 @@ def test_a_damaged_or_foreign_cache_only_makes_a_full_write(workspace: Settings,
     assert assert_incremental_is_full(workspace, cache) == (3, 3)
     index.write_text("{ kapot")
     assert assert_incremental_is_full(workspace, cache) == (3, 3)
-    (data,) = [p for p in cache.glob("Incidenten.*.xml")]
+    (data,) = [p for p in cache.glob("Incidenten.*.blok")]
     data.write_bytes(bytes(data.stat().st_size))  # the same size, all zeros (what a power cut can leave)
     assert assert_incremental_is_full(workspace, cache) == (3, 3)
 
@@ -127,11 +130,49 @@ def test_the_watcher_and_process_write_the_master_from_kept_rows(workspace: Sett
     app.process(workspace)
     folder = workspace.paths.state / app.ROWS_FOLDER
     assert (folder / "Incidenten.json").is_file()
-    kept = json.loads((folder / "Incidenten.json").read_text())["rows"]
-    assert len(kept) == 3  # the three incidents, kept for the next write
+    assert kept_rows(folder / "Incidenten.json") == 3  # the three incidents, kept for the next write
     drop("incident", "i4.xlsx", seed=4)
     app.process(workspace)
-    assert len(json.loads((folder / "Incidenten.json").read_text())["rows"]) == 4
+    assert kept_rows(folder / "Incidenten.json") == 4
+
+
+def kept_rows(index: Path) -> int:
+    return sum(len(block["rows"]) for block in json.loads(index.read_text())["blocks"])
+
+
+def test_blocks_of_rows_are_kept_whole_and_a_shift_renumbers_the_rows_after_it(
+    workspace: Settings, drop: Filler, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks of two rows: a new registration is put at the end and every full block before it is
+    kept as it was; a changed row makes its block anew; a row that leaves the middle of a register
+    (a registration removed when the database is built again) moves every row after it up, and the
+    moved rows are taken from the blocks they were in, renumbered."""
+    monkeypatch.setattr(rowcache, "BLOCK_ROWS", 2)
+    cache = tmp_path / "rijen"
+    for seed in range(1, 6):
+        drop("incident", f"i{seed}.xlsx", seed=seed, school=("12AB", "34CD")[seed % 2])
+    app.process(workspace)
+    assert_incremental_is_full(workspace, cache)
+    drop("incident", "i6.xlsx", seed=6)
+    app.process(workspace)
+    kept = RowCache(cache)
+    assert_incremental_is_full(workspace, cache, kept=kept)
+    assert kept.blocks_kept >= 4  # the first two blocks of each sheet: untouched
+    assert kept.written == 2  # the new incident and the Logboek's line for it
+
+    numbers = [r["regnr"] for r in rows(workspace, "SELECT regnr FROM records ORDER BY created_at, rowid")]
+    type_in_master(workspace.paths.master, "Incidenten", numbers[2], Notitie="Gebeld")
+    app.process(workspace)  # takes the note
+    kept = RowCache(cache)
+    assert_incremental_is_full(workspace, cache, kept=kept)
+    assert kept.written <= 2  # the noted row, and the Logboek's line about the note
+
+    with contextlib.closing(sqlite3.connect(workspace.paths.database)) as db, db:
+        db.execute("DELETE FROM records WHERE regnr = ?", (numbers[1],))
+    kept = RowCache(cache)
+    assert_incremental_is_full(workspace, cache, kept=kept)
+    assert kept.written == 1  # only the Logboek's line of that file (its school is gone): every
+    # incident after it moved up one row, taken from the block it was in
 
 
 def generated_board(settings: Settings, n: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import uuid
 from collections.abc import Collection, Mapping, Sequence
@@ -25,7 +26,7 @@ from automation.checks.board import BoardFacts, board_facts
 from automation.config import Settings
 from automation.excel.overview_sheet import Unhandled, write_overview, write_progress
 from automation.excel.read_master import MARK, MOVE, NOTE, SAME_AS, STATUS, office_mark
-from automation.excel.rowcache import RowCache, RowWriter, layout_of, stamp
+from automation.excel.rowcache import KeptRowsUnreadable, RowCache, RowWriter, layout_of, stamp
 from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
 from automation.excel.tables import (
     SCHOOL_CHOICES,
@@ -37,13 +38,16 @@ from automation.excel.tables import (
     table_name,
     write_value,
 )
+from automation.excel.zipparts import Deflated, assemble
 from automation.filenames import school_folder_name
 from automation.forms import FORMS, FormDef, Kind
 from automation.schoolyear import schoolyear
 from automation.store import WITHDRAWN, Store
 
+log = logging.getLogger(__name__)
+
 HIDDEN_KEYS = frozenset({"school", "correctie_van"})
-ROWS_VERSION = 1  # raise when a register or Logboek row is written differently: the kept rows start afresh
+ROWS_VERSION = 2  # raise when a register or Logboek row is written differently: the kept rows start afresh
 
 
 def register_columns(form: FormDef) -> list[Column]:
@@ -91,12 +95,17 @@ def _write_register(
     ws = wb.add_worksheet(form.register)
     columns = register_columns(form)
     count = store.count_records(form.id)
-    start_table(ws, table_name(form.register), columns, count, fmt)
+    start_table(ws, table_name(form.register), columns, count, fmt, open_at_end=True)
     keys = [f.key for f in form.fields if f.key not in HIDDEN_KEYS]
     layout = layout_of(
         ROWS_VERSION, xlsxwriter.__version__, fmt.signature(), [(c.title, c.kind) for c in columns], keys
     )
-    writer = RowWriter(ws, cache.sheet(form.register, layout) if cache else None, last_col=len(columns) - 1)
+    writer = RowWriter(
+        ws,
+        cache.sheet(form.register, layout) if cache else None,
+        last_col=len(columns) - 1,
+        parts=cache.parts if cache else {},
+    )
 
     def write(row: int, rec: Any) -> None:
         data = json.loads(rec["data"])
@@ -142,6 +151,7 @@ def _write_register(
             rec["created_at"],
         )
         writer.row(row, regnr, stamp(shown), partial(write, row, rec))
+    writer.finish()
     _grey_when_not_counted(wb, ws, columns, rows=count)
 
 
@@ -222,15 +232,20 @@ COMMANDS = {"process": "process", "watch": "watch (watcher)", "rebuild": "rebuil
 
 def _write_log(wb: Workbook, store: Store, fmt: Formats, cache: RowCache | None) -> None:
     ws = wb.add_worksheet("Logboek")
-    start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_log(), fmt)
+    start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_log(), fmt, open_at_end=True)
     layout = layout_of(ROWS_VERSION, xlsxwriter.__version__, fmt.signature(), [(c.title, c.kind) for c in LOG_COLUMNS])
-    writer = RowWriter(ws, cache.sheet("Logboek", layout) if cache else None, last_col=len(LOG_COLUMNS) - 1)
+    writer = RowWriter(
+        ws,
+        cache.sheet("Logboek", layout) if cache else None,
+        last_col=len(LOG_COLUMNS) - 1,
+        parts=cache.parts if cache else {},
+    )
 
     def write(row: int, values: Sequence[Any]) -> None:
         for col, (column, value) in enumerate(zip(LOG_COLUMNS, values, strict=True)):
             write_value(ws, row, col, column.kind, value, fmt)
 
-    for row, sub in enumerate(store.iter_log(), start=1):
+    for row, sub in enumerate(store.iter_log(oldest_first=True), start=1):
         form = FORMS.get(sub["form_id"] or "")
         values = [
             sub["at"],
@@ -245,6 +260,7 @@ def _write_log(wb: Workbook, store: Store, fmt: Formats, cache: RowCache | None)
         ]
         key = stamp(values)  # a Logboek line is what it shows: the same line anywhere is the same XML
         writer.row(row, key, key, partial(write, row, values))
+    writer.finish()
 
 
 def write_board_master(
@@ -297,10 +313,19 @@ def render_master(
     rows: RowCache | None = None,
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish). The
-    summary sheets render `facts`; the registers and the Logboek stream the store's rows, those that
-    did not change since the last write straight from `rows` (see excel.rowcache)."""
+    summary sheets render `facts`; the registers and the Logboek stream the store's rows, their
+    blocks of rows that did not change since the last write straight from `rows` (excel.rowcache)."""
+    args = (facts, store, target, generated, unhandled, kind_columns, config_problem)
     try:
-        tmp = _render(facts, store, target, generated, unhandled, kind_columns, config_problem, rows)
+        try:
+            tmp = _render(*args, rows)
+        except KeptRowsUnreadable as exc:  # its index and its data disagree: written whole, once
+            log.warning("De bewaarde rijen van %s zijn onleesbaar; het overzicht wordt helemaal geschreven.", exc)
+            assert rows is not None
+            rows.start_afresh()
+            tmp = _render(*args, rows)
+        if rows is not None and rows.parts:
+            tmp = _with_blocks(tmp, target, rows.parts)
     except BaseException:
         if rows is not None:
             rows.close()  # the kept rows stay those of the last complete master
@@ -308,6 +333,24 @@ def render_master(
     if rows is not None:
         rows.save()
     return tmp
+
+
+def _temporary(target: Path) -> Path:
+    # its own name (two writers of one process never share it), the process number last (intake/tidy)
+    return target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.{os.getpid()}.tmp.xlsx")
+
+
+def _with_blocks(tmp: Path, target: Path, parts: Mapping[str, Sequence[Deflated]]) -> Path:
+    """The workbook xlsxwriter wrote, its big sheets' placeholders filled with their blocks (excel.zipparts)."""
+    final = _temporary(target)
+    try:
+        assemble(tmp, final, parts)
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+    return final
 
 
 def _drop_row_files(wb: Workbook) -> None:
@@ -332,8 +375,7 @@ def _render(
     rows: RowCache | None,
 ) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    # its own name (two writers of one process never share it), the process number last (intake/tidy)
-    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.{os.getpid()}.tmp.xlsx")
+    tmp = _temporary(target)
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
     wb.set_properties({"title": f"Bestuursoverzicht sociale veiligheid — {facts.board}", "created": generated})
     try:

@@ -1,22 +1,25 @@
-"""The master's big sheets written from the rows of the last write that did not change (issue 14).
+"""The master's big sheets written from what the last write kept (issue 14).
 
-Writing a register row through xlsxwriter costs far more than deciding whether it changed: most of a
-master's time went into writing, again, cells that were already there. So each row of a register and
-of the Logboek is kept as the XML xlsxwriter made for it (with its row number left out), under a key
-(its registration number, or its Logboek entry) and a stamp (a hash of everything the row shows). The
-next write puts a row whose stamp is unchanged straight into the sheet, numbered for its new place,
-and lets xlsxwriter write only new and changed rows, which are kept for the time after.
+A register or the Logboek is written in blocks of `BLOCK_ROWS` rows, in the order the rows came in
+(a new registration or Logboek line is last, so the rows before it keep their place). Each row has a
+key (its registration number, or its Logboek line) and a stamp (a hash of everything it shows). Each
+block is kept deflated (excel.zipparts), with its rows' keys, stamps and lengths. The next write:
 
-The result is the workbook a full write gives, cell for cell (tests/test_incremental_master.py):
+- a block whose rows are the same keys with the same stamps at the same places is put into the
+  workbook as the deflated bytes it was: no row of it is looked at again, written or compressed;
+- in a block that changed, a row kept anywhere is taken from its old block (inflated, renumbered if
+  it moved), a new or changed row is written through xlsxwriter, and the block is compressed anew.
+
+The result is the workbook a full write gives, part for part (tests/test_incremental_master.py):
 the kept XML is xlsxwriter's own, the formats' style numbers are fixed before anything is written
 (`tables.Formats`), and a change in the columns, the formats or the xlsxwriter version (`layout`)
-starts the cache afresh. A lost or damaged cache (its CRC, or a row that does not look like one)
-only makes one write a full one.
+starts afresh. A lost or damaged cache (a CRC over its file, a block that does not inflate to what
+its index says) only makes one write a full one.
 
-On disk, per sheet, in the working folder's `.veiligheid/overzicht-rijen/`: `<blad>.<token>.xml`
-(the rows one after another, synced) and `<blad>.json` (the layout, the token, the size and CRC, and
-per key its stamp, offset and length). A write makes new files and replaces the index last, so a
-crash leaves the old cache or the new, never a mix.
+On disk, per sheet, in the working folder's `.veiligheid/overzicht-rijen/`: `<blad>.<token>.blok`
+(the deflated blocks one after another) and `<blad>.json` (the layout, the token, the file's size
+and CRC, and per block its rows, place in the file, size and CRC). A write makes a new data file,
+syncs it, and replaces the index last, so a crash leaves the old cache or the new, never a mix.
 """
 
 from __future__ import annotations
@@ -31,46 +34,80 @@ import re
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from isal import isal_zlib
 from xlsxwriter.worksheet import Worksheet
 
+from automation.excel.zipparts import Deflated, deflate, inflate, placeholder
 from automation.filenames import safe_name
 
 log = logging.getLogger(__name__)
 
-MARK = "\x00"  # where the row number goes (xlsxwriter writes control characters as _xHHHH_, never raw)
+_INFLATE_ERROR = cast("type[Exception]", isal_zlib.error)  # its stub calls it an instance
+BLOCK_ROWS = 500  # rows per block: a changed row costs its block's compression (about 1 MB of XML)
 _CELL = re.compile(r'(<c r="[A-Z]{1,3})(\d+)"')
 
 
 def stamp(values: Iterable[Any]) -> str:
-    """A row's stamp: a hash of everything it shows (as JSON: no two different rows join alike)."""
-    text = json.dumps([None if v is None else str(v) for v in values], ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    """A row's stamp: a hash of everything it shows. None and "" both show as an empty cell; the
+    values are joined by a separator, and should one hold the separator itself, each value goes
+    with its length before it (no two different rows read alike either way)."""
+    parts = ["" if v is None else str(v) for v in values]
+    text = "\x1f".join(parts)
+    if text.count("\x1f") != len(parts) - 1:
+        text = "\x1e".join(f"{len(p)}:{p}" for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def layout_of(*parts: Any) -> str:
     return stamp(str(p) for p in parts)
 
 
+@dataclass
+class Block:
+    """One kept block: its rows ([key, stamp, length of its XML in characters]) and where its
+    deflated bytes are."""
+
+    first: int  # the sheet row (0-based) of its first row
+    rows: list[list[Any]]
+    offset: int
+    length: int
+    size: int  # of its XML in bytes
+    crc: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "first": self.first,
+            "rows": self.rows,
+            "offset": self.offset,
+            "length": self.length,
+            "size": self.size,
+            "crc": self.crc,
+        }
+
+
 class SheetRows:
-    """One big sheet's kept rows: read from the last write, and gathered anew during this one."""
+    """One big sheet's kept blocks: read from the last write, and gathered anew during this one."""
 
     def __init__(self, folder: Path, name: str, layout: str) -> None:
         self.folder = folder
         self.stem = name  # the file names' stem: the sheet's name, made safe
         self.layout = layout
-        self.old: dict[str, list[Any]] = {}
+        self.old: list[Block] = []
         self._data: mmap.mmap | None = None
         self._file: Any = None
-        self.new: dict[str, list[Any]] = {}
+        self._where: dict[str, tuple[int, int, int, str]] | None = None  # key: block, place, offset, stamp
+        self._inflated: dict[int, str] = {}
+        self.new: list[Block] = []
+        self.blocks: list[Deflated] = []  # this write's blocks, in order: what the workbook gets
         self.token = uuid.uuid4().hex[:12]
-        self._out: Any = None  # the new data file, written as the rows come (memory stays flat)
         self._offset = 0
-        self._crc = 0
-        self.reused = 0
-        self.written = 0
+        self.reused = 0  # rows put in as they were kept
+        self.written = 0  # rows written through xlsxwriter
+        self.blocks_kept = 0  # blocks put in as they were, deflated
         self._load()
 
     @property
@@ -78,7 +115,7 @@ class SheetRows:
         return self.folder / f"{self.stem}.json"
 
     def _data_path(self, token: str) -> Path:
-        return self.folder / f"{self.stem}.{token}.xml"
+        return self.folder / f"{self.stem}.{token}.blok"
 
     def _load(self) -> None:
         try:
@@ -88,6 +125,7 @@ class SheetRows:
             path = self._data_path(index["token"])
             if path.stat().st_size != index["size"]:
                 return
+            blocks = [Block(**b) for b in index["blocks"]]
             self._file = open(path, "rb")  # noqa: SIM115 - kept open for the mmap until `close`
             if index["size"]:
                 self._data = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
@@ -95,74 +133,123 @@ class SheetRows:
                     log.warning("De bewaarde rijen van %s zijn beschadigd; alles wordt opnieuw geschreven.", path.name)
                     self.close()
                     return
-            self.old = index["rows"]
+            self.old = blocks
         except (OSError, ValueError, KeyError, TypeError):
             self.close()
-            self.old = {}
+            self.old = []
 
-    def kept(self, key: str, row_stamp: str) -> str | None:
-        """The row's XML (with MARK for its number) when it shows what it showed last time."""
-        entry = self.old.get(key)
-        if entry is None or entry[0] != row_stamp or self._data is None:
-            return None
-        start, length = entry[1], entry[2]
+    def old_block(self, number: int, first: int) -> Block | None:
+        if number < len(self.old) and self.old[number].first == first and self._data is not None:
+            return self.old[number]
+        return None
+
+    def deflated(self, number: int) -> Deflated:
+        block = self.old[number]
+        assert self._data is not None
+        return Deflated(self._data[block.offset : block.offset + block.length], block.size, block.crc)
+
+    def inflated(self, number: int) -> str | None:
+        """Block `number`'s XML (the last two are kept: a shift moves rows from one block to the next)."""
+        if number in self._inflated:
+            return self._inflated[number]
         try:
-            template = self._data[start : start + length].decode("utf-8")
-        except (UnicodeDecodeError, TypeError, ValueError):
+            data = self.deflated(number)
+            text = inflate(data.data)
+            if len(text) != data.size or isal_zlib.crc32(text) != data.crc:
+                raise ValueError("not the kept block")
+            xml = text.decode("utf-8")
+        except (ValueError, AssertionError, _INFLATE_ERROR) as exc:
+            log.warning(
+                "Een bewaard blok rijen van %s is onleesbaar (%s); het wordt opnieuw geschreven.", self.stem, exc
+            )
             return None
-        return template if template.startswith(f'<row r="{MARK}"') and template.endswith("</row>") else None
+        if len(self._inflated) >= 2:
+            self._inflated.pop(next(iter(self._inflated)))
+        self._inflated[number] = xml
+        return xml
 
-    def keep(self, key: str, row_stamp: str, template: str) -> None:
-        data = template.encode("utf-8")
-        if self._out is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._out = open(self._data_path(self.token), "wb")  # noqa: SIM115 - closed in save/close
-        self._out.write(data)
-        self.new[key] = [row_stamp, self._offset, len(data)]
-        self._offset += len(data)
-        self._crc = zlib.crc32(data, self._crc)
+    def rows_of(self, number: int) -> list[str] | None:
+        """Block `number`'s rows' XML, one by one."""
+        xml = self.inflated(number)
+        if xml is None:
+            return None
+        found, start = [], 0
+        for _key, _stamp, length in self.old[number].rows:
+            found.append(xml[start : start + length])
+            start += length
+        return found if start == len(xml) else None
+
+    def kept_row(self, key: str, row_stamp: str, row: int) -> str | None:
+        """The XML of the row kept under `key` when it shows what it showed, numbered for `row`."""
+        if self._where is None:
+            self._where = {}
+            for number, block in enumerate(self.old):
+                offset = 0
+                for place, (k, s, length) in enumerate(block.rows):
+                    self._where[k] = (number, place, offset, s)
+                    offset += length
+        found = self._where.get(key)
+        if found is None or found[3] != row_stamp:
+            return None
+        number, place, offset, _ = found
+        xml = self.inflated(number)
+        if xml is None:
+            return None
+        length = self.old[number].rows[place][2]
+        text = xml[offset : offset + length]
+        was = self.old[number].first + place
+        return text if was == row else _renumbered(text, was, row)
+
+    def add(self, first: int, rows: list[list[Any]], data: Deflated) -> None:
+        self.new.append(Block(first, rows, self._offset, len(data.data), data.size, data.crc))
+        self.blocks.append(data)
+        self._offset += len(data.data)
 
     def save(self) -> None:
-        """Make this write's rows the cache for the next (only once the master is complete)."""
-        if self._out is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._data_path(self.token).write_bytes(b"")
-        else:
-            self._out.flush()
-            os.fsync(self._out.fileno())  # on disk before the index names it
-            self._out.close()
-            self._out = None
-        index = {"layout": self.layout, "token": self.token, "size": self._offset, "crc32": self._crc, "rows": self.new}
+        """Make this write's blocks the cache for the next (only once the master is complete)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        crc = 0
+        with open(self._data_path(self.token), "wb") as out:
+            for data in self.blocks:
+                out.write(data.data)
+                crc = zlib.crc32(data.data, crc)
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the index names it
+        index = {
+            "layout": self.layout,
+            "token": self.token,
+            "size": self._offset,
+            "crc32": crc,
+            "blocks": [b.as_json() for b in self.new],
+        }
         tmp = self.index_path.with_name(f".{self.index_path.name}.tmp")
         with open(tmp, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(index, separators=(",", ":")))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.index_path)
-        for old in self.folder.glob(f"{self.stem}.*.xml"):
-            if old.name != self._data_path(self.token).name:
-                old.unlink(missing_ok=True)
+        for old in self.folder.glob(f"{self.stem}.*"):
+            if old.suffix in (".blok", ".xml") and old.name != self._data_path(self.token).name:
+                old.unlink(missing_ok=True)  # .xml: the rows as an earlier version kept them
 
-    def close(self, *, discard: bool = False) -> None:
+    def close(self) -> None:
+        self._inflated.clear()
         if self._data is not None:
             self._data.close()
             self._data = None
         if self._file is not None:
             self._file.close()
             self._file = None
-        if discard and self._out is not None:  # the write failed: its rows are not the master's
-            self._out.close()
-            self._out = None
-            self._data_path(self.token).unlink(missing_ok=True)
 
 
 class RowCache:
-    """The kept rows of every big sheet of one master write (None folder: nothing kept, nothing read)."""
+    """The kept blocks of every big sheet of one master write (None folder: nothing kept, nothing read)."""
 
     def __init__(self, folder: Path | None, *, fresh: bool = False) -> None:
         self.folder = folder
         self.fresh = fresh  # a full write: read nothing, keep what it writes
         self.sheets: list[SheetRows] = []
+        self.parts: dict[str, list[Deflated]] = {}  # the workbook member of each big sheet: its blocks
 
     def sheet(self, name: str, layout: str) -> SheetRows | None:
         """The kept rows of the sheet `name` (files named after it: a register that comes or goes
@@ -172,7 +259,7 @@ class RowCache:
         rows = SheetRows(self.folder, safe_name(name, fallback="blad"), layout)
         if self.fresh:
             rows.close()
-            rows.old = {}
+            rows.old = []
         self.sheets.append(rows)
         return rows
 
@@ -187,7 +274,12 @@ class RowCache:
     def close(self) -> None:
         """After a failed write: the kept rows stay those of the last complete one."""
         for rows in self.sheets:
-            rows.close(discard=True)
+            rows.close()
+
+    def start_afresh(self) -> None:
+        """Forget what this write gathered and read nothing kept: the next write is a full one."""
+        self.close()
+        self.sheets, self.parts, self.fresh = [], {}, True
 
     @property
     def reused(self) -> int:
@@ -197,16 +289,29 @@ class RowCache:
     def written(self) -> int:
         return sum(r.written for r in self.sheets)
 
+    @property
+    def blocks_kept(self) -> int:
+        return sum(r.blocks_kept for r in self.sheets)
+
 
 class RowWriter:
-    """Writes a big sheet's data rows: a kept row as its XML, a new or changed one through xlsxwriter
-    (`write(row)` writes its cells), whose XML is then kept."""
+    """Writes a big sheet's data rows (see the module's docstring). Without kept rows (`rows` None)
+    every row is written through xlsxwriter, the way a master was always written: `write()` writes
+    the row's cells. Call `finish` after the last row."""
 
-    def __init__(self, ws: Worksheet, rows: SheetRows | None, *, last_col: int) -> None:
+    def __init__(
+        self, ws: Worksheet, rows: SheetRows | None, *, last_col: int, parts: dict[str, list[Deflated]]
+    ) -> None:
         self.ws = ws
         self.rows = rows
         self.last_col = last_col
+        self.parts = parts
         self._pending: tuple[int, str, str] | None = None  # (row, key, stamp) written through xlsxwriter
+        self._number = -1  # the block being gathered
+        self._old: Block | None = None
+        self._entries: list[list[Any]] = []  # [key, stamp, length] of its rows so far
+        self._xml: list[str] | None = None  # their XML, once the block is not the kept one
+        self._last = 0
         if rows is not None:
             original = ws._write_single_row
 
@@ -219,34 +324,101 @@ class RowWriter:
                 finally:
                     ws.fh = real
                 xml = buffer.getvalue()
-                real.write(xml)
                 pending, self._pending = self._pending, None
-                if pending is not None and xml:
-                    row, key, row_stamp = pending
-                    rows.keep(key, row_stamp, _template(xml, row))
+                if pending is None:  # the header row
+                    real.write(xml)
+                elif xml:
+                    self._add(pending[1], pending[2], xml)
 
             ws._write_single_row = capture
 
     def row(self, row: int, key: str, row_stamp: str, write: Callable[[], None]) -> None:
         rows, ws = self.rows, self.ws
-        template = rows.kept(key, row_stamp) if rows is not None else None
-        if template is None or rows is None:
-            write()  # xlsxwriter flushes the row before it when this one's first cell comes
-            if rows is not None:
-                rows.written += 1
-                self._pending = (row, key, row_stamp)
+        if rows is None:
+            write()
             return
-        ws._check_dimensions(row, 0)
-        ws._check_dimensions(row, self.last_col)
-        if row > ws.previous_row:
-            ws._write_single_row(row)  # the row before, if xlsxwriter holds one
-        ws.fh.write(template.replace(MARK, str(row + 1)))
-        rows.keep(key, row_stamp, template)
-        rows.reused += 1
+        if ws.table:  # xlsxwriter holds the row before (or the header): written out first
+            ws._write_single_row(row)
+        number = (row - 1) // BLOCK_ROWS
+        if number != self._number:
+            self._end_block()
+            self._number = number
+            self._old = rows.old_block(number, row)
+            self._entries, self._xml = [], None
+        self._last = row
+        old, place = self._old, len(self._entries)
+        if self._xml is None:
+            if (
+                old is not None
+                and place < len(old.rows)
+                and old.rows[place][0] == key
+                and old.rows[place][1] == row_stamp
+            ):
+                self._entries.append(old.rows[place])  # as kept, so far: nothing to write
+                rows.reused += 1
+                return
+            self._unpack()
+        kept = rows.kept_row(key, row_stamp, row)
+        if kept is not None:
+            self._add(key, row_stamp, kept)
+            rows.reused += 1
+            return
+        write()  # its XML comes to `capture` when xlsxwriter flushes it
+        self._pending = (row, key, row_stamp)
+        rows.written += 1
+
+    def finish(self) -> None:
+        if self.rows is not None:
+            self._end_block()
+
+    def _add(self, key: str, row_stamp: str, xml: str) -> None:
+        assert self._xml is not None
+        self._xml.append(xml)
+        self._entries.append([key, row_stamp, len(xml)])
+
+    def _unpack(self) -> None:
+        """The block is not the kept one after all: its rows so far as XML (they were at these very
+        places in the kept block)."""
+        assert self.rows is not None
+        entries, self._entries, self._xml = self._entries, [], []
+        if not entries:
+            return
+        kept = self.rows.rows_of(self._number)
+        if kept is None:  # unreadable: every row again from where it is kept, or through xlsxwriter
+            raise KeptRowsUnreadable(self.rows.stem)
+        for (key, row_stamp, _), xml in zip(entries, kept, strict=False):
+            self._add(key, row_stamp, xml)
+
+    def _end_block(self) -> None:
+        rows, ws = self.rows, self.ws
+        if rows is None or (not self._entries and self._pending is None):
+            return
+        ws._check_dimensions(self._last, self.last_col)  # before the flush below moves xlsxwriter on
+        if self._pending is not None:
+            ws._write_single_row(self._last + 1)  # the block's last row, held by xlsxwriter
+        first = self._number * BLOCK_ROWS + 1
+        old = self._old
+        if self._xml is None and old is not None and len(self._entries) == len(old.rows):
+            data = rows.deflated(self._number)
+            rows.blocks_kept += 1
+        else:
+            if self._xml is None:
+                self._unpack()  # rows left the end of the block (a purge)
+            assert self._xml is not None
+            data = deflate("".join(self._xml).encode("utf-8"))
+        ws.fh.write(placeholder(len(rows.blocks)))
+        rows.add(first, self._entries, data)
+        self.parts[f"xl/worksheets/sheet{ws.index + 1}.xml"] = rows.blocks
+        self._entries, self._xml, self._old = [], None, None
 
 
-def _template(xml: str, row: int) -> str:
-    """A row's XML with its number left out (MARK), so it can be put at another row."""
-    number = str(row + 1)
-    xml = xml.replace(f'<row r="{number}"', f'<row r="{MARK}"', 1)
-    return _CELL.sub(lambda m: f'{m.group(1)}{MARK}"' if m.group(2) == number else m.group(0), xml)
+class KeptRowsUnreadable(Exception):
+    """A kept block that does not inflate to what its index says: the write starts again afresh
+    (excel.master.render_master)."""
+
+
+def _renumbered(xml: str, was: int, row: int) -> str:
+    """A row's XML moved from sheet row `was` to `row` (0-based)."""
+    old, new = str(was + 1), str(row + 1)
+    xml = xml.replace(f'<row r="{old}"', f'<row r="{new}"', 1)
+    return _CELL.sub(lambda m: f'{m.group(1)}{new}"' if m.group(2) == old else m.group(0), xml)

@@ -128,8 +128,15 @@ def table_name(title: str) -> str:
 SCHOOL_CHOICES = "Scholen_kiezen"  # a defined name over the schools, for the 'Verplaatsen naar' dropdown
 
 
-def start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int, fmt: Formats) -> None:
-    """Declare an Excel table (filters, banded rows) over the rows about to be streamed.
+SHOWN_ROWS = 20  # a sheet that opens at its end shows its last rows below the header (any screen has 20)
+
+
+def start_table(
+    ws: Worksheet, name: str, columns: Sequence[Column], rows: int, fmt: Formats, *, open_at_end: bool = False
+) -> None:
+    """Declare an Excel table (filters, banded rows) over the rows about to be streamed; with
+    `open_at_end` the sheet opens at its last rows (a register or the Logboek, oldest first: the
+    newest is in sight), its header frozen above them.
 
     xlsxwriter refuses add_table() in constant_memory mode only because the header cells would
     be buffered as shared strings; we declare the table while the first row is still open and
@@ -223,7 +230,7 @@ def start_table(ws: Worksheet, name: str, columns: Sequence[Column], rows: int, 
                 "select_unlocked_cells": True,
             },
         )
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(1, 0, max(1, rows - SHOWN_ROWS + 1) if open_at_end else 1, 0)
     print_on_pages(ws, header_rows=(0, 0))  # one page wide, the header row on every page
     ws.set_header(f'&L&"Calibri,Bold"{ws.get_name()}&R&D')
     ws.set_footer("&RPagina &P van &N")
