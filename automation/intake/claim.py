@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -74,11 +75,11 @@ class Claims:
 def read(path: Path, *, max_bytes: int) -> tuple[bytes | None, str, int]:
     """The file's bytes (None when too large to be a form), SHA-256 and size."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            with open(path, "rb") as handle:  # never read a huge file into memory
+        with open(path, "rb", buffering=0) as handle:  # one open: its size from the handle
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:  # never read a huge file into memory
                 return None, hashlib.file_digest(handle, "sha256").hexdigest(), size
-        data = path.read_bytes()
+            data = handle.readall()
     except (FileNotFoundError, PermissionError) as exc:  # gone, or still open on Windows
         raise NotReady() from exc
     return data, hashlib.sha256(data).hexdigest(), len(data)

@@ -316,14 +316,14 @@ def keep_in_archive(
     good copy takes its place.
     """
     target = archive_path(archive, sha256, original_name)
-    if target.exists():
+    if os.path.exists(target):
         if sha256_of(target) == sha256:
             return target, False
         set_aside(target, expected=sha256)
-    _ensure_folder(target.parent)
     if data is not None:
-        new = write_read_only(target, data, fsync=fsync)
+        new = write_read_only(target, data, fsync=fsync)  # makes its sub-folder when it is not there
     else:
+        _ensure_folder(target.parent)
         new = _clone_or_copy(source, target, sha256=sha256, fsync=fsync)
     if fsync and new:
         sync_folder(target.parent)
@@ -337,8 +337,9 @@ FICLONE = 0x40049409  # linux/fs.h: _IOW(0x94, 9, int)
 def write_read_only(target: Path, data: bytes, *, fsync: bool) -> bool:
     """Create `target` with `data`, read-only (mode 0o444; on Windows the read-only attribute), via a
     temp name that is flushed (with `fsync`) and made read-only before it is renamed: the file is never
-    writable or half written under its name. False when `target` appeared meanwhile (Windows)."""
-    tmp = _fresh_temp(target)
+    writable or half written under its name. False when `target` appeared meanwhile (Windows).
+    The folder is made when it is not there."""
+    tmp = _temp_name(target)
     try:
         _write_temp(tmp, data, fsync=fsync)
         return _name(tmp, target)
@@ -347,8 +348,24 @@ def write_read_only(target: Path, data: bytes, *, fsync: bool) -> bool:
         raise
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _create_temp(tmp: Path) -> int:
+    """A new temp file, open for writing. The usual case costs one call: a temp file left by a killed
+    run of a process with our number (perhaps read-only) is removed, and a missing folder made, only
+    when the first try says so."""
+    try:
+        return os.open(tmp, _NEW_FILE, 0o600)
+    except FileExistsError:
+        remove_entry(tmp)
+    except FileNotFoundError:
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(tmp, _NEW_FILE, 0o600)
+
+
 def _write_temp(tmp: Path, data: bytes, *, fsync: bool) -> None:
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    fd = _create_temp(tmp)
     try:
         view = memoryview(data)
         while view:
@@ -360,8 +377,12 @@ def _write_temp(tmp: Path, data: bytes, *, fsync: bool) -> None:
         tmp.chmod(READ_ONLY)  # the read-only attribute
 
 
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+
 def _fresh_temp(target: Path) -> Path:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp = _temp_name(target)
     remove_entry(tmp)  # left by a killed run of a process with our number, perhaps read-only
     return tmp
 
@@ -378,7 +399,7 @@ def _name(tmp: Path, target: Path) -> bool:
     """Give the finished temp file its name. POSIX `rename` is atomic; on Windows it refuses an
     existing name (then the entry is already there, by the content-addressed name: same bytes)."""
     try:
-        tmp.rename(target)
+        os.rename(tmp, target)
     except FileExistsError:
         remove_entry(tmp)
         return False
@@ -519,8 +540,8 @@ def claim(path: Path, staging: Path) -> Path:
 
     From then on the file is ours: a colleague saving a new version under the same name makes a
     new file in the inbox, and nobody writes into the claimed one. On Windows the rename fails while
-    the program that wrote the file still has it open: the file simply waits."""
-    _ensure_folder(staging)
+    the program that wrote the file still has it open: the file simply waits. The staging folder
+    is made by the first claim that misses it."""
     prefix = f"{time.time_ns():x}-{os.getpid()} "
     name = readable_name(path.name)  # the claimed path is stored: it must be text
     stem, suffix = os.path.splitext(name)
@@ -528,7 +549,13 @@ def claim(path: Path, staging: Path) -> Path:
         stem, suffix = name, ""
     stem = shorten(stem, max_bytes=MAX_NAME_BYTES - len(encoded(prefix + suffix)))  # a name near 255 bytes
     claimed = staging / f"{prefix}{stem}{suffix}"
-    path.rename(claimed)
+    try:
+        os.rename(path, claimed)
+    except FileNotFoundError:
+        if os.path.isdir(staging):
+            raise  # the file itself is gone
+        _ensure_folder(staging)
+        os.rename(path, claimed)
     return claimed
 
 

@@ -78,15 +78,17 @@ class Handback:
         self.store = store
         self.judge = judge
         self.max_bytes = max_bytes
+        self._school_folders = {  # the settings' schools, as folder names (a changed config: a new Handback)
+            brin: school_folder_name(brin, name) for brin, name in settings.schools.items()
+        }
 
     def folder(self, base: Path, school: str | None, *, office_only: bool = False) -> Path:
         """Per school, so each school's staff can be given only their own folder; a confidential
         report's (see `FormDef.confidential`) in the office's own folder beside them."""
         if office_only:
             base = base / OFFICE_ONLY
-        if school and school in self.settings.schools:
-            return base / school_folder_name(school, self.settings.schools[school])
-        return base / "school onbekend"
+        own = self._school_folders.get(school) if school else None
+        return base / (own or "school onbekend")
 
     def rejected_target(self, name: str, school: str | None, *, confidential: str | None = None) -> Path:
         """Where a rejected file will be handed back (chosen before it is stored)."""
@@ -137,20 +139,22 @@ class Handback:
         solved and move into `opgelost/` beside them, so the school's folder shows what is still
         open. Their place is updated in the store (a purge still finds them). Never raises: a file
         that cannot be moved stays where it is, and the next accepted form tries again."""
-        if not school or school not in self.settings.schools:
+        if not school or school not in self._school_folders:
             return []
         stem, suffix = os.path.splitext(handback_name(name))
-        same = re.compile(
-            rf"^{re.escape(stem)}(?: \(\d+\))?(?:{re.escape(suffix)}| - uitleg\.txt| - met opmerkingen(?: \(\d+\))?\.xlsx)$"
-        )
         moved: list[Path] = []
         paths = self.settings.paths
         for office_only in (False, True):
             folder = self.folder(paths.rejected, school, office_only=office_only)
             try:
-                found = sorted(p for p in folder.iterdir() if p.is_file() and same.match(p.name))
+                with os.scandir(folder) as entries:  # names first: most folders hold none of this name
+                    names = [e.name for e in entries if e.name.startswith(stem) and e.is_file()]
             except OSError:
                 continue  # no folder (nothing rejected there), or it cannot be read now
+            if not names:
+                continue
+            same = _same_form(stem, suffix)
+            found = sorted(folder / n for n in names if same.match(n))
             for path in found:
                 try:
                     target = files.unique_target(folder / SOLVED, path.name)
@@ -400,6 +404,13 @@ def _not_counted(store: Store, regnr: str) -> list[str]:
     if values["same_as"]:
         return [f"{regnr} telt alleen mee via {values['same_as']} (samengevoegd door het bestuurskantoor)."]
     return []
+
+
+def _same_form(stem: str, suffix: str) -> re.Pattern[str]:
+    """The names a rejection of the form `stem` + `suffix` was handed back under (see `solve_rejections`)."""
+    return re.compile(
+        rf"^{re.escape(stem)}(?: \(\d+\))?(?:{re.escape(suffix)}| - uitleg\.txt| - met opmerkingen(?: \(\d+\))?\.xlsx)$"
+    )
 
 
 def for_notepad(text: str) -> bytes:
