@@ -16,7 +16,10 @@ on fresh copies of the same files, it times:
 - `read + floor: copy`: the floor with the bare read of each claimed file inside it, in one timed
   loop: the baseline of the issue's goal (process ≤ 1.3x the read plus the file-system work).
 Each measurement's files are prepared before its clock starts and the disk is synced (untimed) first,
-so none pays for writing out what was prepared or done before it. Printed: the first (cold) run and
+so none pays for writing out what was prepared or done before it. Every round has its own N forms
+(all sides of a round get copies of the same ones): the intake remembers the parts of a workbook it
+has checked (forms made from one blank share most of them), so the same forms again in every round
+would spare it the checks each new form costs it. Printed: the first (cold) run and
 the median of each, and ratios of medians and of first runs; nothing is subtracted from anything.
 """
 
@@ -54,14 +57,15 @@ MARKER = "BENCH-000000"
 FLOORS = ("copy", "copy + fsync", "link")
 
 
-def make_forms(folder: Path, n: int) -> list[bytes]:
-    """One filled form, then N copies that differ in one text (fast: a zip rewrite each)."""
+def make_forms(folder: Path, n: int, *, rounds: int = 1) -> list[list[bytes]]:
+    """One filled form, then per round N copies that differ in one text from each other and from
+    every other round's (fast: a zip rewrite each)."""
     settings, _ = init_workspace(folder, stable_seconds=0, damaged_after=0)
     blank_dir = folder / "formulieren"
     app.write_forms(settings, blank_dir)
     values = demo.incident(random.Random(1), dt.date.today(), "12AB") | {"omschrijving": MARKER}
     seed = fill_form(blank_dir / form_file_name(FORMS["incident"]), values, folder / "seed.xlsx").read_bytes()
-    return list(variants(seed, marker=MARKER, count=n, prefix="BENCH-"))
+    return [list(variants(seed, marker=MARKER, count=n, prefix=f"R{r:03d}-")) for r in range(rounds)]
 
 
 def put(folder: Path, forms: list[bytes]) -> list[Path]:
@@ -163,44 +167,52 @@ def keep_copy(target: Path, data: bytes, *, fsync_each: bool) -> None:
             os.close(dir_fd)
 
 
-def sides(base: Path, forms: list[bytes], prefixes: list[str], *, fsync: bool) -> dict[str, Callable[[], Run]]:
+def sides(base: Path, form_sets: list[list[bytes]], *, fsync: bool) -> dict[str, Callable[[], Run]]:
     """Each measurement on its own fresh copies of the forms, made before the clock starts, and the
-    disk synced (untimed) so no step pays for writing out what was prepared or done before it."""
+    disk synced (untimed) so no step pays for writing out what was prepared or done before it. A
+    side's k-th run (round k: every side runs once a round) takes the k-th set of forms."""
     counter = iter(range(10**9))
+    prefixes = [[hashlib.sha256(data).hexdigest()[:2] for data in forms] for forms in form_sets]
+
+    def rounds() -> Callable[[], int]:
+        """The set of forms for each next run of one side."""
+        runs = iter(range(10**9))
+        return lambda: next(runs) % len(form_sets)
 
     def fresh(kind: str) -> Path:
         folder = base / f"{kind} {next(counter)}"
         folder.mkdir(parents=True)
         return folder
 
-    def process() -> Run:
+    def process(nth: Callable[[], int]) -> Run:
         folder = fresh("werkmap")
-        settings, n = working_folder(folder, forms, fsync=fsync)
+        settings, n = working_folder(folder, form_sets[nth()], fsync=fsync)
         os.sync()
         run = Run(timed_process(settings, n))
         shutil.rmtree(folder)
         return run
 
-    def read() -> Run:
+    def read(nth: Callable[[], int]) -> Run:
         folder = fresh("lezen")
-        paths = put(folder, forms)
+        paths = put(folder, form_sets[nth()])
         os.sync()
         run = Run(bare_read(paths))
         shutil.rmtree(folder)
         return run
 
-    def the_floor(keep: str, *, with_read: bool = False) -> Run:
+    def the_floor(keep: str, nth: Callable[[], int], *, with_read: bool = False) -> Run:
         folder = fresh("vloer")
-        paths = put(folder / "inbox", forms)
+        k = nth()
+        paths = put(folder / "inbox", form_sets[k])
         os.sync()
-        run = Run(floor(folder, paths, prefixes, keep=keep, fsync=fsync, read=with_read))
+        run = Run(floor(folder, paths, prefixes[k], keep=keep, fsync=fsync, read=with_read))
         shutil.rmtree(folder)
         return run
 
-    found: dict[str, Callable[[], Run]] = {"process": process, "bare read": read}
-    found["read + floor: copy"] = partial(the_floor, "copy", with_read=True)
+    found: dict[str, Callable[[], Run]] = {"process": partial(process, rounds()), "bare read": partial(read, rounds())}
+    found["read + floor: copy"] = partial(the_floor, "copy", rounds(), with_read=True)
     for name in FLOORS:
-        found[f"floor: {name}"] = partial(the_floor, name)
+        found[f"floor: {name}"] = partial(the_floor, name, rounds())
     return found
 
 
@@ -215,9 +227,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     where = args.dir or Path(tempfile.gettempdir())
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         base = Path(tmp)
-        forms = make_forms(base / "zaad", args.n)
-        prefixes = [hashlib.sha256(data).hexdigest()[:2] for data in forms]
-        found = interleave(sides(base / "runs", forms, prefixes, fsync=fsync), rounds=args.rounds)
+        form_sets = make_forms(base / "zaad", args.n, rounds=args.rounds)
+        found = interleave(sides(base / "runs", form_sets, fsync=fsync), rounds=args.rounds)
     n = args.n
     report = Report(f"Intake: {n} forms per run, fsync {'on' if fsync else 'off'}, in {where}")
     rows = (
