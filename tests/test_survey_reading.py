@@ -59,7 +59,7 @@ def export(rows: int) -> str:
 def test_the_same_export_with_and_without_quotes_gives_the_same_survey() -> None:
     plain = export(900)
     quoted = plain.replace("school,respondent", '"school",respondent', 1)  # read by the csv module
-    assert importer._plain_rows(plain, ",") is not None and importer._plain_rows(quoted, ",") is None
+    assert importer._plain_lines(plain) is not None and importer._plain_lines(quoted) is None
     for data in (plain.encode("utf-8-sig"), plain.replace("\r\n", "\n").encode("cp1252")):
         read = import_survey(data, "peiling.csv", builtin_profiles(), schools=SCHOOLS, today=TODAY)
         by_csv = import_survey(
@@ -123,3 +123,44 @@ def test_a_respondent_is_whoever_answered_any_question_not_only_the_first() -> N
     (survey,) = import_survey(data, "x.csv", builtin_profiles(), schools=SCHOOLS, today=TODAY).results
     assert survey.respondents == 3
     assert {t.key: t.respondents for t in survey.themes} == {"veiligheidsbeleving": 2, "welbevinden": 2}
+
+
+TITLED = """
+naam = "Met een titel boven de kopregel"
+[herkenning]
+kolommen = ["school", "respondent", "veilig"]
+kopregel_met = ["school", "veilig"]
+blad = "Export"
+[school]
+kolom = "school"
+[respondent]
+kolom = "respondent"
+[schaal]
+positief_vanaf = 3
+[themas.veiligheidsbeleving]
+vragen = ["veilig"]
+"""
+
+
+def generic_xlsx(rows: int) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Export")
+    sheet.write_row(0, 0, samples.generic_header())
+    made = samples.generic_rows(random.Random(5), school="12AB", schooljaar="2026-2027", afname=TODAY, pupils=rows)
+    for r, row in enumerate(made, start=1):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return out.getvalue()
+
+
+def test_profiles_that_look_for_the_header_elsewhere_read_the_same_sheet_once_and_all_of_its_rows() -> None:
+    data = generic_xlsx(300)
+    board = LoadedProfile(parse_profile(TITLED, source="titel.toml"), "titel.toml")
+    tried_first = import_survey(data, "x.xlsx", [board, *builtin_profiles()], schools=SCHOOLS, today=TODAY)
+    alone = import_survey(data, "x.xlsx", builtin_profiles(), schools=SCHOOLS, today=TODAY)
+    assert tried_first == alone and alone.results[0].respondents == 300
+    book = importer._Workbook(data)
+    first, again = book.table(""), book.table("export")
+    assert list(first.rows) == list(again.rows) and len(list(book.table().rows)) == 300
+    assert list(book._sheets) == ["Export"]  # parsed once

@@ -7,6 +7,7 @@ answers are read in one pass and dropped; the original file stays only in the ar
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -131,23 +132,36 @@ def _delimiter(first_line: str) -> str:
 
 
 def read_csv(data: bytes) -> Table:
+    return _csv_tables(data)("")
+
+
+def _csv_tables(data: bytes) -> Callable[[str], Table]:
+    """The CSV decoded (and, without quotes, cut into lines) once; each call a fresh table of it,
+    for each header row the profiles ask for (the sheet's name does not matter: a CSV has one)."""
     text, encoding = decode(data)
     end = text.find("\n")
     delimiter = _delimiter(text if end < 0 else text[:end])
-    reader = _plain_rows(text, delimiter)
-    if reader is None:
-        reader = _csv_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    header = next(reader, [])
+    lines = _plain_lines(text)
+    quoted = text if lines is None else ""  # (the lines hold the text: not kept twice)
     shown = {";": ";", ",": ",", "\t": "tab"}[delimiter]
-    return Table([str(h).strip() for h in header], reader, f"CSV ({shown}, {encoding})")
+
+    def table(sheet: str = "") -> Table:
+        if lines is None:
+            reader = _csv_rows(csv.reader(io.StringIO(quoted, newline=""), delimiter=delimiter))
+        else:
+            reader = _split(lines, delimiter)
+        header = next(reader, [])
+        return Table([str(h).strip() for h in header], reader, f"CSV ({shown}, {encoding})")
+
+    return table
 
 
-def _plain_rows(text: str, delimiter: str) -> Iterator[list[str]] | None:
-    """The rows as the csv module reads them, for a text without quotes (most exports): then a row
-    is its line split at the delimiter, an empty line is [], and a line ends at CR LF, CR or LF, as
-    with csv.reader(io.StringIO(text, newline="")). Splitting is some twice as quick as the csv
-    module's parser. None when the text has a quote, or a line longer than the csv module's field
-    limit (the csv module then reads it, and refuses what it cannot read)."""
+def _plain_lines(text: str) -> list[str] | None:
+    """The lines of a text without quotes (most exports), as the csv module reads them: a line ends
+    at CR LF, CR or LF, as with csv.reader(io.StringIO(text, newline="")); then a row is its line
+    split at the delimiter (`_split`), some twice as quick as the csv module's parser. None when the
+    text has a quote, or a line longer than the csv module's field limit (the csv module then reads
+    it, and refuses what it cannot read)."""
     if '"' in text:
         return None
     if "\r" not in text:
@@ -162,6 +176,11 @@ def _plain_rows(text: str, delimiter: str) -> Iterator[list[str]] | None:
         lines.pop()  # after the end of the last line, or an empty text
     if lines and max(map(len, lines)) > csv.field_size_limit():
         return None
+    return lines
+
+
+def _split(lines: list[str], delimiter: str) -> Iterator[list[str]]:
+    """Each line's fields; an empty line is [], as the csv module reads it."""
     if "" in lines:
         return (line.split(delimiter) if line else [] for line in lines)
     return map(str.split, lines, itertools.repeat(delimiter))
@@ -181,34 +200,58 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
 
 
 def read_xlsx(data: bytes, sheet: str = "") -> Table:
-    # only an .xlsx needs these: a CSV is read without them (and without their import time)
-    from python_calamine import CalamineError, CalamineWorkbook
+    return _Workbook(data).table(sheet)
 
-    from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, check_package, is_panic
 
-    try:
-        check_package(data, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED)  # before calamine sees it
-    except FileProblem as problem:
-        raise SurveyRejected(problem.message) from problem
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = book.sheet_names
-        if sheet:
-            wanted = next((n for n in names if norm(n) == norm(sheet)), None)
-            if wanted is None:
-                return Table([], iter(()), f"Excel: het blad '{sheet}' bestaat niet (wel: {', '.join(names)})")
-        else:
-            wanted = names[0]
-        rows = book.get_sheet_by_name(wanted).iter_rows()
-    except (CalamineError, ValueError, IndexError) as exc:
-        raise SurveyRejected(UNREADABLE_XLSX) from exc
-    except BaseException as exc:  # a panic inside calamine (pyo3's PanicException)
-        if is_panic(exc):
+class _Workbook:
+    """An .xlsx checked and opened once, and each sheet parsed once: python-calamine parses a whole
+    sheet when asked for it, and its rows can then be gone through again for each header row the
+    profiles ask for, at no cost."""
+
+    def __init__(self, data: bytes) -> None:
+        # only an .xlsx needs these: a CSV is read without them (and without their import time)
+        from python_calamine import CalamineError, CalamineWorkbook
+
+        from automation.excel.read_form import DEFAULT_MAX_UNCOMPRESSED, check_package, is_panic
+
+        self._errors = (CalamineError, ValueError, IndexError)
+        self._is_panic = is_panic
+        try:
+            check_package(data, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED)  # before calamine sees it
+        except FileProblem as problem:
+            raise SurveyRejected(problem.message) from problem
+        with self._unreadable():
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        self._sheets: dict[str, Any] = {}
+
+    @contextlib.contextmanager
+    def _unreadable(self) -> Iterator[None]:
+        """calamine's errors, and a panic inside it (pyo3's PanicException), as a rejection."""
+        try:
+            yield
+        except self._errors as exc:
             raise SurveyRejected(UNREADABLE_XLSX) from exc
-        raise
-    header: list[Any] = next(rows, [])
-    # calamine's iterator keeps the book alive while rows are read
-    return Table([_cell_text(h) for h in header], rows, f"Excel (blad '{wanted}')")
+        except BaseException as exc:
+            if self._is_panic(exc):
+                raise SurveyRejected(UNREADABLE_XLSX) from exc
+            raise
+
+    def table(self, sheet: str = "") -> Table:
+        """A fresh table of the sheet (by its name as compared: see `norm`), or of the first."""
+        with self._unreadable():
+            names = self._book.sheet_names
+            if sheet:
+                wanted = next((n for n in names if norm(n) == norm(sheet)), None)
+                if wanted is None:
+                    return Table([], iter(()), f"Excel: het blad '{sheet}' bestaat niet (wel: {', '.join(names)})")
+            else:
+                wanted = names[0]
+            if wanted not in self._sheets:
+                self._sheets[wanted] = self._book.get_sheet_by_name(wanted)
+            rows = self._sheets[wanted].iter_rows()
+        header: list[Any] = next(rows, [])
+        # calamine's iterator keeps the sheet alive while rows are read
+        return Table([_cell_text(h) for h in header], rows, f"Excel (blad '{wanted}')")
 
 
 UNREADABLE_XLSX = "Het Excel-bestand kon niet worden gelezen; sla het opnieuw op als .xlsx."
@@ -320,17 +363,20 @@ def import_survey(
     """Recognise and import one export; raise SurveyRejected with a Dutch explanation otherwise."""
     is_xlsx = data.startswith(ZIP_MAGIC)  # a CSV may begin with 'PK' (a column 'PKnummer')
     headers: dict[tuple[str, int, tuple[str, ...]], Table] = {}
+    tables: Callable[[str], Table] | None = None  # the export, read when the first profile looks at it
 
     def where(loaded: LoadedProfile) -> tuple[str, int, tuple[str, ...]]:
         found = loaded.profile.herkenning
         return (found.blad if is_xlsx else "", found.kopregel, tuple(found.kopregel_met))
 
     def header_of(loaded: LoadedProfile) -> Table:
+        nonlocal tables
         key = where(loaded)
         if key not in headers:
             sheet, row, having = key
-            read = read_xlsx(data, sheet) if is_xlsx else read_csv(data)
-            headers[key] = header_at(read, row=row, having=having)
+            if tables is None:
+                tables = _Workbook(data).table if is_xlsx else _csv_tables(data)
+            headers[key] = header_at(tables(sheet), row=row, having=having)
         return headers[key]
 
     loaded = recognise(name, profiles, header_of)
