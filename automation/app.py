@@ -63,6 +63,10 @@ def open_runner(settings: Settings) -> Iterator[Runner]:
 def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], Path]:
     """How the master is written: the board's facts of that moment, rendered (excel.master)."""
 
+    from automation.checks.kept import KeptFacts
+
+    facts = KeptFacts()  # each registration's facts, kept from one write to the next (issue 14)
+
     def write(moment: dt.datetime) -> Path:
         from automation.documents import generate as doc_generate
         from automation.excel.master import write_board_master
@@ -86,6 +90,7 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
                 # the rows that did not change are not written again; the first write of a day (by the
                 # kept rows' date, not the master's: Excel may hold that one for days) writes all
                 rows=RowCache(rows, fresh=not _written_on(rows / "Logboek.json", moment)),
+                facts_kept=facts,
             )
 
     return write

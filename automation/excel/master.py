@@ -23,6 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 
 from automation.checks.board import BoardFacts, board_facts
+from automation.checks.kept import KeptFacts
 from automation.config import Settings
 from automation.excel.overview_sheet import Unhandled, write_overview, write_progress
 from automation.excel.read_master import MARK, MOVE, NOTE, SAME_AS, STATUS, office_mark
@@ -274,10 +275,12 @@ def write_board_master(
     unhandled: Sequence[Unhandled] = (),
     config_problem: str | None = None,
     rows: RowCache | None = None,
+    facts_kept: KeptFacts | None = None,
 ) -> Path:
     """The board's facts for today, written as the master beside `settings.paths.master` (a temporary
     file); `unhandled`: what stays in the inbox without being taken (the Overzicht lists it); `rows`:
-    the rows kept from the last write (see excel.rowcache)."""
+    the rows kept from the last write (see excel.rowcache); `facts_kept`: each registration's facts
+    from the last write (checks.kept)."""
     day = generated.date()
     facts = board_facts(
         store,
@@ -288,6 +291,7 @@ def write_board_master(
         plans=plans,
         stale_plans=stale_plans,
         rejections=rejections,
+        kept=facts_kept,
     )
     return render_master(
         facts,
