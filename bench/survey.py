@@ -1,12 +1,13 @@
 """Survey import of a 50,000-respondent export against the bare read of the same file, cold: every
 run a fresh process, the runs interleaved, in the same run of this bench.
 
-    python bench/survey.py [--respondents 50000] [--rounds 5] [--json FILE]
+    python bench/survey.py [--respondents 50000] [--rounds 5] [--quoted] [--json FILE]
 
-Two exports of the generic layout (21 questions, 7 themes, answers as words): a CSV (UTF-8 with BOM,
-as Excel saves 'CSV UTF-8') and an .xlsx. Each run is its own process, which times from before its
-first import of what it needs (the product's modules, or csv or python-calamine) to the end, with
-the file's bytes already read: a cold run every time, imports and the profiles' package check
+Exports of the generic layout (21 questions, 7 themes, answers as words): a CSV (UTF-8 with BOM,
+as Excel saves 'CSV UTF-8': no quotes, as no field needs them) and an .xlsx; with `--quoted` also the
+same CSV with every field quoted (as some suppliers write it). Each run is its own process, which
+times from before its first import of what it needs (the product's modules, or csv or
+python-calamine) to the end, with the file's bytes already read: a cold run every time, imports and the profiles' package check
 included. Its peak memory (VmHWM) is its own. Sides, interleaved (bench/harness.py):
 
 - `ours`: `import_survey` — recognise the profile, read every answer, score and aggregate per school,
@@ -16,6 +17,10 @@ included. Its peak memory (VmHWM) is its own. Sides, interleaved (bench/harness.
   (python-calamine `to_python()`);
 - `bare stream`: the strictest floor — every row parsed and dropped at once (counted), which is what
   our chunked reading does before its own work.
+
+A CSV without quotes is not parsed by the csv module in the product: its lines are split at the
+delimiter (the same rows, held to csv.reader by a property test). The quoted CSV is read by the csv
+module in the product too: its row shows what an export with quotes costs.
 """
 
 from __future__ import annotations
@@ -39,7 +44,9 @@ TODAY = dt.date(2026, 11, 28)
 SCHOOLS = {"12AB": "OBS De Regenboog", "34CD": "CBS Het Anker", "56EF": "IKC De Vlinder"}
 
 
-def make_files(folder: Path, respondents: int) -> tuple[Path, Path]:
+def make_files(folder: Path, respondents: int, *, quoted: bool = False) -> dict[str, Path]:
+    """The exports, by kind: 'csv', 'xlsx' and, if asked, 'csv, every field quoted'."""
+    import csv
     import random
 
     import xlsxwriter
@@ -53,16 +60,20 @@ def make_files(folder: Path, respondents: int) -> tuple[Path, Path]:
         rows += list(
             samples.generic_rows(random.Random(i), school=brin, schooljaar="2026-2027", afname=TODAY, pupils=count)
         )
-    csv_path = folder / "peiling.csv"
-    csv_path.write_bytes(samples.to_csv(samples.generic_header(), rows).encode("utf-8-sig"))
-    xlsx_path = folder / "peiling.xlsx"
-    wb = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+    made = {"csv": folder / "peiling.csv", "xlsx": folder / "peiling.xlsx"}
+    made["csv"].write_bytes(samples.to_csv(samples.generic_header(), rows).encode("utf-8-sig"))
+    if quoted:
+        text = io.StringIO()
+        csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows([samples.generic_header(), *rows])
+        made["csv, every field quoted"] = folder / "peiling-quoted.csv"
+        made["csv, every field quoted"].write_bytes(text.getvalue().encode("utf-8-sig"))
+    wb = xlsxwriter.Workbook(str(made["xlsx"]), {"constant_memory": True})
     ws = wb.add_worksheet("Export")
     ws.write_row(0, 0, samples.generic_header())
     for r, row in enumerate(rows, start=1):
         ws.write_row(r, 0, row)
     wb.close()
-    return csv_path, xlsx_path
+    return made
 
 
 def run_one(kind: str, path: Path) -> float:
@@ -98,6 +109,7 @@ def cold(kind: str, path: Path) -> Run:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--respondents", type=int, default=50_000)
+    parser.add_argument("--quoted", action="store_true", help="also the CSV with every field quoted")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     add_options(parser, rounds=5)
     args = parser.parse_args(argv)
@@ -107,8 +119,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     report = Report(f"Survey import, {args.respondents} respondents, 21 questions; every run a fresh process")
     with tempfile.TemporaryDirectory() as tmp:
-        csv_path, xlsx_path = make_files(Path(tmp), args.respondents)
-        for path, bare, goal in ((csv_path, "csv module", 1.3), (xlsx_path, "calamine", 1.6)):
+        for kind, path in make_files(Path(tmp), args.respondents, quoted=args.quoted).items():
+            bare, goal = ("calamine", 1.6) if kind == "xlsx" else ("csv module", 1.3)
             size = path.stat().st_size / 1e6
             sides = {
                 "ours": partial(cold, "ours", path),
@@ -116,7 +128,6 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{bare}: stream": partial(cold, "stream", path),
             }
             found = interleave(sides, rounds=args.rounds)
-            kind = path.suffix[1:]
             note = f"{size:.1f} MB"
             report.add(
                 compare(
