@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation.checks.board import BoardFacts, board_facts
+from automation.checks.board import BoardSummary, board_summary
 from automation.checks.vensters import respondents
 from automation.config import ConfigFollower, Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
@@ -357,14 +357,13 @@ def _store_figures(settings: Settings, report: dict[str, Any], *, today: dt.date
             {k: entry[k] for k in ("at", "name", "outcome", "regnr", "command", "sha256", "reasons")}
             for entry in itertools.islice(store.iter_log(), RECENT)
         ]
-        year = schoolyear(today)
-        facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=year, today=today)
-        report["schools"] = school_figures(facts)
+        summary = board_summary(store, settings.board, schooljaar=schoolyear(today), today=today)
+        report["schools"] = school_figures(summary)
     finally:
         store.close()
 
 
-def school_figures(facts: BoardFacts) -> dict[str, Any]:
+def school_figures(facts: BoardSummary) -> dict[str, Any]:
     """Per school what the Overzicht and the plan show, as plain data (`status --json`)."""
     schools: dict[str, Any] = {}
     for brin, school in facts.schools.items():

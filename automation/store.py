@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from automation.errors import StoreError
+from automation.forms.model import Condition, FormDef
 
 SCHEMA_VERSION = 9
 
@@ -831,6 +832,29 @@ class Store:
             )
         ]
 
+    def case_counts(self, forms: Sequence[FormDef], *, today: dt.date, open_days: int) -> list[CaseCount]:
+        """Per form, school and event day (None: no date) the counted registrations, and how many of
+        them have an open action on `today`: `checks.actions.actions_for`, said in SQL (`OpenCase`),
+        so that `status` decodes no registration in Python."""
+        if not forms:
+            return []
+        rule = OpenCase(today=today, open_days=open_days)
+        condition = rule.sql(forms)
+        for name, function in OPEN_CASE_FUNCTIONS.items():
+            self._conn.create_function(name, 1, function, deterministic=True)
+        ids = {f"f{i}": form.id for i, form in enumerate(forms)}
+        return [
+            CaseCount(row[0], row[1], row[2], int(row[3]), int(row[4]))
+            for row in self._conn.execute(
+                f"""SELECT r.form_id, r.school, substr(r.event_date, 1, 10), count(*),
+                           coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)
+                    FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
+                    WHERE r.form_id IN ({",".join(f":{k}" for k in ids)}) AND {_counted("r.regnr", note="n")}
+                    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
+                rule.params | ids,
+            )
+        ]
+
     def regnrs(self, form_id: str, *, school: str) -> list[str]:
         return [
             r[0]
@@ -1275,3 +1299,132 @@ class Store:
                  reasons = ?, warnings = '[]' WHERE id = ?""",
             (removed, removed, reason, submission_id),
         )
+
+
+# --- open actions, said in SQL (Store.case_counts) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseCount:
+    """Counted registrations of a form, for a school, on an event day (None: no date), and how many of
+    them have at least one open action."""
+
+    form_id: str
+    school: str
+    day: str | None
+    n: int
+    open: int
+
+
+class OpenCase:
+    """The SQL condition 'this registration (records r, office_notes n) has at least one open action
+    on `today`': `checks.actions.actions_for` read from the forms' rules (their duties, pending
+    answers and follow-ups) and the office's status; tests/test_open_cases.py holds the two to each
+    other. Where SQLite's rules differ from Python's, Python's own are asked, only for such values:
+    text that is not ASCII is case-folded, a date that is not plain ISO is read, and a status that is
+    not ASCII is compared by Python functions (`OPEN_CASE_FUNCTIONS`)."""
+
+    def __init__(self, *, today: dt.date, open_days: int) -> None:
+        self.today = today
+        self.open_days = open_days
+        self.params: dict[str, Any] = {}
+
+    def sql(self, forms: Sequence[FormDef]) -> str:
+        self.params = {}
+        closed = self._closed()
+        cutoff = self._param((self.today - dt.timedelta(days=self.open_days)).isoformat())
+        too_long = f"((n.status IS NULL OR n.status IN ('', 'open')) AND substr(r.created_at, 1, 10) < {cutoff})"
+        rules = [f"(r.form_id = {self._param(form.id)} AND {self._rules(form)})" for form in forms]
+        # AND, OR and NOT only, no CASE around them: SQLite then stops at the first part that decides
+        return f"(NOT {closed} AND {_any([too_long, *rules])})"
+
+    def _param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def _closed(self) -> str:
+        """The office closed it: 'afgesloten' in any case, with white space around it or not."""
+        whitespace = self._param(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # what str.strip() takes, of ASCII
+        plain = f"lower(trim(n.status, {whitespace})) = 'afgesloten'"
+        return f"(n.status IS NOT NULL AND ({plain} OR ({_not_ascii('n.status')} AND veiligheid_closed(n.status))))"
+
+    def _rules(self, form: FormDef) -> str:
+        found = []
+        for duty in form.duties:
+            applies = [self._holds(c) for c in duty.when_all]
+            if duty.when_any:
+                applies.append(_any([self._holds(c) for c in duty.when_any]))
+            found.append(_all([*applies, f"NOT {self._holds(duty.done)}"]))
+        found += [_all([self._holds(c) for c in step.when_all]) for step in form.pending]
+        for step in form.followups:
+            cutoff = self._param((self.today - dt.timedelta(days=step.days)).isoformat())
+            due = [f"{self._day(step.after)} < {cutoff}", f"{self._day(step.done)} IS NULL"]
+            found.append(_all([*(self._holds(c) for c in step.when), *due]))
+        return _any(found)
+
+    def _path(self, key: str) -> str:
+        if '"' in key:
+            raise ValueError(key)
+        return self._param(f'$."{key}"')
+
+    def _holds(self, condition: Condition) -> str:
+        """`Condition.holds`: a text that is one of the values, case-folded."""
+        folded = ",".join(self._param(v.casefold()) for v in condition.values)
+        path = self._path(condition.key)
+        x = f"(r.data ->> {path})"
+        folds = f"lower({x}) IN ({folded}) OR ({_not_ascii(x)} AND veiligheid_fold({x}) IN ({folded}))"
+        return f"(json_type(r.data, {path}) IS 'text' AND ({folds}))"  # 0 or 1, never NULL: it is negated
+
+    def _day(self, key: str) -> str:
+        """`checks.actions._date` of a value: its first ten characters as a date, else NULL. ('+0 days'
+        makes SQLite check the day of the month: without it 2026-02-30 is a date.)"""
+        path = self._path(key)
+        x = f"(r.data ->> {path})"
+        plain = (
+            f"typeof({x}) = 'text' AND {x} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
+            f"AND substr({x}, 1, 4) != '0000' AND date(substr({x}, 1, 10), '+0 days') = substr({x}, 1, 10)"
+        )
+        other = f"veiligheid_day(r.data -> {path})"
+        return f"(CASE WHEN {x} IS NULL THEN NULL WHEN {plain} THEN substr({x}, 1, 10) ELSE {other} END)"
+
+
+# SQLite may call these for any value (also where the condition around them has decided already):
+# they take anything.
+def _fold(text: Any) -> str | None:
+    return text.casefold() if isinstance(text, str) else None
+
+
+def _closed(status: Any) -> bool:
+    return isinstance(status, str) and status.strip().lower() == "afgesloten"
+
+
+def _day(value_json: Any) -> str | None:
+    """As `checks.actions._date` reads a value (given as JSON), as ISO text."""
+    if not isinstance(value_json, str):
+        return None
+    value = json.loads(value_json)
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).isoformat() if value else None
+    except ValueError:
+        return None
+
+
+OPEN_CASE_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
+    "veiligheid_fold": _fold,
+    "veiligheid_closed": _closed,
+    "veiligheid_day": _day,
+}
+
+
+def _not_ascii(x: str) -> str:
+    """0 or 1 (not NULL: SQLite then goes on to the Python function beside it)."""
+    return f"coalesce(length(CAST({x} AS BLOB)) != length({x}), 0)"
+
+
+def _all(parts: list[str]) -> str:
+    return "(" + " AND ".join(parts) + ")" if parts else "1"
+
+
+def _any(parts: list[str]) -> str:
+    return "(" + " OR ".join(parts) + ")" if parts else "0"

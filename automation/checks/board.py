@@ -418,14 +418,7 @@ def _compute(
             registrations=count_registrations(by_school.get(brin, ()), cmp, per_kind=per_kind),
             actions=tuple(actions_by_school.get(brin, ())),
             duties=duties.get(brin, DutyCount()),
-            milestones=tuple(
-                milestones(
-                    data if form and form.of_year(schooljaar) else None,
-                    year=schooljaar,
-                    deadlines=deadlines,
-                    today=today,
-                )
-            ),
+            milestones=_milestones(form, schooljaar=schooljaar, deadlines=deadlines, today=today),
             monitor=check,
             monitor_last_year=_monitor(
                 brin, previous(schooljaar), surveys, last_form.data if last_form else {}, board, today
@@ -459,6 +452,86 @@ def _compute(
     )
 
 
+# --- what `status` shows: the figures without the registrations' own facts ---------------------
+
+
+@dataclass(frozen=True)
+class SchoolSummary:
+    """Of a school's facts what `status` shows; the open cases counted by the store."""
+
+    brin: str
+    name: str
+    registrations: Registrations  # per form; not per kind
+    open_cases: int
+    milestones: tuple[Milestone, ...]
+    monitor: MonitorCheck
+    reported: dict[str, tuple[ThemeScore, ...]]
+
+    @property
+    def milestones_done(self) -> int:
+        return sum(m.status == DONE for m in self.milestones)
+
+    @property
+    def milestones_late(self) -> int:
+        return sum(m.status == LATE for m in self.milestones)
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    schooljaar: str
+    comparison: Comparison
+    registers: tuple[str, ...]
+    schools: dict[str, SchoolSummary]  # by BRIN, sorted
+
+
+def summary_of(facts: BoardFacts) -> BoardSummary:
+    """The summary of facts worked out in full: what `board_summary` gives quicker."""
+    return BoardSummary(
+        facts.schooljaar,
+        facts.comparison,
+        facts.registers,
+        {
+            brin: SchoolSummary(brin, s.name, s.registrations, s.open_cases, s.milestones, s.monitor, dict(s.reported))
+            for brin, s in facts.schools.items()
+        },
+    )
+
+
+def board_summary(store: Store, board: BoardConfig, *, schooljaar: str, today: dt.date) -> BoardSummary:
+    """`summary_of(board_facts(…))` without working out each registration's facts: the store counts
+    the registrations per form and day, and those with an open action, in one query (`Store.case_counts`),
+    so no registration is decoded in Python (`status`, a process of its own each time)."""
+    registers = event_forms()
+    counts = store.case_counts([FORMS[f] for f in registers], today=today, open_days=board.overzicht.open_dagen)
+    tallies = [Tally(c.form_id, c.school, dt.date.fromisoformat(c.day), None, c.n) for c in counts if c.day is not None]
+    open_cases: Counter[str] = Counter()
+    by_school: dict[str, list[Tally]] = {}
+    for c in counts:
+        open_cases[c.school] += c.open
+    for t in tallies:
+        by_school.setdefault(t.school, []).append(t)
+    cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in tallies), default=None))
+    surveys = store.survey_scores()
+    forms = choose_school_forms(store.filled_forms("school"), schooljaar=schooljaar)
+    deadlines = board.voortgang.deadlines()
+    schools: dict[str, SchoolSummary] = {}
+    for brin, name in sorted((s.brin, s.naam) for s in board.scholen):
+        form = forms.get(brin)
+        check = _monitor(brin, schooljaar, surveys, form.data if form else {}, board, today)
+        delivery = delivery_action(check, form, board.monitor)  # its number is no registration's
+        this_year = tuple(s for s in surveys if s.school == brin and s.schooljaar == schooljaar)
+        schools[brin] = SchoolSummary(
+            brin=brin,
+            name=name,
+            registrations=count_registrations(by_school.get(brin, ()), cmp),
+            open_cases=open_cases[brin] + (delivery is not None),
+            milestones=_milestones(form, schooljaar=schooljaar, deadlines=deadlines, today=today),
+            monitor=check,
+            reported=reported_surveys(this_year, check),
+        )
+    return BoardSummary(schooljaar, cmp, registers, schools)
+
+
 def delivery_action(check: MonitorCheck, form: SchoolForm | None, cfg: Monitor) -> Action | None:
     """Once the survey is in, the summary for the inspectorate is an open action until it is delivered."""
     delivery = next((r for r in check.requirements if r.key == "levering"), None)
@@ -467,6 +540,13 @@ def delivery_action(check: MonitorCheck, form: SchoolForm | None, cfg: Monitor) 
     deadline = delivery_deadline(cfg, check.schooljaar)
     text = f"Samenvatting monitorgegevens naar de inspectie (uiterlijk {deadline:%d-%m-%Y})"
     return Action(form.regnr if form else "", check.school, text, deadline, duty=True)
+
+
+def _milestones(
+    form: SchoolForm | None, *, schooljaar: str, deadlines: Mapping[str, str], today: dt.date
+) -> tuple[Milestone, ...]:
+    data = form.data if form and form.of_year(schooljaar) else None
+    return tuple(milestones(data, year=schooljaar, deadlines=deadlines, today=today))
 
 
 def _counted(form_id: str) -> str | None:
