@@ -20,10 +20,10 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from automation.config import Settings
 from automation.errors import explain_os_error
@@ -130,6 +130,7 @@ class Handback:
             warnings=sub.warnings,
             correction=decision.correction_of is not None,
             school=decision.school,
+            data=_stored_data(decision),
         )
         self.store.mark_finished(sub_id)
 
@@ -310,13 +311,17 @@ class Handback:
         warnings: Sequence[str],
         correction: bool,
         school: str | None,
+        data: Mapping[str, Any] | None = None,
     ) -> None:
         """The confirmation with the registration number; a confidential report's goes to the office's
-        folder (it names the kind of report and its duties), with a neutral notice in the school's."""
+        folder (it names the kind of report and its duties), with a neutral notice in the school's.
+        `data`: the registration as this file just stored it (else it is read from the store)."""
         if not self.settings.board.intake.bevestigingen or regnr is None:
             return
         form = FORMS.get(form_id or "")
-        record = self.store.record(regnr) if form is not None else None
+        record = None
+        if form is not None:
+            record = data if data is not None else _data_of(self.store.record(regnr))
         surveys = self.store.surveys_of(regnr) if form and form.survey_results else []
         duplicate = outcome is Outcome.DUPLICATE
         if record is not None and correction:
@@ -332,7 +337,7 @@ class Handback:
             notes=warnings,
             correction=correction and outcome is Outcome.ACCEPTED and not surveys,
         )
-        why = form.confidential_reason(record.data, choices=self.settings.choices) if form and record else None
+        why = form.confidential_reason(record, choices=self.settings.choices) if form and record is not None else None
         stem = Path(original_name).stem
         folder = self.folder(self.settings.paths.receipts, school, office_only=why is not None)
         if school is None and len({s["school"] for s in surveys}) > 1:
@@ -347,17 +352,17 @@ class Handback:
                 for_notepad(notice),
             )
 
-    def _about(self, form: FormDef | None, record: Record | None) -> list[tuple[str, str]]:
+    def _about(self, form: FormDef | None, data: Mapping[str, Any] | None) -> list[tuple[str, str]]:
         """What the registration is about, so a sender of several 'melding.xlsx' files can tell."""
-        if form is None or record is None:
+        if form is None or data is None:
             return []
-        data = record.data
         about = []
         for key in (form.event_date_key, *form.receipt_keys):
             if key in form.keys and data.get(key):
                 value = data[key]
-                if form.field(key).kind is Kind.DATE:
-                    value = dt.date.fromisoformat(value).strftime("%d-%m-%Y")
+                if form.field(key).kind is Kind.DATE:  # stored as text, held as a date
+                    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+                    value = day.strftime("%d-%m-%Y")
                 about.append((form.field(key).label, str(value)))
         return about
 
@@ -393,6 +398,18 @@ def open_rejections(settings: Settings, store: Store) -> dict[str, tuple[int, dt
         when = dt.datetime.fromisoformat(received)
         found[brin] = (count + 1, when if oldest is None or when < oldest else oldest)
     return found
+
+
+def _stored_data(decision: Decision) -> Mapping[str, Any] | None:
+    """The registration an accepted form stored (its record, new or corrected), as `receipt` shows
+    it; None for a duplicate (its registration is the earlier one: `receipt` reads it)."""
+    if decision.outcome is not Outcome.ACCEPTED or decision.form is None or decision.result is None:
+        return None
+    return decision.result.record
+
+
+def _data_of(record: Record | None) -> Mapping[str, Any] | None:
+    return None if record is None else record.data
 
 
 def _not_counted(store: Store, regnr: str) -> list[str]:
@@ -448,5 +465,9 @@ def handback_name(name: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         return name
-    stem = re.sub(r"(?: \(\d+\))?(?: - met opmerkingen(?: \(\d+\))?)+$", "", stem) or stem
+    if "opmerkingen" in stem:  # the pattern only where it can match: this runs for every accepted file
+        stem = _ANNOTATED_RE.sub("", stem) or stem
     return f"{stem}.{suffix}"
+
+
+_ANNOTATED_RE = re.compile(r"(?: \(\d+\))?(?: - met opmerkingen(?: \(\d+\))?)+$")
