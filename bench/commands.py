@@ -11,15 +11,23 @@ valid form in the inbox that settled before the run (written, then `stabiel_seco
 untimed: its ctime counts, so the wait cannot be faked). Rows: `--help` against the bare program
 (goal ≤ 3x), `status` against 0.25 s (and the bare program, for scale), `process` against 1.0 s
 wall. Nothing is subtracted: interpreter start is in every figure on both sides.
+
+Bytecode: as installed (pip compiles a package's modules once, at install), a start reads each
+module's compiled bytecode; a shell with PYTHONDONTWRITEBYTECODE (as some development setups have)
+would make every run of an editable install compile the whole product again (about 0.07 s). So the
+runs get a bytecode folder of their own (PYTHONPYCACHEPREFIX, in the bench cache) and one untimed run
+of each side writes it before the rounds; `--compile-every-run` leaves the environment as it is.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,24 +67,46 @@ def process_once(stored: int, folder: Path, form: bytes) -> Run:
     return run
 
 
+@contextmanager
+def compiled_once(*, every_run: bool) -> Iterator[None]:
+    """The runs inside read bytecode written once (by the untimed first run of each side), not compile
+    the product at every start: their own bytecode folder, in the bench cache. The environment is
+    given back afterwards."""
+    before = dict(os.environ)
+    if not every_run:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(boards.cache() / "bytecode")
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stored", type=int, default=20_000, help="registrations on the board")
+    parser.add_argument(
+        "--compile-every-run", action="store_true", help="leave PYTHONDONTWRITEBYTECODE and the bytecode as they are"
+    )
     add_options(parser, rounds=7)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, compiled_once(every_run=args.compile_every_run):
         work = Path(tmp)
         bare = work / "bare_click.py"
         bare.write_text(BARE_CLICK, encoding="utf-8")
         settings = boards.copy_board(args.stored, work / "status")
         form = boards.forms(settings, work, 1, prefix="CMD-")[0]
         config = str(settings.paths.config)
-        sides = {
+        sides: dict[str, Callable[[], Run]] = {
             "bare click --help": lambda: wall([sys.executable, str(bare), "--help"]),
             "veiligheid --help": lambda: wall([*veiligheid(), "--help"]),
             "veiligheid status": lambda: wall([*veiligheid(), "--config", config, "status"]),
             "veiligheid process": lambda: process_once(args.stored, work / "process", form),
         }
+        if not args.compile_every_run:
+            for side in sides.values():
+                side()  # untimed: writes the bytecode
         found = interleave(sides, rounds=args.rounds)
     report = Report(f"The command line, fresh processes, {args.stored} registrations stored")
     bare_help = found["bare click --help"]
