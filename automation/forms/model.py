@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from automation.forms.choices import DEFAULT_CHOICES
@@ -46,7 +46,13 @@ class Condition:
 
     def holds(self, record: Mapping[str, Any]) -> bool:
         current = record.get(self.key)
-        return isinstance(current, str) and current.casefold() in {v.casefold() for v in self.values}
+        return isinstance(current, str) and current.casefold() in folded(tuple(self.values))
+
+
+@lru_cache(maxsize=256)
+def folded(values: tuple[str, ...]) -> frozenset[str]:
+    """The values case-folded, for comparing without case (worked out once per list: every form asks)."""
+    return frozenset(v.casefold() for v in values)
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,7 @@ class FormDef:
             return self.summary
         return (self.counts.counted,) if self.counts and self.counts.counted else ()
 
-    @property
+    @cached_property
     def pupil_keys(self) -> tuple[str, ...]:
         """The fields that hold a pupil's reference (stored as a pseudonym, never shown plainly)."""
         return tuple(f.key for f in self.fields if f.kind is Kind.PUPIL_REF)
@@ -219,14 +225,14 @@ class FormDef:
         own choices of the field's list (and of the board's list, when given)."""
         value = values.get(condition.key)
         text = value.strip().casefold() if isinstance(value, str) else ""
-        if not text or text in {v.casefold() for v in condition.values}:
+        if not text or text in folded(tuple(condition.values)):
             return True
         list_name = self.field(condition.key).choices
         if list_name is None:  # a field without a list: what was read is what it is
             return False
         own = DEFAULT_CHOICES.get(list_name) or dict(self.choice_lists).get(list_name, ())
         board = choices.get(list_name, own)
-        return text not in {v.casefold() for v in own} or text not in {v.casefold() for v in board}
+        return text not in folded(tuple(own)) or text not in folded(tuple(board))
 
     # Worked out once per form (the sections never change): the intake asks for them many times a file.
     @cached_property

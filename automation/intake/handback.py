@@ -81,6 +81,7 @@ class Handback:
         self._school_folders = {  # the settings' schools, as folder names (a changed config: a new Handback)
             brin: school_folder_name(brin, name) for brin, name in settings.schools.items()
         }
+        self._rejected: dict[str, tuple[Path, Path]] = {}
 
     def folder(self, base: Path, school: str | None, *, office_only: bool = False) -> Path:
         """Per school, so each school's staff can be given only their own folder; a confidential
@@ -145,8 +146,7 @@ class Handback:
         stem, suffix = os.path.splitext(handback_name(name))
         moved: list[Path] = []
         paths = self.settings.paths
-        for office_only in (False, True):
-            folder = self.folder(paths.rejected, school, office_only=office_only)
+        for folder in self._rejected_folders(school):
             try:
                 with os.scandir(folder) as entries:  # names first: most folders hold none of this name
                     names = [e.name for e in entries if e.name.startswith(stem) and e.is_file()]
@@ -169,6 +169,16 @@ class Handback:
         if moved:
             log.info("Opgelost: %d bestand(en) van eerdere afwijzingen van %s naar %s/.", len(moved), name, SOLVED)
         return moved
+
+    def _rejected_folders(self, school: str) -> tuple[Path, Path]:
+        """The school's rejected folder and the office's one for it (made once: asked for every
+        accepted form)."""
+        folders = self._rejected.get(school)
+        if folders is None:
+            rejected = self.settings.paths.rejected
+            folders = (self.folder(rejected, school), self.folder(rejected, school, office_only=True))
+            self._rejected[school] = folders
+        return folders
 
     def finish_row(self, row: sqlite3.Row) -> None:
         """Complete the last step for a stored submission after an interruption (idempotent), as it
