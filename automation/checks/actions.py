@@ -23,7 +23,7 @@ class Registration:
     event_date: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     regnr: str
     school: str

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from sys import intern
 from typing import Any
 
 from automation.checks.actions import Action, Registration, actions_of
@@ -51,22 +52,20 @@ def record_facts(rec: Record, *, today: dt.date, schooljaar: str, open_days: int
     return RecordFacts(rec.regnr, rec.school, reportable, reported, actions)
 
 
-# Everything of a stored row a registration's facts are derived from: the row without its data (form,
-# school, event date, version, submission, when it came and changed, the office's status), and the
-# data text by length and hash, so that 50,000 registrations do not keep their data twice (a purge
-# changes the data without a new version).
-Stamp = tuple[tuple[Any, ...], int, int]
-
-
-def stamp(raw: RawRecord) -> Stamp:
-    data = raw[-1]
-    return raw[1:-1], len(data), hash(data)
+def stamp(raw: RawRecord) -> int:
+    """Everything of a stored row a registration's facts are derived from (its form, school, event
+    date, version, submission, when it came and changed, the office's status, and its data text: a
+    purge changes the data without a new version), as one 64-bit hash, so that 50,000 registrations
+    do not keep their rows twice. Two different rows of one registration with the same hash would
+    keep stale facts: a chance of about one in 2**64 for each change."""
+    return hash(raw)
 
 
 @dataclass(frozen=True, slots=True)
 class _Kept:
-    stamp: Stamp
+    stamp: int
     facts: RecordFacts
+    form_id: str
     day: str | None  # as `Store.tallies` counts it: the first ten characters of the stored event date
     kind: Any  # the value of the form's counted field (None: the form has none, or it is empty)
 
@@ -98,14 +97,7 @@ class KeptFacts:
             now = stamp(raw)
             kept = old.get(raw[0])
             if kept is None or kept.stamp != now:
-                rec = Record.of_raw(raw)
-                counts = FORMS[rec.form_id].counts
-                kept = _Kept(
-                    now,
-                    record_facts(rec, today=today, schooljaar=schooljaar, open_days=open_days),
-                    None if raw[3] is None else raw[3][:10],
-                    rec.data.get(counts.counted) if counts and counts.counted else None,
-                )
+                kept = _derive(raw, now, today=today, schooljaar=schooljaar, open_days=open_days)
                 derived += 1
             new[raw[0]] = kept
         self._basis, self._kept, self.derived = basis, new, derived
@@ -123,12 +115,33 @@ class KeptFacts:
                 continue
             if kept.kind is not None and not isinstance(kept.kind, str):
                 return None
-            form_id, school = kept.stamp[0][0], kept.stamp[0][1]
-            counts[(form_id, school, kept.day, kept.kind)] += 1
+            counts[(kept.form_id, kept.facts.school, kept.day, kept.kind)] += 1
         return [
             Tally(form_id, school, dt.date.fromisoformat(day), kind, n)
             for (form_id, school, day, kind), n in sorted(counts.items(), key=_sql_order)
         ]
+
+
+def _derive(raw: RawRecord, now: int, *, today: dt.date, schooljaar: str, open_days: int) -> _Kept:
+    rec = Record.of_raw(raw)
+    facts = record_facts(rec, today=today, schooljaar=schooljaar, open_days=open_days)
+    counts = FORMS[rec.form_id].counts
+    kind = rec.data.get(counts.counted) if counts and counts.counted else None
+    day = None if raw[3] is None else raw[3][:10]
+    # the few values many registrations share are kept once (a school, a day, a kind, an action's text)
+    return _Kept(
+        now,
+        RecordFacts(
+            facts.regnr,
+            intern(facts.school),
+            facts.reportable,
+            facts.reported,
+            tuple(replace(a, school=intern(a.school), text=intern(a.text)) for a in facts.actions),
+        ),
+        intern(rec.form_id),
+        None if day is None else intern(day),
+        intern(kind) if isinstance(kind, str) else kind,
+    )
 
 
 def _sql_order(item: tuple[tuple[str, str, str, str | None], int]) -> tuple[str, str, str, bool, str]:
