@@ -840,8 +840,8 @@ class Store:
             return []
         rule = OpenCase(today=today, open_days=open_days)
         condition = rule.sql(forms)
-        for name, function in OPEN_CASE_FUNCTIONS.items():
-            self._conn.create_function(name, 1, function, deterministic=True)
+        for name, (args, function) in OPEN_CASE_FUNCTIONS.items():
+            self._conn.create_function(name, args, function, deterministic=True)
         ids = {f"f{i}": form.id for i, form in enumerate(forms)}
         return [
             CaseCount(row[0], row[1], row[2], int(row[3]), int(row[4]))
@@ -1372,7 +1372,7 @@ class OpenCase:
         """`Condition.holds`: a text that is one of the values, case-folded."""
         folded = ",".join(self._param(v.casefold()) for v in condition.values)
         path = self._path(condition.key)
-        x = f"(r.data ->> {path})"
+        x = f"json_extract(r.data, {path})"
         folds = f"lower({x}) IN ({folded}) OR ({_not_ascii(x)} AND veiligheid_fold({x}) IN ({folded}))"
         return f"(json_type(r.data, {path}) IS 'text' AND ({folds}))"  # 0 or 1, never NULL: it is negated
 
@@ -1380,12 +1380,12 @@ class OpenCase:
         """`checks.actions._date` of a value: its first ten characters as a date, else NULL. ('+0 days'
         makes SQLite check the day of the month: without it 2026-02-30 is a date.)"""
         path = self._path(key)
-        x = f"(r.data ->> {path})"
+        x = f"json_extract(r.data, {path})"
         plain = (
             f"typeof({x}) = 'text' AND {x} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
             f"AND substr({x}, 1, 4) != '0000' AND date(substr({x}, 1, 10), '+0 days') = substr({x}, 1, 10)"
         )
-        other = f"veiligheid_day(r.data -> {path})"
+        other = f"veiligheid_day(r.data, {self._param(key)})"
         return f"(CASE WHEN {x} IS NULL THEN NULL WHEN {plain} THEN substr({x}, 1, 10) ELSE {other} END)"
 
 
@@ -1399,21 +1399,21 @@ def _closed(status: Any) -> bool:
     return isinstance(status, str) and status.strip().lower() == "afgesloten"
 
 
-def _day(value_json: Any) -> str | None:
-    """As `checks.actions._date` reads a value (given as JSON), as ISO text."""
-    if not isinstance(value_json, str):
+def _day(data: Any, key: Any) -> str | None:
+    """As `checks.actions._date` reads the value of `key` in a registration's data (JSON), as ISO text."""
+    if not isinstance(data, str):
         return None
-    value = json.loads(value_json)
+    value = json.loads(data).get(key)
     try:
         return dt.date.fromisoformat(str(value)[:10]).isoformat() if value else None
     except ValueError:
         return None
 
 
-OPEN_CASE_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
-    "veiligheid_fold": _fold,
-    "veiligheid_closed": _closed,
-    "veiligheid_day": _day,
+OPEN_CASE_FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
+    "veiligheid_fold": (1, _fold),
+    "veiligheid_closed": (1, _closed),
+    "veiligheid_day": (2, _day),
 }
 
 
