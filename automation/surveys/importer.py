@@ -164,19 +164,18 @@ def _plain_lines(text: str) -> list[str] | None:
     it, and refuses what it cannot read)."""
     if '"' in text:
         return None
-    if "\r" not in text:
-        lines = text.split("\n")
+    if any(c in text for c in _OTHER_LINE_BREAKS):
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if not lines[-1]:
+            lines.pop()  # after the end of the last line, or an empty text
     else:
-        lines = text.split("\r\n")  # as Excel and most programs end a line
-        if any(map(operator.contains, lines, itertools.repeat("\r"))) or any(
-            map(operator.contains, lines, itertools.repeat("\n"))
-        ):  # a line ended by CR or LF alone
-            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if not lines[-1]:
-        lines.pop()  # after the end of the last line, or an empty text
+        lines = text.splitlines()  # at CR LF, CR and LF, and none after the last line's end
     if lines and max(map(len, lines)) > csv.field_size_limit():
         return None
     return lines
+
+
+_OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines ends a line there too; csv does not
 
 
 def _split(lines: list[str], delimiter: str) -> Iterator[list[str]]:
