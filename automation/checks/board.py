@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from automation.checks.actions import Action, most_urgent_first
-from automation.checks.kept import KeptFacts, RecordFacts, record_facts
+from automation.checks.kept import KeptFacts, RecordFacts, Tallies, record_facts
 from automation.checks.milestones import DONE, LATE, Milestone, milestones
 from automation.checks.monitor import MEETS, MonitorCheck, check_school, delivery_deadline, pupil_surveys
 from automation.checks.vensters import latest_scores, reported_surveys, vensters, warning
@@ -297,16 +297,25 @@ def board_facts(
     open_days = board.overzicht.open_dagen
     counted = {f: _counted(f) for f in registers}
     if kept is None:
-        derived: Iterable[RecordFacts] = (
-            record_facts(rec, today=today, schooljaar=schooljaar, open_days=open_days)
-            for rec in store.records(registers)
-        )
-        tallies = store.tallies(counted)
+        counting = Tallies()
+
+        def read() -> Iterator[RecordFacts]:  # streamed: memory stays flat; counted on the way
+            for raw in store.raw_records(registers, in_order=True):
+                rec = Record.of_raw(raw)
+                counting.add_record(raw, rec)
+                yield record_facts(rec, today=today, schooljaar=schooljaar, open_days=open_days)
+
+        derived: Iterable[RecordFacts] = read()
+        counted_on_the_way = counting.result
     else:
         kept.refresh(store.raw_records(registers), today=today, schooljaar=schooljaar, open_days=open_days)
         derived = kept.registrations
-        from_kept = kept.tallies()
-        tallies = store.tallies(counted) if from_kept is None else from_kept
+        counted_on_the_way = kept.tallies
+
+    def tallies() -> Sequence[Tally]:  # asked once the registrations are read
+        found = counted_on_the_way()
+        return store.tallies(counted) if found is None else found
+
     return _compute(
         board,
         choices=choices,
@@ -353,7 +362,7 @@ def compute(
             for rec in records
             if rec.form_id in registers
         ),
-        tallies=tallies,
+        tallies=lambda: tallies,
         school_forms=school_forms,
         surveys=surveys,
         last_received=last_received,
@@ -371,7 +380,7 @@ def _compute(
     today: dt.date,
     registers: tuple[str, ...],
     registrations: Iterable[RecordFacts],
-    tallies: Sequence[Tally],
+    tallies: Callable[[], Sequence[Tally]],
     school_forms: Sequence[Record],
     surveys: Sequence[ThemeScore],
     last_received: Mapping[str, dt.datetime],
@@ -379,7 +388,8 @@ def _compute(
     stale_plans: Collection[str] = (),
     rejections: Mapping[str, tuple[int, dt.datetime | None]] | None = None,
 ) -> BoardFacts:
-    cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in tallies), default=None))
+    """`compute`, from each registration's facts; `tallies` asked after they are read (they may be
+    counted on the way)."""
     duties: dict[str, DutyCount] = {}
     found: list[Action] = []
     for reg in registrations:  # one pass, nothing kept but what is found: memory stays flat
@@ -387,9 +397,11 @@ def _compute(
             old = duties.get(reg.school, DutyCount())
             duties[reg.school] = DutyCount(old.reportable + reg.reportable, old.reported + reg.reported)
         found += reg.actions
+    counted = tallies()
+    cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in counted), default=None))
     per_kind = frozenset(f for f in registers if _counted(f))
     by_school: dict[str, list[Tally]] = {}
-    for t in tallies:  # once, not once per school
+    for t in counted:  # once, not once per school
         by_school.setdefault(t.school, []).append(t)
     forms = choose_school_forms(school_forms, schooljaar=schooljaar)
     last_forms = choose_school_forms(school_forms, schooljaar=previous(schooljaar), later=False)

@@ -107,27 +107,59 @@ class KeptFacts:
         return (kept.facts for kept in self._kept.values())
 
     def tallies(self) -> list[Tally] | None:
-        """`Store.tallies` of the forms read, counted per kind by each form's counted field; None when a
-        kind is no text (SQLite and Python might order or group it otherwise: ask the store)."""
-        counts: Counter[tuple[str, str, str, str | None]] = Counter()
+        """`Store.tallies` of the forms read (see `Tallies`)."""
+        counted = Tallies()
         for kept in self._kept.values():
-            if kept.day is None:
-                continue
-            if kept.kind is not None and not isinstance(kept.kind, str):
-                return None
-            counts[(kept.form_id, kept.facts.school, kept.day, kept.kind)] += 1
+            counted.add(kept.form_id, kept.facts.school, kept.day, kept.kind)
+        return counted.result()
+
+
+class Tallies:
+    """`Store.tallies` counted from the rows read for their facts, instead of reading them all again:
+    per form, school, event day and kind (the value of the form's counted field)."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[str, str, str, str | None]] = Counter()
+        self._plain = True
+
+    def add(self, form_id: str, school: str, day: str | None, kind: Any) -> None:
+        if day is None:
+            return
+        if kind is not None and not isinstance(kind, str):
+            self._plain = False
+            return
+        self._counts[(form_id, school, day, kind)] += 1
+
+    def add_record(self, raw: RawRecord, rec: Record) -> None:
+        self.add(rec.form_id, rec.school, day_of(raw), kind_of(rec))
+
+    def result(self) -> list[Tally] | None:
+        """The tallies, in the store's order; None when a kind is no text (SQLite and Python might order
+        or group it otherwise: ask the store)."""
+        if not self._plain:
+            return None
         return [
             Tally(form_id, school, dt.date.fromisoformat(day), kind, n)
-            for (form_id, school, day, kind), n in sorted(counts.items(), key=_sql_order)
+            for (form_id, school, day, kind), n in sorted(self._counts.items(), key=_sql_order)
         ]
+
+
+def day_of(raw: RawRecord) -> str | None:
+    """A registration's day as `Store.tallies` counts it: the first ten characters of its event date."""
+    return None if raw[3] is None else raw[3][:10]
+
+
+def kind_of(rec: Record) -> Any:
+    """The value of the form's counted field (None: the form has none, or it is empty)."""
+    counts = FORMS[rec.form_id].counts
+    return rec.data.get(counts.counted) if counts and counts.counted else None
 
 
 def _derive(raw: RawRecord, now: int, *, today: dt.date, schooljaar: str, open_days: int) -> _Kept:
     rec = Record.of_raw(raw)
     facts = record_facts(rec, today=today, schooljaar=schooljaar, open_days=open_days)
-    counts = FORMS[rec.form_id].counts
-    kind = rec.data.get(counts.counted) if counts and counts.counted else None
-    day = None if raw[3] is None else raw[3][:10]
+    kind = kind_of(rec)
+    day = day_of(raw)
     # the few values many registrations share are kept once (a school, a day, a kind, an action's text)
     return _Kept(
         now,
