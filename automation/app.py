@@ -66,6 +66,7 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
     from automation.checks.kept import KeptFacts
 
     facts = KeptFacts()  # each registration's facts, kept from one write to the next (issue 14)
+    indexes: dict[Path, Any] = {}  # the kept rows' indexes as the last write left them (excel.rowcache)
 
     def write(moment: dt.datetime) -> Path:
         from automation.documents import generate as doc_generate
@@ -89,7 +90,7 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
                 unhandled=leftovers.reported(settings),  # as the runner last told it (it refreshes the master)
                 # the rows that did not change are not written again; the first write of a day (by the
                 # kept rows' date, not the master's: Excel may hold that one for days) writes all
-                rows=RowCache(rows, fresh=not _written_on(rows / "Logboek.json", moment)),
+                rows=RowCache(rows, fresh=not _written_on(rows / "Logboek.json", moment), memory=indexes),
                 facts_kept=facts,
             )
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,7 +23,7 @@ from typing import Any, Protocol
 from automation.errors import StoreError
 from automation.forms.model import Condition, FormDef
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class Outcome(StrEnum):
@@ -119,6 +120,12 @@ CREATE TABLE office_actions (
 CREATE INDEX office_actions_regnr ON office_actions (regnr);
 """
 EVENTS_REGNR = "ALTER TABLE events ADD COLUMN regnr TEXT;"  # version 9 (see _events_name_their_registration)
+# version 10: a hash of each registration's data (written with it, see `_data_hash`), so the master
+# sees which rows changed without reading every registration's data (excel.rowcache); and the
+# registers' order (the order they came in) from an index instead of a sort
+RECORDS_DATA_HASH = """ALTER TABLE records ADD COLUMN data_hash BLOB;
+CREATE INDEX records_arrival ON records (form_id, created_at);
+"""
 WITHDRAWN = "ingetrokken"  # the office's status of a registration that is not counted any more
 
 
@@ -212,6 +219,7 @@ CREATE TABLE runs (
     + SUBMISSION_WARNINGS
     + OFFICE_ACTIONS
     + EVENTS_REGNR
+    + RECORDS_DATA_HASH
 )
 
 
@@ -226,6 +234,7 @@ MIGRATIONS: dict[int, str] = {
     7: SUBMISSION_WARNINGS,
     8: OFFICE_ACTIONS,
     9: "",
+    10: RECORDS_DATA_HASH,
 }
 OLD_WARNING = "Let op: "  # how a warning began inside `reasons` before version 7
 
@@ -248,10 +257,17 @@ def _events_name_their_registration(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE events ADD COLUMN regnr TEXT")
 
 
+def _hash_the_data(conn: sqlite3.Connection) -> None:
+    """Version 10: the hash of every registration's data, once."""
+    rows = conn.execute("SELECT rowid, data FROM records").fetchall()
+    conn.executemany("UPDATE records SET data_hash = ? WHERE rowid = ?", [(_data_hash(d), rowid) for rowid, d in rows])
+
+
 # What a schema version does in Python after its SQL, in the same transaction.
 CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _warnings_from_reasons,
     9: _events_name_their_registration,
+    10: _hash_the_data,
 }
 
 
@@ -417,6 +433,76 @@ class ThemeScore:
 
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if text else None
+
+
+REGISTER_COLUMNS = """r.*, s.original_name, s.received_at, s.reasons, s.warnings,
+                      n.status AS office_status, n.note AS office_note, n.same_as AS office_same_as"""
+# every column of a register row that the master shows, or works something out from
+REGISTER_STAMPED = (
+    "r.regnr",
+    "r.form_id",
+    "r.school",
+    "r.event_date",
+    "r.version",
+    "coalesce(r.data_hash, row_stamp(r.data))",  # the data by its hash (a row without one: a copy made by hand)
+    "r.submission_id",
+    "r.created_at",
+    "r.updated_at",
+    "s.original_name",
+    "s.received_at",
+    "s.reasons",
+    "s.warnings",
+    "n.status",
+    "n.note",
+    "n.same_as",
+)
+LOG_STAMPED = (
+    "at",
+    "name",
+    "form_id",
+    "kind",
+    "school",
+    "outcome",
+    "regnr",
+    "reasons",
+    "warnings",
+    "sha256",
+    "command",
+    "key",
+)
+
+
+def _quoted(columns: Sequence[str]) -> str:
+    """SQL for the columns as one text, each quoted as an SQL literal (NULL, numbers, 'text' with its
+    quotes doubled) and joined by commas: no two different rows give the same text."""
+    return " || ',' || ".join(f"quote({c})" for c in columns)
+
+
+def _row_stamp(text: str | None) -> bytes:
+    return hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=12).digest()
+
+
+def _data_hash(data: str) -> bytes:
+    """What `records.data_hash` holds: written by every statement that writes `records.data`."""
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).digest()
+
+
+def _merged_log(
+    submissions: Iterable[Any], events: Sequence[Any], *, oldest_first: bool, at: int | str
+) -> Iterator[Any]:
+    """The submissions streamed with the few events slipped in between at their time (`row[at]`): the
+    same places either way round (an event comes before a file of its very moment when oldest
+    first, after it when newest first)."""
+    waiting, rest = collections.deque(events), iter(submissions)
+    for sub in rest:
+        while waiting and (waiting[0][at] <= sub[at] if oldest_first else waiting[0][at] > sub[at]):
+            yield waiting.popleft()
+        if not waiting:  # the rest in one go
+            yield sub
+            yield from rest
+            return
+        yield sub
+    yield from waiting
 
 
 class Store:
@@ -728,10 +814,11 @@ class Store:
         submission_id: int,
         at: str,
     ) -> None:
+        text = dumps(data)
         self._conn.execute(
-            """INSERT INTO records (regnr, form_id, school, event_date, version, data, submission_id,
-                 created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)""",
-            (regnr, form_id, school, event_date, dumps(data), submission_id, at, at),
+            """INSERT INTO records (regnr, form_id, school, event_date, version, data, data_hash, submission_id,
+                 created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)""",
+            (regnr, form_id, school, event_date, text, _data_hash(text), submission_id, at, at),
         )
 
     def replace_record(
@@ -753,28 +840,52 @@ class Store:
             (regnr, old["version"], old["data"], old["submission_id"], at, submission_id),
         )
         version = int(old["version"]) + 1
+        text = dumps(data)
         self._conn.execute(
-            """UPDATE records SET school = ?, event_date = ?, version = ?, data = ?, submission_id = ?,
+            """UPDATE records SET school = ?, event_date = ?, version = ?, data = ?, data_hash = ?, submission_id = ?,
                  updated_at = ? WHERE regnr = ?""",
-            (school, event_date, version, dumps(data), submission_id, at, regnr),
+            (school, event_date, version, text, _data_hash(text), submission_id, at, regnr),
         )
         return version
 
     def count_records(self, form_id: str) -> int:
         return int(self._conn.execute("SELECT count(*) FROM records WHERE form_id = ?", (form_id,)).fetchone()[0])
 
+    _REGISTER_FROM = """FROM records r JOIN submissions s ON s.id = r.submission_id
+               LEFT JOIN office_notes n ON n.regnr = r.regnr"""
+    _REGISTER_ORDER = "ORDER BY r.created_at, r.rowid"
+
     def iter_records(self, form_id: str) -> Iterator[sqlite3.Row]:
         """Current records of one form in the order they came in (a new one is last, so the rows
         before it keep their place in the master: excel.rowcache), joined with their source file."""
         yield from self._conn.execute(
-            """SELECT r.*, s.original_name, s.received_at, s.reasons, s.warnings,
-                      n.status AS office_status, n.note AS office_note, n.same_as AS office_same_as
-               FROM records r JOIN submissions s ON s.id = r.submission_id
-               LEFT JOIN office_notes n ON n.regnr = r.regnr
-               WHERE r.form_id = ?
-               ORDER BY r.created_at, r.rowid""",
+            f"""SELECT {REGISTER_COLUMNS} {self._REGISTER_FROM}
+               WHERE r.form_id = ? {self._REGISTER_ORDER}""",
             (form_id,),
         )
+
+    def register_row(self, regnr: str) -> sqlite3.Row | None:
+        """One row of `iter_records`, by its number."""
+        return self._conn.execute(  # type: ignore[no-any-return]
+            f"SELECT {REGISTER_COLUMNS} {self._REGISTER_FROM} WHERE r.regnr = ?", (regnr,)
+        ).fetchone()
+
+    def register_stamps(self, form_id: str) -> list[tuple[str, str, bytes]]:
+        """Per row of `iter_records`, in its order: the number, the school, and a hash of every column
+        it has (`row_stamp`, worked out inside SQLite over the columns quoted as SQL literals, so no
+        two different rows read alike): what the master needs to see which rows changed without
+        reading them (excel.rowcache)."""
+        self._register_row_stamp()
+        cursor = self._conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(
+            f"""SELECT r.regnr, r.school, row_stamp({_quoted(REGISTER_STAMPED)}) {self._REGISTER_FROM}
+               WHERE r.form_id = ? {self._REGISTER_ORDER}""",
+            (form_id,),
+        ).fetchall()
+
+    def _register_row_stamp(self) -> None:
+        self._conn.create_function("row_stamp", 1, _row_stamp, deterministic=True)
 
     def records(self, form_ids: Sequence[str]) -> Iterator[Record]:
         """The counted registrations of these forms (not withdrawn or merged by the office), with the
@@ -1171,46 +1282,53 @@ class Store:
         row = self._conn.execute("SELECT (SELECT count(*) FROM submissions) + (SELECT count(*) FROM events)").fetchone()
         return int(row[0])
 
+    _EVENT_SELECT = """SELECT e.at AS at, e.name AS name, r.form_id AS form_id, NULL AS kind, r.school AS school,
+                      e.kind AS outcome, e.regnr AS regnr, e.message AS reasons, '[]' AS warnings,
+                      e.sha256 AS sha256, ru.command AS command, 'e' || e.id AS key
+               FROM events e LEFT JOIN runs ru ON ru.id = e.run_id LEFT JOIN records r ON r.regnr = e.regnr"""
+    _SUBMISSION_SELECT = """SELECT s.received_at AS at, s.original_name AS name, s.form_id AS form_id, s.kind AS kind,
+                      r.school AS school, s.outcome AS outcome, s.regnr AS regnr, s.reasons AS reasons,
+                      s.warnings AS warnings, s.sha256 AS sha256, ru.command AS command, 's' || s.id AS key
+               FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr LEFT JOIN runs ru ON ru.id = s.run_id"""
+
     def iter_log(self, *, oldest_first: bool = False) -> Iterator[Mapping[str, Any]]:
         """Every file received and every event, newest first (`status`) or oldest first (the master's
         Logboek: a new line is last, so the lines before it keep their place); files with their
-        registration's school.
+        registration's school. Each has a `key`: 's' or 'e' and its id.
 
         Streams the submissions in id order (no sort in memory however many there are) and slips
         the few events in between at their time."""
         order = "ASC" if oldest_first else "DESC"
-        events = collections.deque(
-            {
-                "at": e["at"],
-                "name": e["name"],
-                "form_id": e["form_id"],
-                "kind": None,
-                "school": e["school"],
-                "outcome": e["kind"],
-                "regnr": e["regnr"],
-                "reasons": e["message"],
-                "warnings": "[]",
-                "sha256": e["sha256"],
-                "command": e["command"],
-            }
-            for e in self._conn.execute(
-                f"""SELECT e.*, ru.command, r.form_id, r.school FROM events e LEFT JOIN runs ru ON ru.id = e.run_id
-                   LEFT JOIN records r ON r.regnr = e.regnr ORDER BY e.at {order}, e.id {order}"""
-            )
+        events = self._conn.execute(f"{self._EVENT_SELECT} ORDER BY e.at {order}, e.id {order}")
+        submissions = self._conn.execute(f"{self._SUBMISSION_SELECT} ORDER BY s.id {order}")
+        yield from _merged_log(submissions, list(events), oldest_first=oldest_first, at="at")
+
+    def log_entry(self, key: str) -> Mapping[str, Any] | None:
+        """One line of `iter_log`, by its key."""
+        select, column = (self._EVENT_SELECT, "e.id") if key[:1] == "e" else (self._SUBMISSION_SELECT, "s.id")
+        try:
+            number = int(key[1:])
+        except ValueError:
+            return None
+        return self._conn.execute(f"{select} WHERE {column} = ?", (number,)).fetchone()  # type: ignore[no-any-return]
+
+    def log_stamps(self) -> list[tuple[str, bytes]]:
+        """Per line of `iter_log(oldest_first=True)`, in its order: its key and a hash of every column
+        it has (see `register_stamps`)."""
+        self._register_row_stamp()
+        stamped = _quoted(LOG_STAMPED)
+        cursor = self._conn.cursor()
+        cursor.row_factory = None
+        events = cursor.execute(
+            f"SELECT at, key, row_stamp({stamped}) FROM ({self._EVENT_SELECT}) ORDER BY at, CAST(substr(key, 2) AS INTEGER)"
+        ).fetchall()
+        submissions = self._conn.cursor()
+        submissions.row_factory = None
+        rows = submissions.execute(
+            f"SELECT at, key, row_stamp({stamped}) FROM ({self._SUBMISSION_SELECT}) "
+            "ORDER BY CAST(substr(key, 2) AS INTEGER)"
         )
-        for sub in self._conn.execute(
-            f"""SELECT s.received_at AS at, s.original_name AS name, s.form_id, s.kind, r.school, s.outcome,
-                      s.regnr, s.reasons, s.warnings, s.sha256, ru.command
-               FROM submissions s LEFT JOIN records r ON r.regnr = s.regnr
-                    LEFT JOIN runs ru ON ru.id = s.run_id
-               ORDER BY s.id {order}"""
-        ):
-            # the same places either way round: an event comes before a file of its very moment
-            # when oldest first, after it when newest first
-            while events and (events[0]["at"] <= sub["at"] if oldest_first else events[0]["at"] > sub["at"]):
-                yield events.popleft()
-            yield sub
-        yield from events
+        return [(key, digest) for _, key, digest in _merged_log(rows, events, oldest_first=True, at=0)]
 
     # --- runs and status -----------------------------------------------------------------
     def start_run(self, command: str, at: str) -> int:
@@ -1283,7 +1401,10 @@ class Store:
         """Replace a registration's data by `data` (personal details removed), and forget its earlier
         versions, the office's note about it and the reasons it gave for its actions on it (whether
         it was withdrawn, moved or merged stays: that is what it counts as)."""
-        self._conn.execute("UPDATE records SET data = ? WHERE regnr = ?", (dumps(data), regnr))
+        text = dumps(data)
+        self._conn.execute(
+            "UPDATE records SET data = ?, data_hash = ? WHERE regnr = ?", (text, _data_hash(text), regnr)
+        )
         self._conn.execute("DELETE FROM record_history WHERE regnr = ?", (regnr,))
         self._conn.execute("UPDATE office_notes SET note = NULL WHERE regnr = ?", (regnr,))
         self._conn.execute("UPDATE office_actions SET reason = '' WHERE regnr = ? AND reason != ''", (regnr,))

@@ -3,7 +3,9 @@ in memory, each typed query answers what was stored."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -66,6 +68,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
         EVENTS_REGNR,
         OFFICE_ACTIONS,
         OFFICE_NOTES,
+        RECORDS_DATA_HASH,
         SCHEMA,
         SCHEMA_VERSION,
         SUBMISSION_WARNINGS,
@@ -82,6 +85,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
         .replace(SUBMISSION_WARNINGS, "")
         .replace(OFFICE_ACTIONS, "")
         .replace(EVENTS_REGNR, "")
+        .replace(RECORDS_DATA_HASH, "")
         .replace(
             "CREATE INDEX records_order ON records (form_id, event_date, regnr);",
             "CREATE INDEX records_form ON records (form_id, event_date);",
@@ -92,14 +96,23 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
         "INSERT INTO submissions (received_at, original_name, inbox_path, sha256, size, outcome, archive_path)"
         " VALUES ('2026-11-01T10:00:00', 'a.xlsx', '/i/a', 'ab', 1, 'afgewezen', '/a')"
     )
+    conn.execute(
+        "INSERT INTO records (regnr, form_id, school, event_date, version, data, submission_id, created_at, "
+        "updated_at) VALUES ('INC-2026-0001', 'incident', '12AB', '2026-11-01', 1, '{\"a\": 1}', 1, "
+        "'2026-11-01T10:00:00', '2026-11-01T10:00:00')"
+    )
     conn.commit()
     conn.close()
     store = Store.open(path, create=False)
     assert store.schema_version() == SCHEMA_VERSION
     indexes = store.indexes()
     assert "records_order" in indexes and "records_form" not in indexes
+    with contextlib.closing(sqlite3.connect(path)) as db:  # version 10 hashed the data already there
+        ((data, digest),) = db.execute("SELECT data, data_hash FROM records").fetchall()
+    assert digest == hashlib.blake2b(data.encode(), digest_size=12).digest()
     store.add_event(at="2026-11-02T10:00:00", kind="overzicht in kopie", name="x.xlsx", message="m")
     assert [e["name"] for e in store.iter_log()] == ["x.xlsx", "a.xlsx"]  # events merged by time
+    assert [e["name"] for e in store.iter_log(oldest_first=True)] == ["a.xlsx", "x.xlsx"]
     store.close()
 
 
@@ -346,16 +359,17 @@ def test_a_note_read_back_for_a_registration_past_the_retention_stays_out() -> N
 
 @pytest.mark.parametrize("with_regnr", [False, True])
 def test_a_version_8_database_gets_the_events_registration_column_once(tmp_path: Path, with_regnr: bool) -> None:
-    """Version 8 was built in two steps: a database of either build opens at version 9."""
-    from automation.store import EVENTS_REGNR, SCHEMA
+    """Version 8 was built in two steps: a database of either build opens at the newest version."""
+    from automation.store import EVENTS_REGNR, RECORDS_DATA_HASH, SCHEMA
 
     path = tmp_path / "db.sqlite"
     conn = sqlite3.connect(path)
-    conn.executescript((SCHEMA if with_regnr else SCHEMA.replace(EVENTS_REGNR, "")) + "PRAGMA user_version = 8;")
+    version_8 = SCHEMA.replace(RECORDS_DATA_HASH, "")
+    conn.executescript((version_8 if with_regnr else version_8.replace(EVENTS_REGNR, "")) + "PRAGMA user_version = 8;")
     conn.close()
     store = Store.open(path, create=False)
     try:
-        assert store.schema_version() == 9
+        assert store.schema_version() == SCHEMA_VERSION
         store.add_event(at="2026-12-03T10:00:00", kind="kantooractie", name="test", message="m", regnr="INC-2026-0001")
     finally:
         store.close()

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -134,24 +134,16 @@ def _write_register(
 
     last = len(columns) - 1  # the mark: hidden, as wide as its header should it be shown
     ws.set_column(last, last, header_width(MARK, columns[last].width, button=True), None, {"hidden": True})
-    for row, rec in enumerate(store.iter_records(form.id), start=1):
-        regnr = rec["regnr"]
-        shown = (
-            regnr,
-            rec["school"],
-            schools.get(rec["school"], ""),
-            rec["office_status"],
-            rec["office_note"],
-            rec["office_same_as"],
-            actions.get(regnr),
-            rec["data"],
-            rec["warnings"],
-            rec["version"],
-            rec["original_name"],
-            rec["received_at"],
-            rec["created_at"],
-        )
-        writer.row(row, regnr, stamp(shown), partial(write, row, rec))
+    if writer.rows is None:  # every row through xlsxwriter
+        for row, rec in enumerate(store.iter_records(form.id), start=1):
+            writer.row(row, rec["regnr"], "", partial(write, row, rec))
+    else:  # each row's stamp from the store (its columns) and from here (the school's name, its actions)
+        entries = [
+            (regnr, stamp((digest.hex(), schools.get(school), actions.get(regnr))))
+            for regnr, school, digest in store.register_stamps(form.id)
+        ]
+        rows = _Rows(lambda: store.iter_records(form.id), store.register_row, key="regnr", stream=not writer.rows.old)
+        writer.write_all(entries, lambda row, key: write(row, rows(key)))
     writer.finish()
     _grey_when_not_counted(wb, ws, columns, rows=count)
 
@@ -246,9 +238,9 @@ def _write_log(wb: Workbook, store: Store, fmt: Formats, cache: RowCache | None)
         for col, (column, value) in enumerate(zip(LOG_COLUMNS, values, strict=True)):
             write_value(ws, row, col, column.kind, value, fmt)
 
-    for row, sub in enumerate(store.iter_log(oldest_first=True), start=1):
+    def values(sub: Mapping[str, Any]) -> list[Any]:
         form = FORMS.get(sub["form_id"] or "")
-        values = [
+        return [
             sub["at"],
             sub["name"],
             "Export van een peiling" if sub["kind"] == "export" else (form.title if form else ""),
@@ -259,9 +251,43 @@ def _write_log(wb: Workbook, store: Store, fmt: Formats, cache: RowCache | None)
             COMMANDS.get(sub["command"] or "", sub["command"]),
             sub["sha256"],
         ]
-        key = stamp(values)  # a Logboek line is what it shows: the same line anywhere is the same XML
-        writer.row(row, key, key, partial(write, row, values))
+
+    if writer.rows is None:
+        for row, sub in enumerate(store.iter_log(oldest_first=True), start=1):
+            writer.row(row, "", "", partial(write, row, values(sub)))
+    else:
+        entries = [(key, digest.hex()) for key, digest in store.log_stamps()]
+        lines = _Rows(lambda: store.iter_log(oldest_first=True), store.log_entry, key="key", stream=not writer.rows.old)
+        writer.write_all(entries, lambda row, key: write(row, values(lines(key))))
     writer.finish()
+
+
+class _Rows:
+    """The rows a big sheet writes through xlsxwriter (those not kept), read as they are asked for,
+    in the sheet's order: streamed (`all_rows`) when nothing is kept (every row is asked for), else
+    one by one by key (`one`)."""
+
+    def __init__(
+        self,
+        all_rows: Callable[[], Iterator[Any]],  # sqlite3.Row or Mapping: read by column name
+        one: Callable[[str], Any],
+        *,
+        key: str,
+        stream: bool,
+    ) -> None:
+        self._rows = all_rows() if stream else None
+        self._one = one
+        self._key = key
+
+    def __call__(self, key: str) -> Any:
+        if self._rows is not None:
+            for row in self._rows:  # the same order as the stamps: skips only rows that were kept
+                if row[self._key] == key:
+                    return row
+        found = self._one(key)
+        if found is None:  # the store is read in one transaction: a row cannot go in between
+            raise LookupError(f"{key} staat niet (meer) in de database")
+        return found
 
 
 def write_board_master(

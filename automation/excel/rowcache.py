@@ -33,8 +33,9 @@ import os
 import re
 import uuid
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -92,8 +93,9 @@ class Block:
 class SheetRows:
     """One big sheet's kept blocks: read from the last write, and gathered anew during this one."""
 
-    def __init__(self, folder: Path, name: str, layout: str) -> None:
+    def __init__(self, folder: Path, name: str, layout: str, *, memory: Memory | None = None) -> None:
         self.folder = folder
+        self._memory = memory
         self.stem = name  # the file names' stem: the sheet's name, made safe
         self.layout = layout
         self.old: list[Block] = []
@@ -119,7 +121,7 @@ class SheetRows:
 
     def _load(self) -> None:
         try:
-            index = json.loads(self.index_path.read_text(encoding="utf-8"))
+            index = self._read_index()
             if index.get("layout") != self.layout:
                 return
             path = self._data_path(index["token"])
@@ -137,6 +139,21 @@ class SheetRows:
         except (OSError, ValueError, KeyError, TypeError):
             self.close()
             self.old = []
+
+    def _read_index(self) -> dict[str, Any]:
+        """The index file, or what a write of this process left in `memory` while the file is the one
+        that write made (same size, time and inode): 50,000 rows' keys and stamps are not parsed again."""
+        path = self.index_path
+        if self._memory is None:
+            return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        info = path.stat()
+        signature = (info.st_mtime_ns, info.st_size, info.st_ino)
+        known = self._memory.get(path)
+        if known is not None and known[0] == signature:
+            return known[1]
+        index = json.loads(path.read_text(encoding="utf-8"))
+        self._memory[path] = (signature, index)
+        return index  # type: ignore[no-any-return]
 
     def old_block(self, number: int, first: int) -> Block | None:
         if number < len(self.old) and self.old[number].first == first and self._data is not None:
@@ -228,6 +245,9 @@ class SheetRows:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.index_path)
+        if self._memory is not None:
+            info = self.index_path.stat()
+            self._memory[self.index_path] = ((info.st_mtime_ns, info.st_size, info.st_ino), index)
         for old in self.folder.glob(f"{self.stem}.*"):
             if old.suffix in (".blok", ".xml") and old.name != self._data_path(self.token).name:
                 old.unlink(missing_ok=True)  # .xml: the rows as an earlier version kept them
@@ -242,11 +262,17 @@ class SheetRows:
             self._file = None
 
 
-class RowCache:
-    """The kept blocks of every big sheet of one master write (None folder: nothing kept, nothing read)."""
+Memory = dict[Path, tuple[tuple[int, int, int], dict[str, Any]]]  # index file: (its stat, its content)
 
-    def __init__(self, folder: Path | None, *, fresh: bool = False) -> None:
+
+class RowCache:
+    """The kept blocks of every big sheet of one master write (None folder: nothing kept, nothing read).
+    `memory`: the indexes as the last write of this process left them (a caller that writes again
+    and again, the watcher, holds one)."""
+
+    def __init__(self, folder: Path | None, *, fresh: bool = False, memory: Memory | None = None) -> None:
         self.folder = folder
+        self.memory = memory
         self.fresh = fresh  # a full write: read nothing, keep what it writes
         self.sheets: list[SheetRows] = []
         self.parts: dict[str, list[Deflated]] = {}  # the workbook member of each big sheet: its blocks
@@ -256,7 +282,7 @@ class RowCache:
         leaves the others' rows as they are)."""
         if self.folder is None:
             return None
-        rows = SheetRows(self.folder, safe_name(name, fallback="blad"), layout)
+        rows = SheetRows(self.folder, safe_name(name, fallback="blad"), layout, memory=self.memory)
         if self.fresh:
             rows.close()
             rows.old = []
@@ -366,6 +392,35 @@ class RowWriter:
         write()  # its XML comes to `capture` when xlsxwriter flushes it
         self._pending = (row, key, row_stamp)
         rows.written += 1
+
+    def write_all(self, entries: Sequence[tuple[str, str]], write: Callable[[int, str], None]) -> None:
+        """Every data row of the sheet, given as (key, stamp) in the sheet's order; `write(row, key)`
+        reads a row and writes its cells (only for the rows not kept). A block whose keys and stamps
+        are those kept is put in whole, without a row of it being looked at."""
+        rows, ws = self.rows, self.ws
+        assert rows is not None
+        for start in range(0, len(entries), BLOCK_ROWS):
+            block, number, first = entries[start : start + BLOCK_ROWS], start // BLOCK_ROWS, start + 1
+            old = rows.old_block(number, first)
+            if (
+                old is not None
+                and len(old.rows) == len(block)
+                and all(
+                    kept[0] == key and kept[1] == row_stamp
+                    for kept, (key, row_stamp) in zip(old.rows, block, strict=True)
+                )
+            ):
+                if ws.table:  # the header (or nothing: the block before flushed its last row)
+                    ws._write_single_row(first)
+                self._end_block()
+                self._number, self._old, self._entries, self._xml = number, old, list(old.rows), None
+                self._last = first + len(block) - 1
+                rows.reused += len(block)
+                self._end_block()
+                continue
+            for place, (key, row_stamp) in enumerate(block):
+                self.row(first + place, key, row_stamp, partial(write, first + place, key))
+        self.finish()
 
     def finish(self) -> None:
         if self.rows is not None:
