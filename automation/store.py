@@ -444,7 +444,7 @@ REGISTER_STAMPED = (
     "r.school",
     "r.event_date",
     "r.version",
-    "coalesce(r.data_hash, row_stamp(r.data))",  # the data by its hash (a row without one: a copy made by hand)
+    "coalesce(r.data_hash, r.data)",  # the data by its hash (a row without one, made by hand: the data itself)
     "r.submission_id",
     "r.created_at",
     "r.updated_at",
@@ -472,14 +472,15 @@ LOG_STAMPED = (
 )
 
 
-def _quoted(columns: Sequence[str]) -> str:
-    """SQL for the columns as one text, each quoted as an SQL literal (NULL, numbers, 'text' with its
-    quotes doubled) and joined by commas: no two different rows give the same text."""
-    return " || ',' || ".join(f"quote({c})" for c in columns)
+def _stamped(columns: Sequence[str]) -> str:
+    """SQL for a stamp of these columns: `row_stamp` over them all."""
+    return f"row_stamp({', '.join(columns)})"
 
 
-def _row_stamp(text: str | None) -> bytes:
-    return hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=12).digest()
+def _row_stamp(*values: Any) -> bytes:
+    """A hash of a row's values (text, numbers, bytes, NULL): of their tuple's repr, in which no two
+    different rows read alike."""
+    return hashlib.blake2b(repr(values).encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
 
 def _data_hash(data: str) -> bytes:
@@ -879,13 +880,13 @@ class Store:
         cursor = self._conn.cursor()
         cursor.row_factory = None
         return cursor.execute(
-            f"""SELECT r.regnr, r.school, row_stamp({_quoted(REGISTER_STAMPED)}) {self._REGISTER_FROM}
+            f"""SELECT r.regnr, r.school, {_stamped(REGISTER_STAMPED)} {self._REGISTER_FROM}
                WHERE r.form_id = ? {self._REGISTER_ORDER}""",
             (form_id,),
         ).fetchall()
 
     def _register_row_stamp(self) -> None:
-        self._conn.create_function("row_stamp", 1, _row_stamp, deterministic=True)
+        self._conn.create_function("row_stamp", -1, _row_stamp, deterministic=True)
 
     def records(self, form_ids: Sequence[str]) -> Iterator[Record]:
         """The counted registrations of these forms (not withdrawn or merged by the office), with the
@@ -1316,17 +1317,16 @@ class Store:
         """Per line of `iter_log(oldest_first=True)`, in its order: its key and a hash of every column
         it has (see `register_stamps`)."""
         self._register_row_stamp()
-        stamped = _quoted(LOG_STAMPED)
+        stamped = _stamped(LOG_STAMPED)
         cursor = self._conn.cursor()
         cursor.row_factory = None
         events = cursor.execute(
-            f"SELECT at, key, row_stamp({stamped}) FROM ({self._EVENT_SELECT}) ORDER BY at, CAST(substr(key, 2) AS INTEGER)"
+            f"SELECT at, key, {stamped} FROM ({self._EVENT_SELECT}) ORDER BY at, CAST(substr(key, 2) AS INTEGER)"
         ).fetchall()
         submissions = self._conn.cursor()
         submissions.row_factory = None
         rows = submissions.execute(
-            f"SELECT at, key, row_stamp({stamped}) FROM ({self._SUBMISSION_SELECT}) "
-            "ORDER BY CAST(substr(key, 2) AS INTEGER)"
+            f"SELECT at, key, {stamped} FROM ({self._SUBMISSION_SELECT}) ORDER BY CAST(substr(key, 2) AS INTEGER)"
         )
         return [(key, digest) for _, key, digest in _merged_log(rows, events, oldest_first=True, at=0)]
 

@@ -17,7 +17,15 @@ from automation.excel import read_form
 from automation.intake.decide import Decision, Dropped, NotMine, decide
 from automation.intake.outcome import RejectKind
 from automation.intake.recognisers import recognisers
-from automation.store import EVENTS_REGNR, OFFICE_ACTIONS, SCHEMA, SUBMISSION_WARNINGS, Outcome, Store
+from automation.store import (
+    EVENTS_REGNR,
+    OFFICE_ACTIONS,
+    RECORDS_DATA_HASH,
+    SCHEMA,
+    SUBMISSION_WARNINGS,
+    Outcome,
+    Store,
+)
 from tests.conftest import Filler
 from tests.helpers import query
 
@@ -49,7 +57,10 @@ def test_a_version_6_database_gets_its_warnings_read_out_of_the_reasons_once(tmp
     path = tmp_path / "db.sqlite"
     conn = sqlite3.connect(path)
     conn.executescript(
-        SCHEMA.replace(SUBMISSION_WARNINGS, "").replace(OFFICE_ACTIONS, "").replace(EVENTS_REGNR, "")
+        SCHEMA.replace(SUBMISSION_WARNINGS, "")
+        .replace(OFFICE_ACTIONS, "")
+        .replace(EVENTS_REGNR, "")
+        .replace(RECORDS_DATA_HASH, "")
         + "PRAGMA user_version = 6;"
     )
     insert = (
