@@ -125,6 +125,17 @@ def test_a_respondent_is_whoever_answered_any_question_not_only_the_first() -> N
     assert {t.key: t.respondents for t in survey.themes} == {"veiligheidsbeleving": 2, "welbevinden": 2}
 
 
+def test_blank_lines_and_rows_of_separators_at_the_end_are_no_respondents() -> None:
+    """Excel often saves a CSV with empty rows at the end: they are skipped, not refused as an
+    unknown school or respondent group."""
+    made = list(samples.generic_rows(random.Random(5), school="12AB", schooljaar="2026-2027", afname=TODAY, pupils=40))
+    clean = samples.to_csv(samples.generic_header(), made)
+    blank = ["" for _ in samples.generic_header()]
+    untidy = samples.to_csv(samples.generic_header(), [*made, blank, blank]) + "\r\n\r\n"
+    read = import_survey(clean.encode(), "p.csv", builtin_profiles(), schools=SCHOOLS, today=TODAY)
+    assert import_survey(untidy.encode(), "p.csv", builtin_profiles(), schools=SCHOOLS, today=TODAY) == read
+
+
 TITLED = """
 naam = "Met een titel boven de kopregel"
 [herkenning]

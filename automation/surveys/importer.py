@@ -694,13 +694,16 @@ def _per_respondent(
             return cells[i] if i is not None else None
 
         count = answered.get(key_id, 0)
+        instrument = str(cell("instrument") or "").strip()
+        if not count:  # rows that answered nothing (a blank line, a row of separators Excel leaves at the end)
+            resolved[key_id] = (None, instrument)  # are no respondents: their school and group are not asked
+            continue
         school = resolver.school(cell("school"), count)
         group = resolver.group(cell("respondent"), count)
         dates = [resolver.date(d) for d in seen[ix["datum"]].get(key_id, ())] if ix["datum"] is not None else []
         known = [d for d in dates if d is not None]
         year = resolver.year(cell("jaar"), max(known) if known else None, count) if school and group else ""
-        instrument = str(cell("instrument") or "").strip()
-        if not (school and group and count):
+        if not (school and group):
             resolved[key_id] = (None, instrument)
             continue
         key = (school, year, group)
