@@ -316,7 +316,7 @@ def keep_in_archive(
     good copy takes its place.
     """
     target = archive_path(archive, sha256, original_name)
-    if os.path.exists(target):
+    if target.exists():
         if sha256_of(target) == sha256:
             return target, False
         set_aside(target, expected=sha256)
@@ -399,7 +399,7 @@ def _name(tmp: Path, target: Path) -> bool:
     """Give the finished temp file its name. POSIX `rename` is atomic; on Windows it refuses an
     existing name (then the entry is already there, by the content-addressed name: same bytes)."""
     try:
-        os.rename(tmp, target)
+        tmp.rename(target)
     except FileExistsError:
         remove_entry(tmp)
         return False
@@ -550,12 +550,12 @@ def claim(path: Path, staging: Path) -> Path:
     stem = shorten(stem, max_bytes=MAX_NAME_BYTES - len(encoded(prefix + suffix)))  # a name near 255 bytes
     claimed = staging / f"{prefix}{stem}{suffix}"
     try:
-        os.rename(path, claimed)
+        path.rename(claimed)
     except FileNotFoundError:
-        if os.path.isdir(staging):
+        if staging.is_dir():
             raise  # the file itself is gone
         _ensure_folder(staging)
-        os.rename(path, claimed)
+        path.rename(claimed)
     return claimed
 
 
