@@ -593,6 +593,11 @@ class _Layout:
 
 
 @functools.lru_cache(maxsize=64)
+def _key_set(form_id: str) -> frozenset[str]:
+    return frozenset(FORMS[form_id].keys)
+
+
+@functools.lru_cache(maxsize=64)
 def _layout(form_id: str, names: tuple[tuple[str, str], ...]) -> _Layout:
     form = FORMS[form_id]
     refs = dict(names)
@@ -621,7 +626,8 @@ def read_form(data: bytes, *, max_uncompressed: int) -> RawForm:
     form, version = recognise(book)
     if book.uncompressed > FORM_MAX_UNCOMPRESSED:  # a rejected form is loaded whole by openpyxl
         raise too_large()
-    layout = _layout(form.id, tuple(sorted((k, v) for k, v in book.names.items() if k in form.keys)))
+    keys = _key_set(form.id)
+    layout = _layout(form.id, tuple(sorted((k, v) for k, v in book.names.items() if k in keys)))
     grids = _read_sheets(data, set(layout.sheets))
     values: dict[str, Any] = {}
     for key, (sheet, row, col) in layout.cells.items():
