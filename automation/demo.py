@@ -287,6 +287,75 @@ def school_form(today: dt.date, brin: str) -> dict[str, Any]:
     }
 
 
+# Per school its measures for the year (issue 15): (doel, maatregel, aanleiding, thema or toelichting,
+# eigenaar, days from today to the start and to the end, stand, evaluatie). 34CD sent none: its plan
+# shows the goals of its school form.
+MEASURES: dict[str, tuple[tuple[str, str, str, str, str, int, int, str, str], ...]] = {
+    "12AB": (
+        (
+            "Minder leerlingen voelen zich gepest: in de monitor van vorig jaar gaf 9% van groep 5-8 aan gepest "
+            "te worden; dit jaar minder dan 6%.",
+            "De coördinator geeft in groep 6 en 7 de KiVa-groepsgesprekken; de leerkrachten evalueren elk "
+            "pestgeval na twee weken.",
+            "thema van de monitor",
+            "Aantasting van de veiligheid",
+            "de coördinator sociale veiligheid",
+            -60,
+            150,
+            "loopt",
+            "",
+        ),
+        (
+            "Digitaal pesten eerder zien: vorig jaar werden drie gevallen pas via ouders bekend.",
+            "Les mediawijsheid in groep 7 en 8 en een ouderavond over groepsapps.",
+            "ontwikkeling in de registraties",
+            "meer digitaal pesten dan het jaar ervoor",
+            "de directeur",
+            -90,
+            -10,  # past its end date and not evaluated: an open action (the board's own norm)
+            "loopt",
+            "",
+        ),
+    ),
+    "56EF": (
+        (
+            "Meer leerlingen voelen zich veilig in de klas: de score 'veiligheid' daalde naar 3,1.",
+            "Groepsafspraken van De Vreedzame School in elke groep in de eerste zes weken.",
+            "thema van de monitor",
+            "Veiligheidsbeleving",
+            "de leerkrachten, met de intern begeleider",
+            -80,
+            -30,
+            "afgerond",
+            "In elke groep zijn afspraken gemaakt en zichtbaar opgehangen; de leerlingen noemen ze in de "
+            "groepsgesprekken. De monitor in het voorjaar laat zien of de score stijgt.",
+        ),
+    ),
+}
+
+
+def maatregel(today: dt.date, brin: str, n: int = 0) -> dict[str, Any]:
+    """The director's measures form: the school's `n`-th measure (by default its first)."""
+    goal, measure, reason, detail, owner, start, end, status, evaluation = MEASURES.get(brin, MEASURES["12AB"])[n]
+    monitor = reason == "thema van de monitor"
+    return {
+        "school": _school(brin),
+        "doel": goal,
+        "maatregel": measure,
+        "aanleiding": reason,
+        "aanleiding_thema": detail if monitor else None,
+        "aanleiding_toelichting": None if monitor else detail,
+        "eigenaar": owner,
+        "startdatum": today + dt.timedelta(days=start),
+        "einddatum": today + dt.timedelta(days=end),
+        "status": status,
+        "evaluatie_datum": today - dt.timedelta(days=7) if evaluation else None,
+        "evaluatie_resultaat": evaluation or None,
+        "ingevuld_door": "de directeur",
+        "datum_ingevuld": today - dt.timedelta(days=7) if evaluation else today - dt.timedelta(days=3),
+    }
+
+
 def peiling(today: dt.date, brin: str) -> dict[str, Any]:
     year = today.year if today.month >= 8 else today.year - 1
     return {
@@ -435,6 +504,9 @@ def make_demo(folder: Path, *, today: dt.date, seed: int = 2026, log: Callable[[
     for brin in brins:
         drop("school", f"schoolgegevens {brin}.xlsx", school_form(today, brin))
     drop("peiling", "peiling ZIEN 56EF.xlsx", peiling(today, "56EF"))
+    for brin, measures in MEASURES.items():  # the directors' measures for the year
+        for n in range(len(measures)):
+            drop("maatregelen", f"maatregel {brin} {n + 1}.xlsx", maatregel(today, brin, n))
     # Survey exports: the generic layout naming 12AB's declared KiVa-monitor (fewer pupils took part
     # than the board's norm asks: attention, not a legal failure) and the action plan's four-theme
     # satisfaction survey as Dutch Excel saves CSV (34CD: it is not the declared KanVAS, which is still

@@ -276,8 +276,9 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _condition_text(form: FormDef, f: Field) -> str:
-    parts = [f"'{form.field(c.key).label}' is '{' of '.join(c.values)}'" for c in f.required_when]
+def _condition_text(form: FormDef, f: Field, record: Mapping[str, Any]) -> str:
+    """Why the field is required: the answers that make it so, as given (a condition may allow several)."""
+    parts = [f"'{form.field(c.key).label}' is '{record.get(c.key)}'" for c in f.required_when]
     return " en ".join(parts)
 
 
@@ -314,7 +315,7 @@ def validate(
         if f.required:
             add(f.key, "is verplicht maar leeg. Vul dit veld in.")
         elif f.required_when and all(c.holds(result.record) for c in f.required_when):
-            add(f.key, f"is verplicht omdat {_condition_text(form, f)}, maar is leeg. Vul dit veld in.")
+            add(f.key, f"is verplicht omdat {_condition_text(form, f, result.record)}, maar is leeg. Vul dit veld in.")
 
     _check_dates(form, result, add, today=today)
     for rule in form.cross_rules:

@@ -45,6 +45,7 @@ def valid_values(form_id: str, *, seed: int = 1, school: str = "12AB", today: dt
         "ongeval": lambda: demo.ongeval(rng, day, school),
         "school": lambda: demo.school_form(day, school),
         "peiling": lambda: demo.peiling(day, school),
+        "maatregelen": lambda: demo.maatregel(day, school),
     }
     return builders[form_id]()
 

@@ -39,12 +39,13 @@ def test_init_writes_a_commented_config_folders_and_a_private_secret(tmp_path: P
     assert code == 0 and "bestond al" in out  # never overwrites a board's config
 
 
-def test_forms_writes_the_five_blank_workbooks(workspace: Settings, tmp_path: Path) -> None:
+def test_forms_writes_the_six_blank_workbooks(workspace: Settings, tmp_path: Path) -> None:
     code, _out, _ = run("--config", str(workspace.paths.config), "forms", "--out", str(tmp_path / "f"))
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "f").iterdir()) == [
         "agressie - Registratieformulier agressie en geweld.xlsx",
         "incident - Incidentregistratie.xlsx",
+        "maatregelen - Doelen en maatregelen.xlsx",
         "ongeval - Ongevallenmeldingsformulier.xlsx",
         "peiling - Peilingresultaten.xlsx",
         "school - Schoolgegevens en veiligheidsbeleid.xlsx",

@@ -140,13 +140,26 @@ def test_the_plan_states_the_schools_goals_and_measures_next_to_the_figures_that
     assert re.search(r"\nIncidenten met leerlingen \| \d+ \| – \| –\n", chapter)
     assert "Wie | Thema van de monitor | % gunstige antwoorden" in chapter
     assert re.search(r"\nleerlingen \| Veiligheidsbeleving \| \d+%\n", chapter)
-    # the goals and measures from the school form, in order
+    # the goals and measures from the director's measures forms, by start date, with reason, owner and stand
+    measures = rows(
+        demo_folder,
+        "SELECT json_extract(data, '$.doel'), json_extract(data, '$.maatregel') FROM records "
+        "WHERE form_id = 'maatregelen' AND school = '12AB' ORDER BY json_extract(data, '$.startdatum')",
+    )
+    assert len(measures) == 2
+    assert "# | Doel en maatregel | Aanleiding | Wie en wanneer | Stand en evaluatie" in chapter
+    for n, (goal, measure) in enumerate(measures, start=1):
+        assert f"\n{n} | {goal} — {measure} | " in chapter
+    assert "# | Doel | Maatregel" not in chapter  # not the school form's goals as well
+    # a school that sent no measures form: the goals of its school form, in order
+    path = school_dir(demo_folder, "34CD") / DOCUMENTS[0].output_name(school_name="CBS Het Anker", schooljaar=YEAR)
+    other = _chapter("\n".join(document_text(path)), "9 Doelen en maatregelen", "10 Verantwoording")
     (goal, measure), *_ = rows(
         demo_folder,
         "SELECT json_extract(data, '$.doel_1'), json_extract(data, '$.maatregel_1') FROM records "
-        "WHERE form_id = 'school' AND school = '12AB'",
+        "WHERE form_id = 'school' AND school = '34CD'",
     )
-    assert f"# | Doel | Maatregel\n1 | {goal} | {measure}" in chapter
+    assert f"# | Doel | Maatregel\n1 | {goal} | {measure}" in other
 
 
 def test_a_plan_without_goals_asks_the_director_to_write_them_and_a_goal_without_a_measure_asks_for_it(
@@ -347,10 +360,14 @@ def test_every_template_renders_with_a_complete_example_and_with_missing_facts(t
         if spec.key == "plan":  # the plan marks each missing fact in place
             assert missing.count("[nog aan te vullen door de directeur]") == 6
         elif spec.key == "checklist":  # the checklist says who supplies each missing fact, and how
+            lines = missing.splitlines()
             assert (
                 "de directeur | op het formulier Schoolgegevens en veiligheidsbeleid | Adres, Telefoon, "
-                "Aantal BHV'ers, Leerlingen groep 5 t/m 8, Datum RI&E, Visie op veiligheid, Doelen en maatregelen"
-            ) in missing.splitlines()
+                "Aantal BHV'ers, Leerlingen groep 5 t/m 8, Datum RI&E, Visie op veiligheid"
+            ) in lines
+            assert (
+                "de directeur | op het formulier Doelen en maatregelen (één per maatregel) | Doelen en maatregelen"
+            ) in lines
         else:  # the annexes use no fact that can be missing
             assert missing == complete, spec.template_name
 

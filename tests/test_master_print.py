@@ -81,6 +81,7 @@ def test_every_sheet_prints_one_page_wide_in_landscape_with_its_header_row_on_ea
         "Incidenten",
         "Agressie en geweld",
         "Ongevallen",
+        "Maatregelen",
         "Peilingen",
         "Monitorcheck",
         "Voortgang",

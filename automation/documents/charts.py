@@ -80,14 +80,15 @@ def registrations_per_month(per_month: Mapping[str, Counter[str]], *, year: str)
 
 
 def _per_month(per_month: Mapping[str, Counter[str]], *, year: str) -> Chart | None:
-    if not any(sum(c.values()) for c in per_month.values()):
+    shown = [f for f in event_forms() if (r := FORMS[f].counts) is not None and r.in_figures]  # events only
+    if not any(c[f] for c in per_month.values() for f in shown):
         return None
     plt = _pyplot()
     slots = months(year)
     keys = [f"{y}-{m:02d}" for y, m in slots]
     fig, ax = plt.subplots(figsize=(6.3, 2.6))
     bottom = [0] * len(keys)
-    for form_id in event_forms():
+    for form_id in shown:
         register = FORMS[form_id].counts
         values = [per_month.get(k, Counter())[form_id] for k in keys]
         colour = register.colour if register else HOUSE
@@ -96,7 +97,7 @@ def _per_month(per_month: Mapping[str, Counter[str]], *, year: str) -> Chart | N
     ax.set_xticks(range(len(keys)), [MONTHS[m - 1][:3] for _, m in slots])
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("aantal")
-    ax.legend(frameon=False, ncols=min(3, len(event_forms())), loc="upper center", bbox_to_anchor=(0.5, 1.18))
+    ax.legend(frameon=False, ncols=min(3, len(shown)), loc="upper center", bbox_to_anchor=(0.5, 1.18))
     ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
     ax.set_axisbelow(True)
     fig.tight_layout()

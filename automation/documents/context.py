@@ -12,12 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from automation.checks.board import COMING, FINISHED, RUNNING, BoardFacts, Counted, Period, SchoolFacts, SchoolForm
+from automation.checks.measures import Measure
 from automation.checks.monitor import MonitorCheck
 from automation.checks.vensters import respondents
 from automation.documents import charts
 from automation.documents.catalog import ANNEXES
 from automation.documents.formatting import Missing, telling
 from automation.forms import FORMS, FormDef, Kind
+from automation.forms.maatregelen import FORM as MEASURES_FORM
 from automation.forms.model import Field
 from automation.forms.peiling import THEMES
 from automation.schoolyear import MONTHS, previous
@@ -26,6 +28,7 @@ SCHOOL_FORM = FORMS["school"]
 DIRECTOR = "de directeur"
 COORDINATOR = "de coördinator sociale veiligheid"
 VIA_SCHOOL_FORM = "op het formulier Schoolgegevens en veiligheidsbeleid"
+VIA_MEASURES_FORM = f"op het formulier {MEASURES_FORM.title} (één per maatregel)"
 
 # School-form fields the plan relies on: when empty, the plan lists them as still to be supplied.
 NEEDED = (
@@ -46,16 +49,19 @@ KIND_TABLES = {"incident": "categorieen", "agressie": "agressie_vormen", "ongeva
 GROUP_ORDER = ("leerlingen", "ouders", "personeel")
 
 
-def school_context(facts: BoardFacts, brin: str, *, with_charts: bool = True) -> dict[str, Any]:
+def school_context(
+    facts: BoardFacts, brin: str, *, measures: Sequence[Measure] = (), with_charts: bool = True
+) -> dict[str, Any]:
+    """`measures`: the school's measures that run in the plan's school year (`checks.measures.measures_of`)."""
     sf = facts.schools[brin]
     form = sf.school_form
     missing: list[Missing] = []
     school = _school(facts, brin, form, missing)
     monitor = _monitor(school, sf)
     registrations = _registrations(facts, sf)
-    goals = _goals(form.data if form else {})
+    goals = _measures(measures) or _goals(form.data if form else {})
     if not goals:
-        missing.append(Missing("Doelen en maatregelen", DIRECTOR, VIA_SCHOOL_FORM))
+        missing.append(Missing("Doelen en maatregelen", DIRECTOR, VIA_MEASURES_FORM))
     context: dict[str, Any] = {
         "bestuur": facts.board,
         "schooljaar": facts.schooljaar,
@@ -69,6 +75,7 @@ def school_context(facts: BoardFacts, brin: str, *, with_charts: bool = True) ->
         "registraties": registrations,
         "mijlpalen": _milestones(sf),
         "doelen": goals,
+        "maatregelen_ontvangen": bool(measures),
         "vensters_tekst": sf.vensters,
         "bijlagen": [{"nummer": a.number, "titel": a.title} for a in ANNEXES],
         "formulieren": {a.form_id: printable_form(FORMS[a.form_id], facts, brin) for a in ANNEXES if a.form_id},
@@ -108,17 +115,42 @@ def _school(facts: BoardFacts, brin: str, form: SchoolForm | None, missing: list
 
 GOALS = 3  # the school form's doel_1/maatregel_1 … doel_3/maatregel_3
 NO_MEASURE = "[nog aan te vullen door de directeur: de maatregel bij dit doel]"
+# What a goal from the measures form shows besides its goal and measure; empty for the school form's goals.
+NOT_FROM_THE_FORM = {"aanleiding": "", "eigenaar": "", "start": "", "eind": "", "stand": "", "evaluatie": "",
+                     "registratienummer": ""}  # fmt: skip
+
+
+def _measures(measures: Sequence[Measure]) -> list[dict[str, Any]]:
+    """The goals and measures from the measures forms (one form a measure), by start date."""
+    return [
+        {
+            "nummer": n,
+            "doel": m.goal,
+            "maatregel": m.measure,
+            "aanleiding": m.reason,
+            "eigenaar": m.owner,
+            "start": m.start,
+            "eind": m.end,
+            "stand": m.status,
+            "evaluatie": f"{m.evaluated:%d-%m-%Y}: {m.result}" if m.evaluated else "",
+            "registratienummer": m.regnr,
+        }
+        for n, m in enumerate(measures, start=1)
+    ]
 
 
 def _goals(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The school's goals and measures from the school form, in order; a goal without a measure says the
-    director still writes it (a measure without a goal is shown with the measure only)."""
+    """The school's goals and measures from the school form (before the measures form existed), in
+    order; a goal without a measure says the director still writes it (a measure without a goal is
+    shown with the measure only)."""
     goals: list[dict[str, Any]] = []
     for n in range(1, GOALS + 1):
         goal = str(data.get(f"doel_{n}") or "").strip()
         measure = str(data.get(f"maatregel_{n}") or "").strip()
         if goal or measure:
-            goals.append({"nummer": len(goals) + 1, "doel": goal, "maatregel": measure or NO_MEASURE})
+            goals.append(
+                {"nummer": len(goals) + 1, "doel": goal, "maatregel": measure or NO_MEASURE} | NOT_FROM_THE_FORM
+            )
     return goals
 
 
@@ -334,13 +366,17 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
         ordered = [k for k in order if k in seen] + sorted(seen - set(order))
         return [row(k, lambda c, k=k: c.kind(form_id, k)) | {"categorie": k} for k in ordered]  # type: ignore[misc]
 
-    forms = facts.registers
+    forms = in_figures(facts.registers)
+
+    def total(counted: Counted | None) -> int:
+        return sum(counted.of(f) for f in forms) if counted is not None else 0
+
     per_kind = {f: kinds(f) for f in forms}
     result: dict[str, Any] = {
         "totalen": [row(_label(f), lambda c, f=f: c.of(f)) for f in forms],  # type: ignore[misc]
-        "totaal_dit_jaar": this.total,
-        "totaal_vorig_jaar": last.total if last is not None else 0,
-        "totaal_vorig_heel_jaar": whole.total if whole is not None else 0,
+        "totaal_dit_jaar": total(this),
+        "totaal_vorig_jaar": total(last),
+        "totaal_vorig_heel_jaar": total(whole),
         "vorig_bekend": last is not None,
         "vorig_heel_bekend": whole is not None,
         "vorig_deels": last is not None and cmp.last_partly,
@@ -363,6 +399,11 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
         result[name] = per_kind.get(form_id, [])
     result["overige_soorten"] = [s for s in result["per_soort"] if s["formulier"] not in KIND_TABLES and s["kolom"]]
     return result
+
+
+def in_figures(registers: Sequence[str]) -> list[str]:
+    """The registers of events, which the registration figures compare with last year (not the measures)."""
+    return [f for f in registers if (r := FORMS[f].counts) is None or r.in_figures]
 
 
 def _label(form_id: str) -> str:

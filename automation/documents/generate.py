@@ -11,17 +11,19 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automation.checks.board import BoardFacts, board_facts
+from automation.checks.measures import Measure, measures_of
 from automation.config import Settings
 from automation.documents.catalog import DOCUMENTS, DocSpec
 from automation.documents.context import school_context
 from automation.errors import DocumentsError, OptionProblem
 from automation.filenames import school_folder_name
+from automation.forms.maatregelen import FORM as MEASURES_FORM
 from automation.store import Store
 
 # Word (python-docx, docxtpl, jinja2) is loaded when templates are compiled, not on import: `process`
@@ -182,11 +184,19 @@ def generate(
         store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today, plans=plan_dates(settings)
     )
     fingerprints = school_fingerprints(store, schooljaar=schooljaar, templates=template_stamp(settings))
+    measures = store.filled_forms(MEASURES_FORM.id)
     generation = Generation(schooljaar)
     total, done = len(brins) * len(DOCUMENTS), 0
     for brin in brins:
         at = dt.datetime.now()
-        result = render_school(facts, brin, templates=templates, out=plans_folder(settings), at=at)
+        result = render_school(
+            facts,
+            brin,
+            measures=measures_of(measures, school=brin, schooljaar=schooljaar),
+            templates=templates,
+            out=plans_folder(settings),
+            at=at,
+        )
         generation.results.append(result)
         record_generated(settings, brin, fingerprint=fingerprints.get(brin, ""), at=at)
         done += len(DOCUMENTS)
@@ -196,17 +206,24 @@ def generate(
 
 
 def render_school(
-    facts: BoardFacts, brin: str, *, templates: TemplateSet, out: Path, at: dt.datetime | None = None
+    facts: BoardFacts,
+    brin: str,
+    *,
+    templates: TemplateSet,
+    out: Path,
+    measures: Sequence[Measure] = (),
+    at: dt.datetime | None = None,
 ) -> SchoolResult:
-    """Write the school's documents. A PDF beside a document that was just written is removed: it
-    would show the old text (`veiligheid plan --pdf` makes it again)."""
+    """Write the school's documents (`measures`: the school's that run in the plan's year). A PDF
+    beside a document that was just written is removed: it would show the old text (`veiligheid plan
+    --pdf` makes it again)."""
     name = facts.schools[brin].name
     folder = out / school_folder_name(brin, name)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DocumentsError(f"Kan de map {folder} niet maken: {exc.strerror}") from exc
-    context = school_context(facts, brin)
+    context = school_context(facts, brin, measures=measures)
     files = []
     for spec in DOCUMENTS:
         target = folder / spec.output_name(school_name=name, schooljaar=facts.schooljaar)
@@ -314,4 +331,10 @@ def stale_schools(settings: Settings, fingerprints: Mapping[str, str], *, with_s
 def real_contexts(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> list[dict[str, Any]]:
     """Each school's data without charts: what `templates check` renders the templates with."""
     facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today)
-    return [school_context(facts, brin, with_charts=False) for brin in sorted(settings.schools)]
+    measures = store.filled_forms(MEASURES_FORM.id)
+    return [
+        school_context(
+            facts, brin, measures=measures_of(measures, school=brin, schooljaar=schooljaar), with_charts=False
+        )
+        for brin in sorted(settings.schools)
+    ]

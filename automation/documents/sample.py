@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from automation.checks.board import BoardFacts, compute
+from automation.checks.measures import Measure
 from automation.config import BoardConfig, School
 from automation.documents.context import school_context
 from automation.forms import event_forms
@@ -144,5 +145,36 @@ def _record(regnr: str, form_id: str, day: dt.date, data: dict[str, Any]) -> Rec
     return Record(regnr, form_id, BRIN, day, 1, data, 1, at, at)
 
 
+def sample_measures() -> list[Measure]:
+    """Two measures of the example school: one evaluated, one still running."""
+    return [
+        Measure(
+            regnr="MAA-2026-0001",
+            goal="Minder pesten in groep 7: in de monitor voelde 80% zich veilig, het jaar ervoor 88%.",
+            measure="Groepsgesprekken in groep 7, elke twee weken.",
+            reason="monitor: Veiligheidsbeleving",
+            owner="de coördinator sociale veiligheid",
+            start=dt.date(2026, 9, 1),
+            end=dt.date(2027, 3, 31),
+            status="loopt",
+            evaluated=None,
+            result="",
+        ),
+        Measure(
+            regnr="MAA-2026-0002",
+            goal="Geen ongevallen meer op het klimrek.",
+            measure="Valdempende tegels onder het klimrek en toezicht in de pauze.",
+            reason="ontwikkeling in de registraties: drie ongevallen op het klimrek",
+            owner="de conciërge",
+            start=dt.date(2026, 8, 20),
+            end=dt.date(2026, 10, 31),
+            status="afgerond",
+            evaluated=dt.date(2026, 11, 10),
+            result="Sinds de tegels liggen geen ongevallen meer; het toezicht blijft.",
+        ),
+    ]
+
+
 def sample_context(*, with_charts: bool = False, missing: bool = False) -> dict[str, Any]:
-    return school_context(sample_facts(missing=missing), BRIN, with_charts=with_charts)
+    measures = () if missing else sample_measures()
+    return school_context(sample_facts(missing=missing), BRIN, measures=measures, with_charts=with_charts)

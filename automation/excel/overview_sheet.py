@@ -17,6 +17,7 @@ from automation.checks.monitor import ATTENTION, FAILS, MEETS
 from automation.excel.tables import header_height, header_width, print_on_pages
 from automation.forms import FORMS
 from automation.forms.choices import DEFAULT_CHOICES
+from automation.forms.maatregelen import OVERDUE
 from automation.forms.school import MILESTONES
 from automation.schoolyear import MONTHS, months, previous
 
@@ -85,6 +86,7 @@ def write_overview(
         *((f"waarvan {c}", 11, _kind(first, c)) for c in main_categories),
         (OTHER_KINDS, 10, _other_kinds(first, listed)),
         *((f"{_short(k)} {last}", 12, _last_year(k)) for k in registers),
+        (MEASURES_OVERDUE, 12, _measures_overdue),
         ("Open acties", 10, lambda r: r.open_cases),
         ("Open afwijzingen", 11, lambda r: r.rejections[0]),
         ("Oudste open afwijzing", 13, lambda r: r.rejections[1] or ""),
@@ -275,6 +277,14 @@ def _plan_current(r: SchoolFacts) -> str:
     return "nee, verouderd" if r.plan_stale else "ja"
 
 
+MEASURES_OVERDUE = "Maatregelen over datum"
+
+
+def _measures_overdue(r: SchoolFacts) -> int:
+    """The school's measures past their end date without an evaluation (the board's own norm)."""
+    return len({a.regnr for a in r.actions if a.text == OVERDUE})
+
+
 def _other_kinds(form_id: str, listed: Collection[str]) -> Callable[[SchoolFacts], int]:
     return lambda r: sum(n for k, n in r.registrations.this_year.kinds_of(form_id).items() if k not in listed)
 
@@ -331,7 +341,8 @@ def count_axis(largest: int) -> dict[str, Any]:
 
 def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, anchor_row: int, beside: int) -> None:
     """Native Excel charts, fed from a small hidden data sheet; `beside`: the column of the second chart."""
-    registers, year, rows = facts.registers, facts.schooljaar, list(facts.schools.values())
+    year, rows = facts.schooljaar, list(facts.schools.values())
+    registers = tuple(f for f in facts.registers if (r := FORMS[f].counts) is None or r.in_figures)  # events only
     first = _by_kind(registers)
     title = _short(first) if first else "Registraties"
     # registrations per month this school year
@@ -395,7 +406,8 @@ def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, 
         )
     per_school.set_title({"name": f"Registraties per school, {year}"})
     per_school.set_y_axis(
-        {"name": "aantal"} | count_axis(max((r.registrations.this_year.total for r in rows), default=0))
+        {"name": "aantal"}
+        | count_axis(max((sum(r.registrations.this_year.of(k) for k in registers) for r in rows), default=0))
     )
     per_school.set_legend({"position": "bottom"})
     ws.insert_chart(anchor_row + 17, 0, per_school, {"x_scale": 1.5, "y_scale": 1.1})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from automation.forms import agressie, incident, ongeval, peiling, school
+from automation.forms import agressie, incident, maatregelen, ongeval, peiling, school
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.forms.model import (
     Condition,
@@ -43,7 +43,7 @@ def unregister(form_id: str) -> None:
         DEFAULT_CHOICES.pop(name, None)
 
 
-for _form in (incident.FORM, agressie.FORM, ongeval.FORM, school.FORM, peiling.FORM):
+for _form in (incident.FORM, agressie.FORM, ongeval.FORM, school.FORM, peiling.FORM, maatregelen.FORM):
     register(_form)
 
 

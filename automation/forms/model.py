@@ -109,6 +109,10 @@ class Register:
     colour: str  # in the charts, "#RRGGBB"
     kinds_heading: str = ""  # the heading of the column of kinds in the plan's table, e.g. "Soort incident"
     highlighted: tuple[str, ...] = ()  # kinds that always get their own Overzicht column (e.g. bullying)
+    # False for a register that holds no events (the measures): its own sheet, its actions and its
+    # Overzicht count, but not among the registrations' figures (the plan's chapters 8 and 9.1, the
+    # monthly chart), which compare events this year with last year's.
+    in_figures: bool = True
 
 
 @dataclass(frozen=True)

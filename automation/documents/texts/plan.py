@@ -554,7 +554,24 @@ def _goals(w: Writer) -> None:
     w.tag("endif")
     w.p("Toelichting op de cijfers: hoofdstuk 5 (monitor) en hoofdstuk 8 (registraties).", style="Klein")
     w.h2("9.2 Wat de school doet")
-    w.tag("if doelen")
+    w.tag("if maatregelen_ontvangen")
+    w.p(
+        "De doelen en maatregelen die in {{ schooljaar }} lopen, met hun aanleiding, wie ervoor zorgt, wanneer "
+        "ze klaar moeten zijn en hoe ze ervoor staan:"
+    )
+    w.loop_table(
+        ["#", "Doel en maatregel", "Aanleiding", "Wie en wanneer", "Stand en evaluatie"],
+        "d in doelen",
+        [
+            "{{ d.nummer }}",
+            "{{ d.doel }} — {{ d.maatregel }}",
+            "{{ d.aanleiding }}",
+            "{{ d.eigenaar }}, {{ d.start|datum_kort }} t/m {{ d.eind|datum_kort }}",
+            "{{ d.stand }}{% if d.evaluatie %}; geëvalueerd {{ d.evaluatie }}{% endif %}",
+        ],
+        widths=(0.7, 6.3, 3.0, 3.0, 3.2),
+    )
+    w.tag("elif doelen")
     w.loop_table(
         ["#", "Doel", "Maatregel"],
         "d in doelen",

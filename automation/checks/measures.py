@@ -1,0 +1,87 @@
+"""A school's measures for a school year (the form `maatregelen`, issue 15): which ones a plan shows,
+and how each stands. A pure function of stored registrations and a date.
+
+The open action of a measure past its end date without evaluation is not worked out here: it is the
+form's `FollowUp`, which `checks.actions` works out for every register like any other follow-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from automation.forms.maatregelen import FORM, MONITOR, STOPPED
+from automation.schoolyear import first_day, last_day
+from automation.store import Record
+
+
+@dataclass(frozen=True)
+class Measure:
+    regnr: str
+    goal: str
+    measure: str
+    reason: str  # the reason as the plan says it: the monitor's theme, or the reason and its explanation
+    owner: str
+    start: dt.date
+    end: dt.date
+    status: str
+    evaluated: dt.date | None
+    result: str
+
+    def runs_in(self, schooljaar: str) -> bool:
+        """Started by the end of the school year, and not evaluated before it began; one that ended
+        before it counts only while it is still to be evaluated (and was not stopped)."""
+        if self.start > last_day(schooljaar) or (self.evaluated and self.evaluated < first_day(schooljaar)):
+            return False
+        return self.end >= first_day(schooljaar) or (self.evaluated is None and self.status != STOPPED)
+
+
+def measures_of(records: Iterable[Record], *, school: str, schooljaar: str) -> list[Measure]:
+    """The school's measures that run in the school year, by start date (then number)."""
+    found = [
+        m
+        for rec in records
+        if rec.form_id == FORM.id and rec.school == school
+        if (m := _measure(rec.regnr, rec.data)) is not None and m.runs_in(schooljaar)
+    ]
+    return sorted(found, key=lambda m: (m.start, m.regnr))
+
+
+def _measure(regnr: str, data: Mapping[str, Any]) -> Measure | None:
+    start, end = _date(data.get("startdatum")), _date(data.get("einddatum"))
+    if start is None or end is None:  # an accepted form always has both; a purged one may not
+        return None
+    return Measure(
+        regnr=regnr,
+        goal=_text(data.get("doel")),
+        measure=_text(data.get("maatregel")),
+        reason=_reason(data),
+        owner=_text(data.get("eigenaar")),
+        start=start,
+        end=end,
+        status=_text(data.get("status")),
+        evaluated=_date(data.get("evaluatie_datum")),
+        result=_text(data.get("evaluatie_resultaat")),
+    )
+
+
+def _reason(data: Mapping[str, Any]) -> str:
+    reason = _text(data.get("aanleiding"))
+    if reason == MONITOR:
+        theme = _text(data.get("aanleiding_thema"))
+        return f"monitor: {theme}" if theme else "monitor"
+    detail = _text(data.get("aanleiding_toelichting"))
+    return f"{reason}: {detail}" if reason and detail else reason or detail
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
