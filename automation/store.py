@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from automation.errors import StoreError
 from automation.forms.model import Condition, FormDef
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 class Outcome(StrEnum):
@@ -126,6 +126,27 @@ EVENTS_REGNR = "ALTER TABLE events ADD COLUMN regnr TEXT;"  # version 9 (see _ev
 RECORDS_DATA_HASH = """ALTER TABLE records ADD COLUMN data_hash BLOB;
 CREATE INDEX records_arrival ON records (form_id, created_at);
 """
+# version 11: e-mail notices waiting to be sent (issue 15, part 4), so none is lost while the mail
+# server is down. `key` says what a message is about, so it is queued once however often the step
+# that queues it runs (a recovery, a correction). `attachment`: a file attached when it is sent (the
+# annotated copy of a rejected form), by its path, never its bytes: the store keeps no plain pupil
+# reference. A sent message keeps its row (what was sent to whom, when) without its text.
+MAIL_QUEUE = """CREATE TABLE mail_queue (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    message BLOB NOT NULL,
+    attachment TEXT,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at TEXT NOT NULL,
+    sent_at TEXT,
+    failed_at TEXT,
+    last_error TEXT
+);
+CREATE INDEX mail_queue_waiting ON mail_queue (next_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+"""
 WITHDRAWN = "ingetrokken"  # the office's status of a registration that is not counted any more
 
 
@@ -220,6 +241,7 @@ CREATE TABLE runs (
     + OFFICE_ACTIONS
     + EVENTS_REGNR
     + RECORDS_DATA_HASH
+    + MAIL_QUEUE
 )
 
 
@@ -235,6 +257,7 @@ MIGRATIONS: dict[int, str] = {
     8: OFFICE_ACTIONS,
     9: "",
     10: RECORDS_DATA_HASH,
+    11: MAIL_QUEUE,
 }
 OLD_WARNING = "Let op: "  # how a warning began inside `reasons` before version 7
 
@@ -894,21 +917,38 @@ class Store:
         for raw in self.raw_records(form_ids, in_order=True):
             yield Record.of_raw(raw)
 
-    def raw_records(self, form_ids: Sequence[str], *, in_order: bool = False) -> Iterator[RawRecord]:
+    def raw_records(self, form_ids: Sequence[str], *, in_order: bool = False, data: bool = True) -> Iterator[RawRecord]:
         """`records` as plain tuples, the data not decoded (`Record.of_raw` decodes one), in number
         order only if asked (a sort less): for a caller that keeps what it derived from each
-        registration and decodes only the ones that changed."""
+        registration and decodes only the ones that changed. With `data=False` the last column is
+        the data's hash instead of the data (schema 10; the data itself for a row without one):
+        enough to see which registrations changed, without reading every registration's data
+        (`raw_records_of` then reads those)."""
         marks = ",".join("?" * len(form_ids))
         cursor = self._conn.cursor()
         cursor.row_factory = None  # tuples: quicker than rows by name, 50,000 times over
         yield from cursor.execute(
             f"""SELECT r.regnr, r.form_id, r.school, r.event_date, r.version, r.submission_id, r.created_at,
-                       r.updated_at, n.status, r.data
+                       r.updated_at, n.status, {"r.data" if data else "coalesce(r.data_hash, r.data)"}
                 FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
                 WHERE r.form_id IN ({marks}) AND {_counted("r.regnr", note="n")}
                 {"ORDER BY r.regnr" if in_order else ""}""",
             tuple(form_ids),
         )
+
+    def raw_records_of(self, regnrs: Sequence[str]) -> Iterator[RawRecord]:
+        """The rows of `raw_records` (with their data) of these registrations."""
+        cursor = self._conn.cursor()
+        cursor.row_factory = None
+        for start in range(0, len(regnrs), 500):
+            part = regnrs[start : start + 500]
+            yield from cursor.execute(
+                f"""SELECT r.regnr, r.form_id, r.school, r.event_date, r.version, r.submission_id, r.created_at,
+                           r.updated_at, n.status, r.data
+                    FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
+                    WHERE r.regnr IN ({",".join("?" * len(part))})""",
+                tuple(part),
+            )
 
     def filled_forms(self, form_id: str) -> list[Record]:
         """Every counted registration of a form, oldest first (by its date, then when it was last
@@ -1420,6 +1460,124 @@ class Store:
                  reasons = ?, warnings = '[]' WHERE id = ?""",
             (removed, removed, reason, submission_id),
         )
+
+    # --- e-mail notices (mail_queue) ---------------------------------------------------------------
+    def queue_mail(
+        self, key: str, *, kind: str, recipients: Sequence[str], message: bytes, attachment: str | None, at: str
+    ) -> bool:
+        """Queue a message to be sent as soon as possible; False when one with this key is queued or
+        was sent already (nothing is queued twice)."""
+        cur = self._conn.execute(
+            """INSERT INTO mail_queue (key, kind, recipients, message, attachment, created_at, next_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING""",
+            (key, kind, json.dumps(list(recipients)), message, attachment, at, at),
+        )
+        return cur.rowcount > 0
+
+    def mail_queued(self, key: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM mail_queue WHERE key = ?", (key,)).fetchone() is not None
+
+    def due_mail(self, *, now: str, limit: int = 50) -> list[QueuedMail]:
+        """Messages waiting whose next try is due, oldest first."""
+        rows = self._conn.execute(
+            """SELECT id, key, kind, recipients, message, attachment, created_at, attempts FROM mail_queue
+               WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= ? ORDER BY next_at, id LIMIT ?""",
+            (now, limit),
+        ).fetchall()
+        return [
+            QueuedMail(
+                id=r["id"],
+                key=r["key"],
+                kind=r["kind"],
+                recipients=tuple(json.loads(r["recipients"])),
+                message=bytes(r["message"]),
+                attachment=r["attachment"],
+                created_at=r["created_at"],
+                attempts=int(r["attempts"]),
+            )
+            for r in rows
+        ]
+
+    def mail_sent(self, mail_id: int, *, at: str) -> None:
+        """Sent: the row stays (what went to whom, when), its text and attachment go."""
+        self._conn.execute(
+            """UPDATE mail_queue SET sent_at = ?, attempts = attempts + 1, message = X'', attachment = NULL,
+                 last_error = NULL WHERE id = ?""",
+            (at, mail_id),
+        )
+
+    def mail_retry(self, mail_id: int, *, error: str, next_at: str) -> None:
+        self._conn.execute(
+            "UPDATE mail_queue SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE id = ?",
+            (error, next_at, mail_id),
+        )
+
+    def mail_failed(self, mail_id: int, *, error: str, at: str) -> None:
+        """Given up on (refused for good, or not delivered for days): kept, and `status` says so."""
+        self._conn.execute(
+            "UPDATE mail_queue SET attempts = attempts + 1, last_error = ?, failed_at = ? WHERE id = ?",
+            (error, at, mail_id),
+        )
+
+    def mail_figures(self) -> MailFigures:
+        """The queue as `status` shows it."""
+        row = self._conn.execute(
+            """SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL),
+                      count(*) FILTER (WHERE failed_at IS NOT NULL),
+                      count(*) FILTER (WHERE sent_at IS NOT NULL),
+                      min(created_at) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL),
+                      max(sent_at)
+               FROM mail_queue"""
+        ).fetchone()
+        last = self._conn.execute(
+            """SELECT last_error, coalesce(failed_at, next_at) FROM mail_queue
+               WHERE last_error IS NOT NULL AND sent_at IS NULL ORDER BY id DESC LIMIT 1"""
+        ).fetchone()
+        return MailFigures(
+            waiting=int(row[0]),
+            failed=int(row[1]),
+            sent=int(row[2]),
+            oldest_waiting=row[3],
+            last_sent=row[4],
+            last_error=last[0] if last else None,
+        )
+
+    def registered_since(self, since: str, form_ids: Sequence[str]) -> list[tuple[str, str, str, str | None]]:
+        """Registrations first stored at or after `since` (regnr, form, school, event date), counted
+        ones only, in the order they came in: a weekly digest's 'new this week'."""
+        marks = ", ".join("?" * len(form_ids))
+        return [
+            (r[0], r[1], r[2], r[3])
+            for r in self._conn.execute(
+                f"""SELECT r.regnr, r.form_id, r.school, r.event_date FROM records r
+                    WHERE r.form_id IN ({marks}) AND r.created_at >= ? AND {COUNTED} ORDER BY r.created_at, r.regnr""",
+                (*form_ids, since),
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """One message of the queue: its bytes as they are sent, and a file to attach by its stored path."""
+
+    id: int
+    key: str
+    kind: str
+    recipients: tuple[str, ...]
+    message: bytes
+    attachment: str | None
+    created_at: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class MailFigures:
+    waiting: int
+    failed: int
+    sent: int
+    oldest_waiting: str | None
+    last_sent: str | None
+    last_error: str | None  # of the newest message not sent (waiting or failed)
 
 
 # --- open actions, said in SQL (Store.case_counts) ---------------------------------------------

@@ -19,6 +19,7 @@ from automation.intake.outcome import RejectKind
 from automation.intake.recognisers import recognisers
 from automation.store import (
     EVENTS_REGNR,
+    MAIL_QUEUE,
     OFFICE_ACTIONS,
     RECORDS_DATA_HASH,
     SCHEMA,
@@ -61,6 +62,7 @@ def test_a_version_6_database_gets_its_warnings_read_out_of_the_reasons_once(tmp
         .replace(OFFICE_ACTIONS, "")
         .replace(EVENTS_REGNR, "")
         .replace(RECORDS_DATA_HASH, "")
+        .replace(MAIL_QUEUE, "")
         + "PRAGMA user_version = 6;"
     )
     insert = (

@@ -66,6 +66,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
         EVENTS,
         EVENTS_AUDIT,
         EVENTS_REGNR,
+        MAIL_QUEUE,
         OFFICE_ACTIONS,
         OFFICE_NOTES,
         RECORDS_DATA_HASH,
@@ -86,6 +87,7 @@ def test_a_first_version_database_is_migrated_in_place(tmp_path: Path) -> None:
         .replace(OFFICE_ACTIONS, "")
         .replace(EVENTS_REGNR, "")
         .replace(RECORDS_DATA_HASH, "")
+        .replace(MAIL_QUEUE, "")
         .replace(
             "CREATE INDEX records_order ON records (form_id, event_date, regnr);",
             "CREATE INDEX records_form ON records (form_id, event_date);",
@@ -360,11 +362,11 @@ def test_a_note_read_back_for_a_registration_past_the_retention_stays_out() -> N
 @pytest.mark.parametrize("with_regnr", [False, True])
 def test_a_version_8_database_gets_the_events_registration_column_once(tmp_path: Path, with_regnr: bool) -> None:
     """Version 8 was built in two steps: a database of either build opens at the newest version."""
-    from automation.store import EVENTS_REGNR, RECORDS_DATA_HASH, SCHEMA
+    from automation.store import EVENTS_REGNR, MAIL_QUEUE, RECORDS_DATA_HASH, SCHEMA
 
     path = tmp_path / "db.sqlite"
     conn = sqlite3.connect(path)
-    version_8 = SCHEMA.replace(RECORDS_DATA_HASH, "")
+    version_8 = SCHEMA.replace(RECORDS_DATA_HASH, "").replace(MAIL_QUEUE, "")
     conn.executescript((version_8 if with_regnr else version_8.replace(EVENTS_REGNR, "")) + "PRAGMA user_version = 8;")
     conn.close()
     store = Store.open(path, create=False)
