@@ -167,6 +167,106 @@ class Privacy(_Strict):
     bewaartermijn_schooljaren: Annotated[int, Field(ge=1, le=100)] = 5
 
 
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+ADDRESS_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
+
+
+def _address(value: str) -> str:
+    text = value.strip()
+    if not ADDRESS_RE.match(text):
+        raise ValueError(f"'{value}' is geen e-mailadres; schrijf bijvoorbeeld 'veiligheid@bestuur.nl'")
+    return text
+
+
+class Email(_Strict):
+    """E-mail notices (issue 15, part 4). Without a server the messages are written as .eml files in
+    outbox/berichten/, so the office sees what would be sent. The password is never in this file:
+    it comes from an environment variable or a file only the service's account may read."""
+
+    server: str = ""  # the SMTP server; empty: write .eml files instead
+    poort: Annotated[int, Field(ge=1, le=65535)] | None = None  # default: 587 (starttls), 465 (tls), 25 (geen)
+    beveiliging: str = "starttls"  # starttls | tls (implicit TLS, port 465) | geen (only to this computer)
+    gebruiker: str = ""  # to log in with; empty: the server takes mail without logging in
+    wachtwoord_omgeving: str = ""  # the name of an environment variable that holds the password
+    wachtwoord_bestand: str = ""  # a file that holds the password, readable by the service's account only
+    ca_bestand: str = ""  # a CA certificate (PEM) to trust besides the system's: a mail server with its own CA
+    afzender: str = ""  # From: e.g. 'veiligheid@bestuur.nl'
+    bestuur: list[str] = []  # the board's contact(s): told within a minute of what cannot wait
+    overzicht_directeuren: bool = True  # a weekly digest to each director (the school form's e-mail address)
+    overzicht_dag: str = "maandag"
+    tijdslimiet_seconden: Annotated[float, Field(gt=0, le=600)] = 30.0
+    opgeven_na_dagen: Annotated[float, Field(gt=0, le=365)] = 7.0  # a message not delivered by then: failed
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password_here(cls, value: Any) -> Any:
+        if isinstance(value, dict) and any(str(k).casefold() in ("wachtwoord", "password") for k in value):
+            raise ValueError(
+                "zet het wachtwoord nooit in veiligheid.toml (iedereen die de map kan lezen, ziet het); geef met "
+                "wachtwoord_omgeving de naam van een omgevingsvariabele, of met wachtwoord_bestand een bestand dat "
+                "alleen het account van de dienst kan lezen"
+            )
+        return value
+
+    @field_validator("beveiliging")
+    @classmethod
+    def _security(cls, value: str) -> str:
+        text = value.strip().lower()
+        if text not in ("starttls", "tls", "geen"):
+            raise ValueError(f"'{value}' kent het programma niet; kies 'starttls' (poort 587), 'tls' (poort 465) of 'geen'")
+        return text
+
+    @field_validator("afzender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _address(value) if value.strip() else ""
+
+    @field_validator("bestuur")
+    @classmethod
+    def _contacts(cls, value: list[str]) -> list[str]:
+        return [_address(v) for v in value]
+
+    @field_validator("overzicht_dag")
+    @classmethod
+    def _day(cls, value: str) -> str:
+        text = value.strip().lower()
+        if text not in WEEKDAYS:
+            raise ValueError(f"'{value}' is geen dag van de week; schrijf bijvoorbeeld 'maandag'")
+        return text
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Email:
+        if self.wachtwoord_omgeving and self.wachtwoord_bestand:
+            raise ValueError("geef wachtwoord_omgeving of wachtwoord_bestand, niet allebei")
+        if (self.wachtwoord_omgeving or self.wachtwoord_bestand) and not self.gebruiker:
+            raise ValueError("een wachtwoord zonder gebruiker: vul ook gebruiker in (waarmee de dienst inlogt)")
+        if self.gebruiker and not (self.wachtwoord_omgeving or self.wachtwoord_bestand):
+            raise ValueError(
+                "bij een gebruiker hoort een wachtwoord: geef wachtwoord_omgeving (een omgevingsvariabele) of "
+                "wachtwoord_bestand (een bestand dat alleen de dienst kan lezen)"
+            )
+        if self.server and not self.afzender:
+            raise ValueError("afzender ontbreekt: het adres waar de berichten vandaan komen, zoals 'veiligheid@bestuur.nl'")
+        if self.server and self.beveiliging == "geen" and self.server.strip().lower() not in LOOPBACK:
+            raise ValueError(
+                f"beveiliging 'geen' mag alleen naar een mailserver op deze computer (localhost), niet naar "
+                f"'{self.server}': anders gaan wachtwoord en berichten onversleuteld over het netwerk. Kies 'starttls' of 'tls'"
+            )
+        if self.gebruiker and self.beveiliging == "geen":
+            raise ValueError("inloggen zonder beveiliging stuurt het wachtwoord onversleuteld; kies 'starttls' of 'tls'")
+        return self
+
+    @property
+    def port(self) -> int:
+        return self.poort or {"starttls": 587, "tls": 465}.get(self.beveiliging, 25)
+
+    @property
+    def weekday(self) -> int:
+        """The digest's day, as `date.weekday()` counts (Monday 0)."""
+        return WEEKDAYS.index(self.overzicht_dag)
+
+
 class BoardConfig(_Strict):
     bestuur: Annotated[str, Field(min_length=1)]
     scholen: Annotated[list[School], Field(min_length=1)]
@@ -176,6 +276,7 @@ class BoardConfig(_Strict):
     overzicht: Overzicht = Overzicht()
     voortgang: Voortgang = Voortgang()
     monitor: Monitor = Monitor()
+    email: Email | None = None  # without it: messages as .eml files in outbox/berichten/
     keuzelijsten: dict[str, list[str]] = {}
 
     @field_validator("scholen")
@@ -363,6 +464,11 @@ class Paths:
     @property
     def receipts(self) -> Path:
         return self.outbox / "bevestigingen"
+
+    @property
+    def mail_outbox(self) -> Path:
+        """The messages as .eml files, when no mail server is configured (`[email] server`)."""
+        return self.outbox / "berichten"
 
     @property
     def master(self) -> Path:

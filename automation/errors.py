@@ -53,6 +53,13 @@ class ArchiveDamaged(VeiligheidError):
         self.found = found  # None: the file is gone or cannot be read
 
 
+class MailError(VeiligheidError):
+    """A message could not be sent now (`veiligheid mail test`): the server cannot be reached or
+    refuses it; the message says what the server answered."""
+
+    exit_code = 1
+
+
 class ProblemKind(StrEnum):
     """Why a file cannot be read as a form: the stable code stored in `submissions.kind`."""
 
