@@ -292,15 +292,15 @@ def test_a_sheet_that_reaches_far_is_refused_before_calamine_allocates_it(drop: 
     that allocation fails (XFD1048576: 550 GB); one cell at ZZ200000 took 5 GB and half a minute."""
     form = drop("incident").read_bytes()
     for far, corner in (
-        ("XFD10", "XFD37"),  # the form's own rows go to 37
+        ("XFD10", "XFD38"),  # the form's own rows go to 38
         ("ZZ200000", "ZZ200000"),
         ("A5000000", "C5000000"),  # the grid's corner: the form uses columns A to C
         ("xfd1048576", "XFD1048576"),  # calamine reads lower case too
-        ("AAAAAAAAA9", "AAAAAAAA39"),  # nine letters: at least the first eight count
+        ("AAAAAAAAA9", "AAAAAAAA40"),  # nine letters: at least the first eight count
     ):
         cell = f'<row r="9"><c r="{far}"><v>1</v></c></row></sheetData>'.encode()
         changed = with_text(form, SHEET, lambda x, cell=cell: x.replace(b"</sheetData>", cell))
-        if far == "XFD10":  # 37 x 16384 cells: a wide form is fine
+        if far == "XFD10":  # 38 x 16384 cells: a wide form is fine
             assert read_form(changed, max_uncompressed=DEFAULT_LIMIT).form.id == "incident"
             continue
         with pytest.raises(FileProblem) as raised:

@@ -70,7 +70,7 @@ def test_master_registers_have_tables_frozen_headers_and_real_dates(workspace: S
     wb = openpyxl.load_workbook(workspace.paths.master)
     ws = wb["Incidenten"]
     assert list(ws.tables) == ["tbl_Incidenten"]
-    assert ws.tables["tbl_Incidenten"].ref == "A1:AL3"
+    assert ws.tables["tbl_Incidenten"].ref == "A1:AM3"
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
     dates = [ws.cell(row=r, column=header.index("Datum van het voorval") + 1).value for r in (2, 3)]

@@ -7,6 +7,7 @@ from automation.forms.common import (
     DATUM,
     DATUM_INGEVULD,
     INGEVULD_DOOR,
+    INGEVULD_DOOR_EMAIL,
     LOCATIE,
     OMSCHRIJVING,
     SCHOOL,
@@ -17,6 +18,7 @@ from automation.forms.common import (
     when,
 )
 from automation.forms.model import (
+    Alert,
     Condition,
     Confidential,
     Field,
@@ -50,6 +52,7 @@ FORM = FormDef(
     # Every report: aggression or violence against a staff member (perhaps by a colleague) is read by
     # the board's office only, never by the school's staff.
     confidential=(Confidential("agressie of geweld tegen personeel"),),
+    alerts=(Alert("overlijden", (Condition("letsel", ("overleden",)),)),),  # the board's contact is told at once
     duties=(
         ReportDuty(
             to="Nederlandse Arbeidsinspectie",
@@ -178,6 +181,6 @@ FORM = FormDef(
                 ),
             ),
         ),
-        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, correctie_van("AG"))),
+        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, correctie_van("AG"), INGEVULD_DOOR_EMAIL)),
     ),
 )

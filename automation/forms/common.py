@@ -75,6 +75,16 @@ INGEVULD_DOOR = Field(
     required=True,
     max_length=120,
 )
+SENDER_EMAIL = "ingevuld_door_email"
+INGEVULD_DOOR_EMAIL = Field(
+    SENDER_EMAIL,
+    "Uw e-mailadres",
+    Kind.EMAIL,
+    "Niet verplicht. Vult u het in, dan krijgt u een e-mail als dit formulier niet verwerkt kan worden, met "
+    "de uitleg en uw bestand met opmerkingen erbij.",
+    max_length=254,
+    added_later=True,  # the blanks schools hold already lack it
+)
 DATUM_INGEVULD = Field(
     "datum_ingevuld",
     "Datum ingevuld",

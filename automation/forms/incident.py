@@ -9,6 +9,7 @@ from automation.forms.common import (
     DATUM,
     DATUM_INGEVULD,
     INGEVULD_DOOR,
+    INGEVULD_DOOR_EMAIL,
     LOCATIE,
     OMSCHRIJVING,
     SCHOOL,
@@ -225,6 +226,6 @@ FORM = FormDef(
                 ),
             ),
         ),
-        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, correctie_van("INC"))),
+        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, correctie_van("INC"), INGEVULD_DOOR_EMAIL)),
     ),
 )

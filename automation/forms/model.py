@@ -81,6 +81,19 @@ class ReportDuty:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """Something the board's contact must hear of within a minute of intake besides the reporting
+    duties (which are told too), e.g. a death (issue 15, part 4). Kept as data, like the duties; the
+    notice names the registration and `why`, never a pupil or the description."""
+
+    why: str  # in Dutch, e.g. "overlijden"
+    when_any: tuple[Condition, ...]
+
+    def applies(self, record: Mapping[str, Any]) -> bool:
+        return any(c.holds(record) for c in self.when_any)
+
+
+@dataclass(frozen=True)
 class FollowUp:
     """A step that must follow an event within a number of days, e.g. an aftercare talk within 72 hours.
 
@@ -163,6 +176,9 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     max_length: int | None = None
+    # added after blank forms went out: a blank made before lacks its defined name, and the field then
+    # reads as empty (an optional field only). Honoured by excel.read_form (see issue 15, part 4).
+    added_later: bool = False
 
 
 @dataclass(frozen=True)
@@ -190,6 +206,7 @@ class FormDef:
     summary: tuple[str, ...] = ()  # what a confirmation names besides the date (default: the counted field)
     survey_results: bool = False  # a filled form is also a survey's results (the monitor reads them)
     confidential: tuple[Confidential, ...] = ()  # reports only the board's office may read (see Confidential)
+    alerts: tuple[Alert, ...] = ()  # what the board's contact is told at once besides the duties (see Alert)
 
     @property
     def is_event(self) -> bool:

@@ -6,6 +6,7 @@ from automation.forms.common import (
     ARBEIDSINSPECTIE_DATUM,
     DATUM_INGEVULD,
     INGEVULD_DOOR,
+    INGEVULD_DOOR_EMAIL,
     LOCATIE,
     SCHOOL,
     TIJD,
@@ -15,7 +16,7 @@ from automation.forms.common import (
     janee,
     when,
 )
-from automation.forms.model import Condition, Field, FormDef, Kind, Register, ReportDuty, Section
+from automation.forms.model import Alert, Condition, Field, FormDef, Kind, Register, ReportDuty, Section
 
 AT_WORK = Condition("slachtoffer_type", ("medewerker", "stagiair/vrijwilliger"))  # under the employer's authority
 
@@ -39,6 +40,7 @@ FORM = FormDef(
         kinds_heading="Ongevallen naar behandeling",
     ),
     register="Ongevallen",
+    alerts=(Alert("overlijden", (Condition("behandeling", ("overleden",)),)),),  # the board's contact is told at once
     duties=(
         ReportDuty(
             to="Nederlandse Arbeidsinspectie",
@@ -162,6 +164,6 @@ FORM = FormDef(
                 ),
             ),
         ),
-        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, correctie_van("ONG"))),
+        Section("Ingevuld door", (INGEVULD_DOOR, DATUM_INGEVULD, correctie_van("ONG"), INGEVULD_DOOR_EMAIL)),
     ),
 )
