@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import signal
 import sqlite3
 import threading
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation.checks.board import BoardSummary, board_summary
+from automation.checks.board import BoardFacts, BoardSummary, board_summary
 from automation.checks.vensters import respondents
 from automation.config import ConfigFollower, Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
@@ -39,6 +40,8 @@ from automation.intake.runner import Runner, ensure_folders, refuse_lost_databas
 from automation.schoolyear import parse_schoolyear, schoolyear
 from automation.store import Store, now_text
 
+log = logging.getLogger(__name__)
+
 # The demo, the Word and master writers and what one command alone uses are imported by the functions
 # that use them, so that `status` does not load them (issue 14, item 3; tests/test_quick_cli.py).
 if TYPE_CHECKING:
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
     from automation.excel.publish import BackgroundMaster, MasterPublisher
     from automation.intake.purge import PurgeReport
     from automation.intake.rebuild import RebuildReport
+    from automation.mail.outbox import MailSender
 
 
 @contextmanager
@@ -226,6 +230,7 @@ def process(
     with open_runner(settings) as runner:
         master = master_publisher(settings, runner.store, now=runner.now)
         counts = runner.process_once(wait_limit=wait_limit, progress=progress, master=master)
+        send_mail_once(settings, runner.store, now=runner.now)
         if runner.intake.damaged:  # everything else is done; now say it loudly (exit code 7)
             first = next(iter(runner.intake.damaged.values()))
             raise ArchiveDamaged(
@@ -252,13 +257,68 @@ def run_watch(settings: Settings, *, poll: float | None, stop: threading.Event |
             with open_runner(follower.settings) as runner:
                 master = background_master(follower.settings, now=runner.now).start()
                 plans = PlanRefresher(follower.settings)
+                mail = mail_sender(follower.settings, now=runner.now).start()  # its own thread: never blocks intake
                 try:
                     watch(runner, stop=stop, poll=poll, plans=plans, master=master, restart=follower.changed)
                 finally:
+                    mail.stop()
                     master.stop()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def mail_sender(settings: Settings, *, now: Callable[[], dt.datetime]) -> MailSender:
+    """The watcher's e-mail thread: sends the queue, and queues the weekly digests on their day."""
+    from automation.mail.outbox import MailSender
+
+    return MailSender(settings, now=now, weekly=lambda store: queue_digests(settings, store, now=now()))
+
+
+def queue_digests(settings: Settings, store: Store, *, now: dt.datetime) -> int:
+    """This week's digests to the directors, once their day has come (the board's facts are asked
+    only then). Signals (issue 15, part 2) do not exist yet: `mail.digest.Signals` is their seam."""
+    from automation.checks.board import board_facts
+    from automation.documents import generate as doc_generate
+    from automation.mail.digest import queue_digests as queue_them
+
+    def facts() -> BoardFacts:
+        year = schoolyear(now.date())
+        with store.reading():
+            fingerprints = doc_generate.school_fingerprints(
+                store, schooljaar=year, templates=doc_generate.template_stamp(settings)
+            )
+            stale = doc_generate.stale_schools(settings, fingerprints, with_school_form=store.schools_with("school"))
+            return board_facts(
+                store,
+                settings.board,
+                choices=settings.choices,
+                schooljaar=year,
+                today=now.date(),
+                plans=doc_generate.plan_dates(settings),
+                stale_plans=set(stale),
+            )
+
+    return queue_them(store, settings, now=now, facts=facts)
+
+
+def send_mail_once(settings: Settings, store: Store, *, now: Callable[[], dt.datetime]) -> None:
+    """`process` tries the e-mail queue once at its end; whatever fails stays queued for the next run
+    or the watcher, and never changes the run's outcome."""
+    from automation.mail.outbox import deliver
+
+    try:
+        queue_digests(settings, store, now=now())
+        deliver(store, settings, now=now)
+    except Exception:
+        log.exception("Versturen van e-mail mislukt; de berichten blijven in de wachtrij.")
+
+
+def mail_test(settings: Settings, *, to: tuple[str, ...] = ()) -> str:
+    """`veiligheid mail test`: one message now, to check the `[email]` settings."""
+    from automation.mail.outbox import send_trial
+
+    return send_trial(settings, to=to)
 
 
 def check_folders(settings: Settings) -> None:
@@ -360,6 +420,17 @@ def _store_figures(settings: Settings, report: dict[str, Any], *, today: dt.date
         ]
         summary = board_summary(store, settings.board, schooljaar=schoolyear(today), today=today)
         report["schools"] = school_figures(summary)
+        mail = store.mail_figures()
+        report["mail"] = {
+            "via": settings.board.email.server if settings.board.email and settings.board.email.server else None,
+            "map": str(settings.paths.mail_outbox),
+            "wachtend": mail.waiting,
+            "mislukt": mail.failed,
+            "verstuurd": mail.sent,
+            "oudste_wachtend": mail.oldest_waiting,
+            "laatst_verstuurd": mail.last_sent,
+            "laatste_fout": mail.last_error,
+        }
     finally:
         store.close()
 

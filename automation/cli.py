@@ -370,6 +370,20 @@ def unhandled_lines(items: list[dict[str, Any]], *, minutes: float | None) -> li
     return lines
 
 
+def mail_lines(mail: dict[str, Any] | None) -> list[str]:
+    """The e-mail queue: how it is sent, what waits, what failed and the last error."""
+    if not mail:
+        return []
+    via = f"via {mail['via']}" if mail["via"] else f"als .eml-bestand in {mail['map']} (geen [email] server)"
+    line = f"E-mail ({via}): wachtend {mail['wachtend']}, mislukt {mail['mislukt']}, verstuurd {mail['verstuurd']}"
+    lines = ["", line]
+    if mail["wachtend"] and mail["oudste_wachtend"]:
+        lines.append(f"  oudste wachtende bericht sinds {_moment(mail['oudste_wachtend'])}")
+    if mail["laatste_fout"]:
+        lines.append(f"  laatste fout: {mail['laatste_fout']}")
+    return lines
+
+
 def status_lines(report: dict[str, Any]) -> list[str]:
     from automation.forms import FORMS
 
@@ -389,6 +403,7 @@ def status_lines(report: dict[str, Any]) -> list[str]:
                 f"school terug, of verplaats ze: veiligheid registratie verplaatsen NUMMER --naar …"
             )
     lines += school_lines(report.get("schools") or {})
+    lines += mail_lines(report.get("mail"))
     lines.append("")
     lines.append("Ontvangen bestanden:")
     for form_id, outcomes in sorted(report["counts"].items()):
@@ -575,6 +590,23 @@ def plan(obj: Context, schools: tuple[str, ...], schooljaar: str | None, pdf: bo
             click.echo(f"Let op: {line}", err=True)
         if run.pdf.note:
             click.echo(f"Let op: {run.pdf.note}", err=True)
+
+
+@main.group(cls=Group)
+def mail() -> None:
+    """E-mailberichten: de instellingen in [email] van veiligheid.toml."""
+
+
+@mail.command("test")
+@click.option(
+    "--aan", "to", multiple=True, metavar="ADRES", help="Naar dit adres (mag vaker; standaard: [email] bestuur)."
+)
+@click.pass_obj
+def mail_test(obj: Context, to: tuple[str, ...]) -> None:
+    """Verstuur nu één proefbericht, om de instellingen te controleren."""
+    from automation import app
+
+    click.echo(app.mail_test(obj.settings(), to=to))
 
 
 @main.group(cls=Group)

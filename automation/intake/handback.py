@@ -30,7 +30,7 @@ from automation.errors import explain_os_error
 from automation.excel.annotate import annotate
 from automation.filenames import safe_name, school_folder_name
 from automation.forms import FORMS, FormDef, Kind
-from automation.intake import faults, files
+from automation.intake import faults, files, notify
 from automation.intake.decide import Decision
 from automation.intake.outcome import RejectKind
 from automation.intake.register import Registered, reasons
@@ -275,6 +275,18 @@ class Handback:
                 export=decision is not None and decision.kind is RejectKind.EXPORT_ERROR,
             )
             files.write_durably(explanation, for_notepad(text), fsync=False)
+            if decision is not None:  # to the address on the form, if it gave one (once: the message's key)
+                attached = handed.with_name(annotated_name) if annotated_name else handed
+                notify.rejected(
+                    self.store,
+                    self.settings,
+                    decision,
+                    submission_id=sub_id,
+                    original_name=original_name,
+                    explanation=text,
+                    attachment=attached,
+                    received=received,
+                )
         school_folder = self._school_folder_of_office_copy(handed)
         if school_folder is not None:
             notice = notice_text(received=received, outcome=Outcome.REJECTED)

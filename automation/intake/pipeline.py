@@ -28,7 +28,7 @@ from pathlib import Path
 
 from automation.config import STAGING_NAME, Settings
 from automation.errors import ArchiveDamaged, NotReady, explain_os_error
-from automation.intake import claim, faults, files
+from automation.intake import claim, faults, files, notify
 from automation.intake import journal as received_journal
 from automation.intake.claim import Claims
 from automation.intake.decide import Decision, Dropped, content_key, damaged_file, decide, too_large
@@ -265,6 +265,9 @@ class Intake:
             run_id=self.run_id,
             paths=self.settings.paths,
         )
+        notify.stored(
+            self.store, self.settings, decision, regnr=registered.regnr, received=received
+        )  # in this transaction
         faults.point("stored")
         return Stored(name, mine, data, sha, registered, decision, received, kept)
 

@@ -1,0 +1,67 @@
+"""The weekly digest to each school's director (issue 15, part 4): queued once per school per ISO
+week, from the configured day on (`[email] overzicht_dag`), to the director's address on the
+school's form. The board's facts are asked only when a digest is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from automation.checks.board import BoardFacts, SchoolFacts
+from automation.config import Settings
+from automation.forms import FORMS, event_forms
+from automation.mail.notices import NewRegistration, digest_key, director_digest
+from automation.mail.outbox import email_settings, queue
+from automation.store import Store, now_text
+
+# The early warnings (issue 15, part 2) do not exist yet. When they do, this is where a school's
+# signals come in: one Dutch sentence each, listed first in the digest.
+Signals = Callable[[SchoolFacts], Sequence[str]]
+
+
+def no_signals(school: SchoolFacts) -> Sequence[str]:
+    return ()
+
+
+def queue_digests(
+    store: Store,
+    settings: Settings,
+    *,
+    now: dt.datetime,
+    facts: Callable[[], BoardFacts],
+    signals: Signals = no_signals,
+) -> int:
+    """Queue this week's digests not queued yet; how many were queued. A school whose form gives no
+    director's e-mail address gets none."""
+    cfg = email_settings(settings)
+    if not cfg.overzicht_directeuren or now.weekday() < cfg.weekday:
+        return 0
+    iso = now.isocalendar()
+    week = (iso.year, iso.week)
+    if all(store.mail_queued(digest_key(brin, week)) for brin in settings.schools):
+        return 0
+    board = facts()
+    since = now_text(now - dt.timedelta(days=7))
+    new: dict[str, list[NewRegistration]] = {}
+    for regnr, form_id, brin, event_date in store.registered_since(since, event_forms()):
+        day = dt.date.fromisoformat(event_date[:10]) if event_date else None
+        new.setdefault(brin, []).append(NewRegistration(regnr, FORMS[form_id].title, day))
+    queued = 0
+    for code, school in board.schools.items():
+        director = school.school_form.data.get("directeur_email") if school.school_form else None
+        if not director or store.mail_queued(digest_key(code, week)):
+            continue
+        notice = director_digest(
+            to=[str(director)],
+            board=settings.board.bestuur,
+            school=f"{code} {school.name}",
+            brin=code,
+            week=week,
+            new=new.get(code, []),
+            actions=school.actions,
+            plan_made=school.plan_made,
+            plan_stale=school.plan_stale,
+            signals=signals(school),
+        )
+        queued += queue(store, notice, settings=settings, at=now)
+    return queued
