@@ -214,7 +214,9 @@ class Email(_Strict):
     def _security(cls, value: str) -> str:
         text = value.strip().lower()
         if text not in ("starttls", "tls", "geen"):
-            raise ValueError(f"'{value}' kent het programma niet; kies 'starttls' (poort 587), 'tls' (poort 465) of 'geen'")
+            raise ValueError(
+                f"'{value}' kent het programma niet; kies 'starttls' (poort 587), 'tls' (poort 465) of 'geen'"
+            )
         return text
 
     @field_validator("afzender")
@@ -247,14 +249,18 @@ class Email(_Strict):
                 "wachtwoord_bestand (een bestand dat alleen de dienst kan lezen)"
             )
         if self.server and not self.afzender:
-            raise ValueError("afzender ontbreekt: het adres waar de berichten vandaan komen, zoals 'veiligheid@bestuur.nl'")
+            raise ValueError(
+                "afzender ontbreekt: het adres waar de berichten vandaan komen, zoals 'veiligheid@bestuur.nl'"
+            )
         if self.server and self.beveiliging == "geen" and self.server.strip().lower() not in LOOPBACK:
             raise ValueError(
                 f"beveiliging 'geen' mag alleen naar een mailserver op deze computer (localhost), niet naar "
                 f"'{self.server}': anders gaan wachtwoord en berichten onversleuteld over het netwerk. Kies 'starttls' of 'tls'"
             )
         if self.gebruiker and self.beveiliging == "geen":
-            raise ValueError("inloggen zonder beveiliging stuurt het wachtwoord onversleuteld; kies 'starttls' of 'tls'")
+            raise ValueError(
+                "inloggen zonder beveiliging stuurt het wachtwoord onversleuteld; kies 'starttls' of 'tls'"
+            )
         return self
 
     @property
