@@ -2,9 +2,10 @@
 
     python bench/ingest.py [--n 300] [--rounds 5] [--no-fsync] [--dir /path/on/the/disk] [--json FILE]
 
-Each run drops N distinct, valid incident forms in a fresh working folder (its database already
-made, as every run after the first finds it) and times `process` as a user runs it (recognise, read, validate, archive, store, confirm, remove from the inbox, write the
-master). Interleaved with it (bench/harness.py: the order rotates per round), on the same disk and
+Each run drops N distinct, valid incident forms in a fresh working folder (a `process` of its empty
+inbox made the database and the master first, untimed, as every run after the first finds them) and
+times `process` as a user runs it (recognise, read, validate, archive, store, confirm, remove from
+the inbox, write the master). Interleaved with it (bench/harness.py: the order rotates per round), on the same disk and
 on fresh copies of the same files, it times:
 - the bare read: python-calamine opening each file and reading its form sheet;
 - the file-system floor of the intake's design, without any Python form work: per file the claim's
@@ -84,8 +85,7 @@ def working_folder(folder: Path, forms: list[bytes], *, fsync: bool) -> tuple[Se
         config = settings.paths.config
         config.write_text(config.read_text().replace("fsync = true", "fsync = false"))
     settings = load_settings(settings.paths.config)
-    with app.open_runner(settings):
-        pass  # its database and marks made, as every run after a working folder's first finds them
+    app.process(settings)  # the empty inbox: database, marks and master made, as every later run finds them
     put(settings.paths.inbox, forms)
     return settings, len(forms)
 
