@@ -118,10 +118,10 @@ def test_the_overzicht_the_plan_vensters_and_status_give_the_same_figures(worksp
         this = expected_this.get(brin, dict.fromkeys(SHORT, 0))
         same = expected_same.get(brin, dict.fromkeys(SHORT, 0))
         whole = expected_whole.get(brin, dict.fromkeys(SHORT, 0))
-        # status --json
-        assert status[brin]["registraties"] == this
-        assert status[brin]["registraties_vorig_jaar_zelfde_periode"] == same
-        assert status[brin]["registraties_vorig_jaar"] == whole
+        # status --json (its registers also list the measures, which are no registrations: compared apart)
+        assert {f: status[brin]["registraties"][f] for f in SHORT} == this
+        assert {f: status[brin]["registraties_vorig_jaar_zelfde_periode"][f] for f in SHORT} == same
+        assert {f: status[brin]["registraties_vorig_jaar"][f] for f in SHORT} == whole
         assert (status[brin]["totaal"], status[brin]["totaal_vorig_jaar"]) == (sum(this.values()), sum(whole.values()))
         # the Overzicht: this year and last year whole, the monitor verdict
         row = sheet[brin]

@@ -18,10 +18,12 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
         result = CliRunner().invoke(main, ["demo", str(folder)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Verwerkt: 49 geaccepteerd, 9 afgewezen, 2 dubbel, 1 genegeerd" in out
+    assert "Verwerkt: 52 geaccepteerd, 9 afgewezen, 2 dubbel, 1 genegeerd" in out  # with three measures forms
     assert f"Bestuursoverzicht:          {folder / 'outbox' / 'bestuursoverzicht.xlsx'}" in out
     assert f"Afgewezen, met uitleg:      {folder / 'outbox' / 'afgewezen'}" in out
     wb = openpyxl.load_workbook(folder / "outbox" / "bestuursoverzicht.xlsx", read_only=True)
+    measures = list(wb["Maatregelen"].iter_rows(values_only=True))
+    assert len(measures) == 1 + 3  # the directors' measures: two of 12AB, one of 56EF
     incidents = list(wb["Incidenten"].iter_rows(values_only=True))
     assert len(incidents) == 1 + 25  # with the volunteer's sexual misconduct: accepted, never bounced
     regnr = out.split("Daarna een correctie van ")[1].split(":")[0]

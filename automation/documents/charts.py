@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from automation.forms import FORMS, event_forms
+from automation.forms import FORMS, figure_forms
 from automation.schoolyear import MONTHS, months
 
 HOUSE = "#1F4E79"
@@ -80,7 +80,7 @@ def registrations_per_month(per_month: Mapping[str, Counter[str]], *, year: str)
 
 
 def _per_month(per_month: Mapping[str, Counter[str]], *, year: str) -> Chart | None:
-    shown = [f for f in event_forms() if (r := FORMS[f].counts) is not None and r.in_figures]  # events only
+    shown = figure_forms()  # events only: not the measures
     if not any(c[f] for c in per_month.values() for f in shown):
         return None
     plt = _pyplot()

@@ -18,7 +18,7 @@ from automation.checks.vensters import respondents
 from automation.documents import charts
 from automation.documents.catalog import ANNEXES
 from automation.documents.formatting import Missing, telling
-from automation.forms import FORMS, FormDef, Kind
+from automation.forms import FORMS, FormDef, Kind, figure_forms
 from automation.forms.maatregelen import FORM as MEASURES_FORM
 from automation.forms.model import Field
 from automation.forms.peiling import THEMES
@@ -366,7 +366,8 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
         ordered = [k for k in order if k in seen] + sorted(seen - set(order))
         return [row(k, lambda c, k=k: c.kind(form_id, k)) | {"categorie": k} for k in ordered]  # type: ignore[misc]
 
-    forms = in_figures(facts.registers)
+    figures = figure_forms()
+    forms = [f for f in facts.registers if f in figures]  # events only: not the measures
 
     def total(counted: Counted | None) -> int:
         return sum(counted.of(f) for f in forms) if counted is not None else 0
@@ -399,11 +400,6 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
         result[name] = per_kind.get(form_id, [])
     result["overige_soorten"] = [s for s in result["per_soort"] if s["formulier"] not in KIND_TABLES and s["kolom"]]
     return result
-
-
-def in_figures(registers: Sequence[str]) -> list[str]:
-    """The registers of events, which the registration figures compare with last year (not the measures)."""
-    return [f for f in registers if (r := FORMS[f].counts) is None or r.in_figures]
 
 
 def _label(form_id: str) -> str:

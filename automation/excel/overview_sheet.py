@@ -15,7 +15,7 @@ from automation.checks.board import BoardFacts, SchoolFacts
 from automation.checks.milestones import DONE, LATE
 from automation.checks.monitor import ATTENTION, FAILS, MEETS
 from automation.excel.tables import header_height, header_width, print_on_pages
-from automation.forms import FORMS
+from automation.forms import FORMS, figure_forms
 from automation.forms.choices import DEFAULT_CHOICES
 from automation.forms.maatregelen import OVERDUE
 from automation.forms.school import MILESTONES
@@ -342,7 +342,7 @@ def count_axis(largest: int) -> dict[str, Any]:
 def _charts(wb: Workbook, ws: Worksheet, data: Worksheet, facts: BoardFacts, *, anchor_row: int, beside: int) -> None:
     """Native Excel charts, fed from a small hidden data sheet; `beside`: the column of the second chart."""
     year, rows = facts.schooljaar, list(facts.schools.values())
-    registers = tuple(f for f in facts.registers if (r := FORMS[f].counts) is None or r.in_figures)  # events only
+    registers = tuple(f for f in facts.registers if f in figure_forms())  # events only: not the measures
     first = _by_kind(registers)
     title = _short(first) if first else "Registraties"
     # registrations per month this school year

@@ -52,6 +52,12 @@ def event_forms() -> tuple[str, ...]:
     return tuple(form.id for form in FORMS.values() if form.is_event)
 
 
+def figure_forms() -> tuple[str, ...]:
+    """The event registers whose registrations the figures count and compare with last year (the plan's
+    chapters 8 and 9.1, the charts): not a register that holds no events, such as the measures."""
+    return tuple(f for f in event_forms() if (r := FORMS[f].counts) is not None and r.in_figures)
+
+
 __all__ = [
     "FORMS",
     "Condition",
@@ -64,6 +70,7 @@ __all__ = [
     "ReportDuty",
     "Section",
     "event_forms",
+    "figure_forms",
     "register",
     "unregister",
 ]
