@@ -272,10 +272,18 @@ def mail_sender(settings: Settings, *, now: Callable[[], dt.datetime]) -> MailSe
     """The watcher's e-mail thread: sends the queue, and queues the weekly digests on their day."""
     from automation.mail.outbox import MailSender
 
-    return MailSender(settings, now=now, weekly=lambda store: queue_digests(settings, store, now=now()))
+    done: set[tuple[int, int]] = set()  # the weeks whose digests were seen to: not asked again every pass
+
+    def weekly(store: Store) -> None:
+        moment = now()
+        week = moment.isocalendar()[:2]
+        if week not in done and queue_digests(settings, store, now=moment) is not None:
+            done.add(week)
+
+    return MailSender(settings, now=now, weekly=weekly)
 
 
-def queue_digests(settings: Settings, store: Store, *, now: dt.datetime) -> int:
+def queue_digests(settings: Settings, store: Store, *, now: dt.datetime) -> int | None:
     """This week's digests to the directors, once their day has come (the board's facts are asked
     only then). Signals (issue 15, part 2) do not exist yet: `mail.digest.Signals` is their seam."""
     from automation.checks.board import board_facts

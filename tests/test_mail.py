@@ -30,7 +30,7 @@ from automation.mail import outbox
 from automation.mail.notices import Urgent, director_digest, urgent_notice, urgent_reasons
 from automation.store import Store
 from tests.conftest import Filler
-from tests.helpers import rows, wait_for
+from tests.helpers import rows, wait_for, with_part_changed
 
 AT = dt.datetime(2026, 12, 3, 10, 15)
 STAFF_IN_HOSPITAL = {
@@ -171,7 +171,7 @@ def eml_files(settings: Settings) -> list[EmailMessage]:
 def body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
-    return str(part.get_content())
+    return str(part.get_content()).replace("\r\n", "\n")
 
 
 def test_without_email_settings_the_notices_are_written_as_eml_files(workspace: Settings, drop: Filler) -> None:
@@ -504,3 +504,57 @@ def test_no_message_holds_a_pupil_reference_a_pseudonym_or_a_description(
         text = "\n".join(f"{k}: {v}" for k, v in message.items()) + "\n" + body(message)
         for secret in (REF, "ZKT", STORY, story, "klimrek", "fietsenstalling", *pseudonyms):
             assert secret not in text, (message["Subject"], secret)
+
+
+# --- corrections and the weekly digest ---------------------------------------------------------------------
+def test_a_correction_tells_the_board_only_of_what_is_newly_urgent(workspace: Settings, drop: Filler) -> None:
+    drop("ongeval", "a.xlsx", **STAFF_IN_HOSPITAL)
+    app.process(workspace)
+    drop("ongeval", "a2.xlsx", correctie_van="ONG-2026-0001", **STAFF_IN_HOSPITAL)
+    app.process(workspace)
+    assert len(eml_files(workspace)) == 1  # the same duty again: not told twice
+    drop("ongeval", "a3.xlsx", correctie_van="ONG-2026-0001", slachtoffer_type="medewerker", behandeling="overleden")
+    app.process(workspace)
+    newest = [m for m in eml_files(workspace) if "correctie van een eerdere melding" in body(m)]
+    assert len(newest) == 1
+    assert "- Overlijden" in body(newest[0]) and "Het is een correctie van een eerdere melding." in body(newest[0])
+
+
+def test_each_director_gets_one_digest_a_week_from_its_day_on(workspace: Settings, drop: Filler) -> None:
+    drop("school", "school.xlsx", directeur_email="directeur@regenboog.nl")
+    drop("incident", "i.xlsx", seed=3, categorie="pesten", dader_rol="leerling")
+    # for the board's office only: the director may be the one they are about
+    drop("agressie", "ag.xlsx", seed=4, ziekenhuisopname="ja", arbeidsinspectie_gemeld="nee")
+    drop("incident", "personeel.xlsx", seed=5, **STAFF_MISCONDUCT)
+    app.process(workspace)  # today's digest (the day is Monday: every day of the week is on or after it)
+    (digest,) = [m for m in eml_files(workspace) if str(m["To"]) == "directeur@regenboog.nl"]
+    assert str(digest["Subject"]).startswith("Weekoverzicht sociale veiligheid 12AB OBS De Regenboog, week ")
+    text = body(digest)
+    assert "Nieuwe registraties (1):\n- INC-2026-0001  Incidentregistratie" in text
+    assert "AG-" not in text and "INC-2026-0002" not in text and "Vertrouwensinspecteur" not in text
+    assert "Veiligheidsplan: nog niet gemaakt." in text
+    app.process(workspace)
+    assert len([m for m in eml_files(workspace) if str(m["To"]) == "directeur@regenboog.nl"]) == 1
+    friday = with_email(workspace, 'overzicht_dag = "vrijdag"')
+    store = Store.open(friday.paths.database, create=False)
+    try:
+        thursday = dt.datetime(2027, 1, 7, 9, 0)  # another week, before its day
+        assert app.queue_digests(friday, store, now=thursday) is None
+        assert app.queue_digests(friday, store, now=thursday + dt.timedelta(days=1)) == 1
+        assert app.queue_digests(friday, store, now=thursday + dt.timedelta(days=2)) == 0
+    finally:
+        store.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="excel.read_form must read a field marked added_later as empty when an older blank lacks it "
+    "(a one-line change in excel/read_form.py._layout, the lead's: see the e-mail helper's report)",
+)
+def test_a_form_filled_on_a_blank_from_before_the_email_field_is_still_accepted(
+    workspace: Settings, drop: Filler
+) -> None:
+    filled = drop("incident", "oud.xlsx", seed=2)
+    name = b"<definedName name=\"ingevuld_door_email\">'Formulier'!$B$38</definedName>"
+    filled.write_bytes(with_part_changed(filled.read_bytes(), "xl/workbook.xml", name, b""))
+    assert app.process(workspace).accepted == 1

@@ -1,6 +1,7 @@
 """The weekly digest to each school's director (issue 15, part 4): queued once per school per ISO
 week, from the configured day on (`[email] overzicht_dag`), to the director's address on the
-school's form. The board's facts are asked only when a digest is due."""
+school's form. The board's facts are asked only when a digest is due. A confidential registration
+(`FormDef.confidential`) is left out of it entirely."""
 
 from __future__ import annotations
 
@@ -30,20 +31,23 @@ def queue_digests(
     now: dt.datetime,
     facts: Callable[[], BoardFacts],
     signals: Signals = no_signals,
-) -> int:
-    """Queue this week's digests not queued yet; how many were queued. A school whose form gives no
-    director's e-mail address gets none."""
+) -> int | None:
+    """Queue this week's digests not queued yet; how many were queued, or None before their day. A
+    school whose form gives no director's e-mail address gets none."""
     cfg = email_settings(settings)
     if not cfg.overzicht_directeuren or now.weekday() < cfg.weekday:
-        return 0
+        return None
     iso = now.isocalendar()
     week = (iso.year, iso.week)
     if all(store.mail_queued(digest_key(brin, week)) for brin in settings.schools):
         return 0
     board = facts()
     since = now_text(now - dt.timedelta(days=7))
+    secret = _Confidential(store, settings)
     new: dict[str, list[NewRegistration]] = {}
     for regnr, form_id, brin, event_date in store.registered_since(since, event_forms()):
+        if secret(regnr):
+            continue
         day = dt.date.fromisoformat(event_date[:10]) if event_date else None
         new.setdefault(brin, []).append(NewRegistration(regnr, FORMS[form_id].title, day))
     queued = 0
@@ -58,10 +62,32 @@ def queue_digests(
             brin=code,
             week=week,
             new=new.get(code, []),
-            actions=school.actions,
+            actions=[a for a in school.actions if not secret(a.regnr)],
             plan_made=school.plan_made,
             plan_stale=school.plan_stale,
             signals=signals(school),
         )
         queued += queue(store, notice, settings=settings, at=now)
     return queued
+
+
+class _Confidential:
+    """Whether a registration is for the board's office only (`FormDef.confidential`: aggression
+    against staff, sexual misconduct, a staff member as perpetrator): a director's digest never names
+    it, not even by number or count, since the director may be the one it is about."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.choices = settings.choices
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, regnr: str) -> bool:
+        if regnr not in self.known:
+            record = self.store.record(regnr)
+            form = FORMS.get(record.form_id) if record else None
+            self.known[regnr] = (
+                record is None
+                or form is None
+                or form.confidential_reason(record.data, choices=self.choices) is not None
+            )
+        return self.known[regnr]
