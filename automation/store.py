@@ -281,9 +281,10 @@ def _events_name_their_registration(conn: sqlite3.Connection) -> None:
 
 
 def _hash_the_data(conn: sqlite3.Connection) -> None:
-    """Version 10: the hash of every registration's data, once."""
-    rows = conn.execute("SELECT rowid, data FROM records").fetchall()
-    conn.executemany("UPDATE records SET data_hash = ? WHERE rowid = ?", [(_data_hash(d), rowid) for rowid, d in rows])
+    """Version 10: the hash of every registration's data, once (row by row inside SQLite: 100,000
+    registrations' data are never all in memory)."""
+    conn.create_function("data_hash", 1, _data_hash, deterministic=True)
+    conn.execute("UPDATE records SET data_hash = data_hash(data)")
 
 
 # What a schema version does in Python after its SQL, in the same transaction.
@@ -511,6 +512,14 @@ def _data_hash(data: str) -> bytes:
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
 
+def _iterated(rows: Iterable[Any]) -> Iterator[Any]:
+    """A cursor's rows, for a generator to `yield from`: a generator a caller leaves unfinished
+    (`islice`, a search that stops at its find) is closed when it is collected, and `yield from` a
+    cursor would then close the cursor too, perhaps on a database closed by then."""
+    for row in rows:  # noqa: UP028 - deliberately not `yield from` (see above)
+        yield row
+
+
 def _merged_log(
     submissions: Iterable[Any], events: Sequence[Any], *, oldest_first: bool, at: int | str
 ) -> Iterator[Any]:
@@ -523,7 +532,8 @@ def _merged_log(
             yield waiting.popleft()
         if not waiting:  # the rest in one go
             yield sub
-            yield from rest
+            for later in rest:  # noqa: UP028 - not `yield from`: see _iterated
+                yield later
             return
         yield sub
     yield from waiting
@@ -882,10 +892,12 @@ class Store:
     def iter_records(self, form_id: str) -> Iterator[sqlite3.Row]:
         """Current records of one form in the order they came in (a new one is last, so the rows
         before it keep their place in the master: excel.rowcache), joined with their source file."""
-        yield from self._conn.execute(
-            f"""SELECT {REGISTER_COLUMNS} {self._REGISTER_FROM}
+        yield from _iterated(
+            self._conn.execute(
+                f"""SELECT {REGISTER_COLUMNS} {self._REGISTER_FROM}
                WHERE r.form_id = ? {self._REGISTER_ORDER}""",
-            (form_id,),
+                (form_id,),
+            )
         )
 
     def register_row(self, regnr: str) -> sqlite3.Row | None:
@@ -896,7 +908,7 @@ class Store:
 
     def register_stamps(self, form_id: str) -> list[tuple[str, str, bytes]]:
         """Per row of `iter_records`, in its order: the number, the school, and a hash of every column
-        it has (`row_stamp`, worked out inside SQLite over the columns quoted as SQL literals, so no
+        it has (`row_stamp`, a hash of the repr of their values, called by SQLite for each row, so no
         two different rows read alike): what the master needs to see which rows changed without
         reading them (excel.rowcache)."""
         self._register_row_stamp()
@@ -927,13 +939,15 @@ class Store:
         marks = ",".join("?" * len(form_ids))
         cursor = self._conn.cursor()
         cursor.row_factory = None  # tuples: quicker than rows by name, 50,000 times over
-        yield from cursor.execute(
-            f"""SELECT r.regnr, r.form_id, r.school, r.event_date, r.version, r.submission_id, r.created_at,
+        yield from _iterated(
+            cursor.execute(
+                f"""SELECT r.regnr, r.form_id, r.school, r.event_date, r.version, r.submission_id, r.created_at,
                        r.updated_at, n.status, {"r.data" if data else "coalesce(r.data_hash, r.data)"}
                 FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
                 WHERE r.form_id IN ({marks}) AND {_counted("r.regnr", note="n")}
                 {"ORDER BY r.regnr" if in_order else ""}""",
-            tuple(form_ids),
+                tuple(form_ids),
+            )
         )
 
     def raw_records_of(self, regnrs: Sequence[str]) -> Iterator[RawRecord]:
@@ -942,12 +956,14 @@ class Store:
         cursor.row_factory = None
         for start in range(0, len(regnrs), 500):
             part = regnrs[start : start + 500]
-            yield from cursor.execute(
-                f"""SELECT r.regnr, r.form_id, r.school, r.event_date, r.version, r.submission_id, r.created_at,
+            yield from _iterated(
+                cursor.execute(
+                    f"""SELECT r.regnr, r.form_id, r.school, r.event_date, r.version, r.submission_id, r.created_at,
                            r.updated_at, n.status, r.data
                     FROM records r LEFT JOIN office_notes n ON n.regnr = r.regnr
                     WHERE r.regnr IN ({",".join("?" * len(part))})""",
-                tuple(part),
+                    tuple(part),
+                )
             )
 
     def filled_forms(self, form_id: str) -> list[Record]:
@@ -1111,13 +1127,15 @@ class Store:
     def iter_surveys(self, *, schooljaar: str | None = None, school: str | None = None) -> Iterator[sqlite3.Row]:
         """Surveys with their themes: one row per theme, by school, year (newest first), group; not
         those of a registration the office withdrew."""
-        yield from self._conn.execute(
-            f"""SELECT s.*, t.theme, t.label, t.respondents AS theme_respondents, t.mean, t.positive
+        yield from _iterated(
+            self._conn.execute(
+                f"""SELECT s.*, t.theme, t.label, t.respondents AS theme_respondents, t.mean, t.positive
                FROM surveys s JOIN survey_themes t ON t.survey_id = s.id
                WHERE (:year IS NULL OR s.schooljaar = :year) AND (:school IS NULL OR s.school = :school)
                  AND {_counted("s.regnr")}
                ORDER BY s.school, s.schooljaar DESC, s.groep, s.instrument, s.id, t.rowid""",
-            {"year": schooljaar, "school": school},
+                {"year": schooljaar, "school": school},
+            )
         )
 
     def survey_scores(self, *, schooljaar: str | None = None, school: str | None = None) -> list[ThemeScore]:

@@ -109,7 +109,9 @@ def test_the_master_from_kept_rows_is_the_full_master_through_a_boards_changes(
     assert written >= 1
     # the master finds changed rows by the data's hash: every way of writing a registration kept it
     stored = rows(workspace, "SELECT data, data_hash FROM records")
-    assert stored and all(r["data_hash"] == hashlib.blake2b(r["data"].encode(), digest_size=12).digest() for r in stored)
+    assert stored and all(
+        r["data_hash"] == hashlib.blake2b(r["data"].encode(), digest_size=12).digest() for r in stored
+    )
 
 
 def test_a_damaged_or_foreign_cache_only_makes_a_full_write(workspace: Settings, drop: Filler, tmp_path: Path) -> None:
@@ -123,7 +125,8 @@ def test_a_damaged_or_foreign_cache_only_makes_a_full_write(workspace: Settings,
     reused, written = assert_incremental_is_full(workspace, cache)
     assert (reused, written) == (3, 3)  # the Logboek's three lines kept; the incidents written again
     index = cache / "Incidenten.json"
-    index.write_text(json.dumps(json.loads(index.read_text()) | {"layout": "een andere versie"}))
+    head, _, blocks = index.read_bytes().partition(b"\n")  # its first line: layout, data file, CRC
+    index.write_bytes(json.dumps(json.loads(head) | {"layout": "een andere versie"}).encode() + b"\n" + blocks)
     assert assert_incremental_is_full(workspace, cache) == (3, 3)
     index.write_text("{ kapot")
     assert assert_incremental_is_full(workspace, cache) == (3, 3)
@@ -145,7 +148,7 @@ def test_the_watcher_and_process_write_the_master_from_kept_rows(workspace: Sett
 
 
 def kept_rows(index: Path) -> int:
-    return sum(len(block["rows"]) for block in json.loads(index.read_text())["blocks"])
+    return sum(len(block["lengths"]) for block in json.loads(index.read_bytes().partition(b"\n")[2]))
 
 
 def test_blocks_of_rows_are_kept_whole_and_a_shift_renumbers_the_rows_after_it(

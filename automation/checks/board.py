@@ -308,7 +308,13 @@ def board_facts(
         derived: Iterable[RecordFacts] = read()
         counted_on_the_way = counting.result
     else:
-        kept.refresh(store.raw_records(registers), today=today, schooljaar=schooljaar, open_days=open_days)
+        kept.refresh(
+            store.raw_records(registers, data=False),
+            read=store.raw_records_of,
+            today=today,
+            schooljaar=schooljaar,
+            open_days=open_days,
+        )
         derived = kept.registrations
         counted_on_the_way = kept.tallies
 

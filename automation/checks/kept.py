@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from sys import intern
 from typing import Any
@@ -87,20 +87,33 @@ class KeptFacts:
     def __len__(self) -> int:
         return len(self._kept)
 
-    def refresh(self, rows: Iterable[RawRecord], *, today: dt.date, schooljaar: str, open_days: int) -> None:
-        """Keep exactly these rows' facts (a registration gone from the rows is forgotten)."""
+    def refresh(
+        self,
+        rows: Iterable[RawRecord],
+        *,
+        read: Callable[[Sequence[str]], Iterable[RawRecord]],
+        today: dt.date,
+        schooljaar: str,
+        open_days: int,
+    ) -> None:
+        """Keep exactly these rows' facts (a registration gone from the rows is forgotten). `rows` carry
+        the data's hash in place of the data (`Store.raw_records(data=False)`); `read` gives the rows
+        with their data of the registrations that are new or changed (`Store.raw_records_of`)."""
         basis = (today, schooljaar, open_days)
         old = self._kept if basis == self._basis else {}
-        new: dict[str, _Kept] = {}
-        derived = 0
+        new: dict[str, _Kept | int] = {}
         for raw in rows:
             now = stamp(raw)
             kept = old.get(raw[0])
-            if kept is None or kept.stamp != now:
-                kept = _derive(raw, now, today=today, schooljaar=schooljaar, open_days=open_days)
-                derived += 1
-            new[raw[0]] = kept
-        self._basis, self._kept, self.derived = basis, new, derived
+            new[raw[0]] = kept if kept is not None and kept.stamp == now else now
+        changed = [regnr for regnr, found in new.items() if isinstance(found, int)]
+        for raw in read(changed):
+            light = new[raw[0]]
+            assert isinstance(light, int)
+            new[raw[0]] = _derive(raw, light, today=today, schooljaar=schooljaar, open_days=open_days)
+        if any(isinstance(found, int) for found in new.values()):  # changed between the two reads: not
+            raise RuntimeError("een registratie veranderde tijdens het lezen")  # in one read transaction
+        self._basis, self._kept, self.derived = basis, new, len(changed)  # type: ignore[assignment]
 
     @property
     def registrations(self) -> Iterator[RecordFacts]:

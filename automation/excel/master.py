@@ -228,13 +228,22 @@ LOG_COLUMNS = (
     Column("Opdracht", "text", 14),
     Column("SHA-256", "text", 20),
 )
+EXPORT = "Export van een peiling"  # the Logboek's Formulier of a survey export
 COMMANDS = {"process": "process", "watch": "watch (watcher)", "rebuild": "rebuild", "purge": "purge"}
 
 
 def _write_log(wb: Workbook, store: Store, fmt: Formats, cache: RowCache | None) -> None:
     ws = wb.add_worksheet("Logboek")
     start_table(ws, "tbl_Logboek", LOG_COLUMNS, store.count_log(), fmt, open_at_end=True)
-    layout = layout_of(ROWS_VERSION, xlsxwriter.__version__, fmt.signature(), [(c.title, c.kind) for c in LOG_COLUMNS])
+    layout = layout_of(  # with the texts its rows take from the code: a new one writes every row again
+        ROWS_VERSION,
+        xlsxwriter.__version__,
+        fmt.signature(),
+        [(c.title, c.kind) for c in LOG_COLUMNS],
+        sorted((f.id, f.title) for f in FORMS.values()),
+        sorted(COMMANDS.items()),
+        EXPORT,
+    )
     writer = RowWriter(
         ws,
         cache.sheet("Logboek", layout) if cache else None,
@@ -251,7 +260,7 @@ def _write_log(wb: Workbook, store: Store, fmt: Formats, cache: RowCache | None)
         return [
             sub["at"],
             sub["name"],
-            "Export van een peiling" if sub["kind"] == "export" else (form.title if form else ""),
+            EXPORT if sub["kind"] == "export" else (form.title if form else ""),
             sub["school"],
             sub["outcome"],
             sub["regnr"],

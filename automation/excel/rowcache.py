@@ -48,6 +48,7 @@ from automation.filenames import safe_name
 log = logging.getLogger(__name__)
 
 _INFLATE_ERROR = cast("type[Exception]", isal_zlib.error)  # its stub calls it an instance
+INDEX_FORMAT = 2
 BLOCK_ROWS = 500  # rows per block: a changed row costs its block's compression (about 1 MB of XML)
 _CELL = re.compile(r'(<c r="[A-Z]{1,3})(\d+)"')
 
@@ -69,20 +70,45 @@ def layout_of(*parts: Any) -> str:
 
 @dataclass
 class Block:
-    """One kept block: its rows ([key, stamp, length of its XML in characters]) and where its
-    deflated bytes are."""
+    """One kept block: its rows' keys and stamps (each joined by newlines: 100,000 rows are a few
+    strings, not 300,000 objects) and the lengths of their XML in characters, and where its deflated
+    bytes are."""
 
     first: int  # the sheet row (0-based) of its first row
-    rows: list[list[Any]]
+    keys: str
+    stamps: str
+    lengths: list[int]
     offset: int
     length: int
     size: int  # of its XML in bytes
     crc: int
 
+    @classmethod
+    def of(cls, found: Any) -> Block:
+        """A block as the index says it, checked for its shape (anything else: nothing kept)."""
+        if not isinstance(found, dict):
+            raise ValueError("geen blok")
+        block = cls(**found)
+        numbers = (block.first, block.offset, block.length, block.size, block.crc)
+        if not all(isinstance(n, int) and n >= 0 for n in numbers):
+            raise ValueError("geen blok")
+        if not (isinstance(block.keys, str) and isinstance(block.stamps, str) and isinstance(block.lengths, list)):
+            raise ValueError("geen blok")
+        if not block.lengths or not all(isinstance(n, int) and n > 0 for n in block.lengths):
+            raise ValueError("geen blok")
+        if block.keys.count("\n") + 1 != len(block.lengths) or block.stamps.count("\n") + 1 != len(block.lengths):
+            raise ValueError("geen blok")
+        return block
+
+    def rows(self) -> list[tuple[str, str, int]]:
+        return list(zip(self.keys.split("\n"), self.stamps.split("\n"), self.lengths, strict=True))
+
     def as_json(self) -> dict[str, Any]:
         return {
             "first": self.first,
-            "rows": self.rows,
+            "keys": self.keys,
+            "stamps": self.stamps,
+            "lengths": self.lengths,
             "offset": self.offset,
             "length": self.length,
             "size": self.size,
@@ -93,7 +119,9 @@ class Block:
 class SheetRows:
     """One big sheet's kept blocks: read from the last write, and gathered anew during this one."""
 
-    def __init__(self, folder: Path, name: str, layout: str, *, memory: Memory | None = None) -> None:
+    def __init__(
+        self, folder: Path, name: str, layout: str, *, memory: Memory | None = None, load: bool = True
+    ) -> None:
         self.folder = folder
         self._memory = memory
         self.stem = name  # the file names' stem: the sheet's name, made safe
@@ -101,7 +129,7 @@ class SheetRows:
         self.old: list[Block] = []
         self._data: mmap.mmap | None = None
         self._file: Any = None
-        self._where: dict[str, tuple[int, int, int, str]] | None = None  # key: block, place, offset, stamp
+        self._near: dict[int, dict[str, tuple[int, int, str]]] = {}  # block: key -> place, offset, stamp
         self._inflated: dict[int, str] = {}
         self.new: list[Block] = []
         self.blocks: list[Deflated] = []  # this write's blocks, in order: what the workbook gets
@@ -110,7 +138,8 @@ class SheetRows:
         self.reused = 0  # rows put in as they were kept
         self.written = 0  # rows written through xlsxwriter
         self.blocks_kept = 0  # blocks put in as they were, deflated
-        self._load()
+        if load:
+            self._load()
 
     @property
     def index_path(self) -> Path:
@@ -122,12 +151,12 @@ class SheetRows:
     def _load(self) -> None:
         try:
             index = self._read_index()
-            if index.get("layout") != self.layout:
+            if index is None or index.get("layout") != self.layout:
                 return
             path = self._data_path(index["token"])
             if path.stat().st_size != index["size"]:
                 return
-            blocks = [Block(**b) for b in index["blocks"]]
+            blocks = index["blocks"]
             self._file = open(path, "rb")  # noqa: SIM115 - kept open for the mmap until `close`
             if index["size"]:
                 self._data = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
@@ -136,24 +165,34 @@ class SheetRows:
                     self.close()
                     return
             self.old = blocks
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.info("Geen bewaarde rijen voor %s (%s): alles wordt geschreven.", self.stem, exc)
             self.close()
             self.old = []
 
-    def _read_index(self) -> dict[str, Any]:
-        """The index file, or what a write of this process left in `memory` while the file is the one
-        that write made (same size, time and inode): 50,000 rows' keys and stamps are not parsed again."""
+    def _read_index(self) -> dict[str, Any] | None:
+        """The index file, checked: its first line says the layout, the data file and a CRC of the rest,
+        the blocks, which are read only when that CRC holds. What a write of this process left in
+        `memory` is taken instead while the file is the one that write made (same size, time and
+        inode): 100,000 rows' keys and stamps are not read again."""
         path = self.index_path
-        if self._memory is None:
-            return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
         info = path.stat()
         signature = (info.st_mtime_ns, info.st_size, info.st_ino)
-        known = self._memory.get(path)
-        if known is not None and known[0] == signature:
-            return known[1]
-        index = json.loads(path.read_text(encoding="utf-8"))
-        self._memory[path] = (signature, index)
-        return index  # type: ignore[no-any-return]
+        if self._memory is not None:
+            known = self._memory.get(path)
+            if known is not None and known[0] == signature:
+                return known[1]
+        head, _, rest = path.read_bytes().partition(b"\n")
+        index = json.loads(head)
+        if not isinstance(index, dict) or index.get("format") != INDEX_FORMAT or zlib.crc32(rest) != index.get("check"):
+            return None
+        found = json.loads(rest)
+        if not isinstance(found, list):
+            return None
+        index["blocks"] = [Block.of(b) for b in found]
+        if self._memory is not None:
+            self._memory[path] = (signature, index)
+        return index
 
     def old_block(self, number: int, first: int) -> Block | None:
         if number < len(self.old) and self.old[number].first == first and self._data is not None:
@@ -191,34 +230,42 @@ class SheetRows:
         if xml is None:
             return None
         found, start = [], 0
-        for _key, _stamp, length in self.old[number].rows:
+        for length in self.old[number].lengths:
             found.append(xml[start : start + length])
             start += length
         return found if start == len(xml) else None
 
-    def kept_row(self, key: str, row_stamp: str, row: int) -> str | None:
-        """The XML of the row kept under `key` when it shows what it showed, numbered for `row`."""
-        if self._where is None:
-            self._where = {}
-            for number, block in enumerate(self.old):
-                offset = 0
-                for place, (k, s, length) in enumerate(block.rows):
-                    self._where[k] = (number, place, offset, s)
+    def kept_row(self, key: str, row_stamp: str, row: int, *, near: int) -> str | None:
+        """The XML of the row kept under `key` when it shows what it showed, numbered for `row`: looked
+        for in the kept block `near` and the blocks beside it (a row that came or went before it
+        moves it that little; one from further away is written again)."""
+        for number in (near, near - 1, near + 1):
+            if not 0 <= number < len(self.old):
+                continue
+            if number not in self._near:
+                offset, places = 0, {}
+                for place, (k, s, length) in enumerate(self.old[number].rows()):
+                    places[k] = (place, offset, s)
                     offset += length
-        found = self._where.get(key)
-        if found is None or found[3] != row_stamp:
-            return None
-        number, place, offset, _ = found
-        xml = self.inflated(number)
-        if xml is None:
-            return None
-        length = self.old[number].rows[place][2]
-        text = xml[offset : offset + length]
-        was = self.old[number].first + place
-        return text if was == row else _renumbered(text, was, row)
+                if len(self._near) >= 4:
+                    self._near.pop(next(iter(self._near)))
+                self._near[number] = places
+            found = self._near[number].get(key)
+            if found is None:
+                continue
+            place, offset, kept_stamp = found
+            if kept_stamp != row_stamp:
+                return None
+            xml = self.inflated(number)
+            if xml is None:
+                return None
+            text = xml[offset : offset + self.old[number].lengths[place]]
+            was = self.old[number].first + place
+            return text if was == row else _renumbered(text, was, row)
+        return None
 
-    def add(self, first: int, rows: list[list[Any]], data: Deflated) -> None:
-        self.new.append(Block(first, rows, self._offset, len(data.data), data.size, data.crc))
+    def add(self, first: int, keys: str, stamps: str, lengths: list[int], data: Deflated) -> None:
+        self.new.append(Block(first, keys, stamps, lengths, self._offset, len(data.data), data.size, data.crc))
         self.blocks.append(data)
         self._offset += len(data.data)
 
@@ -232,22 +279,27 @@ class SheetRows:
                 crc = zlib.crc32(data.data, crc)
             out.flush()
             os.fsync(out.fileno())  # on disk before the index names it
-        index = {
+        blocks = json.dumps([b.as_json() for b in self.new], separators=(",", ":")).encode()
+        index: dict[str, Any] = {
+            "format": INDEX_FORMAT,
             "layout": self.layout,
             "token": self.token,
             "size": self._offset,
             "crc32": crc,
-            "blocks": [b.as_json() for b in self.new],
+            "check": zlib.crc32(blocks),
         }
-        tmp = self.index_path.with_name(f".{self.index_path.name}.tmp")
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(index, separators=(",", ":")))
+        tmp = self.index_path.with_name(f".{self.index_path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(json.dumps(index, separators=(",", ":")).encode() + b"\n" + blocks)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.index_path)
         if self._memory is not None:
             info = self.index_path.stat()
-            self._memory[self.index_path] = ((info.st_mtime_ns, info.st_size, info.st_ino), index)
+            self._memory[self.index_path] = (
+                (info.st_mtime_ns, info.st_size, info.st_ino),
+                index | {"blocks": self.new},
+            )
         for old in self.folder.glob(f"{self.stem}.*"):
             if old.suffix in (".blok", ".xml") and old.name != self._data_path(self.token).name:
                 old.unlink(missing_ok=True)  # .xml: the rows as an earlier version kept them
@@ -282,10 +334,7 @@ class RowCache:
         leaves the others' rows as they are)."""
         if self.folder is None:
             return None
-        rows = SheetRows(self.folder, safe_name(name, fallback="blad"), layout, memory=self.memory)
-        if self.fresh:
-            rows.close()
-            rows.old = []
+        rows = SheetRows(self.folder, safe_name(name, fallback="blad"), layout, memory=self.memory, load=not self.fresh)
         self.sheets.append(rows)
         return rows
 
@@ -335,7 +384,9 @@ class RowWriter:
         self._pending: tuple[int, str, str] | None = None  # (row, key, stamp) written through xlsxwriter
         self._number = -1  # the block being gathered
         self._old: Block | None = None
-        self._entries: list[list[Any]] = []  # [key, stamp, length] of its rows so far
+        self._whole = False  # the block is the kept one, as a whole (write_all)
+        self._old_rows: list[tuple[str, str, int]] = []  # the kept block's rows: key, stamp, length
+        self._entries: list[tuple[str, str, int]] = []  # key, stamp, length of its rows so far
         self._xml: list[str] | None = None  # their XML, once the block is not the kept one
         self._last = 0
         if rows is not None:
@@ -368,23 +419,17 @@ class RowWriter:
         number = (row - 1) // BLOCK_ROWS
         if number != self._number:
             self._end_block()
-            self._number = number
-            self._old = rows.old_block(number, row)
-            self._entries, self._xml = [], None
+            self._start(number, rows.old_block(number, row))
         self._last = row
-        old, place = self._old, len(self._entries)
+        place = len(self._entries)
         if self._xml is None:
-            if (
-                old is not None
-                and place < len(old.rows)
-                and old.rows[place][0] == key
-                and old.rows[place][1] == row_stamp
-            ):
-                self._entries.append(old.rows[place])  # as kept, so far: nothing to write
+            old = self._old_rows
+            if place < len(old) and old[place][0] == key and old[place][1] == row_stamp:
+                self._entries.append(old[place])  # as kept, so far: nothing to write
                 rows.reused += 1
                 return
             self._unpack()
-        kept = rows.kept_row(key, row_stamp, row)
+        kept = rows.kept_row(key, row_stamp, row, near=number)
         if kept is not None:
             self._add(key, row_stamp, kept)
             rows.reused += 1
@@ -404,16 +449,14 @@ class RowWriter:
             old = rows.old_block(number, first)
             if (
                 old is not None
-                and len(old.rows) == len(block)
-                and all(
-                    kept[0] == key and kept[1] == row_stamp
-                    for kept, (key, row_stamp) in zip(old.rows, block, strict=True)
-                )
+                and len(old.lengths) == len(block)
+                and "\n".join(key for key, _ in block) == old.keys
+                and "\n".join(row_stamp for _, row_stamp in block) == old.stamps
             ):
                 if ws.table:  # the header (or nothing: the block before flushed its last row)
                     ws._write_single_row(first)
                 self._end_block()
-                self._number, self._old, self._entries, self._xml = number, old, list(old.rows), None
+                self._number, self._old, self._whole, self._xml = number, old, True, None
                 self._last = first + len(block) - 1
                 rows.reused += len(block)
                 self._end_block()
@@ -426,10 +469,17 @@ class RowWriter:
         if self.rows is not None:
             self._end_block()
 
+    def _start(self, number: int, old: Block | None) -> None:
+        self._number, self._old, self._whole = number, old, False
+        self._old_rows = old.rows() if old is not None else []
+        self._entries, self._xml = [], None
+
     def _add(self, key: str, row_stamp: str, xml: str) -> None:
         assert self._xml is not None
+        if "\n" in key or "\n" in row_stamp:  # the index joins them by newlines
+            raise ValueError(f"een sleutel met een regeleinde: {key!r}")
         self._xml.append(xml)
-        self._entries.append([key, row_stamp, len(xml)])
+        self._entries.append((key, row_stamp, len(xml)))
 
     def _unpack(self) -> None:
         """The block is not the kept one after all: its rows so far as XML (they were at these very
@@ -446,25 +496,29 @@ class RowWriter:
 
     def _end_block(self) -> None:
         rows, ws = self.rows, self.ws
-        if rows is None or (not self._entries and self._pending is None):
+        if rows is None or (not self._whole and not self._entries and self._pending is None):
             return
         ws._check_dimensions(self._last, self.last_col)  # before the flush below moves xlsxwriter on
         if self._pending is not None:
             ws._write_single_row(self._last + 1)  # the block's last row, held by xlsxwriter
         first = self._number * BLOCK_ROWS + 1
         old = self._old
-        if self._xml is None and old is not None and len(self._entries) == len(old.rows):
+        if old is not None and (self._whole or (self._xml is None and len(self._entries) == len(old.lengths))):
             data = rows.deflated(self._number)
+            keys, stamps, lengths = old.keys, old.stamps, old.lengths
             rows.blocks_kept += 1
         else:
             if self._xml is None:
                 self._unpack()  # rows left the end of the block (a purge)
             assert self._xml is not None
             data = deflate("".join(self._xml).encode("utf-8"))
+            keys = "\n".join(e[0] for e in self._entries)
+            stamps = "\n".join(e[1] for e in self._entries)
+            lengths = [e[2] for e in self._entries]
         ws.fh.write(placeholder(len(rows.blocks)))
-        rows.add(first, self._entries, data)
+        rows.add(first, keys, stamps, lengths, data)
         self.parts[f"xl/worksheets/sheet{ws.index + 1}.xml"] = rows.blocks
-        self._entries, self._xml, self._old = [], None, None
+        self._entries, self._xml, self._old, self._whole, self._old_rows = [], None, None, False, []
 
 
 class KeptRowsUnreadable(Exception):
