@@ -558,3 +558,39 @@ def test_a_form_filled_on_a_blank_from_before_the_email_field_is_still_accepted(
     name = b"<definedName name=\"ingevuld_door_email\">'Formulier'!$B$38</definedName>"
     filled.write_bytes(with_part_changed(filled.read_bytes(), "xl/workbook.xml", name, b""))
     assert app.process(workspace).accepted == 1
+
+
+@pytest.mark.slow
+def test_the_watcher_sends_from_its_thread_and_a_dead_server_never_stops_its_intake(
+    workspace: Settings, drop: Filler, smtp: tuple[Server, Inbox]
+) -> None:
+    import sqlite3
+    import threading
+
+    server, received = smtp
+    settings = plain_server(workspace, server.port)
+    server.stop()  # down when the watcher starts
+    stop = threading.Event()
+    watcher = threading.Thread(target=app.run_watch, args=(settings,), kwargs={"poll": 0.2, "stop": stop})
+    watcher.start()
+    try:
+        wait_for(settings.paths.lock.exists, what="the watcher to take its lock")
+        drop("ongeval", "a.xlsx", **STAFF_IN_HOSPITAL)
+        wait_for(
+            lambda: rows(settings, "SELECT count(*) FROM mail_queue WHERE last_error IS NOT NULL")[0][0] == 1,
+            what="a failed try while the server is down",
+        )
+        drop("ongeval", "b.xlsx", seed=2, **PUPIL_DIED)  # the intake goes on all the same
+        wait_for(
+            lambda: rows(settings, "SELECT count(*) FROM records")[0][0] == 2,
+            what="the second accident stored",
+            timeout=60,
+        )
+        server.start()
+        with sqlite3.connect(settings.paths.database) as db:  # the first one's pause is over
+            db.execute("UPDATE mail_queue SET next_at = created_at")
+        wait_for(lambda: len(received.received) == 2, timeout=30, what="both notices at the server")
+    finally:
+        stop.set()
+        watcher.join(timeout=20)
+    assert not watcher.is_alive()
