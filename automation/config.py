@@ -195,7 +195,7 @@ class Email(_Strict):
     bestuur: list[str] = []  # the board's contact(s): told within a minute of what cannot wait
     overzicht_directeuren: bool = True  # a weekly digest to each director (the school form's e-mail address)
     overzicht_dag: str = "maandag"
-    tijdslimiet_seconden: Annotated[float, Field(gt=0, le=600)] = 30.0
+    tijdslimiet_seconden: Annotated[float, Field(gt=0, le=600)] = 15.0  # also how long `process` may wait at its end
     opgeven_na_dagen: Annotated[float, Field(gt=0, le=365)] = 7.0  # a message not delivered by then: failed
 
     @model_validator(mode="before")

@@ -66,7 +66,7 @@ def test_the_urgent_notice_names_number_school_and_duty_and_nothing_about_the_pu
         form_title="Ongevallenmeldingsformulier",
         school="12AB De Regenboog",
         received=AT,
-        reasons=[Urgent("Nederlandse Arbeidsinspectie", "meldplicht aan de Nederlandse Arbeidsinspectie: Melden")],
+        reasons=[Urgent("Nederlandse Arbeidsinspectie", FORMS["ongeval"].duties[0].action)],
     )
     assert notice.subject == "Direct actie nodig: ONG-2026-0001 (12AB De Regenboog)"
     assert notice.key == "dringend:ONG-2026-0001:Nederlandse Arbeidsinspectie"
@@ -79,7 +79,8 @@ def test_the_urgent_notice_names_number_school_and_duty_and_nothing_about_the_pu
         "Ontvangen:         03-12-2026 10:15",
         "",
         "Waarom dit bericht:",
-        "- Meldplicht aan de Nederlandse Arbeidsinspectie: Melden",
+        "- Melden bij de Nederlandse Arbeidsinspectie (ongeval van personeel met ziekenhuisopname, blijvend letsel "
+        "of overlijden)",
     ]
     message = notice.message(sender="veiligheid@bestuur.nl", at=AT)
     assert message["To"] == "veiligheid@bestuur.nl" and message["Auto-Submitted"] == "auto-generated"

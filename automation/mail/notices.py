@@ -67,7 +67,7 @@ def urgent_reasons(form: FormDef, record: Mapping[str, Any]) -> list[Urgent]:
     """What in a registration the board's contact must hear of at once: every reporting duty of the
     form that applies (met or not: the board acts on it either way) and every alert."""
     found = [
-        Urgent(duty.to, f"meldplicht aan de {duty.to}: {duty.action}", done=duty.done.holds(record))
+        Urgent(duty.to, duty.action, done=duty.done.holds(record))
         for duty in sorted(form.duties, key=lambda d: -d.priority)
         if duty.applies(record)
     ]

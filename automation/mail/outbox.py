@@ -120,7 +120,7 @@ class EmlFolder:
     def send(self, message: EmailMessage, *, recipients: Sequence[str], kind: str) -> None:
         stamp = self.now().strftime("%Y-%m-%d %H%M%S")
         subject = str(message.get("Subject", ""))
-        base = safe_name(f"{stamp} {kind} {subject}", fallback=f"{stamp} {kind}")
+        base = safe_name(f"{stamp} {kind} {subject.replace(': ', ' - ')}", fallback=f"{stamp} {kind}")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self.folder / f"{base}.eml"
