@@ -84,6 +84,7 @@ def test_master_registers_have_tables_frozen_headers_and_real_dates(workspace: S
         "Incidenten",
         "Agressie en geweld",
         "Ongevallen",
+        "Maatregelen",
         "Peilingen",
         "Grafiekdata peilingen",
         "Monitorcheck",
