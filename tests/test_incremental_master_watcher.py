@@ -5,8 +5,10 @@ the write afresh (issue 14)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,8 @@ from automation.excel import rowcache
 from automation.excel.master import write_board_master
 from automation.excel.rowcache import RowCache
 from automation.store import Store
-from tests.test_incremental_master import MOMENT, TODAY, generated_board
+from tests.helpers import query
+from tests.test_incremental_master import MOMENT, TODAY, assert_incremental_is_full, generated_board
 from tests.test_incremental_master_random import _new
 
 
@@ -40,7 +43,7 @@ def test_the_watchers_writes_equal_full_writes(
     for step in range(20):
         store = Store.open(workspace.paths.database, create=False)
         try:
-            numbers = [r[0] for r in store._conn.execute("SELECT regnr FROM records ORDER BY regnr")]
+            numbers = [r[0] for r in query(workspace.paths.database, "SELECT regnr FROM records ORDER BY regnr")]
             what = rng.choice(["new", "correct", "note", "strip", "status"])
             at = (dt.datetime.now() + dt.timedelta(seconds=step)).isoformat(timespec="seconds")
             if what == "note" or what == "status":
@@ -79,12 +82,8 @@ def test_the_watchers_writes_equal_full_writes(
 
 
 def test_an_unreadable_block_with_a_change_starts_afresh(workspace: Settings, tmp_path: Path) -> None:
-    """(coverage, not a defect) KeptRowsUnreadable: a block whose index does not fit its bytes while the
-    data file's CRC holds, and a row of it changed: the write starts afresh and equals a full one."""
-    import json
-    import zlib
-
-    from tests.test_incremental_master import assert_incremental_is_full
+    """KeptRowsUnreadable: a block whose index does not fit its bytes while the data file's and the
+    index's CRCs hold, and a row of it changed: the write starts afresh and equals a full one."""
 
     generated_board(workspace, 3)
     cache = tmp_path / "rijen"
