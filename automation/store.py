@@ -1560,6 +1560,16 @@ class Store:
             last_error=last[0] if last else None,
         )
 
+    def forget_mail_before(self, limit: str) -> int:
+        """After the retention period: a message sent or given up before `limit` keeps what it was
+        and when, not whom it went to nor its text (a waiting one waits on)."""
+        cur = self._conn.execute(
+            """UPDATE mail_queue SET recipients = '[]', message = X'', attachment = NULL, last_error = NULL
+               WHERE created_at < ? AND (sent_at IS NOT NULL OR failed_at IS NOT NULL) AND recipients != '[]'""",
+            (limit,),
+        )
+        return cur.rowcount
+
     def registered_since(self, since: str, form_ids: Sequence[str]) -> list[tuple[str, str, str, str | None]]:
         """Registrations first stored at or after `since` (regnr, form, school, event date), counted
         ones only, in the order they came in: a weekly digest's 'new this week'."""

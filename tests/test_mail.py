@@ -8,6 +8,7 @@ import datetime as dt
 import email
 import ipaddress
 import os
+import re
 import socket
 import ssl
 from collections.abc import Iterator
@@ -571,7 +572,11 @@ def test_the_watcher_sends_from_its_thread_and_a_dead_server_never_stops_its_int
     import threading
 
     server, received = smtp
-    settings = plain_server(workspace, server.port)
+    config = workspace.paths.config
+    text = config.read_text(encoding="utf-8")  # the watcher waits until a dropped file is quiet
+    config.write_text(re.sub(r"(?m)^stabiel_seconden = 0\b", "stabiel_seconden = 0.5", text), encoding="utf-8")
+    settings = plain_server(load_settings(config), server.port)
+    assert settings.board.intake.stabiel_seconden == 0.5
     server.stop()  # down when the watcher starts
     stop = threading.Event()
     watcher = threading.Thread(target=app.run_watch, args=(settings,), kwargs={"poll": 0.2, "stop": stop})
@@ -597,3 +602,13 @@ def test_the_watcher_sends_from_its_thread_and_a_dead_server_never_stops_its_int
         stop.set()
         watcher.join(timeout=20)
     assert not watcher.is_alive()
+
+
+def test_purge_forgets_whom_old_messages_went_to_and_removes_their_eml_files(workspace: Settings, drop: Filler) -> None:
+    drop("ongeval", "a.xlsx", **STAFF_IN_HOSPITAL)
+    drop("incident", "fout.xlsx", datum="gisteren", ingevuld_door_email="juf@school.nl")
+    app.process(workspace)
+    assert len(eml_files(workspace)) == 2
+    app.purge(workspace, dry_run=False, today=dt.date.today() + dt.timedelta(days=366 * 6))
+    assert eml_files(workspace) == []
+    assert [tuple(r) for r in rows(workspace, "SELECT recipients, message FROM mail_queue")] == [("[]", b"")] * 2

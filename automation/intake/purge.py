@@ -31,6 +31,7 @@ from automation.errors import ArchiveDamaged, explain_os_error
 from automation.filenames import safe_name
 from automation.forms import FORMS, Kind
 from automation.intake import files, journal, office
+from automation.mail.outbox import forget_before
 from automation.schoolyear import start_year
 from automation.store import PURGED, Store, now_text
 
@@ -113,6 +114,8 @@ def purge(
     for rec in old_records.values():
         report.records[rec.form_id] += 1
     report.submissions = len(old_subs)
+    if not dry_run:  # the e-mail queue's and outbox/berichten/'s old messages, whatever else goes
+        forget_before(settings, store, limit=cutoff)
     if dry_run or report.nothing:
         return report
 

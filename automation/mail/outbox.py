@@ -331,6 +331,23 @@ def queue_rejection(
     return queue(store, notice, settings=settings, at=at, attachment=stored)
 
 
+def forget_before(settings: Settings, store: Store, *, limit: dt.date) -> int:
+    """`veiligheid purge`: the queue's messages from before the retention period lose their
+    recipients and text, and their .eml files in outbox/berichten/ go (named by when they were
+    written). How many were forgotten."""
+    forgotten = store.forget_mail_before(limit.isoformat())
+    try:
+        old = [p for p in settings.paths.mail_outbox.glob("*.eml") if p.name[:10] < limit.isoformat()]
+    except OSError:
+        old = []
+    for path in old:
+        try:
+            path.unlink()
+        except OSError as exc:
+            log.error("Kon %s niet verwijderen (%s); verwijder het met de hand.", path, exc.strerror or exc)
+    return forgotten + len(old)
+
+
 # --- sending ---------------------------------------------------------------------------------
 @dataclass
 class Delivered:
