@@ -452,14 +452,16 @@ def school_figures(facts: BoardSummary) -> dict[str, Any]:
         schools[brin] = {
             "naam": school.name,
             "registraties": {f: regs.this_year.of(f) for f in facts.registers},
-            "totaal": regs.this_year.total,
+            "totaal": sum(regs.this_year.of(f) for f in facts.registers),  # the registers of events only
             "registraties_vorig_jaar_zelfde_periode": None
             if regs.last_to_date is None
             else {f: regs.last_to_date.of(f) for f in facts.registers},
             "registraties_vorig_jaar": None
             if regs.last_whole is None
             else {f: regs.last_whole.of(f) for f in facts.registers},
-            "totaal_vorig_jaar": None if regs.last_whole is None else regs.last_whole.total,
+            "totaal_vorig_jaar": None
+            if regs.last_whole is None
+            else sum(regs.last_whole.of(f) for f in facts.registers),
             "open_acties": school.open_cases,
             "mijlpalen_gereed": school.milestones_done,
             "mijlpalen_te_laat": school.milestones_late,

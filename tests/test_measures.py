@@ -79,6 +79,8 @@ def test_a_measure_is_numbered_listed_in_its_register_and_counted_apart_from_the
     assert schools["12AB"][f"Maatregelen {YEAR}"] == 1
     assert schools["12AB"][MEASURES_OVERDUE] == 0
     assert actions == []
+    figures = app.status(workspace)["schools"]["scholen"]["12AB"]  # status: a measure is no registration
+    assert figures["totaal"] == 0 and "maatregelen" not in figures["registraties"]
 
 
 def test_a_measures_form_with_its_dates_and_reason_wrong_is_rejected_with_a_dutch_explanation(

@@ -23,7 +23,7 @@ from automation.checks.milestones import DONE, LATE, Milestone, milestones
 from automation.checks.monitor import MEETS, MonitorCheck, check_school, delivery_deadline, pupil_surveys
 from automation.checks.vensters import latest_scores, reported_surveys, vensters, warning
 from automation.config import BoardConfig, Monitor
-from automation.forms import FORMS, event_forms
+from automation.forms import FORMS, event_forms, figure_forms
 from automation.schoolyear import first_day, last_day, previous, schoolyear
 from automation.store import Record, Store, Tally, ThemeScore
 
@@ -404,7 +404,10 @@ def _compute(
             duties[reg.school] = DutyCount(old.reportable + reg.reportable, old.reported + reg.reported)
         found += reg.actions
     counted = tallies()
-    cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in counted), default=None))
+    figures = figure_forms()  # the board's first event: of the registers of events, not of the measures
+    cmp = Comparison.of(
+        schooljaar, today, first_event=min((t.day for t in counted if t.form_id in figures), default=None)
+    )
     per_kind = frozenset(f for f in registers if _counted(f))
     by_school: dict[str, list[Tally]] = {}
     for t in counted:  # once, not once per school
@@ -507,7 +510,7 @@ def summary_of(facts: BoardFacts) -> BoardSummary:
     return BoardSummary(
         facts.schooljaar,
         facts.comparison,
-        facts.registers,
+        tuple(f for f in facts.registers if f in figure_forms()),
         {
             brin: SchoolSummary(brin, s.name, s.registrations, s.open_cases, s.milestones, s.monitor, dict(s.reported))
             for brin, s in facts.schools.items()
@@ -519,8 +522,8 @@ def board_summary(store: Store, board: BoardConfig, *, schooljaar: str, today: d
     """`summary_of(board_facts(…))` without working out each registration's facts: the store counts
     the registrations per form and day, and those with an open action, in one query (`Store.case_counts`),
     so no registration is decoded in Python (`status`, a process of its own each time)."""
-    registers = event_forms()
-    counts = store.case_counts([FORMS[f] for f in registers], today=today, open_days=board.overzicht.open_dagen)
+    counts = store.case_counts([FORMS[f] for f in event_forms()], today=today, open_days=board.overzicht.open_dagen)
+    registers = figure_forms()  # what status shows as registrations: not the measures (their open actions count)
     tallies = [Tally(c.form_id, c.school, dt.date.fromisoformat(c.day), None, c.n) for c in counts if c.day is not None]
     open_cases: Counter[str] = Counter()
     by_school: dict[str, list[Tally]] = {}
@@ -528,7 +531,10 @@ def board_summary(store: Store, board: BoardConfig, *, schooljaar: str, today: d
         open_cases[c.school] += c.open
     for t in tallies:
         by_school.setdefault(t.school, []).append(t)
-    cmp = Comparison.of(schooljaar, today, first_event=min((t.day for t in tallies), default=None))
+    figures = set(registers)  # the board's first event: of the registers of events, not of the measures
+    cmp = Comparison.of(
+        schooljaar, today, first_event=min((t.day for t in tallies if t.form_id in figures), default=None)
+    )
     surveys = store.survey_scores()
     forms = choose_school_forms(store.filled_forms("school"), schooljaar=schooljaar)
     deadlines = board.voortgang.deadlines()
