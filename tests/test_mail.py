@@ -550,11 +550,6 @@ def test_each_director_gets_one_digest_a_week_from_its_day_on(workspace: Setting
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="excel.read_form must read a field marked added_later as empty when an older blank lacks it "
-    "(a one-line change in excel/read_form.py._layout, the lead's: see the e-mail helper's report)",
-)
 def test_a_form_filled_on_a_blank_from_before_the_email_field_is_still_accepted(
     workspace: Settings, drop: Filler
 ) -> None:

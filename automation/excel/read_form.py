@@ -609,7 +609,8 @@ def _layout(form_id: str, names: tuple[tuple[str, str], ...]) -> _Layout:
             row, col = xl_cell_to_rowcol(match.group(3) + match.group(4))
             if 0 <= row < EXCEL_ROWS and 0 <= col < EXCEL_COLUMNS:
                 cells[key] = (sheet, row, col)
-    missing = [k for k in form.keys if k not in cells]
+    later = {f.key for f in form.fields if f.added_later}  # a blank from before it was added lacks it: empty
+    missing = [k for k in form.keys if k not in cells and k not in later]
     if missing:
         raise FileProblem(
             "onbekende-werkmap",
@@ -634,6 +635,8 @@ def read_form(data: bytes, *, max_uncompressed: int) -> RawForm:
         grid = grids.get(sheet, [])
         value = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
         values[key] = None if value == "" else value
+    for key in form.keys:
+        values.setdefault(key, None)  # a field added later, not on this (older) blank
     first_sheet = next(iter(layout.cells.values()))[0]
     return RawForm(form=form, version=version, sheet=first_sheet, values=values, cells=dict(layout.addresses))
 
