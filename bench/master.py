@@ -112,11 +112,8 @@ def run_child(mode: str, config: Path) -> None:
             out = bare_xlsxwriter(store, settings.paths.master.with_name("kaal.xlsx"))
         elif mode == "incremental":
             out = write_incremental(store, settings, generated=MOMENT)
-        elif mode == "prime":  # untimed preparation: the previous write, which keeps its rows
-            out = excel_master.write_board_master(
-                store, settings, generated=MOMENT, rows=kept_rows(settings, fresh=True)
-            )
-        elif mode == "full":  # a full write as the product makes one: the first of a day, or a new layout
+        elif mode in ("prime", "full"):  # a full write as the product makes one: the first of a day, a
+            # new layout, `rebuild`; "prime" is the untimed one before an incremental write, whose rows it keeps
             out = excel_master.write_board_master(
                 store, settings, generated=MOMENT, rows=kept_rows(settings, fresh=True)
             )
