@@ -458,6 +458,7 @@ def demo(obj: Context, folder: Path) -> None:
     click.echo(f"Afgewezen, met uitleg:      {paths.rejected}")
     click.echo(f"Bevestigingen voor melders: {paths.receipts}")
     click.echo(f"Archief (alle originelen):  {paths.archive}")
+    click.echo(f"E-mails (nog geen server):  {paths.mail_outbox}")
     click.echo(f"Verder proberen: {_self_command()} --config {paths.config} status")
     click.echo(f"Veiligheidsplannen maken:   {_self_command()} --config {paths.config} plan")
 

@@ -259,6 +259,7 @@ def school_form(today: dt.date, brin: str) -> dict[str, Any]:
         "plaats": "Amersfoort",
         "email": f"info@{slug}.example.nl",
         "directeur_naam": {"12AB": "Jolanda Visser", "34CD": "Peter de Boer", "56EF": "Fatima El Amrani"}[brin],
+        "directeur_email": f"directeur@{slug}.example.nl",  # the weekly e-mail digest goes here
         "coordinator_naam": {"12AB": "Anouk Bakker", "34CD": "Rik Mulder", "56EF": "Sanne de Wit"}[brin],
         "coordinator_functie": "intern begeleider",
         "coordinator_email": f"coordinator@{slug}.example.nl",
@@ -384,7 +385,11 @@ def peiling(today: dt.date, brin: str) -> dict[str, Any]:
 
 def _wrong_forms(rng: random.Random, today: dt.date) -> list[tuple[str, str, dict[str, Any]]]:
     future = incident(rng, today, "12AB") | {"datum": today + dt.timedelta(days=5), "datum_ingevuld": today}
-    missing = incident(rng, today, "34CD") | {"omschrijving": None, "locatie": None}
+    missing = incident(rng, today, "34CD") | {
+        "omschrijving": None,
+        "locatie": None,
+        "ingevuld_door_email": "melder@cbs-het-anker.example.nl",  # told by e-mail why it was refused
+    }
     other = incident(rng, today, "56EF") | {"categorie": "anders", "categorie_toelichting": None}
     named = incident(rng, today, "12AB") | {"leerling_ref": "Daan Jansen"}
     accident = ongeval(rng, today, "56EF") | {"behandeling": "gips", "slachtoffer_groep": "9"}
