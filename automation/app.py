@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import logging
+import os
 import signal
 import sqlite3
 import threading
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 # The demo, the Word and master writers and what one command alone uses are imported by the functions
 # that use them, so that `status` does not load them (issue 14, item 3; tests/test_quick_cli.py).
 if TYPE_CHECKING:
+    from automation.checks.kept import KeptFacts
     from automation.documents import generate as doc_generate
     from automation.documents import lint as doc_lint
     from automation.documents import pdf as doc_pdf
@@ -67,12 +70,19 @@ def open_runner(settings: Settings) -> Iterator[Runner]:
 def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], Path]:
     """How the master is written: the board's facts of that moment, rendered (excel.master)."""
 
-    from automation.checks.kept import KeptFacts
-
-    facts = KeptFacts()  # each registration's facts, kept from one write to the next (issue 14)
+    facts = _kept_facts(settings)  # each registration's facts, kept from one write to the next (issue 14)
     indexes: dict[Path, Any] = {}  # the kept rows' indexes as the last write left them (excel.rowcache)
+    saved = [-FACTS_SAVED_EVERY]  # when this process last kept the facts on disk (monotonic seconds)
 
     def write(moment: dt.datetime) -> Path:
+        try:
+            return _write(moment)
+        finally:
+            if facts.derived and time.monotonic() - saved[0] >= FACTS_SAVED_EVERY:
+                _keep_facts(settings, facts)
+                saved[0] = time.monotonic()
+
+    def _write(moment: dt.datetime) -> Path:
         from automation.documents import generate as doc_generate
         from automation.excel.master import write_board_master
         from automation.excel.rowcache import RowCache
@@ -102,6 +112,32 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
 
 
 ROWS_FOLDER = "overzicht-rijen"  # in .veiligheid/: the master's rows as last written (excel.rowcache)
+FACTS_FILE = "feiten.json"  # in .veiligheid/: each registration's facts, for the next process (checks.kept)
+FACTS_SAVED_EVERY = 300.0  # seconds: the watcher keeps its facts on disk at most this often
+
+
+def _kept_facts(settings: Settings) -> KeptFacts:
+    """The facts a process before this one kept (a cache: a missing, old or damaged file is nothing kept)."""
+    from automation.checks.kept import KeptFacts
+
+    try:
+        return KeptFacts.of_json(json.loads((settings.paths.state / FACTS_FILE).read_bytes()))
+    except (OSError, ValueError):
+        return KeptFacts()
+
+
+def _keep_facts(settings: Settings, facts: KeptFacts) -> None:
+    data = facts.as_json()
+    if data is None:
+        return
+    path = settings.paths.state / FACTS_FILE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)  # whole or not at all; no sync: a lost file only means working them out again
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        log.info("Kon de feiten per registratie niet bewaren (%s); de volgende keer worden ze opnieuw berekend.", exc)
 
 
 def _written_on(master: Path, moment: dt.datetime) -> bool:

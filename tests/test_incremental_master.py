@@ -142,6 +142,8 @@ def test_the_watcher_and_process_write_the_master_from_kept_rows(workspace: Sett
     folder = workspace.paths.state / app.ROWS_FOLDER
     assert (folder / "Incidenten.json").is_file()
     assert kept_rows(folder / "Incidenten.json") == 3  # the three incidents, kept for the next write
+    kept = json.loads((workspace.paths.state / app.FACTS_FILE).read_text())  # and their facts, for the next process
+    assert len(kept["rows"]) == 3
     drop("incident", "i4.xlsx", seed=4)
     app.process(workspace)
     assert kept_rows(folder / "Incidenten.json") == 4

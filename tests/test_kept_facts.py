@@ -159,3 +159,31 @@ def test_an_empty_board(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "veiligheid.sqlite", create=True)
     kept = KeptFacts()
     assert same(store, kept) == 0 and len(kept) == 0
+
+
+def test_kept_facts_kept_on_disk_are_taken_by_the_next_process_and_anything_else_is_nothing_kept(
+    store: Store,
+) -> None:
+    """As `veiligheid process` keeps them in .veiligheid/feiten.json: through JSON, the next process
+    works out only what changed since; a file of another format, damaged or of another day is no error."""
+    import json
+
+    first = KeptFacts()
+    same(store, first)
+    again = KeptFacts.of_json(json.loads(json.dumps(first.as_json())))
+    assert same(store, again) == 0  # nothing worked out again: the stamps are the same in every process
+    registration(store, 100, "incident", "12AB")
+    assert same(store, again) == 1
+    for damaged in (
+        {},
+        {"format": 99},
+        {"format": 1, "basis": "x"},
+        [],
+        None,
+        {"format": 1, "basis": ["2026-11-28", "2026-2027", 14], "rows": {"X": [1]}},
+    ):
+        nothing = KeptFacts.of_json(damaged)
+        assert len(nothing) == 0
+        assert same(store, nothing) == 62  # worked out afresh, and the same facts
+    later = KeptFacts.of_json(json.loads(json.dumps(first.as_json())))
+    assert same(store, later, today=TODAY + dt.timedelta(days=1)) == 62  # another day: afresh

@@ -9,6 +9,7 @@ not change since the last call is then neither decoded nor worked out again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -54,11 +55,11 @@ def record_facts(rec: Record, *, today: dt.date, schooljaar: str, open_days: int
 
 def stamp(raw: RawRecord) -> int:
     """Everything of a stored row a registration's facts are derived from (its form, school, event
-    date, version, submission, when it came and changed, the office's status, and its data text: a
-    purge changes the data without a new version), as one 64-bit hash, so that 50,000 registrations
-    do not keep their rows twice. Two different rows of one registration with the same hash would
-    keep stale facts: a chance of about one in 2**64 for each change."""
-    return hash(raw)
+    date, version, submission, when it came and changed, the office's status, and its data by its
+    hash: a purge changes the data without a new version), as one 64-bit hash, the same in every
+    process (so kept facts can be kept on disk, see `KeptFacts.as_json`). Two different rows of one
+    registration with the same hash would keep stale facts: a chance of about one in 2**64 per change."""
+    return int.from_bytes(hashlib.blake2b(repr(raw).encode("utf-8", "surrogatepass"), digest_size=8).digest())
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,70 @@ class KeptFacts:
 
     def __len__(self) -> int:
         return len(self._kept)
+
+    FORMAT = 1
+
+    def as_json(self) -> dict[str, Any] | None:
+        """What is kept, as JSON data (a caller may keep it on disk for the next process: `status`, a
+        `process` or `plan` run, then work out only what changed since); None while nothing is kept."""
+        if self._basis is None:
+            return None
+        today, schooljaar, open_days = self._basis
+        return {
+            "format": self.FORMAT,
+            "basis": [today.isoformat(), schooljaar, open_days],
+            "rows": {
+                regnr: [
+                    kept.stamp,
+                    kept.facts.school,
+                    kept.facts.reportable,
+                    kept.facts.reported,
+                    kept.form_id,
+                    kept.day,
+                    kept.kind,
+                    [[a.text, a.date.isoformat() if a.date else None, a.duty, a.priority] for a in kept.facts.actions],
+                ]
+                for regnr, kept in self._kept.items()
+            },
+        }
+
+    @classmethod
+    def of_json(cls, data: Any) -> KeptFacts:
+        """Kept facts as `as_json` gave them; anything else (another format, a damaged file) is nothing
+        kept, never an error: the facts are then worked out afresh."""
+        kept = cls()
+        try:
+            if data.get("format") != cls.FORMAT:
+                return kept
+            day, schooljaar, open_days = data["basis"]
+            basis = (dt.date.fromisoformat(day), str(schooljaar), int(open_days))
+            rows: dict[str, _Kept] = {}
+            for regnr, (row_stamp, school, reportable, reported, form_id, on, kind, actions) in data["rows"].items():
+                if form_id not in FORMS or not isinstance(row_stamp, int):
+                    return cls()
+                school = intern(school)
+                facts = RecordFacts(
+                    regnr,
+                    school,
+                    int(reportable),
+                    int(reported),
+                    tuple(
+                        Action(
+                            regnr,
+                            school,
+                            intern(text),
+                            dt.date.fromisoformat(date) if date else None,
+                            bool(duty),
+                            int(priority),
+                        )
+                        for text, date, duty, priority in actions
+                    ),
+                )
+                rows[regnr] = _Kept(row_stamp, facts, intern(form_id), None if on is None else intern(on), kind)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return cls()
+        kept._basis, kept._kept = basis, rows
+        return kept
 
     def refresh(
         self,
