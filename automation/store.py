@@ -1640,7 +1640,13 @@ class OpenCase:
         self.params = {}
         closed = self._closed()
         cutoff = self._param((self.today - dt.timedelta(days=self.open_days)).isoformat())
-        too_long = f"((n.status IS NULL OR n.status IN ('', 'open')) AND substr(r.created_at, 1, 10) < {cutoff})"
+        handled = ", ".join(self._param(f.id) for f in forms if f.office_handles)  # not the measures
+        too_long = (
+            f"(r.form_id IN ({handled}) AND (n.status IS NULL OR n.status IN ('', 'open')) "
+            f"AND substr(r.created_at, 1, 10) < {cutoff})"
+            if handled
+            else "0"
+        )
         rules = [f"(r.form_id = {self._param(form.id)} AND {self._rules(form)})" for form in forms]
         # AND, OR and NOT only, no CASE around them: SQLite then stops at the first part that decides
         return f"(NOT {closed} AND {_any([too_long, *rules])})"

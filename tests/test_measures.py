@@ -215,3 +215,16 @@ def test_a_plan_shows_the_measures_that_run_in_its_school_year() -> None:
     shown = measures_of(records, school="12AB", schooljaar="2026-2027")
     assert [m.regnr for m in shown] == ["MAA-2025-0001", "MAA-2026-0001"]
     assert measures_of(records, school="34CD", schooljaar="2026-2027") == []
+
+
+def test_a_measure_left_open_by_the_office_is_no_case_for_the_office() -> None:
+    """'Status open langer dan N dagen' is about the office following up a registration of an event; a
+    measure's owner is the school (its own action is the missed end date), for the SQL count too."""
+    from automation.checks.actions import Registration, actions_for
+
+    long_ago = TODAY - dt.timedelta(days=60)
+    data = {"einddatum": (TODAY + dt.timedelta(days=30)).isoformat(), "status": "loopt"}
+    measure = Registration("maatregelen", "MAA-2026-0001", "12AB", data, None, long_ago)
+    incident = Registration("incident", "INC-2026-0001", "12AB", {"categorie": "anders"}, None, long_ago)
+    assert not any(text.startswith("Status 'open'") for text in actions_for(measure, today=TODAY, open_days=14))
+    assert any(text.startswith("Status 'open'") for text in actions_for(incident, today=TODAY, open_days=14))

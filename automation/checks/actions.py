@@ -54,7 +54,7 @@ def actions_for(reg: Registration, *, today: dt.date, open_days: int) -> list[st
         event, done = _date(reg.data.get(step.after)), _date(reg.data.get(step.done))
         if event and done is None and today > event + dt.timedelta(days=step.days):
             found.append(step.action)  # a late step that did happen is done: nothing to do
-    if (reg.status or "open") == "open" and (today - reg.received).days > open_days:
+    if form.office_handles and (reg.status or "open") == "open" and (today - reg.received).days > open_days:
         found.append(f"Status 'open' langer dan {open_days} dagen")
     return found
 

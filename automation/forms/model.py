@@ -213,6 +213,12 @@ class FormDef:
         return self.counts is not None
 
     @property
+    def office_handles(self) -> bool:
+        """Whether the office follows each registration up (its 'Status afhandeling' left 'open' too long
+        is an open action): a register of events, not one such as the measures (their owner is the school)."""
+        return self.counts is not None and self.counts.in_figures
+
+    @property
     def kinds_heading(self) -> str:
         """The heading of the kinds an event register is counted by ('' when it is not counted per kind)."""
         if self.counts is None or not self.counts.counted:
