@@ -498,3 +498,13 @@ def test_an_empty_export_is_refused_as_unrecognised_with_each_profile_tried() ->
         "Is het een export van een peiling? Dan kan het bestuurskantoor een profiel voor deze leverancier toevoegen "
         "in de map 'profielen' (zie de handleiding).",
     ]
+
+
+def test_a_note_dropped_as_text_is_not_repeated_in_the_refusal() -> None:
+    """A .txt with a sentence about a pupil is tried as a survey export and refused: its first line is
+    not quoted as 'columns' (the refusal goes into the Logboek, the log and the store)."""
+    note = b"Piet Jansen uit groep 5 is vandaag geslagen door Kees de Boer.\nGraag bellen.\n"
+    with pytest.raises(SurveyRejected) as refused:
+        import_survey(note, "melding-12AB.txt", builtin_profiles(), schools={"12AB": "A"}, today=TODAY)
+    assert "Piet" not in refused.value.message and "Kees" not in refused.value.message
+    assert "de eerste regel wordt niet herhaald" in refused.value.message

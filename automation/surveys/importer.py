@@ -337,10 +337,13 @@ def recognise(
             tried.append(f"- {loaded.profile.naam} ({loaded.source}): kolom(men) ontbreken: {', '.join(missing)}")
         else:
             return loaded
-    header = seen.header if seen else []
-    columns = ", ".join(h for h in header[:15] if h) or "(geen kopregel gevonden)"
-    if len(header) > 15:
-        columns += f", … ({len(header)} kolommen)"
+    header = [h for h in (seen.header if seen else []) if h]
+    if len(header) >= 3 and all(len(h) <= 40 for h in header):  # a table's header: its names help a profile
+        columns = ", ".join(header[:15]) + (f", … ({len(header)} kolommen)" if len(header) > 15 else "")
+    elif not header:
+        columns = "(geen kopregel gevonden)"
+    else:  # a note or a letter, not a table: its first line is not repeated (it may name a pupil)
+        columns = "(geen kopregel met kolommen; de eerste regel wordt niet herhaald)"
     raise SurveyRejected(
         "Geen profiel voor peilingen herkent dit bestand als export van een vragenlijst.\n"
         f"Gelezen als {seen.what if seen else '?'}; kolommen: {columns}.\nGeprobeerde profielen:\n"
