@@ -306,7 +306,11 @@ def validate(
             result.record[f.key] = convert(f, raw, schools=schools, choices=choices)
         except Invalid as exc:
             result.record[f.key] = None
-            add(f.key, str(exc))
+            if f.kind is Kind.EMAIL and not f.required and not f.required_when:
+                # an optional address never stops a report: taken without it, and said (e.g. an Outlook paste)
+                add(f.key, f"{exc} Het formulier is verwerkt zonder dit adres.", warning=True)
+            else:
+                add(f.key, str(exc))
 
     bad = {p.key for p in result.problems}
     for f in form.fields:

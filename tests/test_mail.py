@@ -607,3 +607,15 @@ def test_purge_forgets_whom_old_messages_went_to_and_removes_their_eml_files(wor
     app.purge(workspace, dry_run=False, today=dt.date.today() + dt.timedelta(days=366 * 6))
     assert eml_files(workspace) == []
     assert [tuple(r) for r in rows(workspace, "SELECT recipients, message FROM mail_queue")] == [("[]", b"")] * 2
+
+
+def test_an_address_typed_wrong_in_the_optional_field_never_stops_the_report(workspace: Settings, drop: Filler) -> None:
+    """'Uw e-mailadres' is not required: a typo or an Outlook paste is said, and the report is taken."""
+    for n, typed in enumerate(
+        ("Jan de Vries <jan@school.nl>", "m.devries@@regenboog", "a@b", "jan@x.nl\r\nBcc: y@z.nl")
+    ):
+        drop("incident", f"melding {n}.xlsx", seed=n + 1, ingevuld_door_email=typed)
+    counts = app.process(workspace)
+    assert (counts.accepted, counts.rejected) == (4, 0)
+    receipts = list(workspace.paths.receipts.rglob("*.txt"))
+    assert receipts and all("verwerkt zonder dit adres" in p.read_text(encoding="utf-8") for p in receipts)
