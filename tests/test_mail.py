@@ -104,7 +104,7 @@ def test_the_weekly_digest_lists_new_registrations_open_actions_and_a_stale_plan
         signals=["Meer pestincidenten dan vorig jaar in dezelfde periode."],
     )
     assert notice.key == "weekoverzicht:12AB:2026-W49"
-    assert notice.body.splitlines()[:14] == [
+    assert notice.body.splitlines()[:15] == [
         "Weekoverzicht sociale veiligheid van 12AB De Regenboog, week 49 van 2026.",
         "",
         "Signalen:",
@@ -115,6 +115,8 @@ def test_the_weekly_digest_lists_new_registrations_open_actions_and_a_stale_plan
         "",
         "Open acties (1, bij 1 registratie):",
         "- ONG-2026-0001: Melden bij de Nederlandse Arbeidsinspectie",
+        "Vertrouwelijke meldingen (zoals agressie tegen personeel of grensoverschrijdend gedrag door personeel) "
+        "staan nooit in dit overzicht; die volgt het bestuurskantoor.",
         "",
         "Veiligheidsplan: gemaakt op 01-10-2026, maar de gegevens zijn sindsdien veranderd; een nieuwe versie is nodig.",
         "",

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from automation.checks.board import BoardFacts, SchoolFacts
 from automation.config import Settings
-from automation.forms import FORMS, event_forms
+from automation.forms import FORMS, figure_forms
 from automation.mail.notices import NewRegistration, digest_key, director_digest
 from automation.mail.outbox import email_settings, queue
 from automation.store import Store, now_text
@@ -45,7 +45,9 @@ def queue_digests(
     since = now_text(now - dt.timedelta(days=7))
     secret = _Confidential(store, settings)
     new: dict[str, list[NewRegistration]] = {}
-    for regnr, form_id, brin, event_date in store.registered_since(since, event_forms()):
+    for regnr, form_id, brin, event_date in store.registered_since(
+        since, figure_forms()
+    ):  # a measure is no registration
         if secret(regnr):
             continue
         day = dt.date.fromisoformat(event_date[:10]) if event_date else None

@@ -192,6 +192,7 @@ def director_digest(
             lines.append(f"- en nog {len(actions) - MAX_ACTIONS} meer; zie het bestuursoverzicht.")
     else:
         lines.append("Open acties: geen.")
+    lines.append(CONFIDENTIAL_LEFT_OUT)
     lines.append("")
     if plan_made is None:
         lines.append("Veiligheidsplan: nog niet gemaakt.")
@@ -210,6 +211,12 @@ def director_digest(
         subject=f"Weekoverzicht sociale veiligheid {school}, week {number}",
         body="\n".join(lines) + "\n",
     )
+
+
+CONFIDENTIAL_LEFT_OUT = (  # said every week, whether there are any or not: it gives nothing away
+    "Vertrouwelijke meldingen (zoals agressie tegen personeel of grensoverschrijdend gedrag door personeel) "
+    "staan nooit in dit overzicht; die volgt het bestuurskantoor."
+)
 
 
 def digest_key(brin: str, week: tuple[int, int]) -> str:
