@@ -464,7 +464,14 @@ def make_demo(folder: Path, *, today: dt.date, seed: int = 2026, log: Callable[[
         if not marker.exists():
             raise ConfigError(f"De map {folder} bestaat al en is geen demo-map; kies een andere map voor de demo.")
         shutil.rmtree(folder)
-    settings, _ = init_workspace(folder, board=BOARD, schools=EXAMPLE_SCHOOLS, stable_seconds=0, damaged_after=0)
+    settings, _ = init_workspace(
+        folder,
+        board=BOARD,
+        schools=EXAMPLE_SCHOOLS,
+        stable_seconds=0,
+        damaged_after=0,
+        board_mail=["veiligheid@bestuur.example.nl"],  # what cannot wait, as .eml files (no server in the demo)
+    )
     marker.write_text("Deze map is gemaakt door 'veiligheid demo' en wordt bij een volgende demo vervangen.\n")
     forms_dir = folder / "formulieren"
     build_all(forms_dir, forms=list(FORMS.values()), schools=settings.schools, choices=settings.choices, board=BOARD)

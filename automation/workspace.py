@@ -6,7 +6,7 @@ import logging
 import logging.handlers
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from automation.config import CONFIG_NAME, Settings, load_settings
@@ -25,13 +25,34 @@ def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+EMAIL_COMMENTED = """# E-mailberichten. Zonder [email] (of zonder server) komen de berichten als .eml-bestand in outbox/berichten/.
+# Het wachtwoord staat NOOIT in dit bestand: geef een omgevingsvariabele of een bestand dat alleen de dienst
+# kan lezen (chmod 600). Controleer de instellingen met 'veiligheid mail test'.
+# [email]
+# server = "smtp.bestuur.nl"
+# beveiliging = "starttls"      # starttls (poort 587) of tls (poort 465)
+# gebruiker = "meldingen@bestuur.nl"
+# wachtwoord_omgeving = "VEILIGHEID_SMTP_WACHTWOORD"
+# afzender = "meldingen@bestuur.nl"
+# bestuur = ["veiligheid@bestuur.nl"]   # krijgt binnen een minuut bericht van wat niet kan wachten
+# overzicht_dag = "maandag"     # weekoverzicht aan elke directeur (e-mailadres op het schoolformulier)
+"""
+
+
 def starter_config(
     *,
     board: str,
     schools: Mapping[str, str],
     stable_seconds: float = 2,
     damaged_after: float = 30,
+    board_mail: Sequence[str] = (),
 ) -> str:
+    email = (
+        f"[email]                       # zonder server: de berichten als .eml-bestand in outbox/berichten/\n"
+        f"bestuur = [{', '.join(_toml_string(a) for a in board_mail)}]\n"
+        if board_mail
+        else EMAIL_COMMENTED
+    )
     school_tables = "\n".join(
         f"[[scholen]]\nbrin = {_toml_string(brin)}\nnaam = {_toml_string(name)}\n" for brin, name in schools.items()
     )
@@ -100,6 +121,7 @@ groepen = [5, 6, 7, 8]        # deze groepen moeten meedoen (representatief)
 [privacy]
 bewaartermijn_schooljaren = 5 # voor het verwijderen van persoonsgegevens (gebruikt door 'veiligheid purge')
 
+{email}
 # Keuzelijsten die het bestuur zelf mag aanpassen. Haal het #-teken weg om te wijzigen.
 # Lijsten: locatie, incident_categorie, melder_rol, slachtoffer_rol, dader_rol,
 # medewerker_functie, agressie_dader_rol, agressie_vorm, slachtoffer_type, oorzaak,
@@ -117,13 +139,20 @@ def init_workspace(
     schools: Mapping[str, str] = EXAMPLE_SCHOOLS,
     stable_seconds: float = 2,
     damaged_after: float = 30,
+    board_mail: Sequence[str] = (),
 ) -> tuple[Settings, bool]:
     """Create (or complete) a working folder. Never overwrites an existing config."""
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / CONFIG_NAME
     created = False
     if not config.exists():
-        text = starter_config(board=board, schools=schools, stable_seconds=stable_seconds, damaged_after=damaged_after)
+        text = starter_config(
+            board=board,
+            schools=schools,
+            stable_seconds=stable_seconds,
+            damaged_after=damaged_after,
+            board_mail=board_mail,
+        )
         config.write_text(text, encoding="utf-8")
         created = True
     settings = load_settings(config)

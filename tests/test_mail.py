@@ -621,3 +621,9 @@ def test_an_address_typed_wrong_in_the_optional_field_never_stops_the_report(wor
     assert (counts.accepted, counts.rejected) == (4, 0)
     receipts = list(workspace.paths.receipts.rglob("*.txt"))
     assert receipts and all("verwerkt zonder dit adres" in p.read_text(encoding="utf-8") for p in receipts)
+
+
+def test_mail_test_without_a_recipient_or_with_no_address_is_refused(workspace: Settings) -> None:
+    for args, says in (([], "Aan wie?"), (["--aan", "garbage"], "'garbage' is geen e-mailadres")):
+        result = CliRunner().invoke(main, ["--config", str(workspace.paths.config), "mail", "test", *args])
+        assert result.exit_code == 2 and says in result.output

@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from automation.config import Email, Settings
-from automation.errors import ConfigError, MailError
+from automation.errors import ConfigError, MailError, OptionProblem
 from automation.filenames import safe_name
 from automation.forms.model import FormDef
 from automation.mail.notices import Notice, rejection_notice, trial_notice, urgent_notice, urgent_reasons
 from automation.store import QueuedMail, Store, now_text
+from automation.validation import EMAIL_RE
 
 log = logging.getLogger(__name__)
 
@@ -453,6 +454,13 @@ def send_trial(settings: Settings, *, to: Sequence[str] = (), now: Callable[[], 
     `MailError` (or `ConfigError`) says in Dutch what is wrong."""
     cfg = email_settings(settings)
     recipients = list(to) or list(cfg.bestuur) or ([cfg.afzender] if cfg.afzender else [])
+    if not recipients:
+        raise OptionProblem(
+            "Aan wie? Geef een adres met --aan, of zet de adressen van het bestuur onder [email] bestuur."
+        )
+    wrong = [r for r in recipients if not EMAIL_RE.match(r)]
+    if wrong:
+        raise OptionProblem(f"'{wrong[0]}' is geen e-mailadres. Verwacht: zoals naam@bestuur.nl.")
     moment = now()
     notice = trial_notice(to=recipients, board=settings.board.bestuur, at=moment)
     link = transport_for(settings, now=now)
