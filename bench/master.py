@@ -16,18 +16,17 @@ itself (as before issue 14; for scale); `xlsxwriter` streams the same rows (the 
 the Logboek) from the same store queries with bare `write_row` calls in constant_memory mode: no
 formats, no typed cells, no table, no summary sheets.
 
-`incremental`: before each run (untimed) a fresh copy of the board and its master, and one new
-registration added to the store; then `full rebuild` (as above) or `incremental` (`write_incremental`
-below: the seam for the product's incremental writer). Until the product has one, the seam falls back
-on the full rebuild and the row says STUB.
+`incremental`: before each run (untimed) a fresh copy of the board and its master; for the
+incremental side also the write before it, by the product's own writer in a process of its own (it
+keeps the blocks and each registration's facts on disk); then one new registration added to the
+store, and `full rebuild` (as above) or `incremental`: the product's writer in a fresh process, as
+`veiligheid process` writes the master after taking a form.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
-import inspect
 import json
 import random
 import shutil
@@ -37,13 +36,14 @@ import time
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from automation import app  # noqa: E402
 from automation.config import Settings, load_settings  # noqa: E402
 from automation.excel import master as excel_master  # noqa: E402
+from automation.excel.rowcache import RowCache  # noqa: E402
 from automation.store import Store  # noqa: E402
 from bench import boards  # noqa: E402
 from bench.harness import Goal, Report, Row, Run, add_options, child, child_report, interleave  # noqa: E402
@@ -52,28 +52,9 @@ MOMENT = dt.datetime(2026, 11, 28, 12, 0)
 ROWS = "bench-rijen"  # in the board's .veiligheid/: the rows kept by the incremental writer's last write
 
 
-def kept_rows(settings: Settings, *, fresh: bool = False) -> Any | None:
-    """The product's kept rows for an incremental write (automation.excel.rowcache, issue 14 item 1:
-    `write_board_master(..., rows=RowCache(folder))`), or None while the product has none."""
-    if not keeps_rows():
-        return None
-    rowcache = importlib.import_module("automation.excel.rowcache")
-    return rowcache.RowCache(settings.paths.state / ROWS, fresh=fresh)
-
-
-def keeps_rows() -> bool:
-    return "rows" in inspect.signature(excel_master.write_board_master).parameters
-
-
-def write_incremental(store: Store, settings: Settings, *, generated: dt.datetime) -> Path:
-    """THE SEAM for item 1 of issue 14: the master written as the watcher writes it after one new
-    registration, from the rows kept at the previous write (`prime` made them, untimed). Returns the
-    new master as a temporary file beside settings.paths.master, like `write_board_master`. While
-    the product has no kept rows this is the full rebuild, and the table says STUB."""
-    rows = kept_rows(settings)
-    if rows is None:
-        return excel_master.write_board_master(store, settings, generated=generated)
-    return excel_master.write_board_master(store, settings, generated=generated, rows=rows)
+def kept_rows(settings: Settings, *, fresh: bool = False) -> RowCache:
+    """The product's kept rows (automation.excel.rowcache), in the bench's own folder."""
+    return RowCache(settings.paths.state / ROWS, fresh=fresh)
 
 
 def bare_xlsxwriter(store: Store, out: Path) -> Path:
@@ -110,10 +91,11 @@ def run_child(mode: str, config: Path) -> None:
         start = time.perf_counter()
         if mode == "xlsxwriter":
             out = bare_xlsxwriter(store, settings.paths.master.with_name("kaal.xlsx"))
-        elif mode == "incremental":
-            out = write_incremental(store, settings, generated=MOMENT)
-        elif mode in ("prime", "full"):  # a full write as the product makes one: the first of a day, a
-            # new layout, `rebuild`; "prime" is the untimed one before an incremental write, whose rows it keeps
+        elif mode in ("prime", "incremental"):  # as `process` writes it, in a process of its own: the
+            # product's writer, which keeps the blocks and the facts on disk for the next process ("prime",
+            # untimed, the first write of today; "incremental", timed, the next one, after one new row)
+            out = app._master_writer(settings, store)(dt.datetime.now())
+        elif mode == "full":  # a full write as the product makes one: the first of a day, a new layout, `rebuild`
             out = excel_master.write_board_master(
                 store, settings, generated=MOMENT, rows=kept_rows(settings, fresh=True)
             )
@@ -157,27 +139,21 @@ def rebuild(sizes: Sequence[int], *, rounds: int, work: Path, report: Report) ->
 def incremental(stored: int, *, rounds: int, work: Path, report: Report) -> None:
     def fresh_then(mode: str) -> Run:
         settings = boards.copy_board(stored, work / "board")  # untimed: a fresh copy and one new row
-        if mode == "incremental" and not stub:
+        if mode == "incremental":
             writer("prime", settings)  # untimed, in a process of its own: the write before, rows kept
         add_one(settings)
         return writer(mode, settings)
-
-    stub = not keeps_rows()
 
     found = interleave(
         {"incremental": lambda: fresh_then("incremental"), "full rebuild": lambda: fresh_then("full")}, rounds=rounds
     )
     report.add(
         Row(
-            f"master: one new row at {stored}" + (" (STUB)" if stub else ""),
+            f"master: one new row at {stored}",
             found["incremental"],
             found["full rebuild"],
             Goal(ratio=0.1, text="≤ 0.1x a full rebuild"),
-            note=(
-                "STUB: write_board_master takes no kept rows yet, so 'incremental' is the full rebuild"
-                if stub
-                else "incremental: write_board_master(..., rows=RowCache(...)) after a write that kept its rows"
-            ),
+            note="incremental: the product's writer (app._master_writer) in a fresh process, after the write before it",
         )
     )
 
