@@ -375,7 +375,8 @@ def mail_lines(mail: dict[str, Any] | None) -> list[str]:
     if not mail:
         return []
     via = f"via {mail['via']}" if mail["via"] else f"als .eml-bestand in {mail['map']} (geen [email] server)"
-    line = f"E-mail ({via}): wachtend {mail['wachtend']}, mislukt {mail['mislukt']}, verstuurd {mail['verstuurd']}"
+    done = "verstuurd" if mail["via"] else "geschreven"  # without a server nothing is sent: written as .eml
+    line = f"E-mail ({via}): wachtend {mail['wachtend']}, mislukt {mail['mislukt']}, {done} {mail['verstuurd']}"
     lines = ["", line]
     if mail["wachtend"] and mail["oudste_wachtend"]:
         lines.append(f"  oudste wachtende bericht sinds {_moment(mail['oudste_wachtend'])}")
