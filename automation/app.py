@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation.checks.board import BoardFacts, BoardSummary, board_summary
+from automation.checks.board import BoardFacts, BoardSummary, SchoolFacts, board_summary
 from automation.checks.vensters import respondents
 from automation.config import ConfigFollower, Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
@@ -321,7 +321,7 @@ def mail_sender(settings: Settings, *, now: Callable[[], dt.datetime]) -> MailSe
 
 def queue_digests(settings: Settings, store: Store, *, now: dt.datetime) -> int | None:
     """This week's digests to the directors, once their day has come (the board's facts are asked
-    only then). Signals (issue 15, part 2) do not exist yet: `mail.digest.Signals` is their seam."""
+    only then), with each school's early warnings first (`signals_of`)."""
     from automation.checks.board import board_facts
     from automation.documents import generate as doc_generate
     from automation.mail.digest import queue_digests as queue_them
@@ -343,7 +343,39 @@ def queue_digests(settings: Settings, store: Store, *, now: dt.datetime) -> int 
                 stale_plans=set(stale),
             )
 
-    return queue_them(store, settings, now=now, facts=facts)
+    return queue_them(store, settings, now=now, facts=facts, signals=signals_of(settings, store, today=now.date()))
+
+
+def signals_of(
+    settings: Settings, store: Store, *, today: dt.date
+) -> Callable[[SchoolFacts, Callable[[str], bool]], list[str]]:
+    """A school's early warnings, as Dutch sentences (checks.signals; the board's thresholds in [signalen]),
+    without the registrations `hidden` names (a confidential one, in a director's digest)."""
+    from automation.checks.signals import Involvement, school_signals
+    from automation.forms import figure_forms
+
+    cfg = settings.board.signalen
+    since = today - dt.timedelta(weeks=cfg.herhaling_weken * 2)  # enough to find a full window before today
+    involvements = [
+        Involvement(regnr, school, dt.date.fromisoformat(day), pseudonym, role)
+        for regnr, school, day, pseudonym, role in store.pupil_involvements("incident", since=since.isoformat())
+        if day
+    ]
+
+    def signals(school: SchoolFacts, hidden: Callable[[str], bool]) -> list[str]:
+        found = school_signals(
+            school.brin,
+            registrations=school.registrations,
+            forms=figure_forms(),
+            actions=[a for a in school.actions if not hidden(a.regnr)],
+            involvements=[i for i in involvements if not hidden(i.regnr)],
+            last_received=school.last_received,
+            today=today,
+            cfg=cfg,
+        )
+        return [s.text for s in found]
+
+    return signals
 
 
 def send_mail_once(settings: Settings, store: Store, *, now: Callable[[], dt.datetime]) -> None:

@@ -79,6 +79,18 @@ class Overzicht(_Strict):
     soorten_apart: list[str] | None = None
 
 
+class Signalen(_Strict):
+    """Early warnings (issue 15, part 2): the board's own thresholds, never the law's."""
+
+    stijging_minimaal: Annotated[int, Field(ge=1, le=10000)] = 5  # at least this many this year, to speak of a rise
+    stijging_verschil: Annotated[int, Field(ge=1, le=10000)] = 3  # and this many more than last year, same period
+    stijging_factor: Annotated[float, Field(ge=1.0, le=100.0)] = 1.5  # and this many times last year's
+    herhaling_aantal: Annotated[int, Field(ge=2, le=100)] = 3  # the same pupil this many times …
+    herhaling_weken: Annotated[int, Field(ge=1, le=52)] = 8  # … within this many weeks (victim and perpetrator apart)
+    stil_weken: Annotated[int, Field(ge=1, le=52)] = 6  # a school that sent nothing for this many weeks
+    meldplicht_dagen: Annotated[int, Field(ge=1, le=365)] = 14  # a legal duty still open this many days after the event
+
+
 def _month(value: str) -> str:
     text = value.strip().lower()
     if text not in MONTHS:
@@ -282,6 +294,7 @@ class BoardConfig(_Strict):
     overzicht: Overzicht = Overzicht()
     voortgang: Voortgang = Voortgang()
     monitor: Monitor = Monitor()
+    signalen: Signalen = Signalen()
     email: Email | None = None  # without it: messages as .eml files in outbox/berichten/
     keuzelijsten: dict[str, list[str]] = {}
 

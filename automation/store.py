@@ -1066,6 +1066,21 @@ class Store:
             )
         }
 
+    def pupil_involvements(self, form_id: str, *, since: str) -> list[tuple[str, str, str, str, str | None]]:
+        """Per counted registration of `form_id` with a pupil's pseudonym, since the day `since`: its
+        number, school, event date, the pseudonym and the pupil's role (early warnings: checks.signals)."""
+        return [
+            (row[0], row[1], row[2], row[3], row[4])
+            for row in self._conn.execute(
+                f"""SELECT r.regnr, r.school, substr(r.event_date, 1, 10), json_extract(r.data, '$.leerling_ref'),
+                           json_extract(r.data, '$.leerling_ref_rol')
+                    FROM records r WHERE r.form_id = ? AND r.event_date >= ? AND {COUNTED}
+                      AND json_extract(r.data, '$.leerling_ref') IS NOT NULL
+                    ORDER BY r.event_date, r.regnr""",
+                (form_id, since),
+            )
+        ]
+
     # --- survey results (aggregates) ------------------------------------------------------
     def save_surveys(
         self, results: Sequence[SurveyRow], *, regnr: str, submission_id: int, source: str, at: str

@@ -15,12 +15,12 @@ from automation.mail.notices import NewRegistration, digest_key, director_digest
 from automation.mail.outbox import email_settings, queue
 from automation.store import Store, now_text
 
-# The early warnings (issue 15, part 2) do not exist yet. When they do, this is where a school's
-# signals come in: one Dutch sentence each, listed first in the digest.
-Signals = Callable[[SchoolFacts], Sequence[str]]
+# A school's early warnings (checks.signals, issue 15 part 2): one Dutch sentence each, listed first in
+# the digest; given what the director may not see (a confidential registration), left out of them.
+Signals = Callable[[SchoolFacts, Callable[[str], bool]], Sequence[str]]
 
 
-def no_signals(school: SchoolFacts) -> Sequence[str]:
+def no_signals(school: SchoolFacts, hidden: Callable[[str], bool]) -> Sequence[str]:
     return ()
 
 
@@ -67,7 +67,7 @@ def queue_digests(
             actions=[a for a in school.actions if not secret(a.regnr)],
             plan_made=school.plan_made,
             plan_stale=school.plan_stale,
-            signals=signals(school),
+            signals=signals(school, secret),
         )
         queued += queue(store, notice, settings=settings, at=now)
     return queued

@@ -1,0 +1,170 @@
+"""Early warnings per school (issue 15, part 2): signals worked out from the board's facts, each one
+Dutch sentence saying why, with the registrations behind it. A pure function of what it is given.
+
+Every threshold is the board's own norm (`[signalen]` in veiligheid.toml), never the law's, and a
+signal says so by its source. Small numbers are handled on purpose: a rise is a signal only from
+`stijging_minimaal` registrations on and by at least `stijging_verschil` more than last year in the
+same period, so 1 → 2 is never "+100 %".
+
+- `rising`: registrations of a kind (or of a form without kinds) rising against the same period last
+  year; nothing when last year is unknown (the board registered nothing before it).
+- `repeated`: the same pupil (by pseudonym) in `herhaling_aantal` incidents or more within
+  `herhaling_weken` weeks, as victim or as perpetrator, counted apart ('beide' counts for both); the
+  sentence names the registrations, never the pseudonym (it goes into e-mail).
+- `overdue`: a legal reporting duty still open `meldplicht_dagen` days after the event.
+- `silent`: a school that sent nothing for `stil_weken` weeks.
+
+Not yet: a monitor theme falling against last year or under the board's norm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from automation.checks.actions import Action
+from automation.checks.board import Registrations
+from automation.config import Signalen
+from automation.forms import FORMS
+
+NORM = "bestuursnorm"  # the source of every signal's threshold: the board's own, never the law
+
+
+@dataclass(frozen=True)
+class Signal:
+    school: str
+    kind: str  # stijging | herhaling | meldplicht | stil
+    text: str  # one Dutch sentence: why
+    regnrs: tuple[str, ...] = ()  # the rows behind it
+    source: str = NORM
+
+
+@dataclass(frozen=True)
+class Involvement:
+    """A pupil in a registration: as the store gives it (`Store.pupil_involvements`)."""
+
+    regnr: str
+    school: str
+    day: dt.date
+    pseudonym: str
+    role: str | None  # slachtoffer | dader | beide
+
+
+def rising(school: str, registrations: Registrations, forms: Sequence[str], cfg: Signalen) -> list[Signal]:
+    """Registrations of a kind rising against the same period last year."""
+    last = registrations.last_to_date
+    if last is None:
+        return []
+    this = registrations.this_year
+    found: list[Signal] = []
+    for form_id in forms:
+        form = FORMS[form_id]
+        short = form.counts.short if form.counts else form.title
+        pairs: list[tuple[str | None, int, int]] = [
+            (kind, this.kind(form_id, kind), last.kind(form_id, kind)) for kind in this.kinds_of(form_id)
+        ]
+        if not pairs:
+            pairs = [(None, this.of(form_id), last.of(form_id))]
+        for kind, now, before in pairs:
+            if (
+                now < cfg.stijging_minimaal
+                or now - before < cfg.stijging_verschil
+                or now < cfg.stijging_factor * before
+            ):
+                continue
+            what = f"{short.lower()} ({kind})" if kind else short.lower()
+            found.append(
+                Signal(
+                    school, "stijging", f"Meer {what} dan vorig schooljaar in dezelfde periode: {now} tegen {before}."
+                )
+            )
+    return found
+
+
+def repeated(school: str, involvements: Iterable[Involvement], cfg: Signalen) -> list[Signal]:
+    """The same pupil `herhaling_aantal` times or more within `herhaling_weken` weeks, per role."""
+    window = dt.timedelta(weeks=cfg.herhaling_weken)
+    by_pupil: dict[tuple[str, str], list[Involvement]] = {}
+    for inv in involvements:
+        if inv.school != school:
+            continue
+        roles = ("slachtoffer", "dader") if inv.role == "beide" else (inv.role or "betrokkene",)
+        for role in roles:
+            by_pupil.setdefault((inv.pseudonym, role), []).append(inv)
+    found: list[Signal] = []
+    for (_pupil, role), seen in sorted(by_pupil.items()):
+        seen.sort(key=lambda i: (i.day, i.regnr))
+        best: list[Involvement] = []
+        start = 0
+        for end in range(len(seen)):  # the longest run of incidents within the window
+            while seen[end].day - seen[start].day > window:
+                start += 1
+            if end - start + 1 > len(best):
+                best = seen[start : end + 1]
+        if len(best) >= cfg.herhaling_aantal:
+            numbers = tuple(i.regnr for i in best)
+            found.append(
+                Signal(
+                    school,
+                    "herhaling",
+                    f"Dezelfde leerling was binnen {cfg.herhaling_weken} weken {len(best)} keer {role}: "
+                    f"{', '.join(numbers)}.",  # never the pseudonym: the registrations name the rows
+                    numbers,
+                )
+            )
+    return found
+
+
+def overdue(school: str, actions: Iterable[Action], *, today: dt.date, cfg: Signalen) -> list[Signal]:
+    """A legal reporting duty still open `meldplicht_dagen` days after the event."""
+    late = [a for a in actions if a.duty and a.date is not None and (today - a.date).days >= cfg.meldplicht_dagen]
+    if not late:
+        return []
+    numbers = tuple(dict.fromkeys(a.regnr for a in late))
+    n = len(numbers)
+    return [
+        Signal(
+            school,
+            "meldplicht",
+            f"{n} {'melding staat' if n == 1 else 'meldingen staan'} met een wettelijke meldplicht langer dan "
+            f"{cfg.meldplicht_dagen} dagen open: {', '.join(numbers)}.",
+            numbers,
+        )
+    ]
+
+
+def silent(school: str, last_received: dt.datetime | None, *, today: dt.date, cfg: Signalen) -> list[Signal]:
+    """A school that sent nothing for `stil_weken` weeks (or nothing at all)."""
+    if last_received is None:
+        return [Signal(school, "stil", "Van deze school is nog niets ontvangen.")]
+    weeks = (today - last_received.date()).days // 7
+    if weeks < cfg.stil_weken:
+        return []
+    return [
+        Signal(
+            school,
+            "stil",
+            f"Van deze school kwam al {weeks} weken niets binnen (het laatste op {last_received:%d-%m-%Y}).",
+        )
+    ]
+
+
+def school_signals(
+    school: str,
+    *,
+    registrations: Registrations,
+    forms: Sequence[str],
+    actions: Iterable[Action],
+    involvements: Iterable[Involvement],
+    last_received: dt.datetime | None,
+    today: dt.date,
+    cfg: Signalen,
+) -> list[Signal]:
+    """Every signal of one school, the most pressing first: legal duties, repeated pupils, rises, silence."""
+    return [
+        *overdue(school, actions, today=today, cfg=cfg),
+        *repeated(school, involvements, cfg),
+        *rising(school, registrations, forms, cfg),
+        *silent(school, last_received, today=today, cfg=cfg),
+    ]
