@@ -351,16 +351,11 @@ def signals_of(
 ) -> Callable[[SchoolFacts, Callable[[str], bool]], list[str]]:
     """A school's early warnings, as Dutch sentences (checks.signals; the board's thresholds in [signalen]),
     without the registrations `hidden` names (a confidential one, in a director's digest)."""
-    from automation.checks.signals import Involvement, school_signals
+    from automation.checks.signals import involvements_of, school_signals, since
     from automation.forms import figure_forms
 
     cfg = settings.board.signalen
-    since = today - dt.timedelta(weeks=cfg.herhaling_weken * 2)  # enough to find a full window before today
-    involvements = [
-        Involvement(regnr, school, dt.date.fromisoformat(day), pseudonym, role)
-        for regnr, school, day, pseudonym, role in store.pupil_involvements("incident", since=since.isoformat())
-        if day
-    ]
+    involvements = involvements_of(store.pupil_involvements("incident", since=since(today, cfg).isoformat()))
 
     def signals(school: SchoolFacts, hidden: Callable[[str], bool]) -> list[str]:
         found = school_signals(

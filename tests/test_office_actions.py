@@ -5,6 +5,7 @@ the school told, replayed by a rebuild, and taken by a running watcher."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sqlite3
 import threading
@@ -41,7 +42,8 @@ def incidents_per_school(settings: Settings) -> dict[str, int]:
         wb.close()
     header = list(table[3])
     at = header.index(f"Incidenten {YEAR}")
-    return {str(r[0]): int(r[at] or 0) for r in table[4:] if r[0] in settings.schools}
+    table_rows = itertools.takewhile(lambda r: r[0] is not None and r[1] != "Totaal", table[4:])  # the table only
+    return {str(r[0]): int(r[at] or 0) for r in table_rows if r[0] in settings.schools}
 
 
 def registrations(settings: Settings) -> list[str]:

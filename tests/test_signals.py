@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from automation import app
 from automation.checks.actions import Action
 from automation.checks.board import Counted, Registrations
 from automation.checks.signals import NORM, Involvement, overdue, repeated, rising, school_signals, silent
-from automation.config import Signalen
+from automation.config import Settings, Signalen
+from tests.conftest import Filler
+from tests.test_overview import sheet_rows
 
 TODAY = dt.date(2026, 12, 3)
 CFG = Signalen()
@@ -84,3 +87,17 @@ def test_a_schools_signals_come_most_pressing_first() -> None:
     )
     assert [s.kind for s in found] == ["meldplicht", "herhaling", "stijging", "stil"]
     assert Counter(s.source for s in found) == {NORM: 4}
+
+
+def test_the_overzicht_lists_each_schools_signals_above_the_open_actions(workspace: Settings, drop: Filler) -> None:
+    drop("incident", "melding.xlsx", seed=1, school="12AB")
+    app.process(workspace)
+    rows = sheet_rows(workspace, "Overzicht")
+    at = next(i for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].startswith("Signalen ("))
+    actions = next(i for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].startswith("Open acties ("))
+    assert at < actions
+    listed = [(r[0], r[2]) for r in rows[at + 2 : actions] if r[0]]
+    silent = [brin for brin in workspace.schools if brin != "12AB"]
+    assert [(brin, "Van deze school is nog niets ontvangen.") for brin in silent] == [
+        s for s in listed if s[0] != "12AB"
+    ]

@@ -168,3 +168,17 @@ def school_signals(
         *rising(school, registrations, forms, cfg),
         *silent(school, last_received, today=today, cfg=cfg),
     ]
+
+
+def involvements_of(rows: Iterable[tuple[str, str, str, str, str | None]]) -> list[Involvement]:
+    """`Store.pupil_involvements` as `Involvement`s (a row without an event date is left out)."""
+    return [
+        Involvement(regnr, school, dt.date.fromisoformat(day), pseudonym, role)
+        for regnr, school, day, pseudonym, role in rows
+        if day
+    ]
+
+
+def since(today: dt.date, cfg: Signalen) -> dt.date:
+    """From which day the pupils' registrations are asked: enough to find a full window before today."""
+    return today - dt.timedelta(weeks=cfg.herhaling_weken * 2)

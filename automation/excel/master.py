@@ -24,6 +24,7 @@ from xlsxwriter.workbook import Workbook
 
 from automation.checks.board import BoardFacts, board_facts
 from automation.checks.kept import KeptFacts
+from automation.checks.signals import Signal, involvements_of, school_signals, since
 from automation.config import Settings
 from automation.excel.overview_sheet import Unhandled, write_overview, write_progress
 from automation.excel.read_master import MARK, MOVE, NOTE, SAME_AS, STATUS, office_mark
@@ -41,7 +42,7 @@ from automation.excel.tables import (
 )
 from automation.excel.zipparts import Deflated, assemble
 from automation.filenames import school_folder_name
-from automation.forms import FORMS, FormDef, Kind
+from automation.forms import FORMS, FormDef, Kind, figure_forms
 from automation.schoolyear import schoolyear
 from automation.store import WITHDRAWN, Store
 
@@ -336,10 +337,26 @@ def write_board_master(
         rejections=rejections,
         kept=facts_kept,
     )
+    cfg = settings.board.signalen
+    involvements = involvements_of(store.pupil_involvements("incident", since=since(day, cfg).isoformat()))
+    signals = {
+        brin: school_signals(
+            brin,
+            registrations=school.registrations,
+            forms=figure_forms(),
+            actions=school.actions,
+            involvements=involvements,
+            last_received=school.last_received,
+            today=day,
+            cfg=cfg,
+        )
+        for brin, school in facts.schools.items()
+    }
     return render_master(
         facts,
         store,
         settings.paths.master,
+        signals=signals,
         generated=generated,
         unhandled=unhandled,
         kind_columns=settings.board.overzicht.soorten_apart,
@@ -358,11 +375,12 @@ def render_master(
     kind_columns: Sequence[str] | None = None,
     config_problem: str | None = None,
     rows: RowCache | None = None,
+    signals: Mapping[str, Sequence[Signal]] | None = None,
 ) -> Path:
     """Write the master to a temporary file beside `target` and return it (see excel.publish). The
     summary sheets render `facts`; the registers and the Logboek stream the store's rows, their
     blocks of rows that did not change since the last write straight from `rows` (excel.rowcache)."""
-    args = (facts, store, target, generated, unhandled, kind_columns, config_problem)
+    args = (facts, store, target, generated, unhandled, kind_columns, config_problem, signals or {})
     try:
         try:
             tmp = _render(*args, rows)
@@ -419,6 +437,7 @@ def _render(
     unhandled: Sequence[Unhandled],
     kind_columns: Sequence[str] | None,
     config_problem: str | None,
+    signals: Mapping[str, Sequence[Signal]],
     rows: RowCache | None,
 ) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -439,6 +458,7 @@ def _render(
             unhandled=unhandled,
             kind_columns=kind_columns,
             config_problem=config_problem,
+            signals=signals,
         )
         for form_id in facts.registers:
             _write_register(wb, store, FORMS[form_id], schools, fmt, open_actions, rows)

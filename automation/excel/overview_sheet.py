@@ -14,6 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 from automation.checks.board import BoardFacts, SchoolFacts
 from automation.checks.milestones import DONE, LATE
 from automation.checks.monitor import ATTENTION, FAILS, MEETS
+from automation.checks.signals import Signal
 from automation.excel.tables import header_height, header_width, print_on_pages
 from automation.forms import FORMS, figure_forms
 from automation.forms.choices import DEFAULT_CHOICES
@@ -65,6 +66,7 @@ def write_overview(
     unhandled: Sequence[Unhandled] = (),
     kind_columns: Sequence[str] | None = None,
     config_problem: str | None = None,
+    signals: Mapping[str, Sequence[Signal]] | None = None,
 ) -> Worksheet:
     ws = wb.add_worksheet("Overzicht")
     chart_ws = wb.add_worksheet("Grafiekdata")
@@ -173,8 +175,8 @@ def write_overview(
         )
     ws.freeze_panes(top + 1, 2)
 
-    # what needs doing
-    at = total_row + 3
+    # the early warnings first (checks.signals: the board's own thresholds), then what needs doing
+    at = _write_signals(ws, f, signals or {}, schools=schools, at=total_row + 3) + 1
     ws.write_string(at, 0, f"Open acties ({len(actions)})", f["section"])
     for col, title in enumerate(("BRIN", "School", "Registratienummer", "Datum", "Wat moet er gebeuren")):
         ws.write_string(at + 1, col, title, f["head_line"])
@@ -208,6 +210,29 @@ def write_overview(
     ws.set_footer("&RPagina &P van &N")
     ws.activate()
     return ws
+
+
+SIGNALS_TITLE = "Signalen"
+
+
+def _write_signals(
+    ws: Worksheet, f: Mapping[str, Any], signals: Mapping[str, Sequence[Signal]], *, schools: Mapping[str, str], at: int
+) -> int:
+    """Each school's early warnings, one row each (the sentence says why and names the registrations);
+    returns the row after them."""
+    found = [s for brin in sorted(signals) for s in signals[brin]]
+    ws.write_string(at, 0, f"{SIGNALS_TITLE} ({len(found)}) — volgens de drempels van het bestuur", f["section"])
+    for col, title in enumerate(("BRIN", "School", "Signaal")):
+        ws.write_string(at + 1, col, title, f["head_line"])
+    for col in range(3, 11):
+        ws.write_blank(at + 1, col, None, f["head_line"])
+    if not found:
+        ws.write_string(at + 2, 0, "Geen signalen.", f["cell"])
+    for i, signal in enumerate(found, start=at + 2):
+        ws.write_string(i, 0, signal.school, f["cell"])
+        ws.write_string(i, 1, schools.get(signal.school, ""), f["cell"])
+        ws.write_string(i, 2, signal.text)  # runs on over the empty cells to its right
+    return at + 2 + max(1, len(found))
 
 
 UNHANDLED_TITLE = "Niet verwerkt in de inbox"
