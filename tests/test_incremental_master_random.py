@@ -32,6 +32,20 @@ def _new(store: Store, rng: random.Random, settings: Settings, i: int, at: str) 
     )
 
 
+def _correct(store: Store, regnr: str, measures: str, at: str) -> None:
+    """A correction of the registration: its measures changed, a new version."""
+    rec = store.record(regnr)
+    assert rec is not None
+    store.replace_record(
+        regnr=rec.regnr,
+        school=rec.school,
+        event_date=rec.event_date.isoformat() if rec.event_date else None,
+        data=dict(rec.data) | {"maatregelen": measures},
+        submission_id=rec.submission_id,
+        at=at,
+    )
+
+
 @pytest.mark.parametrize(
     ("seed", "block"),
     [(1, 3), pytest.param(2, 3, marks=pytest.mark.slow), pytest.param(3, 1, marks=pytest.mark.slow), (4, 2)],
@@ -58,16 +72,7 @@ def test_random_changes_keep_the_incremental_master_equal(
                 n += 1
                 _new(store, rng, workspace, n, f"{(TODAY - dt.timedelta(days=rng.randrange(90))).isoformat()}T09:00:00")
             elif what == "correct":
-                rec = store.record(rng.choice(numbers))
-                assert rec is not None
-                store.replace_record(
-                    regnr=rec.regnr,
-                    school=rec.school,
-                    event_date=rec.event_date.isoformat() if rec.event_date else None,
-                    data=dict(rec.data) | {"maatregelen": f"stap {step}"},
-                    submission_id=rec.submission_id,
-                    at=at,
-                )
+                _correct(store, rng.choice(numbers), f"stap {step}", at)
             elif what == "delete":  # as a rebuild that leaves one out would: not by the store's methods
                 gone = rng.choice(numbers)
             elif what == "event":

@@ -21,7 +21,7 @@ from automation.excel.rowcache import RowCache
 from automation.store import Store
 from tests.helpers import query
 from tests.test_incremental_master import MOMENT, TODAY, assert_incremental_is_full, generated_board
-from tests.test_incremental_master_random import _new
+from tests.test_incremental_master_random import _correct, _new
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -59,16 +59,7 @@ def test_the_watchers_writes_equal_full_writes(
                         assert rec is not None
                         store.strip_record(rec.regnr, {k: v for k, v in rec.data.items() if k != "maatregelen"})
                     else:
-                        rec = store.record(rng.choice(numbers))
-                        assert rec is not None
-                        store.replace_record(
-                            regnr=rec.regnr,
-                            school=rec.school,
-                            event_date=rec.event_date.isoformat() if rec.event_date else None,
-                            data=dict(rec.data) | {"maatregelen": f"stap {step}"},
-                            submission_id=rec.submission_id,
-                            at=at,
-                        )
+                        _correct(store, rng.choice(numbers), f"stap {step}", at)
             mine = write_board_master(
                 store, workspace, generated=MOMENT, rows=RowCache(cache, memory=memory), facts_kept=facts
             )
