@@ -351,24 +351,13 @@ def signals_of(
 ) -> Callable[[SchoolFacts, Callable[[str], bool]], list[str]]:
     """A school's early warnings, as Dutch sentences (checks.signals; the board's thresholds in [signalen]),
     without the registrations `hidden` names (a confidential one, in a director's digest)."""
-    from automation.checks.signals import involvements_of, school_signals, since
-    from automation.forms import figure_forms
+    from automation.checks.signals import involvements_of, signals_of, since
 
     cfg = settings.board.signalen
     involvements = involvements_of(store.pupil_involvements("incident", since=since(today, cfg).isoformat()))
 
     def signals(school: SchoolFacts, hidden: Callable[[str], bool]) -> list[str]:
-        found = school_signals(
-            school.brin,
-            registrations=school.registrations,
-            forms=figure_forms(),
-            actions=[a for a in school.actions if not hidden(a.regnr)],
-            involvements=[i for i in involvements if not hidden(i.regnr)],
-            last_received=school.last_received,
-            today=today,
-            cfg=cfg,
-        )
-        return [s.text for s in found]
+        return [s.text for s in signals_of(school, involvements, today=today, cfg=cfg, hidden=hidden)]
 
     return signals
 

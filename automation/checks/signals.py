@@ -20,13 +20,13 @@ Not yet: a monitor theme falling against last year or under the board's norm.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from automation.checks.actions import Action
-from automation.checks.board import Registrations
+from automation.checks.board import Registrations, SchoolFacts
 from automation.config import Signalen
-from automation.forms import FORMS
+from automation.forms import FORMS, figure_forms
 
 NORM = "bestuursnorm"  # the source of every signal's threshold: the board's own, never the law
 
@@ -168,6 +168,28 @@ def school_signals(
         *rising(school, registrations, forms, cfg),
         *silent(school, last_received, today=today, cfg=cfg),
     ]
+
+
+def signals_of(
+    school: SchoolFacts,
+    involvements: Iterable[Involvement],
+    *,
+    today: dt.date,
+    cfg: Signalen,
+    hidden: Callable[[str], bool] = lambda regnr: False,
+) -> list[Signal]:
+    """`school_signals` of a school's facts, without the registrations `hidden` names (a confidential
+    one, in a director's digest)."""
+    return school_signals(
+        school.brin,
+        registrations=school.registrations,
+        forms=figure_forms(),
+        actions=[a for a in school.actions if not hidden(a.regnr)],
+        involvements=[i for i in involvements if not hidden(i.regnr)],
+        last_received=school.last_received,
+        today=today,
+        cfg=cfg,
+    )
 
 
 def involvements_of(rows: Iterable[tuple[str, str, str, str, str | None]]) -> list[Involvement]:

@@ -24,7 +24,7 @@ from xlsxwriter.workbook import Workbook
 
 from automation.checks.board import BoardFacts, board_facts
 from automation.checks.kept import KeptFacts
-from automation.checks.signals import Signal, involvements_of, school_signals, since
+from automation.checks.signals import Signal, involvements_of, signals_of, since
 from automation.config import Settings
 from automation.excel.overview_sheet import Unhandled, write_overview, write_progress
 from automation.excel.read_master import MARK, MOVE, NOTE, SAME_AS, STATUS, office_mark
@@ -42,7 +42,7 @@ from automation.excel.tables import (
 )
 from automation.excel.zipparts import Deflated, assemble
 from automation.filenames import school_folder_name
-from automation.forms import FORMS, FormDef, Kind, figure_forms
+from automation.forms import FORMS, FormDef, Kind
 from automation.schoolyear import schoolyear
 from automation.store import WITHDRAWN, Store
 
@@ -339,19 +339,7 @@ def write_board_master(
     )
     cfg = settings.board.signalen
     involvements = involvements_of(store.pupil_involvements("incident", since=since(day, cfg).isoformat()))
-    signals = {
-        brin: school_signals(
-            brin,
-            registrations=school.registrations,
-            forms=figure_forms(),
-            actions=school.actions,
-            involvements=involvements,
-            last_received=school.last_received,
-            today=day,
-            cfg=cfg,
-        )
-        for brin, school in facts.schools.items()
-    }
+    signals = {brin: signals_of(school, involvements, today=day, cfg=cfg) for brin, school in facts.schools.items()}
     return render_master(
         facts,
         store,
