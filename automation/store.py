@@ -501,9 +501,10 @@ def _stamped(columns: Sequence[str]) -> str:
     return f"row_stamp({', '.join(columns)})"
 
 
-def _row_stamp(*values: Any) -> bytes:
-    """A hash of a row's values (text, numbers, bytes, NULL): of their tuple's repr, in which no two
-    different rows read alike."""
+def row_stamp(*values: Any) -> bytes:
+    """A hash of a row's values (text, numbers, bytes, None): of their tuple's repr, in which no two
+    different rows read alike; the same in every process. SQLite calls it for each row of a register or
+    the Logboek (`register_stamps`), and the master's and the facts' kept rows stamp with it too."""
     return hashlib.blake2b(repr(values).encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
 
@@ -921,7 +922,7 @@ class Store:
         ).fetchall()
 
     def _register_row_stamp(self) -> None:
-        self._conn.create_function("row_stamp", -1, _row_stamp, deterministic=True)
+        self._conn.create_function("row_stamp", -1, row_stamp, deterministic=True)
 
     def records(self, form_ids: Sequence[str]) -> Iterator[Record]:
         """The counted registrations of these forms (not withdrawn or merged by the office), with the

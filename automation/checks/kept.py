@@ -9,7 +9,6 @@ not change since the last call is then neither decoded nor worked out again.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -19,7 +18,7 @@ from typing import Any
 from automation.checks.actions import Action, Registration, actions_of
 from automation.forms import FORMS
 from automation.schoolyear import schoolyear
-from automation.store import RawRecord, Record, Tally
+from automation.store import RawRecord, Record, Tally, row_stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +55,10 @@ def record_facts(rec: Record, *, today: dt.date, schooljaar: str, open_days: int
 def stamp(raw: RawRecord) -> int:
     """Everything of a stored row a registration's facts are derived from (its form, school, event
     date, version, submission, when it came and changed, the office's status, and its data by its
-    hash: a purge changes the data without a new version), as one 64-bit hash, the same in every
+    hash: a purge changes the data without a new version), as one 96-bit hash, the same in every
     process (so kept facts can be kept on disk, see `KeptFacts.as_json`). Two different rows of one
-    registration with the same hash would keep stale facts: a chance of about one in 2**64 per change."""
-    return int.from_bytes(hashlib.blake2b(repr(raw).encode("utf-8", "surrogatepass"), digest_size=8).digest())
+    registration with the same hash would keep stale facts: a chance of about one in 2**96 per change."""
+    return int.from_bytes(row_stamp(*raw))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,6 @@ syncs it, and replaces the index last, so a crash leaves the old cache or the ne
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -44,6 +43,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from automation.excel.zipparts import Deflated, deflate, inflate, placeholder
 from automation.filenames import safe_name
+from automation.store import row_stamp as hashed
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +54,8 @@ _CELL = re.compile(r'(<c r="[A-Z]{1,3})(\d+)"')
 
 
 def stamp(values: Iterable[Any]) -> str:
-    """A row's stamp: a hash of everything it shows. None and "" both show as an empty cell; the
-    values are joined by a separator, and should one hold the separator itself, each value goes
-    with its length before it (no two different rows read alike either way)."""
-    parts = ["" if v is None else str(v) for v in values]
-    text = "\x1f".join(parts)
-    if text.count("\x1f") != len(parts) - 1:
-        text = "\x1e".join(f"{len(p)}:{p}" for p in parts)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    """A row's stamp: a hash of everything it shows (`store.row_stamp`)."""
+    return hashed(*values).hex()
 
 
 def layout_of(*parts: Any) -> str:
