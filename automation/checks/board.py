@@ -207,8 +207,22 @@ def choose_school_forms(records: Sequence[Record], *, schooljaar: str, later: bo
 # --- the facts -------------------------------------------------------------------------------
 
 
+class _Milestones:
+    """How many of a school's milestones are done, and how many late (its facts and status's summary)."""
+
+    milestones: tuple[Milestone, ...]
+
+    @property
+    def milestones_done(self) -> int:
+        return sum(m.status == DONE for m in self.milestones)
+
+    @property
+    def milestones_late(self) -> int:
+        return sum(m.status == LATE for m in self.milestones)
+
+
 @dataclass(frozen=True)
-class SchoolFacts:
+class SchoolFacts(_Milestones):
     brin: str
     name: str
     school_form: SchoolForm | None
@@ -231,14 +245,6 @@ class SchoolFacts:
     def open_cases(self) -> int:
         """Registrations with at least one open action (a case with two actions counts once)."""
         return len({a.regnr for a in self.actions})
-
-    @property
-    def milestones_done(self) -> int:
-        return sum(m.status == DONE for m in self.milestones)
-
-    @property
-    def milestones_late(self) -> int:
-        return sum(m.status == LATE for m in self.milestones)
 
 
 @dataclass(frozen=True)
@@ -477,7 +483,7 @@ def _compute(
 
 
 @dataclass(frozen=True)
-class SchoolSummary:
+class SchoolSummary(_Milestones):
     """Of a school's facts what `status` shows; the open cases counted by the store."""
 
     brin: str
@@ -487,14 +493,6 @@ class SchoolSummary:
     milestones: tuple[Milestone, ...]
     monitor: MonitorCheck
     reported: dict[str, tuple[ThemeScore, ...]]
-
-    @property
-    def milestones_done(self) -> int:
-        return sum(m.status == DONE for m in self.milestones)
-
-    @property
-    def milestones_late(self) -> int:
-        return sum(m.status == LATE for m in self.milestones)
 
 
 @dataclass(frozen=True)
