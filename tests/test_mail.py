@@ -31,7 +31,7 @@ from automation.mail import outbox
 from automation.mail.notices import Urgent, director_digest, urgent_notice, urgent_reasons
 from automation.store import Store
 from tests.conftest import Filler
-from tests.helpers import rows, wait_for, with_part_changed
+from tests.helpers import handed_back, rows, wait_for, with_part_changed
 
 AT = dt.datetime(2026, 12, 3, 10, 15)
 STAFF_IN_HOSPITAL = {
@@ -195,10 +195,12 @@ def test_without_email_settings_the_notices_are_written_as_eml_files(workspace: 
     assert subjects == ["Direct actie nodig: ONG-2026-0001 (12AB OBS De Regenboog)", "Niet verwerkt: fout.xlsx"]
     rejection = next(m for m in messages if m["To"] == "juf@school.nl")
     assert "Datum" in body(rejection) and "NIET verwerkt" in body(rejection)
-    # as a file in the outbox the workbook is not attached (it would be a copy of the original that
-    # no purge removes): the header says where it lies
-    assert not list(rejection.iter_attachments())
-    assert "fout" in str(rejection["X-Bijlage-Niet-Bijgevoegd"])
+    # the .eml is what a server would get: the annotated copy its text promises is attached, not named
+    assert 'Uw bestand zit als bijlage bij dit bericht ("fout - met opmerkingen.xlsx").' in body(rejection)
+    (attached,) = list(rejection.iter_attachments())
+    assert attached.get_filename() == "fout - met opmerkingen.xlsx"
+    assert attached.get_content() == handed_back(workspace, "fout - met opmerkingen.xlsx").read_bytes()
+    assert "X-Bijlage-Niet-Bijgevoegd" not in rejection
     assert app.status(workspace)["mail"] | {"laatst_verstuurd": None} == {
         "via": None,
         "map": str(workspace.paths.mail_outbox),

@@ -99,20 +99,17 @@ class SendFailed(Exception):
 
 
 class Transport(Protocol):
-    attaches: bool  # False: an attachment is named in a header instead (the .eml files)
-
     def send(self, message: EmailMessage, *, recipients: Sequence[str], kind: str) -> None: ...
 
     def close(self) -> None: ...
 
 
 class EmlFolder:
-    """Writes each message as an .eml file (opens in Outlook, Thunderbird, Mail) in outbox/berichten/.
-
-    A workbook is not attached there: it would be one more copy of a sender's original, with a plain
-    pupil reference, in a folder no purge empties; a header names it (it lies in the rejected folder)."""
-
-    attaches = False
+    """Writes each message as an .eml file (opens in Outlook, Thunderbird, Mail) in outbox/berichten/,
+    exactly as it would be sent: a rejection carries the sender's annotated workbook as an attachment,
+    as its text says. That workbook is the sender's own (it may hold the pupil reference they typed),
+    going back to them; its copy in the .eml goes at `veiligheid purge` with the file
+    (`forget_before`), like the annotated copy in the rejected folder."""
 
     def __init__(self, folder: Path, *, now: Callable[[], dt.datetime]) -> None:
         self.folder = folder
@@ -141,8 +138,6 @@ class EmlFolder:
 
 class SmtpServer:
     """One connection to the configured mail server, opened at the first message."""
-
-    attaches = True
 
     def __init__(self, cfg: Email, *, password: str | None) -> None:
         self.cfg = cfg
@@ -384,9 +379,7 @@ def deliver(
     try:
         for index, mail in enumerate(due):
             try:
-                link.send(
-                    _with_attachment(mail, settings, attach=link.attaches), recipients=mail.recipients, kind=mail.kind
-                )
+                link.send(_with_attachment(mail, settings), recipients=mail.recipients, kind=mail.kind)
             except SendFailed as exc:
                 if exc.permanent:
                     store.mail_failed(mail.id, error=exc.message, at=now_text(moment))
@@ -431,21 +424,21 @@ def _not_now(
     done.waiting += 1
 
 
-def _with_attachment(mail: QueuedMail, settings: Settings, *, attach: bool) -> EmailMessage:
+def _with_attachment(mail: QueuedMail, settings: Settings) -> EmailMessage:
+    """The queued message with its file attached (read now: the store never holds its bytes), by SMTP
+    and in an .eml file alike, so the office's .eml shows what a server would get."""
     message = email.message_from_bytes(mail.message, _class=EmailMessage, policy=SMTP)
-    if mail.attachment and not attach:
-        name = Path(mail.attachment).name
-        message["X-Bijlage-Niet-Bijgevoegd"] = f"{name} (staat in de map afgewezen; per e-mail gaat het mee)"
-    elif mail.attachment:
-        path = settings.paths.resolve(mail.attachment)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            log.warning("Bijlage %s is er niet meer (opgelost of verwijderd); het bericht gaat zonder.", path.name)
-            return message
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        main, sub = kind.split("/", 1)
-        message.add_attachment(data, maintype=main, subtype=sub, filename=path.name)
+    if not mail.attachment:
+        return message
+    path = settings.paths.resolve(mail.attachment)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        log.warning("Bijlage %s is er niet meer (opgelost of verwijderd); het bericht gaat zonder.", path.name)
+        return message
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    main, sub = kind.split("/", 1)
+    message.add_attachment(data, maintype=main, subtype=sub, filename=path.name)
     return message
 
 
