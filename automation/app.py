@@ -11,7 +11,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 # that use them, so that `status` does not load them (issue 14, item 3; tests/test_quick_cli.py).
 if TYPE_CHECKING:
     from automation.checks.kept import KeptFacts
+    from automation.checks.signals import Signal
     from automation.documents import generate as doc_generate
     from automation.documents import lint as doc_lint
     from automation.documents import pdf as doc_pdf
@@ -106,6 +107,7 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
                 # kept rows' date, not the master's: Excel may hold that one for days) writes all
                 rows=RowCache(rows, fresh=not _written_on(rows / "Logboek.json", moment), memory=indexes),
                 facts_kept=facts,
+                signals_to=lambda found: _keep_signals(settings, moment, found),
             )
 
     return write
@@ -138,6 +140,40 @@ def _keep_facts(settings: Settings, facts: KeptFacts) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         log.info("Kon de feiten per registratie niet bewaren (%s); de volgende keer worden ze opnieuw berekend.", exc)
+
+
+SIGNALS_FILE = "signalen.json"  # in .veiligheid/: the signals the Overzicht last listed, for `status`
+
+
+def _keep_signals(settings: Settings, moment: dt.datetime, found: Mapping[str, Sequence[Signal]]) -> None:
+    """The signals the Overzicht lists, kept for `status`: the same list, worked out once."""
+    data = {
+        "berekend": moment.isoformat(timespec="seconds"),
+        "signalen": [
+            {"school": s.school, "soort": s.kind, "tekst": s.text, "registraties": list(s.regnrs), "bron": s.source}
+            for brin in sorted(found)
+            for s in found[brin]
+        ],
+    }
+    path = settings.paths.state / SIGNALS_FILE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        log.info("Kon de signalen niet bewaren voor 'status' (%s).", exc)
+
+
+def kept_signals(settings: Settings) -> dict[str, Any] | None:
+    """The signals the Overzicht last listed, and when they were worked out (None: not yet, or unreadable)."""
+    try:
+        data = json.loads((settings.paths.state / SIGNALS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("signalen"), list):
+        return None
+    return data
 
 
 def _written_on(master: Path, moment: dt.datetime) -> bool:
@@ -480,6 +516,7 @@ def _store_figures(settings: Settings, report: dict[str, Any], *, today: dt.date
         ]
         summary = board_summary(store, settings.board, schooljaar=schoolyear(today), today=today)
         report["schools"] = school_figures(summary)
+        report["signals"] = kept_signals(settings)  # as the Overzicht lists them
         mail = store.mail_figures()
         report["mail"] = {
             "via": settings.board.email.server if settings.board.email and settings.board.email.server else None,

@@ -335,6 +335,20 @@ def _moment(text: str | None) -> str:
     return datetime.fromisoformat(text).strftime("%d-%m-%Y %H:%M:%S") if text else "(loopt nog of afgebroken)"
 
 
+def signal_lines(kept: dict[str, Any] | None) -> list[str]:
+    """The early warnings as the Overzicht last listed them (one computation for both), with when."""
+    if kept is None:
+        return []
+    found = kept["signalen"]
+    when = _moment(kept["berekend"]) if kept.get("berekend") else "onbekend"
+    lines = [
+        "",
+        f"Signalen ({len(found)}), volgens de drempels van het bestuur (berekend {when}, als in het Overzicht):",
+    ]
+    lines += [f"  {s['school']}  {s['tekst']}" for s in found] or ["  Geen signalen."]
+    return lines
+
+
 def school_lines(figures: dict[str, Any]) -> list[str]:
     """Per school what the Overzicht shows (the same computed facts)."""
     if not figures.get("scholen"):
@@ -391,10 +405,11 @@ def status_lines(report: dict[str, Any]) -> list[str]:
     lines = [f"{PATH_LABELS.get(key, key):18} {value}" for key, value in report["paths"].items()]
     lines.append(f"{'Wacht in de inbox':18} {report['inbox_waiting']}")
     lines += unhandled_lines(report.get("onbehandeld") or [], minutes=report.get("onbehandeld_na_minuten"))
+    lines += signal_lines(report.get("signals"))  # what needs looking at first, after what waits
     records = report.get("records") or {}
     if records:
         lines.append("")
-        lines.append("Registraties (na correcties): " + ", ".join(f"{FORMS[k].title} {n}" for k, n in records.items()))
+        lines.append("Opgeslagen formulieren (na correcties): " + ", ".join(f"{FORMS[k].title} {n}" for k, n in records.items()))
         for form_id, (withdrawn, merged) in (report.get("not_counted") or {}).items():
             gone = [f"{withdrawn} ingetrokken"] * bool(withdrawn) + [f"{merged} samengevoegd"] * bool(merged)
             lines.append(f"  waarvan {FORMS[form_id].title}: {' en '.join(gone)} (tellen niet mee)")

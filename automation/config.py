@@ -89,6 +89,11 @@ class Signalen(_Strict):
     herhaling_weken: Annotated[int, Field(ge=1, le=52)] = 8  # … within this many weeks (victim and perpetrator apart)
     stil_weken: Annotated[int, Field(ge=1, le=52)] = 6  # a school that sent nothing for this many weeks
     meldplicht_dagen: Annotated[int, Field(ge=1, le=365)] = 14  # a legal duty still open this many days after the event
+    # a monitor theme: the share of positive answers under this norm, or fallen by this many points since
+    # last year's survey of the same group, counted only for a survey this many people answered
+    thema_minimaal: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
+    thema_daling: Annotated[float, Field(gt=0.0, le=1.0)] = 0.05
+    thema_respondenten: Annotated[int, Field(ge=1, le=10000)] = 10
 
 
 def _month(value: str) -> str:

@@ -193,7 +193,7 @@ def test_status_without_its_inbox_still_shows_the_rest_and_then_exits_3(workspac
     for shown in (
         f"Inbox              {workspace.paths.inbox}",
         "Wacht in de inbox  0",
-        "Registraties (na correcties): Incidentregistratie 1,",
+        "Opgeslagen formulieren (na correcties): Incidentregistratie 1,",
         "  12AB OBS De Regenboog: 1 registraties",
         "Ontvangen bestanden:",
         "Laatste verwerking (process):",

@@ -9,9 +9,21 @@ from collections import Counter
 from automation import app
 from automation.checks.actions import Action
 from automation.checks.board import Counted, Registrations
-from automation.checks.signals import NORM, Involvement, overdue, repeated, rising, school_signals, silent
+from automation.checks.signals import (
+    NORM,
+    Involvement,
+    overdue,
+    repeated,
+    rising,
+    school_signals,
+    silent,
+    theme,
+)
 from automation.config import Settings, Signalen
+from automation.schoolyear import previous, schoolyear
+from automation.store import ThemeScore
 from tests.conftest import Filler
+from tests.test_exit_codes import run
 from tests.test_overview import sheet_rows
 
 TODAY = dt.date(2026, 12, 3)
@@ -73,6 +85,42 @@ def test_a_legal_duty_open_too_long_and_a_school_that_sent_nothing() -> None:
     assert silent("12AB", None, today=TODAY, cfg=CFG)[0].text == "Van deze school is nog niets ontvangen."
 
 
+def scored(
+    key: str, positive: float | None, *, year: str = "2026-2027", regnr: str = "PEIL-2", n: int = 120
+) -> ThemeScore:
+    return ThemeScore(
+        "12AB", year, "leerlingen", key, key.capitalize(), n, 3.1, 1, 4, positive, "ZIEN!", None, regnr=regnr
+    )
+
+
+def test_a_monitor_theme_under_the_boards_norm_or_fallen_against_last_year() -> None:
+    now = {"leerlingen": (scored("veiligheidsbeleving", 0.74), scored("welbevinden", 0.86), scored("pesten", 0.9))}
+    before = {
+        "leerlingen": (
+            scored("veiligheidsbeleving", 0.76, year="2025-2026", regnr="PEIL-1"),
+            scored("welbevinden", 0.93, year="2025-2026", regnr="PEIL-1"),
+            scored("pesten", 0.92, year="2025-2026", regnr="PEIL-1"),
+        )
+    }
+    under, fallen = theme("12AB", now, before, CFG)
+    assert under.kind == "thema" and under.source == NORM and under.regnrs == ("PEIL-2",)
+    assert under.text == "Veiligheidsbeleving (leerlingen): 74 % positief, onder de norm van het bestuur (80 %)."
+    assert fallen.regnrs == ("PEIL-2", "PEIL-1")  # the rows behind it: both years' surveys
+    assert fallen.text == "Welbevinden (leerlingen): 86 % positief, 7 procentpunt lager dan vorig schooljaar (93 %)."
+    # 92 → 90 % is within the board's margin of 5 points; no last year: only the norm counts
+    assert theme("12AB", {"leerlingen": (scored("pesten", 0.9),)}, before, CFG) == []
+    assert theme("12AB", now, {}, CFG) == [under]
+
+
+def test_a_theme_of_a_handful_of_answers_or_without_shares_is_no_signal() -> None:
+    few = {"personeel": (scored("veiligheidsbeleving", 0.5, n=6),)}
+    assert theme("12AB", few, {}, CFG) == []  # six answers: one colleague is 17 points
+    means_only = {"leerlingen": (scored("veiligheidsbeleving", None),)}
+    assert theme("12AB", means_only, {}, CFG) == []
+    before_few = {"leerlingen": (scored("welbevinden", 0.99, n=4, year="2025-2026"),)}
+    assert theme("12AB", {"leerlingen": (scored("welbevinden", 0.85),)}, before_few, CFG) == []
+
+
 def test_a_schools_signals_come_most_pressing_first() -> None:
     late = Action("AG-1", "12AB", "Melden", TODAY - dt.timedelta(days=20), duty=True)
     found = school_signals(
@@ -84,9 +132,10 @@ def test_a_schools_signals_come_most_pressing_first() -> None:
         last_received=None,
         today=TODAY,
         cfg=CFG,
+        surveys={"leerlingen": (scored("veiligheidsbeleving", 0.7),)},
     )
-    assert [s.kind for s in found] == ["meldplicht", "herhaling", "stijging", "stil"]
-    assert Counter(s.source for s in found) == {NORM: 4}
+    assert [s.kind for s in found] == ["meldplicht", "herhaling", "stijging", "thema", "stil"]
+    assert Counter(s.source for s in found) == {NORM: 5}
 
 
 def test_the_overzicht_lists_each_schools_signals_above_the_open_actions(workspace: Settings, drop: Filler) -> None:
@@ -101,3 +150,33 @@ def test_the_overzicht_lists_each_schools_signals_above_the_open_actions(workspa
     assert [(brin, "Van deze school is nog niets ontvangen.") for brin in silent] == [
         s for s in listed if s[0] != "12AB"
     ]
+
+
+def test_a_fallen_theme_from_two_years_surveys_reaches_the_overzicht(workspace: Settings, drop: Filler) -> None:
+    today = dt.date.today()
+    year = schoolyear(today)
+    last = previous(year)
+    drop("peiling", "peiling vorig jaar.xlsx", schooljaar=last, afname_datum=today - dt.timedelta(days=370))
+    drop("peiling", "peiling dit jaar.xlsx", schooljaar=year, positief_welbevinden=0.78)
+    app.process(workspace)
+    rows = sheet_rows(workspace, "Overzicht")
+    texts = [r[2] for r in rows if r[0] == "12AB" and isinstance(r[2], str)]
+    fallen = (
+        "Welbevinden (leerlingen): 78 % positief, onder de norm van het bestuur (80 %) en 8 procentpunt lager "
+        "dan vorig schooljaar (86 %)."
+    )
+    assert fallen in texts
+    # status shows the same list as the Overzicht: worked out once, when the Overzicht was
+    code, out, _ = run(workspace, "status")
+    assert code == 0
+    head = out.index("Signalen (")
+    assert out.index(f"  12AB  {fallen}") > head and out.index("Opgeslagen formulieren") > head
+    listed = [line.split("  ", 2)[2] for line in out[head:].split("\n\n")[0].splitlines()[1:]]
+    at = next(i for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].startswith("Signalen ("))
+    assert listed == [r[2] for r in rows[at + 2 : at + 2 + len(listed)]]
+
+
+def test_status_says_nothing_of_signals_before_an_overzicht_worked_them_out(workspace: Settings) -> None:
+    app.check_folders(workspace)
+    code, out, _ = run(workspace, "status")
+    assert code == 0 and "Signalen" not in out

@@ -240,6 +240,7 @@ class SchoolFacts(_Milestones):
     plan_made: dt.datetime | None
     plan_stale: bool = False  # made, but the facts it shows changed since (a new one is due)
     rejections: tuple[int, dt.datetime | None] = (0, None)  # rejected files not yet solved, the oldest's time
+    reported_last_year: Mapping[str, tuple[ThemeScore, ...]] = field(default_factory=dict)  # as `reported`
 
     @property
     def open_cases(self) -> int:
@@ -438,6 +439,8 @@ def _compute(
         check = checks[brin]
         this_year = tuple(s for s in surveys if s.school == brin and s.schooljaar == schooljaar)
         last_form = last_forms.get(brin)
+        last_check = _monitor(brin, previous(schooljaar), surveys, last_form.data if last_form else {}, board, today)
+        last_year = tuple(s for s in surveys if s.school == brin and s.schooljaar == previous(schooljaar))
         facts[brin] = SchoolFacts(
             brin=brin,
             name=name,
@@ -447,9 +450,7 @@ def _compute(
             duties=duties.get(brin, DutyCount()),
             milestones=_milestones(form, schooljaar=schooljaar, deadlines=deadlines, today=today),
             monitor=check,
-            monitor_last_year=_monitor(
-                brin, previous(schooljaar), surveys, last_form.data if last_form else {}, board, today
-            ),
+            monitor_last_year=last_check,
             surveys=this_year,
             reported=reported_surveys(this_year, check),
             vensters=vensters(
@@ -464,6 +465,7 @@ def _compute(
             plan_made=plans.get(brin),
             plan_stale=brin in stale_plans and brin in plans,
             rejections=(rejections or {}).get(brin, (0, None)),
+            reported_last_year=reported_surveys(last_year, last_check),
         )
     return BoardFacts(
         board=board.bestuur,

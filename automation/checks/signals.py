@@ -13,20 +13,23 @@ same period, so 1 → 2 is never "+100 %".
   sentence names the registrations, never the pseudonym (it goes into e-mail).
 - `overdue`: a legal reporting duty still open `meldplicht_dagen` days after the event.
 - `silent`: a school that sent nothing for `stil_weken` weeks.
-
-Not yet: a monitor theme falling against last year or under the board's norm.
+- `theme`: a monitor theme whose share of positive answers is under `thema_minimaal`, or fell by
+  `thema_daling` or more against last school year's survey of the same group; per group the survey the
+  outputs report (`SchoolFacts.reported`), and only one that at least `thema_respondenten` people
+  answered (a share of a handful of answers says little). A survey without shares gives no signal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from automation.checks.actions import Action
 from automation.checks.board import Registrations, SchoolFacts
 from automation.config import Signalen
 from automation.forms import FORMS, figure_forms
+from automation.store import ThemeScore
 
 NORM = "bestuursnorm"  # the source of every signal's threshold: the board's own, never the law
 
@@ -34,7 +37,7 @@ NORM = "bestuursnorm"  # the source of every signal's threshold: the board's own
 @dataclass(frozen=True)
 class Signal:
     school: str
-    kind: str  # stijging | herhaling | meldplicht | stil
+    kind: str  # meldplicht | herhaling | stijging | thema | stil
     text: str  # one Dutch sentence: why
     regnrs: tuple[str, ...] = ()  # the rows behind it
     source: str = NORM
@@ -150,6 +153,51 @@ def silent(school: str, last_received: dt.datetime | None, *, today: dt.date, cf
     ]
 
 
+def theme(
+    school: str,
+    this_year: Mapping[str, Sequence[ThemeScore]],
+    last_year: Mapping[str, Sequence[ThemeScore]],
+    cfg: Signalen,
+) -> list[Signal]:
+    """A monitor theme under the board's norm, or fallen against last school year (per group: the one
+    survey of each year the outputs report)."""
+    found: list[Signal] = []
+    for group, rows in this_year.items():
+        before = {r.theme: r for r in last_year.get(group, ()) if _enough(r, cfg)}
+        for row in rows:
+            if row.positive is None or not _enough(row, cfg):
+                continue
+            why: list[str] = []
+            numbers: tuple[str, ...] = (row.regnr,)
+            now = _percent(row.positive)  # judged as shown: in whole percents, so never "80 %, under 80 %"
+            if now < _percent(cfg.thema_minimaal):
+                why.append(f"onder de norm van het bestuur ({_percent(cfg.thema_minimaal)} %)")
+            old = before.get(row.theme)
+            if old is not None and old.positive is not None:
+                points = _percent(old.positive) - now
+                if points >= _percent(cfg.thema_daling):
+                    why.append(f"{points} procentpunt lager dan vorig schooljaar ({_percent(old.positive)} %)")
+                    numbers = (row.regnr, old.regnr)
+            if why:
+                found.append(
+                    Signal(
+                        school,
+                        "thema",
+                        f"{row.theme_label} ({group}): {now} % positief, {' en '.join(why)}.",
+                        tuple(n for n in numbers if n),
+                    )
+                )
+    return found
+
+
+def _enough(row: ThemeScore, cfg: Signalen) -> bool:
+    return row.respondents >= cfg.thema_respondenten
+
+
+def _percent(share: float) -> int:
+    return round(share * 100)
+
+
 def school_signals(
     school: str,
     *,
@@ -160,12 +208,16 @@ def school_signals(
     last_received: dt.datetime | None,
     today: dt.date,
     cfg: Signalen,
+    surveys: Mapping[str, Sequence[ThemeScore]] | None = None,
+    surveys_last_year: Mapping[str, Sequence[ThemeScore]] | None = None,
 ) -> list[Signal]:
-    """Every signal of one school, the most pressing first: legal duties, repeated pupils, rises, silence."""
+    """Every signal of one school, the most pressing first: legal duties, repeated pupils, rises, monitor
+    themes, silence."""
     return [
         *overdue(school, actions, today=today, cfg=cfg),
         *repeated(school, involvements, cfg),
         *rising(school, registrations, forms, cfg),
+        *theme(school, surveys or {}, surveys_last_year or {}, cfg),
         *silent(school, last_received, today=today, cfg=cfg),
     ]
 
@@ -189,6 +241,8 @@ def signals_of(
         last_received=school.last_received,
         today=today,
         cfg=cfg,
+        surveys=school.reported,
+        surveys_last_year=school.reported_last_year,
     )
 
 

@@ -320,11 +320,13 @@ def write_board_master(
     config_problem: str | None = None,
     rows: RowCache | None = None,
     facts_kept: KeptFacts | None = None,
+    signals_to: Callable[[Mapping[str, Sequence[Signal]]], None] | None = None,
 ) -> Path:
     """The board's facts for today, written as the master beside `settings.paths.master` (a temporary
     file); `unhandled`: what stays in the inbox without being taken (the Overzicht lists it); `rows`:
     the rows kept from the last write (see excel.rowcache); `facts_kept`: each registration's facts
-    from the last write (checks.kept)."""
+    from the last write (checks.kept); `signals_to`: told the signals the Overzicht lists (`status`
+    shows the same ones)."""
     day = generated.date()
     facts = board_facts(
         store,
@@ -340,7 +342,7 @@ def write_board_master(
     cfg = settings.board.signalen
     involvements = involvements_of(store.pupil_involvements("incident", since=since(day, cfg).isoformat()))
     signals = {brin: signals_of(school, involvements, today=day, cfg=cfg) for brin, school in facts.schools.items()}
-    return render_master(
+    written = render_master(
         facts,
         store,
         settings.paths.master,
@@ -351,6 +353,9 @@ def write_board_master(
         config_problem=config_problem,
         rows=rows,
     )
+    if signals_to is not None:  # once the Overzicht that lists them is written
+        signals_to(signals)
+    return written
 
 
 def render_master(
