@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from automation.checks.board import COMING, FINISHED, RUNNING, BoardFacts, Counted, Period, SchoolFacts, SchoolForm
@@ -337,7 +337,7 @@ def _period(period: Period) -> dict[str, Any]:
 NONE = "–"  # a figure that does not exist: the year has not begun, or there are no data for it
 
 
-def _header(period: Period, until: dt.date | None) -> str:
+def column_heading(period: Period, until: dt.date | None) -> str:
     """A column's heading: the school year, and on a second line up to which day when not the whole year."""
     return f"{period.year}\nt/m {until:%d-%m-%Y}" if until is not None and until < period.end else period.year
 
@@ -359,11 +359,8 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
         }
 
     def kinds(form_id: str) -> list[dict[str, Any]]:
-        register = FORMS[form_id].counts
-        counted = FORMS[form_id].field(register.counted) if register and register.counted else None
-        order = facts.choices.get(counted.choices or "", ()) if counted else ()
         seen = set(this.kinds_of(form_id)) | set(last.kinds_of(form_id) if last is not None else {})
-        ordered = [k for k in order if k in seen] + sorted(seen - set(order))
+        ordered = kinds_in_order(form_id, seen, choices=facts.choices)
         return [row(k, lambda c, k=k: c.kind(form_id, k)) | {"categorie": k} for k in ordered]  # type: ignore[misc]
 
     figures = figure_forms()
@@ -374,7 +371,7 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
 
     per_kind = {f: kinds(f) for f in forms}
     result: dict[str, Any] = {
-        "totalen": [row(_label(f), lambda c, f=f: c.of(f)) for f in forms],  # type: ignore[misc]
+        "totalen": [row(register_label(f), lambda c, f=f: c.of(f)) for f in forms],  # type: ignore[misc]
         "totaal_dit_jaar": total(this),
         "totaal_vorig_jaar": total(last),
         "totaal_vorig_heel_jaar": total(whole),
@@ -384,10 +381,11 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
         "gegevens_vanaf": cmp.first_event or "",
         "vorig_tot": cmp.last_until or "",
         "vorig_lopend": cmp.last.status == RUNNING,
-        "kop_dit_jaar": _header(cmp.this, cmp.this.until),
-        "kop_vorig_jaar": _header(cmp.last, cmp.last_until),
+        "kop_dit_jaar": column_heading(cmp.this, cmp.this.until),
+        "kop_vorig_jaar": column_heading(cmp.last, cmp.last_until),
         "per_soort": [
-            {"formulier": f, "titel": _label(f), "kolom": FORMS[f].kinds_heading, "rijen": per_kind[f]} for f in forms
+            {"formulier": f, "titel": register_label(f), "kolom": FORMS[f].kinds_heading, "rijen": per_kind[f]}
+            for f in forms
         ],
         "meldplichtig": sf.duties.reportable,
         "gemeld": sf.duties.reported,
@@ -402,7 +400,17 @@ def _registrations(facts: BoardFacts, sf: SchoolFacts) -> dict[str, Any]:
     return result
 
 
-def _label(form_id: str) -> str:
+def kinds_in_order(form_id: str, seen: Collection[str], *, choices: Mapping[str, Sequence[str]]) -> list[str]:
+    """The kinds of a register that were `seen`, in the order of the form's choices (the others after
+    them, alphabetically): the order of the plan's and the yearly report's tables."""
+    register = FORMS[form_id].counts
+    counted = FORMS[form_id].field(register.counted) if register and register.counted else None
+    order = choices.get(counted.choices or "", ()) if counted else ()
+    return [k for k in order if k in seen] + sorted(set(seen) - set(order))
+
+
+def register_label(form_id: str) -> str:
+    """A register's name as the documents show it ('Incidenten met leerlingen')."""
     register = FORMS[form_id].counts
     return register.label if register else FORMS[form_id].title
 
