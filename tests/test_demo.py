@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -40,6 +41,11 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
     header = next(n for n, row in enumerate(overzicht) if row[:3] == ("BRIN", "School", "Registratienummer"))
     first, *_ = overzicht[header + 1 :]
     assert first[4] == "Vertrouwensinspecteur raadplegen (seksueel grensoverschrijdend gedrag door personeel)"
+    # two kinds of early warning: 12AB's KiVa survey under the board's norm, duties open too long
+    kept = json.loads((folder / ".veiligheid" / "signalen.json").read_text("utf-8"))["signalen"]
+    assert {s["soort"] for s in kept} == {"thema", "meldplicht"}
+    shown = {(row[0], row[2]) for row in overzicht}
+    assert all((s["school"], s["tekst"]) in shown for s in kept)
     wb.close()
     explanations = sorted(p.name for p in (folder / "outbox" / "afgewezen").glob("*/* - uitleg.txt"))
     assert len(explanations) == 9 and "export onbekende leverancier - uitleg.txt" in explanations
