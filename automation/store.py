@@ -1685,7 +1685,9 @@ class OpenCase:
             if duty.when_any:
                 applies.append(_any([self._holds(c) for c in duty.when_any]))
             found.append(_all([*applies, f"NOT {self._holds(duty.done)}"]))
-        found += [_all([self._holds(c) for c in step.when_all]) for step in form.pending]
+        for pending in form.pending:
+            unsettled = [f"{self._day(pending.done)} IS NULL"] if pending.done else []
+            found.append(_all([*(self._holds(c) for c in pending.when_all), *unsettled]))
         for step in form.followups:
             cutoff = self._param((self.today - dt.timedelta(days=step.days)).isoformat())
             due = [f"{self._day(step.after)} < {cutoff}", f"{self._day(step.done)} IS NULL"]

@@ -6,6 +6,7 @@ plan's chapter 'Doelen en maatregelen'."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from automation.checks.actions import Registration, actions_for
 from automation.checks.measures import measures_of
 from automation.config import Settings
 from automation.excel.overview_sheet import MEASURES_OVERDUE
-from automation.forms.maatregelen import OVERDUE
+from automation.forms.maatregelen import OVERDUE, UNEVALUATED
 from automation.schoolyear import schoolyear
 from automation.store import Record, Store
 from tests.conftest import Filler
@@ -142,6 +143,40 @@ def test_a_measure_past_its_end_date_without_evaluation_is_an_open_action_until_
     assert "afgerond" in row and evaluation["evaluatie_resultaat"] in row and 2 in row  # version 2
 
 
+def test_a_measure_marked_finished_without_an_evaluation_is_accepted_with_a_warning_and_an_open_action(
+    workspace: Settings, drop: Filler
+) -> None:
+    """A board norm, not a rejection: the director is told in the confirmation, the office sees an open
+    action (in the Overzicht and in status's SQL count) until a correction gives the evaluation."""
+    finished = {"status": "afgerond", "evaluatie_datum": None, "evaluatie_resultaat": None}
+    drop("maatregelen", "maatregel afgerond.xlsx", **finished)  # its end date is months away
+    counts = app.process(workspace)
+
+    assert (counts.accepted, counts.rejected) == (1, 0)
+    (regnr,) = regnrs(workspace)
+    (receipt,) = workspace.paths.receipts.rglob(f"{regnr} - maatregel afgerond.txt")
+    assert re.search(
+        r"^- Stand \(cel B\d+\): de maatregel staat op 'afgerond', maar er is nog geen evaluatie ingevuld\. Het "
+        r"bestuur vraagt elke maatregel te evalueren \(een afspraak van het bestuur, geen wettelijke eis\): stuur een "
+        r"correctie met de datum en het resultaat van de evaluatie\.",
+        receipt.read_text(encoding="utf-8-sig"),
+        re.MULTILINE,
+    )
+    schools, actions = overzicht(workspace.paths.master)
+    assert [(a[0], a[2], a[4]) for a in actions] == [("12AB", regnr, UNEVALUATED)]
+    assert "afspraak van het bestuur, geen wettelijke eis" in UNEVALUATED  # a board norm, never shown as law
+    assert schools["12AB"][MEASURES_OVERDUE] == 0  # not past its end date
+    assert app.status(workspace)["schools"]["scholen"]["12AB"]["open_acties"] == 1  # the SQL count agrees
+
+    evaluation = {"evaluatie_datum": TODAY, "evaluatie_resultaat": "Het doel is bereikt; de gesprekken blijven."}
+    drop("maatregelen", "maatregel geëvalueerd.xlsx", correctie_van=regnr, status="afgerond", **evaluation)
+    assert app.process(workspace).accepted == 1
+    (receipt,) = workspace.paths.receipts.rglob(f"{regnr} - maatregel geëvalueerd.txt")
+    assert "nog geen evaluatie" not in receipt.read_text(encoding="utf-8-sig")
+    assert overzicht(workspace.paths.master)[1] == []
+    assert app.status(workspace)["schools"]["scholen"]["12AB"]["open_acties"] == 0
+
+
 def test_the_plans_chapter_shows_the_measures_that_run_this_year(
     workspace: Settings, drop: Filler, tmp_path: Path
 ) -> None:
@@ -194,6 +229,9 @@ def test_a_stopped_measure_or_one_evaluated_raises_no_action() -> None:
         return actions_for(reg, today=dt.date(2026, 10, 2), open_days=14)
 
     assert actions() == [OVERDUE]
+    assert actions(status="afgerond") == [UNEVALUATED]  # late or not: one action for the missing evaluation
+    assert actions(status="afgerond", einddatum="2026-10-05") == [UNEVALUATED]
+    assert actions(status="afgerond", evaluatie_datum="2026-09-30") == []
     assert actions(status="gestopt") == []
     assert actions(evaluatie_datum="2026-09-30") == []
     assert actions(einddatum="2026-10-02") == []  # on its end date it is not late yet

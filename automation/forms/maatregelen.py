@@ -31,9 +31,11 @@ Field keys (the defined names of the input cells; a contract, like the other for
 The measure's school year is the one its start date falls in; a plan shows the measures that run in
 its year (started by its end, and not evaluated before its start).
 
-The open action — a measure past its end date without an evaluation — is the board's own norm (every
-measure is evaluated, the plan says so in 'Evaluatie'), not a legal duty: its text says so. A measure
-the director marks 'gestopt' raises none.
+The open actions — a measure past its end date without an evaluation, and a measure marked
+'afgerond' without an evaluation (at once, whatever its end date; the sender is warned in the
+confirmation, the form is accepted) — are the board's own norm (every measure is evaluated, the plan
+says so in 'Evaluatie'), not a legal duty: their texts say so. A measure the director marks 'gestopt'
+raises none.
 
 In the master it has a register of its own ('Maatregelen'), with the office's status and notes, like
 the event forms; it is not counted among the registrations (`Register.in_figures`).
@@ -46,7 +48,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from automation.forms.common import DATUM_INGEVULD, INGEVULD_DOOR, SCHOOL, correctie_van, dutch_date, when
-from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Register, Section
+from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Pending, Register, Section
 from automation.forms.peiling import THEMES
 
 MONITOR, REGISTRATIONS, INSPECTION, OTHER = (
@@ -56,9 +58,12 @@ MONITOR, REGISTRATIONS, INSPECTION, OTHER = (
     "andere reden",
 )
 PLANNED, RUNNING, FINISHED, STOPPED = "gepland", "loopt", "afgerond", "gestopt"
-STILL_TO_EVALUATE = (PLANNED, RUNNING, FINISHED)  # a stopped measure is not evaluated against its end date
+# past its end date: a stopped measure is not evaluated against it, and a finished one without an
+# evaluation has its own action already (UNEVALUATED)
+STILL_RUNNING = (PLANNED, RUNNING)
 
 OVERDUE = "Maatregel over de einddatum zonder evaluatie (afspraak van het bestuur, geen wettelijke eis)"
+UNEVALUATED = "Maatregel afgerond zonder evaluatie (afspraak van het bestuur, geen wettelijke eis)"
 
 
 def _dates(record: Mapping[str, Any], add: Callable[[str, str], None]) -> None:
@@ -119,7 +124,20 @@ FORM = FormDef(
             done="evaluatie_datum",
             days=0,
             action=OVERDUE,
-            when=(Condition("status", STILL_TO_EVALUATE),),
+            when=(Condition("status", STILL_RUNNING),),
+        ),
+    ),
+    pending=(
+        Pending(
+            when_all=(Condition("status", (FINISHED,)),),
+            done="evaluatie_datum",
+            key="status",
+            message=(
+                "de maatregel staat op 'afgerond', maar er is nog geen evaluatie ingevuld. Het bestuur vraagt elke "
+                "maatregel te evalueren (een afspraak van het bestuur, geen wettelijke eis): stuur een correctie "
+                "met de datum en het resultaat van de evaluatie. Het bestuurskantoor houdt dit als open actie bij."
+            ),
+            action=UNEVALUATED,
         ),
     ),
     choice_lists=(

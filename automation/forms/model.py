@@ -8,6 +8,7 @@ printable annexes. Adding a form is one module in `forms/` and one line in `form
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -138,9 +139,20 @@ class Pending:
     key: str  # the field the sender's warning stands at
     message: str  # to the sender, as a warning
     action: str  # to the office, as an open action
+    # a date field whose date settles it (e.g. a measure 'afgerond' is open until its evaluation's date)
+    done: str | None = None
 
     def open(self, record: Mapping[str, Any]) -> bool:
-        return all(c.holds(record) for c in self.when_all)
+        settled = self.done is not None and is_date(record.get(self.done))
+        return not settled and all(c.holds(record) for c in self.when_all)
+
+
+def is_date(value: Any) -> bool:
+    """A date as the open actions read one (`checks.actions`): its first ten characters in ISO form."""
+    try:
+        return bool(value) and bool(dt.date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
