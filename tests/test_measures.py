@@ -21,7 +21,7 @@ from automation.forms.maatregelen import OVERDUE, UNEVALUATED
 from automation.schoolyear import schoolyear
 from automation.store import Record, Store
 from tests.conftest import Filler
-from tests.helpers import document_text
+from tests.helpers import document_text, rows
 
 TODAY = dt.date.today()
 YEAR = schoolyear(TODAY)
@@ -213,12 +213,73 @@ def test_the_plans_chapter_shows_the_measures_that_run_this_year(
         "worden; dit jaar minder dan 6%. — De coördinator geeft in groep 6 en 7 de KiVa-groepsgesprekken; de "
         "leerkrachten evalueren elk pestgeval na twee weken. | monitor: Aantasting van de veiligheid | de "
         f"coördinator sociale veiligheid, {first:%d-%m-%Y} t/m {TODAY + dt.timedelta(days=150):%d-%m-%Y} | loopt",
-        "2 | Digitaal pesten eerder zien. — Les mediawijsheid in groep 7 en 8. | ontwikkeling in de registraties: "
-        f"meer digitaal pesten dan vorig jaar | de directeur, {start:%d-%m-%Y} t/m {TODAY:%d-%m-%Y} | afgerond; "
+        "2 | Digitaal pesten eerder zien. — Les mediawijsheid in groep 7 en 8. | ontwikkeling in de registraties "
+        f"| de directeur, {start:%d-%m-%Y} t/m {TODAY:%d-%m-%Y} | afgerond; "
         f"geëvalueerd {TODAY:%d-%m-%Y}: Twee meldingen kwamen nu via leerlingen zelf.",
     ]
+    # the reason's free explanation is the office's (the master), never the published plan's
+    assert not any("meer digitaal pesten dan vorig jaar" in line for line in lines)
     # the school form's own goals are not shown beside them, and a measure is no registration
     assert not any(line.startswith("Maatregelen |") for line in lines)
+
+
+def test_free_texts_that_look_like_a_pupil_are_warned_about_and_the_reasons_explanation_stays_out_of_the_plan(
+    workspace: Settings, drop: Filler
+) -> None:
+    """Names cannot be told from words, so none are looked for; what the board's forms use for a pupil
+    (a number, initials with dots, the master's code) is: a warning in the confirmation, not a rejection.
+    The warning does not repeat what it found."""
+    drop("school", "school.xlsx")
+    drop("incident", "incident.xlsx", leerling_ref="QXW", leerling_ref_rol="slachtoffer")
+    app.process(workspace)
+    (pseudonym,) = [r["ref"] for r in rows(workspace, "SELECT json_extract(data, '$.leerling_ref') AS ref FROM records")
+                    if r["ref"]]  # fmt: skip
+    explanation = f"na de meldingen over {pseudonym} in groep 7"
+    drop(
+        "maatregelen",
+        "maatregel met leerling.xlsx",
+        doel="Minder pesten rond K.v.D. in groep 7.",
+        aanleiding="ontwikkeling in de registraties",
+        aanleiding_thema=None,
+        aanleiding_toelichting=explanation,
+        status="afgerond",
+        evaluatie_datum=TODAY,
+        evaluatie_resultaat="Leerling 10234 voelt zich veiliger.",
+    )
+    counts = app.process(workspace)
+
+    assert (counts.accepted, counts.rejected) == (1, 0)
+    (regnr,) = regnrs(workspace)
+    (receipt,) = workspace.paths.receipts.rglob(f"{regnr} - maatregel met leerling.txt")
+    text = receipt.read_text(encoding="utf-8-sig")
+    plan_says = (
+        "Deze tekst komt in het veiligheidsplan, dat de school openbaar maakt: noem geen leerlingen, ook niet met "
+        "een nummer, initialen of code. Staat er toch een leerling in, stuur dan een correctie zonder."
+    )
+    for label, what, where in (
+        ("Doel", "initialen van een leerling (zoals J.d.V.)", plan_says),
+        ("Toelichting op de aanleiding", "een leerlingcode uit het bestuursoverzicht (LL-…)",
+         "Deze toelichting staat in het bestuursoverzicht: noem geen leerlingen"),
+        ("Resultaat van de evaluatie", "een leerlingnummer", plan_says),
+    ):  # fmt: skip
+        assert re.search(
+            rf"^- {re.escape(label)} \(cel B\d+\): de tekst bevat iets dat lijkt op {re.escape(what)}\. "
+            + re.escape(where),
+            text,
+            re.MULTILINE,
+        ), label
+    for found in (pseudonym, "10234", "K.v.D."):
+        assert found not in text
+    assert not re.search(r"^- (Maatregel|Eigenaar) \(cel", text, re.MULTILINE)  # the demo's texts are clean
+
+    app.make_plans(workspace, schools=["12AB"], today=TODAY)
+    (plan,) = (workspace.paths.outbox / "plannen").glob("12AB */Veiligheidsplan*.docx")
+    lines = document_text(plan)
+    assert not any(pseudonym in line for line in lines)
+    (row,) = [line for line in lines if line.startswith("1 | Minder pesten rond")]
+    assert "| ontwikkeling in de registraties |" in row
+    (registered,) = sheet(workspace.paths.master, "Maatregelen")[1:]
+    assert explanation in registered  # the office still reads why
 
 
 def test_a_stopped_measure_or_one_evaluated_raises_no_action() -> None:

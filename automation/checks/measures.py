@@ -22,7 +22,7 @@ class Measure:
     regnr: str
     goal: str
     measure: str
-    reason: str  # the reason as the plan says it: the monitor's theme, or the reason and its explanation
+    reason: str  # the reason as the plan says it: the monitor's theme, or the kind of reason (`_reason`)
     owner: str
     start: dt.date
     end: dt.date
@@ -68,12 +68,14 @@ def _measure(regnr: str, data: Mapping[str, Any]) -> Measure | None:
 
 
 def _reason(data: Mapping[str, Any]) -> str:
+    """The reason as a published plan may say it: the monitor's theme, or the kind of reason from its
+    list. Never the free explanation ('aanleiding_toelichting'): it is written about a trend or an
+    incident, so it is where a pupil gets named; it stays in the master's register, for the office."""
     reason = _text(data.get("aanleiding"))
     if reason == MONITOR:
         theme = _text(data.get("aanleiding_thema"))
         return f"monitor: {theme}" if theme else "monitor"
-    detail = _text(data.get("aanleiding_toelichting"))
-    return f"{reason}: {detail}" if reason and detail else reason or detail
+    return reason
 
 
 def _text(value: Any) -> str:

@@ -164,7 +164,7 @@ def sample_measures() -> list[Measure]:
             regnr="MAA-2026-0002",
             goal="Geen ongevallen meer op het klimrek.",
             measure="Valdempende tegels onder het klimrek en toezicht in de pauze.",
-            reason="ontwikkeling in de registraties: drie ongevallen op het klimrek",
+            reason="ontwikkeling in de registraties",
             owner="de conciërge",
             start=dt.date(2026, 8, 20),
             end=dt.date(2026, 10, 31),

@@ -31,6 +31,14 @@ Field keys (the defined names of the input cells; a contract, like the other for
 The measure's school year is the one its start date falls in; a plan shows the measures that run in
 its year (started by its end, and not evaluated before its start).
 
+What the published plan shows (chapter 9.2, `checks.measures`): the goal, the measure, the reason
+as its kind (or the monitor's theme), the owner, the dates, the stand and the evaluation. Not the
+free explanation of the reason: it is about an incident or a trend, where a pupil gets named, and
+stays in the master's register. The free texts the plan does show cannot be checked for names (no
+rule tells a name from a word), so the intake warns — in the confirmation, without rejecting — when
+one holds what the board's forms use for a pupil: a pupil number (five digits or more), initials
+written with dots (J.d.V., A.B.) or a pupil's code from the master (LL-…, `privacy.pseudonym`).
+
 The open actions — a measure past its end date without an evaluation, and a measure marked
 'afgerond' without an evaluation (at once, whatever its end date; the sender is warned in the
 confirmation, the form is accepted) — are the board's own norm (every measure is evaluated, the plan
@@ -44,11 +52,12 @@ the event forms; it is not counted among the registrations (`Register.in_figures
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from automation.forms.common import DATUM_INGEVULD, INGEVULD_DOOR, SCHOOL, correctie_van, dutch_date, when
-from automation.forms.model import Condition, Field, FollowUp, FormDef, Kind, Pending, Register, Section
+from automation.forms.model import Add, Condition, Field, FollowUp, FormDef, Kind, Pending, Register, Section
 from automation.forms.peiling import THEMES
 
 MONITOR, REGISTRATIONS, INSPECTION, OTHER = (
@@ -64,6 +73,49 @@ STILL_RUNNING = (PLANNED, RUNNING)
 
 OVERDUE = "Maatregel over de einddatum zonder evaluatie (afspraak van het bestuur, geen wettelijke eis)"
 UNEVALUATED = "Maatregel afgerond zonder evaluatie (afspraak van het bestuur, geen wettelijke eis)"
+
+
+# What the board's forms use for a pupil (the incident form's 'Leerlingnummer of initialen', and its
+# pseudonym in the master), as it may be typed in a free text: found, never proof of a pupil.
+PUPIL_LIKE = (
+    (
+        re.compile(r"(?<![\w-])LL-[0-9A-F]{10}(?!\w)", re.IGNORECASE),
+        "een leerlingcode uit het bestuursoverzicht (LL-…)",
+    ),
+    (re.compile(r"(?<![\d.,/-])\d{5,}(?![.,/-]?\d)"), "een leerlingnummer"),
+    (
+        re.compile(r"(?<![\w.])[A-Z]\.(?:\s?(?:[a-z]{1,3}[.\s]\s?){0,2}[A-Z]\.)+"),
+        "initialen van een leerling (zoals J.d.V.)",
+    ),
+)
+IN_THE_PLAN = ("doel", "maatregel", "eigenaar", "evaluatie_resultaat")  # shown in the published plan
+IN_THE_MASTER = ("aanleiding_toelichting",)  # in the master's register only
+
+
+def pupil_like(text: str) -> str | None:
+    """What in `text` looks like a pupil's number, initials or code, said in Dutch; None if nothing."""
+    return next((what for pattern, what in PUPIL_LIKE if pattern.search(text)), None)
+
+
+def _no_pupils(record: Mapping[str, Any], add: Add) -> None:
+    """A warning (not a rejection) for a free text that holds what looks like a pupil reference. The
+    warning does not repeat it: the confirmation and the Logboek should not carry it once more."""
+    for key in (*IN_THE_PLAN, *IN_THE_MASTER):
+        text = record.get(key)
+        what = pupil_like(text) if isinstance(text, str) else None
+        if what is None:
+            continue
+        where = (
+            "Deze tekst komt in het veiligheidsplan, dat de school openbaar maakt"
+            if key in IN_THE_PLAN
+            else "Deze toelichting staat in het bestuursoverzicht"
+        )
+        add(
+            key,
+            f"de tekst bevat iets dat lijkt op {what}. {where}: noem geen leerlingen, ook niet met een nummer, "
+            "initialen of code. Staat er toch een leerling in, stuur dan een correctie zonder.",
+            warning=True,
+        )
 
 
 def _dates(record: Mapping[str, Any], add: Callable[[str, str], None]) -> None:
@@ -117,7 +169,7 @@ FORM = FormDef(
         in_figures=False,
     ),
     summary=("status",),
-    cross_rules=(_dates,),
+    cross_rules=(_dates, _no_pupils),
     followups=(
         FollowUp(
             after="einddatum",

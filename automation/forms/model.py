@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from automation.forms.choices import DEFAULT_CHOICES
 
@@ -172,7 +172,14 @@ class Confidential:
     when_all: tuple[Condition, ...] = ()
 
 
-CrossRule = Callable[[Mapping[str, Any], Callable[[str, str], None]], None]
+class Add(Protocol):
+    """How a cross rule says what it found: a problem (the form is rejected) or, with `warning`, a
+    remark in the confirmation that does not stop the form."""
+
+    def __call__(self, key: str, message: str, *, warning: bool = False) -> None: ...
+
+
+CrossRule = Callable[[Mapping[str, Any], Add], None]
 
 
 @dataclass(frozen=True)
