@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation.checks.board import BoardFacts, BoardSummary, SchoolFacts, board_summary
+from automation.checks.board import BoardFacts, BoardSummary, Registrations, SchoolFacts, board_summary
 from automation.checks.vensters import respondents
 from automation.config import ConfigFollower, Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
@@ -40,7 +40,7 @@ from automation.intake.journal import refuse_lost_archive
 from automation.intake.pipeline import Counts
 from automation.intake.runner import Runner, ensure_folders, refuse_lost_database, watch, working_folder_lock
 from automation.schoolyear import parse_schoolyear, schoolyear
-from automation.store import Store, now_text
+from automation.store import Store, Tally, now_text
 
 log = logging.getLogger(__name__)
 
@@ -387,13 +387,44 @@ def signals_of(
 ) -> Callable[[SchoolFacts, Callable[[str], bool]], list[str]]:
     """A school's early warnings, as Dutch sentences (checks.signals; the board's thresholds in [signalen]),
     without the registrations `hidden` names (a confidential one, in a director's digest)."""
+    from automation.checks.board import Comparison, count_registrations
     from automation.checks.signals import involvements_of, signals_of, since
 
     cfg = settings.board.signalen
     involvements = involvements_of(store.pupil_involvements("incident", since=since(today, cfg).isoformat()))
+    # the periods a rise compares (known from the start: a school's own counts say when they are not)
+    periods = Comparison.of(schoolyear(today), today, first_event=dt.date.min)
+    may_hide = [f.id for f in FORMS.values() if f.confidential and f.counts]
+    candidates: dict[str, list[tuple[str, str, dt.date]]] = {}  # per school: (number, form, day) in the periods
+    for raw in store.raw_records(may_hide, data=False):
+        regnr, form_id, brin, day = raw[0], raw[1], raw[2], raw[3]
+        if day and periods.last.start <= dt.date.fromisoformat(day[:10]):
+            candidates.setdefault(brin, []).append((regnr, form_id, dt.date.fromisoformat(day[:10])))
+
+    def hidden_counted(brin: str, hidden: Callable[[str], bool]) -> Registrations:
+        """The school's confidential registrations, counted as its registrations are (kind included)."""
+        tallies = []
+        for regnr, form_id, day in candidates.get(brin, ()):
+            record = store.record(regnr) if hidden(regnr) else None
+            if record is not None:
+                field = FORMS[form_id].counts
+                kind = record.data.get(field.counted) if field and field.counted else None
+                tallies.append(Tally(form_id, brin, day, None if kind is None else str(kind), 1))
+        per_kind = {f for f in may_hide if (c := FORMS[f].counts) and c.counted}
+        return count_registrations(tallies, periods, per_kind=per_kind)
 
     def signals(school: SchoolFacts, hidden: Callable[[str], bool]) -> list[str]:
-        return [s.text for s in signals_of(school, involvements, today=today, cfg=cfg, hidden=hidden)]
+        return [
+            s.text
+            for s in signals_of(
+                school,
+                involvements,
+                today=today,
+                cfg=cfg,
+                hidden=hidden,
+                hidden_counted=hidden_counted(school.brin, hidden),  # a rise never counts what the director may not see
+            )
+        ]
 
     return signals
 

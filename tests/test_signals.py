@@ -180,3 +180,27 @@ def test_status_says_nothing_of_signals_before_an_overzicht_worked_them_out(work
     app.check_folders(workspace)
     code, out, _ = run(workspace, "status")
     assert code == 0 and "Signalen" not in out
+
+
+def test_a_rise_in_the_directors_digest_never_counts_a_confidential_registration(
+    workspace: Settings, drop: Filler
+) -> None:
+    from tests.test_mail import body, eml_files
+
+    today = dt.date.today()
+    a_year_ago = today - dt.timedelta(days=366)
+    drop("school", "school.xlsx", directeur_email="directeur@regenboog.nl")
+    drop("incident", "vorig jaar.xlsx", seed=9, categorie="pesten", datum=a_year_ago, datum_ingevuld=a_year_ago)
+    for n in range(5):  # for the board's office only: the director may be the one they are about
+        day = today - dt.timedelta(days=n + 1)
+        drop(
+            "incident", f"sgg {n}.xlsx", seed=10 + n, categorie=SGG, datum=day, datum_ingevuld=day, evaluatie_datum=None
+        )
+    app.process(workspace)
+    rise = f"Meer incidenten ({SGG}) dan vorig schooljaar in dezelfde periode: 5 tegen 0."
+    assert rise in [r[2] for r in sheet_rows(workspace, "Overzicht") if r[0] == "12AB"]  # the office sees it
+    (digest,) = [m for m in eml_files(workspace) if str(m["To"]) == "directeur@regenboog.nl"]
+    assert "Signalen" not in body(digest) and SGG not in body(digest) and "5 tegen" not in body(digest)
+
+
+SGG = "seksueel grensoverschrijdend gedrag"

@@ -122,6 +122,10 @@ class Counted:
         if by_kind:
             self.kinds[(tally.form_id, tally.kind or UNKNOWN_KIND)] += tally.n
 
+    def without(self, gone: Counted | None) -> Counted:
+        """These counts less `gone`'s (never below 0)."""
+        return self if gone is None else Counted(self.forms - gone.forms, self.kinds - gone.kinds)
+
 
 UNKNOWN_KIND = "onbekend"
 
@@ -134,6 +138,16 @@ class Registrations:
     last_to_date: Counted | None
     last_whole: Counted | None
     per_month: dict[str, Counter[str]]  # "2026-11" -> per form, this school year as far as counted
+
+    def without(self, gone: Registrations) -> Registrations:
+        """These registrations less `gone` (a director's digest counts no confidential one); a period
+        without data stays without."""
+        return Registrations(
+            self.this_year.without(gone.this_year),
+            None if self.last_to_date is None else self.last_to_date.without(gone.last_to_date),
+            None if self.last_whole is None else self.last_whole.without(gone.last_whole),
+            {month: n - gone.per_month.get(month, Counter()) for month, n in self.per_month.items()},
+        )
 
 
 def count_registrations(tallies: Iterable[Tally], cmp: Comparison, *, per_kind: Collection[str] = ()) -> Registrations:

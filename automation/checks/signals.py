@@ -229,12 +229,13 @@ def signals_of(
     today: dt.date,
     cfg: Signalen,
     hidden: Callable[[str], bool] = lambda regnr: False,
+    hidden_counted: Registrations | None = None,
 ) -> list[Signal]:
     """`school_signals` of a school's facts, without the registrations `hidden` names (a confidential
-    one, in a director's digest)."""
+    one, in a director's digest), and their counts (`hidden_counted`) taken from the rises' counts."""
     return school_signals(
         school.brin,
-        registrations=school.registrations,
+        registrations=school.registrations if hidden_counted is None else school.registrations.without(hidden_counted),
         forms=figure_forms(),
         actions=[a for a in school.actions if not hidden(a.regnr)],
         involvements=[i for i in involvements if not hidden(i.regnr)],
