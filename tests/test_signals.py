@@ -204,3 +204,38 @@ def test_a_rise_in_the_directors_digest_never_counts_a_confidential_registration
 
 
 SGG = "seksueel grensoverschrijdend gedrag"
+
+
+def test_a_repeated_pupil_in_the_digest_is_named_by_registrations_never_by_reference_or_pseudonym(
+    workspace: Settings, drop: Filler
+) -> None:
+    from tests.helpers import rows
+    from tests.test_mail import body, eml_files
+
+    today = dt.date.today()
+    story = "Gepest bij de fietsenstalling door dezelfde groep."
+    drop("school", "school.xlsx", directeur_email="directeur@regenboog.nl")
+    for n in range(3):
+        day = today - dt.timedelta(days=10 * n + 1)
+        drop(
+            "incident",
+            f"pesten {n}.xlsx",
+            seed=20 + n,
+            categorie="pesten",
+            leerling_ref="48213",
+            leerling_ref_rol="slachtoffer",
+            omschrijving=story,
+            dader_rol="leerling",
+            datum=day,
+            datum_ingevuld=day,
+            evaluatie_datum=None,
+        )
+    app.process(workspace)
+    (digest,) = [m for m in eml_files(workspace) if str(m["To"]) == "directeur@regenboog.nl"]
+    text = "\n".join(f"{k}: {v}" for k, v in digest.items()) + "\n" + body(digest)
+    assert (
+        "Dezelfde leerling was binnen 8 weken 3 keer slachtoffer: INC-2026-0003, INC-2026-0002, INC-2026-0001." in text
+    )
+    kept = {str(v) for (v,) in rows(workspace, "SELECT json_extract(data, '$.leerling_ref') FROM records") if v}
+    for secret in ("48213", story, "fietsenstalling", *kept):
+        assert secret not in text, secret
