@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from automation.checks.kept import KeptFacts
     from automation.checks.signals import Signal
     from automation.documents import generate as doc_generate
+    from automation.documents import jaarverslag as doc_yearly
     from automation.documents import lint as doc_lint
     from automation.documents import pdf as doc_pdf
     from automation.excel.publish import BackgroundMaster, MasterPublisher
@@ -714,6 +715,61 @@ def make_plans(
         store.close()
     converted = doc_pdf.convert(generation.files) if pdf and generation.files else None
     return PlanRun(generation, templates.origin, converted)
+
+
+# --- the board's yearly report (issue 15, part 3) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearlyRun:
+    written: doc_yearly.Written
+    pdf: doc_pdf.PdfResult | None
+
+
+def make_yearly_report(
+    settings: Settings,
+    *,
+    schooljaar: str | None = None,
+    pdf: bool = True,
+    today: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> YearlyRun:
+    """The board's anonymous yearly report on social safety in outbox/ (`veiligheid jaarverslag`), and
+    its PDF through LibreOffice when `pdf` and LibreOffice is there (else the result says why not)."""
+    from automation.documents import generate as doc_generate
+    from automation.documents import jaarverslag as doc_yearly
+    from automation.documents import pdf as doc_pdf
+
+    today = today or dt.date.today()
+    year = _schooljaar_option(schooljaar) if schooljaar else schoolyear(today)
+    doc_yearly.refuse_coming(year, today)
+    refuse_lost_database(settings)
+    with _beside_a_watcher(settings):
+        store = Store.open(settings.paths.database, create=True)  # nothing received yet: a report of nothing
+        try:
+            written = doc_yearly.write_report(
+                settings, store, schooljaar=year, today=today, folders=doc_generate.template_folders(settings), at=at
+            )
+        finally:
+            store.close()
+    return YearlyRun(written, doc_pdf.convert([written.path]) if pdf else None)
+
+
+@contextmanager
+def _beside_a_watcher(settings: Settings) -> Iterator[None]:
+    """For a command that only reads the store: the working folder's lock, so that no `process`,
+    `rebuild` or `purge` changes the store meanwhile; but a running watcher holds that lock for good,
+    and beside it reading is safe (it only adds, and the store is read in one view)."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(working_folder_lock(settings))
+        except AlreadyRunning:
+            if not office.watcher_takes_requests(settings):
+                raise AlreadyRunning(
+                    "Er draait nu een verwerking in deze werkmap (process, rebuild of purge). Probeer het over een "
+                    "minuut opnieuw; er is niets gemaakt."
+                ) from None
+        yield
 
 
 def _schooljaar_option(text: str) -> str:

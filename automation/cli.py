@@ -609,6 +609,28 @@ def plan(obj: Context, schools: tuple[str, ...], schooljaar: str | None, pdf: bo
             click.echo(f"Let op: {run.pdf.note}", err=True)
 
 
+@main.command()
+@click.option("--schooljaar", metavar="JJJJ-JJJJ", help="Het schooljaar, zoals 2025-2026 (standaard: het huidige).")
+@click.option("--zonder-pdf", "no_pdf", is_flag=True, help="Maak geen PDF, ook niet als LibreOffice er is.")
+@click.pass_obj
+def jaarverslag(obj: Context, schooljaar: str | None, no_pdf: bool) -> None:
+    """Maak het anonieme jaarverslag sociale veiligheid van het bestuur (voor het bestuursverslag en de GMR)."""
+    from automation import app
+
+    run = app.make_yearly_report(obj.settings(), schooljaar=schooljaar, pdf=not no_pdf)
+    written = run.written
+    click.echo(f"Jaarverslag sociale veiligheid {written.schooljaar}: {written.path}")
+    if written.origin != "ingebouwd" and "sjablonen" in written.origin:
+        click.echo(f"Eigen sjabloon gebruikt: {written.origin}")
+    if run.pdf is not None:
+        for path in run.pdf.made:
+            click.echo(f"PDF: {path}")
+        for line in run.pdf.problems:
+            click.echo(f"Let op: {line}", err=True)
+        if run.pdf.note:
+            click.echo(f"Let op: {run.pdf.note}", err=True)
+
+
 @main.group(cls=Group)
 def mail() -> None:
     """E-mailberichten: de instellingen in [email] van veiligheid.toml."""
@@ -643,13 +665,13 @@ def templates() -> None:
 def templates_build(obj: Context, out: Path | None, opnieuw: bool, voorbeeld: bool) -> None:
     """Zet de sjablonen in sjablonen/ van de werkmap, om ze in Word aan te passen."""
     from automation import app
-    from automation.documents.catalog import DOCUMENTS
+    from automation.documents.build_templates import TEMPLATE_NAMES
 
     settings = None if voorbeeld else obj.settings()
     target, written = app.build_templates(settings, out=out, overwrite=opnieuw)
     for path in written:
         click.echo(str(path))
-    kept = len(DOCUMENTS) - len(written)
+    kept = len(TEMPLATE_NAMES) - len(written)
     if kept:
         what = "1 sjabloon stond" if kept == 1 else f"{kept} sjablonen stonden"
         click.echo(f"{what} al in {target}: niet overschreven (met --opnieuw wel).")

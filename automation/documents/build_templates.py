@@ -14,11 +14,16 @@ from pathlib import Path
 from automation.documents.catalog import CHECKLIST, DOCUMENTS, PLAN, DocSpec
 from automation.documents.texts.annexes import WRITERS
 from automation.documents.texts.checklist import write_checklist
+from automation.documents.texts.jaarverslag import write_yearly
 from automation.documents.texts.plan import write_plan
 from automation.documents.writer import Writer
 
 HEADER = "{{ school.naam }} · Veiligheidsplan {{ schooljaar }}"
 FOOTER = "{{ bestuur }}"
+# The board's yearly report (documents.jaarverslag): one for the board, not one per school.
+YEARLY_TEMPLATE = "Jaarverslag.docx"
+YEARLY_TITLE = "Jaarverslag sociale veiligheid"
+TEMPLATE_NAMES = (*(spec.template_name for spec in DOCUMENTS), YEARLY_TEMPLATE)  # every template `build` writes
 
 
 def build(spec: DocSpec) -> bytes:
@@ -37,9 +42,21 @@ def build(spec: DocSpec) -> bytes:
     return w.save()
 
 
+def build_yearly() -> bytes:
+    """The yearly report's template; its title page has neither header nor footer, as the plan's."""
+    w = Writer(
+        title=YEARLY_TITLE,
+        header=f"{YEARLY_TITLE} {{{{ schooljaar }}}}",
+        footer=FOOTER,
+        footer_on_first_page=False,
+    )
+    write_yearly(w)
+    return w.save()
+
+
 def build_all() -> dict[str, bytes]:
-    """Template file name -> .docx bytes, in document order."""
-    return {spec.template_name: build(spec) for spec in DOCUMENTS}
+    """Template file name -> .docx bytes: the school's documents in document order, then the yearly report."""
+    return {spec.template_name: build(spec) for spec in DOCUMENTS} | {YEARLY_TEMPLATE: build_yearly()}
 
 
 def write_templates(folder: Path, *, overwrite: bool = True) -> list[Path]:

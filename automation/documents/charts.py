@@ -133,3 +133,57 @@ def _themes(results: Sequence[tuple[str, str, float | None]]) -> Chart | None:
         ax.legend(frameon=False, ncols=len(groups), loc="lower center", bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout()
     return Chart(_save(fig, plt), 160, "Monitor: % gunstige antwoorden per thema")
+
+
+# --- the yearly report (documents.jaarverslag): only the counts it may show are given ------------
+
+
+def compared_per_register(rows: Sequence[tuple[str, int | None, int | None]], *, this: str, last: str) -> Chart | None:
+    """Bars per register, this school year beside last: (label, this, last); None is a bar left out
+    (a small count, or none known). The caller leaves out what the report may not show exactly."""
+    key = ("per register", this, last, tuple(rows))
+    return _remembered(key, lambda: _compared(rows, this=this, last=last))
+
+
+def _compared(rows: Sequence[tuple[str, int | None, int | None]], *, this: str, last: str) -> Chart | None:
+    if not any(n for _, a, b in rows for n in (a, b)):
+        return None
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.3, 2.6))
+    xs = range(len(rows))
+    for offset, label, colour, values in (
+        (-0.2, this, HOUSE, [a for _, a, _ in rows]),
+        (0.2, last, "#A6A6A6", [b for _, _, b in rows]),
+    ):
+        shown = [(x + offset, v) for x, v in zip(xs, values, strict=True) if v]
+        ax.bar([x for x, _ in shown], [v for _, v in shown], width=0.38, color=colour, label=label)
+    ax.set_xticks(list(xs), [label for label, _, _ in rows])
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel("aantal")
+    ax.legend(frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, 1.18))
+    ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    fig.tight_layout()
+    return Chart(_save(fig, plt), 160, f"Registraties per soort formulier, {this} en {last}")
+
+
+def per_school(rows: Sequence[tuple[str, int]], *, year: str) -> Chart | None:
+    """Horizontal bars: each school's registrations in the school year (label, count); only the
+    schools the caller may show."""
+    return _remembered(("per school", year, tuple(rows)), lambda: _per_school(rows, year=year))
+
+
+def _per_school(rows: Sequence[tuple[str, int]], *, year: str) -> Chart | None:
+    if not rows:
+        return None
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.3, 0.24 * len(rows) + 0.9))
+    ax.barh(range(len(rows)), [n for _, n in rows], height=0.7, color=HOUSE)
+    ax.set_yticks(range(len(rows)), [label for label, _ in rows])
+    ax.invert_yaxis()
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(f"registraties in {year}")
+    ax.grid(axis="x", color="#D9D9D9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    fig.tight_layout()
+    return Chart(_save(fig, plt), 160, f"Registraties per school, schooljaar {year}")
