@@ -1576,6 +1576,33 @@ class Store:
             last_error=last[0] if last else None,
         )
 
+    def carry_mail_from(self, old: Path) -> int:
+        """`veiligheid rebuild`: the old database's mail queue, row for row, into this (new) one. A
+        waiting message waits on, once (its key); a sent or failed one stays so, and its key keeps the
+        step that queued it from queueing it again. Returns how many waiting messages came along.
+        Raises `sqlite3.DatabaseError` when the old database cannot be read (perhaps why it is
+        rebuilt); one from before the queue existed (schema 11) gives none."""
+        columns = "key, kind, recipients, message, attachment, created_at, attempts, next_at, sent_at, failed_at"
+        columns += ", last_error"
+        # read only, but not opened read-only: a read-only connection to a WAL database leaves its -wal and
+        # -shm files behind, and they would be moved aside with it as if they were the database's own
+        conn = sqlite3.connect(old, timeout=30)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            rows = (
+                conn.execute(f"SELECT {columns} FROM mail_queue ORDER BY id").fetchall()
+                if "mail_queue" in tables
+                else []
+            )
+        finally:
+            conn.close()
+        insert = f"INSERT INTO mail_queue ({columns}) VALUES ({', '.join('?' * 11)}) ON CONFLICT (key) DO NOTHING"
+        settled = [r for r in rows if r[8] is not None or r[9] is not None]  # sent_at or failed_at
+        waiting = [r for r in rows if r[8] is None and r[9] is None]
+        with self.transaction():
+            self._conn.executemany(insert, settled)
+            return self._conn.executemany(insert, waiting).rowcount
+
     def forget_mail_before(self, limit: str) -> int:
         """After the retention period: a message sent or given up before `limit` keeps what it was
         and when, not whom it went to nor its text (a waiting one waits on)."""

@@ -10,6 +10,7 @@ import ipaddress
 import os
 import re
 import socket
+import sqlite3
 import ssl
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -476,6 +477,44 @@ def test_tls_with_login_from_a_password_file(workspace: Settings, tmp_path: Path
             app.mail_test(settings)
     finally:
         controller.stop()
+
+
+# --- a rebuilt database -------------------------------------------------------------------------------------
+def test_a_rebuild_carries_the_waiting_messages_over_once_and_sends_nothing_twice(
+    workspace: Settings, drop: Filler, smtp: tuple[Server, Inbox]
+) -> None:
+    controller, received = smtp
+    settings = plain_server(workspace, controller.port)
+    drop("ongeval", "a.xlsx", **STAFF_IN_HOSPITAL)
+    app.process(settings)  # sent while the server is up
+    assert [str(m["Subject"]) for _, m in received.received] == [
+        "Direct actie nodig: ONG-2026-0001 (12AB OBS De Regenboog)"
+    ]
+    controller.stop()
+    drop("ongeval", "b.xlsx", seed=2, **PUPIL_DIED)
+    drop("incident", "fout.xlsx", datum="gisteren", ingevuld_door_email="juf@school.nl")
+    app.process(settings)  # queued, and waiting: the server is down
+    waiting = "SELECT key FROM mail_queue WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY key"
+    before = [r["key"] for r in rows(settings, waiting)]
+    assert len(before) == 2
+    sent = [r["key"] for r in rows(settings, "SELECT key FROM mail_queue WHERE sent_at IS NOT NULL")]
+
+    report, _ = app.rebuild(settings, anyway=True)
+
+    assert report.mail_waiting == 2
+    assert [r["key"] for r in rows(settings, waiting)] == before  # each once
+    assert [r["key"] for r in rows(settings, "SELECT key FROM mail_queue WHERE sent_at IS NOT NULL")] == sent
+    (logged,) = rows(settings, "SELECT message FROM events WHERE kind = 'herbouwd'")
+    assert "; 2 wachtende e-mailberichten overgenomen." in logged["message"]
+    controller.start()
+    with sqlite3.connect(settings.paths.database) as db:  # their pause is over
+        db.execute("UPDATE mail_queue SET next_at = created_at WHERE sent_at IS NULL")
+    app.process(settings)
+    assert sorted(str(m["Subject"]) for _, m in received.received[1:]) == [
+        "Direct actie nodig: ONG-2026-0002 (12AB OBS De Regenboog)",
+        "Niet verwerkt: fout.xlsx",
+    ]  # the first one is not sent again
+    assert app.status(settings)["mail"]["wachtend"] == 0
 
 
 # --- privacy ----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +41,7 @@ class RebuildReport:
     only_receipt: list[str] = field(default_factory=list)  # numbers only a confirmation still names
     renumbered: list[str] = field(default_factory=list)  # 'old → new': a number another registration holds
     office_missing: list[str] = field(default_factory=list)  # office actions on a registration not restored
+    mail_waiting: int = 0  # messages still waiting in the old database's queue, carried into the new one
 
 
 def _archived(archive: Path) -> list[Path]:
@@ -280,6 +282,7 @@ def rebuild(
         report.renumbered += _receipts_disagree(store, given)
         with store.transaction():
             store.claim_numbers(highest)
+        report.mail_waiting = _carry_mail(store, paths.database, at=now_text(moment), run_id=intake.run_id)
         message = (
             f"Database herbouwd uit het archief: {len(written)} bestanden opnieuw verwerkt"
             + (f"; {len(report.missing)} originelen ontbreken" if report.missing else "")
@@ -287,6 +290,7 @@ def rebuild(
             + (f"; {len(report.damaged)} originelen veranderd of onleesbaar" if report.damaged else "")
             + (f"; {len(report.renumbered)} met een ander nummer" if report.renumbered else "")
             + (f"; {report.unlisted} zonder registerregel (op bestandstijd)" if report.unlisted else "")
+            + (f"; {report.mail_waiting} wachtende e-mailberichten overgenomen" if report.mail_waiting else "")
             + "."
         )
         lines = (
@@ -325,6 +329,24 @@ def rebuild(
             found=None,
         )
     return report
+
+
+def _carry_mail(store: Store, old: Path, *, at: str, run_id: int | None) -> int:
+    """The old database's e-mail queue into the new one (the replay tells nobody again): what still
+    waited is sent from the new one, once; what was sent or given up stays so, and is not queued again.
+    An old queue that cannot be read is said in the Logboek; the old file is kept aside all the same."""
+    if not old.exists():
+        return 0
+    try:
+        return store.carry_mail_from(old)
+    except sqlite3.Error as exc:
+        line = (
+            f"de e-mailwachtrij van de oude database is onleesbaar ({exc}); berichten die daarin nog wachtten, "
+            "zijn niet overgenomen (de oude database blijft ernaast bewaard)"
+        )
+        log.warning("Herbouwen: %s.", line)
+        store.add_event(at=at, kind="niet-hersteld", name=old.name, message=line, run_id=run_id)
+        return 0
 
 
 def _named_hash(path: Path) -> str:
