@@ -120,6 +120,16 @@ def as_xlsm(form_bytes: bytes) -> bytes:
 # --- documents --------------------------------------------------------------------------------------
 
 
+def texts_in(path: Path) -> str:
+    """All text a file shows: for Office files the XML of every part (the body, headers, footers, the
+    pictures' descriptions, the document's properties)."""
+    data = path.read_bytes()
+    if data.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    return data.decode("utf-8", "replace")
+
+
 def document_text(path: Path | bytes) -> list[str]:
     """Normalised text: header and footer, then every paragraph and table cell in order."""
     doc = Document(io.BytesIO(path) if isinstance(path, bytes) else str(path))

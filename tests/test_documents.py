@@ -504,12 +504,12 @@ def test_templates_build_keeps_the_offices_own_and_check_reports_what_broke(
     own.write_bytes(_template_with("{{ school.coordinator_naam }} is de", "{{ school.coordinatr }} is de"))
     edited = own.read_bytes()
     again = runner.invoke(main, ["--config", config, "templates", "build"])
-    assert f"14 sjablonen stonden al in {copy / 'sjablonen'}: niet overschreven" in again.stdout
+    assert f"15 sjablonen stonden al in {copy / 'sjablonen'}: niet overschreven" in again.stdout
     assert own.read_bytes() == edited
     checked = runner.invoke(main, ["--config", config, "templates", "check"])
     assert checked.exit_code == 6
     assert "Veiligheidsplan.docx: fout: ‘school’ heeft geen gegeven ‘coordinatr’" in checked.stderr
-    assert checked.stdout.endswith("14 sjablonen gecontroleerd: 1 fout(en), 0 waarschuwing(en).\n")
+    assert checked.stdout.endswith("15 sjablonen gecontroleerd: 1 fout(en), 0 waarschuwing(en).\n")
     assert checked.stderr.endswith(
         "Fout: Herstel het sjabloon met fouten (Veiligheidsplan.docx) en controleer opnieuw met "
         "'veiligheid templates check'.\n"

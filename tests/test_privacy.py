@@ -4,11 +4,9 @@ permissions, and personal details removed after the retention period (issue 6, i
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import sqlite3
 import stat
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,20 +18,11 @@ from automation.config import Settings
 from automation.intake.purge import summary
 from automation.store import Store
 from tests.conftest import Filler
-from tests.helpers import office_columns, rows, type_in_master
+from tests.helpers import office_columns, rows, texts_in, type_in_master
 
 # Pupil references as staff type them: initials with letters no hash or date ever holds.
 REFS = ("QXW", "ZKT", "W.Q.Y.")
 STORY = "Verhaal: {ref} werd op het plein geduwd."  # staff repeat the pupil's reference in the story
-
-
-def texts_in(path: Path) -> str:
-    """All text a file shows: for Office files the XML of every part."""
-    data = path.read_bytes()
-    if data.startswith(b"PK"):
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
-    return data.decode("utf-8", "replace")
 
 
 def outputs(settings: Settings) -> list[Path]:

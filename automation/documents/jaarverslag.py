@@ -43,11 +43,11 @@ from automation.documents.formatting import getal
 from automation.errors import DocumentsError, OptionProblem
 from automation.forms import FORMS, figure_forms
 from automation.forms.maatregelen import FORM as MEASURES_FORM
-from automation.forms.maatregelen import INSPECTION, OTHER, REGISTRATIONS
 from automation.schoolyear import first_day, previous
 from automation.store import Store
 
 if TYPE_CHECKING:
+    from automation.documents.lint import Finding
     from automation.documents.render import CompiledTemplate
 
 log = logging.getLogger(__name__)
@@ -260,19 +260,12 @@ def _surveys(sf: SchoolFacts) -> list[dict[str, Any]]:
 # --- measures and reporting duties -------------------------------------------------------------------
 
 
-def _cause(m: Measure) -> str:
-    """The kind of reason (a choice of the form), never its free text: that may name a pupil."""
-    if m.reason.startswith("monitor"):
-        return m.reason  # 'monitor: <theme>', both from the form's lists
-    return next((c for c in (REGISTRATIONS, INSPECTION, OTHER) if m.reason.startswith(c)), "")
-
-
 def _measures(measures: Sequence[Measure]) -> list[dict[str, Any]]:
     return [
         {
             "doel": public(m.goal),
             "maatregel": public(m.measure),
-            "aanleiding": _cause(m),
+            "aanleiding": m.reason,  # its kind or the monitor's theme, never its free text
             "start": m.start,
             "eind": m.end,
             "stand": m.status,
@@ -556,3 +549,38 @@ def write_report(
     except OSError as exc:  # open in a viewer on Windows: the Word file is new, say that the PDF is not
         log.warning("De oude PDF van het jaarverslag kon niet worden weggehaald (%s).", exc.strerror)
     return Written(target, schooljaar, origin)
+
+
+# --- the template check (`veiligheid templates check`) ---------------------------------------------------
+
+
+def sample_context() -> dict[str, Any]:
+    """The report of the example school (documents.sample), its measures included: what the template
+    check renders the template with (every table filled)."""
+    from automation.documents.sample import BRIN, sample_facts, sample_measures
+
+    return yearly_context(sample_facts(), measures={BRIN: sample_measures()}, with_charts=False)
+
+
+def real_context(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> dict[str, Any]:
+    """The board's own report, without charts: what the template check also renders it with."""
+    with store.reading():
+        facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today)
+        measures = school_measures(store, facts)
+    return yearly_context(facts, measures=measures, with_charts=False)
+
+
+def check_template(
+    folders: Sequence[Path], *, builtin: bool, contexts: Sequence[Mapping[str, Any]] = ()
+) -> tuple[str | None, list[Finding]]:
+    """The yearly report's template as `templates check` checks the plan's: the first of `folders` that has
+    it (else, with `builtin`, the built-in one; else it is missing). Returns where it came from and what is
+    wrong with it."""
+    from automation.documents.build_templates import build_yearly
+    from automation.documents.lint import ERROR, Finding, check_template
+
+    path = next((f / TEMPLATE_NAME for f in folders if (f / TEMPLATE_NAME).is_file()), None)
+    if path is None and not builtin:
+        return None, [Finding(TEMPLATE_NAME, ERROR, "ontbreekt")]
+    data, origin = (path.read_bytes(), str(path)) if path is not None else (build_yearly(), "ingebouwd")
+    return origin, check_template(TEMPLATE_NAME, data, sample=sample_context(), contexts=contexts)

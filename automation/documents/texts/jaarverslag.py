@@ -147,7 +147,7 @@ def _monitor(w: Writer) -> None:
         "De toets per school staat in hoofdstuk 6."
     )
     w.p(
-        "In {{ schooljaar }} {{ 'is' if monitor.gemeten == 1 else 'zijn' }} bij {{ monitor.gemeten }} van de "
+        "In {{ schooljaar }} zijn bij {{ monitor.gemeten }} van de "
         "{{ aantal_scholen }} scholen de leerlingen gepeild. Oordeel volgens de wet: {{ monitor.voldoet }} "
         "{{ 'school voldoet' if monitor.voldoet == 1 else 'scholen voldoen' }}, {{ monitor.aandacht }} "
         "{{ 'vraagt' if monitor.aandacht == 1 else 'vragen' }} aandacht en {{ monitor.voldoet_niet }} "
