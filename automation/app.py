@@ -559,17 +559,9 @@ def _store_figures(settings: Settings, report: dict[str, Any], *, today: dt.date
             "oudste_wachtend": mail.oldest_waiting,
             "laatst_verstuurd": mail.last_sent,
             "laatste_fout": mail.last_error,
-            "zonder_adres_directeur": _without_director_address(settings, store, today=today),
         }
     finally:
         store.close()
-
-
-def _without_director_address(settings: Settings, store: Store, *, today: dt.date) -> list[str]:
-    """The schools whose director gets no weekly digest for want of an address on the school form."""
-    from automation.mail.digest import without_director_address
-
-    return without_director_address(store, settings, today=today)
 
 
 def school_figures(facts: BoardSummary) -> dict[str, Any]:
