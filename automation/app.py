@@ -559,9 +559,17 @@ def _store_figures(settings: Settings, report: dict[str, Any], *, today: dt.date
             "oudste_wachtend": mail.oldest_waiting,
             "laatst_verstuurd": mail.last_sent,
             "laatste_fout": mail.last_error,
+            "zonder_adres_directeur": _without_director_address(settings, store, today=today),
         }
     finally:
         store.close()
+
+
+def _without_director_address(settings: Settings, store: Store, *, today: dt.date) -> list[str]:
+    """The schools whose director gets no weekly digest for want of an address on the school form."""
+    from automation.mail.digest import without_director_address
+
+    return without_director_address(store, settings, today=today)
 
 
 def school_figures(facts: BoardSummary) -> dict[str, Any]:
@@ -799,7 +807,6 @@ def check_templates(
     and, when there is a database, every school's own data. Returns (where each came from, findings)."""
     from automation.documents import build_templates as doc_builder
     from automation.documents import generate as doc_generate
-    from automation.documents import jaarverslag as doc_yearly
     from automation.documents import lint as doc_lint
     from automation.documents.sample import sample_context
 
@@ -821,28 +828,7 @@ def check_templates(
         finally:
             store.close()
     sample = sample_context()
-    findings = doc_lint.check_folder(found, sample=sample, contexts=[sample_context(missing=True), *contexts])
-    yearly, wrong = _check_yearly_template(settings, folders, builtin=folder is None, today=today)
-    if yearly is not None:
-        origin[doc_yearly.TEMPLATE_NAME] = yearly
-    return origin, [*findings, *wrong]
-
-
-def _check_yearly_template(
-    settings: Settings | None, folders: list[Path], *, builtin: bool, today: dt.date | None
-) -> tuple[str | None, list[doc_lint.Finding]]:
-    """The yearly report's template, against the example and, when there is a database, the board's own data."""
-    from automation.documents import jaarverslag as doc_yearly
-
-    contexts: list[dict[str, Any]] = []
-    if settings is not None and settings.paths.database.exists():
-        today = today or dt.date.today()
-        store = Store.open(settings.paths.database, create=False)
-        try:
-            contexts = [doc_yearly.real_context(settings, store, schooljaar=schoolyear(today), today=today)]
-        finally:
-            store.close()
-    return doc_yearly.check_template(folders, builtin=builtin, contexts=contexts)
+    return origin, doc_lint.check_folder(found, sample=sample, contexts=[sample_context(missing=True), *contexts])
 
 
 def rebuild(

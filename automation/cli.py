@@ -396,6 +396,9 @@ def mail_lines(mail: dict[str, Any] | None) -> list[str]:
         lines.append(f"  oudste wachtende bericht sinds {_moment(mail['oudste_wachtend'])}")
     if mail["laatste_fout"]:
         lines.append(f"  laatste fout: {mail['laatste_fout']}")
+    if mail.get("zonder_adres_directeur"):
+        schools = ", ".join(mail["zonder_adres_directeur"])
+        lines.append(f"  geen weekoverzicht (geen e-mailadres van de directeur op het schoolformulier): {schools}")
     return lines
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import ipaddress
+import logging
 import os
 import re
 import socket
@@ -211,6 +212,7 @@ def test_without_email_settings_the_notices_are_written_as_eml_files(workspace: 
         "oudste_wachtend": None,
         "laatst_verstuurd": None,
         "laatste_fout": None,
+        "zonder_adres_directeur": ["12AB OBS De Regenboog", "34CD CBS Het Anker", "56EF IKC De Vlinder"],
     }
     app.process(workspace)  # nothing is sent twice
     assert len(eml_files(workspace)) == 2
@@ -591,6 +593,55 @@ def test_each_director_gets_one_digest_a_week_from_its_day_on(workspace: Setting
         assert app.queue_digests(friday, store, now=thursday + dt.timedelta(days=2)) == 0
     finally:
         store.close()
+
+
+def test_a_school_without_a_directors_address_is_named_in_status_and_in_the_log_when_the_digests_go(
+    workspace: Settings, drop: Filler, caplog: pytest.LogCaptureFixture
+) -> None:
+    drop("school", "regenboog.xlsx", directeur_email="directeur@regenboog.nl")
+    drop("school", "anker.xlsx", seed=2, school="34CD", directeur_email=None)  # a form, but no address
+    with caplog.at_level(logging.WARNING, logger="automation.mail.digest"):
+        app.process(workspace)  # this week's digests (the day is Monday: every day is on or after it)
+
+    assert [str(m["To"]) for m in eml_files(workspace)] == ["directeur@regenboog.nl"]
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "automation.mail.digest"]
+    assert warning == (
+        "Geen weekoverzicht voor de directeur van 34CD CBS Het Anker, 56EF IKC De Vlinder: er staat geen "
+        "e-mailadres van de directeur op het schoolformulier ('E-mail directeur'). Laat de school het "
+        "schoolformulier opnieuw insturen met dat adres."
+    )
+    report = app.status(workspace)
+    assert report["mail"]["zonder_adres_directeur"] == ["34CD CBS Het Anker", "56EF IKC De Vlinder"]
+    assert (
+        "  geen weekoverzicht (geen e-mailadres van de directeur op het schoolformulier): 34CD CBS Het Anker, "
+        "56EF IKC De Vlinder"
+    ) in status_lines(report)
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="automation.mail.digest"):
+        app.process(workspace)  # this week's digests are queued: not said again at every run
+    assert not [r for r in caplog.records if r.name == "automation.mail.digest"]
+
+    off = with_email(workspace, "overzicht_directeuren = false")  # no digests: nothing is missing
+    report = app.status(off)
+    assert report["mail"]["zonder_adres_directeur"] == []
+    assert not any("geen weekoverzicht" in line for line in status_lines(report))
+
+
+def test_with_email_configured_and_no_directors_address_at_all_the_log_says_so_when_the_digests_are_due(
+    workspace: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = with_email(workspace, 'afzender = "meldingen@bestuur.nl"')
+    store = Store.open(settings.paths.database, create=True)
+    try:
+        with caplog.at_level(logging.WARNING, logger="automation.mail.digest"):
+            assert app.queue_digests(settings, store, now=dt.datetime(2027, 1, 4, 9, 0)) == 0  # a Monday
+    finally:
+        store.close()
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "automation.mail.digest"]
+    assert warning.startswith(
+        "Geen weekoverzicht voor de directeur van 12AB OBS De Regenboog, 34CD CBS Het Anker, 56EF IKC De Vlinder:"
+    )
 
 
 def test_a_form_filled_on_a_blank_from_before_the_email_field_is_still_accepted(
