@@ -807,6 +807,7 @@ def check_templates(
     and, when there is a database, every school's own data. Returns (where each came from, findings)."""
     from automation.documents import build_templates as doc_builder
     from automation.documents import generate as doc_generate
+    from automation.documents import jaarverslag as doc_yearly
     from automation.documents import lint as doc_lint
     from automation.documents.sample import sample_context
 
@@ -828,7 +829,28 @@ def check_templates(
         finally:
             store.close()
     sample = sample_context()
-    return origin, doc_lint.check_folder(found, sample=sample, contexts=[sample_context(missing=True), *contexts])
+    findings = doc_lint.check_folder(found, sample=sample, contexts=[sample_context(missing=True), *contexts])
+    yearly, wrong = _check_yearly_template(settings, folders, builtin=folder is None, today=today)
+    if yearly is not None:
+        origin[doc_yearly.TEMPLATE_NAME] = yearly
+    return origin, [*findings, *wrong]
+
+
+def _check_yearly_template(
+    settings: Settings | None, folders: list[Path], *, builtin: bool, today: dt.date | None
+) -> tuple[str | None, list[doc_lint.Finding]]:
+    """The yearly report's template, against the example and, when there is a database, the board's own data."""
+    from automation.documents import jaarverslag as doc_yearly
+
+    contexts: list[dict[str, Any]] = []
+    if settings is not None and settings.paths.database.exists():
+        today = today or dt.date.today()
+        store = Store.open(settings.paths.database, create=False)
+        try:
+            contexts = [doc_yearly.real_context(settings, store, schooljaar=schoolyear(today), today=today)]
+        finally:
+            store.close()
+    return doc_yearly.check_template(folders, builtin=builtin, contexts=contexts)
 
 
 def rebuild(
