@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import commands, ingest, master, survey, watch
+from bench import commands, ingest, master, survey, watch, yearly
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +74,15 @@ def test_the_watch_bench_measures_drop_to_visible(cache: Path, tmp_path: Path, m
 def test_the_survey_bench_runs_every_side_cold(tmp_path: Path) -> None:
     found = rows_of(survey.main, ["--respondents", "30", "--rounds", "1"], tmp_path / "survey.json")
     assert works(found)[::2] == ["survey import, csv", "survey import, xlsx"]
+
+
+@pytest.mark.slow
+def test_the_yearly_bench_times_signals_and_the_report_against_the_summary_sheets(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BENCH_CACHE", str(cache))
+    args = ["--schools", "3", "--stored", "30", "--rounds", "2"]
+    (found,) = rows_of(yearly.main, args, tmp_path / "yearly.json")
+    assert found["work"] == "signals + yearly report, 3 schools, 30 stored"
+    assert found["baseline"]["label"] == "summary sheets"  # type: ignore[index]
+    assert len(found["ours"]["runs"]) == 2 and found["ratio_of_first_runs"]  # type: ignore[index]
