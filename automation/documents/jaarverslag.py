@@ -16,7 +16,8 @@ else: counts of registrations come as text, never as numbers a template could pr
 - the charts draw only what the tables show exactly, and say under them what they leave out;
 - no pupil reference, pseudonym or description of a registration; of people only each school's
   coordinator for social safety (by name); of a measure its goal, the measure, the kind of reason
-  (never the reason's free text), its dates, its stand and its evaluation, never its owner.
+  (never the reason's free text), its dates, its stand and its evaluation, never its owner; a text of
+  a measure that holds what the forms use for a pupil (a number, initials, a code) is withheld whole.
 
 `yearly_context` is pure; `write_report` reads the store, renders and writes the file.
 """
@@ -43,6 +44,7 @@ from automation.documents.formatting import getal
 from automation.errors import DocumentsError, OptionProblem
 from automation.forms import FORMS, figure_forms
 from automation.forms.maatregelen import FORM as MEASURES_FORM
+from automation.forms.maatregelen import pupil_like
 from automation.schoolyear import first_day, previous
 from automation.store import Store
 
@@ -260,18 +262,28 @@ def _surveys(sf: SchoolFacts) -> list[dict[str, Any]]:
 # --- measures and reporting duties -------------------------------------------------------------------
 
 
+WITHHELD = "[niet opgenomen: de tekst lijkt een leerling te noemen; zie het register Maatregelen]"
+
+
+def _published(text: str) -> str:
+    """A measure's free text as the report may publish it: without sentences with an e-mail address or
+    phone number, and withheld whole when it holds what the forms use for a pupil (a pupil's number,
+    initials or code: the intake warned the director about it)."""
+    return WITHHELD if pupil_like(text) else public(text)
+
+
 def _measures(measures: Sequence[Measure]) -> list[dict[str, Any]]:
     return [
         {
-            "doel": public(m.goal),
-            "maatregel": public(m.measure),
+            "doel": _published(m.goal),
+            "maatregel": _published(m.measure),
             "aanleiding": m.reason,  # its kind or the monitor's theme, never its free text
             "start": m.start,
             "eind": m.end,
             "stand": m.status,
             "geevalueerd": m.evaluated is not None,
             "evaluatie_datum": m.evaluated or "",
-            "evaluatie": public(m.result),
+            "evaluatie": _published(m.result),
         }
         for m in measures
     ]
