@@ -156,7 +156,8 @@ def _compared(rows: Sequence[tuple[str, int | None, int | None]], *, this: str, 
         (0.2, last, "#A6A6A6", [b for _, _, b in rows]),
     ):
         shown = [(x + offset, v) for x, v in zip(xs, values, strict=True) if v]
-        ax.bar([x for x, _ in shown], [v for _, v in shown], width=0.38, color=colour, label=label)
+        if shown:  # a year with no bar shown gets no key either
+            ax.bar([x for x, _ in shown], [v for _, v in shown], width=0.38, color=colour, label=label)
     ax.set_xticks(list(xs), [label for label, _, _ in rows])
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("aantal")
