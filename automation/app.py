@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from automation.checks.board import BoardFacts, BoardSummary, Registrations, SchoolFacts, board_summary
+from automation.checks.board import BoardFacts, BoardSummary, SchoolFacts, board_summary
 from automation.checks.vensters import respondents
 from automation.config import ConfigFollower, Settings, load_settings
 from automation.documents.catalog import DOCUMENTS
@@ -40,7 +40,7 @@ from automation.intake.journal import refuse_lost_archive
 from automation.intake.pipeline import Counts
 from automation.intake.runner import Runner, ensure_folders, refuse_lost_database, watch, working_folder_lock
 from automation.schoolyear import parse_schoolyear, schoolyear
-from automation.store import Store, Tally, now_text
+from automation.store import Store, now_text
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,14 @@ def open_runner(settings: Settings) -> Iterator[Runner]:
             runner.close()
 
 
-def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], Path]:
-    """How the master is written: the board's facts of that moment, rendered (excel.master)."""
+def _master_writer(
+    settings: Settings,
+    store: Store,
+    *,
+    signals_to: Callable[[dt.datetime, Mapping[str, Sequence[Signal]]], None] | None = None,
+) -> Callable[[dt.datetime], Path]:
+    """How the master is written: the board's facts of that moment, rendered (excel.master); told the
+    signals the Overzicht lists (`signals_to`)."""
 
     facts = _kept_facts(settings)  # each registration's facts, kept from one write to the next (issue 14)
     indexes: dict[Path, Any] = {}  # the kept rows' indexes as the last write left them (excel.rowcache)
@@ -108,7 +114,7 @@ def _master_writer(settings: Settings, store: Store) -> Callable[[dt.datetime], 
                 # kept rows' date, not the master's: Excel may hold that one for days) writes all
                 rows=RowCache(rows, fresh=not _written_on(rows / "Logboek.json", moment), memory=indexes),
                 facts_kept=facts,
-                signals_to=lambda found: _keep_signals(settings, moment, found),
+                signals_to=None if signals_to is None else lambda found: signals_to(moment, found),
             )
 
     return write
@@ -131,50 +137,63 @@ def _kept_facts(settings: Settings) -> KeptFacts:
 
 def _keep_facts(settings: Settings, facts: KeptFacts) -> None:
     data = facts.as_json()
-    if data is None:
-        return
-    path = settings.paths.state / FACTS_FILE
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)  # whole or not at all; no sync: a lost file only means working them out again
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        log.info("Kon de feiten per registratie niet bewaren (%s); de volgende keer worden ze opnieuw berekend.", exc)
+    if data is not None:
+        _write_state(settings, FACTS_FILE, data, what="de feiten per registratie")
 
 
 SIGNALS_FILE = "signalen.json"  # in .veiligheid/: the signals the Overzicht last listed, for `status`
 
 
-def _keep_signals(settings: Settings, moment: dt.datetime, found: Mapping[str, Sequence[Signal]]) -> None:
-    """The signals the Overzicht lists, kept for `status`: the same list, worked out once."""
-    data = {
-        "berekend": moment.isoformat(timespec="seconds"),
-        "signalen": [
-            {"school": s.school, "soort": s.kind, "tekst": s.text, "registraties": list(s.regnrs), "bron": s.source}
-            for brin in sorted(found)
-            for s in found[brin]
-        ],
-    }
-    path = settings.paths.state / SIGNALS_FILE
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        log.info("Kon de signalen niet bewaren voor 'status' (%s).", exc)
+def _keep_signals(settings: Settings, moment: dt.datetime, found: Mapping[str, Sequence[Signal]], where: Path) -> None:
+    """The signals the Overzicht in `where` lists, kept for `status` (the same list, worked out once)."""
+    _write_state(
+        settings,
+        SIGNALS_FILE,
+        {
+            "formaat": SIGNALS_FORMAT,
+            "berekend": moment.isoformat(timespec="seconds"),
+            "overzicht": where.name,  # the master, or the dated copy beside it while Excel holds the master
+            "signalen": [
+                {"school": s.school, "soort": s.kind, "tekst": s.text, "registraties": list(s.regnrs), "bron": s.source}
+                for brin in sorted(found)
+                for s in found[brin]
+            ],
+        },
+        what="de signalen voor 'status'",
+    )
+
+
+SIGNALS_FORMAT = 1
 
 
 def kept_signals(settings: Settings) -> dict[str, Any] | None:
-    """The signals the Overzicht last listed, and when they were worked out (None: not yet, or unreadable)."""
+    """The signals the Overzicht last listed: when they were worked out, in which file, and each
+    school's sentence (None: none kept yet, or a file not as written here: `status` never fails on it)."""
     try:
         data = json.loads((settings.paths.state / SIGNALS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        moment = dt.datetime.fromisoformat(data["berekend"])
+        found = data["signalen"]
+        if data.get("formaat") != SIGNALS_FORMAT or not isinstance(data["overzicht"], str):
+            return None
+        if not isinstance(found, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("school"), str) and isinstance(s.get("tekst"), str) for s in found
+        ):
+            return None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("signalen"), list):
-        return None
-    return data
+    return {"berekend": moment.isoformat(), "overzicht": data["overzicht"], "signalen": found}
+
+
+def _write_state(settings: Settings, name: str, data: Any, *, what: str) -> None:
+    """A cache file in .veiligheid/, whole or not at all (no sync: a lost one is worked out again)."""
+    path = settings.paths.state / name
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        log.info("Kon %s niet bewaren (%s); de volgende keer worden ze opnieuw berekend.", what, exc)
 
 
 def _written_on(master: Path, moment: dt.datetime) -> bool:
@@ -191,15 +210,18 @@ def master_publisher(
     from automation.documents import generate as doc_generate
     from automation.excel.publish import MasterPublisher
 
+    signals: dict[str, Any] = {}  # the last written master's signals, kept for `status` once it is in place
     publisher = MasterPublisher(
         target=settings.paths.master,
         store=store,
-        write=_master_writer(settings, store),
+        write=_master_writer(settings, store, signals_to=lambda moment, found: signals.update(last=(moment, found))),
         stamps=settings.paths.master_stamp,
         registers=tuple(FORMS[form_id].register for form_id in event_forms()),
         now=now,
         push_into_excel=settings.board.overzicht.bijwerken_in_excel,
-        depends_on=(  # the master shows the plans' dates, what stays in the inbox, a broken new config
+        depends_on=(  # the master shows the plans' dates, what stays in the inbox, the config (a new one's
+            # thresholds, or why it is broken)
+            settings.paths.config,
             settings.paths.state / doc_generate.RECORD_NAME,
             settings.paths.state / ConfigFollower.PROBLEM_NAME,
             leftovers.reported_record(settings),
@@ -212,6 +234,13 @@ def master_publisher(
         origin=office.Origin(origin[0], origin[1], run_id),
         now=publisher.now(),
     )
+
+    def published(where: Path) -> None:
+        if "last" in signals:
+            moment, found = signals.pop("last")
+            _keep_signals(settings, moment, found, where)
+
+    publisher.published = published
     publisher.warn_if_push_cannot_work()
     return publisher
 
@@ -386,46 +415,21 @@ def queue_digests(settings: Settings, store: Store, *, now: dt.datetime) -> int 
 def signals_of(
     settings: Settings, store: Store, *, today: dt.date
 ) -> Callable[[SchoolFacts, Callable[[str], bool]], list[str]]:
-    """A school's early warnings, as Dutch sentences (checks.signals; the board's thresholds in [signalen]),
-    without the registrations `hidden` names (a confidential one, in a director's digest)."""
-    from automation.checks.board import Comparison, count_registrations
-    from automation.checks.signals import involvements_of, signals_of, since
+    """A school's early warnings for its director's digest, as Dutch sentences (checks.signals; the
+    board's thresholds in [signalen]), without the registrations `hidden` names (a confidential one),
+    in the counts and dates behind them too (`DirectorView`). Nothing is read before a digest asks."""
+    from automation.checks import signals as rules
 
     cfg = settings.board.signalen
-    involvements = involvements_of(store.pupil_involvements("incident", since=since(today, cfg).isoformat()))
-    # the periods a rise compares (known from the start: a school's own counts say when they are not)
-    periods = Comparison.of(schoolyear(today), today, first_event=dt.date.min)
-    may_hide = [f.id for f in FORMS.values() if f.confidential and f.counts]
-    candidates: dict[str, list[tuple[str, str, dt.date]]] = {}  # per school: (number, form, day) in the periods
-    for raw in store.raw_records(may_hide, data=False):
-        regnr, form_id, brin, day = raw[0], raw[1], raw[2], raw[3]
-        if day and periods.last.start <= dt.date.fromisoformat(day[:10]):
-            candidates.setdefault(brin, []).append((regnr, form_id, dt.date.fromisoformat(day[:10])))
-
-    def hidden_counted(brin: str, hidden: Callable[[str], bool]) -> Registrations:
-        """The school's confidential registrations, counted as its registrations are (kind included)."""
-        tallies = []
-        for regnr, form_id, day in candidates.get(brin, ()):
-            record = store.record(regnr) if hidden(regnr) else None
-            if record is not None:
-                field = FORMS[form_id].counts
-                kind = record.data.get(field.counted) if field and field.counted else None
-                tallies.append(Tally(form_id, brin, day, None if kind is None else str(kind), 1))
-        per_kind = {f for f in may_hide if (c := FORMS[f].counts) and c.counted}
-        return count_registrations(tallies, periods, per_kind=per_kind)
+    view = rules.DirectorView(store, today=today)
+    pupils: dict[str, list[rules.Involvement]] = {}
 
     def signals(school: SchoolFacts, hidden: Callable[[str], bool]) -> list[str]:
-        return [
-            s.text
-            for s in signals_of(
-                school,
-                involvements,
-                today=today,
-                cfg=cfg,
-                hidden=hidden,
-                hidden_counted=hidden_counted(school.brin, hidden),  # a rise never counts what the director may not see
-            )
-        ]
+        if "all" not in pupils:
+            since = rules.since(today, cfg).isoformat()
+            pupils["all"] = rules.involvements_of(store.pupil_involvements("incident", since=since))
+        seen = view.of(school, hidden)
+        return [s.text for s in rules.signals_of(seen, pupils["all"], today=today, cfg=cfg, hidden=hidden)]
 
     return signals
 

@@ -340,10 +340,11 @@ def signal_lines(kept: dict[str, Any] | None) -> list[str]:
     if kept is None:
         return []
     found = kept["signalen"]
-    when = _moment(kept["berekend"]) if kept.get("berekend") else "onbekend"
+    where = kept["overzicht"]
     lines = [
         "",
-        f"Signalen ({len(found)}), volgens de drempels van het bestuur (berekend {when}, als in het Overzicht):",
+        f"Signalen ({len(found)}), volgens de drempels van het bestuur (berekend {_moment(kept['berekend'])}, als in "
+        f"het Overzicht van {where}):",
     ]
     lines += [f"  {s['school']}  {s['tekst']}" for s in found] or ["  Geen signalen."]
     return lines
@@ -412,7 +413,9 @@ def status_lines(report: dict[str, Any]) -> list[str]:
     records = report.get("records") or {}
     if records:
         lines.append("")
-        lines.append("Opgeslagen formulieren (na correcties): " + ", ".join(f"{FORMS[k].title} {n}" for k, n in records.items()))
+        lines.append(
+            "Opgeslagen formulieren (na correcties): " + ", ".join(f"{FORMS[k].title} {n}" for k, n in records.items())
+        )
         for form_id, (withdrawn, merged) in (report.get("not_counted") or {}).items():
             gone = [f"{withdrawn} ingetrokken"] * bool(withdrawn) + [f"{merged} samengevoegd"] * bool(merged)
             lines.append(f"  waarvan {FORMS[form_id].title}: {' en '.join(gone)} (tellen niet mee)")

@@ -92,7 +92,7 @@ class Signalen(_Strict):
     # a monitor theme: the share of positive answers under this norm, or fallen by this many points since
     # last year's survey of the same group, counted only for a survey this many people answered
     thema_minimaal: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
-    thema_daling: Annotated[float, Field(gt=0.0, le=1.0)] = 0.05
+    thema_daling: Annotated[float, Field(ge=0.01, le=1.0)] = 0.05  # 0.05: five percentage points
     thema_respondenten: Annotated[int, Field(ge=1, le=10000)] = 10
 
 

@@ -121,6 +121,19 @@ groepen = [5, 6, 7, 8]        # deze groepen moeten meedoen (representatief)
 [privacy]
 bewaartermijn_schooljaren = 5 # voor het verwijderen van persoonsgegevens (gebruikt door 'veiligheid purge')
 
+[signalen]                    # vroege signalen in het overzicht, 'status' en het weekoverzicht: afspraken van het
+                              # bestuur, geen eisen van de wet
+stijging_minimaal = 5         # meer meldingen van een soort dan vorig jaar: pas vanaf zoveel dit jaar,
+stijging_verschil = 3         # minstens zoveel meer dan vorig jaar in dezelfde periode,
+stijging_factor = 1.5         # en minstens zoveel keer zoveel (dus 1 → 2 is geen signaal)
+herhaling_aantal = 3          # dezelfde leerling zo vaak (als slachtoffer en als dader apart geteld),
+herhaling_weken = 8           # binnen zoveel weken
+stil_weken = 6                # een school die zoveel weken (buiten de zomervakantie) geen formulier stuurde
+meldplicht_dagen = 14         # een wettelijke meldplicht die na zoveel dagen nog openstaat
+thema_minimaal = 0.8          # een thema van de peiling met minder gunstige antwoorden dan dit deel,
+thema_daling = 0.05           # of zoveel lager dan vorig jaar (0.05: 5 procentpunt; zelfde instrument),
+thema_respondenten = 10       # alleen bij een peiling die zoveel mensen invulden
+
 {email}
 # Keuzelijsten die het bestuur zelf mag aanpassen. Haal het #-teken weg om te wijzigen.
 # Lijsten: locatie, incident_categorie, melder_rol, slachtoffer_rol, dader_rol,

@@ -457,7 +457,7 @@ def _parts(data: bytes) -> dict[str, bytes]:
         ("datum_kort", dt.date(2026, 11, 28), "28-11-2026"),
         ("getal", 1234, "1.234"),
         ("getal", 3.25, "3,2"),
-        ("procent", 0.845, "84%"),
+        ("procent", 0.845, "85%"),  # half up, as Excel shows it and the docstring says
         ("aantal", 3, "minder dan 5"),
         ("aantal", 12, "12"),
     ],

@@ -109,7 +109,7 @@ def test_the_weekly_digest_lists_new_registrations_open_actions_and_a_stale_plan
     assert notice.body.splitlines()[:15] == [
         "Weekoverzicht sociale veiligheid van 12AB De Regenboog, week 49 van 2026.",
         "",
-        "Signalen:",
+        "Signalen (afspraken van het bestuur, geen eisen van de wet):",
         "- Meer pestincidenten dan vorig jaar in dezelfde periode.",
         "",
         "Nieuwe registraties (1):",

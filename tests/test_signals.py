@@ -3,12 +3,21 @@ thresholds (`[signalen]`): small numbers never make a signal, victim and perpetr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import os
+import sqlite3
 from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
 
 from automation import app
 from automation.checks.actions import Action
-from automation.checks.board import Counted, Registrations
+from automation.checks.board import Counted, Registrations, board_facts, year_ago
 from automation.checks.signals import (
     NORM,
     Involvement,
@@ -19,9 +28,11 @@ from automation.checks.signals import (
     silent,
     theme,
 )
-from automation.config import Settings, Signalen
+from automation.config import Settings, Signalen, load_settings
+from automation.intake.runner import Runner
+from automation.mail.digest import _Confidential as Confidential
 from automation.schoolyear import previous, schoolyear
-from automation.store import ThemeScore
+from automation.store import Store, ThemeScore
 from tests.conftest import Filler
 from tests.test_exit_codes import run
 from tests.test_overview import sheet_rows
@@ -38,7 +49,8 @@ def registrations(this: dict[str, int], last: dict[str, int] | None) -> Registra
             found.kinds[("incident", kind)] += n
         return found
 
-    return Registrations(counted(this), None if last is None else counted(last), None, {})
+    before = None if last is None else counted(last)
+    return Registrations(counted(this), before, before, {})
 
 
 def test_a_rise_is_a_signal_only_from_enough_registrations_and_enough_more() -> None:
@@ -50,22 +62,48 @@ def test_a_rise_is_a_signal_only_from_enough_registrations_and_enough_more() -> 
     assert rising("12AB", registrations({"pesten": 9}, None), ["incident"], CFG) == []  # last year unknown
 
 
+def test_no_rise_against_a_last_year_not_wholly_registered_by_the_board_or_the_school() -> None:
+    partly = replace(registrations({"pesten": 6}, {"anders": 1}), last_partly=True)
+    assert rising("12AB", partly, ["incident"], CFG) == []  # the board began during last year's period
+    assert rising("12AB", registrations({"pesten": 6}, {}), ["incident"], CFG) == []  # the school: nothing last year
+
+
+def test_no_rise_when_the_boards_first_registration_falls_inside_last_years_period(
+    workspace: Settings, drop: Filler
+) -> None:
+    today = dt.date.today()
+    first = year_ago(today) - dt.timedelta(days=2)  # the board's very first registration: 2 days of last year's part
+    drop("incident", "eerste.xlsx", seed=1, datum=first, datum_ingevuld=first, evaluatie_datum=None)
+    for n in range(6):
+        day = today - dt.timedelta(days=n + 1)
+        drop("incident", f"p{n}.xlsx", seed=10 + n, categorie="pesten", datum=day, datum_ingevuld=day)
+    app.process(workspace)
+    texts = [r[2] for r in sheet_rows(workspace, "Overzicht") if r[0] == "12AB" and isinstance(r[2], str)]
+    assert not [t for t in texts if t.startswith("Meer incidenten")], texts
+
+
 def involved(regnr: str, day: int, role: str | None, pseudonym: str = "LL-AAAA") -> Involvement:
     return Involvement(regnr, "12AB", TODAY - dt.timedelta(days=day), pseudonym, role)
 
 
 def test_the_same_pupil_three_times_within_eight_weeks_as_victim_or_as_perpetrator_apart() -> None:
     three = [involved("INC-1", 50, "slachtoffer"), involved("INC-2", 30, "slachtoffer"), involved("INC-3", 2, "beide")]
-    (signal,) = repeated("12AB", three, CFG)
+    (signal,) = repeated("12AB", three, today=TODAY, cfg=CFG)
     assert signal.regnrs == ("INC-1", "INC-2", "INC-3")
     assert signal.text == "Dezelfde leerling was binnen 8 weken 3 keer slachtoffer: INC-1, INC-2, INC-3."
     assert "LL-" not in signal.text  # the sentence goes into e-mail: never the pseudonym
     mixed = [involved("INC-1", 50, "slachtoffer"), involved("INC-2", 30, "dader"), involved("INC-3", 2, "slachtoffer")]
-    assert repeated("12AB", mixed, CFG) == []  # two as victim, one as perpetrator: counted apart
+    assert repeated("12AB", mixed, today=TODAY, cfg=CFG) == []  # two as victim, one as perpetrator: counted apart
     spread = [involved("INC-1", 80, "dader"), involved("INC-2", 30, "dader"), involved("INC-3", 2, "dader")]
-    assert repeated("12AB", spread, CFG) == []  # not within eight weeks
+    assert repeated("12AB", spread, today=TODAY, cfg=CFG) == []  # not within eight weeks
     others = [involved(f"INC-{n}", n, "dader", pseudonym=f"LL-{n}") for n in range(5)]
-    assert repeated("12AB", others, CFG) == []  # five pupils once each
+    assert repeated("12AB", others, today=TODAY, cfg=CFG) == []  # five pupils once each
+    eight_weeks = [involved("INC-1", 56, "dader"), involved("INC-2", 28, "dader"), involved("INC-3", 0, "dader")]
+    assert repeated("12AB", eight_weeks, today=TODAY, cfg=CFG) == []  # 57 days from first to last: not within 8 weeks
+    over = [involved("INC-1", 7 * 15, "dader"), involved("INC-2", 7 * 12, "dader"), involved("INC-3", 7 * 9, "dader")]
+    assert repeated("12AB", over, today=TODAY, cfg=CFG) == []  # the last nine weeks ago: over, no early warning
+    unknown = [involved(f"INC-{n}", n, None) for n in range(3)]
+    assert repeated("12AB", unknown, today=TODAY, cfg=CFG)[0].text.endswith("3 keer betrokken: INC-2, INC-1, INC-0.")
 
 
 def test_a_legal_duty_open_too_long_and_a_school_that_sent_nothing() -> None:
@@ -77,12 +115,29 @@ def test_a_legal_duty_open_too_long_and_a_school_that_sent_nothing() -> None:
     )
     other = Action("INC-9", "12AB", "Status 'open' langer dan 14 dagen", TODAY - dt.timedelta(days=60))
     (signal,) = overdue("12AB", [late, fresh, other], today=TODAY, cfg=CFG)
-    assert signal.text == "1 melding staat met een wettelijke meldplicht langer dan 14 dagen open: AG-1."
+    assert signal.text == (
+        "1 melding met een wettelijke meldplicht staat al langer dan 14 dagen open (de wet vraagt om meteen te "
+        "melden): AG-1."
+    )
+    exactly = Action("AG-3", "12AB", "Melden", TODAY - dt.timedelta(days=14), duty=True)
+    assert overdue("12AB", [exactly], today=TODAY, cfg=CFG) == []  # 14 days is not longer than 14 days
     weeks_ago = dt.datetime.combine(TODAY - dt.timedelta(weeks=7), dt.time(9))
     (quiet,) = silent("12AB", weeks_ago, today=TODAY, cfg=CFG)
-    assert quiet.text == f"Van deze school kwam al 7 weken niets binnen (het laatste op {weeks_ago:%d-%m-%Y})."
+    assert quiet.text == (
+        f"Van deze school is al 7 weken geen formulier verwerkt (het laatste kwam op {weeks_ago:%d-%m-%Y} binnen)."
+    )
     assert silent("12AB", dt.datetime.combine(TODAY, dt.time(9)), today=TODAY, cfg=CFG) == []
-    assert silent("12AB", None, today=TODAY, cfg=CFG)[0].text == "Van deze school is nog niets ontvangen."
+    assert silent("12AB", None, today=TODAY, cfg=CFG)[0].text == "Van deze school is nog geen formulier verwerkt."
+
+
+def test_the_summer_holiday_does_not_make_a_school_silent() -> None:
+    before_summer = dt.datetime(2026, 7, 10, 14, 0)  # the last form before the summer holiday
+    assert silent("12AB", before_summer, today=dt.date(2026, 8, 31), cfg=CFG) == []  # schools open again
+    (quiet,) = silent("12AB", before_summer, today=dt.date(2026, 10, 15), cfg=CFG)  # six weeks of school since
+    assert quiet.text == (
+        "Van deze school is al 6 weken buiten de zomervakantie geen formulier verwerkt (het laatste kwam op "
+        "10-07-2026 binnen)."
+    )
 
 
 def scored(
@@ -104,12 +159,35 @@ def test_a_monitor_theme_under_the_boards_norm_or_fallen_against_last_year() -> 
     }
     under, fallen = theme("12AB", now, before, CFG)
     assert under.kind == "thema" and under.source == NORM and under.regnrs == ("PEIL-2",)
-    assert under.text == "Veiligheidsbeleving (leerlingen): 74 % positief, onder de norm van het bestuur (80 %)."
+    assert under.text == (
+        "Veiligheidsbeleving (leerlingen): 74 % gunstige antwoorden, onder de norm van het bestuur (80 %)."
+    )
     assert fallen.regnrs == ("PEIL-2", "PEIL-1")  # the rows behind it: both years' surveys
-    assert fallen.text == "Welbevinden (leerlingen): 86 % positief, 7 procentpunt lager dan vorig schooljaar (93 %)."
+    assert fallen.text == (
+        "Welbevinden (leerlingen): 86 % gunstige antwoorden, 7 procentpunt lager dan vorig schooljaar (93 %)."
+    )
     # 92 → 90 % is within the board's margin of 5 points; no last year: only the norm counts
     assert theme("12AB", {"leerlingen": (scored("pesten", 0.9),)}, before, CFG) == []
     assert theme("12AB", now, {}, CFG) == [under]
+
+
+def test_a_fall_is_only_measured_between_surveys_of_one_instrument_on_one_scale() -> None:
+    now = {"leerlingen": (scored("welbevinden", 0.86),)}
+    kiva = replace(scored("welbevinden", 0.93, year="2025-2026", regnr="PEIL-1"), instrument="KiVa")
+    five = replace(scored("welbevinden", 0.93, year="2025-2026", regnr="PEIL-1"), scale_max=5)
+    assert theme("12AB", now, {"leerlingen": (kiva,)}, CFG) == []
+    assert theme("12AB", now, {"leerlingen": (five,)}, CFG) == []
+
+
+def test_a_share_is_rounded_half_up_as_excel_shows_it_and_a_margin_under_a_point_is_refused() -> None:
+    now = {"leerlingen": (scored("welbevinden", 0.825),)}
+    before = {"leerlingen": (scored("welbevinden", 0.875, year="2025-2026", regnr="PEIL-1"),)}
+    (signal,) = theme("12AB", now, before, CFG)
+    assert signal.text == (  # Excel's 0% shows 83 % and 88 %, not Python's 82 and 88
+        "Welbevinden (leerlingen): 83 % gunstige antwoorden, 5 procentpunt lager dan vorig schooljaar (88 %)."
+    )
+    with pytest.raises(ValidationError):
+        Signalen(thema_daling=0.005)  # would call 86 % against 86 % a fall of 0 points
 
 
 def test_a_theme_of_a_handful_of_answers_or_without_shares_is_no_signal() -> None:
@@ -147,7 +225,7 @@ def test_the_overzicht_lists_each_schools_signals_above_the_open_actions(workspa
     assert at < actions
     listed = [(r[0], r[2]) for r in rows[at + 2 : actions] if r[0]]
     silent = [brin for brin in workspace.schools if brin != "12AB"]
-    assert [(brin, "Van deze school is nog niets ontvangen.") for brin in silent] == [
+    assert [(brin, "Van deze school is nog geen formulier verwerkt.") for brin in silent] == [
         s for s in listed if s[0] != "12AB"
     ]
 
@@ -162,7 +240,7 @@ def test_a_fallen_theme_from_two_years_surveys_reaches_the_overzicht(workspace: 
     rows = sheet_rows(workspace, "Overzicht")
     texts = [r[2] for r in rows if r[0] == "12AB" and isinstance(r[2], str)]
     fallen = (
-        "Welbevinden (leerlingen): 78 % positief, onder de norm van het bestuur (80 %) en 8 procentpunt lager "
+        "Welbevinden (leerlingen): 78 % gunstige antwoorden, onder de norm van het bestuur (80 %) en 8 procentpunt lager "
         "dan vorig schooljaar (86 %)."
     )
     assert fallen in texts
@@ -191,6 +269,8 @@ def test_a_rise_in_the_directors_digest_never_counts_a_confidential_registration
     a_year_ago = today - dt.timedelta(days=366)
     drop("school", "school.xlsx", directeur_email="directeur@regenboog.nl")
     drop("incident", "vorig jaar.xlsx", seed=9, categorie="pesten", datum=a_year_ago, datum_ingevuld=a_year_ago)
+    long_ago = today - dt.timedelta(days=800)  # the board registered all of last year
+    drop("incident", "eerder.xlsx", seed=8, datum=long_ago, datum_ingevuld=long_ago, evaluatie_datum=None)
     for n in range(5):  # for the board's office only: the director may be the one they are about
         day = today - dt.timedelta(days=n + 1)
         drop(
@@ -239,3 +319,102 @@ def test_a_repeated_pupil_in_the_digest_is_named_by_registrations_never_by_refer
     kept = {str(v) for (v,) in rows(workspace, "SELECT json_extract(data, '$.leerling_ref') FROM records") if v}
     for secret in ("48213", story, "fietsenstalling", *kept):
         assert secret not in text, secret
+
+
+# --- status keeps to the Overzicht in place ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{",
+        '{"signalen": [1]}',
+        '{"formaat": 1, "berekend": "2026-12-03T09:00:00", "overzicht": "x.xlsx", "signalen": [{"school": "12AB"}]}',
+        '{"formaat": 1, "berekend": "gisteren", "overzicht": "x.xlsx", "signalen": []}',
+        '{"formaat": 1, "berekend": 5, "overzicht": "x.xlsx", "signalen": []}',
+        '{"formaat": 2, "berekend": "2026-12-03T09:00:00", "overzicht": "x.xlsx", "signalen": []}',
+    ],
+)
+def test_status_passes_over_a_damaged_or_foreign_signals_file(workspace: Settings, drop: Filler, content: str) -> None:
+    drop("incident", "melding.xlsx")
+    assert run(workspace, "process")[0] == 0
+    (workspace.paths.state / "signalen.json").write_text(content, encoding="utf-8")
+    code, out, _ = run(workspace, "status")  # the runner raises on a crash
+    assert code == 0 and "Signalen" not in out and "Opgeslagen formulieren" in out
+
+
+def test_status_lists_no_signal_of_a_master_that_could_not_be_put_in_place(workspace: Settings, drop: Filler) -> None:
+    master = workspace.paths.master
+    runner = Runner.open(workspace)
+    try:
+        publisher = app.master_publisher(workspace, runner.store, now=runner.now)
+        publisher.attempts, publisher.pause = 2, 0.0
+        drop("incident", "eerste.xlsx", seed=1, school="34CD")
+        runner.process_once(master=publisher)
+
+        def share_gone(source: Path, target: Path) -> None:  # the network share hiccups at the replace
+            if target == master:
+                raise OSError(errno.EIO, "Input/output error", str(target))
+            os.replace(source, target)
+
+        publisher.replace = share_gone
+        three_of_one_pupil(drop)
+        assert runner.process_once(master=publisher).master_failed
+    finally:
+        runner.close()
+    out = run(workspace, "status")[1]
+    assert "Signalen (" in out and "Dezelfde leerling" not in out  # the Overzicht in place does not list it
+    assert f"als in het Overzicht van {master.name}" in out
+
+
+def test_a_new_board_norm_reaches_the_overzicht_and_status_at_the_next_process(
+    workspace: Settings, drop: Filler
+) -> None:
+    drop("peiling", "peiling.xlsx", positief_welbevinden=0.78)
+    app.process(workspace)
+    under = "Welbevinden (leerlingen): 78 % gunstige antwoorden, onder de norm van het bestuur (80 %)."
+    assert under in run(workspace, "status")[1]
+    config = workspace.paths.config
+    config.write_text(config.read_text("utf-8").replace("thema_minimaal = 0.8", "thema_minimaal = 0.7"), "utf-8")
+    settings = load_settings(config)
+    assert settings.board.signalen.thema_minimaal == 0.7
+    assert run(settings, "process")[0] == 0  # nothing new in the inbox: the changed config makes the master old
+    out = run(settings, "status")[1]
+    assert "onder de norm" not in out
+    assert "onder de norm" not in str([r[2] for r in sheet_rows(settings, "Overzicht") if r[0] == "12AB"])
+
+
+def test_the_digests_silence_is_dated_by_what_the_director_may_see(workspace: Settings, drop: Filler) -> None:
+    today = dt.date.today()
+    drop("school", "school.xlsx", directeur_email="directeur@regenboog.nl")
+    drop("incident", "incident.xlsx", seed=3)
+    drop("agressie", "agressie.xlsx", seed=4)  # against staff: for the board's office only
+    app.process(workspace)
+    ten, seven = today - dt.timedelta(weeks=10), today - dt.timedelta(weeks=7)
+    with contextlib.closing(sqlite3.connect(workspace.paths.database)) as db, db:
+        db.execute(
+            "UPDATE records SET created_at = ?, updated_at = ? WHERE form_id != 'agressie'", (f"{ten}T09:00",) * 2
+        )
+        db.execute(
+            "UPDATE records SET created_at = ?, updated_at = ? WHERE form_id = 'agressie'", (f"{seven}T09:00",) * 2
+        )
+    store = Store.open(workspace.paths.database, create=False)
+    try:
+        facts = board_facts(
+            store, workspace.board, choices=workspace.choices, schooljaar=schoolyear(today), today=today
+        )
+        found = app.signals_of(workspace, store, today=today)(facts.schools["12AB"], Confidential(store, workspace))
+    finally:
+        store.close()
+    (quiet,) = [s for s in found if "geen formulier verwerkt" in s]
+    assert quiet.startswith("Van deze school is al 10 weken geen formulier") and f"{ten:%d-%m-%Y}" in quiet
+
+
+def three_of_one_pupil(drop: Filler) -> None:
+    today = dt.date.today()
+    for n in range(3):
+        day = today - dt.timedelta(days=10 * n + 1)
+        drop(
+            "incident", f"pesten {n}.xlsx", seed=20 + n, categorie="pesten", leerling_ref="48213",
+            leerling_ref_rol="slachtoffer", dader_rol="leerling", datum=day, datum_ingevuld=day, evaluatie_datum=None,
+        )  # fmt: skip

@@ -138,6 +138,7 @@ class Registrations:
     last_to_date: Counted | None
     last_whole: Counted | None
     per_month: dict[str, Counter[str]]  # "2026-11" -> per form, this school year as far as counted
+    last_partly: bool = False  # the board began registering during last school year's compared period
 
     def without(self, gone: Registrations) -> Registrations:
         """These registrations less `gone` (a director's digest counts no confidential one); a period
@@ -147,6 +148,7 @@ class Registrations:
             None if self.last_to_date is None else self.last_to_date.without(gone.last_to_date),
             None if self.last_whole is None else self.last_whole.without(gone.last_whole),
             {month: n - gone.per_month.get(month, Counter()) for month, n in self.per_month.items()},
+            self.last_partly,
         )
 
 
@@ -169,6 +171,7 @@ def count_registrations(tallies: Iterable[Tally], cmp: Comparison, *, per_kind: 
         last_to_date=last if cmp.last_known else None,
         last_whole=whole if cmp.last_whole_known else None,
         per_month=per_month,
+        last_partly=cmp.last_partly,
     )
 
 

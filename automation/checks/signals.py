@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from automation.checks.actions import Action
-from automation.checks.board import Registrations, SchoolFacts
+from automation.checks.board import Comparison, Registrations, SchoolFacts, count_registrations
+from automation.checks.kept import kind_of
 from automation.config import Signalen
 from automation.forms import FORMS, figure_forms
-from automation.store import ThemeScore
+from automation.numbers import whole_percent
+from automation.schoolyear import schoolyear
+from automation.store import Store, Tally, ThemeScore
 
 NORM = "bestuursnorm"  # the source of every signal's threshold: the board's own, never the law
 
@@ -55,9 +58,11 @@ class Involvement:
 
 
 def rising(school: str, registrations: Registrations, forms: Sequence[str], cfg: Signalen) -> list[Signal]:
-    """Registrations of a kind rising against the same period last year."""
-    last = registrations.last_to_date
-    if last is None:
+    """Registrations of a kind rising against the same period last year, when last year is known for
+    this school: the board registered all of that period (not only from some day in it) and the school
+    registered something last year (else it most likely did not use the forms yet, and 0 is no count)."""
+    last, whole = registrations.last_to_date, registrations.last_whole
+    if last is None or whole is None or registrations.last_partly or not any(whole.of(f) for f in forms):
         return []
     this = registrations.this_year
     found: list[Signal] = []
@@ -85,14 +90,15 @@ def rising(school: str, registrations: Registrations, forms: Sequence[str], cfg:
     return found
 
 
-def repeated(school: str, involvements: Iterable[Involvement], cfg: Signalen) -> list[Signal]:
-    """The same pupil `herhaling_aantal` times or more within `herhaling_weken` weeks, per role."""
+def repeated(school: str, involvements: Iterable[Involvement], *, today: dt.date, cfg: Signalen) -> list[Signal]:
+    """The same pupil `herhaling_aantal` times or more within `herhaling_weken` weeks (less than that
+    many days from the first to the last), per role, the last of them within those weeks before today."""
     window = dt.timedelta(weeks=cfg.herhaling_weken)
     by_pupil: dict[tuple[str, str], list[Involvement]] = {}
     for inv in involvements:
         if inv.school != school:
             continue
-        roles = ("slachtoffer", "dader") if inv.role == "beide" else (inv.role or "betrokkene",)
+        roles = ("slachtoffer", "dader") if inv.role == "beide" else (inv.role or "betrokken",)
         for role in roles:
             by_pupil.setdefault((inv.pseudonym, role), []).append(inv)
     found: list[Signal] = []
@@ -100,9 +106,11 @@ def repeated(school: str, involvements: Iterable[Involvement], cfg: Signalen) ->
         seen.sort(key=lambda i: (i.day, i.regnr))
         best: list[Involvement] = []
         start = 0
-        for end in range(len(seen)):  # the longest run of incidents within the window
-            while seen[end].day - seen[start].day > window:
+        for end in range(len(seen)):  # the longest run of incidents within the window, ending lately
+            while seen[end].day - seen[start].day >= window:
                 start += 1
+            if today - seen[end].day >= window:
+                continue
             if end - start + 1 > len(best):
                 best = seen[start : end + 1]
         if len(best) >= cfg.herhaling_aantal:
@@ -120,8 +128,9 @@ def repeated(school: str, involvements: Iterable[Involvement], cfg: Signalen) ->
 
 
 def overdue(school: str, actions: Iterable[Action], *, today: dt.date, cfg: Signalen) -> list[Signal]:
-    """A legal reporting duty still open `meldplicht_dagen` days after the event."""
-    late = [a for a in actions if a.duty and a.date is not None and (today - a.date).days >= cfg.meldplicht_dagen]
+    """A legal reporting duty still open more than `meldplicht_dagen` days after the event (the law asks
+    to report at once: the days are the board's patience, not the law's)."""
+    late = [a for a in actions if a.duty and a.date is not None and (today - a.date).days > cfg.meldplicht_dagen]
     if not late:
         return []
     numbers = tuple(dict.fromkeys(a.regnr for a in late))
@@ -130,27 +139,36 @@ def overdue(school: str, actions: Iterable[Action], *, today: dt.date, cfg: Sign
         Signal(
             school,
             "meldplicht",
-            f"{n} {'melding staat' if n == 1 else 'meldingen staan'} met een wettelijke meldplicht langer dan "
-            f"{cfg.meldplicht_dagen} dagen open: {', '.join(numbers)}.",
+            f"{n} {'melding' if n == 1 else 'meldingen'} met een wettelijke meldplicht "
+            f"{'staat' if n == 1 else 'staan'} al langer dan {cfg.meldplicht_dagen} dagen open (de wet vraagt om "
+            f"meteen te melden): {', '.join(numbers)}.",
             numbers,
         )
     ]
 
 
 def silent(school: str, last_received: dt.datetime | None, *, today: dt.date, cfg: Signalen) -> list[Signal]:
-    """A school that sent nothing for `stil_weken` weeks (or nothing at all)."""
+    """A school none of whose forms was taken for `stil_weken` weeks (or none ever); the summer holiday
+    (July and August) does not count, or every school would be silent when the school year begins."""
     if last_received is None:
-        return [Signal(school, "stil", "Van deze school is nog niets ontvangen.")]
-    weeks = (today - last_received.date()).days // 7
+        return [Signal(school, "stil", "Van deze school is nog geen formulier verwerkt.")]
+    since = last_received.date()
+    days = (today - since).days
+    summer = sum(1 for n in range(1, days + 1) if (since + dt.timedelta(days=n)).month in SUMMER)
+    weeks = (days - summer) // 7
     if weeks < cfg.stil_weken:
         return []
     return [
         Signal(
             school,
             "stil",
-            f"Van deze school kwam al {weeks} weken niets binnen (het laatste op {last_received:%d-%m-%Y}).",
+            f"Van deze school is al {weeks} weken{' buiten de zomervakantie' if summer else ''} geen formulier "
+            f"verwerkt (het laatste kwam op {last_received:%d-%m-%Y} binnen).",
         )
     ]
+
+
+SUMMER = (7, 8)  # months a school's silence does not count: the summer holiday lies in them in every region
 
 
 def theme(
@@ -160,30 +178,31 @@ def theme(
     cfg: Signalen,
 ) -> list[Signal]:
     """A monitor theme under the board's norm, or fallen against last school year (per group: the one
-    survey of each year the outputs report)."""
+    survey of each year the outputs report; a fall only between surveys of one instrument on one scale,
+    since another instrument asks other questions)."""
     found: list[Signal] = []
     for group, rows in this_year.items():
-        before = {r.theme: r for r in last_year.get(group, ()) if _enough(r, cfg)}
+        before = {(r.theme, *_measured_as(r)): r for r in last_year.get(group, ()) if _enough(r, cfg)}
         for row in rows:
             if row.positive is None or not _enough(row, cfg):
                 continue
             why: list[str] = []
             numbers: tuple[str, ...] = (row.regnr,)
-            now = _percent(row.positive)  # judged as shown: in whole percents, so never "80 %, under 80 %"
-            if now < _percent(cfg.thema_minimaal):
-                why.append(f"onder de norm van het bestuur ({_percent(cfg.thema_minimaal)} %)")
-            old = before.get(row.theme)
+            now = whole_percent(row.positive)  # judged as shown: in whole percents, so never "80 %, under 80 %"
+            if now < whole_percent(cfg.thema_minimaal):
+                why.append(f"onder de norm van het bestuur ({whole_percent(cfg.thema_minimaal)} %)")
+            old = before.get((row.theme, *_measured_as(row)))
             if old is not None and old.positive is not None:
-                points = _percent(old.positive) - now
-                if points >= _percent(cfg.thema_daling):
-                    why.append(f"{points} procentpunt lager dan vorig schooljaar ({_percent(old.positive)} %)")
+                points = whole_percent(old.positive) - now
+                if points >= whole_percent(cfg.thema_daling):
+                    why.append(f"{points} procentpunt lager dan vorig schooljaar ({whole_percent(old.positive)} %)")
                     numbers = (row.regnr, old.regnr)
             if why:
                 found.append(
                     Signal(
                         school,
                         "thema",
-                        f"{row.theme_label} ({group}): {now} % positief, {' en '.join(why)}.",
+                        f"{row.theme_label} ({group}): {now} % gunstige antwoorden, {' en '.join(why)}.",
                         tuple(n for n in numbers if n),
                     )
                 )
@@ -194,8 +213,9 @@ def _enough(row: ThemeScore, cfg: Signalen) -> bool:
     return row.respondents >= cfg.thema_respondenten
 
 
-def _percent(share: float) -> int:
-    return round(share * 100)
+def _measured_as(row: ThemeScore) -> tuple[str, float, float]:
+    """What makes two years' results of a theme comparable: the instrument (by name) and its scale."""
+    return (" ".join(row.instrument.lower().split()), row.scale_min, row.scale_max)
 
 
 def school_signals(
@@ -215,7 +235,7 @@ def school_signals(
     themes, silence."""
     return [
         *overdue(school, actions, today=today, cfg=cfg),
-        *repeated(school, involvements, cfg),
+        *repeated(school, involvements, today=today, cfg=cfg),
         *rising(school, registrations, forms, cfg),
         *theme(school, surveys or {}, surveys_last_year or {}, cfg),
         *silent(school, last_received, today=today, cfg=cfg),
@@ -229,13 +249,12 @@ def signals_of(
     today: dt.date,
     cfg: Signalen,
     hidden: Callable[[str], bool] = lambda regnr: False,
-    hidden_counted: Registrations | None = None,
 ) -> list[Signal]:
     """`school_signals` of a school's facts, without the registrations `hidden` names (a confidential
-    one, in a director's digest), and their counts (`hidden_counted`) taken from the rises' counts."""
+    one, in a director's digest: `DirectorView` takes them out of the counts and the last receipt)."""
     return school_signals(
         school.brin,
-        registrations=school.registrations if hidden_counted is None else school.registrations.without(hidden_counted),
+        registrations=school.registrations,
         forms=figure_forms(),
         actions=[a for a in school.actions if not hidden(a.regnr)],
         involvements=[i for i in involvements if not hidden(i.regnr)],
@@ -259,3 +278,44 @@ def involvements_of(rows: Iterable[tuple[str, str, str, str, str | None]]) -> li
 def since(today: dt.date, cfg: Signalen) -> dt.date:
     """From which day the pupils' registrations are asked: enough to find a full window before today."""
     return today - dt.timedelta(weeks=cfg.herhaling_weken * 2)
+
+
+class DirectorView:
+    """A school's facts as its director may see them, for the weekly digest: a confidential registration
+    (for the board's office only; the director may be the one it is about) is taken out of the counts a
+    rise compares and out of the last receipt a silence is dated by, so that no signal hints at one.
+    The store is read once, when the first school asks."""
+
+    def __init__(self, store: Store, *, today: dt.date) -> None:
+        self.store = store
+        self.periods = Comparison.of(schoolyear(today), today, first_event=dt.date.min)
+        self.may_hide = {f.id for f in FORMS.values() if f.confidential}
+        self._rows: dict[str, list[tuple[str, str, str | None, str]]] | None = None
+
+    def rows(self, brin: str) -> list[tuple[str, str, str | None, str]]:
+        """(number, form, event day, last written) of a school's counted registrations, newest first."""
+        if self._rows is None:
+            self._rows = {}
+            for raw in self.store.raw_records(list(FORMS), data=False):
+                self._rows.setdefault(raw[2], []).append((raw[0], raw[1], raw[3], raw[7] or raw[6]))
+            for found in self._rows.values():
+                found.sort(key=lambda row: row[3], reverse=True)
+        return self._rows.get(brin, [])
+
+    def of(self, school: SchoolFacts, hidden: Callable[[str], bool]) -> SchoolFacts:
+        """The school's facts without what `hidden` names, where signals would show it."""
+        secret = [r for r in self.rows(school.brin) if r[1] in self.may_hide and hidden(r[0])]
+        if not secret:
+            return school
+        tallies = []
+        for regnr, form_id, day, _ in secret:
+            record = self.store.record(regnr)
+            if record is not None and day and self.periods.last.start <= (date := dt.date.fromisoformat(day[:10])):
+                kind = kind_of(record)
+                tallies.append(Tally(form_id, school.brin, date, None if kind is None else str(kind), 1))
+        per_kind = {f for f in self.may_hide if (c := FORMS[f].counts) and c.counted}
+        gone = count_registrations(tallies, self.periods, per_kind=per_kind)
+        # the newest registration the director may see (a correction too) dates the school's silence
+        shown = next((r[3] for r in self.rows(school.brin) if r not in secret), None)
+        last = dt.datetime.fromisoformat(shown) if shown else None
+        return replace(school, registrations=school.registrations.without(gone), last_received=last)

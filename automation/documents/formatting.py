@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from automation.numbers import percent
 from automation.schoolyear import MONTHS
 
 
@@ -87,7 +88,7 @@ def procent(value: Any, decimals: int = 0) -> Any:
     """A share 0..1 as a Dutch percentage: 0.845 -> 85%, with `decimals` 1 -> 84,5%."""
     if isinstance(value, Missing) or value is None or not isinstance(value, int | float):
         return value
-    return f"{getal(round(value * 100, decimals), decimals)}%"
+    return f"{getal(float(percent(value, decimals)), decimals)}%"  # half up, as Excel shows it
 
 
 def aantal(value: Any) -> Any:

@@ -128,6 +128,7 @@ class MasterPublisher:
     takes_requests = False  # the office's requests are the watcher's to take (see BackgroundMaster)
     seen: tuple[int, int] | None = None  # the master's (mtime, size) when last looked at (`saved_since`)
     next_try: float = 0.0
+    published: Callable[[Path], None] | None = None  # told where a master went (in place or a dated copy)
 
     def warn_if_push_cannot_work(self) -> None:
         """Say once, at start, that `bijwerken_in_excel` is on but cannot work here."""
@@ -176,10 +177,14 @@ class MasterPublisher:
                 tmp, self.target, moment=moment, attempts=self.attempts, pause=self.pause, replace=self.replace
             )
             if done.fallback:
-                return self._locked(done.path, moment, upto=upto, run_id=run_id)
-            self._remember(self.target, written=written, upto=upto)
-            self.pending, self.stale = None, False
-            return self.target
+                where = self._locked(done.path, moment, upto=upto, run_id=run_id)
+            else:
+                self._remember(self.target, written=written, upto=upto)
+                self.pending, self.stale = None, False
+                where = self.target
+            if self.published is not None:
+                self.published(where)
+            return where
         except OSError as exc:  # open in Excel on Windows, disk full, read-only outbox: retried next pass
             log.error("Kon het bestuursoverzicht niet bijwerken (%s); volgende ronde opnieuw.", explain_os_error(exc))
             return None

@@ -172,7 +172,7 @@ def director_digest(
     year, number = week
     lines = [f"Weekoverzicht sociale veiligheid van {school}, week {number} van {year}.", ""]
     if signals:
-        lines.append("Signalen:")
+        lines.append("Signalen (afspraken van het bestuur, geen eisen van de wet):")
         lines += [f"- {s}" for s in signals]
         lines.append("")
     if new:
