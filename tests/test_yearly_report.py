@@ -168,6 +168,17 @@ def test_the_sum_rule_by_its_cases() -> None:
     assert difference(Cell(5), Cell(9, hidden=True)) == "–" and difference(Cell(5), Cell(None)) == "–"
 
 
+def test_a_total_that_is_the_sum_of_two_sets_of_parts_is_hidden_when_either_would_give_one_away() -> None:
+    # the board's 26 over the registers (20 and 6) is also the sum of the schools the chart shows (13 and
+    # 10) and the one it leaves out: 26 - 13 - 10 would give that school's 3 away
+    registers, schools = summed([Cell(20), Cell(6)]), summed([Cell(13), Cell(10), Cell(3)])
+    assert registers == Cell(26) and schools == Cell(26, hidden=True)
+    assert jaarverslag.joint(registers, schools).text == "niet getoond"
+    # cases with a reporting duty over the schools (7 and 5) against reported 10 and open 2 (small)
+    assert jaarverslag.joint(summed([Cell(7), Cell(5)]), summed([Cell(10), Cell(2)])).text == "niet getoond"
+    assert jaarverslag.joint(Cell(12), Cell(12)).text == "12"
+
+
 def test_the_charts_leave_out_small_counts_and_say_so_under_them(board: Settings, report: Path) -> None:
     from automation.checks.board import board_facts
     from automation.store import Store
@@ -270,6 +281,15 @@ def test_a_school_year_not_yet_begun_is_refused(board: Settings) -> None:
     wrong = CliRunner().invoke(main, ["--config", str(board.paths.config), "jaarverslag", "--schooljaar", "2026"])
     assert wrong.exit_code == 2
     assert wrong.stderr == "Fout: '2026' is geen schooljaar; schrijf het zoals 2026-2027.\n"
+
+
+def test_a_board_that_registered_nothing_gets_a_report_that_says_so(workspace: Settings) -> None:
+    run = app.make_yearly_report(workspace, schooljaar=LAST, pdf=False, today=TODAY, at=MOMENT)
+    lines = document_text(run.written.path)
+    assert "Totaal | 0 | – | –" in lines
+    assert lines.count("In de vergeleken periodes heeft de school niets geregistreerd.") == 3
+    assert "In 2025-2026 was er op geen van de scholen een geval dat gemeld moest worden." in lines
+    assert not [line for line in lines if "[afbeelding]" in line]  # no chart of nothing
 
 
 # --- the command ------------------------------------------------------------------------------------------

@@ -175,7 +175,7 @@ def per_school(rows: Sequence[tuple[str, int]], *, year: str) -> Chart | None:
 
 
 def _per_school(rows: Sequence[tuple[str, int]], *, year: str) -> Chart | None:
-    if not rows:
+    if not any(n for _, n in rows):  # no school with a bar: no chart
         return None
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.3, 0.24 * len(rows) + 0.9))

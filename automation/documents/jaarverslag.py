@@ -119,6 +119,13 @@ def summed(parts: Sequence[Cell]) -> Cell:
     return Cell(total, hidden=given_away and total >= SMALL)
 
 
+def joint(*sums: Cell) -> Cell:
+    """One count that the report shows as the sum of more than one set of parts (the board's total: of the
+    registers, and of the schools in the chart): hidden when any of those sums would give a part away."""
+    assert len({c.n for c in sums}) == 1, sums
+    return Cell(sums[0].n, hidden=any(c.hidden for c in sums))
+
+
 def difference(this: Cell, last: Cell) -> str:
     """This year against last, only when both are shown as their number."""
     now, before = this.exact, last.exact
@@ -312,7 +319,10 @@ def yearly_context(
     kinds = {brin: _school_kinds(facts, sf, forms) for brin, sf in facts.schools.items()}
     board = _board_kinds(facts, kinds, forms)
     totals = _totals(board, known=known)
-    grand = (summed([t for t, _ in totals.values()]), summed([last for _, last in totals.values()]))
+    grand = (
+        joint(summed([t for t, _ in totals.values()]), summed([_school_total(k) for k in kinds.values()])),
+        summed([last for _, last in totals.values()]),
+    )  # this year's total is also the sum of the chart's schools: one left out must not be given away
     duties = {brin: _duties(sf) for brin, sf in facts.schools.items()}
     schools = [_school(sf, kinds[sf.brin], duties[sf.brin], measures.get(sf.brin, ())) for sf in facts.schools.values()]
     all_measures = [m for brin in facts.schools for m in measures.get(brin, ())]
@@ -401,9 +411,9 @@ def _board_monitor(schools: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def _board_duties(facts: BoardFacts, duties: Mapping[str, tuple[Cell, Cell, Cell]]) -> dict[str, Any]:
-    reportable = summed([d[0] for d in duties.values()])
     reported = summed([d[1] for d in duties.values()])
     still_open = summed([d[2] for d in duties.values()])
+    reportable = joint(summed([d[0] for d in duties.values()]), summed([reported, still_open]))
     return {
         "meldplichtig": reportable.text,
         "gemeld": reported.text,
@@ -435,7 +445,8 @@ def _shown_totals(
 
 
 def _school_total(kinds: Kinds) -> Cell:
-    return summed([this for by_kind in kinds.values() for this, _ in by_kind.values()])
+    """A school's registrations this year, over its kinds (0 without any)."""
+    return summed([Cell(0), *(this for by_kind in kinds.values() for this, _ in by_kind.values())])
 
 
 def _chart_notes(
