@@ -610,6 +610,7 @@ class DemoResult:
     first: Counts
     second: Counts
     correction_of: str
+    yearly_report: Path | None = None  # the board's yearly report of the demo's school year
 
 
 def demo(folder: Path, *, today: dt.date | None = None, log: Callable[[str], None] = print) -> DemoResult:
@@ -626,7 +627,10 @@ def demo(folder: Path, *, today: dt.date | None = None, log: Callable[[str], Non
         store.close()
     drop_correction(made, regnr, today=today)
     second = process(settings)
-    return DemoResult(settings=settings, first=first, second=second, correction_of=regnr)
+    yearly = make_yearly_report(settings, today=today, pdf=False)  # Word only: quick, and no LibreOffice needed
+    return DemoResult(
+        settings=settings, first=first, second=second, correction_of=regnr, yearly_report=yearly.written.path
+    )
 
 
 @dataclass(frozen=True)

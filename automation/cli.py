@@ -481,8 +481,11 @@ def demo(obj: Context, folder: Path) -> None:
     click.echo(f"Bevestigingen voor melders: {paths.receipts}")
     click.echo(f"Archief (alle originelen):  {paths.archive}")
     click.echo(f"E-mails (nog geen server):  {paths.mail_outbox}")
+    if result.yearly_report is not None:
+        click.echo(f"Jaarverslag (anoniem):      {result.yearly_report}")
     click.echo(f"Verder proberen: {_self_command()} --config {paths.config} status")
     click.echo(f"Veiligheidsplannen maken:   {_self_command()} --config {paths.config} plan")
+    click.echo(f"Jaarverslag opnieuw maken:  {_self_command()} --config {paths.config} jaarverslag")
 
 
 @main.command()

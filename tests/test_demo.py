@@ -22,6 +22,8 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
     assert "Verwerkt: 52 geaccepteerd, 9 afgewezen, 2 dubbel, 1 genegeerd" in out  # with three measures forms
     assert f"Bestuursoverzicht:          {folder / 'outbox' / 'bestuursoverzicht.xlsx'}" in out
     assert f"Afgewezen, met uitleg:      {folder / 'outbox' / 'afgewezen'}" in out
+    yearly = next(folder.glob("outbox/Jaarverslag sociale veiligheid *.docx"))  # the board's anonymous report
+    assert f"Jaarverslag (anoniem):      {yearly}" in out
     wb = openpyxl.load_workbook(folder / "outbox" / "bestuursoverzicht.xlsx", read_only=True)
     measures = list(wb["Maatregelen"].iter_rows(values_only=True))
     assert len(measures) == 1 + 3  # the directors' measures: two of 12AB, one of 56EF
