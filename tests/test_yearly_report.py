@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from filelock import FileLock
 
 from automation import app, demo
+from automation.checks.measures import WITHHELD
 from automation.cli import main
 from automation.config import Settings, load_settings
 from automation.documents import build_templates, jaarverslag, lint, pdf
@@ -238,7 +239,7 @@ def test_a_measure_whose_text_looks_like_it_names_a_pupil_is_withheld_whole(repo
     lines = document_text(report)
     school = lines[lines.index("34CD CBS Het Anker") : lines.index("56EF IKC De Vlinder")]
     (row,) = [line for line in school if line.startswith("Minder leerlingen voelen zich gepest")]
-    assert jaarverslag.WITHHELD in row and "begeleiding" not in row
+    assert WITHHELD in row and "begeleiding" not in row
 
 
 # --- school years ----------------------------------------------------------------------------------------

@@ -3,6 +3,11 @@ and how each stands. A pure function of stored registrations and a date.
 
 The open action of a measure past its end date without evaluation is not worked out here: it is the
 form's `FollowUp`, which `checks.actions` works out for every register like any other follow-up.
+
+A `Measure` is what the published documents (the plan's chapter 9.2, the yearly report) may show: its
+free texts `published` — withheld whole when they hold what the forms use for a pupil (the intake
+warned the director), without a sentence with an e-mail address or phone number. The master's register
+shows the registration as sent, for the office.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from automation.forms.maatregelen import FORM, MONITOR, STOPPED
+from automation.checks.vensters import public
+from automation.forms.maatregelen import FORM, MONITOR, STOPPED, pupil_like
 from automation.schoolyear import first_day, last_day
 from automation.store import Record
 
@@ -55,16 +61,27 @@ def _measure(regnr: str, data: Mapping[str, Any]) -> Measure | None:
         return None
     return Measure(
         regnr=regnr,
-        goal=_text(data.get("doel")),
-        measure=_text(data.get("maatregel")),
+        goal=published(data.get("doel")),
+        measure=published(data.get("maatregel")),
         reason=_reason(data),
-        owner=_text(data.get("eigenaar")),
+        owner=public(_text(data.get("eigenaar"))),
         start=start,
         end=end,
         status=_text(data.get("status")),
         evaluated=_date(data.get("evaluatie_datum")),
-        result=_text(data.get("evaluatie_resultaat")),
+        result=published(data.get("evaluatie_resultaat")),
     )
+
+
+WITHHELD = "[niet opgenomen: de tekst lijkt een leerling te noemen; zie het register Maatregelen]"
+
+
+def published(value: Any) -> str:
+    """A measure's free text as a published document may show it: withheld whole when it holds what the
+    forms use for a pupil (a pupil's number, initials or code), else without sentences with an e-mail
+    address or phone number. Names cannot be told from words: the office reads the texts it publishes."""
+    text = _text(value)
+    return WITHHELD if pupil_like(text) else public(text)
 
 
 def _reason(data: Mapping[str, Any]) -> str:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from automation.checks.board import FINISHED, RUNNING, BoardFacts, Counted, SchoolFacts, board_facts
 from automation.checks.measures import Measure, measures_of
 from automation.checks.monitor import SURVEY_ONLY, MonitorCheck, Source, short
-from automation.checks.vensters import GROUPS, SMALL, public, public_name, respondents
+from automation.checks.vensters import GROUPS, SMALL, public_name, respondents
 from automation.config import Settings
 from automation.documents import charts
 from automation.documents.build_templates import YEARLY_TEMPLATE, YEARLY_TITLE
@@ -44,7 +44,6 @@ from automation.documents.formatting import getal
 from automation.errors import DocumentsError, OptionProblem
 from automation.forms import FORMS, figure_forms
 from automation.forms.maatregelen import FORM as MEASURES_FORM
-from automation.forms.maatregelen import pupil_like
 from automation.schoolyear import first_day, previous
 from automation.store import Store
 
@@ -269,28 +268,18 @@ def _surveys(sf: SchoolFacts) -> list[dict[str, Any]]:
 # --- measures and reporting duties -------------------------------------------------------------------
 
 
-WITHHELD = "[niet opgenomen: de tekst lijkt een leerling te noemen; zie het register Maatregelen]"
-
-
-def _published(text: str) -> str:
-    """A measure's free text as the report may publish it: without sentences with an e-mail address or
-    phone number, and withheld whole when it holds what the forms use for a pupil (a pupil's number,
-    initials or code: the intake warned the director about it)."""
-    return WITHHELD if pupil_like(text) else public(text)
-
-
 def _measures(measures: Sequence[Measure]) -> list[dict[str, Any]]:
     return [
         {
-            "doel": _published(m.goal),
-            "maatregel": _published(m.measure),
+            "doel": m.goal,
+            "maatregel": m.measure,
             "aanleiding": m.reason,  # its kind or the monitor's theme, never its free text
             "start": m.start,
             "eind": m.end,
             "stand": m.status,
             "geevalueerd": m.evaluated is not None,
             "evaluatie_datum": m.evaluated or "",
-            "evaluatie": _published(m.result),
+            "evaluatie": m.result,
         }
         for m in measures
     ]
