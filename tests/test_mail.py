@@ -180,6 +180,16 @@ def body(message: EmailMessage) -> str:
     return str(part.get_content()).replace("\r\n", "\n")
 
 
+def test_a_rejected_confidential_report_is_never_mailed_to_the_address_typed_on_it(
+    workspace: Settings, drop: Filler
+) -> None:
+    drop("agressie", "agressie fout.xlsx", seed=4, datum="gisteren", ingevuld_door_email="iemand.anders@gmail.com")
+    counts = app.process(workspace)
+    assert counts.rejected == 1
+    assert not [m for m in eml_files(workspace) if str(m["Subject"]).startswith("Niet verwerkt")]
+    assert list(workspace.paths.rejected.rglob("agressie fout - uitleg.txt"))  # the office reads it in its folder
+
+
 def test_without_email_settings_the_notices_are_written_as_eml_files(workspace: Settings, drop: Filler) -> None:
     drop("ongeval", "ongeval.xlsx", toedracht=STORY, **STAFF_IN_HOSPITAL)
     drop(

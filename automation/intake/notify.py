@@ -3,7 +3,8 @@
 - a registration that cannot wait (a reporting duty, a death: `mail.notices.urgent_reasons`) is
   queued for the board's contact in the same transaction that stores it, so it is never lost;
 - a rejected form that carried the sender's e-mail address (`SENDER_EMAIL`) is queued for them once
-  its explanation and annotated copy are in the rejected folder.
+  its explanation and annotated copy are in the rejected folder; never a confidential report's (its
+  explanation and copy are for the board's office only, and the address typed on it may be anyone's).
 
 Queueing never stops the intake: a failure is logged, and the file is handled as ever.
 """
@@ -58,6 +59,9 @@ def rejected(
     """After a rejected form is handed back: its explanation and workbook to the address it gave."""
     address = decision.result.record.get(SENDER_EMAIL) if decision.result is not None else None
     if not isinstance(address, str) or not address:
+        return
+    if decision.confidential:
+        log.info("Geen e-mail over het afgewezen %s: vertrouwelijk, alleen voor het bestuurskantoor.", original_name)
         return
     try:
         queue_rejection(
