@@ -89,11 +89,19 @@ class Signalen(_Strict):
     herhaling_weken: Annotated[int, Field(ge=1, le=52)] = 8  # … within this many weeks (victim and perpetrator apart)
     stil_weken: Annotated[int, Field(ge=1, le=52)] = 6  # a school that sent nothing for this many weeks
     meldplicht_dagen: Annotated[int, Field(ge=1, le=365)] = 14  # a legal duty still open this many days after the event
+    acties_dagen: Annotated[int, Field(ge=1, le=365)] = 30  # another open action of a registration older than this
     # a monitor theme: the share of positive answers under this norm, or fallen by this many points since
     # last year's survey of the same group, counted only for a survey this many people answered
     thema_minimaal: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
     thema_daling: Annotated[float, Field(ge=0.01, le=1.0)] = 0.05  # 0.05: five percentage points
     thema_respondenten: Annotated[int, Field(ge=1, le=10000)] = 10
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _a_number(cls, value: object) -> object:
+        if isinstance(value, bool):  # TOML's true would pass as 1
+            raise ValueError("verwacht een getal, geen true of false")
+        return value
 
 
 def _month(value: str) -> str:

@@ -130,6 +130,7 @@ herhaling_aantal = 3          # dezelfde leerling zo vaak (als slachtoffer en al
 herhaling_weken = 8           # binnen zoveel weken
 stil_weken = 6                # een school die zoveel weken (buiten de zomervakantie) geen formulier stuurde
 meldplicht_dagen = 14         # een wettelijke meldplicht die na zoveel dagen nog openstaat
+acties_dagen = 30             # een andere open actie bij een registratie van meer dan zoveel dagen geleden
 thema_minimaal = 0.8          # een thema van de peiling met minder gunstige antwoorden dan dit deel,
 thema_daling = 0.05           # of zoveel lager dan vorig jaar (0.05: 5 procentpunt; zelfde instrument),
 thema_respondenten = 10       # alleen bij een peiling die zoveel mensen invulden

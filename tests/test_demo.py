@@ -43,9 +43,10 @@ def test_demo_makes_a_working_folder_processes_it_and_says_where_things_are(tmp_
     header = next(n for n, row in enumerate(overzicht) if row[:3] == ("BRIN", "School", "Registratienummer"))
     first, *_ = overzicht[header + 1 :]
     assert first[4] == "Vertrouwensinspecteur raadplegen (seksueel grensoverschrijdend gedrag door personeel)"
-    # two kinds of early warning: 12AB's KiVa survey under the board's norm, duties open too long
+    # three kinds of early warning: 12AB's KiVa survey under the board's norm, duties open too long,
+    # other actions open for over a month
     kept = json.loads((folder / ".veiligheid" / "signalen.json").read_text("utf-8"))["signalen"]
-    assert {s["soort"] for s in kept} == {"thema", "meldplicht"}
+    assert {s["soort"] for s in kept} == {"thema", "meldplicht", "acties"}
     shown = {(row[0], row[2]) for row in overzicht}
     assert all((s["school"], s["tekst"]) in shown for s in kept)
     wb.close()

@@ -21,6 +21,7 @@ from automation.checks.board import Counted, Registrations, board_facts, year_ag
 from automation.checks.signals import (
     NORM,
     Involvement,
+    lingering,
     overdue,
     repeated,
     rising,
@@ -130,6 +131,28 @@ def test_a_legal_duty_open_too_long_and_a_school_that_sent_nothing() -> None:
     assert silent("12AB", None, today=TODAY, cfg=CFG)[0].text == "Van deze school is nog geen formulier verwerkt."
 
 
+def test_other_open_actions_of_registrations_over_a_month_old_are_one_sentence_per_school() -> None:
+    def late(regnr: str, days: int) -> Action:
+        return Action(regnr, "12AB", "Geen evaluatie van het pesten na twee weken", TODAY - dt.timedelta(days=days))
+
+    duty = Action("AG-1", "12AB", "Melden", TODAY - dt.timedelta(days=90), duty=True)  # its own signal
+    old = [late(f"INC-{n}", 40 + n) for n in range(7)]
+    (signal,) = lingering("12AB", [duty, late("INC-9", 30), *old], today=TODAY, cfg=CFG)
+    assert signal.kind == "acties" and signal.regnrs == tuple(f"INC-{n}" for n in range(6, -1, -1))
+    assert signal.text == (
+        "7 registraties hebben een open actie van meer dan 30 dagen geleden: INC-6, INC-5, INC-4, INC-3, INC-2 "
+        "en nog 2."
+    )
+    assert lingering("12AB", [duty, late("INC-9", 30)], today=TODAY, cfg=CFG) == []  # 30 days: not more than 30
+    one_day = Signalen(meldplicht_dagen=1)
+    assert "al langer dan 1 dag open" in overdue("12AB", [duty], today=TODAY, cfg=one_day)[0].text
+
+
+def test_a_threshold_typed_as_true_is_refused_not_read_as_1() -> None:
+    with pytest.raises(ValidationError, match="verwacht een getal, geen true of false"):
+        Signalen(herhaling_weken=True)  # type: ignore[arg-type]
+
+
 def test_the_summer_holiday_does_not_make_a_school_silent() -> None:
     before_summer = dt.datetime(2026, 7, 10, 14, 0)  # the last form before the summer holiday
     assert silent("12AB", before_summer, today=dt.date(2026, 8, 31), cfg=CFG) == []  # schools open again
@@ -160,11 +183,12 @@ def test_a_monitor_theme_under_the_boards_norm_or_fallen_against_last_year() -> 
     under, fallen = theme("12AB", now, before, CFG)
     assert under.kind == "thema" and under.source == NORM and under.regnrs == ("PEIL-2",)
     assert under.text == (
-        "Veiligheidsbeleving (leerlingen): 74 % gunstige antwoorden, onder de norm van het bestuur (80 %)."
+        "Veiligheidsbeleving (leerlingen): 74 % gunstige antwoorden, onder de norm van het bestuur (80 %); zie PEIL-2."
     )
     assert fallen.regnrs == ("PEIL-2", "PEIL-1")  # the rows behind it: both years' surveys
     assert fallen.text == (
-        "Welbevinden (leerlingen): 86 % gunstige antwoorden, 7 procentpunt lager dan vorig schooljaar (93 %)."
+        "Welbevinden (leerlingen): 86 % gunstige antwoorden, 7 procentpunt lager dan vorig schooljaar (93 %); zie "
+        "PEIL-2 en PEIL-1."
     )
     # 92 → 90 % is within the board's margin of 5 points; no last year: only the norm counts
     assert theme("12AB", {"leerlingen": (scored("pesten", 0.9),)}, before, CFG) == []
@@ -184,7 +208,8 @@ def test_a_share_is_rounded_half_up_as_excel_shows_it_and_a_margin_under_a_point
     before = {"leerlingen": (scored("welbevinden", 0.875, year="2025-2026", regnr="PEIL-1"),)}
     (signal,) = theme("12AB", now, before, CFG)
     assert signal.text == (  # Excel's 0% shows 83 % and 88 %, not Python's 82 and 88
-        "Welbevinden (leerlingen): 83 % gunstige antwoorden, 5 procentpunt lager dan vorig schooljaar (88 %)."
+        "Welbevinden (leerlingen): 83 % gunstige antwoorden, 5 procentpunt lager dan vorig schooljaar (88 %); zie "
+        "PEIL-2 en PEIL-1."
     )
     with pytest.raises(ValidationError):
         Signalen(thema_daling=0.005)  # would call 86 % against 86 % a fall of 0 points
@@ -241,7 +266,7 @@ def test_a_fallen_theme_from_two_years_surveys_reaches_the_overzicht(workspace: 
     texts = [r[2] for r in rows if r[0] == "12AB" and isinstance(r[2], str)]
     fallen = (
         "Welbevinden (leerlingen): 78 % gunstige antwoorden, onder de norm van het bestuur (80 %) en 8 procentpunt lager "
-        "dan vorig schooljaar (86 %)."
+        "dan vorig schooljaar (86 %); zie PEIL-2026-0002 en PEIL-2026-0001."
     )
     assert fallen in texts
     # status shows the same list as the Overzicht: worked out once, when the Overzicht was
@@ -280,7 +305,7 @@ def test_a_rise_in_the_directors_digest_never_counts_a_confidential_registration
     rise = f"Meer incidenten ({SGG}) dan vorig schooljaar in dezelfde periode: 5 tegen 0."
     assert rise in [r[2] for r in sheet_rows(workspace, "Overzicht") if r[0] == "12AB"]  # the office sees it
     (digest,) = [m for m in eml_files(workspace) if str(m["To"]) == "directeur@regenboog.nl"]
-    assert "Signalen" not in body(digest) and SGG not in body(digest) and "5 tegen" not in body(digest)
+    assert "Meer incidenten" not in body(digest) and SGG not in body(digest) and "5 tegen" not in body(digest)
 
 
 SGG = "seksueel grensoverschrijdend gedrag"
@@ -372,7 +397,9 @@ def test_a_new_board_norm_reaches_the_overzicht_and_status_at_the_next_process(
 ) -> None:
     drop("peiling", "peiling.xlsx", positief_welbevinden=0.78)
     app.process(workspace)
-    under = "Welbevinden (leerlingen): 78 % gunstige antwoorden, onder de norm van het bestuur (80 %)."
+    under = (
+        "Welbevinden (leerlingen): 78 % gunstige antwoorden, onder de norm van het bestuur (80 %); zie PEIL-2026-0001."
+    )
     assert under in run(workspace, "status")[1]
     config = workspace.paths.config
     config.write_text(config.read_text("utf-8").replace("thema_minimaal = 0.8", "thema_minimaal = 0.7"), "utf-8")

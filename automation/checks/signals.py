@@ -11,7 +11,8 @@ same period, so 1 → 2 is never "+100 %".
 - `repeated`: the same pupil (by pseudonym) in `herhaling_aantal` incidents or more within
   `herhaling_weken` weeks, as victim or as perpetrator, counted apart ('beide' counts for both); the
   sentence names the registrations, never the pseudonym (it goes into e-mail).
-- `overdue`: a legal reporting duty still open `meldplicht_dagen` days after the event.
+- `overdue`: a legal reporting duty still open more than `meldplicht_dagen` days after the event.
+- `lingering`: other open actions of registrations from more than `acties_dagen` days ago.
 - `silent`: a school that sent nothing for `stil_weken` weeks.
 - `theme`: a monitor theme whose share of positive answers is under `thema_minimaal`, or fell by
   `thema_daling` or more against last school year's survey of the same group; per group the survey the
@@ -40,7 +41,7 @@ NORM = "bestuursnorm"  # the source of every signal's threshold: the board's own
 @dataclass(frozen=True)
 class Signal:
     school: str
-    kind: str  # meldplicht | herhaling | stijging | thema | stil
+    kind: str  # meldplicht | herhaling | acties | stijging | thema | stil
     text: str  # one Dutch sentence: why
     regnrs: tuple[str, ...] = ()  # the rows behind it
     source: str = NORM
@@ -140,11 +141,41 @@ def overdue(school: str, actions: Iterable[Action], *, today: dt.date, cfg: Sign
             school,
             "meldplicht",
             f"{n} {'melding' if n == 1 else 'meldingen'} met een wettelijke meldplicht "
-            f"{'staat' if n == 1 else 'staan'} al langer dan {cfg.meldplicht_dagen} dagen open (de wet vraagt om "
+            f"{'staat' if n == 1 else 'staan'} al langer dan {_days(cfg.meldplicht_dagen)} open (de wet vraagt om "
             f"meteen te melden): {', '.join(numbers)}.",
             numbers,
         )
     ]
+
+
+def lingering(school: str, actions: Iterable[Action], *, today: dt.date, cfg: Signalen) -> list[Signal]:
+    """Other open actions (an evaluation, the office's handling, a measure's evaluation) of registrations
+    from more than `acties_dagen` days ago: one sentence per school, the oldest first."""
+    late = sorted(
+        (a for a in actions if not a.duty and a.date is not None and (today - a.date).days > cfg.acties_dagen),
+        key=lambda a: (a.date or today, a.regnr),
+    )
+    numbers = tuple(dict.fromkeys(a.regnr for a in late))
+    if not numbers:
+        return []
+    n, shown = len(numbers), numbers[:LISTED]
+    more = f" en nog {n - len(shown)}" if n > len(shown) else ""
+    return [
+        Signal(
+            school,
+            "acties",
+            f"{n} {'registratie heeft' if n == 1 else 'registraties hebben'} een open actie van meer dan "
+            f"{_days(cfg.acties_dagen)} geleden: {', '.join(shown)}{more}.",
+            numbers,
+        )
+    ]
+
+
+LISTED = 5  # registrations a sentence names; the rest are counted (the signal keeps them all)
+
+
+def _days(n: int) -> str:
+    return "1 dag" if n == 1 else f"{n} dagen"
 
 
 def silent(school: str, last_received: dt.datetime | None, *, today: dt.date, cfg: Signalen) -> list[Signal]:
@@ -202,7 +233,8 @@ def theme(
                     Signal(
                         school,
                         "thema",
-                        f"{row.theme_label} ({group}): {now} % gunstige antwoorden, {' en '.join(why)}.",
+                        f"{row.theme_label} ({group}): {now} % gunstige antwoorden, {' en '.join(why)}"
+                        + (f"; zie {' en '.join(n for n in numbers if n)}." if any(numbers) else "."),
                         tuple(n for n in numbers if n),
                     )
                 )
@@ -231,11 +263,13 @@ def school_signals(
     surveys: Mapping[str, Sequence[ThemeScore]] | None = None,
     surveys_last_year: Mapping[str, Sequence[ThemeScore]] | None = None,
 ) -> list[Signal]:
-    """Every signal of one school, the most pressing first: legal duties, repeated pupils, rises, monitor
-    themes, silence."""
+    """Every signal of one school, the most pressing first: legal duties, repeated pupils, other late
+    actions, rises, monitor themes, silence."""
+    actions = list(actions)
     return [
         *overdue(school, actions, today=today, cfg=cfg),
         *repeated(school, involvements, today=today, cfg=cfg),
+        *lingering(school, actions, today=today, cfg=cfg),
         *rising(school, registrations, forms, cfg),
         *theme(school, surveys or {}, surveys_last_year or {}, cfg),
         *silent(school, last_received, today=today, cfg=cfg),

@@ -116,6 +116,13 @@ def write_overview(
             f"Let op: de gewijzigde veiligheid.toml is fout; het programma werkt met de vorige. {config_problem}",
             f["red"],
         )
+    elif found := sum(len(found) for found in (signals or {}).values()):  # the signals first, where the eye starts
+        ws.write_string(
+            2,
+            0,
+            f"{SIGNALS_TITLE}: {found} — onder de tabel, boven de open acties (drempels van het bestuur)",
+            f["sub"],
+        )
     top = 3
     ws.set_row(top, header_height([(title, width) for title, width, _ in columns]))
     for col, (title, width, _) in enumerate(columns):
