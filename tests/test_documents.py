@@ -913,3 +913,19 @@ def test_no_output_or_template_speaks_of_an_erkend_instrument(demo_folder: Setti
     assert len(made) == 3 * 14 + 1  # every school's documents and the master were scanned
     found = sorted(name for name, text in texts.items() if re.search(r"erkend(e)? instrument", text, re.IGNORECASE))
     assert found == []
+
+
+def test_a_service_account_without_a_home_gets_no_matplotlib_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from automation.documents import charts
+
+    monkeypatch.delenv("MPLCONFIGDIR", raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "geen-thuismap"))
+    charts._cache_folder()  # matplotlib would warn, in English, that it made a temporary cache folder
+    folder = Path(os.environ["MPLCONFIGDIR"])
+    assert folder.is_dir() and folder.name.startswith("veiligheid-matplotlib-")
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))
+    monkeypatch.delenv("MPLCONFIGDIR")
+    charts._cache_folder()  # a writable home: matplotlib's own place
+    assert "MPLCONFIGDIR" not in os.environ

@@ -4,11 +4,15 @@ and no metadata that changes per run; so a chart is drawn once per set of figure
 
 from __future__ import annotations
 
+import getpass
 import io
+import os
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from automation.forms import FORMS, figure_forms
@@ -49,6 +53,7 @@ def forget_drawn() -> None:
 
 
 def _pyplot() -> Any:
+    _cache_folder()
     import matplotlib
 
     matplotlib.use("Agg")
@@ -64,6 +69,25 @@ def _pyplot() -> Any:
         }
     )
     return plt
+
+
+def _cache_folder() -> None:
+    """A service account often has no (writable) home: matplotlib would then warn in English on every
+    start. Its font cache goes to a folder of our own in the temporary folder instead."""
+    if "MPLCONFIGDIR" in os.environ:
+        return
+    try:
+        home = Path.home()
+        if home.is_dir() and os.access(home, os.W_OK):
+            return
+    except (OSError, RuntimeError):  # no home known at all
+        pass
+    folder = Path(tempfile.gettempdir()) / f"veiligheid-matplotlib-{getpass.getuser()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return
+    os.environ["MPLCONFIGDIR"] = str(folder)
 
 
 def _save(fig: Any, plt: Any) -> bytes:
