@@ -1511,6 +1511,13 @@ class Store:
     def mail_queued(self, key: str) -> bool:
         return self._conn.execute("SELECT 1 FROM mail_queue WHERE key = ?", (key,)).fetchone() is not None
 
+    def last_queued(self, key_prefix: str) -> str | None:
+        """When the newest message whose key starts with `key_prefix` was queued (a school's last digest)."""
+        row = self._conn.execute(
+            "SELECT max(created_at) FROM mail_queue WHERE substr(key, 1, ?) = ?", (len(key_prefix), key_prefix)
+        ).fetchone()
+        return row[0] if row else None
+
     def due_mail(self, *, now: str, limit: int = 50) -> list[QueuedMail]:
         """Messages waiting whose next try is due, oldest first."""
         rows = self._conn.execute(
@@ -1613,14 +1620,14 @@ class Store:
         )
         return cur.rowcount
 
-    def registered_since(self, since: str, form_ids: Sequence[str]) -> list[tuple[str, str, str, str | None]]:
-        """Registrations first stored at or after `since` (regnr, form, school, event date), counted
-        ones only, in the order they came in: a weekly digest's 'new this week'."""
+    def registered_since(self, since: str, form_ids: Sequence[str]) -> list[tuple[str, str, str, str | None, str]]:
+        """Registrations first stored at or after `since` (regnr, form, school, event date, stored at),
+        counted ones only, in the order they came in: a weekly digest's 'new this week'."""
         marks = ", ".join("?" * len(form_ids))
         return [
-            (r[0], r[1], r[2], r[3])
+            (r[0], r[1], r[2], r[3], r[4])
             for r in self._conn.execute(
-                f"""SELECT r.regnr, r.form_id, r.school, r.event_date FROM records r
+                f"""SELECT r.regnr, r.form_id, r.school, r.event_date, r.created_at FROM records r
                     WHERE r.form_id IN ({marks}) AND r.created_at >= ? AND {COUNTED} ORDER BY r.created_at, r.regnr""",
                 (*form_ids, since),
             )

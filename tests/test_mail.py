@@ -4,6 +4,7 @@ STARTTLS and implicit TLS with a certificate made here, logging in with a passwo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import ipaddress
@@ -652,6 +653,30 @@ def test_with_email_configured_and_no_directors_address_at_all_the_log_says_so_w
     assert warning.startswith(
         "Geen weekoverzicht voor de directeur van 12AB OBS De Regenboog, 34CD CBS Het Anker, 56EF IKC De Vlinder:"
     )
+
+
+def test_a_digest_lists_only_what_came_in_since_the_schools_last_digest(workspace: Settings, drop: Filler) -> None:
+    drop("school", "school.xlsx", directeur_email="directeur@regenboog.nl")
+    drop("incident", "eerste.xlsx", seed=3, categorie="pesten", dader_rol="leerling")
+    app.process(workspace)  # this week's digest, with INC-2026-0001
+    with contextlib.closing(sqlite3.connect(workspace.paths.database)) as db, db:  # a minute before the digest
+        db.execute(
+            "UPDATE records SET created_at = strftime('%Y-%m-%dT%H:%M:%S', created_at, '-60 seconds') WHERE regnr = 'INC-2026-0001'"
+        )
+    drop("incident", "tweede.xlsx", seed=4, categorie="pesten", dader_rol="leerling")
+    app.process(workspace)
+    today = dt.date.today()
+    monday = dt.datetime.combine(today + dt.timedelta(days=7 - today.weekday()), dt.time(9))  # next week, in 7 days
+    store = Store.open(workspace.paths.database, create=False)
+    try:
+        assert app.queue_digests(workspace, store, now=monday) == 1
+        outbox.deliver(store, workspace, now=lambda: monday)
+    finally:
+        store.close()
+    digests = [m for m in eml_files(workspace) if str(m["To"]) == "directeur@regenboog.nl"]
+    first, second = sorted(digests, key=lambda m: str(m["Subject"]))
+    assert "INC-2026-0001" in body(first) and "INC-2026-0002" not in body(first)
+    assert "Nieuwe registraties (1):\n- INC-2026-0002" in body(second) and "INC-2026-0001  " not in body(second)
 
 
 def test_a_form_filled_on_a_blank_from_before_the_email_field_is_still_accepted(

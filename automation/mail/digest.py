@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from automation.checks.board import BoardFacts, SchoolFacts, choose_school_forms
 from automation.config import Settings
 from automation.forms import FORMS, figure_forms
-from automation.mail.notices import NewRegistration, digest_key, director_digest
+from automation.mail.notices import DIGEST, NewRegistration, digest_key, director_digest
 from automation.mail.outbox import email_settings, queue, school_label
 from automation.schoolyear import schoolyear
 from automation.store import Store, now_text
@@ -54,12 +54,15 @@ def queue_digests(
         return 0
     board = facts()
     since = now_text(now - dt.timedelta(days=7))
+    # new since the school's last digest, when that was less than a week ago (its day moved, or the first
+    # digest came late in the week before): never the same registration in two digests
+    since_of = {brin: max(since, store.last_queued(f"{DIGEST}:{brin}:") or "") for brin in due}
     secret = _Confidential(store, settings)
     new: dict[str, list[NewRegistration]] = {}
-    for regnr, form_id, brin, event_date in store.registered_since(
+    for regnr, form_id, brin, event_date, stored in store.registered_since(
         since, figure_forms()
     ):  # a measure is no registration
-        if secret(regnr):
+        if brin not in since_of or stored < since_of[brin] or secret(regnr):
             continue
         day = dt.date.fromisoformat(event_date[:10]) if event_date else None
         new.setdefault(brin, []).append(NewRegistration(regnr, FORMS[form_id].title, day))
