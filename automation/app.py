@@ -719,7 +719,7 @@ def make_plans(
     from automation.documents import pdf as doc_pdf
 
     today = today or dt.date.today()
-    year = _schooljaar_option(schooljaar) if schooljaar else schoolyear(today)
+    year = _schooljaar_option(schooljaar) if schooljaar is not None else schoolyear(today)
     refuse_lost_database(settings)  # a database lost while the archive has files is refused, as everywhere
     store = Store.open(settings.paths.database, create=True)  # nothing received yet: plans with what there is
     try:
@@ -757,7 +757,7 @@ def make_yearly_report(
     from automation.documents import pdf as doc_pdf
 
     today = today or dt.date.today()
-    year = _schooljaar_option(schooljaar) if schooljaar else schoolyear(today)
+    year = _schooljaar_option(schooljaar) if schooljaar is not None else schoolyear(today)
     doc_yearly.refuse_coming(year, today)
     refuse_lost_database(settings)
     with _beside_a_watcher(settings):

@@ -18,8 +18,8 @@ def parse_schoolyear(text: str) -> str | None:
     """`text` as a school year, written `2026-2027`; '2026/2027' and spaces around the dash are
     fine too. None when it is not two consecutive years: the caller says so in its own words."""
     match = WRITTEN_RE.match(text)
-    if not match or int(match.group(2)) != int(match.group(1)) + 1:
-        return None
+    if not match or int(match.group(2)) != int(match.group(1)) + 1 or not 1900 <= int(match.group(1)) < 9999:
+        return None  # a year before 1900 is a typing error (and year 0 no date at all)
     return f"{match.group(1)}-{match.group(2)}"
 
 

@@ -282,6 +282,9 @@ def test_a_school_year_not_yet_begun_is_refused(board: Settings) -> None:
     wrong = CliRunner().invoke(main, ["--config", str(board.paths.config), "jaarverslag", "--schooljaar", "2026"])
     assert wrong.exit_code == 2
     assert wrong.stderr == "Fout: '2026' is geen schooljaar; schrijf het zoals 2026-2027.\n"
+    for typed in ("0000-0001", ""):  # year 0 is no date at all; an empty option is no school year either
+        odd = CliRunner().invoke(main, ["--config", str(board.paths.config), "jaarverslag", "--schooljaar", typed])
+        assert (odd.exit_code, odd.stderr) == (2, f"Fout: '{typed}' is geen schooljaar; schrijf het zoals 2026-2027.\n")
 
 
 def test_a_board_that_registered_nothing_gets_a_report_that_says_so(workspace: Settings) -> None:
