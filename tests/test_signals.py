@@ -20,6 +20,7 @@ from automation.checks.actions import Action
 from automation.checks.board import Counted, Registrations, board_facts, year_ago
 from automation.checks.signals import (
     NORM,
+    Confidential,
     Involvement,
     lingering,
     overdue,
@@ -31,7 +32,6 @@ from automation.checks.signals import (
 )
 from automation.config import Settings, Signalen, load_settings
 from automation.intake.runner import Runner
-from automation.mail.digest import _Confidential as Confidential
 from automation.schoolyear import previous, schoolyear
 from automation.store import Store, ThemeScore
 from tests.conftest import Filler
@@ -430,7 +430,9 @@ def test_the_digests_silence_is_dated_by_what_the_director_may_see(workspace: Se
         facts = board_facts(
             store, workspace.board, choices=workspace.choices, schooljaar=schoolyear(today), today=today
         )
-        found = app.signals_of(workspace, store, today=today)(facts.schools["12AB"], Confidential(store, workspace))
+        found = app.signals_of(workspace, store, today=today)(
+            facts.schools["12AB"], Confidential(store, workspace.choices)
+        )
     finally:
         store.close()
     (quiet,) = [s for s in found if "geen formulier verwerkt" in s]

@@ -20,9 +20,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from filelock import FileLock
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from automation import app, demo
 from automation.checks.measures import WITHHELD
+from automation.checks.vensters import SMALL
 from automation.cli import main
 from automation.config import Settings, load_settings
 from automation.documents import build_templates, jaarverslag, lint, pdf
@@ -147,21 +151,21 @@ def test_a_school_with_one_to_four_of_a_kind_shows_minder_dan_5_and_no_differenc
     assert "Incidenten met leerlingen: pesten | 6 | 5 | +1" in twelve  # both shown: the difference too
 
 
-def test_a_sum_that_would_give_a_small_count_away_is_not_shown(report: Path) -> None:
+def test_a_sum_with_a_concealed_part_is_not_shown(report: Path) -> None:
     lines = document_text(report)
     kinds = lines[lines.index("Incidenten met leerlingen per soort") :]
     # 12AB's 6 is shown and 56EF has none: the board's 9 would give away 34CD's 3
     assert "pesten | niet getoond | 5 | –" in kinds
-    # this year two concealed kinds (no single one given away); last year's 6 would give the threat away
-    assert "Incidenten met leerlingen | 11 | niet getoond | –" in lines
-    assert "Totaal | niet getoond | niet getoond | –" in lines  # 11 and the one aggression report
+    # a register's total over concealed kinds, and the total over it: built from shown numbers only
+    assert "Incidenten met leerlingen | niet getoond | niet getoond | –" in lines
+    assert "Totaal | niet getoond | niet getoond | –" in lines
 
 
 def test_the_sum_rule_by_its_cases() -> None:
     assert summed([Cell(6), Cell(3), Cell(0)]) == Cell(9, hidden=True)  # one concealed part
-    assert summed([Cell(6), Cell(3), Cell(2)]) == Cell(11)  # 3 + 2 = 5: (1, 4), (2, 3), …
-    assert summed([Cell(6), Cell(1), Cell(1)]) == Cell(8, hidden=True)  # both must be 1
-    assert summed([Cell(6), Cell(4), Cell(4)]) == Cell(14, hidden=True)  # both must be 4
+    assert summed([Cell(6), Cell(3), Cell(2)]) == Cell(11, hidden=True)  # two: another sum could still pin them
+    assert summed([Cell(6), Cell(5), Cell(0)]) == Cell(11)  # every part shown
+    assert summed([Cell(6), summed([Cell(6), Cell(2)])]) == Cell(14, hidden=True)  # over a hidden sum: hidden
     assert summed([Cell(2), Cell(1)]).text == "minder dan 5"
     assert summed([Cell(None), Cell(None)]) == Cell(None)
     assert [Cell(0).text, Cell(4).text, Cell(5).text, Cell(1234).text] == ["0", "minder dan 5", "5", "1.234"]
@@ -169,15 +173,41 @@ def test_the_sum_rule_by_its_cases() -> None:
     assert difference(Cell(5), Cell(9, hidden=True)) == "–" and difference(Cell(5), Cell(None)) == "–"
 
 
-def test_a_total_that_is_the_sum_of_two_sets_of_parts_is_hidden_when_either_would_give_one_away() -> None:
+def test_a_total_that_is_the_sum_of_two_sets_of_parts_is_hidden_when_either_has_a_concealed_part() -> None:
     # the board's 26 over the registers (20 and 6) is also the sum of the schools the chart shows (13 and
     # 10) and the one it leaves out: 26 - 13 - 10 would give that school's 3 away
     registers, schools = summed([Cell(20), Cell(6)]), summed([Cell(13), Cell(10), Cell(3)])
     assert registers == Cell(26) and schools == Cell(26, hidden=True)
     assert jaarverslag.joint(registers, schools).text == "niet getoond"
-    # cases with a reporting duty over the schools (7 and 5) against reported 10 and open 2 (small)
-    assert jaarverslag.joint(summed([Cell(7), Cell(5)]), summed([Cell(10), Cell(2)])).text == "niet getoond"
     assert jaarverslag.joint(Cell(12), Cell(12)).text == "12"
+
+
+HIDDEN = "niet als getal"
+
+
+@examples(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=4), min_size=1, max_size=4))
+def test_no_shown_number_depends_on_a_concealed_count(table: list[list[int]]) -> None:
+    """A reader who knows the rule: every number shown (a row's sum, a column's sum, the total) is a sum of
+    numbers shown, so changing a concealed count within 1-4 never changes what the report shows."""
+
+    def shown(rows: list[list[int]]) -> list[str]:
+        cells = [[Cell(n) for n in row] for row in rows]
+        width = max(len(r) for r in rows)
+        columns = [summed([r[i] for r in cells if i < len(r)]) for i in range(width)]
+        totals = [summed(r) for r in cells]
+        grand = jaarverslag.joint(summed(totals), summed(columns))
+        every = (*[c for r in cells for c in r], *columns, *totals, grand)
+        return [HIDDEN if c.concealed else c.text for c in every]  # a number, or not shown (which way: no count)
+
+    seen = shown(table)
+    for r, row in enumerate(table):
+        for c, n in enumerate(row):
+            if 0 < n < SMALL:
+                for other in range(1, SMALL):
+                    changed = [list(x) for x in table]
+                    changed[r][c] = other
+                    assert shown(changed) == seen
 
 
 def test_the_charts_leave_out_small_counts_and_say_so_under_them(board: Settings, report: Path) -> None:
@@ -190,17 +220,19 @@ def test_the_charts_leave_out_small_counts_and_say_so_under_them(board: Settings
         context = jaarverslag.yearly_context(facts, measures=jaarverslag.school_measures(store, facts))
     finally:
         store.close()
-    # per register: incidents 11 against a hidden 6, aggression 1 (small) against 0, no accidents: bars only for 11
+    # per register: incidents 11 with a small kind in them (not shown), aggression left out (confidential),
+    # no accidents: no bar is drawn from a number the tables do not show, so no chart at all here
     bars = jaarverslag._shown_totals(jaarverslag._totals(jaarverslag._board_kinds(facts, {
         brin: jaarverslag._school_kinds(facts, sf, figure_forms()) for brin, sf in facts.schools.items()
     }, figure_forms()), known=True), figure_forms())  # fmt: skip
-    assert bars == [("Incidenten", 11, None), ("Agressie", None, None), ("Ongevallen", None, None)]
+    assert [bar for bar in bars if bar[0] == "Incidenten"] == [("Incidenten", None, None)]
     lines = document_text(report)
     notes = context["grafiek_toelichting"]
     assert notes["registers"].startswith("Aantallen kleiner dan 5") and notes["registers"] in lines
-    # 34CD's 3 is left out of the chart per school (and 56EF's 0 is drawn as no bar)
-    assert notes["scholen"].startswith("1 school staat niet in de grafiek") and notes["scholen"] in lines
-    assert lines.count("[afbeelding]") == 2
+    assert notes["scholen"].startswith("2 scholen staan niet in de grafiek") and notes["scholen"] in lines
+    assert lines.count("[afbeelding]") == 0
+    six = jaarverslag._shown_totals({"incident": (Cell(6), Cell(5))}, ["incident"])  # exact: drawn as they are
+    assert six == [("Incidenten", 6, 5)]
 
 
 def _stored_private(settings: Settings) -> list[str]:
@@ -392,3 +424,19 @@ def _replaced(data: bytes, old: str, new: str) -> bytes:
                 part = part.replace(old.encode(), new.encode(), 1)
             zout.writestr(item, part)
     return out.getvalue()
+
+
+def test_a_survey_fewer_than_five_answered_shows_no_shares(workspace: Settings, blank_forms: Path) -> None:
+    """As the Vensters text: one person's answers are not shown, only that too few took part."""
+    values = demo.peiling(TODAY, "12AB") | {
+        "respondent": "personeel",
+        "groepen": None,
+        "aantal_uitgenodigd": 4,
+        "aantal_respondenten": 3,
+        "positief_veiligheidsbeleving": 0.33,
+    }
+    fill_form(blank_forms / form_file_name(FORMS["peiling"]), values, workspace.paths.inbox / "peiling.xlsx")
+    assert app.process(workspace).rejected == 0
+    lines = document_text(app.make_yearly_report(workspace, pdf=False, today=TODAY, at=MOMENT).written.path)
+    staff = [line for line in lines if line.startswith("personeel |")]
+    assert staff == ["personeel | te weinig deelnemers om uitkomsten te tonen |  | minder dan 5"]

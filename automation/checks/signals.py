@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from automation.checks.actions import Action
-from automation.checks.board import Comparison, Registrations, SchoolFacts, count_registrations
-from automation.checks.kept import kind_of
+from automation.checks.board import Comparison, DutyCount, Registrations, SchoolFacts, count_registrations
+from automation.checks.kept import kind_of, record_facts
 from automation.config import Signalen
 from automation.forms import FORMS, figure_forms
 from automation.numbers import whole_percent
@@ -320,9 +320,11 @@ class DirectorView:
     rise compares and out of the last receipt a silence is dated by, so that no signal hints at one.
     The store is read once, when the first school asks."""
 
-    def __init__(self, store: Store, *, today: dt.date) -> None:
+    def __init__(self, store: Store, *, today: dt.date, schooljaar: str | None = None) -> None:
         self.store = store
-        self.periods = Comparison.of(schoolyear(today), today, first_event=dt.date.min)
+        self.today = today
+        self.schooljaar = schooljaar or schoolyear(today)
+        self.periods = Comparison.of(self.schooljaar, today, first_event=dt.date.min)
         self.may_hide = {f.id for f in FORMS.values() if f.confidential}
         self._rows: dict[str, list[tuple[str, str, str | None, str]]] | None = None
 
@@ -349,7 +351,36 @@ class DirectorView:
                 tallies.append(Tally(form_id, school.brin, date, None if kind is None else str(kind), 1))
         per_kind = {f for f in self.may_hide if (c := FORMS[f].counts) and c.counted}
         gone = count_registrations(tallies, self.periods, per_kind=per_kind)
+        duties = school.duties
+        for regnr, *_ in secret:  # their reporting duties too: a duty still open would point at one
+            record = self.store.record(regnr)
+            if record is not None:
+                found = record_facts(record, today=self.today, schooljaar=self.schooljaar, open_days=0)
+                duties = DutyCount(duties.reportable - found.reportable, duties.reported - found.reported)
         # the newest registration the director may see (a correction too) dates the school's silence
         shown = next((r[3] for r in self.rows(school.brin) if r not in secret), None)
         last = dt.datetime.fromisoformat(shown) if shown else None
-        return replace(school, registrations=school.registrations.without(gone), last_received=last)
+        return replace(school, registrations=school.registrations.without(gone), last_received=last, duties=duties)
+
+
+class Confidential:
+    """Whether a registration is for the board's office only (`FormDef.confidential`: aggression
+    against staff, sexual misconduct, a staff member as perpetrator): a director's digest and the
+    yearly report per school never name or count it, since the director (or a colleague the readers
+    know) may be the one it is about."""
+
+    def __init__(self, store: Store, choices: Mapping[str, Sequence[str]]) -> None:
+        self.store = store
+        self.choices = choices
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, regnr: str) -> bool:
+        if regnr not in self.known:
+            record = self.store.record(regnr)
+            form = FORMS.get(record.form_id) if record else None
+            self.known[regnr] = (
+                record is None
+                or form is None
+                or form.confidential_reason(record.data, choices=self.choices) is not None
+            )
+        return self.known[regnr]

@@ -28,13 +28,14 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automation.checks.board import FINISHED, RUNNING, BoardFacts, Counted, SchoolFacts, board_facts
 from automation.checks.measures import Measure, measures_of
 from automation.checks.monitor import SURVEY_ONLY, MonitorCheck, Source, short
+from automation.checks.signals import Confidential, DirectorView
 from automation.checks.vensters import GROUPS, SMALL, public_name, respondents
 from automation.config import Settings
 from automation.documents import charts
@@ -104,18 +105,16 @@ class Cell:
 
 
 def summed(parts: Sequence[Cell]) -> Cell:
-    """A sum of shown parts, hidden when it would give a concealed part away: exactly one part is
-    concealed, or every concealed part is small and their sum leaves each only one value (all 1, all 4)."""
+    """A sum of parts, hidden whenever any part is not shown as its number: every number the report
+    shows is then built from shown numbers only, so no subtraction, within a table or across tables and
+    the charts, gives a concealed count away. (A rule that hid only sums that give a part away by
+    themselves let a reader combine several of them: a code review found small counts recovered
+    exactly on about half of randomly made boards.)"""
     known = [p for p in parts if p.n is not None]
     if not known:
         return Cell(None)
     total = sum(p.n for p in known if p.n is not None)
-    concealed = [p for p in known if p.concealed]
-    rest = sum(p.n for p in concealed if p.n is not None)
-    given_away = len(concealed) == 1 or (
-        bool(concealed) and all(p.small for p in concealed) and rest in (len(concealed), (SMALL - 1) * len(concealed))
-    )
-    return Cell(total, hidden=given_away and total >= SMALL)
+    return Cell(total, hidden=any(p.concealed for p in known) and total >= SMALL)
 
 
 def joint(*sums: Cell) -> Cell:
@@ -231,7 +230,7 @@ def _monitor(sf: SchoolFacts) -> dict[str, Any]:
         "gemeten": judged is not None,
         "oordeel_wet": check.legal_overall,
         "bestuursnorm": board_norm[0].verdict if board_norm and judged else NOT_JUDGED,
-        "respondenten": str(getal(judged.respondents)) if judged else NONE,
+        "respondenten": Cell(judged.respondents).text if judged else NONE,
         "instrument": (judged.instrument or NONE) if judged else NONE,
         "nog_niet": awaited,
         "eisen": _requirements(check),
@@ -252,17 +251,27 @@ def _requirements(check: MonitorCheck) -> list[dict[str, str]]:
 
 
 def _surveys(sf: SchoolFacts) -> list[dict[str, Any]]:
-    """The one survey per group the outputs report (`reported_surveys`): its themes' shares."""
-    return [
-        {
-            "groep": group,
-            "thema": THEME_LABELS.get(r.theme, r.theme_label),
-            "positief": r.positive if r.positive is not None else "",
-            "respondenten": respondents(sf.reported[group]),
-        }
-        for group in GROUPS
-        for r in sf.reported.get(group, ())
-    ]
+    """The one survey per group the outputs report (`reported_surveys`): its themes' shares; of a survey
+    fewer than 5 answered only that, as the Vensters text says it (one person's answers are not shown)."""
+    found: list[dict[str, Any]] = []
+    for group in GROUPS:
+        rows = sf.reported.get(group, ())
+        if rows and respondents(rows) < SMALL:
+            found.append({"groep": group, "thema": FEW_ANSWERED, "positief": "", "respondenten": SMALL_TEXT})
+            continue
+        found += [
+            {
+                "groep": group,
+                "thema": THEME_LABELS.get(r.theme, r.theme_label),
+                "positief": r.positive if r.positive is not None else "",
+                "respondenten": respondents(rows),
+            }
+            for r in rows
+        ]
+    return found
+
+
+FEW_ANSWERED = "te weinig deelnemers om uitkomsten te tonen"
 
 
 # --- measures and reporting duties -------------------------------------------------------------------
@@ -304,7 +313,11 @@ def yearly_context(
     """The data the yearly report is rendered with; `measures`: per school those that run in its year."""
     cmp = facts.comparison
     known = cmp.last_known
-    forms = [f for f in facts.registers if f in figure_forms()]
+    # a register whose every report is confidential (aggression against staff) is left out whole: its
+    # counts would be 0 without them, and 0 says something that is not so
+    forms = [
+        f for f in facts.registers if f in figure_forms() and not any(not c.when_all for c in FORMS[f].confidential)
+    ]
     kinds = {brin: _school_kinds(facts, sf, forms) for brin, sf in facts.schools.items()}
     board = _board_kinds(facts, kinds, forms)
     totals = _totals(board, known=known)
@@ -511,6 +524,16 @@ def load_template(folders: Sequence[Path]) -> tuple[CompiledTemplate, str]:
     return CompiledTemplate.from_bytes(TEMPLATE_NAME, build_yearly(), env), "ingebouwd"
 
 
+def public_facts(store: Store, settings: Settings, *, schooljaar: str, today: dt.date) -> BoardFacts:
+    """The board's facts without its confidential registrations (sexual misconduct, aggression against
+    staff, a staff member as perpetrator: `FormDef.confidential`), in the counts and the reporting
+    duties of every school, and so of the board: per named school a colleague the readers know could be
+    recognised. The report says they are left out; the office accounts for them apart."""
+    facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today)
+    view, secret = DirectorView(store, today=today, schooljaar=schooljaar), Confidential(store, settings.choices)
+    return replace(facts, schools={brin: view.of(sf, secret) for brin, sf in facts.schools.items()})
+
+
 def school_measures(store: Store, facts: BoardFacts) -> dict[str, list[Measure]]:
     records = store.filled_forms(MEASURES_FORM.id)
     return {brin: measures_of(records, school=brin, schooljaar=facts.schooljaar) for brin in facts.schools}
@@ -537,7 +560,7 @@ def write_report(
     refuse_coming(schooljaar, today)
     template, origin = load_template(folders)
     with store.reading():
-        facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today)
+        facts = public_facts(store, settings, schooljaar=schooljaar, today=today)
         measures = school_measures(store, facts)
     context = yearly_context(facts, measures=measures)
     folder = report_folder(settings)
@@ -577,7 +600,7 @@ def sample_context() -> dict[str, Any]:
 def real_context(settings: Settings, store: Store, *, schooljaar: str, today: dt.date) -> dict[str, Any]:
     """The board's own report, without charts: what the template check also renders it with."""
     with store.reading():
-        facts = board_facts(store, settings.board, choices=settings.choices, schooljaar=schooljaar, today=today)
+        facts = public_facts(store, settings, schooljaar=schooljaar, today=today)
         measures = school_measures(store, facts)
     return yearly_context(facts, measures=measures, with_charts=False)
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from automation.checks.board import BoardFacts, SchoolFacts, choose_school_forms
+from automation.checks.signals import Confidential
 from automation.config import Settings
 from automation.forms import FORMS, figure_forms
 from automation.mail.notices import DIGEST, NewRegistration, digest_key, director_digest
@@ -57,7 +58,7 @@ def queue_digests(
     # new since the school's last digest, when that was less than a week ago (its day moved, or the first
     # digest came late in the week before): never the same registration in two digests
     since_of = {brin: max(since, store.last_queued(f"{DIGEST}:{brin}:") or "") for brin in due}
-    secret = _Confidential(store, settings)
+    secret = Confidential(store, settings.choices)
     new: dict[str, list[NewRegistration]] = {}
     for regnr, form_id, brin, event_date, stored in store.registered_since(
         since, figure_forms()
@@ -118,25 +119,3 @@ def _say_missing(settings: Settings, addresses: dict[str, str]) -> None:
     missing = [school_label(settings, brin) for brin in settings.schools if brin not in addresses]
     if missing:
         log.warning(NO_ADDRESS, ", ".join(missing))
-
-
-class _Confidential:
-    """Whether a registration is for the board's office only (`FormDef.confidential`: aggression
-    against staff, sexual misconduct, a staff member as perpetrator): a director's digest never names
-    it, not even by number or count, since the director may be the one it is about."""
-
-    def __init__(self, store: Store, settings: Settings) -> None:
-        self.store = store
-        self.choices = settings.choices
-        self.known: dict[str, bool] = {}
-
-    def __call__(self, regnr: str) -> bool:
-        if regnr not in self.known:
-            record = self.store.record(regnr)
-            form = FORMS.get(record.form_id) if record else None
-            self.known[regnr] = (
-                record is None
-                or form is None
-                or form.confidential_reason(record.data, choices=self.choices) is not None
-            )
-        return self.known[regnr]

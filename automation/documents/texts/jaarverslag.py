@@ -70,11 +70,16 @@ def _introduction(w: Writer) -> None:
         [
             "staat een aantal van 1 tot en met 4 er als ‘minder dan 5’ (0 blijft 0), en staat er dan geen "
             "verschil met vorig jaar;",
-            "staat er ‘niet getoond’ bij een totaal waaruit een klein aantal terug te rekenen zou zijn;",
+            "staat er ‘niet getoond’ bij elk totaal waarin zo’n klein aantal meetelt: elk getal dat er staat, is "
+            "opgeteld uit getallen die er ook staan, zodat niets terug te rekenen is;",
             "tonen de grafieken alleen wat de tabellen precies tonen; onder elke grafiek staat wat eruit is "
             "weggelaten;",
-            "staan er geen leerlingen, geen omschrijvingen van voorvallen en van personen alleen de "
-            "coördinatoren sociale veiligheid in.",
+            "tellen vertrouwelijke meldingen (seksueel grensoverschrijdend gedrag, agressie tegen personeel, een "
+            "medewerker als pleger) niet mee, ook niet bij de meldplichten: bij een genoemde school zou de "
+            "betrokkene te herkennen zijn. Het bestuur legt daarover apart verantwoording af;",
+            "staan er geen leerlingen en geen omschrijvingen van voorvallen in, en van personen alleen de "
+            "coördinatoren sociale veiligheid. De teksten van de maatregelen zijn die van de directeuren; het "
+            "bestuurskantoor leest ze na voordat het verslag wordt gedeeld.",
         ]
     )
     w.p(
