@@ -409,6 +409,16 @@ def test_the_office_edits_its_own_template_and_a_broken_tag_is_named(board: Sett
     failed = runner.invoke(main, ["--config", config, "jaarverslag", "--zonder-pdf"])
     assert failed.exit_code == 6
     assert failed.stderr.startswith("Fout: Sjabloon ‘Jaarverslag.docx’: de tag {{ s.coordinatr }}")
+    own.write_bytes(b"geen Word-bestand")  # saved as something else: a broken template too (6), as check says
+    unreadable = runner.invoke(main, ["--config", config, "jaarverslag", "--zonder-pdf"])
+    assert unreadable.exit_code == 6 and "is geen leesbaar Word-document" in unreadable.stderr
+    assert runner.invoke(main, ["--config", config, "templates", "check"]).exit_code == 6
+    own.unlink()
+    target = copy / "outbox" / jaarverslag.output_name(YEAR)
+    target.unlink(missing_ok=True)
+    target.mkdir()  # the name taken by a folder: one Dutch line and exit code 3, no traceback
+    taken = runner.invoke(main, ["--config", config, "jaarverslag", "--zonder-pdf", "--schooljaar", YEAR])
+    assert taken.exit_code == 3 and taken.stderr.startswith(f"Fout: Kan {target} niet schrijven:")
 
 
 def _replaced(data: bytes, old: str, new: str) -> bytes:

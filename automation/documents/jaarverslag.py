@@ -577,8 +577,11 @@ def write_report(
         )
     except PermissionError as exc:
         raise DocumentsError(
-            f"Kan {target} niet schrijven: is het geopend in Word? Sluit het en probeer het opnieuw."
+            f"Kan {target} niet schrijven: is het geopend in Word, of mag het programma niet schrijven in "
+            f"{folder}? Sluit het, of laat ICT de rechten van de map nakijken, en probeer het opnieuw."
         ) from exc
+    except OSError as exc:  # the outbox a file, the name taken by a folder, a full disk, a share gone
+        raise DocumentsError(f"Kan {target} niet schrijven: {exc.strerror or exc}.") from exc
     try:
         target.with_suffix(".pdf").unlink(missing_ok=True)  # an old PDF would show the old text
     except OSError as exc:  # open in a viewer on Windows: the Word file is new, say that the PDF is not

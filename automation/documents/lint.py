@@ -64,7 +64,7 @@ def _check_template(
     findings = split_tags(name, data)
     try:
         sources = list(patched_sources(data, name=name))
-    except DocumentsError as exc:
+    except (DocumentsError, TemplateProblem) as exc:
         return [*findings, Finding(name, ERROR, exc.message)]
     unclosed = unclosed_blocks(data)
     if unclosed:  # said with the tag and its place; Jinja would only name the end of the template

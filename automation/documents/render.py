@@ -35,7 +35,7 @@ from automation.documents.places import (
     unclosed_blocks,
     under_heading,
 )
-from automation.errors import DocumentsError, TemplateProblem
+from automation.errors import TemplateProblem
 
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 XML_TAG_RE = re.compile(r"<[^>]+>")
@@ -181,8 +181,8 @@ def _read(data: bytes, *, name: str) -> PristinePackage:
     try:
         return PristinePackage(data)
     except Exception as exc:  # not a Word document, or damaged
-        raise DocumentsError(
-            f"Sjabloon ‘{name}’ is geen leesbaar Word-document ({exc}). Sla het in Word op als .docx."
+        raise TemplateProblem(  # a broken template, as `templates check` says it (exit code 6)
+            f"Sjabloon ‘{name}’ is geen leesbaar Word-document ({exc}). Sla het in Word op als .docx.", template=name
         ) from exc
 
 
