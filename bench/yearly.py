@@ -111,35 +111,19 @@ def facts_of(store: Store, settings: Settings) -> BoardFacts:
 
 
 def summary_sheets(store: Store, settings: Settings, out: Path) -> None:
-    """The master's summary sheets, as its writer renders them (excel.master._render), from fresh facts."""
+    """The master's summary sheets, as its writer renders them (excel.master: the Overzicht, then
+    `write_summary_sheets`), from fresh facts."""
     import xlsxwriter
 
     from automation.excel import master
-    from automation.excel.overview_sheet import write_overview, write_progress
-    from automation.excel.survey_sheets import write_monitor, write_surveys, write_vensters
+    from automation.excel.overview_sheet import write_overview
     from automation.excel.tables import Formats
 
     facts = facts_of(store, settings)
     wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
     fmt = Formats(wb)
-    schools = facts.names
     write_overview(wb, facts, generated=MOMENT, signals={})
-    declared = {
-        b: str(s.school_form.data.get("monitor_instrument") or "") for b, s in facts.schools.items() if s.school_form
-    }
-    write_surveys(wb, facts.surveys, schools=schools, year=facts.schooljaar, fmt=fmt, declared=declared)
-    earlier = [s.monitor_last_year for s in facts.schools.values() if s.monitor_last_year.measured]
-    write_monitor(wb, [*(s.monitor for s in facts.schools.values()), *earlier], schools=schools, fmt=fmt)
-    write_progress(wb, facts)
-    master._write_schools(wb, facts, fmt)
-    write_vensters(
-        wb,
-        {brin: s.vensters for brin, s in facts.schools.items()},
-        schools=schools,
-        year=facts.schooljaar,
-        generated=MOMENT,
-        warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
-    )
+    master.write_summary_sheets(wb, facts, fmt, generated=MOMENT)
     wb.close()
     out.unlink()
 

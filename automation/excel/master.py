@@ -422,6 +422,32 @@ def _drop_row_files(wb: Workbook) -> None:
             Path(name).unlink(missing_ok=True)
 
 
+def write_summary_sheets(wb: xlsxwriter.Workbook, facts: BoardFacts, fmt: Formats, *, generated: dt.datetime) -> None:
+    """The sheets after the registers, worked out from the board's facts alone: Peilingen, Monitorcheck,
+    Voortgang, Scholen and Vensters (bench/yearly.py times them as they are written here)."""
+    schools = facts.names
+    declared = {
+        brin: str(s.school_form.data.get("monitor_instrument") or "")
+        for brin, s in facts.schools.items()
+        if s.school_form is not None
+    }
+    write_surveys(wb, facts.surveys, schools=schools, year=facts.schooljaar, fmt=fmt, declared=declared)
+    checks = [s.monitor for s in facts.schools.values()]
+    # last school year: only the schools whose survey came in
+    earlier = [s.monitor_last_year for s in facts.schools.values() if s.monitor_last_year.measured]
+    write_monitor(wb, [*checks, *earlier], schools=schools, fmt=fmt)
+    write_progress(wb, facts)
+    _write_schools(wb, facts, fmt)
+    write_vensters(
+        wb,
+        {brin: s.vensters for brin, s in facts.schools.items()},
+        schools=schools,
+        year=facts.schooljaar,
+        generated=generated,
+        warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
+    )
+
+
 def _render(
     facts: BoardFacts,
     store: Store,
@@ -455,26 +481,7 @@ def _render(
         )
         for form_id in facts.registers:
             _write_register(wb, store, FORMS[form_id], schools, fmt, open_actions, rows)
-        declared = {
-            brin: str(s.school_form.data.get("monitor_instrument") or "")
-            for brin, s in facts.schools.items()
-            if s.school_form is not None
-        }
-        write_surveys(wb, facts.surveys, schools=schools, year=facts.schooljaar, fmt=fmt, declared=declared)
-        checks = [s.monitor for s in facts.schools.values()]
-        # last school year: only the schools whose survey came in
-        earlier = [s.monitor_last_year for s in facts.schools.values() if s.monitor_last_year.measured]
-        write_monitor(wb, [*checks, *earlier], schools=schools, fmt=fmt)
-        write_progress(wb, facts)
-        _write_schools(wb, facts, fmt)
-        write_vensters(
-            wb,
-            {brin: s.vensters for brin, s in facts.schools.items()},
-            schools=schools,
-            year=facts.schooljaar,
-            generated=generated,
-            warnings={brin: s.vensters_warning for brin, s in facts.schools.items()},
-        )
+        write_summary_sheets(wb, facts, fmt, generated=generated)
         _write_log(wb, store, fmt, rows)
         _write_school_choices(wb, schools)
     except BaseException:
