@@ -344,21 +344,21 @@ class DirectorView:
         if not secret:
             return school
         tallies = []
-        for regnr, form_id, day, _ in secret:
+        duties = school.duties
+        for regnr, form_id, day, _ in secret:  # each read once: its count and its reporting duties
             record = self.store.record(regnr)
-            if record is not None and day and self.periods.last.start <= (date := dt.date.fromisoformat(day[:10])):
+            if record is None:
+                continue
+            if day and self.periods.last.start <= (date := dt.date.fromisoformat(day[:10])):
                 kind = kind_of(record)
                 tallies.append(Tally(form_id, school.brin, date, None if kind is None else str(kind), 1))
+            found = record_facts(record, today=self.today, schooljaar=self.schooljaar, open_days=0)  # a duty open
+            duties = DutyCount(duties.reportable - found.reportable, duties.reported - found.reported)  # points at it
         per_kind = {f for f in self.may_hide if (c := FORMS[f].counts) and c.counted}
         gone = count_registrations(tallies, self.periods, per_kind=per_kind)
-        duties = school.duties
-        for regnr, *_ in secret:  # their reporting duties too: a duty still open would point at one
-            record = self.store.record(regnr)
-            if record is not None:
-                found = record_facts(record, today=self.today, schooljaar=self.schooljaar, open_days=0)
-                duties = DutyCount(duties.reportable - found.reportable, duties.reported - found.reported)
         # the newest registration the director may see (a correction too) dates the school's silence
-        shown = next((r[3] for r in self.rows(school.brin) if r not in secret), None)
+        numbers = {r[0] for r in secret}
+        shown = next((r[3] for r in self.rows(school.brin) if r[0] not in numbers), None)
         last = dt.datetime.fromisoformat(shown) if shown else None
         return replace(school, registrations=school.registrations.without(gone), last_received=last, duties=duties)
 
